@@ -1,0 +1,96 @@
+"""Plain domain objects read from and written to the store (no SQL, no Qt here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLE_LEAD = "lead"
+ROLE_COORD = "coord"
+
+PLAN_DRAFT = "draft"
+PLAN_ISSUED = "issued"
+PLAN_STATUS_LABELS = {PLAN_DRAFT: "Dự thảo", PLAN_ISSUED: "Đã ban hành"}
+
+
+@dataclass
+class Agency:
+    id: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Product:
+    id: str
+    task_id: str
+    position: int
+    description: str
+    deadline_text: str
+    leads: list[Agency] = field(default_factory=list)
+    coordinators: list[Agency] = field(default_factory=list)
+
+    @property
+    def lead_names(self) -> str:
+        return "; ".join(a.name for a in self.leads)
+
+    @property
+    def coordinator_names(self) -> str:
+        return "; ".join(a.name for a in self.coordinators)
+
+
+@dataclass
+class Task:
+    id: str
+    section_id: str
+    position: int
+    content: str
+    products: list[Product] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        """STT shown in the appendix: numbered automatically per section, from 1."""
+        return self.position + 1
+
+
+@dataclass
+class Section:
+    id: str
+    plan_id: str
+    position: int
+    numeral: str
+    title: str
+    tasks: list[Task] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.numeral}. {self.title}" if self.numeral else self.title
+
+
+@dataclass
+class Plan:
+    id: str
+    unit_name: str
+    unit_kind: str = "xã"
+    superior_body: str = ""
+    title: str = ""
+    year_start: int = 2026
+    year_end: int = 2026
+    doc_number: str = ""
+    doc_date: str = ""  # ISO yyyy-mm-dd or ""
+    status: str = PLAN_DRAFT
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def period_label(self) -> str:
+        if self.year_start == self.year_end:
+            return str(self.year_start)
+        return f"{self.year_start}–{self.year_end}"
+
+    def iter_tasks(self):
+        for section in self.sections:
+            for task in section.tasks:
+                yield section, task
+
+    def iter_products(self):
+        for section, task in self.iter_tasks():
+            for product in task.products:
+                yield section, task, product

@@ -1,0 +1,82 @@
+"""Text normalisation shared by importers, search and sorting.
+
+One place for: NFC normalisation, HTML remnant stripping, whitespace folding,
+accent-insensitive matching keys and the Vietnamese collation key.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_TAG_RE = re.compile(r"</?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
+_SPACE_RE = re.compile(r"[ \t\u00a0\u2007\u202f\u200b\ufeff]+")
+_MULTI_NL_RE = re.compile(r"\s*\n\s*")
+
+
+def nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def strip_tags(value: str) -> str:
+    """Remove leftover HTML tags such as "<b>" and decode entities."""
+    return html.unescape(_TAG_RE.sub("", value))
+
+
+def clean_cell(value: object) -> str:
+    """Normalise one imported cell: NFC, no tags, single spaces, trimmed lines."""
+    if value is None:
+        return ""
+    text = str(value)
+    text = strip_tags(text)
+    text = nfc(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPACE_RE.sub(" ", text)
+    text = _MULTI_NL_RE.sub("\n", text)
+    return text.strip()
+
+
+def single_line(value: object) -> str:
+    return clean_cell(value).replace("\n", " ")
+
+
+def fold(value: str) -> str:
+    """Accent- and case-insensitive key: "Chuyển đổi SỐ" -> "chuyen doi so"."""
+    text = nfc(value).replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACE_RE.sub(" ", stripped.casefold()).strip()
+
+
+# Vietnamese alphabet order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y
+_BASE_ORDER = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_BASE_RANK = {ch: i for i, ch in enumerate(_BASE_ORDER)}
+# Tone order: ngang, huyền, hỏi, ngã, sắc, nặng
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_SHAPE_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn
+
+
+def _letter_key(ch: str) -> tuple[int, int, int]:
+    decomposed = unicodedata.normalize("NFD", ch)
+    base = decomposed[0]
+    marks = decomposed[1:]
+    tone = 0
+    shaped = base
+    for mark in marks:
+        if mark in _TONE_RANK:
+            tone = _TONE_RANK[mark]
+        elif mark in _SHAPE_MARKS:
+            shaped = unicodedata.normalize("NFC", shaped + mark)
+    if shaped in _BASE_RANK:
+        return (0, _BASE_RANK[shaped] * 10, tone)
+    if shaped.isdigit():
+        return (-1, ord(shaped), 0)
+    return (1, ord(shaped), tone)
+
+
+def sort_key(value: str) -> tuple:
+    """Collation key for Vietnamese: letters first by base letter (đ after d), then tones."""
+    text = nfc(value).casefold()
+    primary = tuple(_letter_key(ch)[:2] for ch in text)
+    tones = tuple(_letter_key(ch)[2] for ch in text)
+    return (primary, tones)
