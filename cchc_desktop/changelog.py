@@ -1,0 +1,89 @@
+"""Append-only change log and the per-database logical clock (no trust in wall clocks)."""
+from __future__ import annotations
+
+import getpass
+import json
+import uuid
+from datetime import datetime, timezone
+
+from .db import Database
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name available
+        return ""
+
+
+def _meta(db: Database, key: str) -> str | None:
+    row = db.query_one("SELECT value FROM meta WHERE key = ?", (key,))
+    return row[0] if row else None
+
+
+def _set_meta(db: Database, key: str, value: str) -> None:
+    db.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+def installation_id(db: Database) -> str:
+    """Stable id of this database copy (the 'origin' of its changes)."""
+    value = _meta(db, "installation_id")
+    if value is None:
+        value = new_id()
+        with db.transaction():
+            _set_meta(db, "installation_id", value)
+    return value
+
+
+def tick(db: Database, seen: int = 0) -> int:
+    """Advance the Lamport clock past `seen` and return the new value (call inside a transaction)."""
+    current = int(_meta(db, "lamport") or 0)
+    value = max(current, seen) + 1
+    _set_meta(db, "lamport", str(value))
+    return value
+
+
+def _encode(value) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False)
+
+
+def record(db: Database, entity: str, row_id: str, op: str, *, field: str | None = None,
+           old=None, new=None, actor: str = "", lamport: int | None = None,
+           origin: str | None = None, at: str | None = None) -> int:
+    """Append one change; must run inside the transaction that made the change."""
+    stamp = lamport if lamport is not None else tick(db)
+    cur = db.conn.execute(
+        "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (at or now_iso(), stamp, origin or installation_id(db), actor, entity, row_id, op, field,
+         _encode(old), _encode(new)))
+    return int(cur.lastrowid)
+
+
+def history(db: Database, row_id: str | None = None, limit: int = 500) -> list[dict]:
+    """Newest first: who changed what, when."""
+    sql = "SELECT * FROM change_log"
+    params: tuple = ()
+    if row_id:
+        sql += " WHERE row_id = ?"
+        params = (row_id,)
+    sql += " ORDER BY seq DESC LIMIT ?"
+    rows = db.query(sql, params + (limit,))
+    result = []
+    for row in rows:
+        item = dict(row)
+        for key in ("old_value", "new_value"):
+            item[key] = json.loads(item[key]) if item[key] is not None else None
+        result.append(item)
+    return result

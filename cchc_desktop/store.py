@@ -1,0 +1,383 @@
+"""The plan store: every read and write of plans, sections, tasks, products and agencies.
+
+Each public write runs in one transaction and appends to the change log; the UI, the CLI,
+importers, reports and the exchange all go through here.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+
+from . import changelog
+from .agencies import clean_name, match_key, preferred_name
+from .db import Database
+from .domain import ROLE_COORD, ROLE_LEAD, Agency, Plan, Product, Section, Task
+
+ENTITIES = ("plan", "section", "task", "product", "agency")
+_PARENT = {"section": "plan_id", "task": "section_id", "product": "task_id"}
+_EDITABLE = {
+    "plan": {"unit_name", "unit_kind", "superior_body", "title", "year_start", "year_end",
+             "doc_number", "doc_date", "status"},
+    "section": {"title"},
+    "task": {"content"},
+    "product": {"description", "deadline_text"},
+    "agency": {"name"},
+}
+
+_ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def roman(number: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+class StoreError(Exception):
+    """A refused write, with a Vietnamese message."""
+
+
+class Store:
+    def __init__(self, db: Database, actor: str | None = None):
+        self.db = db
+        self.actor = actor if actor is not None else changelog.default_actor()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, actor: str | None = None) -> "Store":
+        return cls(Database(path), actor)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self):
+        with self.db.transaction() as conn:
+            yield conn
+
+    # -- generic row operations (logged) -----------------------------------------------------
+    def row(self, entity: str, row_id: str) -> dict | None:
+        self._check_entity(entity)
+        found = self.db.query_one(f"SELECT * FROM {entity} WHERE id = ?", (row_id,))
+        return dict(found) if found else None
+
+    def _check_entity(self, entity: str) -> None:
+        if entity not in ENTITIES:
+            raise ValueError(entity)
+
+    def _insert(self, entity: str, values: dict) -> str:
+        stamp = changelog.now_iso()
+        values = {"id": values.get("id") or changelog.new_id(), "created_at": stamp,
+                  "updated_at": stamp, **{k: v for k, v in values.items() if k != "id"}}
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        self.db.conn.execute(f"INSERT INTO {entity} ({columns}) VALUES ({marks})", tuple(values.values()))
+        changelog.record(self.db, entity, values["id"], "insert", new=values, actor=self.actor)
+        return values["id"]
+
+    def update(self, entity: str, row_id: str, **fields) -> dict:
+        """Change editable fields; logs each changed field. Returns {field: old value}."""
+        self._check_entity(entity)
+        unknown = set(fields) - _EDITABLE[entity]
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        with self.transaction():
+            current = self.row(entity, row_id)
+            if current is None:
+                raise StoreError("Dòng dữ liệu không còn tồn tại (có thể đã bị xóa).")
+            changed = {k: v for k, v in fields.items() if current[k] != v}
+            if not changed:
+                return {}
+            assigns = ", ".join(f"{k} = ?" for k in changed)
+            self.db.conn.execute(
+                f"UPDATE {entity} SET {assigns}, updated_at = ?, version = version + 1 WHERE id = ?",
+                (*changed.values(), changelog.now_iso(), row_id))
+            for key, value in changed.items():
+                changelog.record(self.db, entity, row_id, "update", field=key, old=current[key],
+                                 new=value, actor=self.actor)
+            return {k: current[k] for k in changed}
+
+    def _delete(self, entity: str, row_id: str) -> None:
+        current = self.row(entity, row_id)
+        if current is None:
+            return
+        self.db.conn.execute(f"DELETE FROM {entity} WHERE id = ?", (row_id,))
+        changelog.record(self.db, entity, row_id, "delete", old=current, actor=self.actor)
+
+    def _siblings(self, entity: str, parent_id: str) -> list[str]:
+        col = _PARENT[entity]
+        return [r[0] for r in self.db.query(
+            f"SELECT id FROM {entity} WHERE {col} = ? ORDER BY position, created_at", (parent_id,))]
+
+    def _renumber(self, entity: str, ordered_ids: list[str]) -> None:
+        for index, row_id in enumerate(ordered_ids):
+            old = self.db.query_one(f"SELECT position FROM {entity} WHERE id = ?", (row_id,))[0]
+            if old != index:
+                self.db.conn.execute(
+                    f"UPDATE {entity} SET position = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                    (index, changelog.now_iso(), row_id))
+                changelog.record(self.db, entity, row_id, "update", field="position", old=old,
+                                 new=index, actor=self.actor)
+
+    def _place(self, entity: str, parent_id: str, values: dict, position: int | None) -> str:
+        col = _PARENT[entity]
+        count = self.db.query_one(f"SELECT COUNT(*) FROM {entity} WHERE {col} = ?", (parent_id,))[0]
+        row_id = self._insert(entity, {**values, col: parent_id, "position": count})
+        if position is not None and position < count:
+            siblings = [s for s in self._siblings(entity, parent_id) if s != row_id]
+            siblings.insert(max(0, position), row_id)
+            self._renumber(entity, siblings)
+        return row_id
+
+    def move(self, entity: str, row_id: str, position: int, parent_id: str | None = None) -> None:
+        """Move a section/task/product to `position` (0-based), optionally under a new parent."""
+        col = _PARENT[entity]
+        with self.transaction():
+            current = self.row(entity, row_id)
+            if current is None:
+                raise StoreError("Dòng dữ liệu không còn tồn tại (có thể đã bị xóa).")
+            old_parent = current[col]
+            new_parent = parent_id or old_parent
+            if new_parent != old_parent:
+                self.db.conn.execute(
+                    f"UPDATE {entity} SET {col} = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                    (new_parent, changelog.now_iso(), row_id))
+                changelog.record(self.db, entity, row_id, "update", field=col, old=old_parent,
+                                 new=new_parent, actor=self.actor)
+                self._renumber(entity, self._siblings(entity, old_parent))
+            siblings = [s for s in self._siblings(entity, new_parent) if s != row_id]
+            siblings.insert(max(0, min(position, len(siblings))), row_id)
+            self._renumber(entity, siblings)
+
+    def delete(self, entity: str, row_id: str) -> None:
+        """Delete a row and everything under it (each deleted row logged)."""
+        with self.transaction():
+            current = self.row(entity, row_id)
+            if current is None:
+                return
+            for child_entity, child_ids in self._children(entity, row_id):
+                for child_id in child_ids:
+                    self.delete(child_entity, child_id)
+            if entity == "product":
+                for link in self.db.query("SELECT * FROM product_agency WHERE product_id = ?", (row_id,)):
+                    self._unlink(row_id, link["agency_id"], link["role"])
+            self._delete(entity, row_id)
+            if entity in _PARENT:
+                self._renumber(entity, self._siblings(entity, current[_PARENT[entity]]))
+
+    def _children(self, entity: str, row_id: str):
+        child = {"plan": "section", "section": "task", "task": "product"}.get(entity)
+        if child:
+            yield child, self._siblings(child, row_id)
+
+    # -- plans --------------------------------------------------------------------------------
+    def create_plan(self, unit_name: str, year_start: int, year_end: int | None = None, **fields) -> str:
+        values = {"unit_name": unit_name, "year_start": year_start,
+                  "year_end": year_end if year_end is not None else year_start, **fields}
+        unknown = set(values) - _EDITABLE["plan"] - {"id"}
+        if unknown:
+            raise ValueError(f"unknown plan fields: {sorted(unknown)}")
+        with self.transaction():
+            return self._insert("plan", values)
+
+    def list_plans(self) -> list[dict]:
+        return [dict(r) for r in self.db.query(
+            "SELECT p.*, (SELECT COUNT(*) FROM task t JOIN section s ON s.id = t.section_id "
+            "WHERE s.plan_id = p.id) AS task_count FROM plan p ORDER BY year_start DESC, unit_name")]
+
+    def duplicate_plan(self, plan_id: str, **overrides) -> str:
+        """Copy a plan with all its sections, tasks, products and agency links (new UUIDs)."""
+        source = self.load_plan(plan_id)
+        with self.transaction():
+            fields = {k: getattr(source, k) for k in _EDITABLE["plan"]}
+            fields.update(status="draft", **overrides)
+            new_plan = self._insert("plan", fields)
+            for section in source.sections:
+                new_section = self._place("section", new_plan, {"title": section.title}, None)
+                for task in section.tasks:
+                    new_task = self._place("task", new_section, {"content": task.content}, None)
+                    for product in task.products:
+                        self._add_product(new_task, product.description, product.deadline_text,
+                                          [a.name for a in product.leads],
+                                          [a.name for a in product.coordinators], None)
+            return new_plan
+
+    # -- sections, tasks, products ------------------------------------------------------------
+    def add_section(self, plan_id: str, title: str, position: int | None = None) -> str:
+        with self.transaction():
+            return self._place("section", plan_id, {"title": title}, position)
+
+    def add_task(self, section_id: str, content: str = "", position: int | None = None) -> str:
+        with self.transaction():
+            return self._place("task", section_id, {"content": content}, position)
+
+    def add_product(self, task_id: str, description: str = "", deadline_text: str = "",
+                    leads: list[str] | None = None, coordinators: list[str] | None = None,
+                    position: int | None = None) -> str:
+        with self.transaction():
+            return self._add_product(task_id, description, deadline_text, leads or [], coordinators or [],
+                                     position)
+
+    def _add_product(self, task_id, description, deadline_text, leads, coordinators, position) -> str:
+        product_id = self._place("product", task_id,
+                                 {"description": description, "deadline_text": deadline_text}, position)
+        self._set_agencies(product_id, ROLE_LEAD, leads)
+        self._set_agencies(product_id, ROLE_COORD, coordinators)
+        return product_id
+
+    def set_agencies(self, product_id: str, role: str, names: list[str]) -> list[str]:
+        """Replace the lead or coordinating agencies of a product row. Returns the old names."""
+        with self.transaction():
+            old = self.agency_names(product_id, role)
+            self._set_agencies(product_id, role, names)
+            return old
+
+    def agency_names(self, product_id: str, role: str) -> list[str]:
+        return [r[0] for r in self.db.query(
+            "SELECT a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
+            "WHERE pa.product_id = ? AND pa.role = ? ORDER BY pa.position", (product_id, role))]
+
+    def _set_agencies(self, product_id: str, role: str, names: list[str]) -> None:
+        if role not in (ROLE_LEAD, ROLE_COORD):
+            raise ValueError(role)
+        for link in self.db.query("SELECT agency_id FROM product_agency WHERE product_id = ? AND role = ?",
+                                  (product_id, role)):
+            self._unlink(product_id, link[0], role)
+        seen = set()
+        for position, name in enumerate(n for n in names if clean_name(n)):
+            agency_id = self._ensure_agency(name)
+            if agency_id in seen:
+                continue
+            seen.add(agency_id)
+            self.db.conn.execute(
+                "INSERT INTO product_agency(product_id, agency_id, role, position) VALUES (?, ?, ?, ?)",
+                (product_id, agency_id, role, position))
+            changelog.record(self.db, "product_agency", product_id, "insert", field=role,
+                             new={"agency_id": agency_id, "position": position}, actor=self.actor)
+
+    def _unlink(self, product_id: str, agency_id: str, role: str) -> None:
+        self.db.conn.execute("DELETE FROM product_agency WHERE product_id = ? AND agency_id = ? AND role = ?",
+                             (product_id, agency_id, role))
+        changelog.record(self.db, "product_agency", product_id, "delete", field=role,
+                         old={"agency_id": agency_id}, actor=self.actor)
+
+    # -- agencies -----------------------------------------------------------------------------
+    def find_agency(self, name: str) -> str | None:
+        key = match_key(name)
+        row = self.db.query_one("SELECT id FROM agency WHERE match_key = ?", (key,))
+        if row:
+            return row[0]
+        row = self.db.query_one("SELECT agency_id FROM agency_alias WHERE match_key = ?", (key,))
+        return row[0] if row else None
+
+    def ensure_agency(self, name: str) -> str:
+        with self.transaction():
+            return self._ensure_agency(name)
+
+    def _ensure_agency(self, name: str) -> str:
+        name = clean_name(name)
+        if not name:
+            raise StoreError("Tên cơ quan không được để trống.")
+        existing = self.find_agency(name)
+        if existing:
+            current = self.row("agency", existing)
+            better = preferred_name(current["name"], name)
+            if better != current["name"] and match_key(better) == current["match_key"]:
+                self.update("agency", existing, name=better)
+            return existing
+        return self._insert("agency", {"name": name, "match_key": match_key(name)})
+
+    def add_alias(self, agency_id: str, alias: str) -> None:
+        """Declare that `alias` (another spelling) means this agency."""
+        key = match_key(alias)
+        with self.transaction():
+            self.db.conn.execute(
+                "INSERT INTO agency_alias(match_key, alias, agency_id) VALUES (?, ?, ?) "
+                "ON CONFLICT(match_key) DO UPDATE SET agency_id = excluded.agency_id, alias = excluded.alias",
+                (key, clean_name(alias), agency_id))
+            changelog.record(self.db, "agency_alias", agency_id, "insert", field="alias",
+                             new=clean_name(alias), actor=self.actor)
+
+    def agencies(self) -> list[Agency]:
+        aliases: dict[str, list[str]] = {}
+        for row in self.db.query("SELECT agency_id, alias FROM agency_alias ORDER BY alias"):
+            aliases.setdefault(row[0], []).append(row[1])
+        from .text import sort_key
+        found = [Agency(r["id"], r["name"], aliases.get(r["id"], []))
+                 for r in self.db.query("SELECT id, name FROM agency")]
+        return sorted(found, key=lambda a: sort_key(a.name))
+
+    # -- reading a whole plan -----------------------------------------------------------------
+    def load_plan(self, plan_id: str) -> Plan:
+        row = self.row("plan", plan_id)
+        if row is None:
+            raise StoreError("Không tìm thấy kế hoạch (có thể đã bị xóa).")
+        plan = Plan(**{k: row[k] for k in ("id", "unit_name", "unit_kind", "superior_body", "title",
+                                           "year_start", "year_end", "doc_number", "doc_date", "status")})
+        sections = {}
+        for r in self.db.query("SELECT * FROM section WHERE plan_id = ? ORDER BY position", (plan_id,)):
+            section = Section(r["id"], plan_id, r["position"], roman(r["position"] + 1), r["title"])
+            sections[section.id] = section
+            plan.sections.append(section)
+        tasks = {}
+        for r in self.db.query(
+                "SELECT t.* FROM task t JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? "
+                "ORDER BY t.position", (plan_id,)):
+            task = Task(r["id"], r["section_id"], r["position"], r["content"])
+            tasks[task.id] = task
+            sections[task.section_id].tasks.append(task)
+        products = {}
+        for r in self.db.query(
+                "SELECT p.* FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
+                "WHERE s.plan_id = ? ORDER BY p.position", (plan_id,)):
+            product = Product(r["id"], r["task_id"], r["position"], r["description"], r["deadline_text"])
+            products[product.id] = product
+            tasks[product.task_id].products.append(product)
+        for r in self.db.query(
+                "SELECT pa.product_id, pa.role, a.id, a.name FROM product_agency pa "
+                "JOIN agency a ON a.id = pa.agency_id JOIN product p ON p.id = pa.product_id "
+                "JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
+                "WHERE s.plan_id = ? ORDER BY pa.position", (plan_id,)):
+            product = products[r["product_id"]]
+            target = product.leads if r["role"] == ROLE_LEAD else product.coordinators
+            target.append(Agency(r["id"], r["name"]))
+        return plan
+
+    def history(self, row_id: str | None = None, limit: int = 500) -> list[dict]:
+        return changelog.history(self.db, row_id, limit)
+
+    # -- snapshots (undo of deletes, exchange) ------------------------------------------------
+    def snapshot(self, entity: str, row_id: str) -> dict | None:
+        """The row and everything under it, enough to restore it exactly with `restore()`."""
+        current = self.row(entity, row_id)
+        if current is None:
+            return None
+        shot = {"entity": entity, "row": current, "children": []}
+        if entity == "product":
+            shot["links"] = [dict(r) for r in self.db.query(
+                "SELECT pa.role, pa.position, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
+                "WHERE pa.product_id = ? ORDER BY pa.role, pa.position", (row_id,))]
+        for child_entity, child_ids in self._children(entity, row_id):
+            shot["children"] = [self.snapshot(child_entity, cid) for cid in child_ids]
+        return shot
+
+    def restore(self, shot: dict) -> str:
+        """Re-insert a deleted subtree with its original ids at its original position."""
+        with self.transaction():
+            entity, row = shot["entity"], dict(shot["row"])
+            values = {k: v for k, v in row.items() if k not in ("created_at", "updated_at", "version")}
+            if entity in _PARENT:
+                parent_id = values.pop(_PARENT[entity])
+                position = values.pop("position")
+                row_id = self._place(entity, parent_id, values, position)
+            else:
+                row_id = self._insert(entity, values)
+            if entity == "product":
+                for role in (ROLE_LEAD, ROLE_COORD):
+                    self._set_agencies(row_id, role, [l["name"] for l in shot.get("links", [])
+                                                      if l["role"] == role])
+            for child in shot["children"]:
+                self.restore(child)
+            return row_id
