@@ -1,0 +1,104 @@
+"""Atomic file writes for local disks and USB sticks: temp file beside the target, fsync,
+optional read-back hash check, then rename. A pulled stick never leaves a truncated file
+under the real name. Errors become SafeWriteError with a Vietnamese message."""
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class SafeWriteError(Exception):
+    """Writing failed; the target file (if any) is unchanged."""
+
+
+def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while True:
+            block = handle.read(chunk)
+            if not block:
+                break
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _explain(exc: OSError, target: Path) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"Không đủ chỗ trống để ghi «{target.name}» vào «{target.parent}»."
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (f"Không có quyền ghi vào «{target.parent}» (ổ chỉ đọc, USB bị khóa ghi "
+                f"hoặc tệp đang được mở bởi chương trình khác).")
+    if exc.errno == errno.ENOENT:
+        return f"Thư mục «{target.parent}» không tồn tại (USB đã bị rút?)."
+    return f"Không ghi được «{target.name}»: {exc.strerror or exc}."
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike, *, verify: bool = True):
+    """Yield a temporary path in the target's folder; on success it replaces `target` atomically.
+
+    The caller writes the whole file to the yielded path (any library that takes a file name).
+    """
+    target = Path(target)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise SafeWriteError(_explain(exc, target)) from exc
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        try:
+            with open(tmp, "rb+") as handle:
+                handle.flush()
+                os.fsync(handle.fileno())
+            expected = sha256_file(tmp) if verify else None
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
+            if verify and sha256_file(target) != expected:
+                raise SafeWriteError(f"Kiểm tra lại tệp «{target.name}» sau khi ghi thất bại (mã băm khác).")
+        except OSError as exc:
+            raise SafeWriteError(_explain(exc, target)) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def atomic_write_bytes(target: str | os.PathLike, data: bytes, *, verify: bool = True) -> str:
+    """Write bytes atomically; returns their SHA-256."""
+    with atomic_path(target, verify=verify) as tmp:
+        try:
+            tmp.write_bytes(data)
+        except OSError as exc:
+            raise SafeWriteError(_explain(exc, Path(target))) from exc
+    return hashlib.sha256(data).hexdigest()
+
+
+def atomic_copy(source: str | os.PathLike, target: str | os.PathLike, *, verify: bool = True) -> str:
+    """Copy a file atomically and return its SHA-256 (checked against the source when verify)."""
+    import shutil
+
+    source_hash = sha256_file(source)
+    with atomic_path(target, verify=verify) as tmp:
+        try:
+            shutil.copyfile(source, tmp)
+        except OSError as exc:
+            raise SafeWriteError(_explain(exc, Path(target))) from exc
+        if verify and sha256_file(tmp) != source_hash:
+            raise SafeWriteError(f"Bản sao «{Path(target).name}» không khớp với tệp gốc.")
+    return source_hash
