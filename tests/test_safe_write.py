@@ -1,3 +1,4 @@
+import errno
 import os
 
 import pytest
@@ -30,17 +31,18 @@ def test_missing_folder_is_a_vietnamese_error(tmp_path):
         atomic_write_bytes(tmp_path / "gone" / "x.xlsx", b"x")
 
 
-@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True,
-                    reason="root ignores directory permissions")
-def test_read_only_folder_is_a_vietnamese_error(tmp_path):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        with pytest.raises(SafeWriteError, match="quyền ghi"):
-            atomic_write_bytes(folder / "x.xlsx", b"x")
-    finally:
-        folder.chmod(0o700)
+@pytest.mark.parametrize("err, words", [(errno.EROFS, "quyền ghi"), (errno.ENOSPC, "Không đủ chỗ trống")])
+def test_read_only_or_full_target_is_a_vietnamese_error(tmp_path, monkeypatch, err, words):
+    target = tmp_path / "x.xlsx"
+    target.write_bytes(b"keep")
+
+    def refuse(*args, **kwargs):
+        raise OSError(err, os.strerror(err))
+
+    monkeypatch.setattr("cchc_desktop.safe_write.tempfile.mkstemp", refuse)
+    with pytest.raises(SafeWriteError, match=words):
+        atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"keep"
 
 
 def test_atomic_copy_returns_hash(tmp_path):
