@@ -1,0 +1,72 @@
+"""Appendix importers (Qt-free): Excel, Word and tab-separated text -> AppendixDraft.
+
+Public API::
+
+    read_appendix(path) -> AppendixDraft          # dispatch on the file extension
+    read_appendix_text(text, source_name="Dữ liệu dán") -> AppendixDraft   # clipboard TSV
+
+Both raise :class:`ImportFailure` (Vietnamese message naming file/sheet/row)
+for anything that cannot be imported; library exceptions never leak.  The
+layout rules (header synonyms, sections, continuation rows, merged cells,
+inheritance of agencies/deadline) are documented in :mod:`.rows`.
+"""
+from __future__ import annotations
+
+import os
+
+from .model import (AppendixDraft, ImportFailure, ImportWarning, ProductDraft, SectionDraft,
+                    TaskDraft)
+from .rows import split_agencies
+from .text_reader import PASTE_SOURCE_NAME, read_appendix_text, read_text_file
+
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+DOCX_EXTENSIONS = (".docx",)
+TEXT_EXTENSIONS = (".txt", ".tsv", ".csv")
+SUPPORTED_EXTENSIONS = XLSX_EXTENSIONS + DOCX_EXTENSIONS + TEXT_EXTENSIONS
+
+_OLD_FORMATS = {
+    ".xls": "Excel 97–2003 (.xls); hãy mở bằng Excel và lưu lại thành .xlsx",
+    ".doc": "Word 97–2003 (.doc); hãy mở bằng Word và lưu lại thành .docx",
+    ".pdf": "PDF; hãy dùng tệp Word (.docx) hoặc Excel (.xlsx) gốc của phụ lục",
+    ".odt": "OpenDocument (.odt); hãy lưu lại thành .docx",
+    ".ods": "OpenDocument (.ods); hãy lưu lại thành .xlsx",
+}
+
+
+def read_appendix(path: str | os.PathLike) -> AppendixDraft:
+    """Read an appendix file (.xlsx/.xlsm, .docx, .txt/.tsv/.csv) into a draft."""
+    name = os.path.basename(os.fspath(path))
+    ext = os.path.splitext(name)[1].lower()
+    if ext in XLSX_EXTENSIONS:
+        from .xlsx_reader import read_xlsx
+        return _guard(read_xlsx, path, name)
+    if ext in DOCX_EXTENSIONS:
+        from .docx_reader import read_docx
+        return _guard(read_docx, path, name)
+    if ext in TEXT_EXTENSIONS:
+        return _guard(read_text_file, path, name)
+    hint = _OLD_FORMATS.get(ext)
+    supported = ", ".join(SUPPORTED_EXTENSIONS)
+    if hint:
+        raise ImportFailure(f"chưa hỗ trợ định dạng {hint}. Các định dạng nhập được: {supported}.",
+                            file=name)
+    raise ImportFailure(f"định dạng tệp «{ext or 'không có phần mở rộng'}» không được hỗ trợ. "
+                        f"Các định dạng nhập được: {supported}.", file=name)
+
+
+def _guard(reader, path, name: str) -> AppendixDraft:
+    try:
+        return reader(path)
+    except ImportFailure:
+        raise
+    except MemoryError:
+        raise ImportFailure("tệp quá lớn, không đủ bộ nhớ để nhập.", file=name) from None
+    except Exception as exc:  # last line of defence: never leak library exceptions
+        raise ImportFailure(f"không đọc được tệp ({type(exc).__name__}).", file=name) from None
+
+
+__all__ = [
+    "AppendixDraft", "ImportFailure", "ImportWarning", "ProductDraft", "SectionDraft",
+    "TaskDraft", "PASTE_SOURCE_NAME", "SUPPORTED_EXTENSIONS", "read_appendix",
+    "read_appendix_text", "split_agencies",
+]

@@ -1,0 +1,119 @@
+"""Word (.docx) appendix reader.
+
+Every top-level table of the document body is read in document order;
+paragraphs (and header-less tables such as the letterhead) before the first
+table with a recognisable header feed the title/caption.  A later table without
+a header but with the same number of columns continues the previous one (Word
+splits a table at a page break when someone presses Enter between rows);
+tables that fit neither (signature block) are ignored.
+
+python-docx returns the same cell repeatedly for merged cells:
+
+* a horizontal repeat (same ``<w:tc>`` as the previous grid column) is blanked,
+  and the row is flagged ``merged_across`` when 3+ columns are spanned;
+* a vertical repeat (same ``<w:tc>`` as the row above) keeps its text when the
+  merge is one column wide (TT/content merged over several product rows – the
+  core treats a row repeating TT and content as a further product) and is
+  blanked for wider blocks.
+
+Row numbers in warnings are the 1-based table row; when the document has more
+than one table the sheet field is "Bảng <n>".
+"""
+from __future__ import annotations
+
+import os
+import warnings as _warnings
+
+from .model import AppendixDraft, ImportFailure
+from .rows import (MAX_ROWS, AppendixBuilder, RawRow, RawTable, check_file, check_office_zip)
+
+MAX_COLUMNS = 40
+
+
+def _cell_is_bold(cell) -> bool:
+    for paragraph in cell.paragraphs:
+        for run in paragraph.runs:
+            if run.text.strip():
+                return bool(run.bold)
+    return False
+
+
+def table_to_raw(table, *, label: str) -> RawTable:
+    rows: list[RawRow] = []
+    prev_tcs: list[object] = []
+    width = 0
+    for index, row in enumerate(table.rows, start=1):
+        before = getattr(row, "grid_cols_before", 0) or 0
+        cells = [None] * before + list(row.cells)
+        cells = cells[:MAX_COLUMNS]
+        tcs = [c._tc if c is not None else None for c in cells]
+        texts: list[str] = []
+        merged_across = False
+        bold = False
+        first_seen = False
+        for col, cell in enumerate(cells):
+            if cell is None:
+                texts.append("")
+                continue
+            tc = tcs[col]
+            span = sum(1 for t in tcs if t is tc)
+            if col > 0 and tcs[col - 1] is tc:
+                texts.append("")  # horizontal repeat
+                continue
+            if span >= 3:
+                merged_across = True
+            vertical_copy = col < len(prev_tcs) and prev_tcs[col] is tc
+            if vertical_copy and span > 1:
+                texts.append("")
+                continue
+            text = cell.text
+            texts.append(text)
+            if text.strip() and not first_seen:
+                first_seen = True
+                bold = _cell_is_bold(cell)
+        prev_tcs = tcs
+        width = max(width, len(texts))
+        rows.append(RawRow(cells=texts, row=index, bold=bold, merged_across=merged_across))
+        if len(rows) > MAX_ROWS:
+            raise ImportFailure(f"bảng có quá nhiều dòng (hơn {MAX_ROWS} dòng); không nhập.",
+                                sheet=label)
+    return RawTable(rows=rows, sheet=label, column_count=width)
+
+
+def read_docx(path: str | os.PathLike) -> AppendixDraft:
+    name = os.path.basename(os.fspath(path))
+    check_file(path, file=name)
+    check_office_zip(path, file=name, kind="Word", required_part="word/document.xml")
+    try:
+        import docx
+        from docx.table import Table
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore")
+            document = docx.Document(os.fspath(path))
+        blocks = list(document.iter_inner_content())
+    except Exception:
+        raise ImportFailure("tệp Word bị hỏng hoặc không đúng định dạng, không mở được.",
+                            file=name) from None
+    table_count = sum(1 for b in blocks if isinstance(b, Table))
+    if table_count == 0:
+        raise ImportFailure("tài liệu Word không có bảng nào; phụ lục nhiệm vụ phải ở dạng bảng.",
+                            file=name)
+    builder = AppendixBuilder(name, file=name)
+    number = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            number += 1
+            label = f"Bảng {number}" if table_count > 1 else ""
+            try:
+                raw = table_to_raw(block, label=label)
+            except ImportFailure as exc:
+                raise ImportFailure(exc.detail, file=name, sheet=label) from None
+            except Exception:
+                raise ImportFailure("không đọc được bảng trong tài liệu Word.", file=name,
+                                    sheet=label) from None
+            builder.add_table(raw)
+        else:
+            text = getattr(block, "text", "")
+            if text and text.strip():
+                builder.add_preamble([text])
+    return builder.finish()

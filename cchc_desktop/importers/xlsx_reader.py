@@ -1,0 +1,157 @@
+"""Excel (.xlsx/.xlsm) appendix reader.
+
+The workbook is opened with ``read_only=False`` (merged ranges are only known
+then), ``data_only=True`` (cached formula results, never formulas) and
+``keep_links=False`` (external links are neither kept nor followed).  Merged
+cells are expanded before the rows reach :mod:`.rows`:
+
+* a single-column vertical merge (TT or content spanning several product
+  rows) is copied into every row of the range, so the core sees the same
+  TT/content repeated and treats those rows as further products of one task;
+* a horizontal merge keeps its text in the first cell only (section rows
+  merged across the table), and the row is flagged ``merged_across`` when 3+
+  columns are spanned; blocks wider than one column are not copied downwards.
+
+The first worksheet (in workbook order) with a recognisable header is
+imported; other sheets with a header are ignored with a warning.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import warnings as _warnings
+
+from .model import AppendixDraft, ImportFailure, ImportWarning
+from .rows import (MAX_ROWS, AppendixBuilder, HeaderNotFound, RawRow, RawTable, check_file,
+                   check_office_zip, find_header, no_header_failure)
+
+MAX_COLUMNS = 40
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, _dt.datetime):
+        if value.hour or value.minute:
+            return value.strftime("%d/%m/%Y %H:%M")
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, _dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def sheet_to_table(ws, *, file: str) -> RawTable:
+    """Rows of one worksheet as a RawTable (merged cells expanded, see module docstring)."""
+    max_row = ws.max_row or 0
+    max_col = min(ws.max_column or 0, MAX_COLUMNS)
+    grid: dict[int, list[str]] = {}
+    bold: dict[int, bool] = {}
+    count = 0
+    for row_cells in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
+        texts = [_cell_text(c.value) for c in row_cells]
+        if not any(t.strip() for t in texts):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise ImportFailure(f"trang tính có quá nhiều dòng (hơn {MAX_ROWS} dòng); không nhập.",
+                                file=file, sheet=ws.title)
+        r = row_cells[0].row
+        grid[r] = texts + [""] * (max_col - len(texts))
+        first = next((c for c in row_cells if c.value not in (None, "")), None)
+        bold[r] = bool(first is not None and first.font is not None and first.font.b)
+    merged_across: set[int] = set()
+    for rng in ws.merged_cells.ranges:
+        min_row, min_col, max_r, max_c = rng.min_row, rng.min_col, rng.max_row, rng.max_col
+        if min_col > max_col:
+            continue
+        if max_c - min_col + 1 >= 3:
+            merged_across.add(min_row)
+        top = ws.cell(row=min_row, column=min_col).value
+        if max_c == min_col and top not in (None, ""):
+            text = _cell_text(top)
+            for r in range(min_row + 1, max_r + 1):
+                row = grid.setdefault(r, [""] * max_col)
+                row[min_col - 1] = text
+    rows = [RawRow(cells=grid[r], row=r, bold=bold.get(r, False), merged_across=r in merged_across)
+            for r in sorted(grid)]
+    return RawTable(rows=rows, sheet=ws.title, column_count=max_col)
+
+
+def read_xlsx(path: str | os.PathLike) -> AppendixDraft:
+    name = os.path.basename(os.fspath(path))
+    check_file(path, file=name)
+    check_office_zip(path, file=name, kind="Excel", required_part="xl/workbook.xml")
+    try:
+        import openpyxl
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=False, data_only=True, keep_links=False,
+                                        keep_vba=False)
+    except ImportFailure:
+        raise
+    except Exception:
+        raise ImportFailure("tệp Excel bị hỏng hoặc không đúng định dạng, không mở được.",
+                            file=name) from None
+    try:
+        return _read_workbook(wb, name)
+    finally:
+        try:
+            wb.close()
+        except Exception:
+            pass
+
+
+def _read_workbook(wb, name: str) -> AppendixDraft:
+    sheets = list(wb.worksheets)
+    if not sheets:
+        raise ImportFailure("tệp Excel không có trang tính nào.", file=name)
+    first_failure: HeaderNotFound | None = None
+    chosen: tuple[str, RawTable] | None = None
+    others: list[str] = []
+    any_data = False
+    for ws in sheets:
+        try:
+            table = sheet_to_table(ws, file=name)
+        except ImportFailure:
+            raise
+        except Exception:
+            raise ImportFailure("không đọc được dữ liệu của trang tính.", file=name,
+                                sheet=ws.title) from None
+        if table.rows:
+            any_data = True
+        try:
+            header = find_header(table, file=name)
+        except HeaderNotFound as exc:
+            first_failure = first_failure or exc
+            continue
+        if header is None:
+            continue
+        if chosen is None:
+            chosen = (ws.title, table)
+        else:
+            others.append(ws.title)
+    if chosen is None:
+        if not any_data:
+            raise ImportFailure("tệp Excel không có dữ liệu.", file=name,
+                                sheet=sheets[0].title if len(sheets) == 1 else "")
+        if first_failure is not None:
+            raise first_failure
+        if len(sheets) == 1:
+            raise no_header_failure(name, sheets[0].title)
+        raise no_header_failure(name, extra="Đã kiểm tra các trang tính: " + ", ".join(
+            f"«{ws.title}»" for ws in sheets) + ".")
+    sheet, table = chosen
+    builder = AppendixBuilder(name, file=name)
+    builder.add_table(table, continuation=False)
+    draft = builder.finish()
+    for other in others:
+        draft.warnings.append(ImportWarning(
+            f"Trang tính «{other}» cũng có bảng nhiệm vụ nhưng không được nhập; chỉ nhập trang "
+            f"«{sheet}».", sheet=other))
+    return draft
