@@ -190,7 +190,7 @@ def strip_markdown(text: str) -> str:
     return _MARKDOWN_EDGE_RE.sub("", text)
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
     key = fold(clean_cell(text)).replace("\n", " ")
     key = _PAREN_RE.sub(" ", key)
     key = re.sub(r"\s*[,;]\s*", "/", key)
@@ -204,15 +204,20 @@ _PREFIX = sorted(((syn, f) for syn, f in _EXACT.items() if len(syn) >= 6),
                  key=lambda item: -len(item[0]))
 
 
-def match_header_cell(text: str) -> str | None:
-    """The field a header cell names, "weak_lead" for "Cơ quan thực hiện", else None."""
-    key = _header_key(text)
+def match_header_cell(text: str, *, exact: bool = False) -> str | None:
+    """The field a header cell names, "weak_lead" for "Cơ quan thực hiện", else None.
+
+    With ``exact`` only whole synonyms count (no "Thời gian thực hiện (dự kiến)" prefix match).
+    """
+    key = header_key(text)
     if not key:
         return None
     if key in _EXACT:
         return _EXACT[key]
     if key in WEAK_LEAD:
         return "weak_lead"
+    if exact:
+        return None
     for syn, fld in _PREFIX:
         if key.startswith(syn) and len(key) > len(syn) and key[len(syn)] in " /":
             return fld
@@ -253,25 +258,31 @@ def is_column_number_row(cells: Sequence[str]) -> bool:
     return all(b == a + 1 for a, b in zip(values, values[1:]))
 
 
-def _row_header_fields(cells: Sequence[str]) -> dict[int, str]:
+def _row_header_fields(cells: Sequence[str], *, exact: bool = False) -> dict[int, str]:
     found = {}
     for i, text in enumerate(cells):
         if text:
-            fld = match_header_cell(text)
+            fld = match_header_cell(text, exact=exact)
             if fld:
                 found[i] = fld
     return found
 
 
-def is_header_like(cells: Sequence[str]) -> bool:
-    """A (repeated) header row: 2+ header labels and nothing that is not a label."""
+def is_header_like(cells: Sequence[str], known: Iterable[str] = ()) -> bool:
+    """A (repeated) header row: 2+ header labels and nothing that is not a label.
+
+    Labels are whole synonyms or texts of the table's own header row (``known``,
+    as :func:`header_key` values) – never prefixes, so a data row such as
+    "Nội dung tuyên truyền …" | "Sản phẩm …" is not mistaken for a header.
+    """
     distinct = _distinct_cells(cells)
-    if not distinct:
+    if len(distinct) < 2:
         return False
-    matched = {match_header_cell(t) for _, t in distinct}
-    if None in matched:
-        return False
-    return len(matched) >= 2
+    known = set(known)
+    for _, text in distinct:
+        if header_key(text) not in known and not match_header_cell(text, exact=True):
+            return False
+    return True
 
 
 def _is_second_header_row(upper: Sequence[str], lower: Sequence[str]) -> bool:
@@ -279,7 +290,7 @@ def _is_second_header_row(upper: Sequence[str], lower: Sequence[str]) -> bool:
     for i, text in enumerate(lower):
         if not text:
             continue
-        if match_header_cell(text):
+        if match_header_cell(text, exact=True):
             if i >= len(upper) or upper[i] != text:
                 found = True
             continue
@@ -308,7 +319,7 @@ def find_header(table: RawTable, *, file: str = "",
         combined = dict(upper)
         if idx + 1 < len(cleaned) and _is_second_header_row(cleaned[idx], cleaned[idx + 1]):
             last = idx + 1
-            for col, fld in _row_header_fields(cleaned[idx + 1]).items():
+            for col, fld in _row_header_fields(cleaned[idx + 1], exact=True).items():
                 combined[col] = fld
         columns: dict[str, int] = {}
         for col in sorted(combined):
@@ -398,6 +409,7 @@ class AppendixBuilder:
         self._invalid_header: HeaderNotFound | None = None
         self._warned_default_section = False
         self._section_sheet: dict[int, str] = {}
+        self._header_keys: set[str] = set()
         self.tables_used = 0
 
     # -- public -------------------------------------------------------------
@@ -434,6 +446,8 @@ class AppendixBuilder:
             elif self.tables_used:
                 self._st.page_break = True
             start, columns = header.last_row_index + 1, header.columns
+            for raw_row in table.rows[header.first_row_index:header.last_row_index + 1]:
+                self._header_keys.update(header_key(c) for c in raw_row.cells if c)
             self.columns = columns
             self.column_count = table.column_count
         self.tables_used += 1
@@ -525,7 +539,7 @@ class AppendixBuilder:
         cells = [clean_cell(c) for c in raw.cells]
         if not any(cells):
             return
-        if is_header_like(cells) or is_column_number_row(cells):
+        if is_header_like(cells, self._header_keys) or is_column_number_row(cells):
             st.page_break = True
             return
         raw_cells = {f: (raw.cells[c] if c < len(raw.cells) and raw.cells[c] is not None else "")
