@@ -123,7 +123,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
 WEAK_LEAD = ("co quan thuc hien", "don vi thuc hien", "to chuc thuc hien", "phan cong thuc hien")
 
 _ROMAN = r"XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I"
-_SECTION_RE = re.compile(rf"^({_ROMAN})(?![A-Za-z0-9])\s*[.\-–—:/)]?\s+(\S.*)$", re.S)
+_SECTION_RE = re.compile(
+    rf"^({_ROMAN})(?![A-Za-z0-9])(?:\s*[.\-–—:/)]\s*|\s+)([^\s0-9.\-–—:/)].*)$", re.S)
 _ROMAN_ONLY_RE = re.compile(rf"^({_ROMAN})\s*[.)]?$")
 _LETTER_SECTION_RE = re.compile(r"^([A-Z]|Đ)\s*[.)/]\s+(\S.*)$", re.S)
 _ARABIC_RE = re.compile(r"^\d{1,4}(?:\.\d{1,3})*[.)]?$")
@@ -490,7 +491,7 @@ class AppendixBuilder:
         if len(distinct) == 1:
             text = distinct[0][1]
             m = _SECTION_RE.match(text)
-            if m:
+            if m and not m.group(2)[:1].islower():
                 return m.group(1), m.group(2).strip()
             if _ROMAN_ONLY_RE.match(text):
                 return None

@@ -52,6 +52,10 @@ def read_appendix_text(text: str, source_name: str = PASTE_SOURCE_NAME, *,
     """Import tab-separated text (clipboard from Excel/Word, or the seed .txt format)."""
     if not text or not text.strip():
         raise ImportFailure("không có dữ liệu (nội dung trống).", file=source_name)
+    from . import rows as _rows
+    if len(text) > _rows.MAX_FILE_BYTES:
+        raise ImportFailure("dữ liệu quá lớn; chỉ nhập được tối đa "
+                            f"{_rows.MAX_FILE_BYTES // 1024 // 1024} MB.", file=source_name)
     if "\x00" in text:
         raise ImportFailure("dữ liệu không phải là văn bản.", file=source_name)
     rows = parse_tsv_rows(text, file=source_name,

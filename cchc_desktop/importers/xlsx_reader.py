@@ -47,24 +47,34 @@ def _cell_text(value: object) -> str:
 
 
 def sheet_to_table(ws, *, file: str) -> RawTable:
-    """Rows of one worksheet as a RawTable (merged cells expanded, see module docstring)."""
-    max_row = ws.max_row or 0
-    max_col = min(ws.max_column or 0, MAX_COLUMNS)
+    """Rows of one worksheet as a RawTable (merged cells expanded, see module docstring).
+
+    Only cells that hold a value are visited (a stray formatted cell at row
+    1,048,576 must not make us walk a million empty rows).
+    """
+    cells_by_row: dict[int, dict[int, object]] = {}
+    for (r, c), cell in getattr(ws, "_cells", {}).items():
+        if c <= MAX_COLUMNS and cell.value not in (None, ""):
+            cells_by_row.setdefault(r, {})[c] = cell
+    if len(cells_by_row) > MAX_ROWS:
+        raise ImportFailure(f"trang tính có quá nhiều dòng (hơn {MAX_ROWS} dòng); không nhập.",
+                            file=file, sheet=ws.title)
+    max_col = max((c for row in cells_by_row.values() for c in row), default=0)
+    for rng in ws.merged_cells.ranges:
+        if rng.min_col <= MAX_COLUMNS and rng.min_row in cells_by_row:
+            max_col = max(max_col, min(rng.max_col, MAX_COLUMNS))
     grid: dict[int, list[str]] = {}
     bold: dict[int, bool] = {}
-    count = 0
-    for row_cells in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
-        texts = [_cell_text(c.value) for c in row_cells]
+    for r in sorted(cells_by_row):
+        row = cells_by_row[r]
+        texts = [""] * max_col
+        for c, cell in row.items():
+            texts[c - 1] = _cell_text(cell.value)
         if not any(t.strip() for t in texts):
             continue
-        count += 1
-        if count > MAX_ROWS:
-            raise ImportFailure(f"trang tính có quá nhiều dòng (hơn {MAX_ROWS} dòng); không nhập.",
-                                file=file, sheet=ws.title)
-        r = row_cells[0].row
-        grid[r] = texts + [""] * (max_col - len(texts))
-        first = next((c for c in row_cells if c.value not in (None, "")), None)
-        bold[r] = bool(first is not None and first.font is not None and first.font.b)
+        grid[r] = texts
+        first = row[min(row)]
+        bold[r] = bool(first.font is not None and first.font.b)
     merged_across: set[int] = set()
     for rng in ws.merged_cells.ranges:
         min_row, min_col, max_r, max_c = rng.min_row, rng.min_col, rng.max_row, rng.max_col
