@@ -1,0 +1,1 @@
+"""Exports of core data to files other programs open (Excel)."""
