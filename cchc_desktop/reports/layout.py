@@ -1,0 +1,822 @@
+"""The Nghị định 30/2020/NĐ-CP document frame, shared by every printed report (reportlab platypus).
+
+One document may mix A4 portrait pages (the text) and A4 landscape pages (wide tables, appendices): the
+document template has a "portrait" and a "landscape" page template, switched with :func:`landscape_section` /
+:func:`portrait_section` (``NextPageTemplate`` + ``PageBreak``).
+
+Building blocks:
+
+* :class:`DocumentHeader` -> :func:`document_header`: the two-column header (issuing body | quốc hiệu),
+  "Số:" and the date line on one baseline, then tên loại + trích yếu (or "V/v" for a công văn) and "Kính gửi:".
+* :class:`SignerBlock` -> :func:`signature_block`: "Nơi nhận:" on the left, the signer on the right, kept
+  together on one page.
+* :func:`appendix_heading` and :func:`grid_table` for landscape appendices.
+* :func:`build_pdf` assembles header + content + signer block and writes the file atomically.
+
+Page numbers: Arabic, centred in the top margin, none on the first page of the document or of a section
+started with ``restart_numbering=True`` (each appendix is numbered on its own).
+
+Grouped rows in :func:`grid_table` (a task with several products): the task's STT and content are written once.
+Small groups (estimated height up to ``max_group_height``) use real vertical SPANs; reportlab never splits a
+table inside a SPAN, so such a group always moves to the next page as a whole. Larger groups are not spanned
+(a SPAN taller than the page cannot be laid out): the cells are drawn as one visually merged cell by leaving out
+the horizontal rules inside the group, and when a page break falls inside the group, the first row on the new
+page repeats the STT and the task text followed by "(tiếp theo)", so every page reads on its own.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak,
+                                PageTemplate, Paragraph, Spacer, Table, TableStyle)
+
+from .. import APP_NAME, APP_VERSION
+from .. import fonts
+from ..text import nfc
+from .vnformat import NBSP, upper, vn_long_date
+
+__all__ = [
+    "LayoutSettings", "DocumentHeader", "SignerBlock", "DocStyles", "HRule", "GridTable",
+    "doc_styles", "para", "document_header", "signature_block", "appendix_heading", "grid_table",
+    "landscape_section", "portrait_section", "RestartPageNumbers", "frame_size", "build_pdf",
+    "NATIONAL_TITLE", "MOTTO", "PORTRAIT", "LANDSCAPE",
+]
+
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+CONTINUED = "(tiếp theo)"
+
+PORTRAIT = "portrait"
+LANDSCAPE = "landscape"
+
+
+# --------------------------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """Sizes in pt unless the name says mm. Defaults sit inside the ranges of NĐ 30/2020 Phụ lục I."""
+
+    margin_top_mm: float = 20
+    margin_bottom_mm: float = 20
+    margin_left_mm: float = 30
+    margin_right_mm: float = 15
+    body_size: float = 14
+    line_spacing: float = 1.2  # leading = size × line_spacing ("single" for Times New Roman ≈ 1.15)
+    first_line_indent_mm: float = 10
+    paragraph_space_after: float = 6
+    page_number_size: float = 13
+    org_size: float = 13  # cơ quan chủ quản, tên cơ quan ban hành
+    national_title_size: float = 13  # CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+    motto_size: float = 14  # Độc lập - Tự do - Hạnh phúc
+    number_size: float = 13  # Số:
+    date_size: float = 14
+    doc_type_size: float = 14  # BÁO CÁO, KẾ HOẠCH
+    subject_size: float = 14  # trích yếu
+    letter_subject_size: float = 12  # V/v … (công văn)
+    recipients_to_size: float = 14  # Kính gửi
+    recipients_heading_size: float = 12  # Nơi nhận:
+    recipients_size: float = 11
+    signer_size: float = 14
+    signature_space_mm: float = 25
+    table_size: float = 12
+    appendix_label_size: float = 14
+    appendix_title_size: float = 14
+    rule_thickness: float = 0.6
+    issuer_rule_ratio: float = 0.4  # rule under the issuing body: share of its widest line (1/3–1/2)
+    subject_rule_ratio: float = 0.4  # rule under trích yếu / appendix heading
+    table_rule_thickness: float = 0.5
+
+    @property
+    def margins(self) -> tuple[float, float, float, float]:
+        """(top, right, bottom, left) in points."""
+        return (self.margin_top_mm * mm, self.margin_right_mm * mm, self.margin_bottom_mm * mm,
+                self.margin_left_mm * mm)
+
+
+DEFAULT_SETTINGS = LayoutSettings()
+
+
+def frame_size(landscape_page: bool = False, settings: LayoutSettings | None = None) -> tuple[float, float]:
+    """(width, height) in points of the text area of a portrait or landscape A4 page."""
+    s = settings or DEFAULT_SETTINGS
+    top, right, bottom, left = s.margins
+    page_w, page_h = landscape(A4) if landscape_page else A4
+    return page_w - left - right, page_h - top - bottom
+
+
+# ----------------------------------------------------------------------------------------------- styles
+
+
+@dataclass(frozen=True)
+class DocStyles:
+    body: ParagraphStyle
+    body_no_indent: ParagraphStyle
+    legal_basis: ParagraphStyle  # căn cứ: italic, one per line
+    heading1: ParagraphStyle  # "I. TITLE"
+    heading2: ParagraphStyle  # "1. Title"
+    heading3: ParagraphStyle  # "a) Title"
+    center: ParagraphStyle
+    center_bold: ParagraphStyle
+    center_italic: ParagraphStyle
+    appendix_label: ParagraphStyle
+    appendix_title: ParagraphStyle
+    appendix_caption: ParagraphStyle
+    cell: ParagraphStyle
+    cell_center: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_header: ParagraphStyle
+    cell_number: ParagraphStyle  # the 1, 2, 3 … column-number row
+    cell_section: ParagraphStyle
+
+
+def _style(name: str, size: float, *, font: str = fonts.REGULAR, align: int = TA_LEFT, spacing: float = 1.2,
+           **kw) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=round(size * spacing, 2), alignment=align,
+                          textColor=colors.black, **kw)
+
+
+@lru_cache(maxsize=16)
+def doc_styles(settings: LayoutSettings | None = None, table_size: float | None = None) -> DocStyles:
+    fonts.register_fonts()
+    s = settings or DEFAULT_SETTINGS
+    ls = s.line_spacing
+    b = s.body_size
+    t = table_size or s.table_size
+    after = s.paragraph_space_after
+    indent = s.first_line_indent_mm * mm
+    return DocStyles(
+        body=_style("Body", b, align=TA_JUSTIFY, spacing=ls, firstLineIndent=indent, spaceAfter=after),
+        body_no_indent=_style("BodyNoIndent", b, align=TA_JUSTIFY, spacing=ls, spaceAfter=after),
+        legal_basis=_style("LegalBasis", b, font=fonts.ITALIC, align=TA_JUSTIFY, spacing=ls,
+                           firstLineIndent=indent, spaceAfter=after / 2),
+        heading1=_style("Heading1", b, font=fonts.BOLD, align=TA_JUSTIFY, spacing=ls, firstLineIndent=indent,
+                        spaceBefore=after, spaceAfter=after, keepWithNext=1),
+        heading2=_style("Heading2", b, font=fonts.BOLD, align=TA_JUSTIFY, spacing=ls, firstLineIndent=indent,
+                        spaceAfter=after, keepWithNext=1),
+        heading3=_style("Heading3", b, font=fonts.BOLD_ITALIC, align=TA_JUSTIFY, spacing=ls,
+                        firstLineIndent=indent, spaceAfter=after, keepWithNext=1),
+        center=_style("Center", b, align=TA_CENTER, spacing=ls),
+        center_bold=_style("CenterBold", b, font=fonts.BOLD, align=TA_CENTER, spacing=ls),
+        center_italic=_style("CenterItalic", b, font=fonts.ITALIC, align=TA_CENTER, spacing=ls),
+        appendix_label=_style("AppendixLabel", s.appendix_label_size, font=fonts.BOLD, align=TA_CENTER,
+                              keepWithNext=1),
+        appendix_title=_style("AppendixTitle", s.appendix_title_size, font=fonts.BOLD, align=TA_CENTER,
+                              keepWithNext=1),
+        appendix_caption=_style("AppendixCaption", s.appendix_title_size, font=fonts.ITALIC, align=TA_CENTER,
+                                keepWithNext=1),
+        cell=_style("Cell", t, align=TA_LEFT, spacing=1.15),
+        cell_center=_style("CellCenter", t, align=TA_CENTER, spacing=1.15),
+        cell_bold=_style("CellBold", t, font=fonts.BOLD, align=TA_LEFT, spacing=1.15),
+        cell_header=_style("CellHeader", t, font=fonts.BOLD, align=TA_CENTER, spacing=1.15),
+        cell_number=_style("CellNumber", t, font=fonts.ITALIC, align=TA_CENTER, spacing=1.15),
+        cell_section=_style("CellSection", t, font=fonts.BOLD, align=TA_LEFT, spacing=1.15),
+    )
+
+
+_ALIGN = {"LEFT": TA_LEFT, "CENTER": TA_CENTER, "CENTRE": TA_CENTER, "RIGHT": TA_RIGHT, "JUSTIFY": TA_JUSTIFY}
+_MULTISPACE_RE = re.compile(r" {2,}")
+
+
+def markup(text: object) -> str:
+    """Plain text -> reportlab paragraph markup: NFC, XML-escaped, newlines kept, runs of spaces kept."""
+    value = nfc("" if text is None else str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    value = _MULTISPACE_RE.sub(lambda m: NBSP * len(m.group(0)), value)
+    return escape(value).replace("\n", "<br/>")
+
+
+def para(text: object, style: ParagraphStyle, *, is_markup: bool = False) -> Paragraph:
+    """A Paragraph from plain text (escaped) or, with ``is_markup``, from reportlab markup (<b>, <i>, …)."""
+    return Paragraph(nfc(str(text)) if is_markup else markup(text), style)
+
+
+def _text_width(text: str, font: str, size: float) -> float:
+    return max((stringWidth(line, font, size) for line in nfc(text).split("\n")), default=0.0)
+
+
+# -------------------------------------------------------------------------------------------- flowables
+
+
+class HRule(Flowable):
+    """A solid horizontal rule of fixed length, centred (or left/right aligned) in the available width."""
+
+    def __init__(self, length: float, thickness: float = 0.6, *, space_before: float = 0, space_after: float = 0,
+                 align: str = "CENTER"):
+        super().__init__()
+        self.length = length
+        self.thickness = thickness
+        self.space_before_ = space_before
+        self.space_after_ = space_after
+        self.align = align.upper()
+        self._avail = length
+
+    def wrap(self, availWidth, availHeight):
+        self._avail = availWidth
+        return availWidth, self.space_before_ + self.thickness + self.space_after_
+
+    def draw(self):
+        length = min(self.length, self._avail)
+        if self.align == "LEFT":
+            x0 = 0
+        elif self.align == "RIGHT":
+            x0 = self._avail - length
+        else:
+            x0 = (self._avail - length) / 2
+        y = self.space_after_ + self.thickness / 2
+        canv = self.canv
+        canv.saveState()
+        canv.setStrokeColor(colors.black)
+        canv.setLineWidth(self.thickness)
+        canv.line(x0, y, x0 + length, y)
+        canv.restoreState()
+
+
+class _WidthAware(Flowable):
+    """Builds its content at layout time from the frame width (portrait and landscape differ)."""
+
+    def __init__(self, factory: Callable[[float], Flowable]):
+        super().__init__()
+        self._factory = factory
+        self._content: Flowable | None = None
+        self._built_for: float | None = None
+
+    def _get(self, width: float) -> Flowable:
+        if self._content is None or self._built_for != width:
+            self._content = self._factory(width)
+            self._built_for = width
+        return self._content
+
+    def wrap(self, availWidth, availHeight):
+        content = self._get(availWidth)
+        self.width, self.height = content.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        return self._get(availWidth).split(availWidth, availHeight)
+
+    def getSpaceBefore(self):
+        return self._content.getSpaceBefore() if self._content is not None else 0
+
+    def getSpaceAfter(self):
+        return self._content.getSpaceAfter() if self._content is not None else 0
+
+    def draw(self):
+        self._content.drawOn(self.canv, 0, 0)
+
+
+class RestartPageNumbers(Flowable):
+    """Zero-size marker: the page it lands on becomes page 1 (unnumbered) of a new numbering run."""
+
+    def wrap(self, availWidth, availHeight):
+        return 0, 0
+
+    def draw(self):
+        doc = getattr(self.canv, "_doctemplate", None)
+        if doc is not None:
+            doc.number_base = doc.page
+
+
+def landscape_section(*, restart_numbering: bool = False) -> list[Flowable]:
+    """Continue on a new landscape page (e.g. an appendix that is numbered on its own)."""
+    out: list[Flowable] = [NextPageTemplate(LANDSCAPE), PageBreak()]
+    if restart_numbering:
+        out.append(RestartPageNumbers())
+    return out
+
+
+def portrait_section(*, restart_numbering: bool = False) -> list[Flowable]:
+    out: list[Flowable] = [NextPageTemplate(PORTRAIT), PageBreak()]
+    if restart_numbering:
+        out.append(RestartPageNumbers())
+    return out
+
+
+# --------------------------------------------------------------------------------------------- header
+
+
+@dataclass
+class DocumentHeader:
+    """What the two-column ND30 header and the title block show.
+
+    ``number_symbol`` is printed after "Số: " as given ("05/BC-UBND"); spaces are kept, so "     /BC-UBND"
+    leaves room for a hand-written number (see :func:`vnformat.document_number`). ``date`` None prints
+    "ngày … tháng … năm <year>" with blanks; ``year`` defaults to the current year.
+    """
+
+    issuer_name: str  # "ỦY BAN NHÂN DÂN\nXÃ XUÂN TRƯỜNG"
+    number_symbol: str = ""
+    place: str = ""  # địa danh: "Xuân Trường"
+    date: _dt.date | None = None
+    doc_type: str = ""  # "BÁO CÁO", "KẾ HOẠCH"
+    subject: str = ""  # trích yếu
+    parent_body: str = ""  # cơ quan chủ quản (optional)
+    recipients_to: list[str] = field(default_factory=list)  # Kính gửi
+    is_official_letter: bool = False  # công văn: "V/v …" under "Số:", no tên loại
+    letter_subject: str = ""  # "V/v báo cáo kết quả …" (the "V/v " prefix is added when missing)
+    year: int | None = None
+
+    @property
+    def date_line(self) -> str:
+        year = self.year or (self.date.year if self.date else _dt.date.today().year)
+        return vn_long_date(self.place, self.date, year)
+
+
+@dataclass
+class SignerBlock:
+    """Footer: "Nơi nhận:" list (left) and the signer (right)."""
+
+    authority: list[str] = field(default_factory=lambda: ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"])
+    signer_name: str = ""
+    recipients: list[str] = field(default_factory=list)  # "Như trên", "UBND tỉnh (để b/c)" …
+    archive: str = "Lưu: VT."  # last line of Nơi nhận, e.g. "Lưu: VT, VHXH."
+
+
+def _header_columns(width: float, s: LayoutSettings) -> tuple[float, float, float]:
+    """(left, gap, right) column widths: right fits the quốc hiệu; left ~65–85 mm."""
+    right = max(stringWidth(NATIONAL_TITLE, fonts.BOLD, s.national_title_size),
+                stringWidth(MOTTO, fonts.BOLD, s.motto_size)) + 8
+    right = min(right, width * 0.62)
+    left = min(width - right, 85 * mm)
+    return left, width - right - left, right
+
+
+def _header_table(h: DocumentHeader, width: float, s: LayoutSettings) -> Table:
+    left_w, gap_w, right_w = _header_columns(width, s)
+    org = _style("HdrOrg", s.org_size, align=TA_CENTER, spacing=1.15)
+    org_bold = _style("HdrIssuer", s.org_size, font=fonts.BOLD, align=TA_CENTER, spacing=1.15)
+    national = _style("HdrNational", s.national_title_size, font=fonts.BOLD, align=TA_CENTER, spacing=1.15)
+    motto = _style("HdrMotto", s.motto_size, font=fonts.BOLD, align=TA_CENTER, spacing=1.15)
+    number = _style("HdrNumber", s.number_size, align=TA_CENTER, spacing=1.15)
+    date = _style("HdrDate", s.date_size, font=fonts.ITALIC, align=TA_CENTER, spacing=1.15)
+    vv = _style("HdrVv", s.letter_subject_size, align=TA_CENTER, spacing=1.15)
+
+    issuer = upper(h.issuer_name.strip())
+    left_top: list[Flowable] = []
+    if h.parent_body.strip():
+        left_top.append(para(upper(h.parent_body.strip()), org))
+    left_top.append(para(issuer, org_bold))
+    ratio = min(max(s.issuer_rule_ratio, 1 / 3), 1 / 2)
+    issuer_w = min(_text_width(issuer, fonts.BOLD, s.org_size), left_w - 2)
+    left_top.append(HRule(issuer_w * ratio, s.rule_thickness, space_before=3))
+
+    right_top: list[Flowable] = [
+        para(NATIONAL_TITLE, national),
+        para(MOTTO, motto),
+        HRule(stringWidth(MOTTO, fonts.BOLD, s.motto_size), s.rule_thickness, space_before=3),
+    ]
+
+    left_bottom: list[Flowable] = [para(f"Số: {h.number_symbol}".rstrip(), number)]
+    if h.is_official_letter and h.letter_subject.strip():
+        text = h.letter_subject.strip()
+        if not text.lower().startswith("v/v"):
+            text = "V/v " + text
+        left_bottom += [Spacer(1, 6), para(text, vv)]
+    right_bottom = [para(h.date_line, date)]
+
+    data = [[left_top, "", right_top], [left_bottom, "", right_bottom]]
+    table = Table(data, colWidths=[left_w, gap_w, right_w], hAlign="LEFT")
+    # "Số:" and the date share one baseline: a Paragraph's first baseline sits one font size below its top.
+    shift = s.date_size - s.number_size
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), fonts.REGULAR),  # empty cells would otherwise pull in Helvetica
+        ("LEFTPADDING", (0, 0), (-1, -1), 1),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 1), (-1, 1), 6),
+        ("TOPPADDING", (0, 1), (0, 1), 6 + max(shift, 0)),
+        ("TOPPADDING", (2, 1), (2, 1), 6 + max(-shift, 0)),
+    ]))
+    return table
+
+
+def _kinh_gui(recipients: Sequence[str], width: float, s: LayoutSettings) -> Table:
+    size = s.recipients_to_size
+    style = _style("KinhGui", size, spacing=1.2)
+    label = "Kính gửi:"
+    label_w = stringWidth(label, fonts.REGULAR, size) + 6
+    names = [nfc(r).strip() for r in recipients if r and r.strip()]
+    if len(names) == 1:
+        lines = [names[0] if names[0].endswith(".") else names[0].rstrip(";") + "."]
+    else:
+        lines = []
+        for i, name in enumerate(names):
+            name = name.lstrip("-– ").rstrip(".;")
+            lines.append(f"- {name}" + ("." if i == len(names) - 1 else ";"))
+    text_w = max(stringWidth(line, fonts.REGULAR, size) for line in lines) + 4
+    col2 = min(text_w, width - label_w - 20 * mm)
+    table = Table([[para(label, style), [para(line, style) for line in lines]]], colWidths=[label_w, col2],
+                  hAlign="CENTER")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), fonts.REGULAR),  # empty cells would otherwise pull in Helvetica
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+def document_header(header: DocumentHeader, settings: LayoutSettings | None = None) -> list[Flowable]:
+    """Header table, then tên loại + trích yếu (or "Kính gửi:" for a công văn), sized to the current frame."""
+    s = settings or DEFAULT_SETTINGS
+    doc_styles(s)  # registers the fonts
+
+    def build(width: float) -> Flowable:
+        parts: list[Flowable] = [_header_table(header, width, s)]
+        if not header.is_official_letter and (header.doc_type.strip() or header.subject.strip()):
+            parts.append(Spacer(1, 18))
+            if header.doc_type.strip():
+                parts.append(para(upper(header.doc_type.strip()),
+                                  _style("DocType", s.doc_type_size, font=fonts.BOLD, align=TA_CENTER)))
+            if header.subject.strip():
+                subject_style = _style("Subject", s.subject_size, font=fonts.BOLD, align=TA_CENTER)
+                parts.append(para(header.subject.strip(), subject_style))
+                line_w = min(_text_width(header.subject.strip(), fonts.BOLD, s.subject_size), width)
+                ratio = min(max(s.subject_rule_ratio, 1 / 3), 1 / 2)
+                parts.append(HRule(line_w * ratio, s.rule_thickness, space_before=3))
+        if header.recipients_to:
+            parts.append(Spacer(1, 12))
+            parts.append(_kinh_gui(header.recipients_to, width, s))
+        parts.append(Spacer(1, 14))
+        return _Stack(parts)
+
+    return [_WidthAware(build)]
+
+
+class _Stack(Flowable):
+    """Unsplittable vertical stack (the header must stay on the first page as one block)."""
+
+    def __init__(self, parts: list[Flowable]):
+        super().__init__()
+        self.parts = parts
+        self._sizes: list[tuple[float, float]] = []
+
+    def wrap(self, availWidth, availHeight):
+        self._sizes = []
+        total = 0.0
+        for i, part in enumerate(self.parts):
+            w, h = part.wrap(availWidth, availHeight)
+            before = part.getSpaceBefore() if i else 0
+            after = part.getSpaceAfter() if i < len(self.parts) - 1 else 0
+            self._sizes.append((before, h))
+            total += before + h + after
+        self.width, self.height = availWidth, total
+        return self.width, self.height
+
+    def draw(self):
+        y = self.height
+        for i, (part, (before, h)) in enumerate(zip(self.parts, self._sizes)):
+            y -= before + h
+            x = 0.0
+            align = str(getattr(part, "hAlign", "LEFT")).upper()
+            part_w = getattr(part, "_width", None) if isinstance(part, Table) else None
+            if part_w is not None and align in ("CENTER", "CENTRE"):
+                x = (self.width - part_w) / 2
+            elif part_w is not None and align == "RIGHT":
+                x = self.width - part_w
+            part.drawOn(self.canv, x, y)
+            if i < len(self.parts) - 1:
+                y -= part.getSpaceAfter()
+
+
+# --------------------------------------------------------------------------------------------- footer
+
+
+def _recipient_line(text: str, last: bool) -> str:
+    text = nfc(text).strip().lstrip("-–").strip().rstrip(";.").strip()
+    return f"- {text}" + ("." if last else ";")
+
+
+def signature_block(signer: SignerBlock, settings: LayoutSettings | None = None) -> Flowable:
+    """"Nơi nhận:" (left) and quyền hạn / chức vụ, ~25 mm for signature and seal, full name (right).
+
+    The right column has the width of the quốc hiệu column, so the signer sits under the header's right block.
+    """
+    s = settings or DEFAULT_SETTINGS
+    doc_styles(s)
+    heading = _style("NoiNhan", s.recipients_heading_size, font=fonts.BOLD_ITALIC, spacing=1.15)
+    item = _style("NoiNhanItem", s.recipients_size, spacing=1.15)
+    authority = _style("Authority", s.signer_size, font=fonts.BOLD, align=TA_CENTER, spacing=1.2)
+    name = _style("SignerName", s.signer_size, font=fonts.BOLD, align=TA_CENTER, spacing=1.2)
+
+    def build(width: float) -> Flowable:
+        left_w, gap_w, right_w = _header_columns(width, s)
+        left_w = width - right_w  # the recipients list may use the gap
+        left: list[Flowable] = []
+        lines = [r for r in signer.recipients if r and r.strip()]
+        archive = signer.archive.strip()
+        if lines or archive:
+            left.append(para("Nơi nhận:", heading))
+            for i, line in enumerate(lines):
+                left.append(para(_recipient_line(line, last=not archive and i == len(lines) - 1), item))
+            if archive:
+                left.append(para(_recipient_line(archive, last=True), item))
+        right: list[Flowable] = []
+        if signer.authority:
+            right.append(para("\n".join(upper(a.strip()) for a in signer.authority if a.strip()), authority))
+        right.append(Spacer(1, s.signature_space_mm * mm))
+        if signer.signer_name.strip():
+            right.append(para(signer.signer_name.strip(), name))
+        table = Table([[left or "", right]], colWidths=[left_w, right_w], hAlign="LEFT")
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), fonts.REGULAR),  # empty cells would otherwise pull in Helvetica
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, 0), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            # "Nơi nhận:" (12 pt) on the baseline of the first authority line (14 pt)
+            ("TOPPADDING", (0, 0), (0, 0), max(s.signer_size - s.recipients_heading_size, 0)),
+            ("TOPPADDING", (1, 0), (1, 0), 0),
+        ]))
+        return table
+
+    return KeepTogether([Spacer(1, 12), _WidthAware(build)])
+
+
+# ------------------------------------------------------------------------------------------- appendix
+
+
+def appendix_heading(title: str, caption: str = "", *, label: str = "Phụ lục",
+                     settings: LayoutSettings | None = None) -> list[Flowable]:
+    """"Phụ lục" (14 pt bold), the title in CAPS bold, the caption in italics, a short rule."""
+    s = settings or DEFAULT_SETTINGS
+    st = doc_styles(s)
+    out: list[Flowable] = [para(label, st.appendix_label), para(upper(title), st.appendix_title)]
+    widest = _text_width(upper(title), fonts.BOLD, s.appendix_title_size)
+    if caption:
+        out.append(para(caption, st.appendix_caption))
+    ratio = min(max(s.subject_rule_ratio, 1 / 3), 1 / 2)
+
+    def rule(width: float) -> Flowable:
+        return HRule(min(widest, width) * ratio * 0.75, s.rule_thickness, space_before=3, space_after=10)
+
+    out.append(_WidthAware(rule))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- table
+
+
+Cell = str | Flowable | None
+
+
+class GridTable(Table):
+    """A bordered table that repeats task text on the first row of a page when a group is split."""
+
+    # row index -> {column: flowable to show when this row starts a continued page}
+    continuations: dict[int, dict[int, Flowable]] = {}
+    rule_thickness: float = 0.5
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        first, rest = parts
+        conts = self.continuations or {}
+        n = len(first._cellvalues)  # first row (in self) that went to the next page
+        # close the table at the bottom of the page, also across a merged group that continues overleaf
+        first._addCommand(("LINEBELOW", (0, n - 1), (-1, n - 1), self.rule_thickness, colors.black))
+        first.rule_thickness = rest.rule_thickness = self.rule_thickness
+        header = rest.repeatRows if isinstance(rest.repeatRows, int) else len(rest.repeatRows)
+        first.continuations = {r: v for r, v in conts.items() if r < n}
+        rest.continuations = {r - n + header: v for r, v in conts.items() if r > n}
+        if n in conts:
+            for col, flowable in conts[n].items():
+                rest._cellvalues[header][col] = flowable
+            heights = list(rest._argH) if rest._argH is not None else [None] * len(rest._cellvalues)
+            heights[header] = None  # re-measure the row with the repeated task text
+            rest._argH = rest._rowHeights = heights
+        return [first, rest]
+
+
+def _cell(value: Cell, style: ParagraphStyle) -> Flowable | str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Flowable):
+        return value
+    return para(value, style)
+
+
+def _cell_text(value: Cell) -> str:
+    if isinstance(value, Paragraph):
+        return value.getPlainText()
+    return "" if value is None or isinstance(value, Flowable) else str(value)
+
+
+def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Sequence[Sequence[Cell]],
+               col_widths: Sequence[float], repeat_rows: int | None = None,
+               section_row_indexes: Iterable[int] = (), *, groups: Iterable[tuple[int, int]] = (),
+               group_columns: Sequence[int] = (0, 1), align: Sequence[str] | None = None,
+               number_row: bool = False, font_size: float | None = None,
+               max_group_height: float = 70 * mm, keep_section_with_next: bool = True,
+               settings: LayoutSettings | None = None) -> GridTable:
+    """A bordered table with wrapped cell text; header rows repeat on every page.
+
+    * ``header_cells``: one header row, or a list of rows; ``number_row`` adds the "1, 2, 3 …" row.
+      ``repeat_rows`` (default: all header rows) rows are repeated at the top of each page.
+    * ``rows``: cells are plain text (escaped, wrapped), ready-made flowables, or None/"".
+    * ``section_row_indexes``: indexes into ``rows`` printed bold across the full width (text of cell 0);
+      kept on the same page as the row after them.
+    * ``groups``: (first, last) indexes into ``rows`` (inclusive) forming one task with several products. The
+      ``group_columns`` cells are taken from the first row and merged over the group (see the module doc
+      for how page breaks are handled). ``max_group_height`` is the tallest group kept together.
+    * ``align``: per column "LEFT" / "CENTER" / "RIGHT" / "JUSTIFY" (default: LEFT).
+    """
+    s = settings or DEFAULT_SETTINGS
+    st = doc_styles(s, font_size)
+    ncols = len(col_widths)
+    if header_cells and (isinstance(header_cells[0], (str, Flowable)) or header_cells[0] is None):
+        header_rows: list[Sequence[Cell]] = [header_cells]  # type: ignore[list-item]
+    else:
+        header_rows = [list(r) for r in header_cells]  # type: ignore[union-attr]
+    if number_row:
+        header_rows.append([str(i + 1) for i in range(ncols)])
+    nh = len(header_rows)
+    repeat = nh if repeat_rows is None else repeat_rows
+    aligns = [(align[i] if align and i < len(align) else "LEFT").upper() for i in range(ncols)]
+    col_styles = []
+    for a in aligns:
+        base = st.cell_center if a in ("CENTER", "CENTRE") else st.cell
+        col_styles.append(base if _ALIGN.get(a, TA_LEFT) == base.alignment else
+                          ParagraphStyle(f"Cell{a}", parent=st.cell, alignment=_ALIGN.get(a, TA_LEFT)))
+    sections = set(section_row_indexes)
+    pad_lr, pad_tb = 3, 2
+
+    data: list[list[Flowable | str]] = []
+    for i, row in enumerate(header_rows):
+        style = st.cell_number if number_row and i == nh - 1 else st.cell_header
+        data.append([_cell(row[c] if c < len(row) else "", style) for c in range(ncols)])
+    for r, row in enumerate(rows):
+        if r in sections:
+            data.append([_cell(row[0] if row else "", st.cell_section)] + [""] * (ncols - 1))
+        else:
+            data.append([_cell(row[c] if c < len(row) else "", col_styles[c]) for c in range(ncols)])
+
+    commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), fonts.REGULAR, st.cell.fontSize),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, nh - 1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad_lr), ("RIGHTPADDING", (0, 0), (-1, -1), pad_lr),
+        ("TOPPADDING", (0, 0), (-1, -1), pad_tb), ("BOTTOMPADDING", (0, 0), (-1, -1), pad_tb + 1),
+        ("BOX", (0, 0), (-1, -1), s.table_rule_thickness, colors.black),
+        ("LINEAFTER", (0, 0), (-2, -1), s.table_rule_thickness, colors.black),
+    ]
+    for r in sections:
+        commands.append(("SPAN", (0, nh + r), (-1, nh + r)))
+        if keep_section_with_next and r + 1 < len(rows):
+            commands.append(("NOSPLIT", (0, nh + r), (-1, nh + r + 1)))
+
+    def row_height(r: int, columns: Iterable[int]) -> float:
+        height = 0.0
+        for c in columns:
+            value = data[nh + r][c]
+            if isinstance(value, Flowable):
+                height = max(height, value.wrap(col_widths[c] - 2 * pad_lr, 10_000)[1])
+        return height + 2 * pad_tb + 1
+
+    merged_inner_rows: set[int] = set()  # table rows whose bottom rule is left out in the group columns
+    continuations: dict[int, dict[int, Flowable]] = {}
+    other_cols = [c for c in range(ncols) if c not in group_columns]
+    for first, last in groups:
+        if last <= first:
+            continue
+        heights = [row_height(r, other_cols) for r in range(first, last + 1)]
+        spanned = row_height(first, group_columns)
+        if max(sum(heights), spanned) <= max_group_height:
+            for c in group_columns:
+                commands.append(("SPAN", (c, nh + first), (c, nh + last)))
+            continue
+        first_values = {c: rows[first][c] if c < len(rows[first]) else "" for c in group_columns}
+        for r in range(first, last + 1):
+            if r < last:
+                merged_inner_rows.add(nh + r)
+            if r > first:
+                cont: dict[int, Flowable] = {}
+                for c, value in first_values.items():
+                    text = _cell_text(value)
+                    if not text:
+                        continue
+                    if c == group_columns[-1]:
+                        cont[c] = para(f"{markup(text)} <i>{CONTINUED}</i>", col_styles[c], is_markup=True)
+                    else:
+                        cont[c] = para(text, col_styles[c])
+                continuations[nh + r] = cont
+
+    # horizontal rules: one LINEBELOW per run of ordinary rows; merged rows only outside the group columns
+    total = len(data)
+    r = 0
+    while r < total:
+        end = r
+        inner = r in merged_inner_rows
+        while end + 1 < total and ((end + 1) in merged_inner_rows) == inner:
+            end += 1
+        if not inner:
+            commands.append(("LINEBELOW", (0, r), (-1, end), s.table_rule_thickness, colors.black))
+        else:
+            for c in other_cols:
+                commands.append(("LINEBELOW", (c, r), (c, end), s.table_rule_thickness, colors.black))
+        r = end + 1
+
+    table = GridTable(data, colWidths=list(col_widths), repeatRows=repeat, hAlign="CENTER")
+    table.continuations = continuations
+    table.rule_thickness = s.table_rule_thickness
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+# ------------------------------------------------------------------------------------------- document
+
+
+class NDDocTemplate(BaseDocTemplate):
+    """A4 document with "portrait" and "landscape" page templates and ND30 page numbers."""
+
+    def __init__(self, target, settings: LayoutSettings, *, landscape_first: bool = False, **kw):
+        self.settings = settings
+        self.number_base = 1
+        top, right, bottom, left = settings.margins
+        super().__init__(target, pagesize=landscape(A4) if landscape_first else A4, leftMargin=left,
+                         rightMargin=right, topMargin=top, bottomMargin=bottom,
+                         # reportlab's default initial font is the non-embedded Helvetica
+                         initialFontName=fonts.REGULAR, initialFontSize=settings.body_size, **kw)
+
+        def template(tid: str, size: tuple[float, float]) -> PageTemplate:
+            w, h = size
+            frame = Frame(left, bottom, w - left - right, h - top - bottom, id=f"{tid}-body",
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+            return PageTemplate(id=tid, frames=[frame], pagesize=size, onPageEnd=self._number_page)
+
+        portrait = template(PORTRAIT, A4)
+        wide = template(LANDSCAPE, landscape(A4))
+        self.addPageTemplates([wide, portrait] if landscape_first else [portrait, wide])
+
+    def _number_page(self, canv, doc) -> None:
+        number = doc.page - self.number_base + 1
+        if number < 2:
+            return
+        s = self.settings
+        w, h = canv._pagesize
+        size = s.page_number_size
+        canv.saveState()
+        canv.setFont(fonts.REGULAR, size)
+        canv.setFillColor(colors.black)
+        # centred in the top margin
+        canv.drawCentredString(w / 2, h - s.margin_top_mm * mm / 2 - size * 0.35, str(number))
+        canv.restoreState()
+
+
+def build_pdf(target: str | os.PathLike | BinaryIO, flowables: Iterable[Flowable], *,
+              header: DocumentHeader | None = None, signer: SignerBlock | None = None,
+              landscape_first: bool = False, settings: LayoutSettings | None = None,
+              title: str = "", author: str = "", subject: str = "") -> None:
+    """Lay out header + flowables + signer block into an A4 PDF.
+
+    ``target`` is a path (written atomically: temp file in the same folder, fsync, ``os.replace``) or a
+    binary file object. ``landscape_first`` starts on a landscape page.
+    """
+    s = settings or DEFAULT_SETTINGS
+    doc_styles(s)
+    story: list[Flowable] = []
+    if header is not None:
+        story += document_header(header, s)
+    story += list(flowables)
+    if signer is not None:
+        story.append(signature_block(signer, s))
+    if not story:
+        story.append(Spacer(1, 1))
+    meta = dict(title=nfc(title or (header.subject if header else "")), author=nfc(author),
+                subject=nfc(subject), creator=f"{APP_NAME} {APP_VERSION}")
+
+    if not isinstance(target, (str, os.PathLike)):
+        NDDocTemplate(target, s, landscape_first=landscape_first, **meta).build(story)
+        return
+
+    path = Path(target)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            NDDocTemplate(handle, s, landscape_first=landscape_first, **meta).build(story)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except OSError:
+            pass
+        raise

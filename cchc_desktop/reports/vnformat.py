@@ -1,0 +1,146 @@
+"""Vietnamese number, date and name formatting for printed documents (pure functions, no reportlab).
+
+Dates follow Nghị định 30/2020/NĐ-CP: in "ngày 05 tháng 01 năm 2026" a day below 10 and the months 1 and 2
+take a leading zero ("tháng 3", "tháng 12" do not). Numeric dates ("05/01/2026") are always zero-padded.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..text import fold, nfc
+
+NBSP = "\u00a0"
+# Blank left for a hand-written day/month/number: five no-break spaces (printing keeps them, wrapping does not
+# swallow them).
+BLANK = NBSP * 5
+
+UNIT_KINDS = ("thị trấn", "phường", "đặc khu", "xã")
+
+
+def _as_date(value: _dt.date | str | None) -> _dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value).strip()[:10])
+
+
+def _group(digits: str) -> str:
+    parts = []
+    while len(digits) > 3:
+        parts.append(digits[-3:])
+        digits = digits[:-3]
+    parts.append(digits)
+    return ".".join(reversed(parts))
+
+
+def integer(value: int | float | Decimal | None) -> str:
+    """1234567 -> "1.234.567"; None -> ""."""
+    if value is None:
+        return ""
+    number = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    sign = "-" if number < 0 else ""
+    return sign + _group(str(abs(number)))
+
+
+thousands = integer
+
+
+def decimal(value: int | float | Decimal | None, places: int = 1, *, trim: bool = False) -> str:
+    """12345.678 -> "12.345,7" (decimal comma, "." thousands). ``trim`` drops a zero fraction ("65,0" -> "65")."""
+    if value is None:
+        return ""
+    quantum = Decimal(1).scaleb(-places) if places > 0 else Decimal(1)
+    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):f}"
+    whole, _, frac = text.partition(".")
+    if trim:
+        frac = frac.rstrip("0")
+    out = _group(whole)
+    if frac:
+        out += "," + frac
+    if out.strip("0.,") == "":
+        sign = ""
+    return sign + out
+
+
+def percent(ratio: float | Decimal | None, places: int = 1, *, trim: bool = False) -> str:
+    """A ratio as a Vietnamese percentage: 0.652 -> "65,2%", 1 -> "100,0%" ("100%" with ``trim``)."""
+    if ratio is None:
+        return ""
+    return decimal(Decimal(str(ratio)) * 100, places, trim=trim) + "%"
+
+
+def vn_date(value: _dt.date | str | None) -> str:
+    """date(2026, 1, 5) -> "05/01/2026"; None or "" -> ""."""
+    d = _as_date(value)
+    return "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
+def nd30_day(day: int) -> str:
+    return f"{day:02d}"
+
+
+def nd30_month(month: int) -> str:
+    return f"{month:02d}" if month in (1, 2) else str(month)
+
+
+def date_words(value: _dt.date | str | None, year: int | None = None) -> str:
+    """"ngày 05 tháng 01 năm 2026"; an unset date leaves blanks to fill by hand: "ngày      tháng      năm 2026".
+
+    ``year`` is printed for an unset date (blank too when None).
+    """
+    d = _as_date(value)
+    if d is None:
+        y = str(year) if year else BLANK
+        return f"ngày{NBSP}{BLANK}tháng{NBSP}{BLANK}năm {y}"
+    return f"ngày {nd30_day(d.day)} tháng {nd30_month(d.month)} năm {d.year}"
+
+
+def vn_long_date(place: str, value: _dt.date | str | None, year: int | None = None) -> str:
+    """("Xuân Trường", date(2026, 1, 5)) -> "Xuân Trường, ngày 05 tháng 01 năm 2026"."""
+    words = date_words(value, year)
+    place = nfc(place or "").strip()
+    return nfc(f"{place}, {words}" if place else words[:1].upper() + words[1:])
+
+
+def document_number(number: int | str | None, symbol: str) -> str:
+    """(5, "BC-UBND") -> "05/BC-UBND"; (None, "BC-UBND") -> blanks + "/BC-UBND" (number written by hand)."""
+    if number is None or str(number).strip() == "":
+        return f"{BLANK}/{symbol}"
+    text = str(number).strip()
+    if text.isdigit() and int(text) < 10:
+        text = f"{int(text):02d}"
+    return f"{text}/{symbol}"
+
+
+def split_unit_kind(name: str) -> tuple[str, str]:
+    """"xã Xuân Trường" -> ("xã", "Xuân Trường"); "Xuân Trường" -> ("", "Xuân Trường")."""
+    name = nfc(name or "").strip()
+    folded = fold(name)
+    for kind in UNIT_KINDS:
+        if folded.startswith(fold(kind) + " "):
+            return kind, name[len(kind):].strip()
+    return "", name
+
+
+def unit_with_kind(name: str, kind: str = "xã") -> str:
+    """"Xuân Trường" + "xã" -> "xã Xuân Trường"; a name that already starts with its kind is kept."""
+    found, bare = split_unit_kind(name)
+    if found:
+        return f"{found} {bare}"
+    return f"{kind} {bare}".strip() if kind else bare
+
+
+def place_name(name: str) -> str:
+    """Địa danh for the date line: the unit name without its kind ("xã Xuân Trường" -> "Xuân Trường")."""
+    return split_unit_kind(name)[1]
+
+
+def upper(text: str) -> str:
+    """Vietnamese capitals, NFC ("ủy ban" -> "ỦY BAN")."""
+    return nfc(nfc(text).upper())
