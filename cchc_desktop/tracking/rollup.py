@@ -1,0 +1,295 @@
+"""Qt-free query API for the dashboard and the reports: where the plan stands in a reporting period.
+
+``plan_summary(store, plan_id, ref_date, period_key)`` reads the whole plan in four SQL queries
+(products with their task/section, status rows, lead agencies, report settings) plus the targets
+and classifies every product row at the reference date.
+
+Which products belong to a reporting period P:
+* periodic products (recurring / continuous): when one of their tracking periods overlaps P; their
+  state in P aggregates the status rows of those tracking periods that have started by ``ref``
+  (priority: overdue, not done, all finished → done / done late, some progress → in progress,
+  else not started);
+* one-off products with dates: when a due date falls within P, or when the product is unfinished
+  and its last due date is before P (carried over, e.g. still overdue); for a whole-year period
+  of the plan's first year, also products whose dates are before the plan (e.g. "Quý IV/2025");
+* products without dates (event-driven, unknown or empty deadline): always.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..deadlines import RECURRING, Deadline, parse_deadline
+from ..store import Store, StoreError, roman
+from ..text import sort_key
+from .periods import ReportingPeriod, ReportSettings, make_period
+from .status import get_settings
+from .targets import TargetResult, target_results
+from .timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, FINISHED, IN_PROGRESS, NO_DEADLINE, NOT_DONE,
+                         NOT_STARTED, OVERDUE, STATE_LABELS, STATUS_LABELS, Timeliness, assess,
+                         is_periodic, one_off_key, tracking_keys, tracking_span)
+
+NO_LEAD = "(Chưa giao cơ quan chủ trì)"
+
+
+@dataclass(frozen=True)
+class ProductState:
+    """One product row classified in a reporting period at a reference date."""
+
+    product_id: str
+    task_id: str
+    section_id: str
+    section_label: str         # "I. Công tác chỉ đạo, điều hành"
+    task_number: int           # STT within the section
+    task_content: str
+    description: str
+    deadline_text: str
+    deadline: Deadline
+    leads: tuple[str, ...]
+    state: str                 # one of timeliness.STATES
+    status: str                # stored status of the current status row (timeliness.STATUSES)
+    status_key: str            # key of the current status row (what the status panel edits)
+    percent: int               # 0..100 (average over started periods for periodic products)
+    completed_on: str          # ISO date or ""
+    result: str
+    due: date | None           # the relevant due date
+    next_due: date | None
+    days_left: int | None
+    due_soon: bool
+    periodic: bool
+    due_in_period: bool        # a due date falls within the selected period (recurring "due this period")
+    updated_by: str = ""
+    updated_at: str = ""
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.state == OVERDUE and self.days_left is not None else 0
+
+    @property
+    def lead_names(self) -> str:
+        return "; ".join(self.leads)
+
+
+@dataclass
+class Counts:
+    """Mutually exclusive state counts (they sum to ``total``) plus the due-soon flag count."""
+
+    total: int = 0
+    done: int = 0              # completed on time
+    done_late: int = 0
+    overdue: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    not_done: int = 0
+    event: int = 0
+    no_deadline: int = 0
+    due_soon: int = 0
+    percent_sum: int = 0
+
+    def add(self, item: ProductState) -> None:
+        self.total += 1
+        attr = {EVENT_DRIVEN: "event", NO_DEADLINE: "no_deadline"}.get(item.state, item.state)
+        setattr(self, attr, getattr(self, attr) + 1)
+        self.due_soon += item.due_soon
+        self.percent_sum += item.percent
+
+    @property
+    def completed(self) -> int:
+        return self.done + self.done_late
+
+    @property
+    def on_track(self) -> int:
+        """Unfinished, dated and not overdue."""
+        return self.in_progress + self.not_started
+
+    @property
+    def average_percent(self) -> float:
+        return self.percent_sum / self.total if self.total else 0.0
+
+    def pct(self, name: str) -> float:
+        """Percentage of the total for a count name ('completed', 'overdue', …), 0..100."""
+        return 100.0 * getattr(self, name) / self.total if self.total else 0.0
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in
+                ("total", "completed", "done", "done_late", "overdue", "in_progress", "not_started",
+                 "not_done", "event", "no_deadline", "due_soon", "on_track")}
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    counts: Counts = field(default_factory=Counts)
+
+
+@dataclass
+class Summary:
+    plan_id: str
+    ref_date: date
+    period: ReportingPeriod
+    settings: ReportSettings
+    items: list[ProductState]
+    totals: Counts
+    by_section: list[Group]
+    by_task: list[Group]
+    by_agency: list[Group]
+    overdue: list[ProductState]          # most overdue first
+    due_soon: list[ProductState]         # soonest first
+    targets: list[TargetResult]
+
+    @property
+    def targets_met(self) -> int:
+        return sum(1 for t in self.targets if t.met)
+
+    @property
+    def targets_measured(self) -> int:
+        return sum(1 for t in self.targets if t.met is not None)
+
+
+def _aggregate(parts: list[tuple[dict | None, Timeliness]]) -> str:
+    states = [t.state for _, t in parts]
+    if OVERDUE in states:
+        return OVERDUE
+    if NOT_DONE in states:
+        return NOT_DONE
+    if all(s in (DONE, DONE_LATE) for s in states):
+        return DONE_LATE if DONE_LATE in states else DONE
+    if any(s in (IN_PROGRESS, DONE, DONE_LATE) for s in states):
+        return IN_PROGRESS
+    return states[-1] if states[-1] in (EVENT_DRIVEN, NO_DEADLINE) else NOT_STARTED
+
+
+def _empty(key: str) -> dict:
+    return {"status": NOT_STARTED, "percent": 0, "completed_on": "", "result": "", "updated_by": "",
+            "updated_at": "", "period_key": key}
+
+
+def classify(deadline: Deadline, rows: dict[str, dict], period: ReportingPeriod, ref: date,
+             year_start: int, year_end: int, due_soon_days: int = 14) -> dict | None:
+    """Classify one product in a period from its status rows ({period_key: row}); None if the product
+    is outside the period. Returns the fields of ProductState that depend on status and time."""
+    if is_periodic(deadline):
+        keys = [k for k in tracking_keys(deadline, year_start, year_end)
+                if tracking_span(k)[0] <= period.end and tracking_span(k)[1] >= period.start]
+        if not keys:
+            return None
+        started = [k for k in keys if tracking_span(k)[0] <= ref] or keys[:1]
+        parts = []
+        for k in started:
+            row = rows.get(k) or _empty(k)
+            done_on = date.fromisoformat(row["completed_on"]) if row["completed_on"] else None
+            parts.append((row, assess(deadline, row["status"], done_on, ref, due_soon_days, key=k)))
+        current_row, current_t = parts[-1]
+        state = _aggregate(parts)
+        percent = round(sum(100 if t.state in (DONE, DONE_LATE) else (r or {}).get("percent", 0)
+                            for r, t in parts) / len(parts))
+        overdue_t = next((t for _, t in parts if t.state == OVERDUE), None)
+        shown = overdue_t or current_t
+        due_in = any(period.start <= tracking_span(k)[1] <= period.end for k in keys)
+        return dict(state=state, status=current_row["status"], status_key=current_row["period_key"],
+                    percent=percent, completed_on=current_row["completed_on"], result=current_row["result"],
+                    due=shown.due, next_due=current_t.next_due, days_left=shown.days_left,
+                    due_soon=current_t.due_soon and state not in FINISHED, periodic=True, due_in_period=due_in,
+                    updated_by=current_row.get("updated_by", ""), updated_at=current_row.get("updated_at", ""))
+    key = one_off_key(year_start)
+    row = rows.get(key) or _empty(key)
+    done_on = date.fromisoformat(row["completed_on"]) if row["completed_on"] else None
+    t = assess(deadline, row["status"], done_on, ref, due_soon_days)
+    dates = deadline.due_dates
+    if dates:
+        in_period = any(period.contains(d) for d in dates)
+        carried = dates[-1] < period.start and t.state not in FINISHED
+        before_plan = (period.unit == "Y" and period.year == year_start and dates[-1] < date(year_start, 1, 1))
+        if not (in_period or carried or before_plan):
+            return None
+    else:
+        in_period = False
+    return dict(state=t.state, status=row["status"], status_key=key,
+                percent=100 if t.state in (DONE, DONE_LATE) else int(row["percent"] or 0),
+                completed_on=row["completed_on"], result=row["result"], due=t.due, next_due=t.next_due,
+                days_left=t.days_left, due_soon=t.due_soon, periodic=False, due_in_period=in_period,
+                updated_by=row.get("updated_by", ""), updated_at=row.get("updated_at", ""))
+
+
+def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, period_key: str | None = None,
+                 due_soon_days: int | None = None) -> Summary:
+    """Everything the dashboard and the periodic reports need, for one plan, period and date.
+
+    ``period_key`` defaults to the plan's first year ("2026"); ``ref_date`` to today; ``due_soon_days``
+    to the plan setting (14)."""
+    ref = ref_date or date.today()
+    plan = store.db.query_one("SELECT id, year_start, year_end FROM plan WHERE id = ?", (plan_id,))
+    if plan is None:
+        raise StoreError("Không tìm thấy kế hoạch (có thể đã bị xóa).")
+    y0, y1 = plan["year_start"], plan["year_end"]
+    settings = get_settings(store, plan_id)
+    period = make_period(period_key or str(y0), settings)
+    window = settings.due_soon_days if due_soon_days is None else due_soon_days
+
+    products = store.db.query(
+        "SELECT p.id, p.task_id, p.description, p.deadline_text, t.section_id, t.position AS task_pos, "
+        "t.content AS task_content, s.position AS section_pos, s.title AS section_title "
+        "FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
+        "WHERE s.plan_id = ? ORDER BY s.position, t.position, p.position", (plan_id,))
+    statuses: dict[str, dict[str, dict]] = {}
+    for r in store.db.query(
+            "SELECT ps.* FROM product_status ps JOIN product p ON p.id = ps.product_id "
+            "JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?",
+            (plan_id,)):
+        statuses.setdefault(r["product_id"], {})[r["period_key"]] = dict(r)
+    leads: dict[str, list[str]] = {}
+    for r in store.db.query(
+            "SELECT pa.product_id, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
+            "JOIN product p ON p.id = pa.product_id JOIN task t ON t.id = p.task_id "
+            "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? AND pa.role = 'lead' "
+            "ORDER BY pa.position", (plan_id,)):
+        leads.setdefault(r["product_id"], []).append(r["name"])
+
+    items: list[ProductState] = []
+    totals = Counts()
+    sections: OrderedDict[str, Group] = OrderedDict()
+    tasks: OrderedDict[str, Group] = OrderedDict()
+    agencies: dict[str, Group] = {}
+    for r in products:
+        deadline = parse_deadline(r["deadline_text"], y0, y1)
+        found = classify(deadline, statuses.get(r["id"], {}), period, ref, y0, y1, window)
+        section_label = f"{roman(r['section_pos'] + 1)}. {r['section_title']}"
+        sections.setdefault(r["section_id"], Group(r["section_id"], section_label))
+        tasks.setdefault(r["task_id"], Group(r["task_id"], f"{roman(r['section_pos'] + 1)}.{r['task_pos'] + 1}. "
+                                                           f"{r['task_content']}"))
+        if found is None:
+            continue
+        item = ProductState(
+            product_id=r["id"], task_id=r["task_id"], section_id=r["section_id"], section_label=section_label,
+            task_number=r["task_pos"] + 1, task_content=r["task_content"], description=r["description"],
+            deadline_text=r["deadline_text"], deadline=deadline, leads=tuple(leads.get(r["id"], ())), **found)
+        items.append(item)
+        totals.add(item)
+        sections[r["section_id"]].counts.add(item)
+        tasks[r["task_id"]].counts.add(item)
+        for name in item.leads or (NO_LEAD,):
+            agencies.setdefault(name, Group(name, name)).counts.add(item)
+
+    overdue = sorted((i for i in items if i.state == OVERDUE), key=lambda i: (i.due or ref, i.section_label))
+    soon = sorted((i for i in items if i.due_soon), key=lambda i: (i.next_due or ref, i.section_label))
+    return Summary(
+        plan_id=plan_id, ref_date=ref, period=period, settings=settings, items=items, totals=totals,
+        by_section=list(sections.values()), by_task=[g for g in tasks.values() if g.counts.total],
+        by_agency=sorted(agencies.values(), key=lambda g: (g.key == NO_LEAD, sort_key(g.label))),
+        overdue=overdue, due_soon=soon, targets=target_results(store, plan_id, period.key))
+
+
+def recurring_due_in_period(summary: Summary) -> list[ProductState]:
+    """Periodic (recurring / continuous) products with a due date in the summary's period."""
+    return [i for i in summary.items if i.periodic and i.due_in_period and i.deadline.kind == RECURRING] + \
+        [i for i in summary.items if i.periodic and i.due_in_period and i.deadline.kind != RECURRING]

@@ -1,0 +1,272 @@
+"""Stored status rows, per-plan report settings, bulk updates and row history (logged writes)."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from ..deadlines import Deadline, parse_deadline
+from ..store import Store, StoreError
+from . import _rows
+from .periods import ReportSettings, parse_period_key
+from .timeliness import (DONE, DONE_LATE, NOT_DONE, NOT_STARTED, STATUS_LABELS, STATUSES, derive_status,
+                         due_for, key_for, tracking_keys)
+
+STATUS_FIELDS = ("status", "percent", "completed_on", "result", "reason", "notes")
+_SETTINGS_FIELDS = tuple(ReportSettings.__dataclass_fields__)
+
+
+class StatusError(StoreError):
+    """A refused status change (Vietnamese message)."""
+
+
+# -- settings ---------------------------------------------------------------------------------
+def get_settings(store: Store, plan_id: str) -> ReportSettings:
+    row = store.db.query_one("SELECT * FROM tracking_settings WHERE plan_id = ?", (plan_id,))
+    if row is None:
+        return ReportSettings()
+    return ReportSettings(**{k: row[k] for k in _SETTINGS_FIELDS})
+
+
+def set_settings(store: Store, plan_id: str, **fields) -> dict:
+    """Change report due days for a plan (creates the settings row). Returns old values."""
+    unknown = set(fields) - set(_SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown settings: {sorted(unknown)}")
+    with store.transaction():
+        row = store.db.query_one("SELECT * FROM tracking_settings WHERE plan_id = ?", (plan_id,))
+        if row is None:
+            values = {**asdict(ReportSettings()), **fields, "plan_id": plan_id}
+            _rows.insert(store, "tracking_settings", values)
+            return {}
+        return _rows.update(store, "tracking_settings", row["id"], fields, dict(row))
+
+
+# -- product context --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProductContext:
+    product_id: str
+    plan_id: str
+    year_start: int
+    year_end: int
+    deadline: Deadline
+
+    def keys(self) -> list[str]:
+        return tracking_keys(self.deadline, self.year_start, self.year_end)
+
+    def key_for(self, reporting_key: str | None, ref: date | None = None) -> str:
+        if reporting_key is None:
+            ref = ref or date.today()
+            reporting_key = str(min(max(ref.year, self.year_start), self.year_end))
+        return key_for(self.deadline, self.year_start, self.year_end, reporting_key, ref)
+
+
+def product_context(store: Store, product_id: str) -> ProductContext:
+    row = store.db.query_one(
+        "SELECT p.deadline_text, pl.id AS plan_id, pl.year_start, pl.year_end FROM product p "
+        "JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
+        "JOIN plan pl ON pl.id = s.plan_id WHERE p.id = ?", (product_id,))
+    if row is None:
+        raise StatusError("Không tìm thấy sản phẩm (có thể đã bị xóa).")
+    return ProductContext(product_id, row["plan_id"], row["year_start"], row["year_end"],
+                          parse_deadline(row["deadline_text"], row["year_start"], row["year_end"]))
+
+
+# -- reading ------------------------------------------------------------------------------------
+def empty_status(product_id: str, period_key: str) -> dict:
+    return {"id": None, "product_id": product_id, "period_key": period_key, "status": NOT_STARTED,
+            "percent": 0, "completed_on": "", "result": "", "reason": "", "notes": "", "updated_by": "",
+            "created_at": "", "updated_at": "", "version": 0}
+
+
+def get_status(store: Store, product_id: str, period_key: str) -> dict:
+    """The stored row, or an unsaved default row (id None, status Chưa triển khai)."""
+    row = store.db.query_one("SELECT * FROM product_status WHERE product_id = ? AND period_key = ?",
+                             (product_id, period_key))
+    return dict(row) if row else empty_status(product_id, period_key)
+
+
+def list_statuses(store: Store, product_id: str) -> list[dict]:
+    return [dict(r) for r in store.db.query(
+        "SELECT * FROM product_status WHERE product_id = ? ORDER BY period_key", (product_id,))]
+
+
+# -- validation & writing -----------------------------------------------------------------------
+def _iso(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError as exc:
+        raise StatusError(f"Ngày không hợp lệ: «{value}» (cần dạng năm-tháng-ngày).") from exc
+
+
+def normalise(row: dict, due: date | None) -> dict:
+    """Validate and complete a status row; raises StatusError with a Vietnamese message."""
+    row = dict(row)
+    status = row.get("status") or NOT_STARTED
+    if status not in STATUSES:
+        raise StatusError(f"Trạng thái không hợp lệ: {status}")
+    row["completed_on"] = _iso(row.get("completed_on"))
+    try:
+        percent = int(row.get("percent") or 0)
+    except (TypeError, ValueError) as exc:
+        raise StatusError("Tỷ lệ hoàn thành phải là số từ 0 đến 100.") from exc
+    if not 0 <= percent <= 100:
+        raise StatusError("Tỷ lệ hoàn thành phải là số từ 0 đến 100.")
+    for text_field in ("result", "reason", "notes"):
+        row[text_field] = (row.get(text_field) or "").strip()
+    if status == NOT_DONE and not row["reason"]:
+        raise StatusError("Trạng thái «Không thực hiện» bắt buộc phải ghi rõ lý do.")
+    if status in (DONE, DONE_LATE):
+        if not row["completed_on"]:
+            raise StatusError(f"Trạng thái «{STATUS_LABELS[status]}» cần có ngày hoàn thành.")
+        try:
+            status = derive_status(status, date.fromisoformat(row["completed_on"]), due)
+        except ValueError as exc:
+            raise StatusError(
+                f"Ngày hoàn thành {date.fromisoformat(row['completed_on']):%d/%m/%Y} không trễ so với thời hạn "
+                f"{due:%d/%m/%Y}: hãy chọn «Hoàn thành».") from exc
+        percent = 100
+    else:
+        row["completed_on"] = ""
+        if status != NOT_DONE:
+            row["reason"] = ""
+    row["status"] = status
+    row["percent"] = percent
+    return row
+
+
+def _write(store: Store, ctx: ProductContext, key: str, fields: dict) -> dict | None:
+    """Merge, validate and store one status row (inside a transaction). Returns the old row or None."""
+    unknown = set(fields) - set(STATUS_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown status fields: {sorted(unknown)}")
+    parse_period_key(key)
+    current = get_status(store, ctx.product_id, key)
+    merged = {**current, **fields}
+    if "status" not in fields and current["status"] in (DONE, DONE_LATE):
+        merged["status"] = DONE        # re-derive on time / late from the (new) completion date
+    merged = normalise(merged, due_for(ctx.deadline, key))
+    values = {k: merged[k] for k in STATUS_FIELDS}
+    if current["id"] is None:
+        _rows.insert(store, "product_status", {"product_id": ctx.product_id, "period_key": key,
+                                               **values, "updated_by": store.actor})
+        return None
+    if all(current[k] == values[k] for k in STATUS_FIELDS):
+        return current
+    _rows.update(store, "product_status", current["id"], {**values, "updated_by": store.actor}, current)
+    return current
+
+
+def set_status(store: Store, product_id: str, period_key: str | None = None, *, ref: date | None = None,
+               **fields) -> dict:
+    """Set status fields of one product in one period (reporting or tracking key; None = current).
+
+    fields: status, percent, completed_on (date or ISO text), result, reason, notes.
+    Returns the stored row after the change.
+    """
+    ctx = product_context(store, product_id)
+    key = ctx.key_for(period_key, ref)
+    with store.transaction():
+        _write(store, ctx, key, fields)
+    return get_status(store, product_id, key)
+
+
+# -- bulk update (one transaction, undoable) -------------------------------------------------------
+@dataclass
+class StatusChange:
+    """What one product looked like before a bulk update (to undo it)."""
+
+    product_id: str
+    period_key: str
+    before: dict | None                  # None: the status row did not exist
+    evidence_ids: list[str] = field(default_factory=list)
+
+
+def bulk_update(store: Store, product_ids: list[str], period_key: str | None, *, ref: date | None = None,
+                evidence: dict | None = None, **fields) -> list[StatusChange]:
+    """Set the same status fields (and optionally add the same evidence document) on several products
+    in ONE transaction: either every product is changed or none. ``period_key`` is a reporting-period
+    key mapped per product (one-off products use their single row). Returns what to undo."""
+    from .evidence import add_evidence_row, prepare_file
+
+    prepared = prepare_file(store, evidence.get("source_file")) if evidence and evidence.get("source_file") \
+        else None
+    changes: list[StatusChange] = []
+    with store.transaction():
+        for product_id in dict.fromkeys(product_ids):
+            ctx = product_context(store, product_id)
+            key = ctx.key_for(period_key, ref)
+            try:
+                before = _write(store, ctx, key, fields) if fields else get_status(store, product_id, key)
+            except StatusError as exc:
+                raise StatusError(f"{exc} (sản phẩm: {_describe(store, product_id)})") from exc
+            change = StatusChange(product_id, key, None if before is None or before["id"] is None else before)
+            if evidence:
+                meta = {k: v for k, v in evidence.items() if k != "source_file"}
+                change.evidence_ids.append(add_evidence_row(store, product_id, key, prepared=prepared, **meta))
+            changes.append(change)
+    return changes
+
+
+def undo_bulk(store: Store, changes: list[StatusChange]) -> None:
+    """Put back what `bulk_update` changed (logged like any change, one transaction)."""
+    with store.transaction():
+        for change in reversed(changes):
+            for evidence_id in change.evidence_ids:
+                _rows.delete(store, "evidence", evidence_id)
+            row = store.db.query_one("SELECT * FROM product_status WHERE product_id = ? AND period_key = ?",
+                                     (change.product_id, change.period_key))
+            if change.before is None:
+                if row is not None:
+                    _rows.delete(store, "product_status", row["id"])
+            elif row is not None:
+                _rows.update(store, "product_status", row["id"],
+                             {k: change.before[k] for k in (*STATUS_FIELDS, "updated_by")}, dict(row))
+            else:
+                _rows.insert(store, "product_status", {k: v for k, v in change.before.items()
+                                                       if k not in ("created_at", "updated_at", "version")})
+
+
+def _describe(store: Store, product_id: str) -> str:
+    row = store.db.query_one("SELECT description FROM product WHERE id = ?", (product_id,))
+    text = (row[0] if row else "") or product_id
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+# -- history ----------------------------------------------------------------------------------------
+FIELD_LABELS = {
+    "status": "Trạng thái", "percent": "Tỷ lệ hoàn thành (%)", "completed_on": "Ngày hoàn thành",
+    "result": "Kết quả thực hiện", "reason": "Lý do", "notes": "Ghi chú", "updated_by": "Người cập nhật",
+    "description": "Sản phẩm", "deadline_text": "Thời gian thực hiện", "doc_type": "Loại văn bản",
+    "doc_number": "Số, ký hiệu", "issued_on": "Ngày ban hành", "summary": "Trích yếu",
+    "file_name": "Tệp đính kèm", "lead": "Cơ quan chủ trì", "coord": "Cơ quan phối hợp",
+    "position": "Thứ tự", "period_key": "Kỳ",
+}
+ENTITY_LABELS = {"product": "Sản phẩm", "product_status": "Tình trạng", "evidence": "Minh chứng",
+                 "product_agency": "Cơ quan", "target": "Chỉ tiêu", "target_actual": "Kết quả chỉ tiêu",
+                 "tracking_settings": "Cài đặt báo cáo"}
+
+
+def product_history(store: Store, product_id: str, limit: int = 1000) -> list[dict]:
+    """Newest first: every logged change of a product row, its status rows and its evidence
+    (including rows deleted since). Items are change_log rows with decoded old/new values."""
+    like = f'%"{product_id}"%'
+    ids = {product_id}
+    for r in store.db.query(
+            "SELECT DISTINCT row_id FROM change_log WHERE entity IN ('product_status', 'evidence') "
+            "AND op IN ('insert', 'delete') AND (new_value LIKE ? OR old_value LIKE ?)", (like, like)):
+        ids.add(r[0])
+    marks = ", ".join("?" for _ in ids)
+    rows = store.db.query(f"SELECT * FROM change_log WHERE row_id IN ({marks}) ORDER BY seq DESC LIMIT ?",
+                          (*ids, limit))
+    result = []
+    for row in rows:
+        item = dict(row)
+        for key in ("old_value", "new_value"):
+            item[key] = json.loads(item[key]) if item[key] is not None else None
+        result.append(item)
+    return result
