@@ -1,0 +1,231 @@
+"""The appendix table view: spans like the printed appendix, lazily fitted row heights, drag and drop.
+
+Row heights are computed only for the rows on screen (and cached until the data or a column
+width changes), so a 5,000-task plan loads and scrolls without measuring every cell up front.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from .appendix_model import (COL_CONTENT, COL_DEADLINE, COL_DUE, COL_LEAD, COL_COORD, COL_PRODUCT,
+                             COL_STATUS, COL_STT, COLUMN_COUNT, KIND_SECTION)
+
+DEFAULT_WIDTHS = {COL_STT: 44, COL_CONTENT: 250, COL_PRODUCT: 250, COL_LEAD: 130, COL_COORD: 130,
+                  COL_DEADLINE: 125, COL_DUE: 100, COL_STATUS: 95}
+CELL_PADDING_X = 10   # left+right text margins of QStyledItemDelegate plus grid
+CELL_PADDING_Y = 8
+
+
+class AppendixView(QTableView):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.ElideNone)
+        self.setAlternatingRowColors(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectItems)
+        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
+                             | QAbstractItemView.AnyKeyPressed)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDrop)
+        self.setDefaultDropAction(Qt.MoveAction)
+        self.setDragDropOverwriteMode(False)
+        self.setCornerButtonEnabled(False)
+        self.setStyleSheet("QTableView { gridline-color: #9aa3ad; }"
+                           "QHeaderView::section { background: #f1f3f6; border: 1px solid #9aa3ad;"
+                           " padding: 4px; }")
+        vheader = self.verticalHeader()
+        vheader.setVisible(False)
+        vheader.setSectionResizeMode(QHeaderView.Interactive)
+        vheader.setMinimumSectionSize(8)
+        hheader = self.horizontalHeader()
+        hheader.setDefaultAlignment(Qt.AlignCenter | Qt.TextWordWrap)
+        hheader.setHighlightSections(False)
+        hheader.setStretchLastSection(True)
+        hheader.setMinimumSectionSize(36)
+        hheader.setFixedHeight(2 * self.fontMetrics().lineSpacing() + 12)
+        hheader.sectionResized.connect(self._column_resized)
+        self._fitted: set[int] = set()
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_visible_rows)
+        self.verticalScrollBar().valueChanged.connect(self._schedule_fit)
+        self._bold = QFont(self.font())
+        self._bold.setBold(True)
+
+    # -- model hookup ------------------------------------------------------------------------------
+    def setModel(self, model):
+        super().setModel(model)
+        model.modelReset.connect(self._after_reset)
+        model.dataChanged.connect(self._data_changed)
+        for col, width in DEFAULT_WIDTHS.items():
+            self.setColumnWidth(col, width)
+        self._after_reset()
+
+    def fit_columns(self, width: int | None = None) -> None:
+        """Share `width` (default: the viewport) between the columns: fixed widths for the short
+        columns, the rest split between "Nội dung/Nhiệm vụ" and "Hoạt động/Sản phẩm"."""
+        width = width or self.viewport().width()
+        fixed = {COL_STT: 40, COL_LEAD: 112, COL_COORD: 112, COL_DEADLINE: 112, COL_DUE: 92,
+                 COL_STATUS: 88}
+        if width > 1300:
+            fixed = {c: int(w * 1.2) for c, w in fixed.items()}
+        rest = max(360, width - sum(fixed.values()) - 2)
+        widths = dict(fixed)
+        widths[COL_CONTENT] = rest * 47 // 100
+        widths[COL_PRODUCT] = rest - widths[COL_CONTENT]
+        for col, w in widths.items():
+            self.setColumnWidth(col, w)
+
+    def _after_reset(self):
+        self.apply_spans()
+        self._fitted.clear()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + CELL_PADDING_Y)
+        self.fit_visible_rows()
+
+    def apply_spans(self):
+        """Section rows across the table; STT and content merged down over their product rows."""
+        self.clearSpans()
+        model = self.model()
+        if model is None:
+            return
+        for number, row in enumerate(model.rows()):
+            if row.kind == KIND_SECTION:
+                self.setSpan(number, 0, 1, COLUMN_COUNT)
+            elif row.first and row.group_len > 1:
+                self.setSpan(number, COL_STT, row.group_len, 1)
+                self.setSpan(number, COL_CONTENT, row.group_len, 1)
+
+    def _data_changed(self, top_left, bottom_right, roles=()):
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            self._fitted.discard(self._group_start(row))
+        self._schedule_fit()
+
+    def _column_resized(self, *_args):
+        self._fitted.clear()
+        self._schedule_fit()
+
+    def _schedule_fit(self, *_args):
+        self._fit_timer.start()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._schedule_fit()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._schedule_fit()
+
+    # -- row heights -----------------------------------------------------------------------------
+    def _group_start(self, row: int) -> int:
+        model = self.model()
+        while row > 0:
+            info = model.row_info(row)
+            if info is None or info.kind == KIND_SECTION or info.first:
+                break
+            row -= 1
+        return row
+
+    def _text_height(self, metrics: QFontMetrics, text, width: int) -> int:
+        if not text:
+            return 0
+        rect = metrics.boundingRect(QRect(0, 0, max(10, width - CELL_PADDING_X), 100000),
+                                    int(Qt.TextWordWrap | Qt.AlignLeft), str(text))
+        return rect.height()
+
+    def fit_group(self, start: int) -> None:
+        model = self.model()
+        info = model.row_info(start)
+        if info is None:
+            return
+        metrics = self.fontMetrics()
+        base = metrics.lineSpacing() + CELL_PADDING_Y
+        if info.kind == KIND_SECTION:
+            width = sum(self.columnWidth(c) for c in range(COLUMN_COUNT))
+            bold = QFontMetrics(self._bold)
+            text = model.data(model.index(start, 0))
+            self.setRowHeight(start, max(base + 4, self._text_height(bold, text, width) + CELL_PADDING_Y + 4))
+            self._fitted.add(start)
+            return
+        length = max(1, info.group_len)
+        heights = []
+        for row in range(start, start + length):
+            tallest = 0
+            for col in range(COL_PRODUCT, COLUMN_COUNT):
+                if self.isColumnHidden(col):
+                    continue
+                text = model.data(model.index(row, col))
+                tallest = max(tallest, self._text_height(metrics, text, self.columnWidth(col)))
+            heights.append(max(base, tallest + CELL_PADDING_Y))
+        task_height = 0
+        for col in (COL_STT, COL_CONTENT):
+            if not self.isColumnHidden(col):
+                text = model.data(model.index(start, col))
+                task_height = max(task_height, self._text_height(metrics, text, self.columnWidth(col)))
+        task_height += CELL_PADDING_Y
+        if task_height > sum(heights):
+            heights[-1] += task_height - sum(heights)
+        for offset, height in enumerate(heights):
+            if self.rowHeight(start + offset) != height:
+                self.setRowHeight(start + offset, height)
+        self._fitted.add(start)
+
+    def fit_visible_rows(self) -> None:
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return
+        viewport_height = self.viewport().height()
+        row = self.rowAt(0)
+        if row < 0:
+            row = 0
+        row = self._group_start(row)
+        count = model.rowCount()
+        while row < count:
+            if self.rowViewportPosition(row) > viewport_height:
+                break
+            info = model.row_info(row)
+            if row not in self._fitted:
+                self.fit_group(row)
+            row += max(1, info.group_len if info.kind != KIND_SECTION else 1)
+
+    def fit_all_rows(self) -> None:
+        """Measure every row (used before printing/exporting a screenshot of everything)."""
+        model = self.model()
+        row = 0
+        while row < model.rowCount():
+            info = model.row_info(row)
+            self.fit_group(row)
+            row += max(1, info.group_len if info.kind != KIND_SECTION else 1)
+
+    # -- helpers for the window -------------------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        rows = {index.row() for index in self.selectionModel().selectedIndexes()}
+        current = self.currentIndex()
+        if not rows and current.isValid():
+            rows.add(current.row())
+        # a selected spanned cell covers its whole group
+        model = self.model()
+        for row in list(rows):
+            info = model.row_info(row)
+            if info is not None and info.kind != KIND_SECTION and info.first and info.group_len > 1:
+                rows.update(range(row, row + info.group_len))
+        return sorted(rows)
+
+    def select_entity(self, entity: str, row_id: str) -> None:
+        model = self.model()
+        row = model.find_row(entity, row_id)
+        if row < 0:
+            return
+        info = model.row_info(row)
+        col = COL_STT if info.kind == KIND_SECTION else (COL_CONTENT if entity == "task" else COL_PRODUCT)
+        index = model.index(row, col)
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.EnsureVisible)
+        self._schedule_fit()

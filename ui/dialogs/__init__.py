@@ -1,0 +1,1 @@
+"""Dialogs of the main window: plan properties/picker, import preview, agency picker."""

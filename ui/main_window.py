@@ -1,0 +1,842 @@
+"""The main window: plan picker, sections pane, appendix table (in a tab widget), details pane.
+
+Other modules add tabs with one line: ``window.add_tab(widget, "Tổng quan")`` and extend the
+details pane with ``window.details.add_panel(widget)``; they can follow the selection through
+``window.currentTaskChanged(task_id, product_id)``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFrame,
+                               QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem,
+                               QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget,
+                               QToolBar, QToolButton, QVBoxLayout, QWidget)
+
+from cchc_desktop import APP_NAME, APP_VERSION
+from cchc_desktop.db import LOCAL, NETWORK
+from cchc_desktop.import_commit import commit_draft
+from cchc_desktop.store import StoreError
+
+from . import clipboard, settings
+from .appendix_model import (COL_CONTENT, COL_PRODUCT, COL_STT, KIND_SECTION, AppendixModel)
+from .appendix_view import AppendixView
+from .commands import CreateCommand, DeleteCommand, EditFieldCommand, MoveCommand
+from .delegates import AppendixDelegate
+from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, ImportPreviewDialog
+from .dialogs.plan_properties import PlanPickerDialog, PlanPropertiesDialog, plan_label
+from .filter_bar import FilterBar
+
+IMPORT_FILTER = "Phụ lục CCHC (*.xlsx *.xlsm *.docx *.txt *.tsv *.csv);;Tất cả các tệp (*)"
+
+
+class SectionPane(QWidget):
+    """Left pane: the plan's sections with their task counts; add/rename/reorder."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 0, 4)
+        title = QLabel("<b>Các mục</b>", self)
+        layout.addWidget(title)
+        self.list = QListWidget(self)
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.ElideNone)
+        self.list.itemClicked.connect(self._jump)
+        self.list.itemDoubleClicked.connect(lambda _i: window.rename_section())
+        layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        for text, tip, slot in (("+", "Thêm mục", window.add_section),
+                                ("Đổi tên", "Đổi tên mục", window.rename_section),
+                                ("▲", "Chuyển mục lên", lambda: window.move_section(-1)),
+                                ("▼", "Chuyển mục xuống", lambda: window.move_section(1))):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+    def refresh(self, model: AppendixModel) -> None:
+        current = self.current_section_id()
+        self.list.clear()
+        for section, count in model.section_counts():
+            item = QListWidgetItem(f"{section.numeral}. {section.title}  ({count})", self.list)
+            item.setData(Qt.UserRole, section.id)
+            item.setToolTip(f"{section.label}\n{count} nhiệm vụ")
+            if section.id == current:
+                self.list.setCurrentItem(item)
+
+    def current_section_id(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.UserRole) if item else None
+
+    def select(self, section_id: str | None) -> None:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(Qt.UserRole) == section_id:
+                self.list.setCurrentRow(i)
+                return
+
+    def _jump(self, item) -> None:
+        self.window.view.select_entity("section", item.data(Qt.UserRole))
+
+
+class DetailsPane(QScrollArea):
+    """Right pane: the selected task and its products. Extend with `add_panel(widget)`."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        body = QWidget(self)
+        self.body_layout = QVBoxLayout(body)
+        self.body_layout.setContentsMargins(8, 8, 8, 8)
+        self.heading = QLabel("<b>Chi tiết nhiệm vụ</b>", body)
+        self.body_layout.addWidget(self.heading)
+        self.info = QLabel(body)
+        self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.RichText)
+        self.info.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.info.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.body_layout.addWidget(self.info)
+        self.extra = QVBoxLayout()
+        self.body_layout.addLayout(self.extra)
+        self.body_layout.addStretch(1)
+        self.setWidget(body)
+        self.show_nothing()
+
+    def add_panel(self, widget: QWidget) -> None:
+        """Add a widget (e.g. the status/evidence panel) under the task details."""
+        self.extra.addWidget(widget)
+
+    def show_nothing(self) -> None:
+        self.info.setText("<i>Chọn một nhiệm vụ trong bảng để xem chi tiết.</i>")
+
+    def show_row(self, model: AppendixModel, row) -> None:
+        import html
+        if row is None:
+            self.show_nothing()
+            return
+        esc = html.escape
+        if row.kind == KIND_SECTION:
+            self.info.setText(f"<p><b>{esc(row.section.label)}</b></p>"
+                              f"<p>{len(row.section.tasks)} nhiệm vụ</p>")
+            return
+        task = row.task
+        parts = [f"<p style='color:#555'>{esc(row.section.label)}</p>",
+                 f"<p><b>Nhiệm vụ {task.number}.</b> {esc(task.content)}</p>"]
+        for number, product in enumerate(task.products, 1):
+            info = model.product_info(product.id)
+            mark = "▶ " if row.product is product else ""
+            parts.append(
+                f"<hr><p><b>{mark}Sản phẩm {number}:</b> {esc(product.description) or '<i>(trống)</i>'}</p>"
+                f"<p>Chủ trì: {esc(product.lead_names) or '—'}<br>"
+                f"Phối hợp: {esc(product.coordinator_names) or '—'}<br>"
+                f"Thời gian: {esc(product.deadline_text) or '—'}<br>"
+                f"<span style='color:#1b5e20'>{esc(info.due_tooltip) if info else ''}</span></p>")
+        self.info.setText("".join(parts))
+
+
+class MainWindow(QMainWindow):
+    currentTaskChanged = Signal(str, str)  # task id ("" for none), product id ("" for none)
+    planChanged = Signal(str)
+
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.undo_stack = QUndoStack(self)
+        self.model = AppendixModel(store, self)
+        self.model.undo_stack = self.undo_stack
+        self.dialog_runner = lambda dialog: bool(dialog.exec())  # tests replace this
+        self._agency_cache: list[str] | None = None
+        self.actions: dict[str, QAction] = {}
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self.model.countsChanged.connect(self._counts_changed)
+        self.model.planLoaded.connect(self._plan_loaded)
+        self.model.selectRequested.connect(self.view.select_entity)
+        self.model.errorRaised.connect(self.show_error)
+        self.undo_stack.indexChanged.connect(lambda _i: self._invalidate_agencies())
+        self.resize(1366, 768)
+
+    # -- construction ----------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.view = AppendixView(self)
+        self.view.setModel(self.model)
+        self.delegate = AppendixDelegate(self.view, self.agency_names)
+        self.view.setItemDelegate(self.delegate)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.filter_bar = FilterBar(self)
+        self.filter_bar.filterChanged.connect(self.model.set_filter)
+        appendix_page = QWidget(self)
+        page_layout = QVBoxLayout(appendix_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(0)
+        page_layout.addWidget(self.filter_bar)
+        page_layout.addWidget(self.view, 1)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(appendix_page, "Phụ lục nhiệm vụ")
+        self.sections = SectionPane(self)
+        self.details = DetailsPane(self)
+        self.splitter = QSplitter(Qt.Horizontal, self)
+        self.splitter.addWidget(self.sections)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([185, 950, 230])
+        self.splitter.setCollapsible(1, False)
+        self.setCentralWidget(self.splitter)
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add a tab next to the appendix (e.g. "Tổng quan")."""
+        return self.tabs.addTab(widget, title)
+
+    def _action(self, name: str, text: str, slot, shortcut=None, *, table_only: bool = False,
+                tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        if table_only:
+            # Del, Insert, Ctrl+C/V… act on the table only, never while typing in the search box.
+            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            self.view.addAction(action)
+        else:
+            self.addAction(action)
+        self.actions[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        a("new_plan", "&Tạo kế hoạch mới…", self.new_plan, QKeySequence.New)
+        a("open_plan", "&Mở kế hoạch…", self.open_plan_dialog, QKeySequence.Open)
+        a("duplicate_plan", "&Nhân bản kế hoạch…", self.duplicate_plan)
+        a("plan_properties", "T&huộc tính kế hoạch…", self.edit_plan_properties, "Alt+Return")
+        a("import", "N&hập phụ lục từ tệp (Excel, Word, văn bản)…", self.import_file_dialog, "Ctrl+I")
+        a("quit", "T&hoát", self.close, QKeySequence.Quit)
+        undo = self.undo_stack.createUndoAction(self, "&Hoàn tác")
+        undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        redo = self.undo_stack.createRedoAction(self, "&Làm lại")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        for name, action in (("undo", undo), ("redo", redo)):
+            self.addAction(action)
+            self.actions[name] = action
+        a("copy", "&Sao chép", self.copy_selection, QKeySequence.Copy, table_only=True)
+        a("paste", "&Dán vào các ô", self.paste, QKeySequence.Paste, table_only=True)
+        a("paste_tasks", "Dán thành &nhiệm vụ mới…", self.paste_as_tasks, "Ctrl+Shift+V", table_only=True)
+        a("edit_cell", "Sửa ô đang chọn", self.edit_current, "F2", table_only=True)
+        a("find", "&Tìm và lọc", self.filter_bar.focus_search, QKeySequence.Find)
+        a("clear_filter", "&Bỏ lọc", self.filter_bar.clear, "Ctrl+Shift+F")
+        a("add_task", "&Thêm nhiệm vụ vào cuối mục", self.add_task, "Ctrl+Return", table_only=True)
+        a("insert_task", "&Chèn nhiệm vụ phía trên", self.insert_task, "Insert", table_only=True)
+        a("duplicate_task", "&Nhân bản nhiệm vụ", self.duplicate_task, "Ctrl+D", table_only=True)
+        a("add_product", "Thêm &hoạt động/sản phẩm", self.add_product, "Ctrl+Shift+Return", table_only=True)
+        a("delete", "&Xóa dòng đang chọn", self.delete_selection, QKeySequence.Delete, table_only=True)
+        a("move_up", "Chuyển &lên", lambda: self.move_current(-1), "Ctrl+Up", table_only=True)
+        a("move_down", "Chuyển &xuống", lambda: self.move_current(1), "Ctrl+Down", table_only=True)
+        a("add_section", "Thêm &mục", self.add_section)
+        a("rename_section", "Đổi tên mục…", self.rename_section)
+        a("section_up", "Chuyển mục lên", lambda: self.move_section(-1))
+        a("section_down", "Chuyển mục xuống", lambda: self.move_section(1))
+        a("delete_section", "Xóa mục…", self.delete_section)
+        a("shortcuts", "&Phím tắt", self.show_shortcuts, QKeySequence.HelpContents)
+        a("about", "&Giới thiệu", self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        act = self.actions
+        menus = {
+            "&Tệp": ["new_plan", "open_plan", "duplicate_plan", "plan_properties", None, "import", None,
+                     "quit"],
+            "&Sửa": ["undo", "redo", None, "copy", "paste", "paste_tasks", None, "edit_cell", None, "find",
+                     "clear_filter"],
+            "&Xem": [],
+            "&Nhiệm vụ": ["add_task", "insert_task", "duplicate_task", "add_product", None, "move_up",
+                          "move_down", "delete", None, "add_section", "rename_section", "section_up",
+                          "section_down", "delete_section"],
+            "T&rợ giúp": ["shortcuts", "about"],
+        }
+        self.menus = {}
+        for title, names in menus.items():
+            menu = bar.addMenu(title)
+            self.menus[title.replace("&", "")] = menu
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(act[name])
+        view_menu = self.menus["Xem"]
+        for title, widget in (("Bảng các mục", self.sections), ("Chi tiết nhiệm vụ", self.details)):
+            toggle = QAction(title, self)
+            toggle.setCheckable(True)
+            toggle.setChecked(True)
+            toggle.toggled.connect(widget.setVisible)
+            view_menu.addAction(toggle)
+            self.actions["toggle_" + ("sections" if widget is self.sections else "details")] = toggle
+        view_menu.addSeparator()
+        view_menu.addAction(act["find"])
+        view_menu.addAction(act["clear_filter"])
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Thanh công cụ", self)
+        bar.setObjectName("main_toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        bar.addWidget(QLabel(" Kế hoạch: ", self))
+        self.plan_combo = QComboBox(self)
+        self.plan_combo.setMinimumContentsLength(36)
+        self.plan_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.plan_combo.activated.connect(self._plan_combo_activated)
+        bar.addWidget(self.plan_combo)
+        short = {"new_plan": "Tạo mới", "plan_properties": "Thuộc tính", "import": "Nhập tệp",
+                 "add_task": "+ Nhiệm vụ", "add_product": "+ Sản phẩm", "delete": "Xóa",
+                 "undo": "Hoàn tác", "redo": "Làm lại"}
+        for name in ("new_plan", "plan_properties", "import", None, "add_task", "add_product", "delete",
+                     None, "undo", "redo"):
+            if name is None:
+                bar.addSeparator()
+                continue
+            button = QToolButton(self)
+            button.setDefaultAction(self.actions[name])
+            button.setText(short[name])
+            button.setToolTip(self.actions[name].text().replace("&", "")
+                              + (f" ({self.actions[name].shortcut().toString(QKeySequence.NativeText)})"
+                                 if not self.actions[name].shortcut().isEmpty() else ""))
+            bar.addWidget(button)
+        self.addToolBar(bar)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.task_label = QLabel(self)
+        self.overdue_label = QLabel(self)
+        self.db_label = QLabel(self)
+        self.db_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        status.addPermanentWidget(self.task_label)
+        status.addPermanentWidget(self.overdue_label)
+        status.addPermanentWidget(self.db_label, 1)
+        storage = getattr(self.store.db, "storage", LOCAL)
+        where = f"Cơ sở dữ liệu: {self.store.db.path}"
+        if storage == NETWORK:
+            where += " — ⚠ thư mục mạng: chỉ một người mở tại một thời điểm"
+        elif storage != LOCAL:
+            where += " — ổ di động"
+        self.db_label.setText(where)
+        self.db_label.setToolTip(str(self.store.db.path))
+
+    # -- plans -----------------------------------------------------------------------------------
+    def open_plan(self, plan_id: str | None) -> None:
+        if self.view.state() == AppendixView.EditingState:
+            self.view.setFocus()
+        self.undo_stack.clear()
+        self.model.load(plan_id)
+        self.planChanged.emit(plan_id or "")
+
+    def open_initial_plan(self) -> None:
+        plans = self.store.list_plans()
+        wanted = settings.last_plan_id()
+        ids = [p["id"] for p in plans]
+        self.open_plan(wanted if wanted in ids else (ids[0] if ids else None))
+
+    def _refresh_plan_combo(self) -> None:
+        self.plan_combo.blockSignals(True)
+        self.plan_combo.clear()
+        for plan in self.store.list_plans():
+            self.plan_combo.addItem(plan_label(plan), plan["id"])
+        self.plan_combo.setCurrentIndex(max(0, self.plan_combo.findData(self.model.plan_id)))
+        self.plan_combo.blockSignals(False)
+
+    def _plan_combo_activated(self, index: int) -> None:
+        plan_id = self.plan_combo.itemData(index)
+        if plan_id and plan_id != self.model.plan_id:
+            self.open_plan(plan_id)
+
+    def _plan_loaded(self) -> None:
+        plan = self.model.plan
+        if plan:
+            kind = plan.unit_kind
+            self.setWindowTitle(f"Kế hoạch CCHC năm {plan.period_label} — {kind} {plan.unit_name} — {APP_NAME}")
+            self.filter_bar.set_sections([(s.id, s.label) for s in plan.sections])
+        else:
+            self.setWindowTitle(APP_NAME)
+            self.filter_bar.set_sections([])
+        self._invalidate_agencies()
+        self._refresh_plan_combo()
+        self.sections.refresh(self.model)
+
+    def new_plan(self) -> None:
+        dialog = PlanPropertiesDialog(None, self)
+        if not self.dialog_runner(dialog):
+            return
+        values = dialog.values()
+        try:
+            plan_id = self.store.create_plan(**values)
+            self.store.add_section(plan_id, "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
+        except (StoreError, ValueError) as exc:
+            self.show_error(str(exc))
+            return
+        self.open_plan(plan_id)
+
+    def open_plan_dialog(self) -> None:
+        dialog = PlanPickerDialog(self.store.list_plans(), self.model.plan_id, self)
+        if self.dialog_runner(dialog) and dialog.selected_plan_id():
+            self.open_plan(dialog.selected_plan_id())
+
+    def duplicate_plan(self) -> None:
+        plan = self.model.plan
+        if plan is None:
+            return
+        dialog = PlanPropertiesDialog(plan, self, title="Nhân bản kế hoạch")
+        dialog.year_start.setValue(plan.year_start + 1)
+        dialog.year_end.setValue(plan.year_end + 1)
+        dialog.doc_number.clear()
+        dialog.has_date.setChecked(False)
+        if not self.dialog_runner(dialog):
+            return
+        values = dialog.values()
+        values["status"] = "draft"
+        try:
+            new_id = self.store.duplicate_plan(plan.id, **values)
+        except (StoreError, ValueError) as exc:
+            self.show_error(str(exc))
+            return
+        self.open_plan(new_id)
+        self.statusBar().showMessage("Đã nhân bản kế hoạch.", 5000)
+
+    def edit_plan_properties(self) -> None:
+        plan = self.model.plan
+        if plan is None:
+            return
+        dialog = PlanPropertiesDialog(plan, self)
+        if not self.dialog_runner(dialog):
+            return
+        new = dialog.values()
+        old = {k: getattr(plan, k) for k in new}
+        changed = {k: v for k, v in new.items() if old[k] != v}
+        if changed:
+            self.undo_stack.push(EditFieldCommand(self.model, "plan", plan.id, changed,
+                                                  {k: old[k] for k in changed}, "Sửa thuộc tính kế hoạch"))
+
+    # -- selection ---------------------------------------------------------------------------------
+    def current_row(self):
+        index = self.view.currentIndex()
+        return self.model.row_info(index.row()) if index.isValid() else None
+
+    def _current_changed(self, current, _previous) -> None:
+        row = self.model.row_info(current.row()) if current.isValid() else None
+        self.details.show_row(self.model, row)
+        if row is not None:
+            self.sections.select(row.section.id)
+        task_id = row.task.id if row is not None and row.task is not None else ""
+        product_id = row.product.id if row is not None and row.product is not None else ""
+        self.currentTaskChanged.emit(task_id, product_id)
+
+    def _counts_changed(self) -> None:
+        total = self.model.task_count()
+        shown = self.model.visible_task_count()
+        overdue = self.model.overdue_count()
+        self.task_label.setText(f"{total} nhiệm vụ" + (f" (đang hiện {shown})" if shown != total else ""))
+        self.overdue_label.setText(f"<span style='color:#b3261e'>{overdue} sản phẩm quá hạn</span>"
+                                   if overdue else "Không có sản phẩm quá hạn")
+        self.filter_bar.set_count(shown, total)
+        self.sections.refresh(self.model)
+        current = self.view.currentIndex()
+        self.details.show_row(self.model, self.model.row_info(current.row()) if current.isValid() else None)
+
+    # -- agency catalogue --------------------------------------------------------------------------
+    def agency_names(self) -> list[str]:
+        if self._agency_cache is None:
+            agencies = self.store.agencies()
+            self._agency_cache = [a.name for a in agencies]
+            self.filter_bar.set_agencies([(a.id, a.name) for a in agencies])
+        return self._agency_cache
+
+    def _invalidate_agencies(self) -> None:
+        self._agency_cache = None
+        self.agency_names()
+
+    # -- editing helpers ---------------------------------------------------------------------------
+    def _push(self, command) -> bool:
+        self.undo_stack.push(command)
+        return command.ok
+
+    def edit_current(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.view.edit(index)
+
+    def _target_section(self):
+        row = self.current_row()
+        if row is not None:
+            return row.section
+        section_id = self.sections.current_section_id()
+        if section_id:
+            return self.model.find_section(section_id)
+        plan = self.model.plan
+        return plan.sections[-1] if plan and plan.sections else None
+
+    def _new_task(self, section_id: str, position: int | None, content: str = "", products=None):
+        def create():
+            task_id = self.store.add_task(section_id, content, position)
+            for product in (products if products is not None else [None]):
+                if product is None:
+                    self.store.add_product(task_id)
+                else:
+                    self.store.add_product(task_id, product.description, product.deadline_text,
+                                           [a.name for a in product.leads],
+                                           [a.name for a in product.coordinators])
+            return [("task", task_id)]
+        return create
+
+    def add_task(self) -> None:
+        section = self._target_section()
+        if section is None:
+            self.add_section()
+            section = self._target_section()
+            if section is None:
+                return
+        if self._push(CreateCommand(self.model, "Thêm nhiệm vụ", self._new_task(section.id, None))):
+            self._edit_selected_content()
+
+    def insert_task(self) -> None:
+        row = self.current_row()
+        if row is None or row.task is None:
+            return self.add_task()
+        position = row.section.tasks.index(row.task)
+        if self._push(CreateCommand(self.model, "Chèn nhiệm vụ", self._new_task(row.section.id, position))):
+            self._edit_selected_content()
+
+    def _edit_selected_content(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid() and self.isVisible():
+            self.view.edit(self.model.index(index.row(), COL_CONTENT))
+
+    def duplicate_task(self) -> None:
+        row = self.current_row()
+        if row is None or row.task is None:
+            return
+        position = row.section.tasks.index(row.task) + 1
+        self._push(CreateCommand(self.model, "Nhân bản nhiệm vụ",
+                                 self._new_task(row.section.id, position, row.task.content,
+                                                row.task.products)))
+
+    def add_product(self) -> None:
+        row = self.current_row()
+        if row is None or row.task is None:
+            return
+        task_id = row.task.id
+        position = row.task.products.index(row.product) + 1 if row.product is not None else None
+
+        def create():
+            return [("product", self.store.add_product(task_id, position=position))]
+        if self._push(CreateCommand(self.model, "Thêm hoạt động/sản phẩm", create)):
+            index = self.view.currentIndex()
+            if index.isValid() and self.isVisible():
+                self.view.edit(self.model.index(index.row(), COL_PRODUCT))
+
+    def delete_selection(self) -> None:
+        indexes = self.view.selectionModel().selectedIndexes() or [self.view.currentIndex()]
+        indexes = [i for i in indexes if i.isValid()]
+        if not indexes:
+            return
+        tasks, products, sections = [], [], []
+        for index in indexes:
+            row = self.model.row_info(index.row())
+            if row.kind == KIND_SECTION:
+                sections.append(row.section)
+            elif index.column() in (COL_STT, COL_CONTENT) or row.product is None:
+                if row.task not in tasks:
+                    tasks.append(row.task)
+            elif row.product not in products:
+                products.append(row.product)
+        if sections and not tasks and not products:
+            return self.delete_section(sections[0])
+        # a product whose task is deleted anyway, or all products of a task selected -> the task
+        by_task: dict[str, list] = {}
+        for product in products:
+            by_task.setdefault(product.task_id, []).append(product)
+        targets = [("task", t.id) for t in tasks]
+        for task_id, chosen in by_task.items():
+            if any(t.id == task_id for t in tasks):
+                continue
+            _section, task = self.model.find_task(task_id)
+            if task is not None and len(chosen) == len(task.products):
+                targets.append(("task", task_id))
+            else:
+                targets.extend(("product", p.id) for p in chosen)
+        if not targets:
+            return
+        n_tasks = sum(1 for e, _ in targets if e == "task")
+        n_products = len(targets) - n_tasks
+        what = ", ".join(x for x in (f"{n_tasks} nhiệm vụ" if n_tasks else "",
+                                     f"{n_products} sản phẩm" if n_products else "") if x)
+        self._push(DeleteCommand(self.model, f"Xóa {what}", targets))
+        self.statusBar().showMessage(f"Đã xóa {what}. Nhấn Ctrl+Z để hoàn tác.", 6000)
+
+    def move_current(self, step: int) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        if row.kind == KIND_SECTION:
+            return self.move_section(step, row.section)
+        index = self.view.currentIndex()
+        task = row.task
+        if row.product is not None and len(task.products) > 1 and index.column() >= COL_PRODUCT:
+            position = task.products.index(row.product) + step
+            if 0 <= position < len(task.products):
+                self._push(MoveCommand(self.model, "Di chuyển sản phẩm", "product", row.product.id, position))
+                self.view.select_entity("product", row.product.id)
+            return
+        sections = self.model.plan.sections
+        position = row.section.tasks.index(task) + step
+        section = row.section
+        if position < 0 or position >= len(section.tasks):
+            # across the section boundary: end of the previous / start of the next section
+            neighbour = sections.index(section) + step
+            if not 0 <= neighbour < len(sections):
+                return
+            section = sections[neighbour]
+            position = len(section.tasks) if step < 0 else 0
+        command = MoveCommand(self.model, "Di chuyển nhiệm vụ", "task", task.id, position, section.id)
+        if command.changes:
+            self._push(command)
+
+    # -- sections ----------------------------------------------------------------------------------
+    def add_section(self) -> None:
+        plan = self.model.plan
+        if plan is None:
+            return
+        title, ok = QInputDialog.getText(self, "Thêm mục", "Tên mục (ví dụ: CẢI CÁCH THỂ CHẾ):")
+        title = " ".join(title.split())
+        if not ok or not title:
+            return
+        current = self._target_section()
+        position = plan.sections.index(current) + 1 if current in plan.sections else None
+        plan_id = plan.id
+
+        def create():
+            return [("section", self.store.add_section(plan_id, title, position))]
+        self._push(CreateCommand(self.model, "Thêm mục", create))
+
+    def rename_section(self) -> None:
+        section = self._target_section()
+        if section is None:
+            return
+        title, ok = QInputDialog.getText(self, "Đổi tên mục", f"Tên mới của mục {section.numeral}:",
+                                         text=section.title)
+        title = " ".join(title.split())
+        if ok and title and title != section.title:
+            self._push(EditFieldCommand(self.model, "section", section.id, {"title": title},
+                                        {"title": section.title}, "Đổi tên mục"))
+
+    def move_section(self, step: int, section=None) -> None:
+        section = section or self._target_section()
+        plan = self.model.plan
+        if section is None or plan is None:
+            return
+        position = plan.sections.index(section) + step
+        if 0 <= position < len(plan.sections):
+            self._push(MoveCommand(self.model, "Di chuyển mục", "section", section.id, position))
+
+    def delete_section(self, section=None) -> None:
+        section = section or self._target_section()
+        if section is None:
+            return
+        if section.tasks:
+            answer = QMessageBox.question(
+                self, "Xóa mục", f"Xóa mục «{section.label}» cùng {len(section.tasks)} nhiệm vụ?\n"
+                "(Có thể hoàn tác bằng Ctrl+Z.)", QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            if answer != QMessageBox.Yes:
+                return
+        self._push(DeleteCommand(self.model, "Xóa mục", [("section", section.id)]))
+
+    # -- clipboard ---------------------------------------------------------------------------------
+    def copy_selection(self) -> None:
+        indexes = self.view.selectionModel().selectedIndexes()
+        if not indexes:
+            return
+        rows = self.view.selected_rows()
+        columns = sorted({i.column() for i in indexes})
+        whole = len(columns) == self.model.columnCount() or columns == [COL_STT] or (
+            len(rows) > 1 and set(columns) >= {COL_STT, COL_CONTENT})
+        mime = clipboard.make_mime(self.model, rows, None if whole else columns)
+        QApplication.clipboard().setMimeData(mime)
+        self.statusBar().showMessage(f"Đã sao chép {len(rows)} dòng.", 3000)
+
+    def paste(self, mime=None) -> int:
+        """Paste a block into existing cells from the current cell. Returns cells changed."""
+        mime = mime or QApplication.clipboard().mimeData()
+        block = clipboard.block_from_mime(mime)
+        if not block:
+            return 0
+        start = self.view.currentIndex()
+        selected = self.view.selectionModel().selectedIndexes()
+        if not start.isValid():
+            return 0
+        commands = []
+        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
+            targets = [(i.row(), i.column(), block[0][0]) for i in selected]
+        else:
+            top = min((i.row() for i in selected), default=start.row())
+            left = min((i.column() for i in selected), default=start.column())
+            targets = [(top + r, left + c, value) for r, cells in enumerate(block)
+                       for c, value in enumerate(cells)]
+        for row, col, value in targets:
+            if row >= self.model.rowCount() or col >= self.model.columnCount():
+                continue
+            command = self.model.make_edit_command(row, col, value)
+            if command is not None:
+                commands.append(command)
+        if not commands:
+            self.statusBar().showMessage("Không có ô nào thay đổi (các ô tính tự động không dán được).", 5000)
+            return 0
+        self.undo_stack.beginMacro(f"Dán {len(commands)} ô")
+        for command in commands:
+            self.undo_stack.push(command)
+        self.undo_stack.endMacro()
+        self.statusBar().showMessage(f"Đã dán {len(commands)} ô. Nhấn Ctrl+Z để hoàn tác.", 5000)
+        return len(commands)
+
+    def paste_as_tasks(self, mime=None) -> bool:
+        """Paste rows copied from Excel/Word as new tasks, through the importer's preview."""
+        mime = mime or QApplication.clipboard().mimeData()
+        block = clipboard.block_from_mime(mime)
+        if not block:
+            self.show_error("Bộ nhớ tạm không có bảng để dán.")
+            return False
+        from cchc_desktop.importers import ImportFailure, read_appendix_text
+        try:
+            draft = read_appendix_text(clipboard.block_to_import_text(block))
+        except ImportFailure as exc:
+            self.show_error(f"Không đọc được dữ liệu dán:\n{exc}")
+            return False
+        return self._preview_and_commit(draft, allow_section=True)
+
+    # -- import ------------------------------------------------------------------------------------
+    def import_file_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Nhập phụ lục nhiệm vụ CCHC", str(Path.home()),
+                                              IMPORT_FILTER)
+        if path:
+            self.import_file(path)
+
+    def import_file(self, path) -> bool:
+        from cchc_desktop.importers import ImportFailure, read_appendix
+        name = Path(path).name
+        try:
+            draft = read_appendix(path)
+        except ImportFailure as exc:
+            QMessageBox.critical(self, "Không nhập được tệp", f"Không nhập được tệp «{name}».\n\n{exc}")
+            return False
+        except OSError as exc:
+            QMessageBox.critical(self, "Không nhập được tệp", f"Không mở được tệp «{name}»: {exc.strerror}")
+            return False
+        return self._preview_and_commit(draft, allow_section=False)
+
+    def _preview_and_commit(self, draft, allow_section: bool) -> bool:
+        plan = self.model.plan
+        row = self.current_row()
+        section = row.section if (allow_section and row is not None) else None
+        if allow_section and section is None:
+            section = self._target_section()
+        dialog = ImportPreviewDialog(
+            draft, self, current_plan_label=(f"{plan.unit_kind} {plan.unit_name} {plan.period_label}"
+                                             if plan else None),
+            section_label=section.label if section is not None else None,
+            title="Dán thành nhiệm vụ mới" if allow_section else None)
+        if not self.dialog_runner(dialog):
+            return False
+        target = dialog.target
+        try:
+            if target == TARGET_NEW or plan is None:
+                result = commit_draft(self.store, draft)
+                self.open_plan(result.plan_id)
+                self.statusBar().showMessage(
+                    f"Đã nhập {result.tasks} nhiệm vụ, {result.products} sản phẩm vào kế hoạch mới.", 6000)
+                return True
+            if target == TARGET_SECTION and section is not None:
+                position = (section.tasks.index(row.task) + 1
+                            if row is not None and row.task is not None and row.section is section else None)
+                self._push(CreateCommand(self.model, "Dán nhiệm vụ mới",
+                                         self._draft_into_section(draft, section.id, position)))
+                return True
+            if target == TARGET_CURRENT:
+                plan_id = plan.id
+
+                def create():
+                    before = {s.id for s in self.store.load_plan(plan_id).sections}
+                    commit_draft(self.store, draft, plan_id)
+                    return [("section", s.id) for s in self.store.load_plan(plan_id).sections
+                            if s.id not in before]
+                self._push(CreateCommand(self.model, f"Nhập {draft.source_name}", create))
+                return True
+        except (StoreError, ValueError) as exc:
+            self.show_error(str(exc))
+        return False
+
+    def _draft_into_section(self, draft, section_id: str, position: int | None):
+        def create():
+            created = []
+            at = position
+            for s in draft.sections:
+                for task in s.tasks:
+                    task_id = self.store.add_task(section_id, task.content, at)
+                    for product in task.products:
+                        self.store.add_product(task_id, product.description, product.deadline_text,
+                                               product.leads, product.coordinators)
+                    created.append(("task", task_id))
+                    if at is not None:
+                        at += 1
+            return created
+        return create
+
+    # -- messages ------------------------------------------------------------------------------------
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, APP_NAME, message)
+
+    def show_shortcuts(self) -> None:
+        lines = []
+        for name in ("new_plan", "open_plan", "import", "find", "copy", "paste", "paste_tasks", "undo",
+                     "redo", "insert_task", "add_task", "duplicate_task", "add_product", "delete",
+                     "edit_cell", "move_up", "move_down"):
+            action = self.actions[name]
+            keys = ", ".join(s.toString(QKeySequence.NativeText) for s in action.shortcuts())
+            lines.append(f"<tr><td><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
+        QMessageBox.information(self, "Phím tắt", "<table cellpadding=3>" + "".join(lines) + "</table>")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"Giới thiệu {APP_NAME}",
+                          f"<b>{APP_NAME}</b> {APP_VERSION}<br>Theo dõi kế hoạch cải cách hành chính "
+                          "hằng năm của UBND xã, phường.<br>Dữ liệu lưu tại máy, không cần Internet.")
+
+    # -- window state --------------------------------------------------------------------------------
+    def restore_layout(self) -> bool:
+        self._layout_restored = settings.restore_window(self)
+        return self._layout_restored
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_columns_fitted", False):
+            self._columns_fitted = True
+            if not getattr(self, "_layout_restored", False):
+                self.view.fit_columns()
+
+    def closeEvent(self, event) -> None:
+        if self.view.state() == AppendixView.EditingState:
+            focused = QApplication.focusWidget()
+            if focused is not None:
+                focused.clearFocus()  # commits the open editor
+        settings.save_window(self)
+        super().closeEvent(event)
+

@@ -1,0 +1,46 @@
+"""Remembered window layout and preferences (QSettings in an .ini file in the data folder)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+from cchc_desktop.paths import data_dir
+
+
+def app_settings() -> QSettings:
+    """Settings stored beside the data (portable mode and CCHC_DATA_DIR keep them together)."""
+    return QSettings(str(data_dir() / "settings.ini"), QSettings.IniFormat)
+
+
+def save_window(window) -> None:
+    settings = app_settings()
+    settings.setValue("window/geometry", window.saveGeometry())
+    settings.setValue("window/state", window.saveState())
+    settings.setValue("table/header", window.view.horizontalHeader().saveState())
+    settings.setValue("window/splitter", window.splitter.saveState())
+    if window.model.plan_id:
+        settings.setValue("plan/last", window.model.plan_id)
+    settings.sync()
+
+
+def restore_window(window) -> bool:
+    """Restore geometry, docks and column widths; False when nothing was saved yet."""
+    settings = app_settings()
+    geometry = settings.value("window/geometry")
+    if geometry is None:
+        return False
+    window.restoreGeometry(geometry)
+    state = settings.value("window/state")
+    if state is not None:
+        window.restoreState(state)
+    header = settings.value("table/header")
+    if header is not None:
+        window.view.horizontalHeader().restoreState(header)
+    splitter = settings.value("window/splitter")
+    if splitter is not None:
+        window.splitter.restoreState(splitter)
+    return True
+
+
+def last_plan_id() -> str | None:
+    value = app_settings().value("plan/last")
+    return str(value) if value else None
