@@ -239,6 +239,27 @@ def test_tall_group_split_across_pages_repeats_task_text(tmp_path):
     assert "Kèm theo Kế hoạch số /KH-UBND ngày tháng năm 2026 của Ủy ban nhân dân xã Xuân Trường" in texts[0]
 
 
+def test_cell_longer_than_a_page_is_split_inside_the_row(tmp_path):
+    plan = Plan(id="p", unit_name="Xuân Trường")
+    section = Section(id="s", plan_id="p", position=0, numeral="I", title="CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
+    plan.sections = [section]
+    giant = Task(id="t", section_id="s", position=0, content=" ".join(f"Việc{i}" for i in range(900)))
+    giant.products = [Product(id="a", task_id="t", position=0, description="Sản phẩm", deadline_text="")]
+    after = Task(id="u", section_id="s", position=1, content="Nhiệm vụ sau")
+    after.products = [Product(id="b", task_id="u", position=0, description="Báo cáo", deadline_text="")]
+    section.tasks = [giant, after]
+    path = tmp_path / "giant.pdf"
+    render_plan_appendix(plan, path)
+    content = column_text(path, True, 1)
+    # every word once and in order (the repeated column header interrupts the run on each page)
+    assert [w for w in content if w.startswith("Việc")] == words(giant.content)
+    assert contains_run(content, words("Nhiệm vụ sau"))
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) > 3
+        for page in pdf.pages:
+            assert "Nội dung/Nhiệm vụ" in " ".join(words(page.extract_text()))
+
+
 def test_grid_table_repeats_header_and_spans_sections():
     rows = [["I. MỤC A"]] + [[str(i), f"Nội dung {i}", "x"] for i in range(80)]
     table = grid_table(["TT", "Nội dung", "Ghi chú"], rows, [20 * mm, 100 * mm, 40 * mm],

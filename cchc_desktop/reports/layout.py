@@ -576,26 +576,52 @@ Cell = str | Flowable | None
 
 
 class GridTable(Table):
-    """A bordered table that repeats task text on the first row of a page when a group is split."""
+    """A bordered table that repeats task text on the first row of a page when a group is split.
+
+    Rows move to the next page whole; only a row taller than ``max_row_height`` (a cell longer than a page
+    could hold) is split inside the row, right where it starts.
+    """
 
     # row index -> {column: flowable to show when this row starts a continued page}
     continuations: dict[int, dict[int, Flowable]] = {}
     rule_thickness: float = 0.5
+    max_row_height: float = 120 * mm
+
+    def _first_overflowing_row(self, availHeight: float) -> int:
+        used = 0.0
+        for i, height in enumerate(self._rowHeights):
+            if used + height > availHeight:
+                return i
+            used += height
+        return len(self._rowHeights)
 
     def split(self, availWidth, availHeight):
-        parts = super().split(availWidth, availHeight)
+        self._calc(availWidth, availHeight)
+        in_row = False
+        parts: list = []
+        if self.splitInRow:
+            row = self._first_overflowing_row(availHeight)
+            header = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+            if header <= row < len(self._rowHeights) and self._rowHeights[row] > self.max_row_height:
+                parts = self._splitRows(availHeight, doInRowSplit=1)
+                in_row = len(parts) == 2
+        if not parts:
+            parts = self._splitRows(availHeight, doInRowSplit=0)
         if len(parts) != 2:
             return parts
         first, rest = parts
-        conts = self.continuations or {}
-        n = len(first._cellvalues)  # first row (in self) that went to the next page
+        for part in parts:
+            part.rule_thickness = self.rule_thickness
+            part.max_row_height = self.max_row_height
+        kept = len(first._cellvalues)
         # close the table at the bottom of the page, also across a merged group that continues overleaf
-        first._addCommand(("LINEBELOW", (0, n - 1), (-1, n - 1), self.rule_thickness, colors.black))
-        first.rule_thickness = rest.rule_thickness = self.rule_thickness
+        first._addCommand(("LINEBELOW", (0, kept - 1), (-1, kept - 1), self.rule_thickness, colors.black))
         header = rest.repeatRows if isinstance(rest.repeatRows, int) else len(rest.repeatRows)
+        n = kept - 1 if in_row else kept  # first row of self (or its lower half) on the next page
+        conts = self.continuations or {}
         first.continuations = {r: v for r, v in conts.items() if r < n}
         rest.continuations = {r - n + header: v for r, v in conts.items() if r > n}
-        if n in conts:
+        if n in conts and not in_row:
             for col, flowable in conts[n].items():
                 rest._cellvalues[header][col] = flowable
             heights = list(rest._argH) if rest._argH is not None else [None] * len(rest._cellvalues)
@@ -604,12 +630,13 @@ class GridTable(Table):
         return [first, rest]
 
 
-def _cell(value: Cell, style: ParagraphStyle) -> Flowable | str:
+def _cell(value: Cell, style: ParagraphStyle) -> list[Flowable] | str:
+    """Cell content as a list of flowables: reportlab can only split list cells inside a row."""
     if value is None or value == "":
         return ""
     if isinstance(value, Flowable):
-        return value
-    return para(value, style)
+        return [value]
+    return [para(value, style)]
 
 
 def _cell_text(value: Cell) -> str:
@@ -623,7 +650,8 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
                section_row_indexes: Iterable[int] = (), *, groups: Iterable[tuple[int, int]] = (),
                group_columns: Sequence[int] = (0, 1), align: Sequence[str] | None = None,
                number_row: bool = False, font_size: float | None = None,
-               max_group_height: float = 70 * mm, keep_section_with_next: bool = True,
+               max_group_height: float = 70 * mm, max_row_height: float = 120 * mm,
+               keep_section_with_next: bool = True,
                settings: LayoutSettings | None = None) -> GridTable:
     """A bordered table with wrapped cell text; header rows repeat on every page.
 
@@ -635,6 +663,7 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
     * ``groups``: (first, last) indexes into ``rows`` (inclusive) forming one task with several products. The
       ``group_columns`` cells are taken from the first row and merged over the group (see the module doc
       for how page breaks are handled). ``max_group_height`` is the tallest group kept together.
+    * a single row taller than ``max_row_height`` may be split inside the row (only such tables allow it).
     * ``align``: per column "LEFT" / "CENTER" / "RIGHT" / "JUSTIFY" (default: LEFT).
     """
     s = settings or DEFAULT_SETTINGS
@@ -676,18 +705,24 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
         ("BOX", (0, 0), (-1, -1), s.table_rule_thickness, colors.black),
         ("LINEAFTER", (0, 0), (-2, -1), s.table_rule_thickness, colors.black),
     ]
-    for r in sections:
-        commands.append(("SPAN", (0, nh + r), (-1, nh + r)))
-        if keep_section_with_next and r + 1 < len(rows):
-            commands.append(("NOSPLIT", (0, nh + r), (-1, nh + r + 1)))
 
     def row_height(r: int, columns: Iterable[int]) -> float:
         height = 0.0
         for c in columns:
             value = data[nh + r][c]
-            if isinstance(value, Flowable):
-                height = max(height, value.wrap(col_widths[c] - 2 * pad_lr, 10_000)[1])
+            if isinstance(value, list):
+                height = max(height, sum(f.wrap(col_widths[c] - 2 * pad_lr, 10_000)[1] for f in value))
         return height + 2 * pad_tb + 1
+
+    # A row taller than ``max_row_height`` (a very long cell) may be split inside the row, else it could
+    # never fit on a page; ordinary rows still move to the next page whole.
+    giant_rows = {r for r in range(len(rows)) if r not in sections
+                  and row_height(r, range(ncols)) > max_row_height}
+
+    for r in sections:
+        commands.append(("SPAN", (0, nh + r), (-1, nh + r)))
+        if keep_section_with_next and r + 1 < len(rows) and r + 1 not in giant_rows:
+            commands.append(("NOSPLIT", (0, nh + r), (-1, nh + r + 1)))
 
     merged_inner_rows: set[int] = set()  # table rows whose bottom rule is left out in the group columns
     continuations: dict[int, dict[int, Flowable]] = {}
@@ -732,9 +767,11 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
                 commands.append(("LINEBELOW", (c, r), (c, end), s.table_rule_thickness, colors.black))
         r = end + 1
 
-    table = GridTable(data, colWidths=list(col_widths), repeatRows=repeat, hAlign="CENTER")
+    table = GridTable(data, colWidths=list(col_widths), repeatRows=repeat, hAlign="CENTER",
+                      splitInRow=3 * st.cell.leading if giant_rows else 0)
     table.continuations = continuations
     table.rule_thickness = s.table_rule_thickness
+    table.max_row_height = max_row_height
     table.setStyle(TableStyle(commands))
     return table
 
