@@ -1,0 +1,28 @@
+"""USB exchange: per-agency update workbooks (.xlsx) and full packages (.cchc) between installations.
+
+Public API (Qt-free):
+
+* packages: ``export_package``, ``read_package``, ``plan_merge``, ``apply_merge``, ``import_package``,
+  ``pending_tombstones``, ``decide_tombstones``;
+* workbooks: ``export_workbooks``, ``export_workbook``, ``read_workbooks``, ``apply_workbook_import``;
+* every refusal raises :class:`ExchangeError` with a Vietnamese message and writes nothing.
+"""
+from __future__ import annotations
+
+from .errors import ExchangeError
+from .merge import (FieldChange, LinkChange, MergePlan, MergeResult, RowInsert, Tombstone, apply_merge,
+                    decide_tombstones, pending_tombstones, plan_merge)
+from .package import SUFFIX as PACKAGE_SUFFIX
+from .package import ExportResult, Limits, Package, export_package, read_package
+
+
+def import_package(store, path, *, confirm=False, choices=None) -> MergeResult:
+    """Read, check, plan and apply a package in one go (tests, CLI). Returns the MergeResult."""
+    package = read_package(path, local_schema=store.db.schema_version)
+    plan = plan_merge(store, package)
+    return apply_merge(store, plan, confirm=confirm, choices=choices)
+
+
+__all__ = ["ExchangeError", "ExportResult", "FieldChange", "Limits", "LinkChange", "MergePlan", "MergeResult",
+           "PACKAGE_SUFFIX", "Package", "RowInsert", "Tombstone", "apply_merge", "decide_tombstones",
+           "export_package", "import_package", "pending_tombstones", "plan_merge", "read_package"]
