@@ -8,9 +8,10 @@ Tracking granularity (how many status rows a product has):
   for monthly or quarterly recurrence, per half-year ("2026-H1") for 6-monthly only, per year
   for yearly only;
 * continuous products ("Thường xuyên", "Cả năm") are tracked per quarter (each quarterly report
-  states their result).
+  states their result), but they are never late before the end of their year: each quarter row is
+  due on 31/12 of its year.
 
-A tracking period's due date is its last day. A one-off product's due date is the last date its
+A recurring tracking period's due date is its last day. A one-off product's due date is the last date its
 deadline names (``final_due``); "Trước ngày 15/01" counts 15/01 as on time.
 """
 from __future__ import annotations
@@ -121,6 +122,8 @@ def due_for(deadline: Deadline, key: str) -> date | None:
     if tracking_unit(deadline) is None:
         return final_due(deadline)
     year, unit, index = parse_period_key(key)
+    if deadline.kind == CONTINUOUS:
+        return date(year, 12, 31)
     return make_period(period_key(year, unit, index)).end
 
 

@@ -1,0 +1,533 @@
+"""Dashboard tab: where the plan stands at a reference date in a reporting period.
+
+Reads everything through `cchc_desktop.tracking.plan_summary` (the same API the reports use).
+Charts are drawn with QPainter using grey levels *and* hatch patterns plus numeric labels, so they
+stay readable printed in black and white.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFrame, QGridLayout, QHBoxLayout,
+                               QHeaderView, QLabel, QMessageBox, QPushButton, QSizePolicy, QSpinBox,
+                               QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+
+from cchc_desktop.deadlines import format_date
+from cchc_desktop.tracking import (STATE_LABELS, Summary, add_default_targets, default_period, next_report,
+                                   plan_periods, plan_summary, set_actual)
+from cchc_desktop.tracking.periods import make_period
+from cchc_desktop.tracking.targets import format_value
+from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE,
+                                              NOT_DONE, NOT_STARTED, OVERDUE)
+
+# Drawing order of the states in the stacked bars, and their fill: (background, pattern colour, pattern).
+STATE_ORDER = (DONE, DONE_LATE, IN_PROGRESS, NOT_STARTED, OVERDUE, NOT_DONE, EVENT_DRIVEN, NO_DEADLINE)
+STATE_STYLE = {
+    DONE: ("#3b3b3b", None, Qt.SolidPattern),                   # dark solid
+    DONE_LATE: ("#8a8a8a", "#202020", Qt.BDiagPattern),          # mid grey, diagonal hatch
+    IN_PROGRESS: ("#bdbdbd", None, Qt.SolidPattern),             # light solid
+    NOT_STARTED: ("#ffffff", "#606060", Qt.Dense6Pattern),        # white, dotted
+    OVERDUE: ("#ffffff", "#000000", Qt.DiagCrossPattern),         # white, black cross-hatch
+    NOT_DONE: ("#ffffff", "#000000", Qt.HorPattern),             # white, horizontal lines
+    EVENT_DRIVEN: ("#e6e6e6", "#505050", Qt.VerPattern),          # pale, vertical lines
+    NO_DEADLINE: ("#f5f5f5", "#909090", Qt.FDiagPattern),         # very pale, fine diagonal
+}
+_COUNT_ATTR = {EVENT_DRIVEN: "event", NO_DEADLINE: "no_deadline"}
+
+
+def state_count(counts, state: str) -> int:
+    return getattr(counts, _COUNT_ATTR.get(state, state))
+
+
+def paint_swatch(painter: QPainter, rect: QRectF, state: str) -> None:
+    background, pattern_colour, pattern = STATE_STYLE[state]
+    painter.fillRect(rect, QColor(background))
+    if pattern_colour:
+        painter.fillRect(rect, QBrush(QColor(pattern_colour), pattern))
+    painter.setPen(QPen(QColor("#000000"), 0.8))
+    painter.drawRect(rect)
+
+
+def _pct(part: int, total: int) -> str:
+    return f"{100.0 * part / total:.0f}%" if total else "—"
+
+
+class _ChartBase(QWidget):
+    """Common: title, legend and a white background (prints like on paper)."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.title = title
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setMinimumHeight(220)
+
+    def _draw_frame(self, p: QPainter) -> QRectF:
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        p.setPen(QColor("#000000"))
+        font = QFont(self.font())
+        font.setBold(True)
+        p.setFont(font)
+        p.drawText(QRectF(8, 4, self.width() - 16, 22), Qt.AlignLeft | Qt.AlignVCenter, self.title)
+        p.setFont(self.font())
+        return QRectF(8, 30, self.width() - 16, self.height() - 34)
+
+    def _draw_legend(self, p: QPainter, area: QRectF, states, top: float | None = None) -> float:
+        """Legend wrapped at the bottom of `area` (or at `top`); returns its height."""
+        fm = p.fontMetrics()
+        x, y, row_h = area.left(), 0.0, fm.height() + 6
+        lines = [[]]
+        width = 0.0
+        for state in states:
+            w = 18 + fm.horizontalAdvance(STATE_LABELS[state]) + 16
+            if width + w > area.width() and lines[-1]:
+                lines.append([])
+                width = 0.0
+            lines[-1].append((state, w))
+            width += w
+        if top is None:
+            top = area.bottom() - row_h * len(lines)
+        for i, line in enumerate(lines):
+            x = area.left()
+            y = top + i * row_h
+            for state, w in line:
+                paint_swatch(p, QRectF(x, y + 3, 14, fm.height() - 2), state)
+                p.setPen(QColor("#000000"))
+                p.drawText(QRectF(x + 18, y, w - 18, row_h), Qt.AlignLeft | Qt.AlignVCenter, STATE_LABELS[state])
+                x += w
+        return row_h * len(lines) + 4
+
+
+class StackedBarChart(_ChartBase):
+    """One horizontal 100% bar per group (section), segments per state, labelled with counts."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(title, parent)
+        self.rows: list[tuple[str, object]] = []
+
+    def set_rows(self, rows: list[tuple[str, object]]) -> None:
+        self.rows = rows
+        self.setMinimumHeight(90 + 34 * max(1, len(rows)))
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(560, 90 + 34 * max(1, len(self.rows)))
+
+    def paintEvent(self, _event):
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing, False)
+        area = self._draw_frame(p)
+        used = [s for s in STATE_ORDER if any(state_count(c, s) for _, c in self.rows)] or [DONE]
+        p.save()
+        p.setOpacity(0.0)
+        legend_h = self._draw_legend(p, area, used)      # measure only
+        p.restore()
+        fm = p.fontMetrics()
+        label_w = min(area.width() * 0.42, 300)
+        pct_w = fm.horizontalAdvance("100% HT") + 8
+        bar_left = area.left() + label_w + 6
+        bar_w = max(40.0, area.right() - bar_left - pct_w)
+        rows_h = area.height() - legend_h - 4
+        if not self.rows:
+            p.drawText(area, Qt.AlignCenter, "Không có sản phẩm trong kỳ này")
+            return
+        row_h = min(40.0, rows_h / len(self.rows))
+        for i, (label, counts) in enumerate(self.rows):
+            top = area.top() + i * row_h
+            text = fm.elidedText(label, Qt.ElideRight, int(label_w))
+            p.setPen(QColor("#000000"))
+            p.drawText(QRectF(area.left(), top, label_w, row_h), Qt.AlignLeft | Qt.AlignVCenter, text)
+            bar = QRectF(bar_left, top + 5, bar_w, row_h - 10)
+            x = bar.left()
+            total = counts.total or 1
+            for state in STATE_ORDER:
+                n = state_count(counts, state)
+                if not n:
+                    continue
+                w = bar.width() * n / total
+                seg = QRectF(x, bar.top(), w, bar.height())
+                paint_swatch(p, seg, state)
+                label_text = str(n)
+                if fm.horizontalAdvance(label_text) + 6 < w:
+                    box = QRectF(seg.center().x() - fm.horizontalAdvance(label_text) / 2 - 2,
+                                 seg.center().y() - fm.height() / 2, fm.horizontalAdvance(label_text) + 4,
+                                 fm.height())
+                    p.fillRect(box, QColor("#ffffff"))
+                    p.setPen(QColor("#000000"))
+                    p.drawText(box, Qt.AlignCenter, label_text)
+                x += w
+            p.setPen(QColor("#000000"))
+            p.drawText(QRectF(bar.right() + 6, top, pct_w, row_h), Qt.AlignLeft | Qt.AlignVCenter,
+                       f"{_pct(counts.completed, counts.total)} HT")
+        self._draw_legend(p, area, used, area.top() + len(self.rows) * row_h + 10)
+        p.end()
+
+
+class StateBarChart(_ChartBase):
+    """One horizontal bar per state with count and percentage (status breakdown)."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(title, parent)
+        self.counts = None
+
+    def set_counts(self, counts) -> None:
+        self.counts = counts
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 300)
+
+    def paintEvent(self, _event):
+        p = QPainter(self)
+        area = self._draw_frame(p)
+        if self.counts is None or not self.counts.total:
+            p.drawText(area, Qt.AlignCenter, "Không có sản phẩm trong kỳ này")
+            return
+        fm = p.fontMetrics()
+        states = list(STATE_ORDER)
+        label_w = max(fm.horizontalAdvance(STATE_LABELS[s]) for s in states) + 16
+        value_w = fm.horizontalAdvance("999 (100%)") + 10
+        row_h = min(30.0, area.height() / len(states))
+        top_max = max(state_count(self.counts, s) for s in states) or 1
+        bar_left = area.left() + label_w
+        bar_max = max(30.0, area.right() - bar_left - value_w)
+        for i, state in enumerate(states):
+            n = state_count(self.counts, state)
+            top = area.top() + i * row_h
+            p.setPen(QColor("#000000"))
+            p.drawText(QRectF(area.left(), top, label_w - 8, row_h), Qt.AlignRight | Qt.AlignVCenter,
+                       STATE_LABELS[state])
+            w = bar_max * n / top_max
+            if n:
+                paint_swatch(p, QRectF(bar_left, top + 4, max(w, 2), row_h - 8), state)
+            p.setPen(QColor("#000000"))
+            p.drawText(QRectF(bar_left + w + 6, top, value_w, row_h), Qt.AlignLeft | Qt.AlignVCenter,
+                       f"{n} ({_pct(n, self.counts.total)})")
+        p.end()
+
+
+class _Card(QFrame):
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        self.value = QLabel("—")
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.caption = QLabel(title)
+        self.detail = QLabel("")
+        self.detail.setStyleSheet("color: #444;")
+        for w in (self.caption, self.value, self.detail):
+            layout.addWidget(w)
+
+    def set(self, value: str, detail: str = "") -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+
+
+def _item(text, data=None, align=None) -> QTableWidgetItem:
+    item = QTableWidgetItem("" if text is None else str(text))
+    item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+    if data is not None:
+        item.setData(Qt.UserRole, data)
+    if align is not None:
+        item.setTextAlignment(align)
+    return item
+
+
+def _table(headers: list[str], stretch: int = 1) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeToContents)
+    for column in range(stretch):
+        header.setSectionResizeMode(column, QHeaderView.Stretch)
+    timer = QTimer(table)                      # re-wrap rows once column widths settle
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+    timer.timeout.connect(table.resizeRowsToContents)
+    header.sectionResized.connect(lambda *_: timer.start())
+    return table
+
+
+GROUP_HEADERS = ["", "Tổng", "Hoàn thành", "Tỷ lệ HT", "Đúng hạn", "Quá hạn HT", "Đang TH", "Chưa TK",
+                 "Quá hạn", "Không TH", "Theo phát sinh"]
+
+
+class DashboardWidget(QWidget):
+    """Dashboard for one plan. Emits taskActivated(task_id, product_id) when an item is clicked."""
+
+    taskActivated = Signal(str, str)
+
+    def __init__(self, store, plan_id: str, parent=None, ref_date: date | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.plan_id = plan_id
+        self.summary: Summary | None = None
+        self._filling = False
+        plan = store.row("plan", plan_id)
+        self.year_start, self.year_end = plan["year_start"], plan["year_end"]
+        ref = ref_date or date.today()
+
+        # -- controls -------------------------------------------------------------------------
+        self.ref_edit = QDateEdit()
+        self.ref_edit.setCalendarPopup(True)
+        self.ref_edit.setDisplayFormat("dd/MM/yyyy")
+        self.ref_edit.setDate(QDate(ref.year, ref.month, ref.day))
+        self.period_combo = QComboBox()
+        self._fill_periods()
+        default = default_period(self.year_start, self.year_end, ref)
+        self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(default.key)))
+        self.soon_spin = QSpinBox()
+        self.soon_spin.setRange(1, 120)
+        self.soon_spin.setSuffix(" ngày")
+        self.soon_spin.setValue(14)
+        today_btn = QPushButton("Hôm nay")
+        today_btn.clicked.connect(self._to_today)
+        refresh_btn = QPushButton("Làm mới")
+        refresh_btn.clicked.connect(self.refresh)
+        self.report_label = QLabel()
+        controls = QHBoxLayout()
+        for widget in (QLabel("Ngày tham chiếu:"), self.ref_edit, today_btn, QLabel("Kỳ báo cáo:"),
+                       self.period_combo, QLabel("Sắp đến hạn trong:"), self.soon_spin, refresh_btn):
+            controls.addWidget(widget)
+        controls.addSpacing(12)
+        controls.addWidget(self.report_label, 1)
+
+        # -- cards --------------------------------------------------------------------------------
+        self.cards = {key: _Card(title) for key, title in (
+            ("total", "Tổng số sản phẩm"), ("completed", "Đã hoàn thành"), ("overdue", "Quá hạn"),
+            ("in_progress", "Đang thực hiện"), ("not_started", "Chưa triển khai"),
+            ("event", "Theo phát sinh / chưa rõ hạn"), ("due_soon", "Sắp đến hạn"), ("targets", "Chỉ tiêu đạt"))}
+        cards = QHBoxLayout()
+        for card in self.cards.values():
+            cards.addWidget(card)
+
+        # -- charts --------------------------------------------------------------------------------
+        self.section_chart = StackedBarChart("Tiến độ theo lĩnh vực (số sản phẩm theo tình trạng)")
+        self.state_chart = StateBarChart("Cơ cấu tình trạng thực hiện")
+        charts = QVBoxLayout()
+        charts.addWidget(self.section_chart, 3)
+        charts.addWidget(self.state_chart, 2)
+        chart_box = QWidget()
+        chart_box.setLayout(charts)
+
+        # -- tables --------------------------------------------------------------------------------
+        self.overdue_table = _table(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Số ngày quá hạn"], 2)
+        self.soon_table = _table(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Còn (ngày)"], 2)
+        self.section_table = _table(["Lĩnh vực", *GROUP_HEADERS[1:]])
+        self.agency_table = _table(["Cơ quan chủ trì", *GROUP_HEADERS[1:]])
+        self.items_table = _table(["Sản phẩm", "Lĩnh vực", "Cơ quan chủ trì", "Thời gian thực hiện",
+                                   "Tình trạng", "%", "Cập nhật bởi"], 1)
+        self.targets_table = _table(["Chỉ tiêu", "Yêu cầu", "Thực hiện (kỳ này)", "Kết quả"])
+        self.targets_table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed)
+        self.targets_table.itemChanged.connect(self._target_edited)
+        add_targets_btn = QPushButton("Thêm các chỉ tiêu mẫu")
+        add_targets_btn.setToolTip("Thêm các chỉ tiêu thường gặp trong kế hoạch CCHC cấp xã (có thể sửa, xóa sau)")
+        add_targets_btn.clicked.connect(self._add_default_targets)
+        targets_box = QWidget()
+        tl = QVBoxLayout(targets_box)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.targets_table)
+        hint = QLabel("Nhấp đúp vào cột «Thực hiện» để nhập số liệu của kỳ đang chọn.")
+        hint.setStyleSheet("color: #444;")
+        row = QHBoxLayout()
+        row.addWidget(hint, 1)
+        row.addWidget(add_targets_btn)
+        tl.addLayout(row)
+
+        for table in (self.overdue_table, self.soon_table, self.items_table):
+            table.cellClicked.connect(lambda r, _c, t=table: self._activate(t, r))
+            table.cellActivated.connect(lambda r, _c, t=table: self._activate(t, r))
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.overdue_table, "Quá hạn")
+        self.tabs.addTab(self.soon_table, "Sắp đến hạn")
+        self.tabs.addTab(self.section_table, "Theo lĩnh vực")
+        self.tabs.addTab(self.agency_table, "Theo cơ quan chủ trì")
+        self.tabs.addTab(targets_box, "Chỉ tiêu")
+        self.tabs.addTab(self.items_table, "Tất cả sản phẩm")
+
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(chart_box)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 6)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addLayout(cards)
+        layout.addWidget(splitter, 1)
+
+        self.ref_edit.dateChanged.connect(self.refresh)
+        self.period_combo.currentIndexChanged.connect(self.refresh)
+        self.soon_spin.valueChanged.connect(self.refresh)
+        self.refresh()
+
+    # -- state ---------------------------------------------------------------------------------------
+    def _fill_periods(self) -> None:
+        self.period_combo.blockSignals(True)
+        self.period_combo.clear()
+        for period in plan_periods(self.year_start, self.year_end):
+            self.period_combo.addItem(period.label, period.key)
+        self.period_combo.blockSignals(False)
+
+    def ref_date(self) -> date:
+        d = self.ref_edit.date()
+        return date(d.year(), d.month(), d.day())
+
+    def set_ref_date(self, value: date) -> None:
+        self.ref_edit.setDate(QDate(value.year, value.month, value.day))
+
+    def period_key(self) -> str:
+        return self.period_combo.currentData()
+
+    def set_period(self, key: str) -> None:
+        index = self.period_combo.findData(key)
+        if index >= 0:
+            self.period_combo.setCurrentIndex(index)
+
+    def set_plan(self, plan_id: str) -> None:
+        self.plan_id = plan_id
+        plan = self.store.row("plan", plan_id)
+        self.year_start, self.year_end = plan["year_start"], plan["year_end"]
+        self._fill_periods()
+        self.set_period(default_period(self.year_start, self.year_end, self.ref_date()).key)
+        self.refresh()
+
+    def _to_today(self) -> None:
+        self.set_ref_date(date.today())
+
+    # -- refresh -------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.store.row("plan", self.plan_id) is None:
+            return
+        ref = self.ref_date()
+        s = plan_summary(self.store, self.plan_id, ref, self.period_key(), self.soon_spin.value())
+        self.summary = s
+        t = s.totals
+        self.cards["total"].set(str(t.total), s.period.label)
+        self.cards["completed"].set(f"{t.completed}", f"{_pct(t.completed, t.total)} · quá hạn: {t.done_late}")
+        self.cards["overdue"].set(str(t.overdue), _pct(t.overdue, t.total))
+        self.cards["in_progress"].set(str(t.in_progress), _pct(t.in_progress, t.total))
+        self.cards["not_started"].set(str(t.not_started), f"không thực hiện: {t.not_done}")
+        self.cards["event"].set(f"{t.event + t.no_deadline}", f"chưa rõ hạn: {t.no_deadline}")
+        self.cards["due_soon"].set(str(len(s.due_soon)), f"trong {self.soon_spin.value()} ngày tới")
+        self.cards["targets"].set(f"{s.targets_met}/{len(s.targets)}",
+                                  f"có số liệu: {s.targets_measured}" if s.targets else "chưa khai báo")
+        report = next_report(self.year_start, self.year_end, ref, s.settings)
+        period_due = f"Hạn báo cáo {s.period.label}: {format_date(s.period.report_due)}"
+        if report is not None and report.key != s.period.key:
+            period_due += f" · báo cáo tiếp theo: {report.label} ({format_date(report.report_due)})"
+        self.report_label.setText(period_due)
+
+        self.section_chart.set_rows([(g.label, g.counts) for g in s.by_section])
+        self.state_chart.set_counts(t)
+        self._fill_groups(self.section_table, s.by_section, t)
+        self._fill_groups(self.agency_table, s.by_agency, None)
+        self._fill_items(self.overdue_table, s.overdue, overdue=True)
+        self._fill_items(self.soon_table, s.due_soon, overdue=False)
+        self._fill_all(s)
+        self._fill_targets(s)
+        self.tabs.setTabText(0, f"Quá hạn ({len(s.overdue)})")
+        self.tabs.setTabText(1, f"Sắp đến hạn {self.soon_spin.value()} ngày ({len(s.due_soon)})")
+
+    def _fill_groups(self, table: QTableWidget, groups, totals) -> None:
+        rows = [(g.label, g.counts) for g in groups if g.counts.total]
+        if totals is not None:
+            rows.append(("Tổng cộng", totals))
+        table.setRowCount(len(rows))
+        right = Qt.AlignRight | Qt.AlignVCenter
+        for r, (label, c) in enumerate(rows):
+            values = [c.total, c.completed, _pct(c.completed, c.total), c.done, c.done_late, c.in_progress,
+                      c.not_started, c.overdue, c.not_done, c.event + c.no_deadline]
+            table.setItem(r, 0, _item(label))
+            for col, value in enumerate(values, start=1):
+                table.setItem(r, col, _item(value, align=right))
+            if label == "Tổng cộng":
+                for col in range(table.columnCount()):
+                    f = table.item(r, col).font()
+                    f.setBold(True)
+                    table.item(r, col).setFont(f)
+        table.resizeRowsToContents()
+
+    def _fill_items(self, table: QTableWidget, items, overdue: bool) -> None:
+        table.setRowCount(len(items))
+        for r, it in enumerate(items):
+            data = (it.task_id, it.product_id)
+            due = it.due if overdue else (it.next_due or it.due)
+            days = it.days_overdue if overdue else ((due - self.ref_date()).days if due else "")
+            table.setItem(r, 0, _item(it.description or "(chưa có mô tả)", data))
+            table.setItem(r, 1, _item(f"{it.section_label.split('.')[0]}.{it.task_number}. {it.task_content}", data))
+            table.setItem(r, 2, _item(it.lead_names or "—", data))
+            table.setItem(r, 3, _item(format_date(due) if due else "", data))
+            table.setItem(r, 4, _item(days, data, Qt.AlignRight | Qt.AlignVCenter))
+            tip = f"{it.deadline_text}\n{it.deadline.describe()}"
+            for c in range(5):
+                table.item(r, c).setToolTip(tip)
+        table.resizeRowsToContents()
+
+    def _fill_all(self, s: Summary) -> None:
+        table = self.items_table
+        table.setRowCount(len(s.items))
+        for r, it in enumerate(s.items):
+            data = (it.task_id, it.product_id)
+            values = [it.description, it.section_label.split(".")[0], it.lead_names or "—", it.deadline_text,
+                      it.state_label, it.percent, it.updated_by]
+            for c, v in enumerate(values):
+                table.setItem(r, c, _item(v, data))
+        table.resizeRowsToContents()
+
+    def _fill_targets(self, s: Summary) -> None:
+        self._filling = True
+        table = self.targets_table
+        table.setRowCount(len(s.targets))
+        for r, t in enumerate(s.targets):
+            table.setItem(r, 0, _item(t.title, t.target_id))
+            table.setItem(r, 1, _item(t.requirement))
+            actual = QTableWidgetItem("" if t.actual is None else format_value(t.actual))
+            actual.setData(Qt.UserRole, t.target_id)
+            actual.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsEditable)
+            if t.actual_period and t.actual_period != s.period.key:
+                actual.setToolTip(f"Số liệu của kỳ {make_period(t.actual_period).label}")
+                actual.setText(f"{format_value(t.actual)} ({make_period(t.actual_period).label})")
+            table.setItem(r, 2, actual)
+            table.setItem(r, 3, _item(t.met_label))
+        table.resizeRowsToContents()
+        self._filling = False
+
+    # -- actions -------------------------------------------------------------------------------------
+    def _activate(self, table: QTableWidget, row: int) -> None:
+        item = table.item(row, 0)
+        data = item.data(Qt.UserRole) if item else None
+        if data:
+            self.taskActivated.emit(data[0], data[1])
+
+    def _target_edited(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() != 2:
+            return
+        text = item.text().split("(")[0].strip().replace("%", "").replace(",", ".")
+        try:
+            value = float(text) if text else None
+        except ValueError:
+            QMessageBox.warning(self, "Chỉ tiêu", f"«{item.text()}» không phải là số.")
+            self.refresh()
+            return
+        set_actual(self.store, item.data(Qt.UserRole), self.period_key(), value)
+        self.refresh()
+
+    def _add_default_targets(self) -> None:
+        added = add_default_targets(self.store, self.plan_id)
+        self.refresh()
+        self.tabs.setCurrentIndex(4)
+        if not added:
+            QMessageBox.information(self, "Chỉ tiêu", "Các chỉ tiêu mẫu đã có trong kế hoạch.")
