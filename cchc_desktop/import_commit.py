@@ -9,8 +9,9 @@ from .store import Store
 from .text import fold
 
 _CAPTION_RE = re.compile(
-    r"k[eế] ho[aạ]ch s[oố]\s*(?P<number>[0-9]+/[^\s,]+)\s*(?:ng[aà]y\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})"
-    r"\s*[/.-]\s*(?P<y>\d{4}))?(?:.*?c[uủ]a\s+(?P<unit>.+?))?\)?\s*$", re.IGNORECASE)
+    r"k[eế] ho[aạ]ch s[oố]\s*(?P<number>[0-9]+/[^\s,]+)\s*"
+    r"(?:ng[aà]y\s*(?P<d>\d{1,2})\s*(?:[/.-]|\s+th[aá]ng\s+)\s*(?P<m>\d{1,2})"
+    r"\s*(?:[/.-]|\s+n[aă]m\s+)\s*(?P<y>\d{4}))?(?:.*?c[uủ]a\s+(?P<unit>.+?))?\)?\s*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(20\d\d)(?:\s*[-–]\s*(20\d\d))?")
 _UNIT_RE = re.compile(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+", re.IGNORECASE)
 

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.page import PageMargins
 
 from ..domain import Plan
+from ..reports.appendix_pdf import appendix_caption, appendix_title
 from ..safe_write import atomic_path
 from ..xlsx_safety import set_text
 
@@ -25,20 +26,6 @@ _thin = Side(style="thin", color="000000")
 _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
-
-def appendix_title(plan: Plan) -> str:
-    return plan.title or (f"NHIỆM VỤ CỤ THỂ TRIỂN KHAI THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH "
-                          f"NĂM {plan.period_label}").upper()
-
-
-def appendix_caption(plan: Plan) -> str:
-    number = plan.doc_number or "   /KH-UBND"
-    date = ""
-    if plan.doc_date:
-        y, m, d = plan.doc_date.split("-")
-        date = f" ngày {d}/{m}/{y}"
-    return f"(Ban hành kèm theo Kế hoạch số {number}{date} của UBND {plan.unit_name})"
 
 
 def export_appendix_xlsx(plan: Plan, path: str | Path) -> Path:
