@@ -15,7 +15,9 @@ def save_window(window) -> None:
     settings = app_settings()
     settings.setValue("window/geometry", window.saveGeometry())
     settings.setValue("window/state", window.saveState())
-    settings.setValue("table/header", window.view.horizontalHeader().saveState())
+    view = window.view
+    settings.setValue("table/column_widths",
+                      ",".join(str(view.columnWidth(c)) for c in range(view.model().columnCount())))
     settings.setValue("window/splitter", window.splitter.saveState())
     if window.model.plan_id:
         settings.setValue("plan/last", window.model.plan_id)
@@ -32,9 +34,14 @@ def restore_window(window) -> bool:
     state = settings.value("window/state")
     if state is not None:
         window.restoreState(state)
-    header = settings.value("table/header")
-    if header is not None:
-        window.view.horizontalHeader().restoreState(header)
+    widths = str(settings.value("table/column_widths") or "")
+    try:
+        values = [int(w) for w in widths.split(",") if w.strip()]
+    except ValueError:
+        values = []
+    if len(values) == window.view.model().columnCount():
+        for col, width in enumerate(values):
+            window.view.setColumnWidth(col, max(30, min(width, 2000)))
     splitter = settings.value("window/splitter")
     if splitter is not None:
         window.splitter.restoreState(splitter)

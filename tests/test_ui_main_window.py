@@ -1,0 +1,401 @@
+"""Main window and appendix editor, driven through the real widgets (pytest-qt, offscreen)."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QMimeData, QModelIndex, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from cchc_desktop.demo import create_demo_plan
+from cchc_desktop.domain import ROLE_COORD, ROLE_LEAD
+from cchc_desktop.store import Store
+from ui.appendix_model import (COL_CONTENT, COL_DEADLINE, COL_LEAD, COL_PRODUCT, COL_STT,
+                               COLUMN_COUNT, KIND_SECTION, FilterSpec)
+from ui.delegates import AgencyCompleter, DeadlineEditor, MultiLineEditor
+
+
+@pytest.fixture
+def window(qtbot, store):
+    from ui.app import build_main_window
+
+    create_demo_plan(store)
+    win = build_main_window(store)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def first_product_row(model, section_index: int, task_index: int = 0, product_index: int = 0) -> int:
+    section = model.plan.sections[section_index]
+    product = section.tasks[task_index].products[product_index]
+    return model.find_row("product", product.id)
+
+
+def second_store(store) -> Store:
+    return Store.open(store.db.path, actor="other")
+
+
+def test_edit_cell_persists_and_undo_redo(window, store):
+    model = window.model
+    row = first_product_row(model, 0)
+    product_id = model.row_info(row).product.id
+    old = store.row("product", product_id)["description"]
+    assert model.setData(model.index(row, COL_PRODUCT), "Kế hoạch CCHC đã sửa")
+    other = second_store(store)  # a second connection sees the committed edit: nothing waits for "Save"
+    try:
+        assert other.row("product", product_id)["description"] == "Kế hoạch CCHC đã sửa"
+        window.actions["undo"].trigger()
+        assert other.row("product", product_id)["description"] == old
+        assert model.data(model.index(row, COL_PRODUCT)) == old
+        window.actions["redo"].trigger()
+        assert other.row("product", product_id)["description"] == "Kế hoạch CCHC đã sửa"
+    finally:
+        other.close()
+
+
+def test_edit_through_the_editor_widget(window, store, qtbot):
+    model, view = window.model, window.view
+    row = first_product_row(model, 0, 1)
+    task = model.row_info(row).task
+    index = model.index(row, COL_CONTENT)
+    view.setCurrentIndex(index)
+    view.edit(index)
+    editor = view.findChild(MultiLineEditor)
+    assert editor is not None
+    editor.setPlainText("Thực hiện chế độ báo cáo CCHC định kỳ (sửa)")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    assert store.row("task", task.id)["content"] == "Thực hiện chế độ báo cáo CCHC định kỳ (sửa)"
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier)
+    assert store.row("task", task.id)["content"] == "Thực hiện chế độ báo cáo CCHC định kỳ."
+
+
+def test_agency_edit_and_undo(window, store):
+    model = window.model
+    row = first_product_row(model, 1)
+    product_id = model.row_info(row).product.id
+    assert model.setData(model.index(row, COL_LEAD), "Phòng Kinh tế; Công an xã")
+    assert store.agency_names(product_id, ROLE_LEAD) == ["Phòng Kinh tế", "Công an xã"]
+    assert model.data(model.index(row, COL_LEAD)) == "Phòng Kinh tế; Công an xã"
+    window.undo_stack.undo()
+    assert store.agency_names(product_id, ROLE_LEAD) == ["Văn phòng HĐND-UBND"]
+
+
+def test_paste_3x6_block_into_cells(window, store):
+    model, view = window.model, window.view
+    row = first_product_row(model, 1)  # section II: five one-product tasks
+    view.setCurrentIndex(model.index(row, COL_STT))
+    block = "\n".join("\t".join([str(n), f"Nhiệm vụ dán {n}", f"Sản phẩm dán {n}", "Phòng Kinh tế",
+                                 "Công an xã; Bưu điện xã", f"Quý {'I' * n}/2026"]) for n in (1, 2, 3))
+    mime = QMimeData()
+    mime.setText(block + "\n")
+    changed = window.paste(mime)
+    assert changed == 3 * 5  # STT is numbered automatically, not pasted
+    section = store.load_plan(model.plan_id).sections[1]
+    for n, task in enumerate(section.tasks[:3], 1):
+        assert task.content == f"Nhiệm vụ dán {n}"
+        product = task.products[0]
+        assert product.description == f"Sản phẩm dán {n}"
+        assert product.lead_names == "Phòng Kinh tế"
+        assert [a.name for a in product.coordinators] == ["Công an xã", "Bưu điện xã"]
+        assert product.deadline_text == f"Quý {'I' * n}/2026"
+    window.undo_stack.undo()  # one macro: the whole paste
+    section = store.load_plan(model.plan_id).sections[1]
+    assert section.tasks[0].content.startswith("Xây dựng và ban hành văn bản quy phạm")
+    assert section.tasks[2].products[0].deadline_text == "Thường xuyên"
+
+
+def test_paste_excel_quoted_multiline_and_word_html(window, store):
+    model, view = window.model, window.view
+    row = first_product_row(model, 1)
+    view.setCurrentIndex(model.index(row, COL_PRODUCT))
+    mime = QMimeData()
+    mime.setText('"Dòng một\nDòng hai"\tPhòng Kinh tế\r\n')
+    assert window.paste(mime) == 2
+    product_id = model.row_info(row).product.id
+    assert store.row("product", product_id)["description"] == "Dòng một\nDòng hai"
+    html = QMimeData()
+    html.setHtml("<table><tr><td>Sản phẩm <b>Word</b></td><td>Văn phòng HĐND-UBND</td></tr></table>")
+    html.setText("bỏ qua")
+    assert window.paste(html) == 2
+    assert store.row("product", product_id)["description"] == "Sản phẩm Word"
+
+
+def test_paste_as_new_tasks_through_preview(window, store):
+    model, view = window.model, window.view
+    row = first_product_row(model, 2)
+    view.setCurrentIndex(model.index(row, COL_CONTENT))
+    section_id = model.plan.sections[2].id
+    before = len(model.plan.sections[2].tasks)
+    seen = {}
+
+    def accept(dialog):
+        seen["tasks"] = dialog.draft.task_count
+        return True
+    window.dialog_runner = accept
+    mime = QMimeData()
+    mime.setText("\n".join("\t".join([str(n), f"Nhiệm vụ mới {n}", f"Sản phẩm {n}", "Phòng Kinh tế", "",
+                                      "Thường xuyên"]) for n in (1, 2, 3)))
+    assert window.paste_as_tasks(mime)
+    assert seen["tasks"] == 3
+    tasks = [t for s in store.load_plan(model.plan_id).sections if s.id == section_id for t in s.tasks]
+    assert len(tasks) == before + 3
+    assert [t.content for t in tasks[1:4]] == ["Nhiệm vụ mới 1", "Nhiệm vụ mới 2", "Nhiệm vụ mới 3"]
+    window.undo_stack.undo()
+    assert len(store.load_plan(model.plan_id).sections[2].tasks) == before
+
+
+def test_filter_ignores_accents_and_case(window):
+    model = window.model
+    total = model.visible_task_count()
+    window.filter_bar.search.setText("CHUYEN DOI SO")
+    window.filter_bar.apply_now()
+    shown = model.visible_task_count()
+    assert 0 < shown < total
+    contents = [r.task.content for r in model.rows() if r.kind != KIND_SECTION and r.first]
+    assert "Ban hành Kế hoạch chuyển đổi số năm 2026" in contents
+    assert all(model.row_info(0).kind == KIND_SECTION for _ in [0])
+    window.filter_bar.clear()
+    assert model.visible_task_count() == total
+
+
+def test_filters_by_section_agency_status(window, store):
+    model = window.model
+    plan = model.plan
+    model.set_filter(FilterSpec(section_id=plan.sections[5].id))
+    assert model.visible_task_count() == len(plan.sections[5].tasks)
+    agency = store.find_agency("Phòng Kinh tế")
+    model.set_filter(FilterSpec(lead_agency_id=agency))
+    leads = {a.name for r in model.rows() if r.product is not None for a in r.product.leads}
+    assert leads == {"Phòng Kinh tế"}
+    model.set_filter(FilterSpec(overdue_only=True))
+    assert model.visible_task_count() >= 1
+    assert all(model.product_info(r.product.id).status == "overdue" for r in model.rows() if r.product)
+    model.set_filter(FilterSpec())
+
+
+def test_drag_task_to_another_section(window, store):
+    model = window.model
+    source = model.plan.sections[0]
+    target = model.plan.sections[2]
+    task = source.tasks[1]
+    row = model.find_row("task", task.id)
+    mime = model.mimeData([model.index(row, COL_CONTENT)])
+    drop_row = model.find_row("task", target.tasks[1].id)
+    # The view calls exactly this on a drop between rows.
+    assert model.dropMimeData(mime, Qt.MoveAction, drop_row, 0, QModelIndex())
+    plan = store.load_plan(model.plan_id)
+    assert [t.id for t in plan.sections[2].tasks][1] == task.id
+    assert task.id not in [t.id for t in plan.sections[0].tasks]
+    assert [t.number for t in plan.sections[0].tasks] == list(range(1, len(plan.sections[0].tasks) + 1))
+    window.undo_stack.undo()
+    plan = store.load_plan(model.plan_id)
+    assert plan.sections[0].tasks[1].id == task.id
+    # dropping onto a section row appends to that section
+    mime = model.mimeData([model.index(model.find_row("task", task.id), COL_STT)])
+    section_row = model.find_row("section", target.id)
+    assert model.dropMimeData(mime, Qt.MoveAction, -1, -1, model.index(section_row, 0))
+    assert store.load_plan(model.plan_id).sections[2].tasks[-1].id == task.id
+
+
+def test_view_drop_event_goes_through_model(window, store, qtbot):
+    """A real QDropEvent on the viewport ends in model.dropMimeData (same path as a mouse drag)."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
+    model, view = window.model, window.view
+    task = model.plan.sections[0].tasks[0]
+    target_section = model.plan.sections[1]
+    mime = model.mimeData([model.index(model.find_row("task", task.id), COL_CONTENT)])
+    row = model.find_row("section", target_section.id)
+    view.scrollTo(model.index(row, 0))
+    rect = view.visualRect(model.index(row, COL_PRODUCT))
+    pos = QPointF(rect.center())
+    for event_type in (QDragEnterEvent, QDragMoveEvent, QDropEvent):  # what a mouse drag delivers
+        if event_type is QDropEvent:
+            event = QDropEvent(pos, Qt.MoveAction, mime, Qt.LeftButton, Qt.NoModifier)
+        else:
+            event = event_type(pos.toPoint(), Qt.MoveAction, mime, Qt.LeftButton, Qt.NoModifier)
+        QApplication.sendEvent(view.viewport(), event)
+    plan = store.load_plan(model.plan_id)
+    assert task.id in [t.id for t in plan.sections[1].tasks]
+
+
+def test_delete_and_undo_restores_everything(window, store):
+    model, view = window.model, window.view
+    task = model.plan.sections[5].tasks[0]  # four products with agencies
+    row = model.find_row("task", task.id)
+    view.setCurrentIndex(model.index(row, COL_CONTENT))
+    window.actions["delete"].trigger()
+    assert store.row("task", task.id) is None
+    window.actions["undo"].trigger()
+    restored = store.load_plan(model.plan_id).sections[5].tasks[0]
+    assert restored.id == task.id
+    assert [p.description for p in restored.products] == [p.description for p in task.products]
+    assert restored.products[0].lead_names == "Phòng Kinh tế"
+
+
+def test_add_insert_duplicate_move(window, store):
+    model, view = window.model, window.view
+    section = model.plan.sections[3]
+    row = model.find_row("task", section.tasks[1].id)
+    view.setCurrentIndex(model.index(row, COL_CONTENT))
+    window.actions["insert_task"].trigger()
+    tasks = store.load_plan(model.plan_id).sections[3].tasks
+    assert len(tasks) == 5 and tasks[1].content == "" and len(tasks[1].products) == 1
+    view.setCurrentIndex(model.index(model.find_row("task", tasks[2].id), COL_CONTENT))
+    window.actions["duplicate_task"].trigger()
+    tasks = store.load_plan(model.plan_id).sections[3].tasks
+    assert tasks[3].content == tasks[2].content and tasks[3].id != tasks[2].id
+    view.setCurrentIndex(model.index(model.find_row("task", tasks[3].id), COL_CONTENT))
+    window.actions["move_up"].trigger()
+    after = store.load_plan(model.plan_id).sections[3].tasks
+    assert after[2].id == tasks[3].id
+    window.actions["add_product"].trigger()
+    assert len(store.load_plan(model.plan_id).sections[3].tasks[2].products) == 2
+    for _ in range(4):
+        window.undo_stack.undo()
+    assert [t.id for t in store.load_plan(model.plan_id).sections[3].tasks] == [t.id for t in section.tasks]
+
+
+def test_move_task_across_section_boundary(window, store):
+    model, view = window.model, window.view
+    first_of_second = model.plan.sections[1].tasks[0]
+    view.setCurrentIndex(model.index(model.find_row("task", first_of_second.id), COL_CONTENT))
+    window.move_current(-1)
+    plan = store.load_plan(model.plan_id)
+    assert plan.sections[0].tasks[-1].id == first_of_second.id
+
+
+def test_section_rows_are_spanned_and_groups_merged(window):
+    model, view = window.model, window.view
+    for number, row in enumerate(model.rows()):
+        if row.kind == KIND_SECTION:
+            assert view.columnSpan(number, 0) == COLUMN_COUNT
+            assert model.data(model.index(number, 0)) == row.section.label
+    row = model.find_row("task", model.plan.sections[5].tasks[0].id)  # task with 4 products
+    assert view.rowSpan(row, COL_STT) == 4 and view.rowSpan(row, COL_CONTENT) == 4
+    assert model.data(model.index(row, COL_STT)) == "1"
+    assert model.data(model.index(row + 1, COL_CONTENT)) is None
+    assert model.data(model.index(row + 1, COL_PRODUCT)).startswith("1.2.")
+    bold = model.data(model.index(0, 0), Qt.FontRole)
+    assert bold.bold()
+
+
+def test_shortcuts_and_menus(window):
+    expected = {"new_plan": "Ctrl+N", "open_plan": "Ctrl+O", "find": "Ctrl+F", "copy": "Ctrl+C",
+                "paste": "Ctrl+V", "undo": "Ctrl+Z", "redo": "Ctrl+Y", "delete": "Del",
+                "insert_task": "Ins", "edit_cell": "F2", "move_up": "Ctrl+Up", "move_down": "Ctrl+Down"}
+    for name, keys in expected.items():
+        shortcuts = [s.toString(QKeySequence.PortableText) for s in window.actions[name].shortcuts()]
+        assert keys in shortcuts, (name, shortcuts)
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert titles == ["Tệp", "Sửa", "Xem", "Nhiệm vụ", "Trợ giúp"]
+
+
+def test_copy_selection_tsv_and_html(window):
+    model, view = window.model, window.view
+    row = model.find_row("task", model.plan.sections[0].tasks[3].id)  # two products
+    view.selectionModel().select(model.index(row, COL_CONTENT),
+                                 view.selectionModel().SelectionFlag.Select)
+    view.setCurrentIndex(model.index(row, COL_CONTENT))
+    view.selectionModel().select(model.index(row, COL_STT), view.selectionModel().SelectionFlag.Select)
+    window.copy_selection()
+    mime = QApplication.clipboard().mimeData()
+    lines = mime.text().strip("\r\n").split("\r\n")
+    assert len(lines) == 2 and lines[0].startswith("4\tTổ chức thực hiện thông tin")
+    assert "rowspan=\"2\"" in mime.html() and "<table" in mime.html()
+
+
+def test_details_pane_and_status_bar(window):
+    model, view = window.model, window.view
+    row = model.find_row("task", model.plan.sections[0].tasks[0].id)
+    view.setCurrentIndex(model.index(row, COL_DEADLINE))
+    assert "Ban hành và tổ chức thực hiện" in window.details.info.text()
+    assert "39 nhiệm vụ" in window.task_label.text()
+    assert str(window.store.db.path) in window.db_label.text()
+    assert window.tabs.count() == 1
+    window.add_tab(QMessageBox(), "Tổng quan")
+    assert window.tabs.tabText(1) == "Tổng quan"
+
+
+def test_deadline_editor_interprets_and_warns(qtbot):
+    editor = DeadlineEditor(2026, 2026)
+    qtbot.addWidget(editor)
+    editor.setText("Quý II/2026")
+    assert "30/06/2026" in editor.hint.text()
+    editor.line.setText("abc 45/13 xyz")
+    assert editor.hint.text().startswith("⚠") and not editor.parsed_ok
+
+
+def test_agency_completer_completes_last_name_without_accents(qtbot):
+    from PySide6.QtWidgets import QLineEdit
+
+    line = QLineEdit()
+    qtbot.addWidget(line)
+    completer = AgencyCompleter(["Phòng Văn hóa - Xã hội", "Phòng Kinh tế"], line)
+    line.setCompleter(completer)
+    line.setText("Phòng Kinh tế; van hoa")
+    assert completer.splitPath(line.text()) == ["van hoa"]
+    completer.setCompletionPrefix("van hoa")
+    index = completer.currentIndex()
+    assert completer.pathFromIndex(index) == "Phòng Kinh tế; Phòng Văn hóa - Xã hội"
+
+
+def test_import_error_names_the_file(window, tmp_path, monkeypatch):
+    shown = {}
+    monkeypatch.setattr(QMessageBox, "critical",
+                        lambda parent, title, text, *a, **k: shown.update(title=title, text=text))
+    bad = tmp_path / "phu-luc.pdf"
+    bad.write_bytes(b"%PDF-1.4")
+    assert not window.import_file(bad)
+    assert "phu-luc.pdf" in shown["text"] and shown["title"] == "Không nhập được tệp"
+
+
+def test_import_file_into_new_plan(window, store, tmp_path):
+    from cchc_desktop.demo import demo_appendix_path
+
+    window.dialog_runner = lambda dialog: (dialog.set_target("new"), True)[1]
+    plans_before = len(store.list_plans())
+    assert window.import_file(demo_appendix_path())
+    assert len(store.list_plans()) == plans_before + 1
+    assert window.model.task_count() == 39
+
+
+def test_plan_properties_undoable(window, store):
+    def fill(dialog):
+        dialog.doc_number.setText("05/KH-UBND")
+        return True
+    window.dialog_runner = fill
+    window.edit_plan_properties()
+    assert store.row("plan", window.model.plan_id)["doc_number"] == "05/KH-UBND"
+    window.undo_stack.undo()
+    assert store.row("plan", window.model.plan_id)["doc_number"] == "03/KH-UBND"
+
+
+def test_run_gui_reports_unreadable_database(tmp_path, monkeypatch, qapp):
+    from ui import app as app_module
+
+    shown = {}
+    monkeypatch.setattr(QMessageBox, "critical",
+                        lambda parent, title, text, *a, **k: shown.update(text=text))
+    bad = tmp_path / "hong.sqlite3"
+    bad.write_bytes(b"this is not a database" * 100)
+    assert app_module.run_gui(bad) == 1
+    assert "Không mở được cơ sở dữ liệu" in shown["text"] and "hong.sqlite3" in shown["text"]
+
+
+def test_layout_is_remembered(window, store, qtbot):
+    from ui.app import build_main_window
+
+    window.view.setColumnWidth(COL_PRODUCT, 333)
+    window.close()
+    again = build_main_window(store)
+    qtbot.addWidget(again)
+    assert again.view.columnWidth(COL_PRODUCT) == 333
+    assert again.model.plan_id == window.model.plan_id
+
+
+def test_coordinator_role_constant_used():
+    assert ROLE_COORD == "coord"
