@@ -404,6 +404,9 @@ class DashboardWidget(QWidget):
         self.set_period(default_period(self.year_start, self.year_end, self.ref_date()).key)
         self.refresh()
 
+    def card_text(self, key: str) -> str:
+        return self.cards[key].value.text()
+
     def _to_today(self) -> None:
         self.set_ref_date(date.today())
 

@@ -1,0 +1,178 @@
+"""Set status / completion date / evidence on several product rows at once: one transaction, one undo step.
+
+The Qt-free core is `cchc_desktop.tracking.bulk_update(store, product_ids, period_key, **fields)`
+(re-exported here); this module adds the QUndoCommand and the dialog.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from cchc_desktop.store import StoreError
+from cchc_desktop.tracking import DOC_TYPES, STATUS_LABELS, STATUSES, bulk_update, undo_bulk
+from cchc_desktop.tracking.periods import make_period
+
+__all__ = ["bulk_update", "BulkUpdateCommand", "BulkUpdateDialog"]
+
+
+class BulkUpdateCommand(QUndoCommand):
+    """One undo step for a bulk status update. Pass `changes` when the update was already applied
+    (the dialog applies it first to report errors), so the first redo() does nothing."""
+
+    def __init__(self, store, product_ids, period_key, fields: dict, evidence: dict | None = None,
+                 ref: date | None = None, changes=None, on_change=None, text: str | None = None):
+        n = len(product_ids)
+        super().__init__(text or f"Cập nhật tình trạng {n} sản phẩm")
+        self.store, self.product_ids, self.period_key = store, list(product_ids), period_key
+        self.fields, self.evidence, self.ref = dict(fields), evidence, ref
+        self.changes = changes
+        self._skip_first = changes is not None
+        self.on_change = on_change
+        self.error: str | None = None
+
+    def redo(self):
+        if self._skip_first:
+            self._skip_first = False
+        else:
+            try:
+                self.changes = bulk_update(self.store, self.product_ids, self.period_key, ref=self.ref,
+                                           evidence=self.evidence, **self.fields)
+            except StoreError as exc:
+                self.error = str(exc)
+                self.setObsolete(True)
+                return
+        if self.on_change:
+            self.on_change()
+
+    def undo(self):
+        if self.changes:
+            undo_bulk(self.store, self.changes)
+        if self.on_change:
+            self.on_change()
+
+
+class BulkUpdateDialog(QDialog):
+    """Choose what to set on the selected rows; `apply()` does it (tests call it directly)."""
+
+    def __init__(self, store, product_ids: list[str], period_key: str, undo_stack=None, parent=None,
+                 ref: date | None = None, on_change=None):
+        super().__init__(parent)
+        self.store, self.product_ids, self.period_key = store, list(product_ids), period_key
+        self.undo_stack, self.ref, self.on_change = undo_stack, ref, on_change
+        self.command: BulkUpdateCommand | None = None
+        self.setWindowTitle("Cập nhật nhiều sản phẩm")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Áp dụng cho <b>{len(self.product_ids)}</b> sản phẩm — kỳ "
+                                f"<b>{make_period(period_key).label}</b>. Ô để trống: giữ nguyên."))
+        form = QFormLayout()
+        self.status = QComboBox()
+        self.status.addItem("(giữ nguyên)", None)
+        for code in STATUSES:
+            self.status.addItem(STATUS_LABELS[code], code)
+        self.set_date = QCheckBox("Ngày hoàn thành:")
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.set_percent = QCheckBox("Tỷ lệ hoàn thành:")
+        self.percent = QSpinBox()
+        self.percent.setRange(0, 100)
+        self.percent.setSuffix(" %")
+        self.result = QPlainTextEdit()
+        self.result.setFixedHeight(60)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("bắt buộc khi «Không thực hiện»")
+        self.notes = QLineEdit()
+        form.addRow("Trạng thái:", self.status)
+        form.addRow(self.set_date, self.date)
+        form.addRow(self.set_percent, self.percent)
+        form.addRow("Kết quả thực hiện:", self.result)
+        form.addRow("Lý do không thực hiện:", self.reason)
+        form.addRow("Ghi chú:", self.notes)
+        layout.addLayout(form)
+
+        self.evidence_box = QGroupBox("Thêm cùng một văn bản minh chứng cho các sản phẩm")
+        self.evidence_box.setCheckable(True)
+        self.evidence_box.setChecked(False)
+        ef = QFormLayout(self.evidence_box)
+        self.doc_type = QComboBox()
+        self.doc_type.setEditable(True)
+        self.doc_type.addItems(DOC_TYPES)
+        self.doc_number = QLineEdit()
+        self.doc_date = QDateEdit(QDate.currentDate())
+        self.doc_date.setCalendarPopup(True)
+        self.doc_date.setDisplayFormat("dd/MM/yyyy")
+        self.summary = QLineEdit()
+        self.file = QLineEdit()
+        browse = QPushButton("Chọn tệp…")
+        browse.clicked.connect(self._browse)
+        file_row = QWidget()
+        fr = QHBoxLayout(file_row)
+        fr.setContentsMargins(0, 0, 0, 0)
+        fr.addWidget(self.file, 1)
+        fr.addWidget(browse)
+        ef.addRow("Loại văn bản:", self.doc_type)
+        ef.addRow("Số, ký hiệu:", self.doc_number)
+        ef.addRow("Ngày ban hành:", self.doc_date)
+        ef.addRow("Trích yếu:", self.summary)
+        ef.addRow("Tệp đính kèm:", file_row)
+        layout.addWidget(self.evidence_box)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("Áp dụng")
+        buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp minh chứng")
+        if path:
+            self.file.setText(path)
+
+    def fields(self) -> dict:
+        fields = {}
+        if self.status.currentData():
+            fields["status"] = self.status.currentData()
+        if self.set_date.isChecked():
+            fields["completed_on"] = self.date.date().toPython()
+        if self.set_percent.isChecked():
+            fields["percent"] = self.percent.value()
+        for key, widget in (("result", self.result), ("reason", self.reason), ("notes", self.notes)):
+            text = widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+            if text.strip():
+                fields[key] = text.strip()
+        return fields
+
+    def evidence(self) -> dict | None:
+        if not self.evidence_box.isChecked():
+            return None
+        return {"doc_type": self.doc_type.currentText(), "doc_number": self.doc_number.text(),
+                "issued_on": self.doc_date.date().toPython(), "summary": self.summary.text(),
+                "source_file": self.file.text().strip() or None}
+
+    def apply(self) -> bool:
+        """Apply in one transaction and push one undo command. Returns False (message shown) on error."""
+        fields, evidence = self.fields(), self.evidence()
+        if not fields and not evidence:
+            return True
+        try:
+            changes = bulk_update(self.store, self.product_ids, self.period_key, ref=self.ref,
+                                  evidence=evidence, **fields)
+        except StoreError as exc:
+            QMessageBox.warning(self, "Không cập nhật được", str(exc))
+            return False
+        self.command = BulkUpdateCommand(self.store, self.product_ids, self.period_key, fields, evidence,
+                                         self.ref, changes=changes, on_change=self.on_change)
+        if self.undo_stack is not None:
+            self.undo_stack.push(self.command)
+        elif self.on_change:
+            self.on_change()
+        return True
+
+    def _accept(self) -> None:
+        if self.apply():
+            self.accept()

@@ -1,0 +1,326 @@
+"""Edit the progress of one product row: status, percent, completion date, result, evidence, notes.
+
+Saving goes through `BulkUpdateCommand` (one product) so it is one undo step when an undo stack is
+given; every change is also in the change log ("Lịch sử…" shows it).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+                               QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from cchc_desktop.store import StoreError
+from cchc_desktop.tracking import (DOC_TYPES, DONE, DONE_LATE, NOT_DONE, STATUS_LABELS, STATUSES, add_evidence,
+                                   bulk_update, delete_evidence, evidence_file, get_status, list_evidence,
+                                   product_context, verify_evidence_file)
+from cchc_desktop.tracking.periods import make_period
+from cchc_desktop.tracking.timeliness import assess, due_for
+
+from .bulk_update import BulkUpdateCommand
+from .history_dialog import HistoryDialog, local_time
+
+
+def _qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+class EvidenceDialog(QDialog):
+    """Enter one evidence document (loại, số/ký hiệu, ngày ban hành, trích yếu, tệp)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Thêm văn bản minh chứng")
+        form = QFormLayout(self)
+        self.doc_type = QComboBox()
+        self.doc_type.setEditable(True)
+        self.doc_type.addItems(DOC_TYPES)
+        self.doc_number = QLineEdit()
+        self.doc_number.setPlaceholderText("VD: 03/KH-UBND")
+        self.issued_on = QDateEdit(QDate.currentDate())
+        self.issued_on.setCalendarPopup(True)
+        self.issued_on.setDisplayFormat("dd/MM/yyyy")
+        self.summary = QLineEdit()
+        self.file = QLineEdit()
+        browse = QPushButton("Chọn tệp…")
+        browse.clicked.connect(self._browse)
+        row = QWidget()
+        rl = QHBoxLayout(row)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.file, 1)
+        rl.addWidget(browse)
+        form.addRow("Loại văn bản:", self.doc_type)
+        form.addRow("Số, ký hiệu:", self.doc_number)
+        form.addRow("Ngày ban hành:", self.issued_on)
+        form.addRow("Trích yếu:", self.summary)
+        form.addRow("Tệp đính kèm:", row)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("Thêm")
+        buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp minh chứng")
+        if path:
+            self.file.setText(path)
+
+    def values(self) -> dict:
+        return {"doc_type": self.doc_type.currentText(), "doc_number": self.doc_number.text(),
+                "issued_on": self.issued_on.date().toPython(), "summary": self.summary.text(),
+                "source_file": self.file.text().strip() or None}
+
+
+class StatusPanel(QGroupBox):
+    """Progress of the selected product row. Call `set_product(product_id)`; emits statusSaved."""
+
+    statusSaved = Signal(str)   # product id
+
+    def __init__(self, store, parent=None, undo_stack=None):
+        super().__init__("Tình hình thực hiện", parent)
+        self.store = store
+        self.undo_stack = undo_stack
+        self.product_id: str | None = None
+        self.ctx = None
+        self.ref: date | None = None
+        self.dialog_runner = lambda dialog: bool(dialog.exec())   # tests replace this
+        self.message = lambda title, text: QMessageBox.warning(self, title, text)
+
+        self.period = QComboBox()
+        self.status = QComboBox()
+        for code in STATUSES:
+            self.status.addItem(STATUS_LABELS[code], code)
+        self.percent = QSpinBox()
+        self.percent.setRange(0, 100)
+        self.percent.setSuffix(" %")
+        self.completed = QDateEdit()
+        self.completed.setCalendarPopup(True)
+        self.completed.setDisplayFormat("dd/MM/yyyy")
+        self.completed.setDate(QDate.currentDate())
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Bắt buộc ghi rõ lý do")
+        self.reason_label = QLabel("Lý do không thực hiện:")
+        self.result = QPlainTextEdit()
+        self.result.setPlaceholderText("Kết quả thực hiện")
+        self.result.setFixedHeight(70)
+        self.notes = QLineEdit()
+        self.timing = QLabel()
+        self.timing.setWordWrap(True)
+        self.updated = QLabel()
+        self.updated.setStyleSheet("color: #555;")
+        self.updated.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("Kỳ theo dõi:", self.period)
+        form.addRow("Trạng thái:", self.status)
+        form.addRow("Tỷ lệ hoàn thành:", self.percent)
+        form.addRow("Ngày hoàn thành:", self.completed)
+        form.addRow(self.reason_label, self.reason)
+        form.addRow("Kết quả thực hiện:", self.result)
+        form.addRow("Ghi chú:", self.notes)
+
+        self.evidence = QTableWidget(0, 4)
+        self.evidence.setHorizontalHeaderLabels(["Loại", "Số, ký hiệu", "Ngày", "Trích yếu / tệp"])
+        self.evidence.verticalHeader().setVisible(False)
+        self.evidence.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.evidence.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.evidence.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.evidence.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.evidence.setMaximumHeight(130)
+        self.evidence.cellDoubleClicked.connect(self._open_evidence)
+        add_ev = QPushButton("Thêm minh chứng…")
+        add_ev.clicked.connect(self.add_evidence_dialog)
+        del_ev = QPushButton("Xóa minh chứng")
+        del_ev.clicked.connect(self.delete_selected_evidence)
+        ev_buttons = QHBoxLayout()
+        ev_buttons.addWidget(add_ev)
+        ev_buttons.addWidget(del_ev)
+        ev_buttons.addStretch(1)
+
+        self.save_button = QPushButton("Lưu tình trạng")
+        self.save_button.clicked.connect(self.save)
+        history = QPushButton("Lịch sử…")
+        history.clicked.connect(self.show_history)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(history)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.timing)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("<b>Văn bản minh chứng</b>"))
+        layout.addWidget(self.evidence)
+        layout.addLayout(ev_buttons)
+        layout.addWidget(self.updated)
+
+        self.status.currentIndexChanged.connect(self._status_changed)
+        self.period.currentIndexChanged.connect(self._period_changed)
+        self.set_product(None)
+
+    # -- loading -----------------------------------------------------------------------------------
+    def set_product(self, product_id: str | None, period_key: str | None = None, ref: date | None = None) -> None:
+        """Show a product (None: nothing). `period_key`: a reporting or tracking key to open on."""
+        self.product_id = product_id or None
+        self.ref = ref
+        self.setEnabled(self.product_id is not None)
+        if not self.product_id:
+            self.ctx = None
+            self.period.blockSignals(True)
+            self.period.clear()
+            self.period.blockSignals(False)
+            self.timing.setText("<i>Chọn một sản phẩm để cập nhật tình hình thực hiện.</i>")
+            self.evidence.setRowCount(0)
+            self.updated.setText("")
+            return
+        try:
+            self.ctx = product_context(self.store, self.product_id)
+        except StoreError:
+            self.set_product(None)
+            return
+        keys = self.ctx.keys()
+        current = self.ctx.key_for(period_key, ref or date.today())
+        self.period.blockSignals(True)
+        self.period.clear()
+        for key in keys:
+            label = make_period(key).label if len(keys) > 1 else "Cả kỳ kế hoạch"
+            self.period.addItem(label, key)
+        self.period.setCurrentIndex(max(0, self.period.findData(current)))
+        self.period.setEnabled(len(keys) > 1)
+        self.period.blockSignals(False)
+        self._load()
+
+    def current_key(self) -> str | None:
+        return self.period.currentData()
+
+    def _period_changed(self, _index: int) -> None:
+        if self.ctx:
+            self._load()
+
+    def _load(self) -> None:
+        key = self.current_key()
+        row = get_status(self.store, self.product_id, key)
+        self.status.setCurrentIndex(max(0, self.status.findData(row["status"])))
+        self.percent.setValue(int(row["percent"] or 0))
+        if row["completed_on"]:
+            self.completed.setDate(_qdate(date.fromisoformat(row["completed_on"])))
+        else:
+            self.completed.setDate(QDate.currentDate())
+        self.reason.setText(row["reason"])
+        self.result.setPlainText(row["result"])
+        self.notes.setText(row["notes"])
+        deadline = self.ctx.deadline
+        ref = self.ref or date.today()
+        done_on = date.fromisoformat(row["completed_on"]) if row["completed_on"] else None
+        t = assess(deadline, row["status"], done_on, ref, key=key)
+        due = due_for(deadline, key)
+        due_text = f"hạn {due:%d/%m/%Y}" if due else deadline.describe()
+        self.timing.setText(f"<b>{t.label}</b> — {due_text}"
+                            + (f" (quá {t.days_overdue} ngày)" if t.days_overdue else ""))
+        self.updated.setText(f"Cập nhật lần cuối: {row['updated_by'] or '—'}, {local_time(row['updated_at'])}"
+                             if row["id"] else "Chưa cập nhật tình trạng cho kỳ này.")
+        self._fill_evidence()
+        self._status_changed()
+
+    def _fill_evidence(self) -> None:
+        rows = list_evidence(self.store, self.product_id, self.current_key())
+        self.evidence.setRowCount(len(rows))
+        for r, ev in enumerate(rows):
+            issued = ev["issued_on"]
+            issued = f"{issued[8:10]}/{issued[5:7]}/{issued[:4]}" if issued else ""
+            extra = ev["summary"]
+            if ev["file_name"]:
+                ok = verify_evidence_file(self.store, ev)
+                extra += f" [{ev['file_name']}{'' if ok else ' — tệp bị thiếu hoặc đã bị thay đổi'}]"
+            for c, value in enumerate((ev["doc_type"], ev["doc_number"], issued, extra)):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.UserRole, ev["id"])
+                item.setToolTip(value)
+                self.evidence.setItem(r, c, item)
+
+    def _status_changed(self, *_args) -> None:
+        code = self.status.currentData()
+        done = code in (DONE, DONE_LATE)
+        self.completed.setEnabled(done)
+        self.percent.setEnabled(not done and code != NOT_DONE)
+        if done:
+            self.percent.setValue(100)
+        self.reason.setVisible(code == NOT_DONE)
+        self.reason_label.setVisible(code == NOT_DONE)
+
+    # -- saving --------------------------------------------------------------------------------------
+    def form_fields(self) -> dict:
+        code = self.status.currentData()
+        fields = {"status": code, "percent": self.percent.value(), "result": self.result.toPlainText(),
+                  "notes": self.notes.text(), "reason": self.reason.text() if code == NOT_DONE else "",
+                  "completed_on": self.completed.date().toPython() if code in (DONE, DONE_LATE) else ""}
+        return fields
+
+    def save(self) -> bool:
+        if not self.product_id:
+            return False
+        key, fields = self.current_key(), self.form_fields()
+        try:
+            changes = bulk_update(self.store, [self.product_id], key, **fields)
+        except StoreError as exc:
+            self.message("Không lưu được", str(exc))
+            return False
+        product_id = self.product_id
+        command = BulkUpdateCommand(self.store, [product_id], key, fields, changes=changes,
+                                    on_change=lambda: self._changed(product_id),
+                                    text="Cập nhật tình trạng sản phẩm")
+        if self.undo_stack is not None:
+            self.undo_stack.push(command)
+        else:
+            self._changed(product_id)
+        return True
+
+    def _changed(self, product_id: str) -> None:
+        if product_id == self.product_id and self.ctx:
+            self._load()
+        self.statusSaved.emit(product_id)
+
+    # -- evidence --------------------------------------------------------------------------------------
+    def add_evidence_dialog(self) -> None:
+        if not self.product_id:
+            return
+        dialog = EvidenceDialog(self)
+        if not self.dialog_runner(dialog):
+            return
+        try:
+            add_evidence(self.store, self.product_id, self.current_key(), **dialog.values())
+        except StoreError as exc:
+            self.message("Không thêm được minh chứng", str(exc))
+            return
+        self._fill_evidence()
+        self.statusSaved.emit(self.product_id)
+
+    def delete_selected_evidence(self) -> None:
+        item = self.evidence.currentItem()
+        if item is None:
+            return
+        if QMessageBox.question(self, "Xóa minh chứng", "Xóa văn bản minh chứng đã chọn? "
+                                "(Thao tác được ghi vào lịch sử; tệp đính kèm vẫn được giữ lại.)") \
+                != QMessageBox.Yes:
+            return
+        delete_evidence(self.store, item.data(Qt.UserRole))
+        self._fill_evidence()
+        self.statusSaved.emit(self.product_id)
+
+    def _open_evidence(self, row: int, _col: int) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+        ev = next((e for e in list_evidence(self.store, self.product_id)
+                   if e["id"] == self.evidence.item(row, 0).data(Qt.UserRole)), None)
+        path = evidence_file(self.store, ev) if ev else None
+        if path and path.exists():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def show_history(self) -> None:
+        if self.product_id:
+            self.dialog_runner(HistoryDialog(self.store, self.product_id, self))
