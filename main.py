@@ -6,6 +6,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if "--self-test" in argv:  # packaged smoke test (issue #7): core self-test + offscreen Qt check
+        from ui.crash_handler import run_self_test
+        return run_self_test(argv)
     from cchc_desktop.cli import main as cli_main
 
     code = cli_main(argv)

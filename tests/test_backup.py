@@ -1,0 +1,232 @@
+"""Backups, restore, copy to a folder, and recovery of a damaged database (cchc_desktop/backup.py)."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from cchc_desktop import backup as bk
+from cchc_desktop.db import DatabaseError
+from cchc_desktop.demo import create_demo_plan
+from cchc_desktop.safe_write import sha256_file
+from cchc_desktop.store import Store
+
+
+@pytest.fixture
+def demo_db(tmp_path):
+    path = tmp_path / "data" / "cchc.sqlite3"
+    path.parent.mkdir()
+    store = Store.open(path, actor="tester")
+    create_demo_plan(store)
+    tasks = store.list_plans()[0]["task_count"]
+    store.close()
+    return path, tasks
+
+
+def _task_count(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM task").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _corrupt(path: Path) -> None:
+    """Overwrite the middle of the file (b-tree pages) with garbage."""
+    size = path.stat().st_size
+    with open(path, "r+b") as handle:
+        handle.seek(size // 3)
+        handle.write(b"\xde\xad\xbe\xef" * (size // 12))
+
+
+def test_make_backup_is_a_checked_copy_with_counts(demo_db):
+    path, tasks = demo_db
+    made = bk.make_backup(path, bk.REASON_MANUAL)
+    assert made.parent == path.parent / "backups"
+    assert made.name.startswith("cchc-") and made.name.endswith("-thu-cong.sqlite3")
+    assert bk.check_file(made) is None
+    infos = bk.list_backups(path, check=True)
+    assert [i.path for i in infos] == [made]
+    assert infos[0].task_count == tasks and infos[0].plan_count == 1 and infos[0].ok
+    assert infos[0].reason_label == "Sao lưu thủ công"
+    # self-contained: no -wal/-shm beside the backup
+    assert sorted(p.name for p in made.parent.iterdir()) == [made.name]
+
+
+def test_backup_while_store_open_in_wal_mode_sees_committed_rows(tmp_path):
+    path = tmp_path / "live.sqlite3"
+    store = Store.open(path, actor="t")
+    create_demo_plan(store)
+    plan_id = store.list_plans()[0]["id"]
+    store.add_section(plan_id, "Mục mới chưa checkpoint")
+    made = bk.make_backup(path, "thu-cong")
+    conn = sqlite3.connect(made)
+    assert conn.execute("SELECT COUNT(*) FROM section WHERE title = ?",
+                        ("Mục mới chưa checkpoint",)).fetchone()[0] == 1
+    conn.close()
+    store.close()
+
+
+def test_identical_backup_is_skipped_and_changed_one_kept(demo_db):
+    path, _ = demo_db
+    first = bk.startup_backup(path)
+    assert bk.startup_backup(path) == first
+    store = Store.open(path)
+    store.create_plan("xã Mới", 2027)
+    store.close()
+    second = bk.startup_backup(path)
+    assert second != first
+    assert len(bk.list_backups(path)) == 2
+
+
+def test_prune_keeps_newest_n(demo_db, monkeypatch):
+    path, _ = demo_db
+    made = [bk.make_backup(path, "thu-cong", dedupe=False, keep=100) for _ in range(6)]
+    removed = bk.prune(path, keep=3)
+    assert sorted(removed) == sorted(made[:3])
+    assert [i.path for i in bk.list_backups(path)] == made[:2:-1]
+    monkeypatch.setenv("CCHC_BACKUP_KEEP", "2")
+    bk.make_backup(path, "thu-cong", dedupe=False)
+    assert len(bk.list_backups(path)) == 2
+
+
+def test_backup_if_due_daily(demo_db):
+    path, _ = demo_db
+    first = bk.backup_if_due(path)
+    assert first is not None and first.name.endswith("-hang-ngay.sqlite3")
+    assert bk.backup_if_due(path) is None
+    assert bk.backup_if_due(path, now=datetime.now() + timedelta(days=1, minutes=1)) is not None
+
+
+def test_restore_backs_up_current_first_and_replaces_atomically(demo_db):
+    path, tasks = demo_db
+    good = bk.make_backup(path, "thu-cong")
+    store = Store.open(path)
+    plan_id = store.list_plans()[0]["id"]
+    store.delete("plan", plan_id)
+    store.create_plan("xã Sau", 2026)
+    store.close()
+    result = bk.restore_backup(path, good)
+    assert _task_count(path) == tasks
+    assert result.safety_backup is not None and result.safety_backup.name.endswith("truoc-khi-khoi-phuc.sqlite3")
+    conn = sqlite3.connect(result.safety_backup)
+    assert conn.execute("SELECT unit_name FROM plan").fetchall() == [("xã Sau",)]
+    conn.close()
+    assert not Path(f"{path}-wal").exists() and not Path(f"{path}-journal").exists()
+    reopened = Store.open(path)
+    assert reopened.list_plans()[0]["task_count"] == tasks
+    reopened.close()
+
+
+def test_restore_refuses_bad_backup_and_changes_nothing(demo_db, tmp_path):
+    path, _ = demo_db
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"not a database at all" * 100)
+    before = sha256_file(path)
+    with pytest.raises(bk.BackupError, match="không dùng được"):
+        bk.restore_backup(path, bad)
+    assert sha256_file(path) == before
+
+
+def test_restore_refuses_backup_from_newer_app(demo_db, tmp_path):
+    path, _ = demo_db
+    newer = tmp_path / "newer.sqlite3"
+    conn = sqlite3.connect(newer)
+    conn.executescript("CREATE TABLE plan(x); CREATE TABLE task(x); PRAGMA user_version = 999;")
+    conn.close()
+    with pytest.raises(bk.BackupError, match="phiên bản mới hơn"):
+        bk.restore_backup(path, newer)
+
+
+def test_backup_to_folder_never_overwrites(demo_db, tmp_path):
+    path, tasks = demo_db
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    first = bk.backup_to_folder(path, usb)
+    second = bk.backup_to_folder(path, usb)
+    assert first != second and first.exists() and second.exists()
+    assert first.name.startswith("CCHC-sao-luu-")
+    assert _task_count(first) == tasks and bk.check_file(first) is None
+    assert not [p for p in usb.iterdir() if p.name.startswith(".")]  # no temp file left
+    with pytest.raises(bk.BackupError, match="không tồn tại"):
+        bk.backup_to_folder(path, tmp_path / "rut-usb")
+
+
+def test_open_or_recover_healthy_and_new(tmp_path, demo_db):
+    store, info = bk.open_or_recover(tmp_path / "new.sqlite3")
+    assert info is None
+    store.close()
+    path, _ = demo_db
+    store, info = bk.open_or_recover(path)
+    assert info is None and store.list_plans()
+    store.close()
+
+
+def test_damaged_database_is_set_aside_and_newest_good_backup_restored(demo_db):
+    path, tasks = demo_db
+    older = bk.make_backup(path, "thu-cong")
+    store = Store.open(path)
+    store.create_plan("xã Mới", 2027)
+    store.close()
+    newest = bk.make_backup(path, "thu-cong")
+    broken_backup = bk.make_backup(path, "thu-cong", dedupe=False)
+    _corrupt(broken_backup)  # the very newest backup is damaged too: skipped
+    _corrupt(path)
+    assert bk.check_file(path) is not None
+    with pytest.raises(DatabaseError):
+        Store.open(path)
+    asked = []
+    store, info = bk.open_or_recover(path, confirm=lambda proposal: asked.append(proposal) or True)
+    assert asked and asked[0].backup.path == newest
+    assert info.backup.path == newest and info.damaged_copy.exists()
+    assert ".hong-" in info.damaged_copy.name
+    assert bk.check_file(info.damaged_copy) is not None  # kept as it was
+    assert len(store.list_plans()) == 2
+    store.close()
+    assert older.exists()
+    assert "bị hỏng" in info.describe()
+
+
+def test_recovery_declined_changes_nothing(demo_db):
+    path, _ = demo_db
+    bk.make_backup(path, "thu-cong")
+    _corrupt(path)
+    before = sha256_file(path)
+    with pytest.raises(DatabaseError, match="chưa được khôi phục"):
+        bk.open_or_recover(path, confirm=lambda proposal: False)
+    assert sha256_file(path) == before
+
+
+def test_recovery_without_backup(demo_db):
+    path, _ = demo_db
+    _corrupt(path)
+    with pytest.raises(DatabaseError, match="không có bản sao lưu"):
+        bk.open_or_recover(path)
+    store, info = bk.open_or_recover(path, allow_empty=True)
+    assert info.backup is None and info.damaged_copy.exists()
+    assert store.list_plans() == []
+    store.close()
+
+
+def test_garbage_file_and_truncated_file_are_detected(tmp_path, demo_db):
+    path, _ = demo_db
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(os.urandom(4096))
+    assert "không phải" in bk.check_file(junk)
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")
+    assert "rỗng" in bk.check_file(empty)
+    truncated = tmp_path / "cut.sqlite3"
+    truncated.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    assert bk.check_file(truncated) is not None
+
+
+def test_migration_hook_reason_is_accepted(demo_db):
+    path, _ = demo_db
+    for reason in (bk.REASON_IMPORT, bk.REASON_MERGE, bk.REASON_MIGRATION):
+        assert bk.make_backup(path, reason, dedupe=False).exists()
+    with pytest.raises(ValueError):
+        bk.make_backup(path, "../evil")

@@ -1,0 +1,303 @@
+"""Backups in the GUI: the "Khôi phục" dialog, recovery of a damaged database on start, "Sao lưu ra USB",
+the daily backup timer and a small "Sao lưu" menu the main window can attach.
+
+Hooks for the main window (core logic lives in cchc_desktop/backup.py and instance_lock.py):
+
+    opened = open_database(db_path, parent=None)      # lock + recovery dialog + start-up backup
+    if opened is None: return 1                       # refused (already open elsewhere) or cancelled
+    store = opened.store                              # keep opened.lock alive until exit; opened.close()
+    add_backup_menu(window, backup_hooks)             # menu "Sao lưu"; see BackupHooks
+    DailyBackupTimer(db_path, parent=window)          # hourly check, one backup per day
+
+Before an import or merge the caller runs `make_backup(db_path, REASON_IMPORT)` (core).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHeaderView,
+                               QLabel, QMessageBox, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from cchc_desktop import APP_NAME
+from cchc_desktop.backup import (BackupError, BackupInfo, RecoveryInfo, backup_if_due, backup_to_folder,
+                                 list_backups, make_backup, open_or_recover, restore_backup,
+                                 startup_backup, validate_backup)
+from cchc_desktop.db import NETWORK, DatabaseError, storage_kind
+from cchc_desktop.instance_lock import AlreadyRunning, InstanceLock, LockError
+from cchc_desktop.paths import backups_dir
+from cchc_desktop.safe_write import SafeWriteError
+
+COLUMNS = ("Thời điểm", "Lý do", "Kế hoạch", "Nhiệm vụ", "Dung lượng", "Tình trạng")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+class RestoreDialog(QDialog):
+    """Lists backups (newest first) with dates and task counts; `chosen` is the picked backup."""
+
+    def __init__(self, backups: list[BackupInfo], *, db_path: Path, recovery: RecoveryInfo | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db_path = Path(db_path)
+        self.backups = list(backups)
+        self.chosen: BackupInfo | None = None
+        self.start_empty = False
+        self.setWindowTitle(f"{APP_NAME} — Khôi phục dữ liệu")
+        self.resize(760, 420)
+        layout = QVBoxLayout(self)
+        if recovery is not None:
+            intro = (f"<b>Cơ sở dữ liệu «{self.db_path.name}» bị hỏng</b> ({recovery.problem}).<br>"
+                     "Chọn bản sao lưu để khôi phục. Tệp hỏng sẽ được đổi tên và giữ lại, không bị xóa.")
+        else:
+            intro = ("Chọn bản sao lưu để khôi phục. Dữ liệu hiện tại sẽ được sao lưu trước, "
+                     "nên có thể quay lại nếu chọn nhầm.")
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemDoubleClicked.connect(lambda _item: self._accept_selected())
+        layout.addWidget(self.table)
+        self.empty_label = QLabel("Chưa có bản sao lưu nào.")
+        layout.addWidget(self.empty_label)
+        buttons = QDialogButtonBox()
+        self.restore_button = buttons.addButton("Khôi phục", QDialogButtonBox.AcceptRole)
+        self.file_button = buttons.addButton("Chọn tệp khác…", QDialogButtonBox.ActionRole)
+        if recovery is not None:
+            self.empty_button = buttons.addButton("Tạo cơ sở dữ liệu mới", QDialogButtonBox.DestructiveRole)
+            self.empty_button.clicked.connect(self._start_empty)
+        buttons.addButton("Hủy", QDialogButtonBox.RejectRole)
+        self.restore_button.clicked.disconnect()
+        self.restore_button.clicked.connect(self._accept_selected)
+        self.file_button.clicked.connect(self._pick_file)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.table.setRowCount(len(self.backups))
+        first_ok = None
+        for row, info in enumerate(self.backups):
+            values = (info.created_label, info.reason_label,
+                      "" if info.plan_count is None else str(info.plan_count),
+                      "" if info.task_count is None else str(info.task_count),
+                      _size(info.size), "Dùng được" if info.ok else f"Hỏng: {info.problem}")
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col in (2, 3, 4):
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                if not info.ok:
+                    item.setForeground(Qt.red)
+                self.table.setItem(row, col, item)
+            if info.ok and first_ok is None:
+                first_ok = row
+        self.empty_label.setVisible(not self.backups)
+        self.restore_button.setEnabled(bool(self.backups))
+        if first_ok is not None:
+            self.table.selectRow(first_ok)
+
+    def selected(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.backups[rows[0].row()] if rows else None
+
+    def _accept_selected(self) -> None:
+        info = self.selected()
+        if info is None:
+            return
+        if not info.ok:
+            QMessageBox.warning(self, APP_NAME, f"Bản sao lưu này bị hỏng ({info.problem}); hãy chọn bản khác.")
+            return
+        self.chosen = info
+        self.accept()
+
+    def _pick_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Chọn tệp sao lưu", str(backups_dir(self.db_path)),
+                                              "Cơ sở dữ liệu CCHC (*.sqlite3 *.db);;Mọi tệp (*)")
+        if not name:
+            return
+        try:
+            info = validate_backup(name)
+        except BackupError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        self.backups.insert(0, info)
+        self._fill()
+        self.table.selectRow(0)
+
+    def _start_empty(self) -> None:
+        answer = QMessageBox.question(
+            self, APP_NAME, "Bắt đầu với cơ sở dữ liệu trống? Tệp hỏng vẫn được giữ lại để nhờ kỹ thuật "
+            "viên cứu dữ liệu.")
+        if answer == QMessageBox.Yes:
+            self.start_empty = True
+            self.chosen = None
+            self.accept()
+
+
+def ask_recovery(proposal: RecoveryInfo, parent: QWidget | None = None) -> bool:
+    """`confirm` callback for open_or_recover: let the user pick the backup (or start empty)."""
+    dialog = RestoreDialog(list_backups(proposal.db_path, check=True), db_path=proposal.db_path,
+                           recovery=proposal, parent=parent)
+    if dialog.exec() != QDialog.Accepted:
+        return False
+    proposal.backup = dialog.chosen
+    return dialog.chosen is not None or dialog.start_empty
+
+
+@dataclass
+class OpenedDatabase:
+    store: object
+    lock: InstanceLock
+    recovery: RecoveryInfo | None
+    startup_backup: Path | None
+
+    def close(self) -> None:
+        self.store.close()
+        self.lock.release()
+
+
+def open_database(db_path: str | Path, parent: QWidget | None = None,
+                  actor: str | None = None) -> OpenedDatabase | None:
+    """Lock, check, recover (asking the user), back up; None when refused or cancelled (already told)."""
+    db_path = Path(db_path)
+    try:
+        lock = InstanceLock(db_path).acquire()
+    except AlreadyRunning as exc:
+        QMessageBox.information(parent, APP_NAME, str(exc))
+        return None
+    except LockError as exc:
+        QMessageBox.critical(parent, APP_NAME, str(exc))
+        return None
+    try:
+        store, recovery = open_or_recover(db_path, actor=actor,
+                                          confirm=lambda proposal: ask_recovery(proposal, parent))
+    except (DatabaseError, BackupError, SafeWriteError) as exc:
+        lock.release()
+        QMessageBox.critical(parent, APP_NAME, str(exc))
+        return None
+    if recovery is not None:
+        QMessageBox.information(parent, APP_NAME, recovery.describe())
+    if storage_kind(db_path) == NETWORK:
+        QMessageBox.warning(parent, APP_NAME,
+                            "Cơ sở dữ liệu nằm trên ổ mạng. Ứng dụng ghi an toàn (không dùng WAL, có khóa "
+                            "tệp) nhưng chậm hơn; nếu mạng chập chờn hãy chép tệp về ổ đĩa của máy.")
+    backup = None
+    try:
+        backup = startup_backup(db_path)
+    except BackupError as exc:  # never block the start for a failed backup; say so
+        QMessageBox.warning(parent, APP_NAME, f"Không tạo được bản sao lưu khi khởi động: {exc}")
+    return OpenedDatabase(store, lock, recovery, backup)
+
+
+@dataclass
+class BackupHooks:
+    """What the backup menu needs from the main window."""
+    db_path: Callable[[], Path]
+    close_store: Callable[[], None]     # close the Store before a restore
+    reopen_store: Callable[[], None]    # open it again and refresh every view afterwards
+
+
+def restore_interactively(parent: QWidget | None, hooks: BackupHooks) -> bool:
+    db_path = hooks.db_path()
+    dialog = RestoreDialog(list_backups(db_path, check=True), db_path=db_path, parent=parent)
+    if dialog.exec() != QDialog.Accepted or dialog.chosen is None:
+        return False
+    info = dialog.chosen
+    answer = QMessageBox.question(
+        parent, APP_NAME, f"Khôi phục dữ liệu về thời điểm {info.created_label} ({info.task_count} nhiệm vụ)?\n"
+        "Dữ liệu hiện tại sẽ được sao lưu trước.")
+    if answer != QMessageBox.Yes:
+        return False
+    hooks.close_store()
+    try:
+        result = restore_backup(db_path, info.path)
+    except (BackupError, SafeWriteError) as exc:
+        hooks.reopen_store()
+        QMessageBox.critical(parent, APP_NAME, str(exc))
+        return False
+    hooks.reopen_store()
+    kept = result.safety_backup or result.set_aside
+    QMessageBox.information(parent, APP_NAME, f"Đã khôi phục dữ liệu lúc {info.created_label}.\n"
+                            f"Dữ liệu trước khi khôi phục được giữ tại «{kept}».")
+    return True
+
+
+def backup_now(parent: QWidget | None, hooks: BackupHooks) -> Path | None:
+    try:
+        path = make_backup(hooks.db_path(), "thu-cong", dedupe=False)
+    except BackupError as exc:
+        QMessageBox.critical(parent, APP_NAME, str(exc))
+        return None
+    QMessageBox.information(parent, APP_NAME, f"Đã sao lưu vào «{path}».")
+    return path
+
+
+def backup_to_usb(parent: QWidget | None, hooks: BackupHooks) -> Path | None:
+    folder = QFileDialog.getExistingDirectory(parent, "Chọn thư mục (USB) để sao lưu")
+    if not folder:
+        return None
+    try:
+        path = backup_to_folder(hooks.db_path(), folder)
+    except (BackupError, SafeWriteError) as exc:
+        QMessageBox.critical(parent, APP_NAME, str(exc))
+        return None
+    QMessageBox.information(parent, APP_NAME, f"Đã sao lưu ra «{path}» và kiểm tra lại tệp. "
+                            "Có thể rút USB sau khi dùng «Safely Remove» của Windows.")
+    return path
+
+
+def add_backup_menu(window, hooks: BackupHooks):
+    """Add the "Sao lưu" menu to a QMainWindow; returns the QMenu."""
+    menu = window.menuBar().addMenu("&Sao lưu")
+    actions = (
+        ("Sao lưu ngay", lambda: backup_now(window, hooks)),
+        ("Sao lưu ra USB…", lambda: backup_to_usb(window, hooks)),
+        ("Khôi phục…", lambda: restore_interactively(window, hooks)),
+        ("Mở thư mục sao lưu", lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(backups_dir(hooks.db_path()))))),
+    )
+    for text, slot in actions:
+        action = QAction(text, window)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+    return menu
+
+
+class DailyBackupTimer(QObject):
+    """Checks every hour and takes the daily backup when the newest is older than a day."""
+
+    def __init__(self, db_path: Callable[[], Path] | Path, parent: QObject | None = None,
+                 interval_ms: int = 3_600_000):
+        super().__init__(parent)
+        self._db_path = db_path if callable(db_path) else (lambda: Path(db_path))
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+        self.last: Path | None = None
+
+    def check(self) -> Path | None:
+        try:
+            self.last = backup_if_due(self._db_path()) or self.last
+        except BackupError:
+            import logging
+
+            logging.getLogger(__name__).exception("daily backup failed")
+        return self.last
+
+
+__all__ = ["RestoreDialog", "ask_recovery", "open_database", "OpenedDatabase", "BackupHooks",
+           "restore_interactively", "backup_now", "backup_to_usb", "add_backup_menu", "DailyBackupTimer"]
