@@ -26,3 +26,11 @@ def import_package(store, path, *, confirm=False, choices=None) -> MergeResult:
 __all__ = ["ExchangeError", "ExportResult", "FieldChange", "Limits", "LinkChange", "MergePlan", "MergeResult",
            "PACKAGE_SUFFIX", "Package", "RowInsert", "Tombstone", "apply_merge", "decide_tombstones",
            "export_package", "import_package", "pending_tombstones", "plan_merge", "read_package"]
+
+from .workbook_export import WorkbookExport, export_workbook, export_workbooks, lead_agencies  # noqa: E402
+from .workbook_import import (FieldDiff, Issue, RowPreview, WorkbookImportResult, WorkbookPreview,  # noqa: E402
+                              apply_workbook_import, read_workbook, read_workbooks, workbook_files)
+
+__all__ += ["FieldDiff", "Issue", "RowPreview", "WorkbookExport", "WorkbookImportResult", "WorkbookPreview",
+            "apply_workbook_import", "export_workbook", "export_workbooks", "lead_agencies", "read_workbook",
+            "read_workbooks", "workbook_files"]

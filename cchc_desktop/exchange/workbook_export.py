@@ -1,0 +1,321 @@
+"""Update workbooks (.xlsx) sent to agencies: one per lead agency (or one for all) for a reporting
+period, filled in plain Excel or LibreOffice and imported back with workbook_import.
+
+Sheets: "Cập nhật" (data: read-only task/product/deadline, editable status … notes, hidden row ids and
+export fingerprint in columns), "Hướng dẫn" (instructions), "DanhMuc" (hidden list of statuses for the
+drop-down), "_cchc" (hidden metadata). The data sheet is protected WITHOUT a password (Review →
+Unprotect Sheet) so read-only columns are not edited by accident; sorting and filtering stay allowed.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .. import APP_NAME, APP_VERSION, changelog
+from ..domain import ROLE_LEAD
+from ..safe_write import SafeWriteError, atomic_path, sha256_file
+from ..store import Store
+from ..tracking.evidence import list_evidence
+from ..tracking.periods import make_period
+from ..tracking.status import get_status, product_context
+from ..tracking.timeliness import STATUS_LABELS, STATUSES
+from .errors import ExchangeError
+from .workbook_common import (BY_KEY, COLUMNS, DATE_FORMAT, FORMAT_TAG, ID_MARKER, META_MARKER, neutralise,
+                              row_id, slug)
+
+DATA_SHEET = "Cập nhật"
+HELP_SHEET = "Hướng dẫn"
+LIST_SHEET = "DanhMuc"
+META_SHEET = "_cchc"
+HEADER_ROW = 5
+NO_LEAD = ""   # agency key of products without a lead agency (in the "all agencies" workbook only)
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+_EDIT_FILL = PatternFill("solid", fgColor="FFF9E5")
+_LOCK_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+
+@dataclass
+class WorkbookRow:
+    row_id: str
+    product_id: str
+    key: str
+    values: dict            # column key -> value (dates as date, percent int)
+    evidence_id: str | None = None
+
+
+@dataclass
+class WorkbookExport:
+    path: Path
+    agency_id: str | None
+    agency_name: str
+    fingerprint: str
+    rows: int
+    sha256: str = ""
+
+
+@dataclass
+class _Scope:
+    agency_id: str | None
+    agency_name: str
+    rows: list[WorkbookRow] = field(default_factory=list)
+
+
+def collect_rows(store: Store, plan_id: str, period_key: str, agency_id: str | None = None) -> list[WorkbookRow]:
+    """Rows of the workbook: products led by `agency_id` (None: every product), one per status row
+    the reporting period maps to (tracking module decides the key)."""
+    plan = store.load_plan(plan_id)
+    rows = []
+    number = 0
+    for _section, task, product in plan.iter_products():
+        if agency_id is not None and agency_id not in [a.id for a in product.leads]:
+            continue
+        ctx = product_context(store, product.id)
+        key = ctx.key_for(period_key)
+        status = get_status(store, product.id, key)
+        evidence = list_evidence(store, product.id, key)
+        first = evidence[0] if evidence else None
+        number += 1
+        values = {
+            "stt": number, "task": task.content, "product": product.description,
+            "deadline": product.deadline_text, "lead": product.lead_names,
+            "status": STATUS_LABELS[status["status"]], "percent": status["percent"],
+            "completed_on": _to_date(status["completed_on"]), "result": status["result"],
+            "reason": status["reason"], "notes": status["notes"],
+            "ev_number": first["doc_number"] if first else "",
+            "ev_date": _to_date(first["issued_on"]) if first else None,
+            "ev_summary": first["summary"] if first else "",
+        }
+        rows.append(WorkbookRow(row_id(product.id, key), product.id, key, values, first["id"] if first else None))
+    return rows
+
+
+def _to_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def baseline_of(rows: list[WorkbookRow]) -> dict:
+    """What was exported, per row id (stored in exchange_export to find conflicts on import)."""
+    out = {}
+    for row in rows:
+        values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.values.items() if k != "stt"}
+        out[row.row_id] = {**values, "evidence_id": row.evidence_id}
+    return out
+
+
+def _write_book(path_tmp: Path, plan, period_label: str, scope: _Scope, period_key: str, fingerprint: str) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    last_col = get_column_letter(len(COLUMNS))
+    ws["A1"] = f"CẬP NHẬT TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH — {period_label.upper()}"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = f"Đơn vị: {plan.unit_kind} {plan.unit_name} — Kế hoạch {plan.doc_number or ''} năm {plan.period_label}"
+    ws["A3"] = f"Cơ quan cập nhật: {scope.agency_name or 'Tất cả cơ quan'}"
+    ws["A4"] = ("Chỉ nhập vào các cột nền vàng. Không xóa, không thêm dòng; có thể sắp xếp lại. "
+                "Xem trang «Hướng dẫn».")
+    ws["A4"].font = Font(italic=True, color="C00000")
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = ws.cell(HEADER_ROW, index, column.header)
+        cell.font = Font(bold=True)
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = _BORDER
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = column.width
+        if column.hidden:
+            ws.column_dimensions[letter].hidden = True
+    ws.row_dimensions[HEADER_ROW].height = 45
+    meta_value = f"{fingerprint}|{plan.id}|{period_key}"
+    first = HEADER_ROW + 1
+    for offset, row in enumerate(scope.rows):
+        r = first + offset
+        for index, column in enumerate(COLUMNS, start=1):
+            if column.key == "row_id":
+                value = row.row_id
+            elif column.key == "meta":
+                value = meta_value
+            else:
+                value = row.values.get(column.key)
+            cell = ws.cell(r, index)
+            if isinstance(value, str):
+                value, risky = neutralise(value)
+                cell.value = value
+                if risky:
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+            else:
+                cell.value = value
+            cell.border = _BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if column.kind == "date":
+                cell.number_format = DATE_FORMAT
+            elif column.kind == "percent":
+                cell.number_format = "0"
+            if column.editable:
+                cell.protection = Protection(locked=False)
+                cell.fill = _EDIT_FILL
+            else:
+                cell.fill = _LOCK_FILL
+    last_row = first + max(len(scope.rows), 1) - 1
+    # Drop-down of statuses from a range on the hidden list sheet (never an inline list).
+    lists = wb.create_sheet(LIST_SHEET)
+    for i, code in enumerate(STATUSES, start=1):
+        lists.cell(i, 1, STATUS_LABELS[code])
+    lists.sheet_state = "hidden"
+    col = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    status_dv = DataValidation(type="list", formula1=f"{LIST_SHEET}!$A$1:$A${len(STATUSES)}", allow_blank=True,
+                               showErrorMessage=True, errorTitle="Tình trạng không hợp lệ",
+                               error="Hãy chọn một tình trạng trong danh sách.")
+    status_dv.add(f"{col['status']}{first}:{col['status']}{last_row}")
+    percent_dv = DataValidation(type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
+                                showErrorMessage=True, errorTitle="Tỷ lệ không hợp lệ",
+                                error="Tỷ lệ hoàn thành là số nguyên từ 0 đến 100.")
+    percent_dv.add(f"{col['percent']}{first}:{col['percent']}{last_row}")
+    date_dv = DataValidation(type="date", operator="between", formula1="36526", formula2="73050", allow_blank=True,
+                             showErrorMessage=True, errorStyle="warning", errorTitle="Ngày không hợp lệ",
+                             error="Nhập ngày dạng ngày/tháng/năm, ví dụ 15/03/2026.")
+    date_dv.add(f"{col['completed_on']}{first}:{col['completed_on']}{last_row}")
+    date_dv.add(f"{col['ev_date']}{first}:{col['ev_date']}{last_row}")
+    for dv in (status_dv, percent_dv, date_dv):
+        ws.add_data_validation(dv)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, BY_KEY_INDEX["status"])
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{col['notes']}{last_row}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{col['notes']}{last_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    # Protected without a password: Review → Unprotect Sheet. Sorting/filtering/resizing allowed.
+    ws.protection.sheet = True
+    ws.protection.sort = False
+    ws.protection.autoFilter = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.formatCells = False
+    _ = last_col
+
+    help_ws = wb.create_sheet(HELP_SHEET)
+    help_ws.column_dimensions["A"].width = 110
+    for i, line in enumerate(_instructions(scope, period_label), start=1):
+        cell = help_ws.cell(i, 1, line)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if i == 1:
+            cell.font = Font(bold=True, size=13)
+    help_ws.page_setup.orientation = "landscape"
+
+    meta = wb.create_sheet(META_SHEET)
+    for i, (k, v) in enumerate((("format", FORMAT_TAG), ("fingerprint", fingerprint), ("plan_id", plan.id),
+                                ("period_key", period_key), ("agency_id", scope.agency_id or ""),
+                                ("agency_name", scope.agency_name), ("app", f"{APP_NAME} {APP_VERSION}"),
+                                ("id_column", ID_MARKER), ("meta_column", META_MARKER)), start=1):
+        meta.cell(i, 1, k)
+        meta.cell(i, 2, v)
+    meta.sheet_state = "hidden"
+    wb.active = 0
+    wb.properties.creator = APP_NAME
+    wb.properties.title = f"Cập nhật tiến độ CCHC — {period_label}"
+    wb.save(path_tmp)
+
+
+BY_KEY_INDEX = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
+assert BY_KEY["status"].editable
+
+
+def _instructions(scope: _Scope, period_label: str) -> list[str]:
+    labels = ", ".join(f"«{STATUS_LABELS[c]}»" for c in STATUSES)
+    return [
+        "HƯỚNG DẪN CẬP NHẬT TIẾN ĐỘ",
+        f"Kỳ báo cáo: {period_label}. Cơ quan: {scope.agency_name or 'Tất cả cơ quan'}.",
+        "1. Mở trang «Cập nhật». Chỉ nhập vào các cột có nền vàng; các cột nền xám (nhiệm vụ, sản phẩm, thời hạn) "
+        "chỉ để đọc — nếu sửa, phần mềm sẽ bỏ qua.",
+        f"2. Cột «Tình trạng thực hiện»: chọn trong danh sách: {labels}.",
+        "3. «Tỷ lệ hoàn thành (%)»: số nguyên từ 0 đến 100. Khi chọn «Hoàn thành», phần mềm tự ghi 100%.",
+        "4. Ngày nhập theo dạng ngày/tháng/năm, ví dụ 15/03/2026. «Hoàn thành» và «Hoàn thành quá hạn» bắt buộc "
+        "có ngày hoàn thành; «Không thực hiện» bắt buộc ghi lý do.",
+        "5. Minh chứng: ghi số/ký hiệu, ngày ban hành và trích yếu của văn bản chứng minh kết quả (một văn bản "
+        "mỗi dòng; văn bản khác ghi thêm vào cột Ghi chú).",
+        "6. Không thêm, không xóa dòng; không sửa các cột ẩn (mã dòng). Có thể sắp xếp, lọc, đổi tên trang tính, "
+        "chỉnh độ rộng cột, lưu bằng Excel hoặc LibreOffice (định dạng .xlsx).",
+        "7. Trang tính được khóa KHÔNG có mật khẩu chỉ để tránh sửa nhầm (Review/Xem lại → Unprotect Sheet/Bỏ bảo vệ "
+        "trang tính nếu cần).",
+        "8. Lưu tệp và gửi lại cho bộ phận đầu mối (qua USB hoặc thư điện tử). Không cần đổi tên tệp.",
+    ]
+
+
+def export_workbook(store: Store, plan_id: str, period_key: str, folder: str | os.PathLike, *,
+                    agency_id: str | None = None, agency_name: str | None = None,
+                    file_name: str | None = None) -> WorkbookExport:
+    """Write one update workbook atomically into `folder`; registers its fingerprint and baseline."""
+    plan = store.load_plan(plan_id)
+    period = make_period(period_key)
+    if agency_id is not None and agency_name is None:
+        row = store.row("agency", agency_id)
+        agency_name = row["name"] if row else ""
+    scope = _Scope(agency_id, agency_name or "", collect_rows(store, plan_id, period_key, agency_id))
+    fingerprint = changelog.new_id()
+    name = file_name or f"CapNhat_CCHC_{period_key}_{slug(scope.agency_name or 'tat ca co quan')}.xlsx"
+    target = Path(folder) / name
+    try:
+        with atomic_path(target) as tmp:
+            _write_book(tmp, plan, period.label, scope, period_key, fingerprint)
+    except SafeWriteError as exc:
+        raise ExchangeError(str(exc), code="write") from exc
+    except OSError as exc:
+        raise ExchangeError(f"Không ghi được «{target.name}»: {exc.strerror or exc}.", code="write") from exc
+    digest = sha256_file(target)
+    with store.transaction():
+        store.db.conn.execute(
+            "INSERT INTO exchange_export(fingerprint, kind, plan_id, period_key, agency_id, file_name, sha256, "
+            "lamport, baseline, created_at) VALUES (?, 'workbook', ?, ?, ?, ?, ?, ?, ?, ?)",
+            (fingerprint, plan_id, period_key, agency_id or "", target.name, digest,
+             int((store.db.query_one("SELECT value FROM meta WHERE key = 'lamport'") or [0])[0]),
+             json.dumps(baseline_of(scope.rows), ensure_ascii=False), changelog.now_iso()))
+    return WorkbookExport(target, agency_id, scope.agency_name, fingerprint, len(scope.rows), digest)
+
+
+def lead_agencies(store: Store, plan_id: str) -> list[tuple[str, str]]:
+    """(agency id, name) of every lead agency of the plan, in Vietnamese order."""
+    from ..text import sort_key
+
+    rows = store.db.query(
+        "SELECT DISTINCT a.id, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
+        "JOIN product p ON p.id = pa.product_id JOIN task t ON t.id = p.task_id "
+        "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? AND pa.role = ?", (plan_id, ROLE_LEAD))
+    return sorted(((r[0], r[1]) for r in rows), key=lambda r: sort_key(r[1]))
+
+
+def export_workbooks(store: Store, plan_id: str, period_key: str, folder: str | os.PathLike, *,
+                     agency_ids: list[str] | None = None, all_in_one: bool = False,
+                     progress=None) -> list[WorkbookExport]:
+    """One workbook per lead agency (or `agency_ids`), or a single one for all (`all_in_one`)."""
+    if all_in_one:
+        result = [export_workbook(store, plan_id, period_key, folder)]
+        if progress:
+            progress(1, 1)
+        return result
+    agencies = lead_agencies(store, plan_id)
+    if agency_ids is not None:
+        agencies = [a for a in agencies if a[0] in set(agency_ids)]
+    results = []
+    for done, (agency_id, name) in enumerate(agencies, start=1):
+        results.append(export_workbook(store, plan_id, period_key, folder, agency_id=agency_id, agency_name=name))
+        if progress:
+            progress(done, len(agencies))
+    return results

@@ -1,0 +1,465 @@
+"""Import returned update workbooks: find the data by its hidden id column (any sheet name, any row
+order, copied into another workbook, saved by LibreOffice), validate every value again, preview
+old → new per field with conflicts, then apply accepted fields in one transaction through the
+tracking module (which logs every change, so previous values stay in history)."""
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .. import changelog
+from ..safe_write import sha256_file
+from ..store import Store
+from ..text import clean_cell
+from ..tracking.evidence import EvidenceError, add_evidence, list_evidence, update_evidence
+from ..tracking.status import StatusError, get_status, normalise, product_context, set_status
+from ..tracking.timeliness import STATUS_LABELS, due_for
+from .errors import ExchangeError
+from .workbook_common import (EDITABLE, FIELD_LABELS, ID_MARKER, READ_ONLY_CHECKED, header_key, parse_date,
+                              parse_percent, parse_status, split_row_id)
+
+STATUS_KEYS = ("status", "percent", "completed_on", "result", "reason", "notes")
+EVIDENCE_KEYS = ("ev_number", "ev_date", "ev_summary")
+_EVIDENCE_FIELD = {"ev_number": "doc_number", "ev_date": "issued_on", "ev_summary": "summary"}
+MAX_ROWS = 20_000
+
+
+@dataclass
+class Issue:
+    level: str              # "error" (row/file not imported) or "warning"
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""        # letter
+    header: str = ""
+
+    @property
+    def where(self) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(f"trang «{self.sheet}»")
+        if self.row:
+            parts.append(f"dòng {self.row}")
+        if self.column:
+            parts.append(f"cột {self.column}" + (f" ({self.header})" if self.header else ""))
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+@dataclass
+class FieldDiff:
+    field: str
+    old: object
+    new: object
+    conflict: bool = False      # the master changed this field after the export, the agency too
+    accepted: bool = True
+    base: object = None         # value at export time (None when unknown)
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field)
+
+    @property
+    def old_text(self) -> str:
+        return display(self.field, self.old)
+
+    @property
+    def new_text(self) -> str:
+        return display(self.field, self.new)
+
+
+@dataclass
+class RowPreview:
+    row_id: str
+    product_id: str
+    key: str
+    sheet: str
+    excel_row: int
+    label: str
+    diffs: list[FieldDiff] = field(default_factory=list)
+    evidence_id: str | None = None
+    errors: list[Issue] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> list[FieldDiff]:
+        return [d for d in self.diffs if d.accepted] if not self.errors else []
+
+
+@dataclass
+class WorkbookPreview:
+    path: Path
+    sha256: str = ""
+    fingerprint: str = ""
+    plan_id: str = ""
+    period_key: str = ""
+    agency_name: str = ""
+    rows: list[RowPreview] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    already_imported: bool = False
+    known_export: bool = False
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"] + [e for r in self.rows for e in r.errors]
+
+    @property
+    def changed_rows(self) -> list[RowPreview]:
+        return [r for r in self.rows if r.diffs]
+
+    @property
+    def conflicts(self) -> list[tuple[RowPreview, FieldDiff]]:
+        return [(r, d) for r in self.rows for d in r.diffs if d.conflict]
+
+    @property
+    def usable(self) -> bool:
+        return not any(i.level == "error" for i in self.issues)
+
+
+@dataclass
+class WorkbookImportResult:
+    files: int = 0
+    rows: int = 0
+    fields: int = 0
+    evidence_added: int = 0
+    evidence_updated: int = 0
+
+
+def display(field_key: str, value) -> str:
+    if value is None or value == "":
+        return ""
+    if field_key == "status":
+        return STATUS_LABELS.get(value, str(value))
+    if field_key in ("completed_on", "ev_date"):
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)
+
+
+# -- reading ------------------------------------------------------------------------------------------
+def _find_data_sheet(wb):
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 60), max_col=min(ws.max_column, 80)):
+            for cell in row:
+                if isinstance(cell.value, str) and ID_MARKER in cell.value:
+                    return ws, cell.row
+    return None, None
+
+
+def _merged_values(ws) -> dict[tuple[int, int], object]:
+    """A merged range means 'the same value for every cell in it' (top-left value)."""
+    filled = {}
+    for rng in ws.merged_cells.ranges:
+        value = ws.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                filled[(r, c)] = value
+    return filled
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return clean_cell(value)
+
+
+def _current(store: Store, product_id: str, key: str, evidence_id: str | None) -> tuple[dict, str | None]:
+    status = get_status(store, product_id, key)
+    values = {k: status[k] for k in STATUS_KEYS}
+    evidence = list_evidence(store, product_id, key)
+    chosen = next((e for e in evidence if e["id"] == evidence_id), None) or (evidence[0] if evidence else None)
+    values.update(ev_number=chosen["doc_number"] if chosen else "",
+                  ev_date=chosen["issued_on"] if chosen else "",
+                  ev_summary=chosen["summary"] if chosen else "")
+    return values, (chosen["id"] if chosen else None)
+
+
+def _base_value(key: str, base: dict) -> object:
+    value = base.get(key)
+    if key == "status":
+        from .workbook_common import STATUS_BY_FOLD
+        from ..text import fold
+        return STATUS_BY_FOLD.get(fold(value or ""), value)
+    if key == "ev_date" or key == "completed_on":
+        return value or ""
+    if key == "percent":
+        return value
+    return value if value is not None else ""
+
+
+def read_workbook(store: Store, path: str | os.PathLike) -> WorkbookPreview:
+    """Read and check one returned workbook. Never writes; problems become issues."""
+    path = Path(path)
+    preview = WorkbookPreview(path)
+    try:
+        preview.sha256 = sha256_file(path)
+        wb = load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        preview.issues.append(Issue("error", f"Không đọc được tệp (không phải tệp Excel .xlsx hợp lệ hoặc đã "
+                                             f"bị hỏng): {exc}"))
+        return preview
+    preview.already_imported = store.db.query_one(
+        "SELECT 1 FROM exchange_import WHERE sha256 = ?", (preview.sha256,)) is not None
+    ws, header_row = _find_data_sheet(wb)
+    if ws is None:
+        preview.issues.append(Issue("error", "Không tìm thấy bảng cập nhật (cột mã dòng ẩn) trong tệp này; "
+                                             "đây không phải tệp cập nhật do CCHC Desktop xuất ra."))
+        return preview
+    sheet = ws.title
+    columns: dict[str, int] = {}
+    for cell in ws[header_row]:
+        key = header_key(cell.value)
+        if key and key not in columns:
+            columns[key] = cell.column
+    for key in EDITABLE:
+        if key not in columns:
+            preview.issues.append(Issue("warning", f"Không thấy cột «{FIELD_LABELS[key]}»; cột này sẽ không được "
+                                                   f"cập nhật.", sheet))
+    merged = _merged_values(ws)
+    if ws.max_row - header_row > MAX_ROWS:
+        preview.issues.append(Issue("error", "Tệp có quá nhiều dòng.", sheet))
+        return preview
+
+    def value_at(r: int, key: str):
+        c = columns.get(key)
+        if c is None:
+            return None
+        return merged.get((r, c), ws.cell(r, c).value)
+
+    raw_rows = []
+    metas = Counter()
+    for r in range(header_row + 1, ws.max_row + 1):
+        ident = value_at(r, "row_id")
+        meta = _text(value_at(r, "meta"))
+        if meta:
+            metas[meta] += 1
+        raw_rows.append((r, ident, meta))
+    if not metas:
+        preview.issues.append(Issue("error", "Tệp không có mã xuất (cột ẩn đã bị xóa?); không nhập được.", sheet))
+        return preview
+    meta_value = metas.most_common(1)[0][0]
+    parts = meta_value.split("|")
+    if len(parts) != 3:
+        preview.issues.append(Issue("error", "Mã xuất trong tệp bị sửa; không nhập được.", sheet))
+        return preview
+    preview.fingerprint, preview.plan_id, preview.period_key = parts
+    plan = store.row("plan", preview.plan_id)
+    if plan is None:
+        preview.issues.append(Issue("error", "Tệp thuộc một kế hoạch không có trên máy này.", sheet))
+        return preview
+    export = store.db.query_one("SELECT * FROM exchange_export WHERE fingerprint = ? AND kind = 'workbook'",
+                                (preview.fingerprint,))
+    baseline: dict = {}
+    if export is None:
+        preview.issues.append(Issue("warning", "Không tìm thấy lần xuất tệp này trên máy (có thể xuất từ máy khác); "
+                                               "không phát hiện được xung đột với các sửa đổi sau khi xuất.", sheet))
+    else:
+        preview.known_export = True
+        baseline = json.loads(export["baseline"])
+        agency = store.row("agency", export["agency_id"]) if export["agency_id"] else None
+        preview.agency_name = agency["name"] if agency else "Tất cả cơ quan"
+    if len(metas) > 1:
+        preview.issues.append(Issue("warning", "Tệp chứa dòng của nhiều lần xuất khác nhau; dùng mã xuất chính.",
+                                    sheet))
+
+    seen: set[str] = set()
+    for r, ident, meta in raw_rows:
+        editable_values = {k: value_at(r, k) for k in EDITABLE}
+        has_content = any(_text(v) for v in editable_values.values()) or any(
+            _text(value_at(r, k)) for k in READ_ONLY_CHECKED)
+        if ident is None or _text(ident) == "":
+            if has_content:
+                preview.issues.append(Issue("error", "Dòng được thêm vào (không có mã dòng); phần mềm không nhập dòng "
+                                                     "mới — hãy báo cho bộ phận đầu mối.", sheet, r))
+            continue
+        parsed = split_row_id(ident)
+        col_letter = get_column_letter(columns["row_id"])
+        if parsed is None:
+            preview.issues.append(Issue("error", "Mã dòng bị sửa hoặc không hợp lệ.", sheet, r, col_letter))
+            continue
+        product_id, key = parsed
+        rid = f"{product_id}@{key}"
+        if rid in seen:
+            preview.issues.append(Issue("error", "Dòng bị trùng (sao chép) — chỉ nhập dòng đầu tiên.", sheet, r))
+            continue
+        seen.add(rid)
+        owner = store.db.query_one(
+            "SELECT s.plan_id, p.description FROM product p JOIN task t ON t.id = p.task_id "
+            "JOIN section s ON s.id = t.section_id WHERE p.id = ?", (product_id,))
+        if owner is None or owner[0] != preview.plan_id:
+            preview.issues.append(Issue("error", "Dòng không thuộc kế hoạch này (hoặc sản phẩm đã bị xóa).",
+                                        sheet, r))
+            continue
+        ctx = product_context(store, product_id)
+        if key not in ctx.keys():
+            preview.issues.append(Issue("error", f"Kỳ «{key}» của dòng không khớp với sản phẩm.", sheet, r))
+            continue
+        base = baseline.get(rid)
+        row = RowPreview(rid, product_id, key, sheet, r, _short(owner[1]),
+                         evidence_id=(base or {}).get("evidence_id"))
+        current, row.evidence_id = _current(store, product_id, key, row.evidence_id)
+        new: dict = {}
+        for k in EDITABLE:
+            if k not in columns:
+                continue
+            raw = editable_values[k]
+            letter = get_column_letter(columns[k])
+            try:
+                if k == "status":
+                    value = parse_status(raw)
+                elif k == "percent":
+                    value = parse_percent(raw, ws.cell(r, columns[k]).number_format)
+                elif k in ("completed_on", "ev_date"):
+                    parsed_date = parse_date(raw)
+                    value = parsed_date.isoformat() if parsed_date else ""
+                else:
+                    value = _text(raw)
+            except (ValueError, TypeError, OverflowError):
+                message = {"status": "Tình trạng không có trong danh sách",
+                           "percent": "Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100",
+                           }.get(k, "Ngày không hợp lệ (cần dạng ngày/tháng/năm, ví dụ 15/03/2026)")
+                row.errors.append(Issue("error", f"{message}: «{_text(raw)}».", sheet, r, letter, FIELD_LABELS[k]))
+                continue
+            if value is None:       # empty status / percent: keep what we have
+                continue
+            new[k] = value
+        # read-only columns edited by the agency: ignored, reported
+        for k in READ_ONLY_CHECKED:
+            if k in columns and base is not None and _text(value_at(r, k)) != clean_cell(base.get(k)):
+                preview.issues.append(Issue("warning", "Nội dung cột chỉ đọc đã bị sửa trong tệp; phần mềm bỏ qua "
+                                                       "thay đổi này.", sheet, r, get_column_letter(columns[k]),
+                                            FIELD_LABELS[k]))
+        if row.errors:
+            preview.rows.append(row)
+            continue
+        # the row as the tracking module would store it (derives "quá hạn", 100 % when done, …)
+        status_new = {k: v for k, v in new.items() if k in STATUS_KEYS}
+        try:
+            stored = normalise({**{k: current[k] for k in STATUS_KEYS}, **status_new}, due_for(ctx.deadline, key))
+        except StatusError as exc:
+            row.errors.append(Issue("error", str(exc), sheet, r))
+            preview.rows.append(row)
+            continue
+        candidates = {k: stored[k] for k in STATUS_KEYS}
+        candidates.update({k: v for k, v in new.items() if k in EVIDENCE_KEYS})
+        for k, value in candidates.items():
+            old = current[k]
+            if value == old:
+                continue
+            base_value = _base_value(k, base) if base is not None else old
+            if old == base_value:
+                row.diffs.append(FieldDiff(k, old, value, base=base_value))
+            elif value == base_value:
+                continue             # only the master changed it since the export: keep the master
+            else:
+                row.diffs.append(FieldDiff(k, old, value, conflict=True, accepted=False, base=base_value))
+        if row.diffs:
+            _validate(store, ctx, row, current, sheet)
+        preview.rows.append(row)
+    missing = [rid for rid in baseline if rid not in seen]
+    if missing:
+        preview.issues.append(Issue("warning", f"{len(missing)} dòng đã xuất nhưng không còn trong tệp (bị xóa?); "
+                                               f"dữ liệu các dòng đó được giữ nguyên.", sheet))
+    return preview
+
+
+def _validate(store: Store, ctx, row: RowPreview, current: dict, sheet: str) -> None:
+    """Check the row as it would be stored (tracking rules: reason, completion date …)."""
+    merged = {k: current[k] for k in STATUS_KEYS}
+    merged.update({d.field: d.new for d in row.diffs if d.field in STATUS_KEYS and d.accepted})
+    try:
+        normalise(merged, due_for(ctx.deadline, row.key))
+    except StatusError as exc:
+        row.errors.append(Issue("error", str(exc), sheet, row.excel_row))
+
+
+def _short(text, width: int = 90) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def workbook_files(paths) -> list[Path]:
+    """Expand folders (e.g. a USB stick) into .xlsx files, skipping Office lock/temp files."""
+    found: list[Path] = []
+    for item in ([paths] if isinstance(paths, (str, os.PathLike)) else paths):
+        item = Path(item)
+        if item.is_dir():
+            found.extend(sorted(p for p in item.iterdir() if p.suffix.lower() == ".xlsx"
+                                and not p.name.startswith(("~$", ".~lock", "."))))
+        else:
+            found.append(item)
+    return found
+
+
+def read_workbooks(store: Store, paths) -> list[WorkbookPreview]:
+    """Read several files/folders. A row updated differently by two files is marked as a conflict."""
+    previews = [read_workbook(store, p) for p in workbook_files(paths)]
+    first_value: dict[tuple, object] = {}
+    for preview in previews:
+        for row in preview.rows:
+            for diff in row.diffs:
+                slot = (row.row_id, diff.field)
+                if slot in first_value and first_value[slot] != diff.new:
+                    diff.conflict, diff.accepted = True, False
+                    preview.issues.append(Issue("warning", f"«{diff.label}» của dòng này khác với tệp khác đã chọn.",
+                                                row.sheet, row.excel_row))
+                first_value.setdefault(slot, diff.new)
+    return previews
+
+
+# -- applying --------------------------------------------------------------------------------------------
+def apply_workbook_import(store: Store, previews: list[WorkbookPreview]) -> WorkbookImportResult:
+    """Write every accepted field of every usable preview in ONE transaction (all or nothing)."""
+    result = WorkbookImportResult()
+    now = changelog.now_iso()
+    with store.transaction():
+        for preview in previews:
+            if not preview.usable:
+                continue
+            touched = False
+            for row in preview.rows:
+                accepted = row.accepted
+                if not accepted:
+                    continue
+                status_fields = {d.field: d.new for d in accepted if d.field in STATUS_KEYS}
+                evidence_fields = {_EVIDENCE_FIELD[d.field]: d.new for d in accepted if d.field in EVIDENCE_KEYS}
+                try:
+                    if status_fields:
+                        set_status(store, row.product_id, row.key, **status_fields)
+                    if evidence_fields:
+                        if row.evidence_id and store.db.query_one("SELECT 1 FROM evidence WHERE id = ?",
+                                                                  (row.evidence_id,)):
+                            update_evidence(store, row.evidence_id, **evidence_fields)
+                            result.evidence_updated += 1
+                        elif any(evidence_fields.values()):
+                            add_evidence(store, row.product_id, row.key, **evidence_fields)
+                            result.evidence_added += 1
+                except (StatusError, EvidenceError) as exc:
+                    raise ExchangeError(f"Tệp «{preview.path.name}», trang «{row.sheet}», dòng {row.excel_row}: "
+                                        f"{exc} Không có dữ liệu nào được ghi.", code="invalid") from exc
+                result.rows += 1
+                result.fields += len(accepted)
+                touched = True
+            store.db.conn.execute(
+                "INSERT OR REPLACE INTO exchange_import(sha256, kind, fingerprint, file_name, summary, imported_at) "
+                "VALUES (?, 'workbook', ?, ?, ?, ?)",
+                (preview.sha256, preview.fingerprint, preview.path.name,
+                 f"{sum(len(r.accepted) for r in preview.rows)} trường", now))
+            result.files += 1 if touched or preview.rows else 0
+    return result
