@@ -222,7 +222,11 @@ class _Card(QFrame):
         self.detail = QLabel("")
         self.detail.setStyleSheet("color: #444;")
         for w in (self.caption, self.value, self.detail):
+            w.setWordWrap(True)
+            w.setMinimumWidth(0)
             layout.addWidget(w)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.setMinimumWidth(90)
 
     def set(self, value: str, detail: str = "") -> None:
         self.value.setText(value)
@@ -296,6 +300,8 @@ class DashboardWidget(QWidget):
         refresh_btn = QPushButton("Làm mới")
         refresh_btn.clicked.connect(self.refresh)
         self.report_label = QLabel()
+        self.report_label.setWordWrap(True)
+        self.report_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         controls = QHBoxLayout()
         for widget in (QLabel("Ngày tham chiếu:"), self.ref_edit, today_btn, QLabel("Kỳ báo cáo:"),
                        self.period_combo, QLabel("Sắp đến hạn trong:"), self.soon_spin, refresh_btn):

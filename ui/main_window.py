@@ -21,6 +21,7 @@ from cchc_desktop.import_commit import commit_draft
 from cchc_desktop.store import StoreError
 
 from . import clipboard, settings
+from .app import pin_none_refcount
 from .appendix_model import (COL_CONTENT, COL_PRODUCT, COL_STT, KIND_SECTION, AppendixModel)
 from .appendix_view import AppendixView
 from .commands import CreateCommand, DeleteCommand, EditFieldCommand, MoveCommand
@@ -28,6 +29,8 @@ from .delegates import AppendixDelegate
 from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, ImportPreviewDialog
 from .dialogs.plan_properties import PlanPickerDialog, PlanPropertiesDialog, plan_label
 from .filter_bar import FilterBar
+
+pin_none_refcount()  # see ui.app: PySide6 6.12 on Python 3.11 over-releases None
 
 IMPORT_FILTER = "Phụ lục CCHC (*.xlsx *.xlsm *.docx *.txt *.tsv *.csv);;Tất cả các tệp (*)"
 
@@ -164,7 +167,72 @@ class MainWindow(QMainWindow):
         self.model.selectRequested.connect(self.view.select_entity)
         self.model.errorRaised.connect(self.show_error)
         self.undo_stack.indexChanged.connect(lambda _i: self._invalidate_agencies())
+        self._install_tracking()
         self.resize(1366, 768)
+
+    # -- progress tracking (issue #4: ui/dashboard.py, ui/status_panel.py, ui/bulk_update.py) -----
+    def _install_tracking(self) -> None:
+        from .status_panel import StatusPanel
+
+        self.dashboard = None
+        self.status_panel = StatusPanel(self.store, self, undo_stack=self.undo_stack)
+        self.details.add_panel(self.status_panel)
+        self.currentTaskChanged.connect(self._tracking_product_changed)
+        self.status_panel.statusSaved.connect(self._tracking_refresh)
+        self.planChanged.connect(self._tracking_plan_changed)
+        self.tabs.currentChanged.connect(self._tracking_tab_changed)
+        bulk = QAction("Cập nhật tình trạng nhiều sản phẩm…", self)
+        bulk.triggered.connect(self.bulk_update_selection)
+        self.actions["bulk_status"] = bulk
+        self.menus["Nhiệm vụ"].addSeparator()
+        self.menus["Nhiệm vụ"].addAction(bulk)
+
+    def _tracking_plan_changed(self, plan_id: str) -> None:
+        from .dashboard import DashboardWidget
+
+        self.status_panel.set_product(None)
+        if not plan_id:
+            return
+        if self.dashboard is None:
+            self.dashboard = DashboardWidget(self.store, plan_id, self)
+            self.dashboard.taskActivated.connect(self._tracking_jump)
+            self.add_tab(self.dashboard, "Theo dõi tiến độ")
+        else:
+            self.dashboard.set_plan(plan_id)
+
+    def _tracking_jump(self, task_id: str, product_id: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.view.select_entity("product" if product_id else "task", product_id or task_id)
+
+    def bulk_update_selection(self) -> None:
+        from .bulk_update import BulkUpdateDialog
+
+        indexes = self.view.selectionModel().selectedIndexes() or [self.view.currentIndex()]
+        ids = []
+        for index in (i for i in indexes if i.isValid()):
+            row = self.model.row_info(index.row())
+            products = [row.product] if row.product is not None else (row.task.products if row.task else [])
+            ids.extend(p.id for p in products if p.id not in ids)
+        if not ids:
+            self.show_error("Hãy chọn các sản phẩm cần cập nhật tình trạng trong bảng.")
+            return
+        period = self.dashboard.period_key() if self.dashboard else str(self.model.plan.year_start)
+        dialog = BulkUpdateDialog(self.store, ids, period, self.undo_stack, self,
+                                  on_change=self._tracking_refresh)
+        self.dialog_runner(dialog)
+
+    def _tracking_product_changed(self, _task_id: str, product_id: str) -> None:
+        self.status_panel.set_product(product_id or None)
+
+    def _tracking_tab_changed(self, index: int) -> None:
+        if self.dashboard is not None and self.tabs.widget(index) is self.dashboard:
+            self.dashboard.refresh()
+
+    def _tracking_refresh(self, *_args) -> None:
+        if self.dashboard is not None:
+            self.dashboard.refresh()
+        if self.status_panel.product_id and self.status_panel.ctx:
+            self.status_panel._load()
 
     # -- construction ----------------------------------------------------------------------------
     def _build_widgets(self) -> None:

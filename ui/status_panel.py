@@ -89,6 +89,7 @@ class StatusPanel(QGroupBox):
         self.ref: date | None = None
         self.dialog_runner = lambda dialog: bool(dialog.exec())   # tests replace this
         self.message = lambda title, text: QMessageBox.warning(self, title, text)
+        self.setMinimumWidth(200)
 
         self.period = QComboBox()
         self.status = QComboBox()
@@ -115,6 +116,8 @@ class StatusPanel(QGroupBox):
         self.updated.setWordWrap(True)
 
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)   # fits the narrow details pane
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.addRow("Kỳ theo dõi:", self.period)
         form.addRow("Trạng thái:", self.status)
         form.addRow("Tỷ lệ hoàn thành:", self.percent)
@@ -123,25 +126,29 @@ class StatusPanel(QGroupBox):
         form.addRow("Kết quả thực hiện:", self.result)
         form.addRow("Ghi chú:", self.notes)
 
-        self.evidence = QTableWidget(0, 4)
-        self.evidence.setHorizontalHeaderLabels(["Loại", "Số, ký hiệu", "Ngày", "Trích yếu / tệp"])
+        self.evidence = QTableWidget(0, 2)
+        self.evidence.setHorizontalHeaderLabels(["Văn bản", "Trích yếu / tệp"])
         self.evidence.verticalHeader().setVisible(False)
         self.evidence.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.evidence.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.evidence.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.evidence.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.evidence.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.evidence.setWordWrap(True)
         self.evidence.setMaximumHeight(130)
+        self.evidence.resizeRowsToContents()
         self.evidence.cellDoubleClicked.connect(self._open_evidence)
-        add_ev = QPushButton("Thêm minh chứng…")
+        add_ev = QPushButton("Thêm…")
+        add_ev.setToolTip("Thêm văn bản minh chứng (có thể đính kèm tệp)")
         add_ev.clicked.connect(self.add_evidence_dialog)
-        del_ev = QPushButton("Xóa minh chứng")
+        del_ev = QPushButton("Xóa")
+        del_ev.setToolTip("Xóa văn bản minh chứng đã chọn")
         del_ev.clicked.connect(self.delete_selected_evidence)
         ev_buttons = QHBoxLayout()
         ev_buttons.addWidget(add_ev)
         ev_buttons.addWidget(del_ev)
         ev_buttons.addStretch(1)
 
-        self.save_button = QPushButton("Lưu tình trạng")
+        self.save_button = QPushButton("Lưu")
+        self.save_button.setToolTip("Lưu tình trạng của sản phẩm trong kỳ đã chọn (có thể hoàn tác)")
         self.save_button.clicked.connect(self.save)
         history = QPushButton("Lịch sử…")
         history.clicked.connect(self.show_history)
@@ -237,7 +244,9 @@ class StatusPanel(QGroupBox):
             if ev["file_name"]:
                 ok = verify_evidence_file(self.store, ev)
                 extra += f" [{ev['file_name']}{'' if ok else ' — tệp bị thiếu hoặc đã bị thay đổi'}]"
-            for c, value in enumerate((ev["doc_type"], ev["doc_number"], issued, extra)):
+            doc = " ".join(x for x in (ev["doc_type"], ev["doc_number"]) if x)
+            doc += f", ngày {issued}" if issued else ""
+            for c, value in enumerate((doc, extra)):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.UserRole, ev["id"])
                 item.setToolTip(value)
