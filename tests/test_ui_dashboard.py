@@ -135,3 +135,24 @@ def test_status_panel_periodic_product_has_period_picker(qtbot, store, demo):
     assert get_status(store, product.id, "2026-Q3")["percent"] == 30
     panel.set_product(None)
     assert not panel.isEnabled()
+
+
+def test_main_window_integration(qtbot, store, demo):
+    from ui.main_window import MainWindow
+
+    plan_id, _ = demo
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.open_plan(plan_id)
+    assert window.dashboard is not None and window.tabs.indexOf(window.dashboard) > 0
+    window.dashboard.set_ref_date(date(2026, 7, 20))
+    window.dashboard.set_period("2026")
+    item = window.dashboard.summary.overdue[0]
+    window.dashboard.taskActivated.emit(item.task_id, item.product_id)
+    assert window.tabs.currentIndex() == 0
+    assert window.status_panel.product_id == item.product_id
+    window.status_panel.status.setCurrentIndex(window.status_panel.status.findData(IN_PROGRESS))
+    assert window.status_panel.save()
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert get_status(store, item.product_id, window.status_panel.current_key())["id"] is None

@@ -328,8 +328,8 @@ class DashboardWidget(QWidget):
         chart_box.setLayout(charts)
 
         # -- tables --------------------------------------------------------------------------------
-        self.overdue_table = _table(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Số ngày quá hạn"], 2)
-        self.soon_table = _table(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Còn (ngày)"], 2)
+        self.overdue_table = _table(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Số ngày quá hạn"], 3)
+        self.soon_table = _table(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Còn (ngày)"], 3)
         self.section_table = _table(["Lĩnh vực", *GROUP_HEADERS[1:]])
         self.agency_table = _table(["Cơ quan chủ trì", *GROUP_HEADERS[1:]])
         self.items_table = _table(["Sản phẩm", "Lĩnh vực", "Cơ quan chủ trì", "Thời gian thực hiện",
