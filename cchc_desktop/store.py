@@ -163,9 +163,51 @@ class Store:
             if entity == "product":
                 for link in self.db.query("SELECT * FROM product_agency WHERE product_id = ?", (row_id,)):
                     self._unlink(row_id, link["agency_id"], link["role"])
+            self._delete_attached(entity, row_id)
             self._delete(entity, row_id)
             if entity in _PARENT:
                 self._renumber(entity, self._siblings(entity, current[_PARENT[entity]]))
+
+    # -- rows of other modules attached to a core row (status, evidence, targets...) ----------
+    _CORE_TABLES = frozenset(ENTITIES) | {"agency_alias", "product_agency", "change_log", "meta"}
+
+    def _attached_tables(self, table: str) -> list[tuple[str, str]]:
+        """(table, column) pairs whose foreign key points at `table`, outside the core hierarchy."""
+        cache = self.__dict__.setdefault("_attached_cache", {})
+        if table not in cache:
+            found = []
+            for (name,) in self.db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+                if name in self._CORE_TABLES or name.startswith("sqlite_"):
+                    continue
+                for fk in self.db.query(f"PRAGMA foreign_key_list({name})"):
+                    if fk["table"] == table and fk["to"] == "id":
+                        found.append((name, fk["from"]))
+            cache[table] = found
+        return cache[table]
+
+    def _attached_rows(self, table: str, row_id: str) -> list[dict]:
+        shots = []
+        for child, column in self._attached_tables(table):
+            for row in self.db.query(f"SELECT * FROM {child} WHERE {column} = ?", (row_id,)):
+                shots.append({"table": child, "row": dict(row),
+                              "attached": self._attached_rows(child, row["id"])})
+        return shots
+
+    def _delete_attached(self, table: str, row_id: str) -> None:
+        for shot in self._attached_rows(table, row_id):
+            self._delete_attached(shot["table"], shot["row"]["id"])
+            self.db.conn.execute(f"DELETE FROM {shot['table']} WHERE id = ?", (shot["row"]["id"],))
+            changelog.record(self.db, shot["table"], shot["row"]["id"], "delete", old=shot["row"],
+                             actor=self.actor)
+
+    def _restore_attached(self, shots: list[dict]) -> None:
+        for shot in shots:
+            row = shot["row"]
+            columns = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            self.db.conn.execute(f"INSERT INTO {shot['table']} ({columns}) VALUES ({marks})", tuple(row.values()))
+            changelog.record(self.db, shot["table"], row["id"], "insert", new=row, actor=self.actor)
+            self._restore_attached(shot["attached"])
 
     def _children(self, entity: str, row_id: str):
         child = {"plan": "section", "section": "task", "task": "product"}.get(entity)
@@ -354,7 +396,8 @@ class Store:
         current = self.row(entity, row_id)
         if current is None:
             return None
-        shot = {"entity": entity, "row": current, "children": []}
+        shot = {"entity": entity, "row": current, "children": [],
+                "attached": self._attached_rows(entity, row_id)}
         if entity == "product":
             shot["links"] = [dict(r) for r in self.db.query(
                 "SELECT pa.role, pa.position, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
@@ -378,6 +421,7 @@ class Store:
                 for role in (ROLE_LEAD, ROLE_COORD):
                     self._set_agencies(row_id, role, [l["name"] for l in shot.get("links", [])
                                                       if l["role"] == role])
+            self._restore_attached(shot.get("attached", []))
             for child in shot["children"]:
                 self.restore(child)
             return row_id

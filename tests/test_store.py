@@ -154,3 +154,23 @@ def test_duplicate_plan_copies_everything_with_new_ids(store: Store):
 
 def test_roman_numerals():
     assert [roman(n) for n in (1, 4, 7, 8, 9, 12)] == ["I", "IV", "VII", "VIII", "IX", "XII"]
+
+
+def test_delete_and_restore_keep_tracking_rows_and_log_them(store: Store):
+    from cchc_desktop.tracking import add_evidence, get_status, set_status
+
+    plan_id = store.create_plan("xã A", 2026)
+    sid = store.add_section(plan_id, "I")
+    tid = store.add_task(sid, "việc")
+    pid = store.add_product(tid, "Báo cáo", "Quý II/2026", ["Phòng Kinh tế"], [])
+    set_status(store, pid, "2026", status="in_progress", percent=40, notes="đang làm")
+    add_evidence(store, pid, "2026", doc_type="Báo cáo", doc_number="12/BC-UBND", summary="Báo cáo quý")
+    before = get_status(store, pid, "2026")
+    shot = store.snapshot("task", tid)
+    store.delete("task", tid)
+    assert store.db.query_one("SELECT COUNT(*) FROM product_status")[0] == 0
+    logged = {r["entity"] for r in store.history(limit=50) if r["op"] == "delete"}
+    assert {"product_status", "evidence", "product", "task"} <= logged
+    store.restore(shot)
+    assert get_status(store, pid, "2026") == before
+    assert store.db.query_one("SELECT COUNT(*) FROM evidence WHERE product_id = ?", (pid,))[0] == 1
