@@ -315,9 +315,10 @@ def test_details_pane_and_status_bar(window):
     assert "Ban hành và tổ chức thực hiện" in window.details.info.text()
     assert "39 nhiệm vụ" in window.task_label.text()
     assert str(window.store.db.path) in window.db_label.text()
-    assert window.tabs.count() == 1
-    window.add_tab(QMessageBox(), "Tổng quan")
-    assert window.tabs.tabText(1) == "Tổng quan"
+    assert window.tabs.tabText(0) == "Phụ lục nhiệm vụ"
+    before = window.tabs.count()
+    index = window.add_tab(QMessageBox(), "Thử thêm thẻ")
+    assert window.tabs.count() == before + 1 and window.tabs.tabText(index) == "Thử thêm thẻ"
 
 
 def test_deadline_editor_interprets_and_warns(qtbot):

@@ -16,16 +16,27 @@ undo stack; the command writes to the store (one transaction) and then calls `ap
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from cchc_desktop.deadlines import (CONTINUOUS, EMPTY, EVENT, RECURRING, UNKNOWN, final_due,
                                     format_date, next_due, parse_deadline)
 from cchc_desktop.domain import ROLE_COORD, ROLE_LEAD, Plan, Product, Section, Task
 from cchc_desktop.text import fold
+
+def fast_fold(value: str) -> str:
+    """Search key: like `cchc_desktop.text.fold` for Vietnamese text, several times faster.
+
+    After NFD and đ→d every Vietnamese letter is ASCII plus combining marks, so dropping the
+    non-ASCII code points removes exactly the accents (other symbols such as "–" are dropped too,
+    on both the query and the searched text, so matching is unaffected)."""
+    value = value.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFD", value).encode("ascii", "ignore").decode("ascii")
+    return " ".join(ascii_text.lower().split())
 
 COL_STT, COL_CONTENT, COL_PRODUCT, COL_LEAD, COL_COORD, COL_DEADLINE, COL_DUE, COL_STATUS = range(8)
 HEADERS = ["STT", "Nội dung/Nhiệm vụ", "Hoạt động/Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp",
@@ -92,10 +103,13 @@ class ProductInfo:
     """Deadline interpretation and status of one product row, computed on load."""
     deadline: object
     due_label: str
-    due_tooltip: str
     next_due: date | None
     status: str
     folded: str = ""
+
+    @property
+    def due_tooltip(self) -> str:
+        return self.deadline.describe()
 
 
 @dataclass
@@ -155,6 +169,12 @@ class AppendixModel(QAbstractTableModel):
         self._rows: list[Row] = []
         self._info: dict[str, ProductInfo] = {}
         self._task_folded: dict[str, str] = {}
+        self._pending: list = []
+        self._index_ready = True
+        self._index_timer = QTimer(self)
+        self._index_timer.setSingleShot(True)
+        self._index_timer.setInterval(0)
+        self._index_timer.timeout.connect(self._index_some)
         self._bold = QFont()
         self._bold.setBold(True)
         self._section_brush = QBrush(SECTION_BACKGROUND)
@@ -177,12 +197,34 @@ class AppendixModel(QAbstractTableModel):
         self.load(self.plan_id)
 
     def _index_plan(self) -> None:
+        """Forget derived data; product infos are computed on first use, the search index in
+        idle-time chunks (so the table shows at once) or on demand by a text filter."""
         self._info = {}
         self._task_folded = {}
-        if not self.plan:
-            return
-        for section, task in self.plan.iter_tasks():
-            self._index_task(section, task)
+        self._index_ready = self.plan is None
+        self._pending = [(s, t) for s, t in self.plan.iter_tasks()] if self.plan else []
+        self._index_timer.start()
+
+    @property
+    def index_ready(self) -> bool:
+        return self._index_ready
+
+    def _index_some(self, budget: int = 700) -> None:
+        pending = self._pending
+        chunk, self._pending = pending[:budget], pending[budget:]
+        for section, task in chunk:
+            if task.id not in self._task_folded:
+                self._index_task(section, task)
+        if self._pending:
+            self._index_timer.start()
+        elif not self._index_ready:
+            self._index_ready = True
+            self.countsChanged.emit()
+
+    def ensure_index(self) -> None:
+        if not self._index_ready:
+            self._index_timer.stop()
+            self._index_some(len(self._pending) or 1)
 
     def _index_task(self, section: Section, task: Task) -> None:
         parts = [task.content, str(task.number)]
@@ -190,9 +232,16 @@ class AppendixModel(QAbstractTableModel):
             info = self._product_info(product)
             self._info[product.id] = info
             parts.append(info.folded)
-        self._task_folded[task.id] = fold(" ".join(parts[:2])) + " " + " ".join(parts[2:])
+        self._task_folded[task.id] = fast_fold(" ".join(parts[:2])) + " " + " ".join(parts[2:])
 
-    def _product_info(self, product: Product) -> ProductInfo:
+    def _pinfo(self, product: Product) -> ProductInfo:
+        info = self._info.get(product.id)
+        if info is None:
+            info = self._product_info(product, with_fold=False)
+            self._info[product.id] = info
+        return info
+
+    def _product_info(self, product: Product, with_fold: bool = True) -> ProductInfo:
         plan = self.plan
         deadline = parse_deadline(product.deadline_text, plan.year_start, plan.year_end)
         if self.status_provider is not None:
@@ -200,9 +249,10 @@ class AppendixModel(QAbstractTableModel):
         else:
             status, upcoming = default_status(deadline, self.today)
         label = due_label(deadline, self.today)
-        folded = fold(" ".join((product.description, product.lead_names, product.coordinator_names,
-                                product.deadline_text, label, STATUS_LABELS.get(status, ""))))
-        return ProductInfo(deadline, label, deadline.describe(), upcoming, status, folded)
+        folded = fast_fold(" ".join((product.description, product.lead_names, product.coordinator_names,
+                                     product.deadline_text, label, STATUS_LABELS.get(status, "")))) \
+            if with_fold else ""
+        return ProductInfo(deadline, label, upcoming, status, folded)
 
     # -- filtering ------------------------------------------------------------------------------
     @property
@@ -217,7 +267,7 @@ class AppendixModel(QAbstractTableModel):
         self.countsChanged.emit()
 
     def _product_passes(self, product: Product, spec: FilterSpec, horizon: date | None) -> bool:
-        info = self._info[product.id]
+        info = self._pinfo(product)
         if spec.lead_agency_id and not any(a.id == spec.lead_agency_id for a in product.leads):
             return False
         if spec.status and info.status != spec.status:
@@ -235,12 +285,14 @@ class AppendixModel(QAbstractTableModel):
         if not self.plan:
             return rows
         spec = self._filter
-        words = fold(spec.text).split() if spec.text.strip() else []
+        words = fast_fold(spec.text).split() if spec.text.strip() else []
         product_filter = bool(spec.lead_agency_id or spec.status or spec.overdue_only
                               or spec.due_within_days is not None)
         horizon = self.today + timedelta(days=spec.due_within_days) \
             if spec.due_within_days is not None else None
         filtering = bool(words) or product_filter or bool(spec.section_id)
+        if words:
+            self.ensure_index()
         task_folded = self._task_folded
         for section in self.plan.sections:
             if spec.section_id and section.id != spec.section_id:
@@ -280,13 +332,18 @@ class AppendixModel(QAbstractTableModel):
 
     def overdue_count(self) -> int:
         """Products overdue (in the whole plan, not only the visible rows)."""
+        self.ensure_index()
         return sum(1 for info in self._info.values() if info.status == STATUS_OVERDUE)
 
     def section_counts(self) -> list[tuple[Section, int]]:
         return [(s, len(s.tasks)) for s in self.plan.sections] if self.plan else []
 
     def product_info(self, product_id: str) -> ProductInfo | None:
-        return self._info.get(product_id)
+        for _section, task in (self.plan.iter_tasks() if self.plan else ()):
+            for product in task.products:
+                if product.id == product_id:
+                    return self._pinfo(product)
+        return None
 
     # -- row lookup -------------------------------------------------------------------------------
     def row_info(self, row: int) -> Row | None:
@@ -360,7 +417,7 @@ class AppendixModel(QAbstractTableModel):
                 return self._section_brush
             return None
         if role == Qt.ForegroundRole and row.product is not None:
-            info = self._info[row.product.id]
+            info = self._pinfo(row.product)
             if col == COL_STATUS or (col == COL_DUE and info.status == STATUS_OVERDUE):
                 color = STATUS_COLORS.get(info.status)
                 return QBrush(QColor(color)) if color else None
@@ -379,7 +436,7 @@ class AppendixModel(QAbstractTableModel):
         if role == TaskIdRole:
             return row.task.id if row.task is not None else None
         if role == StatusKeyRole and row.product is not None:
-            return self._info[row.product.id].status
+            return self._pinfo(row.product).status
         return None
 
     def _display(self, row: Row, col: int):
@@ -403,7 +460,7 @@ class AppendixModel(QAbstractTableModel):
             return product.coordinator_names
         if col == COL_DEADLINE:
             return product.deadline_text
-        info = self._info[product.id]
+        info = self._pinfo(product)
         if col == COL_DUE:
             return info.due_label
         if col == COL_STATUS:
@@ -423,7 +480,7 @@ class AppendixModel(QAbstractTableModel):
         if row.kind == KIND_SECTION:
             return f"{row.section.label} — {len(row.section.tasks)} nhiệm vụ"
         if row.product is not None and col in (COL_DEADLINE, COL_DUE, COL_STATUS):
-            return self._info[row.product.id].due_tooltip
+            return self._pinfo(row.product).due_tooltip
         if not row.first and col in (COL_STT, COL_CONTENT):
             return CONTINUATION_TOOLTIP.format(number=row.task.number)
         return None

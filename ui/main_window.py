@@ -514,10 +514,13 @@ class MainWindow(QMainWindow):
     def _counts_changed(self) -> None:
         total = self.model.task_count()
         shown = self.model.visible_task_count()
-        overdue = self.model.overdue_count()
         self.task_label.setText(f"{total} nhiệm vụ" + (f" (đang hiện {shown})" if shown != total else ""))
-        self.overdue_label.setText(f"<span style='color:#b3261e'>{overdue} sản phẩm quá hạn</span>"
-                                   if overdue else "Không có sản phẩm quá hạn")
+        if self.model.index_ready:  # else: updated when the idle-time index is complete
+            overdue = self.model.overdue_count()
+            self.overdue_label.setText(f"<span style='color:#b3261e'>{overdue} sản phẩm quá hạn</span>"
+                                       if overdue else "Không có sản phẩm quá hạn")
+        else:
+            self.overdue_label.setText("Đang tính hạn…")
         self.filter_bar.set_count(shown, total)
         self.sections.refresh(self.model)
         current = self.view.currentIndex()

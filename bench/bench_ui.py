@@ -1,0 +1,132 @@
+"""UI benchmark (a script, not a test): 5,000-task plan -> load, filter, full scroll.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui.py [tasks]
+Targets: model load <= 300 ms, filter <= 50 ms for 5,000 tasks. Figures are printed next to the
+time to show an empty QTableView in the same run, so slow machines can be compared by ratio.
+"""
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+
+WORDS = ("xây dựng kế hoạch chuyển đổi số cải cách thủ tục hành chính báo cáo kiểm tra tuyên truyền "
+         "văn bản quy phạm pháp luật dịch vụ công trực tuyến số hóa hồ sơ đánh giá cán bộ công chức "
+         "ngân sách tài chính công bộ máy tổ chức một cửa liên thông").split()
+AGENCIES = ["Phòng Văn hóa - Xã hội", "Văn phòng HĐND-UBND", "Phòng Kinh tế", "Trung tâm PV hành chính công",
+            "Công an xã", "Các cơ quan, đơn vị có liên quan", "Bưu điện xã"]
+DEADLINES = ["Thường xuyên", "Quý I/2026", "Quý II, III, IV/2026", "Trước ngày 15/01/2026",
+             "Định kỳ hằng quý, 6 tháng, 1 năm", "Khi có phát sinh", "Tháng 6/2026", "30/9/2026"]
+
+
+def sentence(rng, low, high) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high))).capitalize()
+
+
+def build_plan(store, tasks: int) -> str:
+    rng = random.Random(7)
+    with store.transaction():
+        plan_id = store.create_plan("Thử nghiệm", 2026)
+        sections = [store.add_section(plan_id, f"MỤC THỬ NGHIỆM {i + 1}") for i in range(8)]
+        for n in range(tasks):
+            task_id = store.add_task(sections[n * len(sections) // tasks], sentence(rng, 8, 30))
+            for _ in range(rng.choice((1, 1, 1, 2, 3))):
+                store.add_product(task_id, sentence(rng, 5, 25), rng.choice(DEADLINES),
+                                  [rng.choice(AGENCIES)], [rng.choice(AGENCIES)])
+    return plan_id
+
+
+class Empty(QAbstractTableModel):
+    def rowCount(self, parent=QModelIndex()):
+        return 0
+
+    def columnCount(self, parent=QModelIndex()):
+        return 8
+
+    def data(self, index, role=0):
+        return None
+
+
+def ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def main() -> int:
+    tasks = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    app = QApplication.instance() or QApplication(sys.argv)
+    from cchc_desktop.store import Store
+    from ui.appendix_model import FilterSpec
+    from ui.main_window import MainWindow
+
+    tmp = tempfile.mkdtemp(prefix="cchc-bench-")
+    os.environ["CCHC_DATA_DIR"] = tmp
+    store = Store.open(Path(tmp) / "bench.sqlite3", actor="bench")
+    t = time.perf_counter()
+    plan_id = build_plan(store, tasks)
+    print(f"generate {tasks} tasks in SQLite: {ms(t):8.1f} ms")
+
+    t = time.perf_counter()
+    empty_view = QTableView()
+    empty_view.setModel(Empty())
+    empty_view.resize(1366, 768)
+    empty_view.show()
+    app.processEvents()
+    empty = ms(t)
+
+    window = MainWindow(store)
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+    t = time.perf_counter()
+    window.model.load(plan_id)
+    app.processEvents()
+    load = ms(t)
+    rows = window.model.rowCount()
+
+    timings = {}
+    for label, spec in (("filter text 'chuyen doi so'", FilterSpec(text="chuyen doi so")),
+                        ("filter text, rare word", FilterSpec(text="lien thong mot cua so hoa")),
+                        ("filter lead agency", FilterSpec(lead_agency_id=store.find_agency("Phòng Kinh tế"))),
+                        ("filter overdue", FilterSpec(overdue_only=True)),
+                        ("clear filter", FilterSpec())):
+        t = time.perf_counter()
+        window.model.set_filter(spec)
+        app.processEvents()
+        timings[label] = (ms(t), window.model.visible_task_count())
+
+    view = window.view
+    bar = view.verticalScrollBar()
+    t = time.perf_counter()
+    steps = 0
+    value = 0
+    while value < bar.maximum():
+        value = min(bar.maximum(), value + view.viewport().height())
+        bar.setValue(value)
+        app.processEvents()
+        steps += 1
+    scroll = ms(t)
+
+    print(f"empty QTableView shown:         {empty:8.1f} ms  (reference = 1.0)")
+    print(f"model load ({tasks} tasks, {rows} rows): {load:8.1f} ms  ({load / empty:5.1f}x)  "
+          f"target <= 300 ms: {'OK' if load <= 300 else 'SLOW'}")
+    for label, (value_ms, shown) in timings.items():
+        print(f"{label:31s} {value_ms:8.1f} ms  ({value_ms / empty:5.1f}x)  {shown} tasks shown  "
+              f"target <= 50 ms: {'OK' if value_ms <= 50 else 'SLOW'}")
+    print(f"full scroll ({steps} pages):        {scroll:8.1f} ms  ({scroll / max(1, steps):.1f} ms/page)")
+    window.close()
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
