@@ -1,0 +1,88 @@
+"""pytest-qt: the exchange dialogs preview and apply."""
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+
+from cchc_desktop.exchange import export_package, export_workbook
+from cchc_desktop.exchange.workbook_common import COLUMNS, ID_MARKER
+from cchc_desktop.store import Store
+from cchc_desktop.tracking import get_status
+from ui.exchange_dialogs import PackageImportDialog, WorkbookExportDialog, WorkbookImportDialog
+
+COL = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
+
+
+def _plan(store):
+    plan_id = store.create_plan("xã Xuân Trường", 2026)
+    section = store.add_section(plan_id, "CẢI CÁCH THỦ TỤC HÀNH CHÍNH")
+    task = store.add_task(section, "Rà soát thủ tục hành chính")
+    p1 = store.add_product(task, "Báo cáo rà soát", "Trước ngày 30/06/2026", ["Văn phòng HĐND và UBND"])
+    p2 = store.add_product(task, "Công khai TTHC", "Quý III/2026", ["Văn phòng HĐND và UBND"])
+    return plan_id, p1, p2
+
+
+def test_import_dialog_shows_preview_and_applies(qtbot, store, tmp_path):
+    plan_id, p1, p2 = _plan(store)
+    exported = export_workbook(store, plan_id, "2026-Q2", tmp_path)
+    wb = load_workbook(exported.path)
+    ws = wb.worksheets[0]
+    id_col = next(c.column for row in ws.iter_rows(max_row=10) for c in row
+                  if isinstance(c.value, str) and ID_MARKER in c.value)
+    rows = {str(ws.cell(r, id_col).value).split("@")[0]: r for r in range(1, ws.max_row + 1)
+            if "@" in str(ws.cell(r, id_col).value or "")}
+    ws.cell(rows[p1], COL["status"], "Đang thực hiện")
+    ws.cell(rows[p1], COL["percent"], 40)
+    ws.cell(rows[p2], COL["result"], "Đã niêm yết")
+    wb.save(exported.path)
+
+    dialog = WorkbookImportDialog(store, paths=[tmp_path])
+    qtbot.addWidget(dialog)
+    top = dialog.tree.topLevelItem(0)
+    assert dialog.tree.topLevelItemCount() == 1 and top.childCount() == 2
+    fields = list(dialog.field_items())
+    assert sorted((f.text(0), f.text(1), f.text(2)) for f in fields) == [
+        ("Kết quả thực hiện", "", "Đã niêm yết"), ("Tình trạng thực hiện", "Chưa triển khai", "Đang thực hiện"),
+        ("Tỷ lệ hoàn thành (%)", "0", "40")]
+    assert dialog.apply_button.isEnabled()
+    # the user declines one field
+    [result_item] = [f for f in fields if f.text(0) == "Kết quả thực hiện"]
+    result_item.setCheckState(0, Qt.Unchecked)
+    qtbot.mouseClick(dialog.apply_button, Qt.LeftButton)
+    assert "Đã cập nhật 1 dòng" in dialog.message.text()
+    row = get_status(store, p1, "2026")
+    assert (row["status"], row["percent"]) == ("in_progress", 40)
+    assert get_status(store, p2, "2026")["result"] == ""
+
+
+def test_export_dialog_writes_files(qtbot, store, tmp_path):
+    plan_id, _p1, _p2 = _plan(store)
+    dialog = WorkbookExportDialog(store, plan_id)
+    qtbot.addWidget(dialog)
+    assert dialog.agencies.count() == 1
+    dialog.folder.setText(str(tmp_path))
+    dialog.run()
+    assert len(list(tmp_path.glob("*.xlsx"))) == 1 and "Đã xuất 1 tệp" in dialog.message.text()
+
+
+def test_package_import_dialog_conflicts_and_tombstones(qtbot, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = Store.open(tmp_path / "a" / "a.sqlite3", actor="A")
+    b = Store.open(tmp_path / "b" / "b.sqlite3", actor="B")
+    plan_id, p1, p2 = _plan(a)
+    export_package(a, tmp_path / "1.cchc")
+    dialog = PackageImportDialog(b, path=str(tmp_path / "1.cchc"))
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.apply_button, Qt.LeftButton)
+    assert b.row("product", p1) is not None
+    a.update("product", p1, description="A")
+    b.update("product", p1, description="B")
+    a.delete("product", p2)
+    export_package(a, tmp_path / "2.cchc")
+    dialog = PackageImportDialog(b, path=str(tmp_path / "2.cchc"))
+    qtbot.addWidget(dialog)
+    assert dialog.conflicts.topLevelItemCount() == 1 and dialog.tombstones.count() == 1
+    dialog.conflicts.topLevelItem(0).setCheckState(0, Qt.Checked)      # keep this PC's value
+    qtbot.mouseClick(dialog.apply_button, Qt.LeftButton)
+    assert b.row("product", p1)["description"] == "B" and b.row("product", p2) is None
+    a.close()
+    b.close()

@@ -1,0 +1,441 @@
+"""USB exchange dialogs: update workbooks for agencies (export / import with preview) and full
+packages between two copies of the app (export / import with conflicts and deletions to confirm).
+
+Entry point for the main window: ``install_exchange_menu(window)`` adds the «Trao đổi» menu.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
+                               QRadioButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, apply_merge, apply_workbook_import,
+                                   export_package, export_workbooks, lead_agencies, plan_merge, read_package,
+                                   read_workbooks)
+from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
+from cchc_desktop.exchange.merge import TABLE_LABELS
+from cchc_desktop.tracking.periods import default_period, plan_periods
+
+CONFLICT_BRUSH = QBrush(QColor("#fde2c4"))
+ERROR_BRUSH = QBrush(QColor("#f8d0d0"))
+
+
+def _progress(bar: QProgressBar):
+    def update(done: int, total: int) -> None:
+        bar.setMaximum(max(total, 1))
+        bar.setValue(done)
+        QApplication.processEvents()
+    return update
+
+
+def _folder_row(parent: QWidget, edit: QLineEdit, caption: str, *, file_filter: str | None = None,
+                save_name: str = "") -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    button = QPushButton("Chọn…", parent)
+
+    def pick() -> None:
+        if file_filter:
+            path, _ = QFileDialog.getSaveFileName(parent, caption, str(Path(edit.text() or ".") / save_name),
+                                                  file_filter)
+        else:
+            path = QFileDialog.getExistingDirectory(parent, caption, edit.text())
+        if path:
+            edit.setText(path)
+    button.clicked.connect(pick)
+    row.addWidget(button)
+    return row
+
+
+# -- update workbooks ---------------------------------------------------------------------------------------
+class WorkbookExportDialog(QDialog):
+    """Period, agencies, target folder (e.g. a USB stick), progress."""
+
+    def __init__(self, store, plan_id: str, parent=None):
+        super().__init__(parent)
+        self.store, self.plan_id = store, plan_id
+        self.setWindowTitle("Xuất tệp cập nhật cho các cơ quan")
+        self.resize(560, 520)
+        plan = store.row("plan", plan_id)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.period = QComboBox(self)
+        from datetime import date
+        current = default_period(plan["year_start"], plan["year_end"], date.today()).key
+        for period in plan_periods(plan["year_start"], plan["year_end"]):
+            self.period.addItem(period.label, period.key)
+        self.period.setCurrentIndex(max(0, self.period.findData(current)))
+        form.addRow("Kỳ báo cáo:", self.period)
+        self.folder = QLineEdit(self)
+        form.addRow("Lưu vào thư mục (USB):", _folder_row(self, self.folder, "Chọn thư mục lưu"))
+        layout.addLayout(form)
+        self.all_in_one = QCheckBox("Một tệp chung cho tất cả cơ quan", self)
+        layout.addWidget(self.all_in_one)
+        layout.addWidget(QLabel("Cơ quan chủ trì (mỗi cơ quan một tệp):", self))
+        self.agencies = QListWidget(self)
+        for agency_id, name in lead_agencies(store, plan_id):
+            item = QListWidgetItem(name, self.agencies)
+            item.setData(Qt.UserRole, agency_id)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked)
+        self.all_in_one.toggled.connect(lambda on: self.agencies.setEnabled(not on))
+        layout.addWidget(self.agencies, 1)
+        self.progress = QProgressBar(self)
+        self.message = QLabel("", self)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        self.export_button = buttons.addButton("Xuất tệp", QDialogButtonBox.AcceptRole)
+        buttons.accepted.connect(self.run)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.results = []
+
+    def selected_agencies(self) -> list[str]:
+        return [self.agencies.item(i).data(Qt.UserRole) for i in range(self.agencies.count())
+                if self.agencies.item(i).checkState() == Qt.Checked]
+
+    def run(self) -> None:
+        folder = self.folder.text().strip()
+        if not folder or not Path(folder).is_dir():
+            self.message.setText("Hãy chọn thư mục lưu (ví dụ ổ USB).")
+            return
+        try:
+            self.results = export_workbooks(self.store, self.plan_id, self.period.currentData(), folder,
+                                            agency_ids=self.selected_agencies(),
+                                            all_in_one=self.all_in_one.isChecked(),
+                                            progress=_progress(self.progress))
+        except ExchangeError as exc:
+            self.message.setText(f"Không xuất được: {exc.message}")
+            return
+        self.message.setText(f"Đã xuất {len(self.results)} tệp vào «{folder}»:\n"
+                             + "\n".join(r.path.name for r in self.results))
+
+
+class WorkbookImportDialog(QDialog):
+    """Pick files or a folder; preview per agency (old → new), errors, conflicts; accept and apply."""
+
+    def __init__(self, store, parent=None, paths=None):
+        super().__init__(parent)
+        self.store = store
+        self.previews = []
+        self.setWindowTitle("Nhập tệp cập nhật từ các cơ quan")
+        self.resize(1100, 700)
+        layout = QVBoxLayout(self)
+        pick = QHBoxLayout()
+        files_button = QPushButton("Chọn tệp…", self)
+        folder_button = QPushButton("Chọn thư mục (USB)…", self)
+        files_button.clicked.connect(self.pick_files)
+        folder_button.clicked.connect(self.pick_folder)
+        self.accept_all = QPushButton("Chấp nhận tất cả", self)
+        self.accept_none = QPushButton("Bỏ chọn tất cả", self)
+        self.accept_all.clicked.connect(lambda: self.set_all(Qt.Checked))
+        self.accept_none.clicked.connect(lambda: self.set_all(Qt.Unchecked))
+        for w in (files_button, folder_button):
+            pick.addWidget(w)
+        pick.addStretch(1)
+        pick.addWidget(self.accept_all)
+        pick.addWidget(self.accept_none)
+        layout.addLayout(pick)
+        splitter = QSplitter(Qt.Vertical, self)
+        self.tree = QTreeWidget(self)
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["Cơ quan / sản phẩm / trường", "Giá trị hiện tại", "Giá trị mới", "Ghi chú"])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tree.setWordWrap(True)
+        splitter.addWidget(self.tree)
+        self.issues = QPlainTextEdit(self)
+        self.issues.setReadOnly(True)
+        splitter.addWidget(self.issues)
+        splitter.setSizes([500, 160])
+        layout.addWidget(splitter, 1)
+        self.message = QLabel("", self)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        self.apply_button = buttons.addButton("Áp dụng", QDialogButtonBox.AcceptRole)
+        self.apply_button.setEnabled(False)
+        buttons.accepted.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        if paths:
+            self.load(paths)
+
+    def pick_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp cập nhật", "", "Tệp Excel (*.xlsx)")
+        if files:
+            self.load(files)
+
+    def pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục chứa tệp cập nhật")
+        if folder:
+            self.load([folder])
+
+    def load(self, paths) -> None:
+        self.previews = read_workbooks(self.store, paths)
+        self.tree.clear()
+        lines = []
+        for preview in self.previews:
+            title = preview.agency_name or preview.path.name
+            top = QTreeWidgetItem(self.tree, [f"{title} — {preview.path.name}", "", "",
+                                              f"{len(preview.changed_rows)} dòng thay đổi"
+                                              + (" · đã nhập trước đây" if preview.already_imported else "")])
+            top.setFlags(top.flags() | Qt.ItemIsUserCheckable | Qt.ItemIsAutoTristate)
+            top.setData(0, Qt.UserRole, ("file", preview))
+            for row in preview.rows:
+                if not row.diffs and not row.errors:
+                    continue
+                item = QTreeWidgetItem(top, [f"Dòng {row.excel_row}: {row.label}", "", "", ""])
+                item.setData(0, Qt.UserRole, ("row", row))
+                if row.errors:
+                    item.setText(3, "; ".join(e.message for e in row.errors))
+                    for col in range(4):
+                        item.setBackground(col, ERROR_BRUSH)
+                    continue
+                item.setFlags(item.flags() | Qt.ItemIsUserCheckable | Qt.ItemIsAutoTristate)
+                for diff in row.diffs:
+                    child = QTreeWidgetItem(item, [diff.label, diff.old_text, diff.new_text,
+                                                   "Xung đột: đầu mối đã sửa sau khi xuất" if diff.conflict else ""])
+                    child.setFlags(child.flags() | Qt.ItemIsUserCheckable)
+                    child.setCheckState(0, Qt.Checked if diff.accepted else Qt.Unchecked)
+                    child.setData(0, Qt.UserRole, ("field", diff))
+                    child.setToolTip(2, diff.new_text)
+                    if diff.conflict:
+                        for col in range(4):
+                            child.setBackground(col, CONFLICT_BRUSH)
+            top.setExpanded(True)
+            for issue in preview.issues + [e for r in preview.rows for e in r.errors]:
+                mark = "LỖI" if issue.level == "error" else "Lưu ý"
+                lines.append(f"[{preview.path.name}] {mark} — {issue}")
+        self.tree.expandAll()
+        self.issues.setPlainText("\n".join(lines) or "Không có lỗi.")
+        changed = sum(len(p.changed_rows) for p in self.previews)
+        conflicts = sum(len(p.conflicts) for p in self.previews)
+        self.message.setText(f"{len(self.previews)} tệp, {changed} dòng có thay đổi, {conflicts} xung đột "
+                             f"(mặc định không chọn — hãy xem và tích nếu đồng ý).")
+        self.apply_button.setEnabled(changed > 0)
+
+    def field_items(self):
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            for j in range(top.childCount()):
+                row = top.child(j)
+                for k in range(row.childCount()):
+                    yield row.child(k)
+
+    def set_all(self, state) -> None:
+        for item in self.field_items():
+            item.setCheckState(0, state)
+
+    def apply(self) -> None:
+        for item in self.field_items():
+            kind, diff = item.data(0, Qt.UserRole)
+            diff.accepted = item.checkState(0) == Qt.Checked
+        try:
+            result = apply_workbook_import(self.store, self.previews)
+        except ExchangeError as exc:
+            self.message.setText(f"Không áp dụng được: {exc.message}")
+            return
+        self.message.setText(f"Đã cập nhật {result.rows} dòng ({result.fields} trường, "
+                             f"{result.evidence_added} minh chứng mới). Giá trị cũ được lưu trong lịch sử.")
+        self.apply_button.setEnabled(False)
+        self.result = result
+
+
+# -- full packages ------------------------------------------------------------------------------------------
+class PackageExportDialog(QDialog):
+    def __init__(self, store, plan_id: str | None, parent=None):
+        super().__init__(parent)
+        self.store, self.plan_id = store, plan_id
+        self.setWindowTitle("Xuất gói dữ liệu (.cchc) sang máy khác")
+        layout = QVBoxLayout(self)
+        self.only_plan = QRadioButton("Chỉ kế hoạch đang mở", self)
+        self.everything = QRadioButton("Toàn bộ dữ liệu", self)
+        (self.only_plan if plan_id else self.everything).setChecked(True)
+        self.only_plan.setEnabled(bool(plan_id))
+        layout.addWidget(self.only_plan)
+        layout.addWidget(self.everything)
+        self.target = QLineEdit(self)
+        layout.addWidget(QLabel("Lưu thành tệp (ví dụ trên USB):", self))
+        layout.addLayout(_folder_row(self, self.target, "Lưu gói dữ liệu", file_filter=f"Gói CCHC (*{PACKAGE_SUFFIX})",
+                                     save_name=f"du-lieu-cchc{PACKAGE_SUFFIX}"))
+        self.progress = QProgressBar(self)
+        self.message = QLabel("", self)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons.addButton("Xuất gói", QDialogButtonBox.AcceptRole)
+        buttons.accepted.connect(self.run)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def run(self) -> None:
+        target = self.target.text().strip()
+        if not target:
+            self.message.setText("Hãy chọn nơi lưu tệp.")
+            return
+        if not target.endswith(PACKAGE_SUFFIX):
+            target += PACKAGE_SUFFIX
+        try:
+            result = export_package(self.store, target, plan_ids=[self.plan_id] if self.only_plan.isChecked() else None,
+                                    progress=_progress(self.progress))
+        except ExchangeError as exc:
+            self.message.setText(f"Không xuất được: {exc.message}")
+            return
+        extra = f" Thiếu {len(result.missing_attachments)} tệp minh chứng." if result.missing_attachments else ""
+        self.message.setText(f"Đã ghi và kiểm tra «{result.path.name}»: {result.rows} dòng, {result.changes} thay đổi, "
+                             f"{result.attachments} tệp minh chứng.{extra}")
+
+
+class PackageImportDialog(QDialog):
+    """Summary, conflicts (keep this PC's value or take the other's) and deletions to confirm."""
+
+    def __init__(self, store, parent=None, path: str | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.plan = None
+        self.setWindowTitle("Nhập gói dữ liệu (.cchc) từ máy khác")
+        self.resize(1000, 640)
+        layout = QVBoxLayout(self)
+        pick = QPushButton("Chọn tệp gói dữ liệu…", self)
+        pick.clicked.connect(self.pick)
+        layout.addWidget(pick)
+        self.summary = QLabel("", self)
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        layout.addWidget(QLabel("Xung đột (cả hai máy cùng sửa một trường) — tích để GIỮ giá trị của máy này:", self))
+        self.conflicts = QTreeWidget(self)
+        self.conflicts.setHeaderLabels(["Dòng / trường", "Máy này", "Máy kia", "Thắng theo nhật ký"])
+        self.conflicts.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        layout.addWidget(self.conflicts, 1)
+        layout.addWidget(QLabel("Dòng đã bị xóa ở máy kia — tích để xóa ở máy này:", self))
+        self.tombstones = QListWidget(self)
+        layout.addWidget(self.tombstones, 1)
+        self.message = QLabel("", self)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        self.apply_button = buttons.addButton("Hợp nhất", QDialogButtonBox.AcceptRole)
+        self.apply_button.setEnabled(False)
+        buttons.accepted.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        if path:
+            self.load(path)
+
+    def pick(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn gói dữ liệu", "", f"Gói CCHC (*{PACKAGE_SUFFIX})")
+        if path:
+            self.load(path)
+
+    def load(self, path: str) -> None:
+        self.conflicts.clear()
+        self.tombstones.clear()
+        self.plan = None
+        try:
+            package = read_package(path, local_schema=self.store.db.schema_version)
+            self.plan = plan_merge(self.store, package)
+        except ExchangeError as exc:
+            self.summary.setText(f"Không nhập được: {exc.message}")
+            self.apply_button.setEnabled(False)
+            return
+        p = self.plan
+        self.summary.setText(
+            f"Gói từ «{package.unit_name or package.origin[:8]}», tạo lúc {package.manifest.get('created_at', '')[:16]}: "
+            f"{p.summary()}." + ("".join(f"\n• {n}" for n in p.notes)))
+        for change in p.conflicts:
+            item = QTreeWidgetItem(self.conflicts, [
+                f"{TABLE_LABELS.get(change.table, change.table)} «{change.label}» — "
+                f"{MERGE_FIELD_LABELS.get(change.field, change.field)}",
+                str(change.old), str(change.new), "Máy kia" if change.winner == "remote" else "Máy này"])
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.Checked if change.winner == "local" else Qt.Unchecked)
+            item.setData(0, Qt.UserRole, change.key)
+            for col in range(4):
+                item.setBackground(col, CONFLICT_BRUSH)
+        for tomb in p.tombstones:
+            text = f"{TABLE_LABELS.get(tomb.table, tomb.table)} «{tomb.label}»"
+            if tomb.edited_here:
+                text += " (máy này đã sửa dòng này sau lần trao đổi trước)"
+            item = QListWidgetItem(text, self.tombstones)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Unchecked if tomb.edited_here else Qt.Checked)
+            item.setData(Qt.UserRole, tomb.row_id)
+        self.apply_button.setEnabled(not p.is_empty)
+        if p.is_empty:
+            self.message.setText("Không có gì mới trong gói này.")
+
+    def apply(self) -> None:
+        if self.plan is None:
+            return
+        choices = {}
+        for i in range(self.conflicts.topLevelItemCount()):
+            item = self.conflicts.topLevelItem(i)
+            choices[item.data(0, Qt.UserRole)] = "local" if item.checkState(0) == Qt.Checked else "remote"
+        confirm = {self.tombstones.item(i).data(Qt.UserRole) for i in range(self.tombstones.count())
+                   if self.tombstones.item(i).checkState() == Qt.Checked}
+        try:
+            result = apply_merge(self.store, self.plan, confirm=confirm, choices=choices)
+        except ExchangeError as exc:
+            self.message.setText(f"Không hợp nhất được: {exc.message}")
+            return
+        self.result = result
+        self.apply_button.setEnabled(False)
+        self.message.setText(f"Đã hợp nhất: {result.inserted} dòng mới, {result.updated} trường cập nhật, "
+                             f"{result.deleted} dòng xóa, {result.pending_tombstones} dòng xóa chờ xác nhận."
+                             + "".join(f"\n• {n}" for n in result.notes))
+
+
+# -- main window hook -------------------------------------------------------------------------------------------
+def install_exchange_menu(window) -> None:
+    """Add the «Trao đổi» menu to the main window (needs window.store and window.model.plan_id)."""
+    menu = window.menuBar().addMenu("Tra&o đổi")
+
+    def plan_id():
+        model = getattr(window, "model", None)
+        return getattr(model, "plan_id", None)
+
+    def need_plan(run):
+        def wrapped():
+            current = plan_id()
+            if not current:
+                QMessageBox.information(window, "Trao đổi", "Hãy mở một kế hoạch trước.")
+                return
+            run(current)
+        return wrapped
+
+    def after(dialog):
+        dialog.exec()
+        reload = getattr(window, "open_plan", None)
+        if reload and plan_id():
+            reload(plan_id())
+
+    entries = [
+        ("Xuất tệp cập nhật cho các cơ quan (.xlsx)…",
+         need_plan(lambda pid: WorkbookExportDialog(window.store, pid, window).exec())),
+        ("Nhập tệp cập nhật từ các cơ quan…", lambda: after(WorkbookImportDialog(window.store, window))),
+        None,
+        ("Xuất gói dữ liệu sang máy khác (.cchc)…", lambda: PackageExportDialog(window.store, plan_id(), window).exec()),
+        ("Nhập gói dữ liệu từ máy khác…", lambda: after(PackageImportDialog(window.store, window))),
+    ]
+    window.exchange_actions = []
+    for entry in entries:
+        if entry is None:
+            menu.addSeparator()
+            continue
+        action = QAction(entry[0], window)
+        action.triggered.connect(entry[1])
+        menu.addAction(action)
+        window.exchange_actions.append(action)
+    window.exchange_menu = menu
+
+
+__all__ = ["PackageExportDialog", "PackageImportDialog", "WorkbookExportDialog", "WorkbookImportDialog",
+           "install_exchange_menu"]
