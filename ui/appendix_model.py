@@ -16,6 +16,7 @@ undo stack; the command writes to the store (one transaction) and then calls `ap
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,15 +29,18 @@ from cchc_desktop.deadlines import (CONTINUOUS, EMPTY, EVENT, RECURRING, UNKNOWN
 from cchc_desktop.domain import ROLE_COORD, ROLE_LEAD, Plan, Product, Section, Task
 from cchc_desktop.text import fold
 
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def fast_fold(value: str) -> str:
-    """Search key: like `cchc_desktop.text.fold` for Vietnamese text, several times faster.
+    """Search key: accent/case-insensitive like `cchc_desktop.text.fold`, punctuation as spaces.
 
     After NFD and đ→d every Vietnamese letter is ASCII plus combining marks, so dropping the
     non-ASCII code points removes exactly the accents (other symbols such as "–" are dropped too,
     on both the query and the searched text, so matching is unaffected)."""
     value = value.replace("đ", "d").replace("Đ", "D")
     ascii_text = unicodedata.normalize("NFD", value).encode("ascii", "ignore").decode("ascii")
-    return " ".join(ascii_text.lower().split())
+    return _NON_WORD.sub(" ", ascii_text.lower()).strip()
 
 COL_STT, COL_CONTENT, COL_PRODUCT, COL_LEAD, COL_COORD, COL_DEADLINE, COL_DUE, COL_STATUS = range(8)
 HEADERS = ["STT", "Nội dung/Nhiệm vụ", "Hoạt động/Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp",
@@ -285,7 +289,8 @@ class AppendixModel(QAbstractTableModel):
         if not self.plan:
             return rows
         spec = self._filter
-        words = fast_fold(spec.text).split() if spec.text.strip() else []
+        phrase = fast_fold(spec.text) if spec.text.strip() else ""
+        words = [phrase] if phrase else []  # the query as a phrase: "chuyen doi so" ≠ "chuyên… đổi… số"
         product_filter = bool(spec.lead_agency_id or spec.status or spec.overdue_only
                               or spec.due_within_days is not None)
         horizon = self.today + timedelta(days=spec.due_within_days) \
