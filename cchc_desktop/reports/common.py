@@ -1,0 +1,183 @@
+"""Shared pieces of the report builders: the common placeholders, status/deadline texts, evidence lookup."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+from ..deadlines import CONTINUOUS
+from ..domain import Plan
+from ..text import nfc
+from ..store import Store
+from ..tracking import list_evidence
+from ..tracking.periods import HALF, QUARTER, ReportingPeriod
+from ..tracking.rollup import Counts, ProductState
+from ..tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE, NOT_DONE,
+                                   NOT_STARTED, OVERDUE, STATE_LABELS, tracking_span)
+from .header_settings import HeaderSettings, lines
+from .vnformat import BLANK, percent, place_name, unit_with_kind, upper, vn_date
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def period_words(period: ReportingPeriod) -> str:
+    """"quý I năm 2026", "6 tháng đầu năm 2026", "năm 2026" (in-sentence form)."""
+    if period.unit == QUARTER:
+        return f"quý {_ROMAN[period.index]} năm {period.year}"
+    if period.unit == HALF:
+        return f"6 tháng {'đầu' if period.index == 1 else 'cuối'} năm {period.year}"
+    return f"năm {period.year}"
+
+
+def plan_date(plan: Plan) -> _dt.date | None:
+    try:
+        return _dt.date.fromisoformat(plan.doc_date[:10]) if plan.doc_date else None
+    except ValueError:
+        return None
+
+
+def base_context(plan: Plan, header: HeaderSettings, period: ReportingPeriod, ref: _dt.date) -> dict:
+    unit = unit_with_kind(plan.unit_name, plan.unit_kind or "xã")
+    plan_day = plan_date(plan)
+    return {
+        "don_vi": unit,
+        "ten_don_vi": place_name(plan.unit_name),
+        "ubnd": f"Ủy ban nhân dân {unit}",
+        "ubnd_viet_tat": f"UBND {unit}",
+        "nam": str(period.year),
+        "so_ke_hoach": plan.doc_number.strip() or f"{BLANK}/KH-UBND",
+        "ngay_ke_hoach": vn_date(plan_day) if plan_day else f"{BLANK}/{BLANK}/{plan.year_start}",
+        "ngay_bao_cao": vn_date(ref),
+        "ky_bao_cao": period_words(period),
+        "ky_bao_cao_hoa": upper(period_words(period)),
+        "tu_ngay": vn_date(period.data_from),
+        "den_ngay": vn_date(period.data_to),
+        "kinh_gui": "\n".join(lines(header.report_to)),
+    }
+
+
+def count_context(counts: Counts) -> dict:
+    """so_* / ty_le_* placeholders of a Counts (percentages of the total, written "65,2%")."""
+    total = counts.total
+
+    def ratio(n: int) -> str:
+        return percent(n / total) if total else percent(0)
+
+    return {
+        "so_nhiem_vu": total,
+        "so_hoan_thanh": counts.completed, "ty_le_hoan_thanh": ratio(counts.completed),
+        "so_dung_han": counts.done, "ty_le_dung_han": ratio(counts.done),
+        "so_tre_han": counts.done_late, "ty_le_tre_han": ratio(counts.done_late),
+        "so_qua_han": counts.overdue, "ty_le_qua_han": ratio(counts.overdue),
+        "so_dang_thuc_hien": counts.in_progress, "ty_le_dang_thuc_hien": ratio(counts.in_progress),
+        "so_chua_trien_khai": counts.not_started, "ty_le_chua_trien_khai": ratio(counts.not_started),
+        "so_khong_thuc_hien": counts.not_done,
+        "so_theo_phat_sinh": counts.event + counts.no_deadline,
+        "so_sap_den_han": counts.due_soon,
+    }
+
+
+def ratio_text(part: int, total: int) -> str:
+    return percent(part / total) if total else ""
+
+
+_PAREN_RE = re.compile(r"\([^)]*\)")
+
+
+def sentence_case(title: str) -> str:
+    """An all-caps section title for use inside a sentence or a cell: "CẢI CÁCH THỦ TỤC HÀNH CHÍNH (TTHC)" ->
+    "Cải cách thủ tục hành chính (TTHC)" (parenthesised abbreviations kept); mixed-case text is kept."""
+    title = nfc(title).strip()
+    letters = [ch for ch in title if ch.isalpha()]
+    if not letters or any(ch.islower() for ch in letters):
+        return title
+    kept = {m.start(): m.group(0) for m in _PAREN_RE.finditer(title)}
+    lowered = title.lower()
+    for start, text in kept.items():
+        lowered = lowered[:start] + text + lowered[start + len(text):]
+    return lowered[:1].upper() + lowered[1:]
+
+
+def due_text(item: ProductState) -> str:
+    """The deadline as printed in the plan, plus the computed due date when it adds information."""
+    text = item.deadline_text.strip()
+    if item.deadline.kind == CONTINUOUS:
+        return text
+    due = item.due if item.state == OVERDUE else (item.next_due or item.due)
+    if due is not None and vn_date(due) not in text:
+        return f"{text} (hạn {vn_date(due)})" if text else f"Hạn {vn_date(due)}"
+    return text
+
+
+def state_text(item: ProductState) -> str:
+    label = STATE_LABELS[item.state]
+    if item.state == OVERDUE and item.days_overdue:
+        return f"{label} {item.days_overdue} ngày"
+    if item.state in (DONE, DONE_LATE) and item.completed_on:
+        return f"{label} ({vn_date(item.completed_on)})"
+    if item.state == IN_PROGRESS and 0 < item.percent < 100:
+        return f"{label} ({item.percent}%)"
+    if item.state == NOT_STARTED and item.days_left is not None and item.due_soon:
+        return f"{label} (còn {item.days_left} ngày)"
+    return label
+
+
+def overdue_entry(item: ProductState) -> dict:
+    return {"noi_dung": item.task_content, "san_pham": item.description, "co_quan": item.lead_names,
+            "thoi_han": item.deadline_text, "han": vn_date(item.due), "so_ngay": item.days_overdue}
+
+
+def due_soon_entry(item: ProductState) -> dict:
+    due = item.next_due or item.due
+    return {"noi_dung": item.task_content, "san_pham": item.description, "co_quan": item.lead_names,
+            "thoi_han": item.deadline_text, "han": vn_date(due),
+            "con_lai": item.days_left if item.days_left is not None else ""}
+
+
+def task_and_product(item: ProductState) -> str:
+    """Nhiệm vụ + sản phẩm in one cell (portrait tables)."""
+    product = item.description.strip()
+    task = item.task_content.strip()
+    if not product or product == task:
+        return task
+    return f"{task}\nSản phẩm: {product}"
+
+
+def evidence_for(store: Store, item: ProductState, period: ReportingPeriod) -> list[dict]:
+    """Evidence rows of a product recorded for tracking periods that overlap the reporting period."""
+    rows = []
+    for row in list_evidence(store, item.product_id):
+        try:
+            start, end = tracking_span(row["period_key"])
+        except ValueError:
+            continue
+        if start <= period.end and end >= period.start:
+            rows.append(row)
+    return rows
+
+
+def evidence_text(rows: list[dict]) -> str:
+    out = []
+    for row in rows:
+        kind = (row.get("doc_type") or "").strip()
+        number = (row.get("doc_number") or "").strip()
+        head = " ".join(p for p in (kind, f"số {number}" if number else "") if p)
+        if row.get("issued_on"):
+            head += f" ngày {vn_date(row['issued_on'])}"
+        summary = (row.get("summary") or "").strip()
+        text = f"{head}: {summary}" if head and summary else (head or summary or row.get("file_name", ""))
+        if text:
+            out.append(f"- {text}" if len(rows) > 1 else text)
+    return "\n".join(out)
+
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    from ..text import fold
+
+    return _SLUG_RE.sub("-", fold(text).lower()).strip("-")[:60] or "bao-cao"
+
+
+UNFINISHED = (OVERDUE, IN_PROGRESS, NOT_STARTED)
+OTHER = (NOT_DONE, EVENT_DRIVEN, NO_DEADLINE)

@@ -1,0 +1,131 @@
+"""A report as data (texts already rendered from its template + computed tables) and its PDF rendering.
+
+The report modules (periodic_report, reminder_letter, agency_tasks) build a :class:`ReportData` from the tracking
+core queries; :func:`render_pdf` lays it out with the ND30 frame (layout.py) and ``report_xlsx`` writes the same
+tables to a workbook, so every figure is computed in one place and printed identically in both outputs.
+"""
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Spacer
+
+from .layout import (DocumentHeader, LayoutSettings, SignerBlock, appendix_heading, build_pdf, doc_styles,
+                     frame_size, grid_table, landscape_section, para, signature_block)
+from .templates import body_flowables
+
+
+@dataclass
+class TableData:
+    """One computed table, printed in the PDF and written to the .xlsx."""
+
+    key: str
+    title: str                               # sheet title in the .xlsx
+    headers: list[str]
+    rows: list[list[object]]                 # str / int cells
+    shares: list[float]                      # column widths as shares of the text width
+    align: list[str]
+    section_rows: list[int] = field(default_factory=list)   # bold rows across the table
+    groups: list[tuple[int, int]] = field(default_factory=list)  # task rows merged over their products
+    bold_rows: list[int] = field(default_factory=list)      # e.g. the total row
+    number_row: bool = False                 # the "1, 2, 3 …" column-number row
+    empty_text: str = ""                     # printed instead of an empty table
+    landscape: bool = False
+    font_size: float | None = None
+
+
+@dataclass
+class AppendixData:
+    """A landscape appendix: "Phụ lục", title, caption, one table, optional notes under it."""
+
+    label: str
+    title: str
+    caption: str
+    table: TableData
+    notes: str = ""                          # rendered body markup under the table
+    restart_numbering: bool = True
+
+
+@dataclass
+class ReportData:
+    kind: str
+    title: str                               # document title (PDF metadata, .xlsx title row)
+    header: DocumentHeader | None
+    signer: SignerBlock | None
+    body: str = ""                           # rendered body markup (templates.body_flowables)
+    tables: dict[str, TableData] = field(default_factory=dict)
+    appendices: list[AppendixData] = field(default_factory=list)
+    landscape_first: bool = False
+    context: dict = field(default_factory=dict)
+    author: str = ""
+    file_stem: str = "bao-cao"               # suggested file name without extension
+
+
+def _bold_style(base: ParagraphStyle) -> ParagraphStyle:
+    from .. import fonts
+
+    return ParagraphStyle(f"{base.name}Bold", parent=base, fontName=fonts.BOLD)
+
+
+def table_flowables(table: TableData, settings: LayoutSettings | None = None) -> list[Flowable]:
+    st = doc_styles(settings)
+    if not table.rows:
+        return [para(table.empty_text, st.body)] if table.empty_text else []
+    width, height = frame_size(table.landscape, settings)
+    widths = [width * s / sum(table.shares) for s in table.shares]
+    cell_styles = doc_styles(settings, table.font_size)
+    bold = set(table.bold_rows)
+    rows: list[list[object]] = []
+    for i, row in enumerate(table.rows):
+        cells: list[object] = ["" if v is None else str(v) for v in row]
+        if i in bold:
+            styled = []
+            for c, value in enumerate(cells):
+                base = cell_styles.cell_center if table.align[c].upper() in ("CENTER", "CENTRE") else cell_styles.cell
+                styled.append(para(value, _bold_style(base)) if value else "")
+            cells = styled
+        rows.append(cells)
+    grid = grid_table(list(table.headers), rows, widths, section_row_indexes=table.section_rows,
+                      groups=table.groups, align=table.align, number_row=table.number_row,
+                      font_size=table.font_size, max_group_height=0.4 * height, settings=settings)
+    return [grid, Spacer(1, 8)]
+
+
+def story(report: ReportData, settings: LayoutSettings | None = None) -> list[Flowable]:
+    st = doc_styles(settings)
+    out: list[Flowable] = []
+    if report.body:
+        makers = {key: (lambda t=t: table_flowables(t, settings)) for key, t in report.tables.items()}
+        out += body_flowables(report.body, makers, st)
+    if report.signer is not None:
+        out.append(signature_block(report.signer, settings))
+    for i, appendix in enumerate(report.appendices):
+        if out or report.header is not None or not report.landscape_first:
+            out += landscape_section(restart_numbering=appendix.restart_numbering)
+        out += appendix_heading(appendix.title, appendix.caption, label=appendix.label, settings=settings)
+        out += table_flowables(appendix.table, settings)
+        if appendix.notes:
+            out += body_flowables(appendix.notes, {}, st)
+    return out
+
+
+def render_pdf(report: ReportData, target: str | os.PathLike | BinaryIO | None = None, *,
+               settings: LayoutSettings | None = None) -> bytes | None:
+    """Write the report PDF to ``target`` (path: atomic write) or return its bytes when target is None."""
+    flowables = story(report, settings)
+    kwargs = dict(header=report.header, landscape_first=report.landscape_first, settings=settings,
+                  title=report.title, author=report.author)
+    if target is None:
+        buffer = io.BytesIO()
+        build_pdf(buffer, flowables, **kwargs)
+        return buffer.getvalue()
+    build_pdf(target, flowables, **kwargs)
+    return None
+
+
+CENTER = TA_CENTER

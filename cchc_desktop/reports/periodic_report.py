@@ -1,0 +1,176 @@
+"""Template 2: the periodic CCHC result report (quý / 6 tháng / năm).
+
+Portrait body from the template text (I. Công tác chỉ đạo, điều hành; II. Kết quả thực hiện nhiệm vụ CCHC with
+the computed tables; III. Đánh giá chung; IV. Phương hướng; V. Kiến nghị), the signer block, then a landscape
+appendix "Kết quả thực hiện nhiệm vụ CCHC" with status, result and evidence per product, numbered on its own.
+
+Every figure comes from :func:`cchc_desktop.tracking.plan_summary` (the same query as the dashboard).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from typing import BinaryIO
+
+from ..store import Store
+from ..tracking import plan_summary
+from ..tracking.rollup import Summary
+from .common import (base_context, count_context, due_text, evidence_for, evidence_text, overdue_entry,
+                     due_soon_entry, period_words, ratio_text, sentence_case, slug, state_text, task_and_product)
+from .document import AppendixData, ReportData, TableData, render_pdf
+from .header_settings import HeaderSettings, get_header
+from .layout import LayoutSettings
+from .templates import PERIODIC, ReportTemplate, builtin_template, render_template, table_marker
+from .vnformat import date_words, document_number, unit_with_kind, upper
+
+APPENDIX_HEADERS = ["TT", "Nhiệm vụ", "Hoạt động/Sản phẩm", "Cơ quan chủ trì", "Thời hạn", "Tình trạng",
+                    "Kết quả thực hiện", "Văn bản minh chứng"]
+APPENDIX_SHARES = [0.04, 0.19, 0.18, 0.11, 0.10, 0.11, 0.14, 0.13]
+APPENDIX_ALIGN = ["CENTER", "LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "LEFT"]
+
+
+def _summary_table(summary: Summary) -> TableData:
+    c = summary.totals
+    total = c.total
+    rows = [
+        ["", "Tổng số nhiệm vụ, sản phẩm phải thực hiện trong kỳ", total, ratio_text(total, total)],
+        ["1", "Đã hoàn thành", c.completed, ratio_text(c.completed, total)],
+        ["", "- Hoàn thành đúng hạn", c.done, ratio_text(c.done, total)],
+        ["", "- Hoàn thành quá hạn", c.done_late, ratio_text(c.done_late, total)],
+        ["2", "Đang thực hiện (trong hạn)", c.in_progress, ratio_text(c.in_progress, total)],
+        ["3", "Chưa triển khai (trong hạn)", c.not_started, ratio_text(c.not_started, total)],
+        ["4", "Quá hạn chưa hoàn thành", c.overdue, ratio_text(c.overdue, total)],
+        ["5", "Không thực hiện (có lý do)", c.not_done, ratio_text(c.not_done, total)],
+        ["6", "Thực hiện theo phát sinh, chưa rõ thời hạn", c.event + c.no_deadline,
+         ratio_text(c.event + c.no_deadline, total)],
+    ]
+    return TableData("bang_tong_hop", "Tổng hợp", ["TT", "Nội dung", "Số lượng", "Tỷ lệ"], rows,
+                     [0.08, 0.62, 0.14, 0.16], ["CENTER", "LEFT", "CENTER", "CENTER"], bold_rows=[0, 1],
+                     font_size=13)
+
+
+def _section_table(summary: Summary) -> TableData:
+    rows = []
+    for group in summary.by_section:
+        c = group.counts
+        numeral, _, title = group.label.partition(". ")
+        rows.append([numeral, sentence_case(title or group.label), c.total, c.done, c.done_late, c.in_progress, c.not_started,
+                     c.overdue, ratio_text(c.completed, c.total) or "-"])
+    t = summary.totals
+    rows.append(["", "Tổng cộng", t.total, t.done, t.done_late, t.in_progress, t.not_started, t.overdue,
+                 ratio_text(t.completed, t.total) or "-"])
+    headers = ["TT", "Lĩnh vực", "Tổng số", "Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện",
+               "Chưa triển khai", "Quá hạn", "Tỷ lệ hoàn thành"]
+    return TableData("bang_linh_vuc", "Theo lĩnh vực", headers, rows,
+                     [0.06, 0.30, 0.08, 0.11, 0.11, 0.09, 0.09, 0.07, 0.09],
+                     ["CENTER", "LEFT"] + ["CENTER"] * 7, bold_rows=[len(rows) - 1], font_size=11)
+
+
+def _targets_table(summary: Summary) -> TableData:
+    rows = [[str(i), t.title, t.requirement, t.actual_text, t.met_label] for i, t in enumerate(summary.targets, 1)]
+    return TableData("bang_chi_tieu", "Chỉ tiêu", ["TT", "Chỉ tiêu", "Yêu cầu", "Kết quả", "Đánh giá"], rows,
+                     [0.07, 0.50, 0.13, 0.14, 0.16], ["CENTER", "LEFT", "CENTER", "CENTER", "CENTER"],
+                     empty_text="Kế hoạch chưa có chỉ tiêu.", font_size=12)
+
+
+def _overdue_table(summary: Summary) -> TableData:
+    rows = [[str(i), task_and_product(item), item.lead_names, due_text(item), item.days_overdue]
+            for i, item in enumerate(summary.overdue, 1)]
+    return TableData("bang_qua_han", "Quá hạn", ["TT", "Nhiệm vụ, sản phẩm", "Cơ quan chủ trì", "Thời hạn",
+                                                  "Số ngày quá hạn"], rows,
+                     [0.07, 0.47, 0.19, 0.15, 0.12], ["CENTER", "LEFT", "LEFT", "LEFT", "CENTER"],
+                     empty_text="Không có nhiệm vụ, sản phẩm quá hạn.", font_size=12)
+
+
+def _appendix_table(store: Store, summary: Summary) -> tuple[TableData, int]:
+    rows: list[list[object]] = []
+    sections: list[int] = []
+    groups: list[tuple[int, int]] = []
+    evidence_count = 0
+    current_section = None
+    current_task = None
+    first = 0
+    for item in summary.items:
+        if item.section_id != current_section:
+            if current_task is not None and len(rows) - 1 > first:
+                groups.append((first, len(rows) - 1))
+            current_section, current_task = item.section_id, None
+            sections.append(len(rows))
+            numeral, _, title = item.section_label.partition(". ")
+            rows.append([f"{numeral}. {upper(title)}"])
+        evidence = evidence_for(store, item, summary.period)
+        evidence_count += len(evidence)
+        same_task = item.task_id == current_task
+        if not same_task:
+            if current_task is not None and len(rows) - 1 > first:
+                groups.append((first, len(rows) - 1))
+            current_task, first = item.task_id, len(rows)
+        rows.append(["" if same_task else str(item.task_number), "" if same_task else item.task_content,
+                     item.description, item.lead_names, due_text(item), state_text(item), item.result,
+                     evidence_text(evidence)])
+    if current_task is not None and len(rows) - 1 > first:
+        groups.append((first, len(rows) - 1))
+    table = TableData("phu_luc", "Kết quả nhiệm vụ", APPENDIX_HEADERS, rows, APPENDIX_SHARES, APPENDIX_ALIGN,
+                      section_rows=sections, groups=groups, number_row=True, landscape=True, font_size=11,
+                      empty_text="Không có nhiệm vụ, sản phẩm nào trong kỳ báo cáo.")
+    return table, evidence_count
+
+
+def build_periodic_report(store: Store, plan_id: str, period_key: str, ref_date: _dt.date, *,
+                          template: ReportTemplate | None = None, number: str | int | None = None,
+                          issue_date: _dt.date | None = None, header: HeaderSettings | None = None,
+                          summary: Summary | None = None) -> ReportData:
+    """Compute the figures and render the template texts (no PDF yet)."""
+    template = template or builtin_template(PERIODIC)
+    plan = store.load_plan(plan_id)
+    header = header or get_header(store, plan_id)
+    summary = summary or plan_summary(store, plan_id, ref_date, period_key)
+    period = summary.period
+    appendix_table, evidence_count = _appendix_table(store, summary)
+    tables = {t.key: t for t in (_summary_table(summary), _section_table(summary), _targets_table(summary),
+                                 _overdue_table(summary))}
+    ctx = base_context(plan, header, period, ref_date)
+    ctx.update(count_context(summary.totals))
+    ctx.update({
+        "so_nhom_nhiem_vu": len(summary.by_task),
+        "so_van_ban": evidence_count,
+        "so_chi_tieu": len(summary.targets),
+        "so_chi_tieu_dat": summary.targets_met,
+        "so_chi_tieu_chua_dat": summary.targets_measured - summary.targets_met,
+        "so_chi_tieu_chua_co_so_lieu": len(summary.targets) - summary.targets_measured,
+        "linh_vuc": [{"stt": g.label.partition(". ")[0], "ten": sentence_case(g.label.partition(". ")[2] or g.label),
+                      "so_nhiem_vu": g.counts.total, "so_hoan_thanh": g.counts.completed,
+                      "ty_le_hoan_thanh": ratio_text(g.counts.completed, g.counts.total) or "-",
+                      "so_dung_han": g.counts.done, "so_tre_han": g.counts.done_late,
+                      "so_qua_han": g.counts.overdue, "so_dang_thuc_hien": g.counts.in_progress,
+                      "so_chua_trien_khai": g.counts.not_started}
+                     for g in summary.by_section if g.counts.total],
+        "chi_tieu": [{"ten": t.title, "yeu_cau": t.requirement, "ket_qua": t.actual_text, "danh_gia": t.met_label}
+                     for t in summary.targets],
+        "qua_han": [overdue_entry(i) for i in summary.overdue],
+        "sap_den_han": [due_soon_entry(i) for i in summary.due_soon],
+    })
+    ctx.update({name: table_marker(name) for name in tables})
+    texts = render_template(template, ctx)
+    unit = unit_with_kind(plan.unit_name, plan.unit_kind or "xã")
+    doc_header = header.document_header(number=number, date=issue_date, year=ref_date.year,
+                                        doc_type=texts.doc_type, subject=texts.subject,
+                                        recipients_to=texts.recipients_to)
+    caption = (f"(Kèm theo Báo cáo số {doc_header.number_symbol} {date_words(issue_date, ref_date.year)} "
+               f"của Ủy ban nhân dân {unit})")
+    appendix = AppendixData("Phụ lục", f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH {upper(period_words(period))}",
+                            caption, appendix_table)
+    return ReportData(kind=PERIODIC, title=f"{texts.doc_type} {texts.subject}".strip(), header=doc_header,
+                      signer=header.signer(), body=texts.body, tables=tables, appendices=[appendix],
+                      context=ctx, author=f"Ủy ban nhân dân {unit}",
+                      file_stem=f"bao-cao-cchc-{slug(period_words(period))}")
+
+
+def render_periodic_report(store: Store, plan_id: str, period_key: str, ref_date: _dt.date,
+                           target: str | os.PathLike | BinaryIO | None = None, *,
+                           settings: LayoutSettings | None = None, **kwargs) -> bytes | None:
+    report = build_periodic_report(store, plan_id, period_key, ref_date, **kwargs)
+    return render_pdf(report, target, settings=settings)
+
+
+__all__ = ["build_periodic_report", "render_periodic_report", "document_number"]

@@ -1,0 +1,526 @@
+"""Report templates: editable texts (Jinja2, sandboxed) with placeholders for the computed figures.
+
+A template of one *kind* (periodic report, reminder letter, per-agency task list) has up to five texts:
+``doc_type`` (tên loại / appendix label), ``subject`` (trích yếu, "V/v …" or appendix title), ``recipients_to``
+(Kính gửi, one per line), ``caption`` (appendix caption) and ``body``. Each is a Jinja2 template rendered in a
+:class:`~jinja2.sandbox.SandboxedEnvironment` with :class:`~jinja2.StrictUndefined`: only the placeholders of
+the kind (:data:`PLACEHOLDERS`) exist; an unknown one is rejected when the template is saved (the parsed AST is
+checked with :func:`jinja2.meta.find_undeclared_variables`) and again when it is rendered, with a Vietnamese
+message naming it. Attribute names starting with "_" are refused before rendering; the sandbox blocks the rest.
+
+Built-in templates live in ``resources/templates/<kind>.j2`` ("=== field ===" separated texts); a user duplicates
+one (table report_template, migration 0004) and edits the copy in the report dialog, without code.
+
+The rendered body is a small line-oriented markup turned into ND30 flowables by :func:`body_flowables`:
+
+* ``# I. TITLE`` heading 1, ``## 1. Title`` heading 2, ``### a) Title`` heading 3 (bold italic);
+* ``> text`` an italic paragraph (căn cứ); ``**text**`` bold inside a paragraph;
+* a table placeholder (``{{ bang_linh_vuc }}``) alone on its line inserts that computed table;
+* every other non-empty line is one justified paragraph with a first-line indent.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Callable, Iterable, Mapping
+
+import jinja2
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+from reportlab.platypus import Flowable
+
+from .. import changelog
+from ..resources import resource_path
+from ..store import Store, StoreError
+from ..text import nfc
+
+PERIODIC = "periodic"
+REMINDER = "reminder"
+AGENCY_TASKS = "agency_tasks"
+KINDS = (PERIODIC, REMINDER, AGENCY_TASKS)
+KIND_LABELS = {
+    PERIODIC: "Báo cáo kết quả CCHC định kỳ (quý, 6 tháng, năm)",
+    REMINDER: "Công văn đôn đốc thực hiện nhiệm vụ CCHC",
+    AGENCY_TASKS: "Danh mục nhiệm vụ CCHC của cơ quan, đơn vị",
+}
+TEXT_FIELDS = ("doc_type", "subject", "recipients_to", "caption", "body")
+FIELD_LABELS = {
+    "doc_type": "Tên loại văn bản",
+    "subject": "Trích yếu",
+    "recipients_to": "Kính gửi",
+    "caption": "Dòng chú thích",
+    "body": "Nội dung",
+}
+# The texts each kind uses, with the label the editor shows.
+KIND_FIELDS = {
+    PERIODIC: {"doc_type": "Tên loại văn bản", "subject": "Trích yếu", "recipients_to": "Kính gửi (mỗi dòng một nơi)",
+               "body": "Nội dung báo cáo"},
+    REMINDER: {"subject": "Trích yếu (V/v …)", "recipients_to": "Kính gửi (mỗi dòng một nơi)",
+               "body": "Nội dung công văn"},
+    AGENCY_TASKS: {"doc_type": "Nhãn phụ lục", "subject": "Tiêu đề", "caption": "Dòng chú thích (in nghiêng)",
+                   "body": "Ghi chú dưới bảng"},
+}
+
+MAX_TEXT = 100_000          # characters of one template text
+MAX_OUTPUT = 400_000        # characters of one rendered text
+MAX_RANGE = 1000            # range() inside templates
+TABLE_MARK = "\ue000"       # private-use characters around a table placeholder in rendered text
+_TABLE_RE = re.compile(TABLE_MARK + r"([a-z_]+)" + TABLE_MARK)
+
+# -------------------------------------------------------------------------------------------- placeholders
+
+COMMON = {
+    "don_vi": "Tên đơn vị kèm loại, ví dụ «xã Xuân Trường»",
+    "ten_don_vi": "Tên đơn vị không kèm loại, ví dụ «Xuân Trường»",
+    "ubnd": "«Ủy ban nhân dân xã Xuân Trường»",
+    "ubnd_viet_tat": "«UBND xã Xuân Trường»",
+    "nam": "Năm của kỳ báo cáo hoặc kế hoạch, ví dụ «2026»",
+    "so_ke_hoach": "Số, ký hiệu Kế hoạch CCHC, ví dụ «03/KH-UBND»",
+    "ngay_ke_hoach": "Ngày ban hành Kế hoạch, ví dụ «10/01/2026»",
+    "ngay_bao_cao": "Ngày lấy số liệu (dd/mm/yyyy)",
+    "ky_bao_cao": "Kỳ báo cáo viết thường, ví dụ «quý I năm 2026»",
+    "ky_bao_cao_hoa": "Kỳ báo cáo viết hoa, ví dụ «QUÝ I NĂM 2026»",
+    "tu_ngay": "Ngày đầu kỳ lấy số liệu (dd/mm/yyyy)",
+    "den_ngay": "Ngày cuối kỳ lấy số liệu (dd/mm/yyyy)",
+    "kinh_gui": "Nơi nhận «Kính gửi» trong thiết lập tiêu đề (mỗi dòng một nơi)",
+}
+_COUNTS = {
+    "so_nhiem_vu": "Tổng số nhiệm vụ, sản phẩm phải thực hiện trong kỳ",
+    "so_hoan_thanh": "Số đã hoàn thành (đúng hạn và quá hạn)",
+    "ty_le_hoan_thanh": "Tỷ lệ hoàn thành, ví dụ «65,2%»",
+    "so_dung_han": "Số hoàn thành đúng hạn",
+    "ty_le_dung_han": "Tỷ lệ hoàn thành đúng hạn",
+    "so_tre_han": "Số hoàn thành nhưng quá hạn",
+    "ty_le_tre_han": "Tỷ lệ hoàn thành quá hạn",
+    "so_qua_han": "Số quá hạn chưa hoàn thành",
+    "ty_le_qua_han": "Tỷ lệ quá hạn chưa hoàn thành",
+    "so_dang_thuc_hien": "Số đang thực hiện (trong hạn)",
+    "ty_le_dang_thuc_hien": "Tỷ lệ đang thực hiện",
+    "so_chua_trien_khai": "Số chưa triển khai (trong hạn)",
+    "ty_le_chua_trien_khai": "Tỷ lệ chưa triển khai",
+    "so_khong_thuc_hien": "Số không thực hiện (có lý do)",
+    "so_theo_phat_sinh": "Số thực hiện theo phát sinh hoặc chưa rõ thời hạn",
+    "so_sap_den_han": "Số sắp đến hạn",
+    "qua_han": "Danh sách nhiệm vụ quá hạn (mỗi mục: noi_dung, san_pham, co_quan, thoi_han, han, so_ngay)",
+    "sap_den_han": "Danh sách nhiệm vụ sắp đến hạn (mỗi mục: noi_dung, san_pham, co_quan, thoi_han, han, "
+                   "con_lai)",
+}
+PLACEHOLDERS: dict[str, dict[str, str]] = {
+    PERIODIC: {
+        **COMMON, **_COUNTS,
+        "so_nhom_nhiem_vu": "Số nhiệm vụ (nhóm sản phẩm) trong kỳ",
+        "so_van_ban": "Số văn bản minh chứng đã cập nhật trong kỳ",
+        "so_chi_tieu": "Số chỉ tiêu của kế hoạch",
+        "so_chi_tieu_dat": "Số chỉ tiêu đạt",
+        "so_chi_tieu_chua_dat": "Số chỉ tiêu chưa đạt",
+        "so_chi_tieu_chua_co_so_lieu": "Số chỉ tiêu chưa có số liệu",
+        "linh_vuc": "Danh sách lĩnh vực (mỗi mục: stt, ten, so_nhiem_vu, so_hoan_thanh, ty_le_hoan_thanh, "
+                    "so_dung_han, so_tre_han, so_qua_han, so_dang_thuc_hien, so_chua_trien_khai)",
+        "chi_tieu": "Danh sách chỉ tiêu (mỗi mục: ten, yeu_cau, ket_qua, danh_gia)",
+        "bang_tong_hop": "Bảng tổng hợp kết quả (đặt riêng một dòng)",
+        "bang_linh_vuc": "Bảng kết quả theo lĩnh vực (đặt riêng một dòng)",
+        "bang_chi_tieu": "Bảng kết quả thực hiện chỉ tiêu (đặt riêng một dòng)",
+        "bang_qua_han": "Bảng nhiệm vụ quá hạn (đặt riêng một dòng)",
+    },
+    REMINDER: {
+        **COMMON, **_COUNTS,
+        "co_quan": "Tên cơ quan, đơn vị được đôn đốc",
+        "han_bao_cao": "Hạn cơ quan báo cáo kết quả về UBND (dd/mm/yyyy)",
+        "bang_nhiem_vu": "Bảng nhiệm vụ quá hạn và sắp đến hạn của cơ quan (đặt riêng một dòng)",
+        "bang_qua_han": "Bảng nhiệm vụ quá hạn của cơ quan (đặt riêng một dòng)",
+        "bang_sap_den_han": "Bảng nhiệm vụ sắp đến hạn của cơ quan (đặt riêng một dòng)",
+    },
+    AGENCY_TASKS: {
+        **COMMON,
+        "co_quan": "Tên cơ quan, đơn vị",
+        "so_chu_tri": "Số nhiệm vụ, sản phẩm cơ quan chủ trì",
+        "so_phoi_hop": "Số nhiệm vụ, sản phẩm cơ quan phối hợp",
+        "so_hoan_thanh": "Số nhiệm vụ chủ trì đã hoàn thành",
+        "so_qua_han": "Số nhiệm vụ chủ trì quá hạn",
+    },
+}
+TABLE_PLACEHOLDERS = {name for kind in PLACEHOLDERS.values() for name in kind if name.startswith("bang_")}
+
+
+def table_marker(name: str) -> str:
+    return f"{TABLE_MARK}{name}{TABLE_MARK}"
+
+
+# ------------------------------------------------------------------------------------------------ errors
+
+
+class ReportTemplateError(StoreError):
+    """A template that cannot be saved or rendered; the message is Vietnamese and names the problem."""
+
+    def __init__(self, message: str, *, field: str = "", placeholder: str = "", line: int | None = None):
+        super().__init__(message)
+        self.field = field
+        self.placeholder = placeholder
+        self.line = line
+
+
+# ------------------------------------------------------------------------------------------- templates
+
+
+@dataclass(frozen=True)
+class ReportTemplate:
+    id: str                      # "builtin:periodic" or the report_template row id
+    kind: str
+    name: str
+    doc_type: str = ""
+    subject: str = ""
+    recipients_to: str = ""
+    caption: str = ""
+    body: str = ""
+    based_on: str = ""
+    builtin: bool = False
+
+    def text(self, field_name: str) -> str:
+        return getattr(self, field_name)
+
+    def with_texts(self, **texts: str) -> "ReportTemplate":
+        return replace(self, **texts)
+
+
+BUILTIN_NAMES = {
+    PERIODIC: "Báo cáo kết quả thực hiện CCHC định kỳ (mẫu có sẵn)",
+    REMINDER: "Công văn đôn đốc thực hiện nhiệm vụ CCHC (mẫu có sẵn)",
+    AGENCY_TASKS: "Danh mục nhiệm vụ CCHC của cơ quan (mẫu có sẵn)",
+}
+BUILTIN_FILES = {PERIODIC: "bao-cao-dinh-ky.j2", REMINDER: "cong-van-don-doc.j2",
+                 AGENCY_TASKS: "nhiem-vu-co-quan.j2"}
+_SECTION_RE = re.compile(r"^=== *([a-z_]+) *===[ \t]*$", re.M)
+
+
+def parse_template_file(text: str) -> dict[str, str]:
+    """"=== field ===" separated texts -> {field: text} (surrounding blank lines trimmed)."""
+    text = nfc(text.replace("\r\n", "\n"))
+    parts = _SECTION_RE.split(text)
+    out: dict[str, str] = {}
+    for name, value in zip(parts[1::2], parts[2::2]):
+        if name not in TEXT_FIELDS:
+            raise ValueError(f"unknown template field: {name}")
+        out[name] = value.strip("\n")
+    return out
+
+
+def format_template_file(template: ReportTemplate) -> str:
+    return "\n".join(f"=== {f} ===\n{template.text(f)}\n" for f in TEXT_FIELDS if template.text(f))
+
+
+@lru_cache(maxsize=None)
+def builtin_template(kind: str) -> ReportTemplate:
+    if kind not in KINDS:
+        raise ValueError(kind)
+    texts = parse_template_file(resource_path("templates", BUILTIN_FILES[kind]).read_text(encoding="utf-8"))
+    return ReportTemplate(id=f"builtin:{kind}", kind=kind, name=BUILTIN_NAMES[kind], builtin=True, **texts)
+
+
+# ----------------------------------------------------------------------------------------------- engine
+
+
+def _safe_range(*args):
+    r = range(*args)
+    if len(r) > MAX_RANGE:
+        raise SecurityError(f"range too big (max {MAX_RANGE})")
+    return r
+
+
+@lru_cache(maxsize=1)
+def environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
+                               lstrip_blocks=True, keep_trailing_newline=False, auto_reload=False)
+    env.globals = {"range": _safe_range}  # no cycler/joiner/namespace/lipsum/dict
+    return env
+
+
+def _where(template_name: str, field_name: str, line: int | None = None) -> str:
+    where = f"Mẫu «{template_name}», phần «{FIELD_LABELS.get(field_name, field_name)}»" if template_name else \
+        f"Phần «{FIELD_LABELS.get(field_name, field_name)}»"
+    return f"{where}, dòng {line}" if line else where
+
+
+def _parse(text: str, field_name: str, template_name: str) -> nodes.Template:
+    if len(text) > MAX_TEXT:
+        raise ReportTemplateError(f"{_where(template_name, field_name)}: nội dung quá dài "
+                                  f"(tối đa {MAX_TEXT:,} ký tự).".replace(",", "."), field=field_name)
+    try:
+        return environment().parse(text)
+    except TemplateSyntaxError as exc:
+        raise ReportTemplateError(
+            f"{_where(template_name, field_name, exc.lineno)}: sai cú pháp mẫu ({exc.message}). "
+            "Trường dữ liệu viết trong cặp ngoặc {{ … }}, câu lệnh trong {% … %}.",
+            field=field_name, line=exc.lineno) from None
+
+
+def _unsafe_names(tree: nodes.Template) -> list[str]:
+    """Attribute / item names starting with "_" (``x.__class__``, ``x['__dict__']``) and dunder filters."""
+    found = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else (
+            node.arg.value if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str) else "")
+        if name.startswith("_"):
+            found.append(name)
+    return found
+
+
+def check_text(kind: str, field_name: str, text: str, template_name: str = "") -> None:
+    """Raise ReportTemplateError for a syntax error, an unknown placeholder or an unsafe attribute."""
+    if kind not in PLACEHOLDERS:
+        raise ValueError(kind)
+    tree = _parse(text, field_name, template_name)
+    unsafe = _unsafe_names(tree)
+    if unsafe:
+        raise ReportTemplateError(
+            f"{_where(template_name, field_name)}: không được truy cập thuộc tính «{unsafe[0]}». Mẫu chỉ dùng "
+            "các trường dữ liệu có sẵn.", field=field_name, placeholder=unsafe[0])
+    allowed = set(PLACEHOLDERS[kind]) | set(environment().globals)
+    unknown = sorted(meta.find_undeclared_variables(tree) - allowed)
+    if unknown:
+        name = unknown[0]
+        raise ReportTemplateError(
+            f"{_where(template_name, field_name)}: trường dữ liệu «{name}» không có trong danh sách trường dữ liệu "
+            f"của loại «{KIND_LABELS[kind]}». Hãy sửa lại tên hoặc chọn trong danh sách trường dữ liệu.",
+            field=field_name, placeholder=name)
+    if field_name != "body":
+        tables = sorted(set(meta.find_undeclared_variables(tree)) & TABLE_PLACEHOLDERS)
+        if tables:
+            raise ReportTemplateError(
+                f"{_where(template_name, field_name)}: bảng «{tables[0]}» chỉ đặt được trong phần nội dung.",
+                field=field_name, placeholder=tables[0])
+
+
+def check_template(template: ReportTemplate) -> None:
+    if not template.name.strip():
+        raise ReportTemplateError("Cần đặt tên cho mẫu báo cáo.", field="name")
+    for field_name in KIND_FIELDS[template.kind]:
+        check_text(template.kind, field_name, template.text(field_name), template.name)
+
+
+_UNDEFINED_RE = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|no element '?([^']+?)'?$")
+
+
+def render_text(kind: str, field_name: str, text: str, context: Mapping[str, object],
+                template_name: str = "") -> str:
+    """Render one template text (checked first) in the sandbox; errors become ReportTemplateError."""
+    check_text(kind, field_name, text, template_name)
+    try:
+        out = environment().from_string(text).render(dict(context))
+    except SecurityError as exc:
+        raise ReportTemplateError(
+            f"{_where(template_name, field_name)}: mẫu dùng một thao tác không được phép ({exc}). Mẫu chỉ dùng "
+            "các trường dữ liệu và bộ lọc có sẵn.", field=field_name) from None
+    except UndefinedError as exc:
+        match = _UNDEFINED_RE.search(str(exc))
+        name = next((g for g in match.groups() if g), "") if match else str(exc)
+        raise ReportTemplateError(
+            f"{_where(template_name, field_name)}: trường dữ liệu «{name}» không có trong danh sách trường dữ liệu "
+            f"của loại «{KIND_LABELS[kind]}».", field=field_name, placeholder=name) from None
+    except TemplateError as exc:
+        raise ReportTemplateError(f"{_where(template_name, field_name)}: không áp dụng được mẫu ({exc}).",
+                                  field=field_name) from None
+    except (TypeError, ValueError, ArithmeticError, OverflowError) as exc:
+        raise ReportTemplateError(f"{_where(template_name, field_name)}: lỗi khi tính giá trị trong mẫu ({exc}).",
+                                  field=field_name) from None
+    if len(out) > MAX_OUTPUT:
+        raise ReportTemplateError(f"{_where(template_name, field_name)}: nội dung sinh ra quá dài.",
+                                  field=field_name)
+    return nfc(out)
+
+
+@dataclass
+class RenderedTexts:
+    doc_type: str = ""
+    subject: str = ""
+    recipients_to: list[str] = field(default_factory=list)
+    caption: str = ""
+    body: str = ""
+
+
+def render_template(template: ReportTemplate, context: Mapping[str, object]) -> RenderedTexts:
+    out = RenderedTexts()
+    for field_name in KIND_FIELDS[template.kind]:
+        value = render_text(template.kind, field_name, template.text(field_name), context, template.name)
+        if field_name == "recipients_to":
+            out.recipients_to = [line.strip().lstrip("-–").strip().rstrip(";.").strip()
+                                 for line in value.splitlines() if line.strip().strip("-–;.")]
+        elif field_name == "body":
+            out.body = value
+        else:
+            setattr(out, field_name, " ".join(value.split()))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ body markup
+
+_BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _inline(text: str) -> str:
+    from .layout import markup
+
+    return _BOLD_RE.sub(r"<b>\1</b>", markup(text))
+
+
+def body_flowables(body: str, tables: Mapping[str, Callable[[], list[Flowable]]], styles) -> list[Flowable]:
+    """Rendered body markup -> paragraphs, headings and the computed tables (see the module doc)."""
+    from .layout import para
+
+    out: list[Flowable] = []
+    for number, raw in enumerate(body.replace("\r\n", "\n").split("\n"), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        found = _TABLE_RE.findall(line)
+        if found:
+            if _TABLE_RE.sub("", line).strip() or len(found) > 1:
+                raise ReportTemplateError(
+                    f"Phần «Nội dung», dòng kết quả {number}: bảng «{found[0]}» phải đặt riêng trên một dòng.",
+                    field="body", placeholder=found[0])
+            out.extend(tables[found[0]]())
+            continue
+        if line.startswith("### "):
+            out.append(para(_inline(line[4:].strip()), styles.heading3, is_markup=True))
+        elif line.startswith("## "):
+            out.append(para(_inline(line[3:].strip()), styles.heading2, is_markup=True))
+        elif line.startswith("# "):
+            out.append(para(_inline(line[2:].strip()), styles.heading1, is_markup=True))
+        elif line.startswith("> "):
+            out.append(para(_inline(line[2:].strip()), styles.legal_basis, is_markup=True))
+        else:
+            out.append(para(_inline(line), styles.body, is_markup=True))
+    return out
+
+
+def body_plain_lines(body: str) -> list[tuple[str, str]]:
+    """Rendered body -> [(style, text)] for the .xlsx export: style is h1/h2/h3/italic/body/table:<name>."""
+    out = []
+    for raw in body.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        found = _TABLE_RE.findall(line)
+        if found:
+            out.append((f"table:{found[0]}", ""))
+            continue
+        for prefix, style in (("### ", "h3"), ("## ", "h2"), ("# ", "h1"), ("> ", "italic")):
+            if line.startswith(prefix):
+                out.append((style, _BOLD_RE.sub(r"\1", line[len(prefix):].strip())))
+                break
+        else:
+            out.append(("body", _BOLD_RE.sub(r"\1", line)))
+    return out
+
+
+# ------------------------------------------------------------------------------------ stored templates
+
+TABLE = "report_template"
+_COLUMNS = ("kind", "based_on", "name", "doc_type", "subject", "recipients_to", "caption", "body", "position")
+
+
+def _from_row(row) -> ReportTemplate:
+    return ReportTemplate(id=row["id"], kind=row["kind"], name=row["name"], doc_type=row["doc_type"],
+                          subject=row["subject"], recipients_to=row["recipients_to"], caption=row["caption"],
+                          body=row["body"], based_on=row["based_on"], builtin=False)
+
+
+def list_templates(store: Store, kind: str | None = None) -> list[ReportTemplate]:
+    """Built-in templates first, then the user's copies (by kind, position, name)."""
+    kinds = [kind] if kind else list(KINDS)
+    out = [builtin_template(k) for k in kinds]
+    sql = f"SELECT * FROM {TABLE}"
+    params: tuple = ()
+    if kind:
+        sql += " WHERE kind = ?"
+        params = (kind,)
+    rows = store.db.query(sql + " ORDER BY kind, position, name", params)
+    order = {k: i for i, k in enumerate(KINDS)}
+    user = sorted((_from_row(r) for r in rows), key=lambda t: order[t.kind])
+    return out + user
+
+
+def get_template(store: Store, template_id: str) -> ReportTemplate:
+    if template_id.startswith("builtin:"):
+        return builtin_template(template_id.split(":", 1)[1])
+    row = store.db.query_one(f"SELECT * FROM {TABLE} WHERE id = ?", (template_id,))
+    if row is None:
+        raise StoreError("Không tìm thấy mẫu báo cáo (có thể đã bị xóa).")
+    return _from_row(row)
+
+
+def _name_taken(store: Store, kind: str, name: str, except_id: str = "") -> bool:
+    folded = nfc(name).strip().casefold()
+    if folded == builtin_template(kind).name.casefold():
+        return True
+    return any(nfc(r["name"]).strip().casefold() == folded and r["id"] != except_id
+               for r in store.db.query(f"SELECT id, name FROM {TABLE} WHERE kind = ?", (kind,)))
+
+
+def save_template(store: Store, template: ReportTemplate) -> ReportTemplate:
+    """Insert (builtin or new id) or update a user template after checking every text; logged."""
+    template = replace(template, name=nfc(template.name).strip(),
+                       **{f: nfc(template.text(f)).replace("\r\n", "\n") for f in TEXT_FIELDS})
+    check_template(template)
+    existing = None if template.builtin or template.id.startswith("builtin:") or not template.id else \
+        store.db.query_one(f"SELECT * FROM {TABLE} WHERE id = ?", (template.id,))
+    if _name_taken(store, template.kind, template.name, existing["id"] if existing else ""):
+        raise ReportTemplateError(f"Đã có mẫu tên «{template.name}». Hãy đặt tên khác.", field="name")
+    values = {c: getattr(template, c) for c in _COLUMNS if c != "position"}
+    with store.transaction():
+        if existing is None:
+            position = store.db.query_one(f"SELECT COALESCE(MAX(position), -1) + 1 FROM {TABLE} WHERE kind = ?",
+                                          (template.kind,))[0]
+            stamp = changelog.now_iso()
+            row = {"id": changelog.new_id(), **values, "position": position, "created_at": stamp,
+                   "updated_at": stamp}
+            store.db.conn.execute(f"INSERT INTO {TABLE} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                                  tuple(row.values()))
+            changelog.record(store.db, TABLE, row["id"], "insert", new=row, actor=store.actor)
+            new_id = row["id"]
+        else:
+            current = dict(existing)
+            changed = {k: v for k, v in values.items() if current[k] != v and k not in ("kind", "based_on")}
+            if changed:
+                store.db.conn.execute(
+                    f"UPDATE {TABLE} SET {', '.join(f'{k} = ?' for k in changed)}, updated_at = ?, "
+                    "version = version + 1 WHERE id = ?", (*changed.values(), changelog.now_iso(), current["id"]))
+                for key, value in changed.items():
+                    changelog.record(store.db, TABLE, current["id"], "update", field=key, old=current[key],
+                                     new=value, actor=store.actor)
+            new_id = current["id"]
+    return get_template(store, new_id)
+
+
+def duplicate_template(store: Store, template_id: str, name: str | None = None) -> ReportTemplate:
+    """Copy a built-in or user template under a new name (the copy is editable)."""
+    source = get_template(store, template_id)
+    base = name or f"{source.name.replace(' (mẫu có sẵn)', '')} - bản sao"
+    candidate, n = base, 2
+    while _name_taken(store, source.kind, candidate):
+        candidate = f"{base} {n}"
+        n += 1
+    copy = replace(source, id="", name=candidate, builtin=False,
+                   based_on=source.id if source.builtin else source.based_on)
+    return save_template(store, copy)
+
+
+def delete_template(store: Store, template_id: str) -> None:
+    if template_id.startswith("builtin:"):
+        raise ReportTemplateError("Không xóa được mẫu có sẵn; hãy nhân bản để tạo mẫu riêng.")
+    with store.transaction():
+        row = store.db.query_one(f"SELECT * FROM {TABLE} WHERE id = ?", (template_id,))
+        if row is None:
+            return
+        store.db.conn.execute(f"DELETE FROM {TABLE} WHERE id = ?", (template_id,))
+        changelog.record(store.db, TABLE, template_id, "delete", old=dict(row), actor=store.actor)
+
+
+def placeholder_help(kind: str) -> list[tuple[str, str]]:
+    """[(placeholder, description)] for the editor's help list."""
+    return sorted(PLACEHOLDERS[kind].items())
+
+
+def iter_kinds() -> Iterable[tuple[str, str]]:
+    return KIND_LABELS.items()
