@@ -14,24 +14,6 @@ from cchc_desktop.paths import default_db_path
 from cchc_desktop.store import Store
 
 
-def pin_none_refcount() -> None:
-    """Work around a PySide6 6.12 bug on Python < 3.12: every call of a void C++ method
-    (setRowHeight, setSpan, setColumnWidth…) decrements the reference count of None without
-    having incremented it, so after a few thousand calls the interpreter aborts with
-    "Fatal Python error: none_dealloc". Python 3.12+ makes None immortal; on older versions we
-    give None a huge reference count once, which has the same effect. Harmless elsewhere."""
-    if sys.version_info >= (3, 12):
-        return
-    import ctypes
-
-    count = ctypes.c_ssize_t.from_address(id(None))
-    if count.value < (1 << 40):
-        count.value += 1 << 40
-
-
-pin_none_refcount()
-
-
 def open_store(db_path: str | Path | None) -> Store:
     path = Path(db_path) if db_path else default_db_path()
     store = Store.open(path)

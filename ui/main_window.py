@@ -21,7 +21,6 @@ from cchc_desktop.import_commit import commit_draft
 from cchc_desktop.store import StoreError
 
 from . import clipboard, settings
-from .app import pin_none_refcount
 from .appendix_model import (COL_CONTENT, COL_PRODUCT, COL_STT, KIND_SECTION, AppendixModel)
 from .appendix_view import AppendixView
 from .commands import CreateCommand, DeleteCommand, EditFieldCommand, MoveCommand
@@ -30,7 +29,6 @@ from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, 
 from .dialogs.plan_properties import PlanPickerDialog, PlanPropertiesDialog, plan_label
 from .filter_bar import FilterBar
 
-pin_none_refcount()  # see ui.app: PySide6 6.12 on Python 3.11 over-releases None
 
 IMPORT_FILTER = "Phụ lục CCHC (*.xlsx *.xlsm *.docx *.txt *.tsv *.csv);;Tất cả các tệp (*)"
 
@@ -160,6 +158,8 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._build_menus()
+        from .exchange_dialogs import install_exchange_menu  # «Trao đổi» menu (USB exchange, #6)
+        install_exchange_menu(self)
         self._build_toolbar()
         self._build_status_bar()
         self.model.countsChanged.connect(self._counts_changed)
