@@ -230,7 +230,7 @@ def _safe_range(*args):
 
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True,
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=False,
                                lstrip_blocks=True, keep_trailing_newline=False, auto_reload=False)
     env.globals = {"range": _safe_range}  # no cycler/joiner/namespace/lipsum/dict
     return env

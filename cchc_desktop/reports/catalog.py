@@ -1,0 +1,109 @@
+"""The reports offered in the app, one request type for all of them (what the report dialog and the CLI call).
+
+* ``appendix``      template 1, the plan appendix (landscape; appendix_pdf / exports/appendix_xlsx);
+* ``periodic``      template 2, periodic result report (portrait body + landscape appendix);
+* ``reminder``      template 3, công văn đôn đốc one agency;
+* ``agency_tasks``  template 4, the per-agency task list (one agency or all).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from ..store import Store
+from .agency_tasks import build_agency_tasks
+from .appendix_pdf import render_plan_appendix
+from .document import ReportData, render_pdf
+from .layout import LayoutSettings
+from .periodic_report import build_periodic_report
+from .reminder_letter import build_reminder_letter
+from .report_xlsx import export_plan_appendix_xlsx, export_report_xlsx
+from .templates import AGENCY_TASKS, PERIODIC, REMINDER, ReportTemplate, get_template
+
+APPENDIX = "appendix"
+REPORT_KINDS = {
+    APPENDIX: "Phụ lục nhiệm vụ CCHC của Kế hoạch (khổ ngang)",
+    PERIODIC: "Báo cáo kết quả CCHC định kỳ (quý, 6 tháng, năm)",
+    REMINDER: "Công văn đôn đốc cơ quan thực hiện nhiệm vụ",
+    AGENCY_TASKS: "Danh mục nhiệm vụ CCHC của từng cơ quan",
+}
+NEEDS_AGENCY = {REMINDER, AGENCY_TASKS}
+USES_PERIOD = {PERIODIC, REMINDER}
+EDITABLE = {PERIODIC, REMINDER, AGENCY_TASKS}
+
+
+@dataclass
+class ReportRequest:
+    kind: str
+    plan_id: str
+    period_key: str = ""
+    ref_date: _dt.date | None = None
+    agency: str = ""                       # reminder: required; agency_tasks: "" = every agency
+    template_id: str = ""                  # "" = the built-in template of the kind
+    template: ReportTemplate | None = None  # texts edited in the dialog (not saved) win over template_id
+    number: str = ""                       # "05" -> "Số: 05/BC-UBND"; "" leaves blanks to fill by hand
+    issue_date: _dt.date | None = None     # None: "ngày … tháng … năm …" left blank
+    reply_by: _dt.date | None = None       # reminder: when the agency must report back
+
+    @property
+    def ref(self) -> _dt.date:
+        return self.ref_date or _dt.date.today()
+
+
+def resolve_template(store: Store, request: ReportRequest) -> ReportTemplate | None:
+    if request.kind not in EDITABLE:
+        return None
+    if request.template is not None:
+        return request.template
+    return get_template(store, request.template_id or f"builtin:{request.kind}")
+
+
+def build_report(store: Store, request: ReportRequest) -> ReportData:
+    """Compute and render the texts of an editable report (not the plan appendix)."""
+    template = resolve_template(store, request)
+    number = request.number.strip() or None
+    if request.kind == PERIODIC:
+        return build_periodic_report(store, request.plan_id, request.period_key or str(request.ref.year),
+                                     request.ref, template=template, number=number, issue_date=request.issue_date)
+    if request.kind == REMINDER:
+        return build_reminder_letter(store, request.plan_id, request.agency, request.period_key or
+                                     str(request.ref.year), request.ref, template=template, number=number,
+                                     issue_date=request.issue_date, reply_by=request.reply_by)
+    if request.kind == AGENCY_TASKS:
+        year = int(request.period_key[:4]) if request.period_key[:4].isdigit() else None
+        return build_agency_tasks(store, request.plan_id, request.agency, request.ref, year=year,
+                                  template=template)
+    raise ValueError(request.kind)
+
+
+def render_report_pdf(store: Store, request: ReportRequest,
+                      target: str | os.PathLike | BinaryIO | None = None, *,
+                      settings: LayoutSettings | None = None) -> bytes | None:
+    """The report PDF: written to ``target`` (a path is written atomically) or returned as bytes."""
+    if request.kind == APPENDIX:
+        plan = store.load_plan(request.plan_id)
+        if target is None:
+            buffer = io.BytesIO()
+            render_plan_appendix(plan, buffer, settings=settings)
+            return buffer.getvalue()
+        render_plan_appendix(plan, target, settings=settings)
+        return None
+    return render_pdf(build_report(store, request), target, settings=settings)
+
+
+def export_xlsx(store: Store, request: ReportRequest, path: str | os.PathLike) -> Path:
+    if request.kind == APPENDIX:
+        return export_plan_appendix_xlsx(store.load_plan(request.plan_id), path)
+    return export_report_xlsx(build_report(store, request), path, request.ref)
+
+
+def suggested_name(store: Store, request: ReportRequest) -> str:
+    """File name without extension for the save dialogs."""
+    if request.kind == APPENDIX:
+        plan = store.load_plan(request.plan_id)
+        return f"phu-luc-ke-hoach-cchc-{plan.period_label}"
+    return build_report(store, request).file_stem

@@ -1,0 +1,213 @@
+"""Every report as a printable .xlsx: the same rendered texts and computed tables as the PDF.
+
+Sheet "Nội dung" holds the narrative (headings bold) when the report has one; each table gets its own sheet with
+title rows, the header row (repeated when printed), thin borders, wrapped cells, merged section rows and task
+cells, A4 landscape fitted to the page width. Text goes through xlsx_safety.set_text (never a formula), dates
+through set_date, counts are numbers.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..domain import Plan
+from ..exports.appendix_xlsx import export_appendix_xlsx
+from ..safe_write import atomic_path
+from ..xlsx_safety import set_date, set_text
+from .document import ReportData, TableData
+from .templates import body_plain_lines
+from .vnformat import upper
+
+FONT_NAME = "Times New Roman"
+_thin = Side(style="thin", color="000000")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+# total width in Excel character units of a landscape A4 sheet at font 12 (fit to width scales the rest)
+LANDSCAPE_CHARS = 190
+PORTRAIT_CHARS = 120
+
+
+def _font(bold=False, italic=False, size=12) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+
+
+def _sheet_name(wb: Workbook, title: str) -> str:
+    base = _BAD_SHEET.sub("-", title).strip() or "Bảng"
+    base = base[:31]
+    name, n = base, 2
+    while name in wb.sheetnames:
+        suffix = f" ({n})"
+        name = base[:31 - len(suffix)] + suffix
+        n += 1
+    return name
+
+
+def _print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None) -> None:
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.8, right=0.5, top=0.8, bottom=0.7)
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "Trang &P/&N"
+
+
+def _put(ws: Worksheet, row: int, col: int, value, *, bold=False, italic=False, align=WRAP, border=True,
+         size=12):
+    cell = ws.cell(row, col)
+    if isinstance(value, bool):
+        set_text(cell, "Có" if value else "Không")
+    elif isinstance(value, (int, float)):
+        cell.value = value
+    elif isinstance(value, (_dt.date, _dt.datetime)):
+        set_date(cell, value)
+    else:
+        set_text(cell, value)
+    cell.font = _font(bold, italic, size)
+    cell.alignment = align
+    if border:
+        cell.border = BORDER
+    return cell
+
+
+def _title_rows(ws: Worksheet, report: ReportData, subtitle: str, ncol: int, ref_date: _dt.date | None) -> int:
+    """Issuer, document title, table title, data date; returns the next free row."""
+    issuer = report.header.issuer_name if report.header is not None else report.author
+    lines = [(upper(" ".join(issuer.split())), True, False), (upper(report.title), True, False)]
+    if subtitle and upper(subtitle) != upper(report.title):
+        lines.append((subtitle, True, False))
+    row = 1
+    for text, bold, italic in lines:
+        _put(ws, row, 1, text, bold=bold, italic=italic, align=CENTER, border=False, size=13)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        ws.row_dimensions[row].height = 34 if len(text) > 90 else 20
+        row += 1
+    if ref_date is not None:
+        _put(ws, row, 1, "Số liệu đến ngày:", italic=True, border=False, align=Alignment(horizontal="right"))
+        if ncol > 2:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol - 1)
+        date_cell = ws.cell(row, ncol)
+        set_date(date_cell, ref_date)
+        date_cell.font = _font(italic=True)
+        date_cell.alignment = Alignment(horizontal="left")
+        row += 1
+    return row + 1
+
+
+def write_table(ws: Worksheet, table: TableData, report: ReportData, ref_date: _dt.date | None = None,
+                subtitle: str = "") -> None:
+    ncol = len(table.headers)
+    chars = LANDSCAPE_CHARS if table.landscape or ncol > 5 else PORTRAIT_CHARS
+    total = sum(table.shares)
+    for col, share in enumerate(table.shares, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = max(5.0, round(chars * share / total, 1))
+    row = _title_rows(ws, report, subtitle or table.title, ncol, ref_date)
+    header_row = row
+    for col, text in enumerate(table.headers, start=1):
+        _put(ws, row, col, text, bold=True, align=CENTER)
+    row += 1
+    if table.number_row:
+        for col in range(1, ncol + 1):
+            _put(ws, row, col, str(col), italic=True, align=CENTER)
+        row += 1
+    _print_setup(ws, landscape=table.landscape or ncol > 5, title_rows=f"{header_row}:{row - 1}")
+    ws.freeze_panes = ws.cell(row, 1)
+    if not table.rows:
+        _put(ws, row, 1, table.empty_text or "Không có dữ liệu.", italic=True, border=True)
+        for col in range(2, ncol + 1):
+            _put(ws, row, col, None)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        return
+    first_data = row
+    sections = set(table.section_rows)
+    bold = set(table.bold_rows)
+    for i, values in enumerate(table.rows):
+        r = first_data + i
+        if i in sections:
+            _put(ws, r, 1, values[0] if values else "", bold=True)
+            for col in range(2, ncol + 1):
+                _put(ws, r, col, None)
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
+            continue
+        for col in range(1, ncol + 1):
+            value = values[col - 1] if col - 1 < len(values) else None
+            align = TOP_CENTER if table.align[col - 1].upper() in ("CENTER", "CENTRE") else WRAP
+            _put(ws, r, col, value if value != "" else None, bold=i in bold, align=align)
+    for start, end in table.groups:
+        for col in (1, 2):
+            ws.merge_cells(start_row=first_data + start, start_column=col, end_row=first_data + end, end_column=col)
+
+
+def write_body(ws: Worksheet, report: ReportData, body: str) -> None:
+    ws.column_dimensions["A"].width = 110
+    row = _title_rows(ws, report, "", 1, None)
+    table_titles = {k: t.title for k, t in report.tables.items()}
+    for style, text in body_plain_lines(body):
+        if style.startswith("table:"):
+            key = style.split(":", 1)[1]
+            text = f"(Số liệu chi tiết: xem trang tính «{table_titles.get(key, key)}»)"
+            _put(ws, row, 1, text, italic=True, border=False)
+        else:
+            _put(ws, row, 1, text, bold=style in ("h1", "h2", "h3"), italic=style in ("h3", "italic"),
+                 border=False)
+        ws.row_dimensions[row].height = max(1, -(-len(text) // 120)) * 16
+        row += 1
+    _print_setup(ws, landscape=False, title_rows=None)
+
+
+def report_workbook(report: ReportData, ref_date: _dt.date | None = None) -> Workbook:
+    wb = Workbook()
+    first = wb.active
+    used_first = False
+    ref = ref_date
+    if ref is None and report.context.get("ngay_bao_cao"):
+        try:
+            ref = _dt.datetime.strptime(str(report.context["ngay_bao_cao"]), "%d/%m/%Y").date()
+        except ValueError:
+            ref = None
+    if report.body:
+        first.title = "Nội dung"
+        write_body(first, report, report.body)
+        used_first = True
+    sheets = list(report.tables.values()) if report.body else []
+    for table in sheets:
+        if not table.rows and table.key not in report.body:
+            continue
+        ws = wb.create_sheet(_sheet_name(wb, table.title))
+        write_table(ws, table, report, ref)
+    for appendix in report.appendices:
+        if not used_first:
+            ws = first
+            ws.title = _sheet_name(wb, appendix.table.title)
+            used_first = True
+        else:
+            ws = wb.create_sheet(_sheet_name(wb, appendix.table.title))
+        write_table(ws, appendix.table, report, ref, subtitle=appendix.title)
+    return wb
+
+
+def export_report_xlsx(report: ReportData, path: str | Path, ref_date: _dt.date | None = None) -> Path:
+    """Write the report workbook atomically; returns the path."""
+    wb = report_workbook(report, ref_date)
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+    return target
+
+
+def export_plan_appendix_xlsx(plan: Plan, path: str | Path) -> Path:
+    """Template 1 (the plan appendix) as .xlsx: exports/appendix_xlsx.py."""
+    return export_appendix_xlsx(plan, path)
