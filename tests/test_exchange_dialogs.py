@@ -86,3 +86,13 @@ def test_package_import_dialog_conflicts_and_tombstones(qtbot, tmp_path):
     assert b.row("product", p1)["description"] == "B" and b.row("product", p2) is None
     a.close()
     b.close()
+
+
+def test_main_window_has_exchange_menu(qtbot, store):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert "Trao đổi" in titles and titles.index("Trao đổi") < titles.index("Trợ giúp")
+    assert len(window.exchange_actions) == 4

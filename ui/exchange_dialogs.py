@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
+                               QListWidgetItem, QMenu, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
                                QRadioButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, apply_merge, apply_workbook_import,
@@ -396,7 +396,13 @@ class PackageImportDialog(QDialog):
 # -- main window hook -------------------------------------------------------------------------------------------
 def install_exchange_menu(window) -> None:
     """Add the «Trao đổi» menu to the main window (needs window.store and window.model.plan_id)."""
-    menu = window.menuBar().addMenu("Tra&o đổi")
+    bar = window.menuBar()
+    help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Trợ giúp"), None)
+    menu = QMenu("Tra&o đổi", window)
+    if help_action is not None:
+        bar.insertMenu(help_action, menu)    # before «Trợ giúp»
+    else:
+        bar.addMenu(menu)
 
     def plan_id():
         model = getattr(window, "model", None)
