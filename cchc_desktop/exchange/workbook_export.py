@@ -120,7 +120,6 @@ def _write_book(path_tmp: Path, plan, period_label: str, scope: _Scope, period_k
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    last_col = get_column_letter(len(COLUMNS))
     ws["A1"] = f"CẬP NHẬT TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH — {period_label.upper()}"
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = f"Đơn vị: {plan.unit_kind} {plan.unit_name} — Kế hoạch {plan.doc_number or ''} năm {plan.period_label}"
@@ -209,7 +208,6 @@ def _write_book(path_tmp: Path, plan, period_label: str, scope: _Scope, period_k
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.formatCells = False
-    _ = last_col
 
     help_ws = wb.create_sheet(HELP_SHEET)
     help_ws.column_dimensions["A"].width = 110
