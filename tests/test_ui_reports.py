@@ -1,0 +1,87 @@
+"""Report dialog: preview of the real PDF pages, save PDF / xlsx, print, template editing (pytest-qt, offscreen)."""
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtGui import QColor
+
+from cchc_desktop.reports.templates import list_templates
+
+from test_reports_helpers import REF, page_texts, seed_demo
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def dialog(qtbot, store):
+    from ui.report_dialog import ReportDialog
+
+    plan_id = seed_demo(store)
+    dlg = ReportDialog(store, plan_id, kind="periodic", ref_date=REF)
+    qtbot.addWidget(dlg)
+    dlg.period_combo.setCurrentIndex(dlg.period_combo.findData("2026-Q1"))
+    dlg.refresh()
+    return dlg
+
+
+def test_preview_shows_real_pages_on_white(dialog):
+    assert dialog.pdf and dialog.pdf[:5] == b"%PDF-"
+    assert dialog.preview.page_count == len(dialog.preview.labels) > 2
+    image = dialog.preview.pages.render(0, 40)
+    assert image.pixelColor(2, 2) == QColor("white")  # transparent page painted on white
+    first = dialog.preview.labels[0].pixmap()
+    last = dialog.preview.labels[-1].pixmap()
+    assert first.height() > first.width() and last.width() > last.height()  # portrait body, landscape appendix
+    assert "trang" in dialog.status.text()
+
+
+def test_every_kind_previews(dialog):
+    for kind in ("appendix", "reminder", "agency_tasks", "periodic"):
+        dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(kind))
+        assert dialog.pdf is not None, (kind, dialog.status.text())
+        assert dialog.preview.page_count >= 1
+
+
+def test_save_pdf_and_xlsx(dialog, tmp_path):
+    dialog.number_edit.setText("7")
+    dialog.refresh()
+    target = tmp_path / "bao-cao"
+    dialog.ask_save_path = lambda *_a: str(target)
+    saved = dialog.save_pdf()
+    assert saved.endswith(".pdf")
+    data = open(saved, "rb").read()
+    assert data == dialog.pdf and "Số: 07/BC-UBND" in page_texts(data)[0]
+    xlsx = dialog.export_xlsx()
+    assert xlsx.endswith(".xlsx") and "Nội dung" in load_workbook(xlsx).sheetnames
+
+
+def test_print_to_pdf_printer(dialog, tmp_path, monkeypatch):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui import pdf_preview
+
+    out = tmp_path / "printed.pdf"
+    printer = QPrinter(QPrinter.HighResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName(str(out))
+    pdf_preview.print_pages(dialog.preview.pages, printer, dpi=50)
+    from pypdf import PdfReader
+
+    pages = PdfReader(str(out)).pages
+    assert len(pages) == dialog.preview.page_count
+    assert float(pages[-1].mediabox.width) > float(pages[-1].mediabox.height)
+
+
+def test_edit_text_errors_and_save_as_new_template(dialog, store):
+    body = dialog.text_edits["body"]
+    body.setPlainText("Tổng số {{ so_nhiem_vu_sai }} nhiệm vụ.")
+    dialog.refresh()
+    assert dialog.pdf is None and "so_nhiem_vu_sai" in dialog.status.text()
+    assert not dialog.pdf_button.isEnabled()
+    body.setPlainText("# I. KẾT QUẢ\nTổng số {{ so_nhiem_vu }} nhiệm vụ, hoàn thành {{ ty_le_hoan_thanh }}.")
+    dialog.refresh()
+    assert dialog.pdf is not None and "hoàn thành" in " ".join(page_texts(dialog.pdf)[:1])
+    new_id = dialog.save_template_as("Mẫu báo cáo quý rút gọn")
+    assert new_id and dialog.template_combo.currentData() == new_id
+    assert any(t.name == "Mẫu báo cáo quý rút gọn" for t in list_templates(store, "periodic"))
+    assert dialog.save_template_button.isEnabled()

@@ -1,0 +1,94 @@
+"""Dialog: the document header and signer fields of a plan (cơ quan, ký hiệu, địa danh, Kính gửi, Nơi nhận,
+người ký). Stored per plan by cchc_desktop.reports.header_settings."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+                               QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
+
+from cchc_desktop.reports.header_settings import SIGN_MODES, HeaderSettings, get_header, save_header
+from cchc_desktop.store import StoreError
+
+LABELS = {
+    "parent_body": "Cơ quan chủ quản (nếu có)",
+    "issuer_name": "Tên cơ quan ban hành (mỗi dòng một dòng in)",
+    "place": "Địa danh (dòng ngày tháng)",
+    "report_symbol": "Ký hiệu báo cáo (Số: …/BC-UBND)",
+    "letter_symbol": "Ký hiệu công văn (Số: …/UBND-VP)",
+    "report_to": "Kính gửi của báo cáo (mỗi dòng một nơi)",
+    "report_recipients": "Nơi nhận của báo cáo (mỗi dòng một nơi)",
+    "letter_recipients": "Nơi nhận của công văn (mỗi dòng một nơi)",
+    "archive": "Dòng lưu (cuối Nơi nhận)",
+    "sign_mode": "Thẩm quyền ký",
+    "collective_name": "Tập thể (sau «TM.»)",
+    "head_title": "Người đứng đầu (sau «KT.»)",
+    "signer_title": "Chức vụ người ký",
+    "signer_name": "Họ và tên người ký",
+}
+MULTILINE = {"issuer_name", "report_to", "report_recipients", "letter_recipients"}
+
+
+class HeaderSettingsDialog(QDialog):
+    def __init__(self, store, plan_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.plan_id = plan_id
+        self.setWindowTitle("Thiết lập tiêu đề và người ký văn bản")
+        self.resize(640, 640)
+        current = get_header(store, plan_id)
+        form = QFormLayout()
+        self.editors: dict[str, QWidget] = {}
+        for name, label in LABELS.items():
+            value = getattr(current, name)
+            if name == "sign_mode":
+                editor = QComboBox(self)
+                for code, text in SIGN_MODES.items():
+                    editor.addItem(text, code)
+                editor.setCurrentIndex(max(0, editor.findData(value)))
+                editor.currentIndexChanged.connect(self._update_preview)
+            elif name in MULTILINE:
+                editor = QPlainTextEdit(self)
+                editor.setPlainText(value)
+                editor.setFixedHeight(64 if name == "issuer_name" else 80)
+                editor.setTabChangesFocus(True)
+            else:
+                editor = QLineEdit(value, self)
+                editor.textChanged.connect(self._update_preview)
+            editor.setAccessibleName(label)
+            self.editors[name] = editor
+            form.addRow(label + ":", editor)
+        self.signer_preview = QLabel(self)
+        self.signer_preview.setStyleSheet("font-weight: bold;")
+        form.addRow("Khối chữ ký in ra:", self.signer_preview)
+        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel, self)
+        buttons.button(QDialogButtonBox.Save).setText("Lưu")
+        buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self._update_preview()
+
+    def values(self) -> HeaderSettings:
+        out = {}
+        for name, editor in self.editors.items():
+            if isinstance(editor, QComboBox):
+                out[name] = editor.currentData()
+            elif isinstance(editor, QPlainTextEdit):
+                out[name] = editor.toPlainText()
+            else:
+                out[name] = editor.text()
+        return HeaderSettings(**out)
+
+    def _update_preview(self, *_args) -> None:
+        values = self.values()
+        lines = values.authority + ["(ký, đóng dấu)", values.signer_name or "(họ và tên)"]
+        self.signer_preview.setText("\n".join(lines))
+
+    def accept(self) -> None:
+        try:
+            save_header(self.store, self.plan_id, self.values())
+        except StoreError as exc:
+            QMessageBox.warning(self, "Chưa lưu được", str(exc))
+            return
+        super().accept()
