@@ -85,3 +85,17 @@ def test_edit_text_errors_and_save_as_new_template(dialog, store):
     assert new_id and dialog.template_combo.currentData() == new_id
     assert any(t.name == "Mẫu báo cáo quý rút gọn" for t in list_templates(store, "periodic"))
     assert dialog.save_template_button.isEnabled()
+
+
+def test_main_window_has_report_menu(qtbot, store):
+    from ui.app import build_main_window
+    from ui.report_dialog import ReportDialog
+
+    seed_demo(store)
+    win = build_main_window(store)
+    qtbot.addWidget(win)
+    assert "Báo cáo" in [a.text().replace("&", "") for a in win.menuBar().actions()]
+    opened = []
+    win.dialog_runner = lambda dlg: opened.append(dlg) or False
+    win.actions["reports"].trigger()
+    assert opened and isinstance(opened[0], ReportDialog) and opened[0].pdf is not None

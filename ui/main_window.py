@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self.model.errorRaised.connect(self.show_error)
         self.undo_stack.indexChanged.connect(lambda _i: self._invalidate_agencies())
         self._install_tracking()
+        self._install_reports()
         self.resize(1366, 768)
 
     # -- progress tracking (issue #4: ui/dashboard.py, ui/status_panel.py, ui/bulk_update.py) -----
@@ -186,6 +187,38 @@ class MainWindow(QMainWindow):
         self.actions["bulk_status"] = bulk
         self.menus["Nhiệm vụ"].addSeparator()
         self.menus["Nhiệm vụ"].addAction(bulk)
+
+    # -- reports (issue #5: ui/report_dialog.py, ui/header_settings_dialog.py) ----------------------
+    def _install_reports(self) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu("&Báo cáo", self)
+        entries = (("reports", "&Lập báo cáo, xem trước, in, xuất Excel…", self.open_reports, "Ctrl+Shift+P"),
+                   ("report_header", "&Tiêu đề và người ký văn bản…", self.edit_report_header, None))
+        for name, text, slot, shortcut in entries:
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _checked=False, f=slot: f())
+            self.addAction(action)
+            self.actions[name] = action
+            menu.addAction(action)
+        self.menuBar().insertMenu(self.menus["Trợ giúp"].menuAction(), menu)
+        self.menus["Báo cáo"] = menu
+
+    def open_reports(self) -> None:
+        from .report_dialog import ReportDialog
+
+        if not self.model.plan_id:
+            self.show_error("Hãy mở một kế hoạch trước khi lập báo cáo.")
+            return
+        self.dialog_runner(ReportDialog(self.store, self.model.plan_id, self))
+
+    def edit_report_header(self) -> None:
+        from .header_settings_dialog import HeaderSettingsDialog
+
+        if self.model.plan_id:
+            self.dialog_runner(HeaderSettingsDialog(self.store, self.model.plan_id, self))
 
     def _tracking_plan_changed(self, plan_id: str) -> None:
         from .dashboard import DashboardWidget
