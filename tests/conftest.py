@@ -23,3 +23,15 @@ def store(tmp_path):
     s = Store.open(tmp_path / "test.sqlite3", actor="tester")
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clear_clipboard_at_exit():
+    """Qt owns QMimeData put on the clipboard; clearing it before interpreter shutdown avoids a
+    segfault in the offscreen platform's clipboard teardown."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        app.clipboard().clear()
