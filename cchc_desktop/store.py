@@ -60,51 +60,66 @@ class Store:
     # -- generic row operations (logged) -----------------------------------------------------
     def row(self, entity: str, row_id: str) -> dict | None:
         self._check_entity(entity)
-        found = self.db.query_one(f"SELECT * FROM {entity} WHERE id = ?", (row_id,))
-        return dict(found) if found else None
+        return self.get_row(entity, row_id)
 
     def _check_entity(self, entity: str) -> None:
         if entity not in ENTITIES:
             raise ValueError(entity)
 
-    def _insert(self, entity: str, values: dict) -> str:
+    def get_row(self, table: str, row_id: str) -> dict | None:
+        found = self.db.query_one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        return dict(found) if found else None
+
+    def insert_row(self, table: str, values: dict) -> dict:
+        """Insert one row with id/timestamps (inside the caller's transaction) and log it whole."""
         stamp = changelog.now_iso()
-        values = {"id": values.get("id") or changelog.new_id(), "created_at": stamp,
-                  "updated_at": stamp, **{k: v for k, v in values.items() if k != "id"}}
-        columns = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        self.db.conn.execute(f"INSERT INTO {entity} ({columns}) VALUES ({marks})", tuple(values.values()))
-        changelog.record(self.db, entity, values["id"], "insert", new=values, actor=self.actor)
-        return values["id"]
+        row = {"id": values.get("id") or changelog.new_id(), "created_at": stamp,
+               "updated_at": stamp, **{k: v for k, v in values.items() if k != "id"}}
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
+        changelog.record(self.db, table, row["id"], "insert", new=row, actor=self.actor)
+        return row
+
+    def update_row(self, table: str, row_id: str, fields: dict, current: dict | None = None) -> dict:
+        """Write changed fields, bump version, log each field (inside the caller's transaction).
+
+        Returns {field: old value} for the fields that changed."""
+        current = current if current is not None else self.get_row(table, row_id)
+        if current is None:
+            raise StoreError("Dòng dữ liệu không còn tồn tại (có thể đã bị xóa).")
+        changed = {k: v for k, v in fields.items() if current.get(k) != v}
+        if not changed:
+            return {}
+        assigns = ", ".join(f"{k} = ?" for k in changed)
+        self.db.conn.execute(
+            f"UPDATE {table} SET {assigns}, updated_at = ?, version = version + 1 WHERE id = ?",
+            (*changed.values(), changelog.now_iso(), row_id))
+        for key, value in changed.items():
+            changelog.record(self.db, table, row_id, "update", field=key, old=current.get(key),
+                             new=value, actor=self.actor)
+        return {k: current.get(k) for k in changed}
+
+    def delete_row(self, table: str, row_id: str) -> dict | None:
+        """Delete one row (no cascade handling) and log its last values."""
+        current = self.get_row(table, row_id)
+        if current is None:
+            return None
+        self.db.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        changelog.record(self.db, table, row_id, "delete", old=current, actor=self.actor)
+        return current
+
+    def _insert(self, entity: str, values: dict) -> str:
+        return self.insert_row(entity, values)["id"]
 
     def update(self, entity: str, row_id: str, **fields) -> dict:
-        """Change editable fields; logs each changed field. Returns {field: old value}."""
+        """Change editable fields of a core row; logs each changed field. Returns {field: old value}."""
         self._check_entity(entity)
         unknown = set(fields) - _EDITABLE[entity]
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
         with self.transaction():
-            current = self.row(entity, row_id)
-            if current is None:
-                raise StoreError("Dòng dữ liệu không còn tồn tại (có thể đã bị xóa).")
-            changed = {k: v for k, v in fields.items() if current[k] != v}
-            if not changed:
-                return {}
-            assigns = ", ".join(f"{k} = ?" for k in changed)
-            self.db.conn.execute(
-                f"UPDATE {entity} SET {assigns}, updated_at = ?, version = version + 1 WHERE id = ?",
-                (*changed.values(), changelog.now_iso(), row_id))
-            for key, value in changed.items():
-                changelog.record(self.db, entity, row_id, "update", field=key, old=current[key],
-                                 new=value, actor=self.actor)
-            return {k: current[k] for k in changed}
-
-    def _delete(self, entity: str, row_id: str) -> None:
-        current = self.row(entity, row_id)
-        if current is None:
-            return
-        self.db.conn.execute(f"DELETE FROM {entity} WHERE id = ?", (row_id,))
-        changelog.record(self.db, entity, row_id, "delete", old=current, actor=self.actor)
+            return self.update_row(entity, row_id, fields)
 
     def _siblings(self, entity: str, parent_id: str) -> list[str]:
         col = _PARENT[entity]
@@ -164,7 +179,7 @@ class Store:
                 for link in self.db.query("SELECT * FROM product_agency WHERE product_id = ?", (row_id,)):
                     self._unlink(row_id, link["agency_id"], link["role"])
             self._delete_attached(entity, row_id)
-            self._delete(entity, row_id)
+            self.delete_row(entity, row_id)
             if entity in _PARENT:
                 self._renumber(entity, self._siblings(entity, current[_PARENT[entity]]))
 
@@ -196,9 +211,7 @@ class Store:
     def _delete_attached(self, table: str, row_id: str) -> None:
         for shot in self._attached_rows(table, row_id):
             self._delete_attached(shot["table"], shot["row"]["id"])
-            self.db.conn.execute(f"DELETE FROM {shot['table']} WHERE id = ?", (shot["row"]["id"],))
-            changelog.record(self.db, shot["table"], shot["row"]["id"], "delete", old=shot["row"],
-                             actor=self.actor)
+            self.delete_row(shot["table"], shot["row"]["id"])
 
     def _restore_attached(self, shots: list[dict]) -> None:
         for shot in shots:

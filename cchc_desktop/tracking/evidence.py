@@ -7,16 +7,15 @@ to the database folder and the SHA-256, so moving the whole folder keeps the lin
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..paths import attachments_dir
+from ..safe_write import SafeWriteError, atomic_copy, sha256_file
 from ..store import Store, StoreError
 from . import _rows
 
@@ -43,14 +42,6 @@ def _db_folder(store: Store) -> Path:
     return Path(store.db.path).resolve().parent
 
 
-def sha256_of(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _safe_name(name: str) -> str:
     name = _BAD_CHARS.sub("_", unicodedata.normalize("NFC", name)).strip(" .") or "tep-dinh-kem"
     return name[-120:]
@@ -64,31 +55,16 @@ def prepare_file(store: Store, source: str | os.PathLike | None) -> PreparedFile
     if not source.is_file():
         raise EvidenceError(f"Không tìm thấy tệp «{source}».")
     root = attachments_dir(store.db.path)
-    root.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    fd, tmp_name = tempfile.mkstemp(prefix=".copy-", dir=root)
     try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            for chunk in iter(lambda: src.read(1 << 20), b""):
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        sha = digest.hexdigest()
-        name = _safe_name(source.name)
-        folder = root / sha[:2] / sha
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / name
-        if target.exists() and sha256_of(target) == sha:
-            os.unlink(tmp_name)
-        else:
-            os.replace(tmp_name, target)
-    except OSError as exc:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+        sha = sha256_file(source)
+        target = root / sha[:2] / sha / _safe_name(source.name)
+        if not (target.exists() and sha256_file(target) == sha):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_copy(source, target)
+    except (OSError, SafeWriteError) as exc:
         raise EvidenceError(f"Không sao chép được tệp «{source.name}»: {exc}") from exc
     relative = target.relative_to(_db_folder(store)).as_posix()
-    return PreparedFile(name, relative, sha)
+    return PreparedFile(target.name, relative, sha)
 
 
 def _clean(meta: dict) -> dict:
@@ -172,4 +148,4 @@ def evidence_file(store: Store, row: dict) -> Path | None:
 def verify_evidence_file(store: Store, row: dict) -> bool:
     """True when the attachment exists and still has its recorded SHA-256."""
     path = evidence_file(store, row)
-    return bool(path and path.is_file() and sha256_of(path) == row.get("file_sha256"))
+    return bool(path and path.is_file() and sha256_file(path) == row.get("file_sha256"))
