@@ -300,6 +300,12 @@ def prune(db_path: str | os.PathLike, keep: int | None = None, *,
     """Delete all but the newest `keep` backups. Returns the deleted paths."""
     keep = keep_count(keep)
     removed = []
+    folder_path = Path(folder) if folder else backups_dir(db_path)
+    # temp files of backups interrupted by a crash or power cut (atomic_path names them .<name>.<rnd>.tmp);
+    # the instance lock guarantees no other process is writing one now
+    for stale in folder_path.glob(f".{Path(db_path).stem}-*.tmp") if folder_path.is_dir() else ():
+        with contextlib.suppress(OSError):
+            stale.unlink()
     for _created, path, _reason in _backup_files(Path(db_path), Path(folder) if folder else None)[keep:]:
         with contextlib.suppress(OSError):
             path.unlink()

@@ -230,3 +230,28 @@ def test_migration_hook_reason_is_accepted(demo_db):
         assert bk.make_backup(path, reason, dedupe=False).exists()
     with pytest.raises(ValueError):
         bk.make_backup(path, "../evil")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
+def test_quick_kill_test(tmp_path):
+    """10 SIGKILLs of a child editing/importing/backing up (bench/kill_test.py has the 60-kill run)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kill_test", Path(__file__).parent.parent / "bench" / "kill_test.py")
+    kill_test = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kill_test)
+    summary = kill_test.run(kills=10, seed=11, folder=tmp_path, verbose=False)
+    assert summary["kills"] == 10
+    assert summary["acknowledged"] > 20
+    assert summary["missing"] == 0 and summary["partial_imports"] == 0
+    assert summary["integrity_failures"] == 0 and summary["final_integrity"] == "ok"
+
+
+def test_prune_removes_temp_files_of_interrupted_backups(demo_db):
+    path, _ = demo_db
+    folder = path.parent / "backups"
+    folder.mkdir()
+    stale = folder / f".{path.stem}-20260101-000000-000000-thu-cong.sqlite3.abc123.tmp"
+    stale.write_bytes(b"half a backup")
+    bk.make_backup(path, "thu-cong")
+    assert not stale.exists()

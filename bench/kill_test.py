@@ -1,0 +1,200 @@
+"""Crash-safety bench: edit a database in a child process and SIGKILL it at random moments.
+
+    .venv/bin/python bench/kill_test.py                 # 60 kills (half WAL, half DELETE journal)
+    .venv/bin/python bench/kill_test.py --kills 10 --seed 7
+
+Each child takes the instance lock, opens the store and loops: add a task, change a product deadline,
+every 7th step import the demo appendix as a whole plan (one transaction), every 11th step take a
+backup. After each committed step it prints `ACK <kind> <tag>` and flushes. The parent kills it with
+SIGKILL after a random delay (0.05–0.8 s, so some kills land during start-up, migrations, imports and
+backups), checks `PRAGMA integrity_check`, and starts the next child on the same file (the stale lock
+must be taken over). Half the rounds run the database in DELETE-journal mode, as on a USB stick.
+At the end every acknowledged edit must be present and every imported plan complete (39 tasks):
+prints the counts; exit code 0 when nothing was lost.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+# -- child ---------------------------------------------------------------------------------------
+def child(db_path: str, start: int, journal: str) -> None:
+    if journal == "delete":
+        from cchc_desktop import db as db_module
+
+        db_module.storage_kind = lambda path: db_module.REMOVABLE  # behave as on a USB stick
+    from cchc_desktop.backup import make_backup
+    from cchc_desktop.demo import demo_appendix_path
+    from cchc_desktop.import_commit import commit_draft
+    from cchc_desktop.importers import read_appendix
+    from cchc_desktop.instance_lock import InstanceLock
+    from cchc_desktop.store import Store
+
+    lock = InstanceLock(db_path).acquire()
+    store = Store.open(db_path, actor=f"kill-{start}")
+    print(f"READY {store.db.journal_mode}", flush=True)
+    section_id = store.db.query_one("SELECT id FROM section ORDER BY created_at LIMIT 1")[0]
+    product_ids = [r[0] for r in store.db.query("SELECT id FROM product ORDER BY created_at LIMIT 20")]
+    draft = read_appendix(demo_appendix_path())
+    n = start
+    while True:
+        n += 1
+        tag = f"k{n}"
+        if n % 7 == 0:
+            commit_draft(store, draft, unit_name=f"kill-import-{tag}")
+            print(f"ACK import {tag}", flush=True)
+        elif n % 11 == 0:
+            make_backup(db_path, "thu-cong", keep=5)
+            print(f"ACK backup {tag}", flush=True)
+        elif n % 2 == 0:
+            store.add_task(section_id, f"kill-edit-{tag}")
+            print(f"ACK task {tag}", flush=True)
+        else:
+            store.update("product", product_ids[n % len(product_ids)], deadline_text=f"kill-deadline-{tag}")
+            print(f"ACK deadline {tag} {product_ids[n % len(product_ids)]}", flush=True)
+    lock.release()  # pragma: no cover - killed before
+
+
+# -- parent --------------------------------------------------------------------------------------
+def _integrity(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check").fetchall())
+    finally:
+        conn.close()
+
+
+def run(kills: int = 60, seed: int = 1, folder: Path | None = None, verbose: bool = True) -> dict:
+    rng = random.Random(seed)
+    own_tmp = None
+    if folder is None:
+        own_tmp = tempfile.TemporaryDirectory(prefix="cchc-kill-")
+        folder = Path(own_tmp.name)
+    db_path = folder / "kill.sqlite3"
+    env = {**os.environ, "CCHC_DATA_DIR": str(folder / "appdata")}
+    from cchc_desktop.demo import create_demo_plan
+    from cchc_desktop.store import Store
+
+    store = Store.open(db_path, actor="setup")
+    create_demo_plan(store)
+    demo_tasks = store.list_plans()[0]["task_count"]
+    store.close()
+
+    acked: list[tuple[str, ...]] = []
+    counts = {"kills": 0, "wal_rounds": 0, "delete_rounds": 0, "killed_before_ready": 0, "integrity_failures": 0}
+    next_start = 0
+    started = time.perf_counter()
+    for round_no in range(kills):
+        journal = "delete" if round_no % 2 else "wal"
+        proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", str(db_path),
+                                 "--start", str(next_start), "--journal", journal],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+        reader.start()
+        time.sleep(rng.uniform(0.05, 0.8))
+        alive = proc.poll() is None
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        reader.join(5)
+        stderr = proc.stderr.read()
+        if not alive:
+            raise RuntimeError(f"child exited by itself before the kill:\n{stderr}")
+        counts["kills"] += 1
+        counts[f"{journal}_rounds"] += 1
+        if not any(line.startswith("READY") for line in lines):
+            counts["killed_before_ready"] += 1
+        round_acks = [tuple(line.split()[1:]) for line in lines if line.startswith("ACK ")]
+        acked.extend(round_acks)
+        if round_acks:
+            next_start = max(int(a[1][1:]) for a in round_acks)
+        next_start += 1_000  # unacknowledged tags of a killed child are never reused
+        result = _integrity(db_path)
+        if result != "ok":
+            counts["integrity_failures"] += 1
+            print(f"round {round_no}: integrity_check: {result}")
+    elapsed = time.perf_counter() - started
+
+    conn = sqlite3.connect(db_path)
+    missing = []
+    tasks = {r[0] for r in conn.execute("SELECT content FROM task WHERE content LIKE 'kill-edit-%'")}
+    deadlines = {r[0]: r[1] for r in conn.execute("SELECT id, deadline_text FROM product")}
+    plans = {r[0]: r[1] for r in conn.execute(
+        "SELECT p.unit_name, (SELECT COUNT(*) FROM task t JOIN section s ON s.id = t.section_id "
+        "WHERE s.plan_id = p.id) FROM plan p WHERE p.unit_name LIKE 'kill-import-%'")}
+    last_deadline: dict[str, int] = {}
+    for ack in acked:
+        kind, tag = ack[0], ack[1]
+        if kind == "task" and f"kill-edit-{tag}" not in tasks:
+            missing.append(ack)
+        elif kind == "import" and plans.get(f"kill-import-{tag}") != demo_tasks:
+            missing.append(ack)
+        elif kind == "deadline":
+            last_deadline[ack[2]] = max(last_deadline.get(ack[2], 0), int(tag[1:]))
+    for product_id, number in last_deadline.items():
+        # the latest acknowledged value, or a later one committed just before a kill (not yet acknowledged)
+        value = deadlines.get(product_id) or ""
+        found = int(value.rsplit("-k", 1)[1]) if value.startswith("kill-deadline-k") else -1
+        if found < number:
+            missing.append(("deadline", f"k{number}", product_id))
+    partial_imports = [name for name, n in plans.items() if n != demo_tasks]
+    backups_dir = db_path.parent / "backups"
+    leftovers = [p.name for p in backups_dir.glob(".*.tmp")] if backups_dir.is_dir() else []
+    conn.close()
+    summary = {
+        **counts,
+        "acknowledged": len(acked),
+        "acknowledged_by_kind": {k: sum(1 for a in acked if a[0] == k) for k in ("task", "deadline", "import", "backup")},
+        "missing": len(missing),
+        "partial_imports": len(partial_imports),
+        "final_integrity": _integrity(db_path),
+        "leftover_backup_temp_files": len(leftovers),
+        "seconds": round(elapsed, 1),
+    }
+    if verbose:
+        print(f"kill test: {summary['kills']} SIGKILLs ({counts['wal_rounds']} WAL, {counts['delete_rounds']} "
+              f"DELETE journal; {counts['killed_before_ready']} during start-up) in {summary['seconds']} s")
+        print(f"  acknowledged edits: {summary['acknowledged']} {summary['acknowledged_by_kind']}")
+        print(f"  missing after kills: {summary['missing']}; partial imports: {summary['partial_imports']}; "
+              f"integrity_check after every kill: {counts['kills'] - counts['integrity_failures']}/{counts['kills']} ok; "
+              f"final: {summary['final_integrity']}")
+        print(f"  temp files left in backups/ by killed backups (ignored by the app): {len(leftovers)}")
+        if missing:
+            print(f"  MISSING: {missing[:10]}")
+    if own_tmp is not None:
+        own_tmp.cleanup()
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kills", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--child")
+    parser.add_argument("--start", type=int, default=0)
+    parser.add_argument("--journal", default="wal")
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.start, args.journal)
+        return 0
+    summary = run(args.kills, args.seed)
+    ok = summary["missing"] == 0 and summary["integrity_failures"] == 0 and summary["partial_imports"] == 0 \
+        and summary["final_integrity"] == "ok"
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
