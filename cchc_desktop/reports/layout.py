@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +45,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, 
 
 from .. import APP_NAME, APP_VERSION
 from .. import fonts
+from ..safe_write import atomic_path
 from ..text import nfc
 from .vnformat import NBSP, upper, vn_long_date
 
@@ -822,7 +822,7 @@ def build_pdf(target: str | os.PathLike | BinaryIO, flowables: Iterable[Flowable
               title: str = "", author: str = "", subject: str = "") -> None:
     """Lay out header + flowables + signer block into an A4 PDF.
 
-    ``target`` is a path (written atomically: temp file in the same folder, fsync, ``os.replace``) or a
+    ``target`` is a path (written atomically through safe_write.atomic_path) or a
     binary file object. ``landscape_first`` starts on a landscape page.
     """
     s = settings or DEFAULT_SETTINGS
@@ -842,18 +842,5 @@ def build_pdf(target: str | os.PathLike | BinaryIO, flowables: Iterable[Flowable
         NDDocTemplate(target, s, landscape_first=landscape_first, **meta).build(story)
         return
 
-    path = Path(target)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            NDDocTemplate(handle, s, landscape_first=landscape_first, **meta).build(story)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
-        raise
+    with atomic_path(Path(target)) as tmp:
+        NDDocTemplate(os.fspath(tmp), s, landscape_first=landscape_first, **meta).build(story)
