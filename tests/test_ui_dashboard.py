@@ -144,7 +144,8 @@ def test_main_window_integration(qtbot, store, demo):
     window = MainWindow(store)
     qtbot.addWidget(window)
     window.open_plan(plan_id)
-    assert window.dashboard is not None and window.tabs.indexOf(window.dashboard) > 0
+    assert window.dashboard is not None and window.tabs.indexOf(window.dashboard_page) > 0
+    assert window.dashboard_page.widget() is window.dashboard   # scrolls inside its tab
     window.dashboard.set_ref_date(date(2026, 7, 20))
     window.dashboard.set_period("2026")
     item = window.dashboard.summary.overdue[0]
@@ -156,3 +157,83 @@ def test_main_window_integration(qtbot, store, demo):
     assert window.undo_stack.count() == 1
     window.undo_stack.undo()
     assert get_status(store, item.product_id, window.status_panel.current_key())["id"] is None
+
+
+def _overdue_in_status_bar(window) -> int:
+    import re
+    text = window.overdue_label.text()
+    found = re.search(r"(\d+) sản phẩm quá hạn", text)
+    return int(found.group(1)) if found else 0
+
+
+def test_table_status_uses_recorded_statuses_like_the_dashboard(qtbot, store, demo):
+    """Table "Trạng thái"/"Hạn xử lý", overdue filter and status-bar count come from the recorded
+    statuses at the reference date and agree with the dashboard; saving, bulk update and undo
+    refresh them."""
+    from ui.appendix_model import COL_DUE, COL_STATUS, FilterSpec
+    from ui.main_window import MainWindow
+
+    plan_id, products = demo
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.open_plan(plan_id)
+    model = window.model
+    window.dashboard.set_period("2026")
+    window.dashboard.set_ref_date(date(2026, 7, 20))          # drives the table's reference date
+    assert model.ref_date == date(2026, 7, 20)
+    overdue = window.dashboard.summary.totals.overdue
+    assert overdue > 0
+    assert model.overdue_count() == overdue == _overdue_in_status_bar(window)
+    assert "20/07/2026" in window.overdue_label.text()
+
+    # mark an overdue one-off product done: the table, the filter, the count and the dashboard follow
+    item = next(i for i in window.dashboard.summary.overdue if not i.periodic)
+    window.tabs.setCurrentIndex(0)
+    window.view.select_entity("product", item.product_id)
+    row = model.find_row("product", item.product_id)
+    assert model.data(model.index(row, COL_STATUS)) == "Quá hạn"
+    assert "quá" in model.data(model.index(row, COL_DUE))
+    panel = window.status_panel
+    assert panel.product_id == item.product_id
+    panel.status.setCurrentIndex(panel.status.findData(DONE_LATE))
+    panel.completed.setDate(date(2026, 7, 1))
+    assert panel.save()
+    assert model.data(model.index(row, COL_STATUS)) == "Hoàn thành quá hạn"
+    assert model.data(model.index(row, COL_DUE)) == "Xong 01/07/2026"
+    window.tabs.setCurrentIndex(window.tabs.indexOf(window.dashboard_page))
+    assert window.dashboard.summary.totals.overdue == overdue - 1
+    assert model.overdue_count() == overdue - 1 == _overdue_in_status_bar(window)
+    model.set_filter(FilterSpec(overdue_only=True))
+    shown = {r.product.id for r in model.rows() if r.product is not None}
+    assert item.product_id not in shown and len(shown) == overdue - 1
+
+    # undo puts the overdue state back everywhere
+    window.undo_stack.undo()
+    assert model.overdue_count() == overdue == _overdue_in_status_bar(window)
+    assert window.dashboard.summary.totals.overdue == overdue
+    assert item.product_id in {r.product.id for r in model.rows() if r.product is not None}
+
+    # bulk update through the dialog (one undo step) refreshes too
+    ids = [i.product_id for i in window.dashboard.summary.overdue if not i.periodic][:2]
+    model.set_filter(FilterSpec())
+    window.view.clearSelection()
+    runs = []
+
+    def run(dialog):
+        runs.append(dialog)
+        dialog.status.setCurrentIndex(dialog.status.findData(NOT_DONE))
+        dialog.reason.setText("Chưa có kinh phí")
+        return dialog.apply()
+    window.dialog_runner = run
+    for product_id in ids:
+        window.view.selectionModel().select(model.index(model.find_row("product", product_id), 2),
+                                            window.view.selectionModel().SelectionFlag.Select)
+    window.bulk_update_selection()
+    assert runs and model.overdue_count() == overdue - len(ids) == _overdue_in_status_bar(window)
+    assert window.dashboard.summary.totals.overdue == overdue - len(ids)
+    window.undo_stack.undo()
+    assert model.overdue_count() == overdue == window.dashboard.summary.totals.overdue
+
+    # another reference date: back to today
+    window.dashboard.set_ref_date(date(2026, 1, 2))
+    assert model.overdue_count() == window.dashboard.summary.totals.overdue == _overdue_in_status_bar(window)

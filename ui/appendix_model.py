@@ -9,6 +9,13 @@ The model keeps the loaded `Plan` (domain objects) and a flat list of visible ro
 done here, not in a proxy: every task carries a folded (accent/case-insensitive) search string
 computed once, so a filter is one Python pass plus a model reset.
 
+"Trạng thái" and "Hạn xử lý" come from the recorded statuses (product_status) classified at the
+reference date (`ref_date`, default today) by the tracking core, exactly as the dashboard does:
+`cchc_desktop.tracking.rollup.classify` — the per-product function of `plan_summary` — over the
+plan's whole span (for a one-year plan: the "Năm" reporting period). So the status bar's overdue
+count equals the dashboard's for the same date and the yearly period. States are computed lazily
+for the rows on screen and for the rest in idle time (`ensure_index` forces everything).
+
 Edits never write directly: `setData` builds an undo command (ui.commands) and pushes it on the
 undo stack; the command writes to the store (one transaction) and then calls `apply_field` /
 `reload` here.
@@ -17,17 +24,23 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from cchc_desktop.deadlines import (CONTINUOUS, EMPTY, EVENT, RECURRING, UNKNOWN, final_due,
-                                    format_date, next_due, parse_deadline)
+from cchc_desktop.deadlines import (CONTINUOUS, EMPTY, EVENT, RECURRING, UNKNOWN, format_date,
+                                    parse_deadline)
 from cchc_desktop.domain import ROLE_COORD, ROLE_LEAD, Plan, Product, Section, Task
-from cchc_desktop.text import fold
+from cchc_desktop.tracking.periods import make_period
+from cchc_desktop.tracking.rollup import classify
+from cchc_desktop.tracking.status import get_settings
+from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, FINISHED, IN_PROGRESS,
+                                              NO_DEADLINE, NOT_DONE, NOT_STARTED, OVERDUE)
+from cchc_desktop.tracking.timeliness import STATUS_LABELS as STORED_STATUS_LABELS
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -59,23 +72,36 @@ EntityIdRole = Qt.UserRole + 2
 TaskIdRole = Qt.UserRole + 3
 StatusKeyRole = Qt.UserRole + 4
 
-STATUS_OVERDUE = "overdue"
+# Status keys: the tracking core's states (timeliness.STATES) plus "soon" for the filter
+# (unfinished and due within the plan's "sắp đến hạn" window).
+STATUS_OVERDUE = OVERDUE
 STATUS_SOON = "soon"
-STATUS_PENDING = "pending"
-STATUS_EVENT = "event"
-STATUS_UNKNOWN = "unknown"
 STATUS_LABELS = {
-    STATUS_OVERDUE: "Quá hạn",
+    OVERDUE: "Quá hạn",
     STATUS_SOON: "Sắp đến hạn",
-    STATUS_PENDING: "Chưa đến hạn",
-    STATUS_EVENT: "Theo sự kiện",
-    STATUS_UNKNOWN: "Chưa rõ thời hạn",
+    IN_PROGRESS: "Đang thực hiện",
+    NOT_STARTED: "Chưa triển khai",
+    DONE: "Hoàn thành đúng hạn",
+    DONE_LATE: "Hoàn thành quá hạn",
+    NOT_DONE: "Không thực hiện",
+    EVENT_DRIVEN: "Theo phát sinh",
+    NO_DEADLINE: "Chưa rõ thời hạn",
 }
-STATUS_COLORS = {STATUS_OVERDUE: "#b3261e", STATUS_SOON: "#9a6700", STATUS_UNKNOWN: "#8a4b00"}
-SOON_DAYS = 7
+STATUS_COLORS = {OVERDUE: "#b3261e", STATUS_SOON: "#9a6700", NO_DEADLINE: "#8a4b00",
+                 DONE: "#1b5e20", DONE_LATE: "#5d4037", NOT_DONE: "#6d4c41"}
+WHOLE_PLAN = "__plan__"   # FilterSpec / period marker: the plan's whole span
 
 SECTION_BACKGROUND = QColor("#e8eef7")
 CONTINUATION_TOOLTIP = "Sản phẩm tiếp theo của nhiệm vụ {number}"
+
+_DISPLAY, _EDIT, _ALIGN, _FONT, _BACKGROUND, _FOREGROUND, _TOOLTIP = (
+    int(Qt.DisplayRole), int(Qt.EditRole), int(Qt.TextAlignmentRole), int(Qt.FontRole),
+    int(Qt.BackgroundRole), int(Qt.ForegroundRole), int(Qt.ToolTipRole))
+_ROW_KIND, _ENTITY_ID, _TASK_ID, _STATUS_KEY = (int(RowKindRole), int(EntityIdRole), int(TaskIdRole),
+                                                int(StatusKeyRole))
+_ALIGN_SECTION = int(Qt.AlignLeft | Qt.AlignVCenter)
+_ALIGN_STT = int(Qt.AlignHCenter | Qt.AlignTop)
+_ALIGN_CELL = int(Qt.AlignLeft | Qt.AlignTop)
 
 
 @dataclass
@@ -83,13 +109,16 @@ class FilterSpec:
     text: str = ""
     section_id: str | None = None
     lead_agency_id: str | None = None
-    status: str | None = None      # one of STATUS_* keys
+    status: str | None = None      # one of STATUS_LABELS keys
     overdue_only: bool = False
     due_within_days: int | None = None
 
     def is_empty(self) -> bool:
         return not (self.text.strip() or self.section_id or self.lead_agency_id or self.status
                     or self.overdue_only or self.due_within_days is not None)
+
+    def uses_status(self) -> bool:
+        return bool(self.status or self.overdue_only or self.due_within_days is not None)
 
 
 @dataclass(slots=True)
@@ -104,54 +133,89 @@ class Row:
 
 @dataclass(slots=True)
 class ProductInfo:
-    """Deadline interpretation and status of one product row, computed on load."""
+    """State of one product row at the reference date (from its recorded statuses), with the
+    display strings of the "Hạn xử lý" and "Trạng thái" cells computed once."""
     deadline: object
     due_label: str
     next_due: date | None
-    status: str
-    folded: str = ""
+    status: str                # tracking state (timeliness.STATES)
+    status_label: str = ""
+    due: date | None = None
+    days_left: int | None = None
+    due_soon: bool = False
+    stored_status: str = NOT_STARTED
+    percent: int = 0
+    completed_on: str = ""
+    periodic: bool = False
+    updated_by: str = ""
+    color: QBrush | None = None
 
     @property
     def due_tooltip(self) -> str:
         return self.deadline.describe()
 
+    @property
+    def filter_key(self) -> str:
+        return STATUS_SOON if self.due_soon else self.status
 
-@dataclass
-class _TaskIndex:
-    folded: str = ""
-    products: dict = field(default_factory=dict)
-
-
-def default_status(deadline, today: date) -> tuple[str, date | None]:
-    """Status from the deadline alone (until a tracking module provides real progress)."""
-    if deadline.kind in (UNKNOWN, EMPTY):
-        return STATUS_UNKNOWN, None
-    if deadline.kind == EVENT or not deadline.due_dates:
-        return STATUS_EVENT, None
-    upcoming = next_due(deadline, today)
-    if upcoming is None:
-        return STATUS_OVERDUE, final_due(deadline)
-    if upcoming - today <= timedelta(days=SOON_DAYS):
-        return STATUS_SOON, upcoming
-    return STATUS_PENDING, upcoming
+    def tooltip(self) -> str:
+        lines = [f"Thời gian thực hiện: {self.deadline.describe()}"]
+        if self.due is not None:
+            lines.append(f"Hạn: {format_date(self.due)}" + (
+                f" (quá {-self.days_left} ngày)" if self.status == OVERDUE and self.days_left else ""))
+        lines.append(f"Tình trạng đã ghi nhận: {STORED_STATUS_LABELS.get(self.stored_status, '')}"
+                     + (f", {self.percent}%" if self.stored_status == IN_PROGRESS and self.percent else "")
+                     + (f", hoàn thành ngày {_dmy(self.completed_on)}" if self.completed_on else ""))
+        if self.updated_by:
+            lines.append(f"Người cập nhật: {self.updated_by}")
+        return "\n".join(lines)
 
 
-def due_label(deadline, today: date) -> str:
-    if deadline.kind == EMPTY:
+def _dmy(iso: str) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso and len(iso) >= 10 else iso
+
+
+def tracking_period(plan: Plan, settings):
+    """The period the table classifies in: the plan's first-year reporting period ("Năm 2026",
+    what the dashboard shows for the year) stretched to the end of the plan, open-ended so one-off
+    products dated after the plan still get a state."""
+    return replace(make_period(str(plan.year_start), settings), end=date.max)
+
+
+def due_text(info: ProductInfo, ref: date) -> str:
+    """The "Hạn xử lý" cell: the relevant due date given the recorded status."""
+    deadline, state = info.deadline, info.status
+    if deadline.kind == EMPTY and state not in (DONE, DONE_LATE):
         return ""
-    if deadline.kind == UNKNOWN:
+    if state in (DONE, DONE_LATE) and not info.periodic:
+        return f"Xong {_dmy(info.completed_on)}" if info.completed_on else "Đã xong"
+    if state == NOT_DONE and not info.periodic:
+        return "—"
+    if state == OVERDUE:
+        due = format_date(info.due) if info.due else ""
+        return f"{due} (quá {-info.days_left} ngày)" if info.days_left else due
+    if state == NO_DEADLINE or deadline.kind == UNKNOWN:
         return "⚠ Không rõ"
-    if deadline.kind == EVENT:
+    if state == EVENT_DRIVEN or deadline.kind == EVENT:
         return "Theo sự kiện"
-    upcoming = next_due(deadline, today)
     if deadline.kind == CONTINUOUS:
         return "Thường xuyên"
+    upcoming = info.next_due
     if deadline.kind == RECURRING:
         return f"Kỳ tới {format_date(upcoming)}" if upcoming else "Đã hết kỳ"
-    dates = deadline.due_dates
-    if len(dates) <= 2:
-        return ", ".join(format_date(d) for d in dates)
-    return f"{format_date(upcoming or dates[-1])} (+{len(dates) - 1} hạn)"
+    if upcoming is None:
+        return format_date(info.due) if info.due else ""
+    later = sum(1 for d in deadline.due_dates if d > upcoming)
+    return format_date(upcoming) + (f" (+{later} hạn)" if later else "")
+
+
+def status_text(info: ProductInfo) -> str:
+    label = STATUS_LABELS.get(info.status, info.status)
+    if info.status == IN_PROGRESS and info.percent:
+        label += f" ({info.percent}%)"
+    if info.due_soon:
+        label += " · sắp đến hạn"
+    return label
 
 
 class AppendixModel(QAbstractTableModel):
@@ -167,21 +231,27 @@ class AppendixModel(QAbstractTableModel):
         self.store = store
         self.undo_stack = None
         self.plan: Plan | None = None
-        self.today = date.today()
-        self.status_provider = None   # optional callable(product, deadline, today) -> (key, label)
+        self._ref_date: date | None = None     # None: today (re-read on each reclassification)
+        self.today = date.today()              # the effective reference date
+        self.settings = None
+        self._period = None
         self._filter = FilterSpec()
         self._rows: list[Row] = []
+        self._all_rows: list[Row] | None = None   # the unfiltered rows, cached per load
         self._info: dict[str, ProductInfo] = {}
+        self._statuses: dict[str, dict[str, dict]] = {}
+        self._products: dict[str, tuple[Section, Task, Product]] = {}
         self._task_folded: dict[str, str] = {}
         self._pending: list = []
         self._index_ready = True
         self._index_timer = QTimer(self)
         self._index_timer.setSingleShot(True)
-        self._index_timer.setInterval(0)
+        self._index_timer.setInterval(40)   # let the table paint first
         self._index_timer.timeout.connect(self._index_some)
         self._bold = QFont()
         self._bold.setBold(True)
         self._section_brush = QBrush(SECTION_BACKGROUND)
+        self._brushes = {key: QBrush(QColor(color)) for key, color in STATUS_COLORS.items()}
 
     # -- loading --------------------------------------------------------------------------------
     @property
@@ -201,26 +271,67 @@ class AppendixModel(QAbstractTableModel):
         self.load(self.plan_id)
 
     def _index_plan(self) -> None:
-        """Forget derived data; product infos are computed on first use, the search index in
-        idle-time chunks (so the table shows at once) or on demand by a text filter."""
+        """Forget derived data; product states are computed on first use (rows on screen), the
+        rest and the search index in idle-time chunks, or on demand (`ensure_index`)."""
         self._info = {}
         self._task_folded = {}
-        self._index_ready = self.plan is None
-        self._pending = [(s, t) for s, t in self.plan.iter_tasks()] if self.plan else []
+        self._all_rows = None
+        self._products = {}
+        plan = self.plan
+        self._index_ready = plan is None
+        self._pending = []
+        self._statuses = {}
+        if plan is None:
+            return
+        for section, task in plan.iter_tasks():
+            self._pending.append((section, task))
+            for product in task.products:
+                self._products[product.id] = (section, task, product)
+        self.today = self._ref_date or date.today()
+        self.settings = get_settings(self.store, plan.id)
+        self._period = tracking_period(plan, self.settings)
+        self._statuses = self._read_statuses()
         self._index_timer.start()
+
+    def _read_statuses(self, product_ids=None) -> dict[str, dict[str, dict]]:
+        """Status rows of the plan (or of some products): {product id: {period key: row}}."""
+        sql = ("SELECT ps.product_id, ps.period_key, ps.status, ps.percent, ps.completed_on, ps.result, "
+               "ps.updated_by, ps.updated_at FROM product_status ps ")
+        if product_ids is None:
+            rows = self.store.db.query(
+                sql + "JOIN product p ON p.id = ps.product_id JOIN task t ON t.id = p.task_id "
+                "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?", (self.plan.id,))
+        else:
+            ids = list(product_ids)
+            marks = ", ".join("?" for _ in ids)
+            rows = self.store.db.query(sql + f"WHERE ps.product_id IN ({marks})", ids) if ids else []
+        found: dict[str, dict[str, dict]] = {}
+        for r in rows:
+            found.setdefault(r["product_id"], {})[r["period_key"]] = dict(r)
+        return found
 
     @property
     def index_ready(self) -> bool:
         return self._index_ready
 
-    def _index_some(self, budget: int = 700) -> None:
+    def _index_some(self, budget_ms: float = 12.0) -> None:
+        """Index tasks (search text and product states) for about `budget_ms`, then yield."""
         pending = self._pending
-        chunk, self._pending = pending[:budget], pending[budget:]
-        for section, task in chunk:
-            if task.id not in self._task_folded:
+        deadline = time.perf_counter() + budget_ms / 1000.0
+        done = 0
+        task_folded, infos = self._task_folded, self._info
+        for section, task in pending:
+            done += 1
+            if task.id not in task_folded:
                 self._index_task(section, task)
-        if self._pending:
-            self._index_timer.start()
+            for product in task.products:
+                if product.id not in infos:
+                    infos[product.id] = self._product_info(product)
+            if done % 50 == 0 and time.perf_counter() > deadline:
+                break
+        del pending[:done]
+        if pending:
+            self._index_timer.start(0)
         elif not self._index_ready:
             self._index_ready = True
             self.countsChanged.emit()
@@ -228,35 +339,91 @@ class AppendixModel(QAbstractTableModel):
     def ensure_index(self) -> None:
         if not self._index_ready:
             self._index_timer.stop()
-            self._index_some(len(self._pending) or 1)
+            self._index_some(float("inf"))
 
     def _index_task(self, section: Section, task: Task) -> None:
         parts = [task.content, str(task.number)]
         for product in task.products:
-            info = self._product_info(product)
-            self._info[product.id] = info
-            parts.append(info.folded)
-        self._task_folded[task.id] = fast_fold(" ".join(parts[:2])) + " " + " ".join(parts[2:])
+            parts.extend((product.description, product.lead_names, product.coordinator_names,
+                          product.deadline_text))
+        self._task_folded[task.id] = fast_fold(" ".join(parts))
 
     def _pinfo(self, product: Product) -> ProductInfo:
         info = self._info.get(product.id)
         if info is None:
-            info = self._product_info(product, with_fold=False)
-            self._info[product.id] = info
+            info = self._info[product.id] = self._product_info(product)
         return info
 
-    def _product_info(self, product: Product, with_fold: bool = True) -> ProductInfo:
+    def _product_info(self, product: Product) -> ProductInfo:
+        """Classify one product with the tracking core (same function as plan_summary)."""
         plan = self.plan
         deadline = parse_deadline(product.deadline_text, plan.year_start, plan.year_end)
-        if self.status_provider is not None:
-            status, upcoming = self.status_provider(product, deadline, self.today)
+        found = classify(deadline, self._statuses.get(product.id, {}), self._period, self.today,
+                         plan.year_start, plan.year_end, self.settings.due_soon_days)
+        if found is None:  # not reached with an open-ended period; kept for safety
+            info = ProductInfo(deadline, "", None, NO_DEADLINE)
         else:
-            status, upcoming = default_status(deadline, self.today)
-        label = due_label(deadline, self.today)
-        folded = fast_fold(" ".join((product.description, product.lead_names, product.coordinator_names,
-                                     product.deadline_text, label, STATUS_LABELS.get(status, "")))) \
-            if with_fold else ""
-        return ProductInfo(deadline, label, upcoming, status, folded)
+            info = ProductInfo(deadline, "", found["next_due"], found["state"], due=found["due"],
+                               days_left=found["days_left"], due_soon=found["due_soon"],
+                               stored_status=found["status"], percent=found["percent"],
+                               completed_on=found["completed_on"], periodic=found["periodic"],
+                               updated_by=found["updated_by"])
+        info.due_label = due_text(info, self.today)
+        info.status_label = status_text(info)
+        info.color = self._brushes.get(STATUS_SOON if info.due_soon else info.status)
+        return info
+
+    # -- reference date and recorded statuses ------------------------------------------------------
+    @property
+    def ref_date(self) -> date:
+        return self.today
+
+    def set_ref_date(self, value: date | None) -> None:
+        """Classify at `value` (None: today). Recomputes every state; keeps rows unless a status
+        filter is active."""
+        self._ref_date = value
+        if (value or date.today()) == self.today or self.plan is None:
+            self.today = value or date.today()
+            return
+        self.today = value or date.today()
+        self._reclassify(None)
+
+    def refresh_statuses(self, product_ids=None) -> None:
+        """Re-read recorded statuses (after a status save, bulk update or their undo)."""
+        if self.plan is None:
+            return
+        self.settings = get_settings(self.store, self.plan.id)
+        self._period = tracking_period(self.plan, self.settings)
+        self._reclassify(product_ids)
+
+    def _reclassify(self, product_ids) -> None:
+        if product_ids is None:
+            self._statuses = self._read_statuses()
+            self._info = {}
+            self._index_ready = False          # states again (the search index is kept)
+            self._pending = list(self.plan.iter_tasks())
+            self._index_timer.start(0)
+            changed = None
+        else:
+            ids = [i for i in dict.fromkeys(product_ids) if i in self._products]
+            fresh = self._read_statuses(ids)
+            for product_id in ids:
+                self._statuses.pop(product_id, None)
+                if product_id in fresh:
+                    self._statuses[product_id] = fresh[product_id]
+                self._info[product_id] = self._product_info(self._products[product_id][2])
+            changed = set(ids)
+        if self._filter.uses_status():
+            self.set_filter(self._filter)
+            return
+        if changed is None:
+            if self._rows:
+                self.dataChanged.emit(self.index(0, COL_DUE), self.index(len(self._rows) - 1, COL_STATUS))
+        else:
+            rows = [i for i, r in enumerate(self._rows) if r.product is not None and r.product.id in changed]
+            if rows:
+                self.dataChanged.emit(self.index(min(rows), COL_DUE), self.index(max(rows), COL_STATUS))
+        self.countsChanged.emit()
 
     # -- filtering ------------------------------------------------------------------------------
     @property
@@ -270,61 +437,83 @@ class AppendixModel(QAbstractTableModel):
         self.endResetModel()
         self.countsChanged.emit()
 
-    def _product_passes(self, product: Product, spec: FilterSpec, horizon: date | None) -> bool:
-        info = self._pinfo(product)
-        if spec.lead_agency_id and not any(a.id == spec.lead_agency_id for a in product.leads):
-            return False
-        if spec.status and info.status != spec.status:
-            return False
-        if spec.overdue_only and info.status != STATUS_OVERDUE:
-            return False
-        if horizon is not None:
-            if info.next_due is None or not (self.today <= info.next_due <= horizon) \
-                    or info.status == STATUS_OVERDUE:
-                return False
-        return True
+    def _product_predicate(self, spec: FilterSpec):
+        """A function Product -> bool for the product-level filters, or None."""
+        agency = spec.lead_agency_id
+        checks = []   # on ProductInfo
+        if spec.status:
+            wanted = spec.status
+            checks.append((lambda i: i.due_soon) if wanted == STATUS_SOON else (lambda i: i.status == wanted))
+        if spec.overdue_only:
+            checks.append(lambda i: i.status == OVERDUE)
+        if spec.due_within_days is not None:
+            first, last = self.today, self.today + timedelta(days=spec.due_within_days)
+            checks.append(lambda i: i.next_due is not None and first <= i.next_due <= last
+                          and i.status not in FINISHED and i.status != OVERDUE)
+        if not checks:
+            if not agency:
+                return None
+            return lambda p: any(a.id == agency for a in p.leads)
+        self.ensure_index()   # every state computed: plain dict lookups below
+        infos = self._info
+        check = checks[0] if len(checks) == 1 else (lambda i: all(c(i) for c in checks))
+        if agency:
+            return lambda p: check(infos[p.id]) and any(a.id == agency for a in p.leads)
+        return lambda p: check(infos[p.id])
+
+    def _unfiltered_rows(self) -> list[Row]:
+        if self._all_rows is None:
+            rows: list[Row] = []
+            append = rows.append
+            for section in self.plan.sections:
+                append(Row(KIND_SECTION, section))
+                for task in section.tasks:
+                    products = task.products
+                    if not products:
+                        append(Row(KIND_TASK, section, task, None, True, 1))
+                        continue
+                    append(Row(KIND_PRODUCT, section, task, products[0], True, len(products)))
+                    for product in products[1:]:
+                        append(Row(KIND_PRODUCT, section, task, product, False, 1))
+            self._all_rows = rows
+        return self._all_rows
 
     def _build_rows(self) -> list[Row]:
-        rows: list[Row] = []
         if not self.plan:
-            return rows
+            return []
         spec = self._filter
         phrase = fast_fold(spec.text) if spec.text.strip() else ""
-        words = [phrase] if phrase else []  # the query as a phrase: "chuyen doi so" ≠ "chuyên… đổi… số"
-        product_filter = bool(spec.lead_agency_id or spec.status or spec.overdue_only
-                              or spec.due_within_days is not None)
-        horizon = self.today + timedelta(days=spec.due_within_days) \
-            if spec.due_within_days is not None else None
-        filtering = bool(words) or product_filter or bool(spec.section_id)
-        if words:
+        # the query as a phrase: "chuyen doi so" ≠ "chuyên… đổi… số"
+        if not phrase and not spec.section_id and not (spec.lead_agency_id or spec.uses_status()):
+            return self._unfiltered_rows()
+        passes = self._product_predicate(spec)
+        if phrase:
             self.ensure_index()
         task_folded = self._task_folded
+        rows: list[Row] = []
+        append = rows.append
         for section in self.plan.sections:
             if spec.section_id and section.id != spec.section_id:
                 continue
             section_row = Row(KIND_SECTION, section)
-            rows.append(section_row)
+            append(section_row)
             shown = 0
             for task in section.tasks:
-                if words:
-                    haystack = task_folded[task.id]
-                    if not all(w in haystack for w in words):
-                        continue
+                if phrase and phrase not in task_folded[task.id]:
+                    continue
                 products = task.products
-                if product_filter:
-                    products = [p for p in products if self._product_passes(p, spec, horizon)]
+                if passes is not None:
+                    products = [p for p in products if passes(p)]
                     if not products:
                         continue
                 shown += 1
                 if not products:
-                    rows.append(Row(KIND_TASK, section, task, None, True, 1))
+                    append(Row(KIND_TASK, section, task, None, True, 1))
                     continue
-                count = len(products)
-                first = True
-                for product in products:
-                    rows.append(Row(KIND_PRODUCT, section, task, product, first, count if first else 1))
-                    first = False
-            if filtering and not shown and (spec.section_id != section.id):
+                append(Row(KIND_PRODUCT, section, task, products[0], True, len(products)))
+                for product in products[1:]:
+                    append(Row(KIND_PRODUCT, section, task, product, False, 1))
+            if not shown and spec.section_id != section.id:
                 rows.pop()  # hide a section with no matching task
         return rows
 
@@ -336,19 +525,23 @@ class AppendixModel(QAbstractTableModel):
         return sum(1 for r in self._rows if r.kind != KIND_SECTION and r.first)
 
     def overdue_count(self) -> int:
-        """Products overdue (in the whole plan, not only the visible rows)."""
+        """Products overdue at the reference date (in the whole plan, not only the visible rows)."""
         self.ensure_index()
-        return sum(1 for info in self._info.values() if info.status == STATUS_OVERDUE)
+        return sum(1 for info in self._info.values() if info.status == OVERDUE)
+
+    def state_counts(self) -> dict[str, int]:
+        self.ensure_index()
+        counts: dict[str, int] = {}
+        for info in self._info.values():
+            counts[info.status] = counts.get(info.status, 0) + 1
+        return counts
 
     def section_counts(self) -> list[tuple[Section, int]]:
         return [(s, len(s.tasks)) for s in self.plan.sections] if self.plan else []
 
     def product_info(self, product_id: str) -> ProductInfo | None:
-        for _section, task in (self.plan.iter_tasks() if self.plan else ()):
-            for product in task.products:
-                if product.id == product_id:
-                    return self._pinfo(product)
-        return None
+        found = self._products.get(product_id)
+        return self._pinfo(found[2]) if found else None
 
     # -- row lookup -------------------------------------------------------------------------------
     def row_info(self, row: int) -> Row | None:
@@ -390,70 +583,70 @@ class AppendixModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal:
-            if role == Qt.DisplayRole:
+            if role == _DISPLAY:
                 return HEADERS[section]
-            if role == Qt.FontRole:
+            if role == _FONT:
                 return self._bold
-            if role == Qt.ToolTipRole and section >= COL_DUE:
-                return "Cột tính tự động từ «Thời gian thực hiện»"
+            if role == _TOOLTIP and section >= COL_DUE:
+                return ("Tính từ «Thời gian thực hiện» và tình trạng đã ghi nhận, "
+                        f"tại ngày {self.today:%d/%m/%Y}")
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.DisplayRole:
-            return self._display(row, col)
-        if role == Qt.EditRole:
-            return self._edit_value(row, col)
-        if role == Qt.TextAlignmentRole:
+    def data(self, index, role=_DISPLAY):
+        # Hot path: called for every visible cell and role on each paint; plain ints, no enums.
+        if role == _DISPLAY:
+            row = self._rows[index.row()]
+            return self._display(row, index.column())
+        if role == _ALIGN:
+            row = self._rows[index.row()]
             if row.kind == KIND_SECTION:
-                return int(Qt.AlignLeft | Qt.AlignVCenter)
-            if col == COL_STT:
-                return int(Qt.AlignHCenter | Qt.AlignTop)
-            return int(Qt.AlignLeft | Qt.AlignTop)
-        if role == Qt.FontRole:
-            if row.kind == KIND_SECTION:
-                return self._bold
+                return _ALIGN_SECTION
+            return _ALIGN_STT if index.column() == COL_STT else _ALIGN_CELL
+        if role == _FOREGROUND:
+            col = index.column()
+            if col < COL_DEADLINE:
+                return None
+            product = self._rows[index.row()].product
+            if product is None:
+                return None
+            info = self._pinfo(product)
+            if col == COL_STATUS:
+                return info.color
+            if col == COL_DUE and info.status in (OVERDUE, DONE, DONE_LATE):
+                return info.color
+            if info.status == NO_DEADLINE and info.deadline.kind == UNKNOWN:
+                return self._brushes[NO_DEADLINE]
             return None
-        if role == Qt.BackgroundRole:
-            if row.kind == KIND_SECTION:
-                return self._section_brush
-            return None
-        if role == Qt.ForegroundRole and row.product is not None:
-            info = self._pinfo(row.product)
-            if col == COL_STATUS or (col == COL_DUE and info.status == STATUS_OVERDUE):
-                color = STATUS_COLORS.get(info.status)
-                return QBrush(QColor(color)) if color else None
-            if col in (COL_DEADLINE, COL_DUE) and info.status == STATUS_UNKNOWN and \
-                    info.deadline.kind == UNKNOWN:
-                return QBrush(QColor(STATUS_COLORS[STATUS_UNKNOWN]))
-            return None
-        if role == Qt.ToolTipRole:
-            return self._tooltip(row, col)
-        if role == RowKindRole:
-            return row.kind
-        if role == EntityIdRole:
+        if role == _FONT or role == _BACKGROUND:
+            if self._rows[index.row()].kind != KIND_SECTION:
+                return None
+            return self._bold if role == _FONT else self._section_brush
+        if role == _EDIT:
+            return self._edit_value(self._rows[index.row()], index.column())
+        if role == _TOOLTIP:
+            return self._tooltip(self._rows[index.row()], index.column())
+        if role == _ROW_KIND:
+            return self._rows[index.row()].kind
+        if role == _ENTITY_ID:
+            row = self._rows[index.row()]
             if row.kind == KIND_SECTION:
                 return row.section.id
             return row.product.id if row.product is not None else row.task.id
-        if role == TaskIdRole:
+        if role == _TASK_ID:
+            row = self._rows[index.row()]
             return row.task.id if row.task is not None else None
-        if role == StatusKeyRole and row.product is not None:
-            return self._pinfo(row.product).status
+        if role == _STATUS_KEY:
+            row = self._rows[index.row()]
+            return self._pinfo(row.product).status if row.product is not None else None
         return None
 
     def _display(self, row: Row, col: int):
         if row.kind == KIND_SECTION:
-            if col == COL_STT:
-                return row.section.label
-            return None
-        task = row.task
-        if col == COL_STT:
-            return str(task.number) if row.first else None
-        if col == COL_CONTENT:
-            return task.content if row.first else None
+            return row.section.label if col == COL_STT else None
+        if col <= COL_CONTENT:
+            if not row.first:
+                return None
+            return str(row.task.number) if col == COL_STT else row.task.content
         product = row.product
         if product is None:
             return None
@@ -469,7 +662,7 @@ class AppendixModel(QAbstractTableModel):
         if col == COL_DUE:
             return info.due_label
         if col == COL_STATUS:
-            return STATUS_LABELS.get(info.status, info.status)
+            return info.status_label
         return None
 
     def _edit_value(self, row: Row, col: int):
@@ -485,7 +678,7 @@ class AppendixModel(QAbstractTableModel):
         if row.kind == KIND_SECTION:
             return f"{row.section.label} — {len(row.section.tasks)} nhiệm vụ"
         if row.product is not None and col in (COL_DEADLINE, COL_DUE, COL_STATUS):
-            return self._pinfo(row.product).due_tooltip
+            return self._pinfo(row.product).tooltip()
         if not row.first and col in (COL_STT, COL_CONTENT):
             return CONTINUATION_TOOLTIP.format(number=row.task.number)
         return None
@@ -582,32 +775,35 @@ class AppendixModel(QAbstractTableModel):
             self._index_task(section, task)
             changed_rows = [i for i, r in enumerate(self._rows) if r.task is task]
         elif entity == "product":
-            for section, task in self.plan.iter_tasks():
-                for product in task.products:
-                    if product.id == row_id:
-                        for key, value in fields.items():
-                            setattr(product, key, value)
-                        self._index_task(section, task)
-                        changed_rows = [i for i, r in enumerate(self._rows) if r.product is product]
+            found = self._products.get(row_id)
+            if found is None:
+                return
+            section, task, product = found
+            for key, value in fields.items():
+                setattr(product, key, value)
+            self._index_task(section, task)
+            if "deadline_text" in fields:   # the state depends on the deadline
+                self._info[product.id] = self._product_info(product)
+            changed_rows = [i for i, r in enumerate(self._rows) if r.product is product]
         self._emit_rows_changed(changed_rows)
 
     def apply_agencies(self, product_id: str, role: str) -> None:
         if not self.plan:
             return
         from cchc_desktop.domain import Agency
-        for section, task in self.plan.iter_tasks():
-            for product in task.products:
-                if product.id == product_id:
-                    links = [Agency(r[0], r[1]) for r in self.store.db.query(
-                        "SELECT a.id, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
-                        "WHERE pa.product_id = ? AND pa.role = ? ORDER BY pa.position", (product_id, role))]
-                    if role == ROLE_LEAD:
-                        product.leads = links
-                    else:
-                        product.coordinators = links
-                    self._index_task(section, task)
-                    self._emit_rows_changed([i for i, r in enumerate(self._rows) if r.product is product])
-                    return
+        found = self._products.get(product_id)
+        if found is None:
+            return
+        section, task, product = found
+        links = [Agency(r[0], r[1]) for r in self.store.db.query(
+            "SELECT a.id, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
+            "WHERE pa.product_id = ? AND pa.role = ? ORDER BY pa.position", (product_id, role))]
+        if role == ROLE_LEAD:
+            product.leads = links
+        else:
+            product.coordinators = links
+        self._index_task(section, task)
+        self._emit_rows_changed([i for i, r in enumerate(self._rows) if r.product is product])
 
     def _emit_rows_changed(self, rows: list[int]) -> None:
         rows = [r for r in rows if r >= 0]

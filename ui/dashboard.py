@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFrame, 
                                QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from cchc_desktop.deadlines import format_date
-from cchc_desktop.tracking import (STATE_LABELS, Summary, add_default_targets, default_period, next_report,
-                                   plan_periods, plan_summary, set_actual)
+from cchc_desktop.tracking import (STATE_LABELS, Summary, add_default_targets, default_period, get_settings,
+                                   next_report, plan_periods, plan_summary, set_actual)
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.targets import format_value
 from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE,
@@ -271,6 +271,8 @@ class DashboardWidget(QWidget):
     """Dashboard for one plan. Emits taskActivated(task_id, product_id) when an item is clicked."""
 
     taskActivated = Signal(str, str)
+    refDateChanged = Signal(object)   # datetime.date chosen in "Ngày tham chiếu"
+    settingsChanged = Signal()        # report settings of the plan were edited here
 
     def __init__(self, store, plan_id: str, parent=None, ref_date: date | None = None):
         super().__init__(parent)
@@ -294,7 +296,7 @@ class DashboardWidget(QWidget):
         self.soon_spin = QSpinBox()
         self.soon_spin.setRange(1, 120)
         self.soon_spin.setSuffix(" ngày")
-        self.soon_spin.setValue(14)
+        self.soon_spin.setValue(get_settings(store, plan_id).due_soon_days)
         today_btn = QPushButton("Hôm nay")
         today_btn.clicked.connect(self._to_today)
         refresh_btn = QPushButton("Làm mới")
@@ -375,6 +377,7 @@ class DashboardWidget(QWidget):
         layout.addWidget(splitter, 1)
 
         self.ref_edit.dateChanged.connect(self.refresh)
+        self.ref_edit.dateChanged.connect(lambda _d: self.refDateChanged.emit(self.ref_date()))
         self.period_combo.currentIndexChanged.connect(self.refresh)
         self.soon_spin.valueChanged.connect(self.refresh)
         self.refresh()

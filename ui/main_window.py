@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         from .status_panel import StatusPanel
 
         self.dashboard = None
+        self.dashboard_page = None
         self.status_panel = StatusPanel(self.store, self, undo_stack=self.undo_stack)
         self.details.add_panel(self.status_panel)
         self.currentTaskChanged.connect(self._tracking_product_changed)
@@ -227,15 +228,35 @@ class MainWindow(QMainWindow):
         if not plan_id:
             return
         if self.dashboard is None:
-            self.dashboard = DashboardWidget(self.store, plan_id, self)
+            self.dashboard = DashboardWidget(self.store, plan_id, self, ref_date=self.model.ref_date)
             self.dashboard.taskActivated.connect(self._tracking_jump)
-            self.add_tab(self.dashboard, "Theo dõi tiến độ")
+            self.dashboard.refDateChanged.connect(self.set_ref_date)
+            self.dashboard.settingsChanged.connect(lambda: self._tracking_refresh())
+            # Big tab contents scroll instead of forcing the window taller than a 1366×768 screen.
+            self.dashboard_page = QScrollArea(self)
+            self.dashboard_page.setWidgetResizable(True)
+            self.dashboard_page.setFrameShape(QFrame.NoFrame)
+            self.dashboard_page.setWidget(self.dashboard)
+            self.add_tab(self.dashboard_page, "Theo dõi tiến độ")
         else:
             self.dashboard.set_plan(plan_id)
 
     def _tracking_jump(self, task_id: str, product_id: str) -> None:
         self.tabs.setCurrentIndex(0)
         self.view.select_entity("product" if product_id else "task", product_id or task_id)
+
+    def set_ref_date(self, value) -> None:
+        """The reference date of the table's "Trạng thái"/"Hạn xử lý", the overdue filter and count,
+        the status panel and the dashboard (default today)."""
+        from datetime import date
+        value = value or date.today()
+        self.model.set_ref_date(None if value == date.today() else value)
+        if self.dashboard is not None and self.dashboard.ref_date() != value:
+            self.dashboard.set_ref_date(value)
+        self.status_panel.ref = value
+        if self.status_panel.product_id and self.status_panel.ctx:
+            self.status_panel._load()
+        self._counts_changed()
 
     def bulk_update_selection(self) -> None:
         from .bulk_update import BulkUpdateDialog
@@ -251,19 +272,25 @@ class MainWindow(QMainWindow):
             return
         period = self.dashboard.period_key() if self.dashboard else str(self.model.plan.year_start)
         dialog = BulkUpdateDialog(self.store, ids, period, self.undo_stack, self,
-                                  on_change=self._tracking_refresh)
+                                  ref=self.model.ref_date, on_change=lambda: self._tracking_refresh(ids))
         self.dialog_runner(dialog)
 
     def _tracking_product_changed(self, _task_id: str, product_id: str) -> None:
-        self.status_panel.set_product(product_id or None)
+        self.status_panel.set_product(product_id or None, ref=self.model.ref_date)
 
     def _tracking_tab_changed(self, index: int) -> None:
-        if self.dashboard is not None and self.tabs.widget(index) is self.dashboard:
+        if self.dashboard is not None and self.tabs.widget(index) is self.dashboard_page:
             self.dashboard.refresh()
 
-    def _tracking_refresh(self, *_args) -> None:
+    def _tracking_refresh(self, product_ids=None) -> None:
+        """Recorded statuses changed (status panel, bulk update, their undo/redo, settings):
+        refresh the table's states, the overdue count, the dashboard and the status panel."""
+        if isinstance(product_ids, str):
+            product_ids = [product_ids]
+        self.model.refresh_statuses(product_ids)
         if self.dashboard is not None:
-            self.dashboard.refresh()
+            if self.tabs.currentWidget() is self.dashboard_page:   # else: refreshed when shown
+                self.dashboard.refresh()
         if self.status_panel.product_id and self.status_panel.ctx:
             self.status_panel._load()
 
@@ -549,9 +576,14 @@ class MainWindow(QMainWindow):
         shown = self.model.visible_task_count()
         self.task_label.setText(f"{total} nhiệm vụ" + (f" (đang hiện {shown})" if shown != total else ""))
         if self.model.index_ready:  # else: updated when the idle-time index is complete
+            from datetime import date
             overdue = self.model.overdue_count()
-            self.overdue_label.setText(f"<span style='color:#b3261e'>{overdue} sản phẩm quá hạn</span>"
-                                       if overdue else "Không có sản phẩm quá hạn")
+            ref = self.model.ref_date
+            when = f" (tính đến {ref:%d/%m/%Y})" if ref != date.today() else ""
+            self.overdue_label.setText(f"<span style='color:#b3261e'>{overdue} sản phẩm quá hạn{when}</span>"
+                                       if overdue else f"Không có sản phẩm quá hạn{when}")
+            self.overdue_label.setToolTip("Theo tình trạng đã ghi nhận, như thẻ «Quá hạn» của "
+                                          "«Theo dõi tiến độ» với kỳ báo cáo cả năm")
         else:
             self.overdue_label.setText("Đang tính hạn…")
         self.filter_bar.set_count(shown, total)
