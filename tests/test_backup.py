@@ -255,3 +255,75 @@ def test_prune_removes_temp_files_of_interrupted_backups(demo_db):
     stale.write_bytes(b"half a backup")
     bk.make_backup(path, "thu-cong")
     assert not stale.exists()
+
+
+# -- GUI: restore dialog, backup menu, crash handler (offscreen) --------------------------------------
+@pytest.mark.gui
+def test_restore_dialog_lists_backups_and_picks_newest_good(qtbot, demo_db):
+    from ui.restore_dialog import RestoreDialog
+
+    path, tasks = demo_db
+    first = bk.make_backup(path, "thu-cong")
+    second = bk.make_backup(path, bk.REASON_IMPORT, dedupe=False)
+    _corrupt(second)
+    dialog = RestoreDialog(bk.list_backups(path, check=True), db_path=path)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 2
+    assert dialog.table.item(0, 1).text() == "Trước khi nhập dữ liệu"
+    assert dialog.table.item(0, 5).text().startswith("Hỏng")
+    assert dialog.table.item(1, 3).text() == str(tasks)
+    assert dialog.selected().path == first  # the damaged newest one is not preselected
+    dialog._accept_selected()
+    assert dialog.chosen.path == first
+
+
+@pytest.mark.gui
+def test_backup_menu_and_timer_on_a_window(qtbot, tmp_path):
+    from PySide6.QtWidgets import QMainWindow
+
+    from ui.restore_dialog import install_backup_menu
+
+    store = Store.open(tmp_path / "w.sqlite3")
+    create_demo_plan(store)
+    window = QMainWindow()
+    window.store = store
+    qtbot.addWidget(window)
+    timer = install_backup_menu(window)
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert "&Sao lưu" in menus
+    menu = window.menuBar().actions()[menus.index("&Sao lưu")].menu()
+    assert [a.text() for a in menu.actions()] == ["Sao lưu ngay", "Sao lưu ra USB…", "Khôi phục…",
+                                                   "Mở thư mục sao lưu"]
+    made = timer.check()
+    assert made is not None and made.name.endswith("-hang-ngay.sqlite3")
+    assert timer.check() == made  # not due again today
+    store.close()
+
+
+@pytest.mark.gui
+def test_crash_handler_logs_and_shows_dialog_without_quitting(qtbot, monkeypatch, tmp_path):
+    import sys
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    from cchc_desktop import logging_setup
+    from ui import crash_handler
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    log_file = crash_handler.install()
+    try:
+        raise RuntimeError("lỗi thử nghiệm ệ")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    worker = threading.Thread(target=lambda: 1 / 0, name="worker")
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: crash_handler._reporter.shown >= 2, timeout=3000)
+    text = log_file.read_text(encoding="utf-8")
+    assert "RuntimeError: lỗi thử nghiệm ệ" in text and "ZeroDivisionError" in text and "thread worker" in text
+    message = logging_setup.error_message(RuntimeError, RuntimeError("x"))
+    assert "Nhật ký lỗi" in message and str(log_file) in message
+    assert QApplication.instance() is not None  # still running
+    logging_setup.shutdown_logging()

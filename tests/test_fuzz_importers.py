@@ -68,7 +68,9 @@ def _import_and_commit(target: str, store: Store, reader) -> None:
         return
     try:
         with store.transaction():
-            result = commit_draft(store, draft, year=None)
+            # half the drafts get an explicit year, so both the "no year" refusal and real commits run
+            year = 2026 if draft.task_count % 2 else None
+            result = commit_draft(store, draft, year=year)
             assert store.load_plan(result.plan_id) is not None
             raise _Rollback
     except _Rollback:

@@ -301,3 +301,38 @@ class DailyBackupTimer(QObject):
 
 __all__ = ["RestoreDialog", "ask_recovery", "open_database", "OpenedDatabase", "BackupHooks",
            "restore_interactively", "backup_now", "backup_to_usb", "add_backup_menu", "DailyBackupTimer"]
+
+
+def _restart_app() -> None:
+    """Start a fresh copy of the app on the same command line, then quit this one."""
+    import sys
+
+    from PySide6.QtCore import QProcess
+    from PySide6.QtWidgets import QApplication
+
+    if getattr(sys, "frozen", False):
+        QProcess.startDetached(sys.executable, sys.argv[1:])
+    else:
+        QProcess.startDetached(sys.executable, sys.argv)
+    QApplication.quit()
+
+
+def install_backup_menu(window) -> QObject:
+    """Main-window hookup: the "Sao lưu" menu and the daily backup timer, on `window.store`.
+
+    After "Khôi phục…" the store is closed, the backup restored and the app restarted (every view is
+    rebuilt from the restored file). Returns the timer object (kept as `window.backup_timer`).
+    """
+    def db_path() -> Path:
+        return Path(window.store.db.path)
+
+    def close_store() -> None:
+        window.store.close()
+
+    def reopen_store() -> None:
+        _restart_app()
+
+    hooks = BackupHooks(db_path, close_store, reopen_store)
+    add_backup_menu(window, hooks)
+    window.backup_timer = DailyBackupTimer(db_path, parent=window)
+    return window.backup_timer
