@@ -176,6 +176,14 @@ def _counts(path: Path) -> tuple[int, int, int]:
         conn.close()
 
 
+def _schema_version(path: Path) -> int:
+    conn = sqlite3.connect(os.fspath(path), timeout=10)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def _snapshot(source: Path, target: Path) -> None:
     """Consistent copy of `source` into the (empty) file `target` via the online backup API."""
     src = sqlite3.connect(os.fspath(source), timeout=30)
@@ -473,6 +481,8 @@ def open_or_recover(db_path: str | os.PathLike, *, actor: str | None = None,
         return Store.open(db_path, actor), None
     problem = check_file(db_path)
     if problem is None:
+        if _schema_version(db_path) < latest_version():
+            make_backup(db_path, REASON_MIGRATION, dedupe=False)  # before Store.open() migrates it
         # a DatabaseError here (schema too new, file locked, …) is not a recovery case
         return Store.open(db_path, actor), None
     log.error("database %s damaged: %s", db_path, problem)

@@ -327,3 +327,19 @@ def test_crash_handler_logs_and_shows_dialog_without_quitting(qtbot, monkeypatch
     assert "Nhật ký lỗi" in message and str(log_file) in message
     assert QApplication.instance() is not None  # still running
     logging_setup.shutdown_logging()
+
+
+def test_backup_taken_before_migration(tmp_path):
+    from cchc_desktop.db import Database, latest_version
+
+    path = tmp_path / "old.sqlite3"
+    old = Database(path, migrate=False)
+    old.migrate(target=1)  # what an older app version left behind
+    old.close()
+    if latest_version() == 1:
+        pytest.skip("only one migration")
+    store, info = bk.open_or_recover(path)
+    assert info is None and store.db.schema_version == latest_version()
+    store.close()
+    backups = bk.list_backups(path)
+    assert [b.reason for b in backups] == [bk.REASON_MIGRATION] and backups[0].schema_version == 1
