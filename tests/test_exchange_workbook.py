@@ -149,7 +149,8 @@ def test_copied_into_new_workbook_and_validation_errors(store, plan, tmp_path):
     ws.cell(extra, COL["product"], "Sản phẩm cơ quan tự thêm")         # row added
     ws.cell(extra, COL["status"], "Hoàn thành")
     foreign = extra + 1
-    ws.cell(foreign, COL["row_id"], f"{plan['p4'][:-1]}0@2026")       # does not belong to the plan
+    other_id = plan["p4"][:-1] + ("1" if plan["p4"].endswith("0") else "0")
+    ws.cell(foreign, COL["row_id"], f"{other_id}@2026")                # does not belong to the plan
     ws.cell(foreign, COL["meta"], ws.cell(rows[plan["p1"]], COL["meta"]).value)
     ws.cell(foreign, COL["status"], "Hoàn thành")
     wb.save(tmp_path / "copied.xlsx")
