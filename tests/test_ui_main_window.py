@@ -392,12 +392,52 @@ def test_layout_is_remembered(window, store, qtbot):
     from ui.app import build_main_window
 
     window.view.setColumnWidth(COL_PRODUCT, 333)
+    window.view.auto_fit_columns = False     # what dragging a column border does
     window.close()
     again = build_main_window(store)
     qtbot.addWidget(again)
-    assert again.view.columnWidth(COL_PRODUCT) == 333
+    assert again.view.columnWidth(COL_PRODUCT) == 333 and not again.view.auto_fit_columns
     assert again.model.plan_id == window.model.plan_id
 
 
 def test_coordinator_role_constant_used():
     assert ROLE_COORD == "coord"
+
+
+def test_window_fits_1366x768_with_readable_details(window, qtbot):
+    from PySide6.QtWidgets import QScrollArea
+
+    window.tabs.setCurrentWidget(window.dashboard_page)
+    qtbot.wait(10)
+    assert isinstance(window.dashboard_page, QScrollArea) and window.dashboard_page.widget() is window.dashboard
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 768
+    assert (window.width(), window.height()) == (1366, 768)
+    window.tabs.setCurrentIndex(0)
+    sections, table, details = window.splitter.sizes()
+    assert table > 0.6 * (sections + table + details) and details >= 240
+    # the table's columns fit its width (no horizontal scrolling at 1366 px)
+    qtbot.waitUntil(lambda: not window.view.horizontalScrollBar().isVisible())
+    # status panel: labels above wide fields
+    product = window.model.plan.sections[0].tasks[0].products[0]
+    window.view.select_entity("product", product.id)
+    panel = window.status_panel
+    for field in (panel.notes, panel.result, panel.status):
+        assert field.width() >= 0.8 * panel.width(), field
+    assert panel.notes.height() >= 2 * panel.notes.fontMetrics().lineSpacing()
+    assert not window.details.horizontalScrollBar().isVisible()
+
+
+def test_plan_label_does_not_repeat_the_unit_kind(window):
+    from ui.dialogs.plan_properties import plan_label, unit_label
+
+    assert unit_label("xã", "xã Xuân Trường") == "Xã Xuân Trường"
+    assert unit_label("xã", "Xuân Trường") == "Xã Xuân Trường"
+    assert unit_label("phường", "Phường An Bình") == "Phường An Bình"
+    assert unit_label("thị trấn", "thị trấn Cổ Lễ") == "Thị trấn Cổ Lễ"
+    assert unit_label("xã", "Xa Mát") == "Xã Xa Mát"      # "Xa" is not "xã"
+    plan = {"unit_kind": "xã", "unit_name": "xã Xuân Trường", "year_start": 2026, "year_end": 2026,
+            "doc_number": "03/KH-UBND", "status": "issued", "task_count": 39}
+    assert plan_label(plan).startswith("Xã Xuân Trường — năm 2026 — KH số 03/KH-UBND")
+    assert window.plan_combo.currentText().startswith("Xã Xuân Trường — ")
+    assert "xã xã" not in window.windowTitle().lower()

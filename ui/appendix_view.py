@@ -51,6 +51,14 @@ class AppendixView(QTableView):
         hheader.setMinimumSectionSize(36)
         hheader.setFixedHeight(2 * self.fontMetrics().lineSpacing() + 12)
         hheader.sectionResized.connect(self._column_resized)
+        # Columns follow the table's width (e.g. when the splitter moves) until the user drags a
+        # column border or remembered widths are restored.
+        self.auto_fit_columns = True
+        self._fitting_columns = False
+        self._columns_timer = QTimer(self)
+        self._columns_timer.setSingleShot(True)
+        self._columns_timer.setInterval(0)
+        self._columns_timer.timeout.connect(self._auto_fit)
         self._fitted: set[int] = set()
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
@@ -73,16 +81,30 @@ class AppendixView(QTableView):
         """Share `width` (default: the viewport) between the columns: fixed widths for the short
         columns, the rest split between "Nội dung/Nhiệm vụ" and "Hoạt động/Sản phẩm"."""
         width = width or self.viewport().width()
-        fixed = {COL_STT: 40, COL_LEAD: 112, COL_COORD: 112, COL_DEADLINE: 112, COL_DUE: 92,
-                 COL_STATUS: 88}
+        fixed = {COL_STT: 40, COL_LEAD: 108, COL_COORD: 108, COL_DEADLINE: 108, COL_DUE: 96,
+                 COL_STATUS: 100}
         if width > 1300:
             fixed = {c: int(w * 1.2) for c, w in fixed.items()}
-        rest = max(360, width - sum(fixed.values()) - 2)
+        elif width - sum(fixed.values()) < 0.42 * width:
+            # narrow (e.g. 1366 px screen with both side panes): the two text columns keep at
+            # least 42% of the width, the short ones shrink (word wrap makes them taller)
+            factor = 0.58 * width / sum(fixed.values())
+            fixed = {c: max(36 if c == COL_STT else 80, int(w * factor)) for c, w in fixed.items()}
+        rest = max(300, width - sum(fixed.values()) - 2)
         widths = dict(fixed)
         widths[COL_CONTENT] = rest * 47 // 100
         widths[COL_PRODUCT] = rest - widths[COL_CONTENT]
-        for col, w in widths.items():
-            self.setColumnWidth(col, w)
+        self._fitting_columns = True
+        try:
+            for col, w in widths.items():
+                if self.columnWidth(col) != w:
+                    self.setColumnWidth(col, w)
+        finally:
+            self._fitting_columns = False
+
+    def _auto_fit(self) -> None:
+        if self.auto_fit_columns and self.viewport().width() > 100:
+            self.fit_columns()
 
     def _after_reset(self):
         self.apply_spans()
@@ -109,6 +131,9 @@ class AppendixView(QTableView):
         self._schedule_fit()
 
     def _column_resized(self, *_args):
+        from PySide6.QtWidgets import QApplication
+        if not self._fitting_columns and QApplication.mouseButtons() & Qt.LeftButton:
+            self.auto_fit_columns = False      # the user sized a column: keep their widths
         self._fitted.clear()
         self._schedule_fit()
 
@@ -117,6 +142,8 @@ class AppendixView(QTableView):
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
+        if self.auto_fit_columns and event.size().width() != event.oldSize().width():
+            self._columns_timer.start()
         self._schedule_fit()
 
     def showEvent(self, event):

@@ -10,7 +10,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFrame, QGridLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFrame, QHBoxLayout,
                                QHeaderView, QLabel, QMessageBox, QPushButton, QSizePolicy, QSpinBox,
                                QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
@@ -279,6 +279,7 @@ class DashboardWidget(QWidget):
         self.store = store
         self.plan_id = plan_id
         self.summary: Summary | None = None
+        self.whole_plan_overdue = None   # optional callable -> int: overdue in the whole plan (status bar)
         self._filling = False
         plan = store.row("plan", plan_id)
         self.year_start, self.year_end = plan["year_start"], plan["year_end"]
@@ -304,12 +305,12 @@ class DashboardWidget(QWidget):
         self.report_label = QLabel()
         self.report_label.setWordWrap(True)
         self.report_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.report_label.setStyleSheet("color: #333;")
         controls = QHBoxLayout()
         for widget in (QLabel("Ngày tham chiếu:"), self.ref_edit, today_btn, QLabel("Kỳ báo cáo:"),
                        self.period_combo, QLabel("Sắp đến hạn trong:"), self.soon_spin, refresh_btn):
             controls.addWidget(widget)
-        controls.addSpacing(12)
-        controls.addWidget(self.report_label, 1)
+        controls.addStretch(1)
 
         # -- cards --------------------------------------------------------------------------------
         self.cards = {key: _Card(title) for key, title in (
@@ -323,11 +324,12 @@ class DashboardWidget(QWidget):
         # -- charts --------------------------------------------------------------------------------
         self.section_chart = StackedBarChart("Tiến độ theo lĩnh vực (số sản phẩm theo tình trạng)")
         self.state_chart = StateBarChart("Cơ cấu tình trạng thực hiện")
-        charts = QVBoxLayout()
-        charts.addWidget(self.section_chart, 3)
-        charts.addWidget(self.state_chart, 2)
-        chart_box = QWidget()
-        chart_box.setLayout(charts)
+        chart_box = QSplitter(Qt.Horizontal)      # side by side: the tab is wide and not tall
+        chart_box.addWidget(self.section_chart)
+        chart_box.addWidget(self.state_chart)
+        chart_box.setStretchFactor(0, 3)
+        chart_box.setStretchFactor(1, 2)
+        chart_box.setChildrenCollapsible(False)
 
         # -- tables --------------------------------------------------------------------------------
         self.overdue_table = _table(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Số ngày quá hạn"], 3)
@@ -357,27 +359,28 @@ class DashboardWidget(QWidget):
             table.cellClicked.connect(lambda r, _c, t=table: self._activate(t, r))
             table.cellActivated.connect(lambda r, _c, t=table: self._activate(t, r))
 
+        # Charts and lists share one tab widget so each gets the full width and height of the
+        # dashboard (at 1366×768 the tab is about 890×560 px).
         self.tabs = QTabWidget()
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.addTab(chart_box, "Biểu đồ")
         self.tabs.addTab(self.overdue_table, "Quá hạn")
         self.tabs.addTab(self.soon_table, "Sắp đến hạn")
         self.tabs.addTab(self.section_table, "Theo lĩnh vực")
         self.tabs.addTab(self.agency_table, "Theo cơ quan chủ trì")
         self.tabs.addTab(targets_box, "Chỉ tiêu")
         self.tabs.addTab(self.items_table, "Tất cả sản phẩm")
-
-        splitter = QSplitter(Qt.Horizontal)
-        splitter.addWidget(chart_box)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
+        self.targets_box = targets_box
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(controls)
+        layout.addWidget(self.report_label)
         layout.addLayout(cards)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.tabs, 1)
 
-        self.ref_edit.dateChanged.connect(self.refresh)
         self.ref_edit.dateChanged.connect(lambda _d: self.refDateChanged.emit(self.ref_date()))
+        self.ref_edit.dateChanged.connect(self.refresh)
         self.period_combo.currentIndexChanged.connect(self.refresh)
         self.soon_spin.valueChanged.connect(self.refresh)
         self.refresh()
@@ -429,7 +432,13 @@ class DashboardWidget(QWidget):
         t = s.totals
         self.cards["total"].set(str(t.total), s.period.label)
         self.cards["completed"].set(f"{t.completed}", f"{_pct(t.completed, t.total)} · quá hạn: {t.done_late}")
-        self.cards["overdue"].set(str(t.overdue), _pct(t.overdue, t.total))
+        overdue_detail = _pct(t.overdue, t.total)
+        whole = self.whole_plan_overdue() if self.whole_plan_overdue is not None else t.overdue
+        if whole != t.overdue:   # the status bar counts the whole plan (e.g. missed earlier quarters)
+            overdue_detail += f" · cả kế hoạch: {whole}"
+        self.cards["overdue"].set(str(t.overdue), overdue_detail)
+        self.cards["overdue"].setToolTip("Quá hạn trong kỳ báo cáo đã chọn; «cả kế hoạch» là số ở thanh "
+                                         "trạng thái (tính cả các kỳ trước chưa hoàn thành)")
         self.cards["in_progress"].set(str(t.in_progress), _pct(t.in_progress, t.total))
         self.cards["not_started"].set(str(t.not_started), f"không thực hiện: {t.not_done}")
         self.cards["event"].set(f"{t.event + t.no_deadline}", f"chưa rõ hạn: {t.no_deadline}")
@@ -450,8 +459,9 @@ class DashboardWidget(QWidget):
         self._fill_items(self.soon_table, s.due_soon, overdue=False)
         self._fill_all(s)
         self._fill_targets(s)
-        self.tabs.setTabText(0, f"Quá hạn ({len(s.overdue)})")
-        self.tabs.setTabText(1, f"Sắp đến hạn {self.soon_spin.value()} ngày ({len(s.due_soon)})")
+        self.tabs.setTabText(self.tabs.indexOf(self.overdue_table), f"Quá hạn ({len(s.overdue)})")
+        self.tabs.setTabText(self.tabs.indexOf(self.soon_table),
+                             f"Sắp đến hạn {self.soon_spin.value()} ngày ({len(s.due_soon)})")
 
     def _fill_groups(self, table: QTableWidget, groups, totals) -> None:
         rows = [(g.label, g.counts) for g in groups if g.counts.total]
@@ -540,6 +550,6 @@ class DashboardWidget(QWidget):
     def _add_default_targets(self) -> None:
         added = add_default_targets(self.store, self.plan_id)
         self.refresh()
-        self.tabs.setCurrentIndex(4)
+        self.tabs.setCurrentWidget(self.targets_box)
         if not added:
             QMessageBox.information(self, "Chỉ tiêu", "Các chỉ tiêu mẫu đã có trong kế hoạch.")

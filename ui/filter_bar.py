@@ -38,7 +38,7 @@ class FilterBar(QWidget):
         for label, value in DUE_CHOICES:
             self.due.addItem(label, value)
         for combo in (self.status, self.due):
-            combo.setMinimumContentsLength(7)
+            combo.setMinimumContentsLength(9)
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.clear_button = QToolButton(self)
         self.clear_button.setText("Bỏ lọc")

@@ -26,7 +26,7 @@ from .appendix_view import AppendixView
 from .commands import CreateCommand, DeleteCommand, EditFieldCommand, MoveCommand
 from .delegates import AppendixDelegate
 from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, ImportPreviewDialog
-from .dialogs.plan_properties import PlanPickerDialog, PlanPropertiesDialog, plan_label
+from .dialogs.plan_properties import PlanPickerDialog, PlanPropertiesDialog, plan_label, unit_label
 from .filter_bar import FilterBar
 
 
@@ -87,12 +87,16 @@ class SectionPane(QWidget):
 
 
 class DetailsPane(QScrollArea):
-    """Right pane: the selected task and its products. Extend with `add_panel(widget)`."""
+    """Right pane: the selected task and product, then added panels (status/evidence); scrolls
+    vertically, never horizontally (everything wraps to the pane's width).
+    Extend with `add_panel(widget)`."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setMinimumWidth(240)
         body = QWidget(self)
         self.body_layout = QVBoxLayout(body)
         self.body_layout.setContentsMargins(8, 8, 8, 8)
@@ -103,6 +107,7 @@ class DetailsPane(QScrollArea):
         self.info.setTextFormat(Qt.RichText)
         self.info.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.info.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.info.setMinimumWidth(100)
         self.body_layout.addWidget(self.info)
         self.extra = QVBoxLayout()
         self.body_layout.addLayout(self.extra)
@@ -118,6 +123,7 @@ class DetailsPane(QScrollArea):
         self.info.setText("<i>Chọn một nhiệm vụ trong bảng để xem chi tiết.</i>")
 
     def show_row(self, model: AppendixModel, row) -> None:
+        """The task, the selected product in full, the task's other products in one line each."""
         import html
         if row is None:
             self.show_nothing()
@@ -130,15 +136,28 @@ class DetailsPane(QScrollArea):
         task = row.task
         parts = [f"<p style='color:#555'>{esc(row.section.label)}</p>",
                  f"<p><b>Nhiệm vụ {task.number}.</b> {esc(task.content)}</p>"]
+        selected = row.product if row.product is not None else (task.products[0] if task.products else None)
+        others = []
         for number, product in enumerate(task.products, 1):
             info = model.product_info(product.id)
-            mark = "▶ " if row.product is product else ""
+            state = esc(info.status_label) if info else ""
+            if product is not selected:
+                text = product.description or "(trống)"
+                text = text if len(text) <= 90 else text[:87] + "…"
+                others.append(f"<li>{number}. {esc(text)} <span style='color:#555'>— {state}</span></li>")
+                continue
+            count = f" / {len(task.products)}" if len(task.products) > 1 else ""
+            due = esc(info.due_label) if info else ""
             parts.append(
-                f"<hr><p><b>{mark}Sản phẩm {number}:</b> {esc(product.description) or '<i>(trống)</i>'}</p>"
+                f"<hr><p><b>Sản phẩm {number}{count}:</b> {esc(product.description) or '<i>(trống)</i>'}</p>"
                 f"<p>Chủ trì: {esc(product.lead_names) or '—'}<br>"
                 f"Phối hợp: {esc(product.coordinator_names) or '—'}<br>"
-                f"Thời gian: {esc(product.deadline_text) or '—'}<br>"
-                f"<span style='color:#1b5e20'>{esc(info.due_tooltip) if info else ''}</span></p>")
+                f"Thời gian: {esc(product.deadline_text) or '—'}"
+                f"<br><span style='color:#555'>{esc(info.due_tooltip) if info else ''}</span><br>"
+                f"Hạn xử lý: {due or '—'}<br>Trạng thái: <b>{state}</b></p>")
+        if others:
+            parts.append("<p style='margin-bottom:0'>Các sản phẩm khác của nhiệm vụ:</p>"
+                         f"<ul style='margin-left:-24px'>{''.join(others)}</ul>")
         self.info.setText("".join(parts))
 
 
@@ -166,7 +185,9 @@ class MainWindow(QMainWindow):
         self.model.planLoaded.connect(self._plan_loaded)
         self.model.selectRequested.connect(self.view.select_entity)
         self.model.errorRaised.connect(self.show_error)
-        self.undo_stack.indexChanged.connect(lambda _i: self._invalidate_agencies())
+        # (not after close: the stack's destructor clears it, by then the store may be closed)
+        self.undo_stack.indexChanged.connect(
+            lambda _i: None if getattr(self, "_closed", False) else self._invalidate_agencies())
         self._install_tracking()
         self._install_reports()
         self.resize(1366, 768)
@@ -231,6 +252,7 @@ class MainWindow(QMainWindow):
             self.dashboard = DashboardWidget(self.store, plan_id, self, ref_date=self.model.ref_date)
             self.dashboard.taskActivated.connect(self._tracking_jump)
             self.dashboard.refDateChanged.connect(self.set_ref_date)
+            self.dashboard.whole_plan_overdue = self.model.overdue_count
             self.dashboard.settingsChanged.connect(lambda: self._tracking_refresh())
             # Big tab contents scroll instead of forcing the window taller than a 1366×768 screen.
             self.dashboard_page = QScrollArea(self)
@@ -319,9 +341,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(1, 1)     # extra width goes to the table
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([185, 950, 230])
+        self.splitter.setSizes([165, 931, 270])  # at 1366 px: the table gets about two thirds
         self.splitter.setCollapsible(1, False)
         self.setCentralWidget(self.splitter)
 
@@ -494,8 +516,8 @@ class MainWindow(QMainWindow):
     def _plan_loaded(self) -> None:
         plan = self.model.plan
         if plan:
-            kind = plan.unit_kind
-            self.setWindowTitle(f"Kế hoạch CCHC năm {plan.period_label} — {kind} {plan.unit_name} — {APP_NAME}")
+            unit = unit_label(plan.unit_kind, plan.unit_name)
+            self.setWindowTitle(f"Kế hoạch CCHC năm {plan.period_label} — {unit} — {APP_NAME}")
             self.filter_bar.set_sections([(s.id, s.label) for s in plan.sections])
         else:
             self.setWindowTitle(APP_NAME)
@@ -887,7 +909,7 @@ class MainWindow(QMainWindow):
         if allow_section and section is None:
             section = self._target_section()
         dialog = ImportPreviewDialog(
-            draft, self, current_plan_label=(f"{plan.unit_kind} {plan.unit_name} {plan.period_label}"
+            draft, self, current_plan_label=(f"{unit_label(plan.unit_kind, plan.unit_name)} {plan.period_label}"
                                              if plan else None),
             section_label=section.label if section is not None else None,
             title="Dán thành nhiệm vụ mới" if allow_section else None)
@@ -959,10 +981,14 @@ class MainWindow(QMainWindow):
     # -- window state --------------------------------------------------------------------------------
     def restore_layout(self) -> bool:
         self._layout_restored = settings.restore_window(self)
+        if self._layout_restored:   # widths the user set by hand win; else they follow the window
+            auto = str(settings.app_settings().value("table/auto_fit", "false")).lower() == "true"
+            self.view.auto_fit_columns = auto
         return self._layout_restored
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._closed = False
         if not getattr(self, "_columns_fitted", False):
             self._columns_fitted = True
             if not getattr(self, "_layout_restored", False):
@@ -974,5 +1000,9 @@ class MainWindow(QMainWindow):
             if focused is not None:
                 focused.clearFocus()  # commits the open editor
         settings.save_window(self)
+        prefs = settings.app_settings()
+        prefs.setValue("table/auto_fit", "true" if self.view.auto_fit_columns else "false")
+        prefs.sync()
         super().closeEvent(event)
+        self._closed = event.isAccepted()
 

@@ -10,8 +10,8 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import (DOC_TYPES, DONE, DONE_LATE, NOT_DONE, STATUS_LABELS, STATUSES, add_evidence,
@@ -75,8 +75,30 @@ class EvidenceDialog(QDialog):
                 "source_file": self.file.text().strip() or None}
 
 
+class TextBox(QPlainTextEdit):
+    """A few-line plain-text field (wraps in the narrow details pane) with QLineEdit-style
+    `text()` / `setText()`."""
+
+    def __init__(self, lines: int = 2, placeholder: str = "", parent=None):
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setPlaceholderText(placeholder)
+        metrics = self.fontMetrics()
+        self.setFixedHeight(metrics.lineSpacing() * lines + 2 * self.frameWidth()
+                            + int(self.document().documentMargin() * 2) + 4)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:
+        self.setPlainText(text or "")
+
+
 class StatusPanel(QGroupBox):
-    """Progress of the selected product row. Call `set_product(product_id)`; emits statusSaved."""
+    """Progress of the selected product row. Call `set_product(product_id)`; emits statusSaved.
+
+    Laid out for the narrow details pane: every label above its field, fields as wide as the pane."""
 
     statusSaved = Signal(str)   # product id
 
@@ -89,12 +111,16 @@ class StatusPanel(QGroupBox):
         self.ref: date | None = None
         self.dialog_runner = lambda dialog: bool(dialog.exec())   # tests replace this
         self.message = lambda title, text: QMessageBox.warning(self, title, text)
+        self.confirm = lambda title, text: QMessageBox.question(self, title, text) == QMessageBox.Yes
         self.setMinimumWidth(200)
 
         self.period = QComboBox()
         self.status = QComboBox()
         for code in STATUSES:
             self.status.addItem(STATUS_LABELS[code], code)
+        for combo in (self.period, self.status):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         self.percent = QSpinBox()
         self.percent.setRange(0, 100)
         self.percent.setSuffix(" %")
@@ -102,13 +128,10 @@ class StatusPanel(QGroupBox):
         self.completed.setCalendarPopup(True)
         self.completed.setDisplayFormat("dd/MM/yyyy")
         self.completed.setDate(QDate.currentDate())
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("Bắt buộc ghi rõ lý do")
+        self.reason = TextBox(3, "Bắt buộc ghi rõ lý do")
         self.reason_label = QLabel("Lý do không thực hiện:")
-        self.result = QPlainTextEdit()
-        self.result.setPlaceholderText("Kết quả thực hiện")
-        self.result.setFixedHeight(70)
-        self.notes = QLineEdit()
+        self.result = TextBox(4, "Kết quả thực hiện, số liệu đạt được…")
+        self.notes = TextBox(2, "Ghi chú thêm (không bắt buộc)")
         self.timing = QLabel()
         self.timing.setWordWrap(True)
         self.updated = QLabel()
@@ -116,12 +139,22 @@ class StatusPanel(QGroupBox):
         self.updated.setWordWrap(True)
 
         form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)   # fits the narrow details pane
+        form.setRowWrapPolicy(QFormLayout.WrapAllRows)     # labels above fields: readable when narrow
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setVerticalSpacing(2)
         form.addRow("Kỳ theo dõi:", self.period)
         form.addRow("Trạng thái:", self.status)
-        form.addRow("Tỷ lệ hoàn thành:", self.percent)
-        form.addRow("Ngày hoàn thành:", self.completed)
+        numbers = QHBoxLayout()      # two short fields side by side
+        numbers.setContentsMargins(0, 0, 0, 0)
+        percent_box, done_box = QVBoxLayout(), QVBoxLayout()
+        percent_box.addWidget(QLabel("Tỷ lệ hoàn thành:"))
+        percent_box.addWidget(self.percent)
+        done_box.addWidget(QLabel("Ngày hoàn thành:"))
+        done_box.addWidget(self.completed)
+        numbers.addLayout(percent_box, 1)
+        numbers.addLayout(done_box, 1)
+        form.addRow(numbers)
         form.addRow(self.reason_label, self.reason)
         form.addRow("Kết quả thực hiện:", self.result)
         form.addRow("Ghi chú:", self.notes)
@@ -131,10 +164,11 @@ class StatusPanel(QGroupBox):
         self.evidence.verticalHeader().setVisible(False)
         self.evidence.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.evidence.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.evidence.setSelectionMode(QAbstractItemView.SingleSelection)
         self.evidence.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.evidence.setWordWrap(True)
-        self.evidence.setMaximumHeight(130)
-        self.evidence.resizeRowsToContents()
+        self.evidence.setMinimumHeight(80)
+        self.evidence.setMaximumHeight(160)
         self.evidence.cellDoubleClicked.connect(self._open_evidence)
         add_ev = QPushButton("Thêm…")
         add_ev.setToolTip("Thêm văn bản minh chứng (có thể đính kèm tệp)")
@@ -143,8 +177,8 @@ class StatusPanel(QGroupBox):
         del_ev.setToolTip("Xóa văn bản minh chứng đã chọn")
         del_ev.clicked.connect(self.delete_selected_evidence)
         ev_buttons = QHBoxLayout()
-        ev_buttons.addWidget(add_ev)
-        ev_buttons.addWidget(del_ev)
+        for button in (add_ev, del_ev):
+            ev_buttons.addWidget(button)
         ev_buttons.addStretch(1)
 
         self.save_button = QPushButton("Lưu")
@@ -158,9 +192,11 @@ class StatusPanel(QGroupBox):
         buttons.addStretch(1)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.timing)
         layout.addLayout(form)
         layout.addLayout(buttons)
+        layout.addSpacing(6)
         layout.addWidget(QLabel("<b>Văn bản minh chứng</b>"))
         layout.addWidget(self.evidence)
         layout.addLayout(ev_buttons)
