@@ -237,3 +237,155 @@ def test_table_status_uses_recorded_statuses_like_the_dashboard(qtbot, store, de
     # another reference date: back to today
     window.dashboard.set_ref_date(date(2026, 1, 2))
     assert model.overdue_count() == window.dashboard.summary.totals.overdue == _overdue_in_status_bar(window)
+
+
+def test_targets_add_edit_delete_are_undoable(qtbot, store, demo):
+    from ui.targets_dialog import TargetEditDialog, TargetsDialog, parse_number
+    from cchc_desktop.tracking import list_targets, target_results
+
+    plan_id, _ = demo
+    stack = QUndoStack()
+    dialog = TargetsDialog(store, plan_id, undo_stack=stack, period_key="2026-Q3")
+    qtbot.addWidget(dialog)
+    editor = dialog.editor
+    answers = []
+
+    def runner(d):
+        assert isinstance(d, TargetEditDialog)
+        values = answers.pop(0)
+        if values is None:
+            return False
+        d.title.setText(values[0])
+        d.comparison.setCurrentIndex(d.comparison.findData(values[1]))
+        d.value.setText(values[2])
+        d.unit.setCurrentText(values[3])
+        assert d.problem() is None
+        return True
+    editor.dialog_runner = runner
+    answers.append(("Tỷ lệ văn bản điện tử gửi nhận qua mạng", ">=", "90,5", "%"))
+    target_id = editor.add_dialog()
+    assert target_id and stack.count() == 1
+    [t] = list_targets(store, plan_id)
+    assert (t["title"], t["comparison"], t["target_value"], t["unit"]) == (
+        "Tỷ lệ văn bản điện tử gửi nhận qua mạng", ">=", 90.5, "%")
+    assert editor.table.rowCount() == 1 and editor.table.item(0, 1).text() == "≥ 90,5%"
+    # actual value for the period, then edit the requirement, then delete: each one undo step
+    editor.table.item(0, 2).setText("92")
+    assert target_results(store, plan_id, "2026-Q3")[0].met is True
+    editor.table.selectRow(0)
+    answers.append(("Tỷ lệ văn bản điện tử", ">=", "95", "%"))
+    assert editor.edit_selected()
+    assert target_results(store, plan_id, "2026-Q3")[0].met is False
+    editor.confirm = lambda *_: True
+    editor.table.selectRow(0)
+    assert editor.delete_selected() and list_targets(store, plan_id) == []
+    assert stack.count() == 4
+    stack.undo()     # delete undone: same id, actual value back
+    [result] = target_results(store, plan_id, "2026-Q3")
+    assert result.target_id == target_id and result.actual == 92 and result.title == "Tỷ lệ văn bản điện tử"
+    stack.undo()     # edit undone
+    assert list_targets(store, plan_id)[0]["target_value"] == 90.5
+    stack.undo()     # actual undone
+    assert target_results(store, plan_id, "2026-Q3")[0].actual is None
+    stack.undo()     # add undone
+    assert list_targets(store, plan_id) == [] and editor.table.rowCount() == 0
+    stack.redo()
+    assert list_targets(store, plan_id)[0]["id"] == target_id
+    # seed targets in one step; a second time nothing to add
+    messages = []
+    editor.message = lambda title, text: messages.append(text)
+    added = editor.add_defaults()
+    assert len(added) >= 5 and stack.count() == 2
+    assert editor.add_defaults() == [] and "đã có" in messages[-1] and stack.count() == 2
+    stack.undo()
+    assert len(list_targets(store, plan_id)) == 1
+    # invalid values are refused in the dialog
+    d = TargetEditDialog()
+    qtbot.addWidget(d)
+    d.title.setText("Chỉ tiêu")
+    d.value.setText("nhiều")
+    assert "không phải là số" in d.problem()
+    assert parse_number("1.234,5") == 1234.5 and parse_number("96 %") == 96
+
+
+def test_evidence_edit_and_delete_are_undoable(qtbot, store, demo, tmp_path):
+    from ui.status_panel import EvidenceDialog
+
+    _, products = demo
+    product = products[0]
+    stack = QUndoStack()
+    panel = StatusPanel(store, undo_stack=stack)
+    qtbot.addWidget(panel)
+    panel.set_product(product.id, "2026", ref=date(2026, 7, 20))
+    first = tmp_path / "bao-cao.pdf"
+    first.write_bytes(b"%PDF-1.4 first")
+    second = tmp_path / "bao-cao-sua.pdf"
+    second.write_bytes(b"%PDF-1.4 second")
+    answers = [dict(doc_number="12/BC-UBND", summary="Báo cáo quý III", file=str(first)),
+               dict(doc_number="12/BC-UBND (sửa)", summary="Báo cáo quý III năm 2026", file=str(second))]
+
+    def runner(d):
+        assert isinstance(d, EvidenceDialog)
+        values = answers.pop(0)
+        d.doc_number.setText(values["doc_number"])
+        d.summary.setText(values["summary"])
+        d.file.setText(values["file"])
+        return True
+    panel.dialog_runner = runner
+    assert panel.add_evidence_dialog()
+    [ev] = list_evidence(store, product.id)
+    assert ev["file_name"] == "bao-cao.pdf" and panel.evidence.rowCount() == 1
+    panel.evidence.selectRow(0)
+    assert panel.edit_selected_evidence()
+    [edited] = list_evidence(store, product.id)
+    assert edited["id"] == ev["id"] and edited["doc_number"] == "12/BC-UBND (sửa)"
+    assert edited["file_name"] == "bao-cao-sua.pdf" and edited["issued_on"] == ev["issued_on"]
+    assert "12/BC-UBND (sửa)" in panel.evidence.item(0, 0).text()
+    stack.undo()
+    [back] = list_evidence(store, product.id)
+    assert (back["doc_number"], back["file_name"], back["file_sha256"]) == (
+        "12/BC-UBND", "bao-cao.pdf", ev["file_sha256"])
+    stack.redo()
+    assert list_evidence(store, product.id)[0]["file_name"] == "bao-cao-sua.pdf"
+    panel.confirm = lambda *_: True
+    panel.evidence.selectRow(0)
+    assert panel.delete_selected_evidence() and list_evidence(store, product.id) == []
+    stack.undo()
+    assert [e["id"] for e in list_evidence(store, product.id)] == [ev["id"]]
+    assert panel.evidence.rowCount() == 1
+    assert stack.count() == 3
+
+
+def test_report_settings_dialog_from_menu_is_undoable(qtbot, store, demo):
+    from cchc_desktop.tracking import get_settings
+    from ui.main_window import MainWindow
+    from ui.report_settings_dialog import ReportSettingsDialog
+
+    plan_id, _ = demo
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.open_plan(plan_id)
+    assert window.actions["report_settings"] in window.menus["Theo dõi"].actions()
+    seen = []
+
+    def runner(dialog):
+        assert isinstance(dialog, ReportSettingsDialog)
+        dialog.boxes["quarter_report_day"].setValue(5)
+        dialog.boxes["due_soon_days"].setValue(30)
+        seen.append(dialog.preview.text())
+        return True
+    window.dialog_runner = runner
+    window.actions["report_settings"].trigger()
+    assert "Quý III/2026: 05/09/2026" in seen[0]
+    settings = get_settings(store, plan_id)
+    assert (settings.quarter_report_day, settings.due_soon_days) == (5, 30)
+    assert window.dashboard.soon_spin.value() == 30 and window.model.settings.due_soon_days == 30
+    window.dashboard.set_period("2026-Q3")
+    assert "05/09/2026" in window.dashboard.report_label.text()
+    window.undo_stack.undo()
+    assert get_settings(store, plan_id).quarter_report_day == 15
+    assert window.dashboard.soon_spin.value() == 14 and "15/09/2026" in window.dashboard.report_label.text()
+    # targets dialog from the menu
+    from ui.targets_dialog import TargetsDialog
+    window.dialog_runner = lambda d: isinstance(d, TargetsDialog)
+    window.actions["targets"].trigger()

@@ -11,16 +11,16 @@ from datetime import date
 from PySide6.QtCore import QDate, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFrame, QHBoxLayout,
-                               QHeaderView, QLabel, QMessageBox, QPushButton, QSizePolicy, QSpinBox,
+                               QHeaderView, QLabel, QPushButton, QSizePolicy, QSpinBox,
                                QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from cchc_desktop.deadlines import format_date
-from cchc_desktop.tracking import (STATE_LABELS, Summary, add_default_targets, default_period, get_settings,
-                                   next_report, plan_periods, plan_summary, set_actual)
-from cchc_desktop.tracking.periods import make_period
-from cchc_desktop.tracking.targets import format_value
+from cchc_desktop.tracking import (STATE_LABELS, Summary, default_period, get_settings, next_report,
+                                   plan_periods, plan_summary)
 from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE,
                                               NOT_DONE, NOT_STARTED, OVERDUE)
+
+from .targets_dialog import TargetsEditor
 
 # Drawing order of the states in the stacked bars, and their fill: (background, pattern colour, pattern).
 STATE_ORDER = (DONE, DONE_LATE, IN_PROGRESS, NOT_STARTED, OVERDUE, NOT_DONE, EVENT_DRIVEN, NO_DEADLINE)
@@ -272,7 +272,6 @@ class DashboardWidget(QWidget):
 
     taskActivated = Signal(str, str)
     refDateChanged = Signal(object)   # datetime.date chosen in "Ngày tham chiếu"
-    settingsChanged = Signal()        # report settings of the plan were edited here
 
     def __init__(self, store, plan_id: str, parent=None, ref_date: date | None = None):
         super().__init__(parent)
@@ -280,7 +279,6 @@ class DashboardWidget(QWidget):
         self.plan_id = plan_id
         self.summary: Summary | None = None
         self.whole_plan_overdue = None   # optional callable -> int: overdue in the whole plan (status bar)
-        self._filling = False
         plan = store.row("plan", plan_id)
         self.year_start, self.year_end = plan["year_start"], plan["year_end"]
         ref = ref_date or date.today()
@@ -338,22 +336,11 @@ class DashboardWidget(QWidget):
         self.agency_table = _table(["Cơ quan chủ trì", *GROUP_HEADERS[1:]])
         self.items_table = _table(["Sản phẩm", "Lĩnh vực", "Cơ quan chủ trì", "Thời gian thực hiện",
                                    "Tình trạng", "%", "Cập nhật bởi"], 1)
-        self.targets_table = _table(["Chỉ tiêu", "Yêu cầu", "Thực hiện (kỳ này)", "Kết quả"])
-        self.targets_table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed)
-        self.targets_table.itemChanged.connect(self._target_edited)
-        add_targets_btn = QPushButton("Thêm các chỉ tiêu mẫu")
-        add_targets_btn.setToolTip("Thêm các chỉ tiêu thường gặp trong kế hoạch CCHC cấp xã (có thể sửa, xóa sau)")
-        add_targets_btn.clicked.connect(self._add_default_targets)
-        targets_box = QWidget()
-        tl = QVBoxLayout(targets_box)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(self.targets_table)
-        hint = QLabel("Nhấp đúp vào cột «Thực hiện» để nhập số liệu của kỳ đang chọn.")
-        hint.setStyleSheet("color: #444;")
-        row = QHBoxLayout()
-        row.addWidget(hint, 1)
-        row.addWidget(add_targets_btn)
-        tl.addLayout(row)
+        # targets: add / edit / delete / actual values, each an undo step (ui.targets_dialog)
+        self.targets_editor = TargetsEditor(store, plan_id, self.period_key, None, self)
+        self.targets_editor.changed.connect(self.refresh)
+        self.targets_table = self.targets_editor.table
+        targets_box = self.targets_editor
 
         for table in (self.overdue_table, self.soon_table, self.items_table):
             table.cellClicked.connect(lambda r, _c, t=table: self._activate(t, r))
@@ -413,8 +400,19 @@ class DashboardWidget(QWidget):
         plan = self.store.row("plan", plan_id)
         self.year_start, self.year_end = plan["year_start"], plan["year_end"]
         self._fill_periods()
+        self.soon_spin.blockSignals(True)
+        self.soon_spin.setValue(get_settings(self.store, plan_id).due_soon_days)
+        self.soon_spin.blockSignals(False)
         self.set_period(default_period(self.year_start, self.year_end, self.ref_date()).key)
         self.refresh()
+
+    def reload_settings(self) -> None:
+        """The plan's report settings changed: take its "sắp đến hạn" window (refreshes)."""
+        days = get_settings(self.store, self.plan_id).due_soon_days
+        if self.soon_spin.value() != days:
+            self.soon_spin.setValue(days)   # refreshes
+        else:
+            self.refresh()
 
     def card_text(self, key: str) -> str:
         return self.cards[key].value.text()
@@ -510,22 +508,16 @@ class DashboardWidget(QWidget):
         table.resizeRowsToContents()
 
     def _fill_targets(self, s: Summary) -> None:
-        self._filling = True
-        table = self.targets_table
-        table.setRowCount(len(s.targets))
-        for r, t in enumerate(s.targets):
-            table.setItem(r, 0, _item(t.title, t.target_id))
-            table.setItem(r, 1, _item(t.requirement))
-            actual = QTableWidgetItem("" if t.actual is None else format_value(t.actual))
-            actual.setData(Qt.UserRole, t.target_id)
-            actual.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsEditable)
-            if t.actual_period and t.actual_period != s.period.key:
-                actual.setToolTip(f"Số liệu của kỳ {make_period(t.actual_period).label}")
-                actual.setText(f"{format_value(t.actual)} ({make_period(t.actual_period).label})")
-            table.setItem(r, 2, actual)
-            table.setItem(r, 3, _item(t.met_label))
-        table.resizeRowsToContents()
-        self._filling = False
+        self.targets_editor.plan_id = self.plan_id
+        self.targets_editor.fill(s.targets, s.period.key)
+
+    @property
+    def undo_stack(self):
+        return self.targets_editor.undo_stack
+
+    @undo_stack.setter
+    def undo_stack(self, stack) -> None:
+        self.targets_editor.undo_stack = stack
 
     # -- actions -------------------------------------------------------------------------------------
     def _activate(self, table: QTableWidget, row: int) -> None:
@@ -534,22 +526,6 @@ class DashboardWidget(QWidget):
         if data:
             self.taskActivated.emit(data[0], data[1])
 
-    def _target_edited(self, item: QTableWidgetItem) -> None:
-        if self._filling or item.column() != 2:
-            return
-        text = item.text().split("(")[0].strip().replace("%", "").replace(",", ".")
-        try:
-            value = float(text) if text else None
-        except ValueError:
-            QMessageBox.warning(self, "Chỉ tiêu", f"«{item.text()}» không phải là số.")
-            self.refresh()
-            return
-        set_actual(self.store, item.data(Qt.UserRole), self.period_key(), value)
-        self.refresh()
-
     def _add_default_targets(self) -> None:
-        added = add_default_targets(self.store, self.plan_id)
-        self.refresh()
         self.tabs.setCurrentWidget(self.targets_box)
-        if not added:
-            QMessageBox.information(self, "Chỉ tiêu", "Các chỉ tiêu mẫu đã có trong kế hoạch.")
+        self.targets_editor.add_defaults()

@@ -209,6 +209,23 @@ class MainWindow(QMainWindow):
         self.actions["bulk_status"] = bulk
         self.menus["Nhiệm vụ"].addSeparator()
         self.menus["Nhiệm vụ"].addAction(bulk)
+        # «Theo dõi» menu: dashboard, targets, report settings
+        from PySide6.QtWidgets import QMenu
+        menu = QMenu("Th&eo dõi", self)
+        for name, text, slot in (("show_dashboard", "&Bảng theo dõi tiến độ", self.show_dashboard),
+                                 ("bulk_status", None, None),
+                                 ("targets", "&Chỉ tiêu của kế hoạch…", self.edit_targets),
+                                 ("report_settings", "Cài đặt &kỳ báo cáo…", self.edit_report_settings)):
+            if text is None:
+                menu.addAction(self.actions[name])
+                continue
+            action = QAction(text, self)
+            action.triggered.connect(lambda _checked=False, f=slot: f())
+            self.actions[name] = action
+            menu.addAction(action)
+        self.menuBar().insertMenu(self.menus["Trợ giúp"].menuAction(), menu)
+        self.menus["Theo dõi"] = menu
+        self.menus["Tệp"].insertAction(self.actions["import"], self.actions["report_settings"])
 
     # -- reports (issue #5: ui/report_dialog.py, ui/header_settings_dialog.py) ----------------------
     def _install_reports(self) -> None:
@@ -253,7 +270,7 @@ class MainWindow(QMainWindow):
             self.dashboard.taskActivated.connect(self._tracking_jump)
             self.dashboard.refDateChanged.connect(self.set_ref_date)
             self.dashboard.whole_plan_overdue = self.model.overdue_count
-            self.dashboard.settingsChanged.connect(lambda: self._tracking_refresh())
+            self.dashboard.undo_stack = self.undo_stack
             # Big tab contents scroll instead of forcing the window taller than a 1366×768 screen.
             self.dashboard_page = QScrollArea(self)
             self.dashboard_page.setWidgetResizable(True)
@@ -262,6 +279,39 @@ class MainWindow(QMainWindow):
             self.add_tab(self.dashboard_page, "Theo dõi tiến độ")
         else:
             self.dashboard.set_plan(plan_id)
+
+    def show_dashboard(self) -> None:
+        if self.dashboard_page is not None:
+            self.tabs.setCurrentWidget(self.dashboard_page)
+
+    def edit_targets(self):
+        """«Chỉ tiêu của kế hoạch…»: add, edit, delete targets; enter actual values (undoable)."""
+        from .targets_dialog import TargetsDialog
+
+        if not self.model.plan_id:
+            return None
+        dialog = TargetsDialog(self.store, self.model.plan_id, self, self.undo_stack,
+                               self.dashboard.period_key() if self.dashboard else None,
+                               on_change=lambda: self._tracking_refresh([]))
+        self.dialog_runner(dialog)
+        return dialog
+
+    def edit_report_settings(self) -> bool:
+        """«Cài đặt kỳ báo cáo…»: the plan's report due days (one undo step)."""
+        from .report_settings_dialog import edit_report_settings
+
+        if not self.model.plan_id:
+            return False
+        return edit_report_settings(self.store, self.model.plan_id, self, self.undo_stack, self.dialog_runner,
+                                    on_change=self._settings_changed, message=self.show_message)
+
+    def _settings_changed(self) -> None:
+        if self.dashboard is not None:
+            self.dashboard.reload_settings()
+        self._tracking_refresh()
+
+    def show_message(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
 
     def _tracking_jump(self, task_id: str, product_id: str) -> None:
         self.tabs.setCurrentIndex(0)

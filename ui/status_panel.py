@@ -15,13 +15,17 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog,
 
 from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import (DOC_TYPES, DONE, DONE_LATE, NOT_DONE, STATUS_LABELS, STATUSES, add_evidence,
-                                   bulk_update, delete_evidence, evidence_file, get_status, list_evidence,
+                                   bulk_update, evidence_file, get_status, list_evidence, update_evidence,
                                    product_context, verify_evidence_file)
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.timeliness import assess, due_for
 
+from . import tracking_commands
 from .bulk_update import BulkUpdateCommand
 from .history_dialog import HistoryDialog, local_time
+
+
+NO_DATE = QDate(1990, 1, 1)
 
 
 def _qdate(value: date) -> QDate:
@@ -31,9 +35,10 @@ def _qdate(value: date) -> QDate:
 class EvidenceDialog(QDialog):
     """Enter one evidence document (loại, số/ký hiệu, ngày ban hành, trích yếu, tệp)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, evidence: dict | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Thêm văn bản minh chứng")
+        self.setWindowTitle("Sửa văn bản minh chứng" if evidence else "Thêm văn bản minh chứng")
+        self.setMinimumWidth(480)
         form = QFormLayout(self)
         self.doc_type = QComboBox()
         self.doc_type.setEditable(True)
@@ -43,6 +48,8 @@ class EvidenceDialog(QDialog):
         self.issued_on = QDateEdit(QDate.currentDate())
         self.issued_on.setCalendarPopup(True)
         self.issued_on.setDisplayFormat("dd/MM/yyyy")
+        self.issued_on.setMinimumDate(NO_DATE)          # the minimum stands for "no date"
+        self.issued_on.setSpecialValueText("(chưa ghi ngày)")
         self.summary = QLineEdit()
         self.file = QLineEdit()
         browse = QPushButton("Chọn tệp…")
@@ -58,11 +65,19 @@ class EvidenceDialog(QDialog):
         form.addRow("Trích yếu:", self.summary)
         form.addRow("Tệp đính kèm:", row)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("Thêm")
+        buttons.button(QDialogButtonBox.Ok).setText("Lưu" if evidence else "Thêm")
         buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        if evidence:
+            self.doc_type.setCurrentText(evidence["doc_type"])
+            self.doc_number.setText(evidence["doc_number"])
+            self.issued_on.setDate(_qdate(date.fromisoformat(evidence["issued_on"])) if evidence["issued_on"]
+                                   else NO_DATE)
+            self.summary.setText(evidence["summary"])
+            if evidence["file_name"]:
+                self.file.setPlaceholderText(f"Giữ tệp hiện tại: {evidence['file_name']} (chọn tệp khác để thay)")
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp minh chứng")
@@ -71,7 +86,8 @@ class EvidenceDialog(QDialog):
 
     def values(self) -> dict:
         return {"doc_type": self.doc_type.currentText(), "doc_number": self.doc_number.text(),
-                "issued_on": self.issued_on.date().toPython(), "summary": self.summary.text(),
+                "issued_on": None if self.issued_on.date() == NO_DATE else self.issued_on.date().toPython(),
+                "summary": self.summary.text(),
                 "source_file": self.file.text().strip() or None}
 
 
@@ -173,11 +189,14 @@ class StatusPanel(QGroupBox):
         add_ev = QPushButton("Thêm…")
         add_ev.setToolTip("Thêm văn bản minh chứng (có thể đính kèm tệp)")
         add_ev.clicked.connect(self.add_evidence_dialog)
+        edit_ev = QPushButton("Sửa…")
+        edit_ev.setToolTip("Sửa văn bản minh chứng đã chọn (có thể thay tệp đính kèm)")
+        edit_ev.clicked.connect(self.edit_selected_evidence)
         del_ev = QPushButton("Xóa")
         del_ev.setToolTip("Xóa văn bản minh chứng đã chọn")
         del_ev.clicked.connect(self.delete_selected_evidence)
         ev_buttons = QHBoxLayout()
-        for button in (add_ev, del_ev):
+        for button in (add_ev, edit_ev, del_ev):
             ev_buttons.addWidget(button)
         ev_buttons.addStretch(1)
 
@@ -331,40 +350,84 @@ class StatusPanel(QGroupBox):
         self.statusSaved.emit(product_id)
 
     # -- evidence --------------------------------------------------------------------------------------
-    def add_evidence_dialog(self) -> None:
+    def _evidence_changed(self, product_id: str) -> None:
+        if product_id == self.product_id and self.ctx:
+            self._fill_evidence()
+        self.statusSaved.emit(product_id)
+
+    def _run(self, command, title: str) -> bool:
+        error = tracking_commands.run(command, self.undo_stack)
+        if error:
+            self.message(title, error)
+            return False
+        return True
+
+    def add_evidence_dialog(self) -> bool:
         if not self.product_id:
-            return
+            return False
         dialog = EvidenceDialog(self)
         if not self.dialog_runner(dialog):
-            return
-        try:
-            add_evidence(self.store, self.product_id, self.current_key(), **dialog.values())
-        except StoreError as exc:
-            self.message("Không thêm được minh chứng", str(exc))
-            return
-        self._fill_evidence()
-        self.statusSaved.emit(self.product_id)
+            return False
+        product_id, key, values = self.product_id, self.current_key(), dialog.values()
+        command = tracking_commands.CreateRowsCommand(
+            self.store, "Thêm văn bản minh chứng", "evidence",
+            lambda: [add_evidence(self.store, product_id, key, **values)],
+            on_change=lambda: self._evidence_changed(product_id))
+        return self._run(command, "Không thêm được minh chứng")
 
-    def delete_selected_evidence(self) -> None:
-        item = self.evidence.currentItem()
-        if item is None:
-            return
-        if QMessageBox.question(self, "Xóa minh chứng", "Xóa văn bản minh chứng đã chọn? "
-                                "(Thao tác được ghi vào lịch sử; tệp đính kèm vẫn được giữ lại.)") \
-                != QMessageBox.Yes:
-            return
-        delete_evidence(self.store, item.data(Qt.UserRole))
-        self._fill_evidence()
-        self.statusSaved.emit(self.product_id)
+    def selected_evidence_id(self) -> str | None:
+        row = self.evidence.currentRow()
+        item = self.evidence.item(row, 0) if row >= 0 else None
+        return item.data(Qt.UserRole) if item else None
 
-    def _open_evidence(self, row: int, _col: int) -> None:
+    def edit_selected_evidence(self) -> bool:
+        evidence_id = self.selected_evidence_id()
+        current = next((e for e in list_evidence(self.store, self.product_id) if e["id"] == evidence_id), None) \
+            if evidence_id else None
+        if current is None:
+            self.message("Minh chứng", "Hãy chọn một văn bản minh chứng trong danh sách.")
+            return False
+        dialog = EvidenceDialog(self, current)
+        if not self.dialog_runner(dialog):
+            return False
+        values = dialog.values()
+        source = values.pop("source_file")
+        changed = {k: v for k, v in values.items()
+                   if (v.isoformat() if hasattr(v, "isoformat") else (v or "").strip()) != current[k]}
+        if not changed and not source:
+            return False
+        product_id = self.product_id
+        command = tracking_commands.UpdateRowCommand(
+            self.store, "Sửa văn bản minh chứng", "evidence", evidence_id,
+            lambda: update_evidence(self.store, evidence_id, source_file=source, **changed),
+            on_change=lambda: self._evidence_changed(product_id))
+        return self._run(command, "Không sửa được minh chứng")
+
+    def delete_selected_evidence(self) -> bool:
+        evidence_id = self.selected_evidence_id()
+        if evidence_id is None:
+            return False
+        if not self.confirm("Xóa minh chứng", "Xóa văn bản minh chứng đã chọn? (Có thể hoàn tác bằng Ctrl+Z; "
+                            "tệp đính kèm vẫn được giữ lại.)"):
+            return False
+        product_id = self.product_id
+        command = tracking_commands.DeleteRowsCommand(
+            self.store, "Xóa văn bản minh chứng", "evidence", [evidence_id],
+            on_change=lambda: self._evidence_changed(product_id))
+        return self._run(command, "Không xóa được minh chứng")
+
+    def _open_evidence(self, row: int, col: int) -> None:
+        """Double-click: open the attached file (column «Trích yếu / tệp»), else edit the document."""
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
         ev = next((e for e in list_evidence(self.store, self.product_id)
                    if e["id"] == self.evidence.item(row, 0).data(Qt.UserRole)), None)
         path = evidence_file(self.store, ev) if ev else None
-        if path and path.exists():
+        if col == 1 and path and path.exists():
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        else:
+            self.evidence.selectRow(row)
+            self.edit_selected_evidence()
 
     def show_history(self) -> None:
         if self.product_id:
