@@ -503,3 +503,15 @@ def open_or_recover(db_path: str | os.PathLike, *, actor: str | None = None,
         info.damaged_copy = set_aside(db_path)
     return Store.open(db_path, actor), info
 
+
+
+def backup_before_change(store, reason: str) -> Path | None:
+    """Snapshot the store's database before an import or merge (REASON_IMPORT / REASON_MERGE).
+
+    Skipped when the database is not a file yet or the caller is already inside a transaction
+    (the outer operation took its own backup). Raises BackupError: better no import than no backup.
+    """
+    path = Path(store.db.path)
+    if not path.is_file() or store.db.conn.in_transaction:
+        return None
+    return make_backup(path, reason)

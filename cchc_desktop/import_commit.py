@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .backup import REASON_IMPORT, backup_before_change
 from .importers.model import AppendixDraft
 from .store import Store
 from .text import fold
@@ -65,6 +66,7 @@ def commit_draft(store: Store, draft: AppendixDraft, plan_id: str | None = None,
     """
     info = plan_info_from_draft(draft)
     counts = [0, 0, 0]
+    backup_before_change(store, REASON_IMPORT)
     with store.transaction():
         if plan_id is None:
             start = year or info.year_start

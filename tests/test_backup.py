@@ -23,6 +23,9 @@ def demo_db(tmp_path):
     create_demo_plan(store)
     tasks = store.list_plans()[0]["task_count"]
     store.close()
+    import shutil
+
+    shutil.rmtree(bk.backups_dir(path))  # the import's own safety backup is not under test here
     return path, tasks
 
 
@@ -285,6 +288,9 @@ def test_backup_menu_and_timer_on_a_window(qtbot, tmp_path):
 
     store = Store.open(tmp_path / "w.sqlite3")
     create_demo_plan(store)
+    import shutil
+
+    shutil.rmtree(bk.backups_dir(tmp_path / "w.sqlite3"))  # a fresh backup would make the daily one not due
     window = QMainWindow()
     window.store = store
     qtbot.addWidget(window)
@@ -343,3 +349,21 @@ def test_backup_taken_before_migration(tmp_path):
     store.close()
     backups = bk.list_backups(path)
     assert [b.reason for b in backups] == [bk.REASON_MIGRATION] and backups[0].schema_version == 1
+
+
+def test_import_workbook_and_merge_take_a_backup_first(tmp_path):
+    from cchc_desktop.backup import REASON_IMPORT, list_backups
+    from cchc_desktop.import_commit import commit_draft
+    from cchc_desktop.importers import read_appendix_text
+    from cchc_desktop.store import Store
+
+    store = Store.open(tmp_path / "kh.sqlite3")
+    try:
+        store.create_plan("xã A", 2026)
+        draft = read_appendix_text("TT\tNội dung\tSản phẩm\tCơ quan chủ trì\tThời gian\n"
+                                   "I\tCHỈ ĐẠO\n1\tViệc một\tBáo cáo\tPhòng Kinh tế\tQuý I/2026\n")
+        commit_draft(store, draft, store.list_plans()[0]["id"])
+        reasons = [b.reason for b in list_backups(tmp_path / "kh.sqlite3")]
+        assert REASON_IMPORT in reasons
+    finally:
+        store.close()

@@ -382,10 +382,12 @@ def test_run_gui_reports_unreadable_database(tmp_path, monkeypatch, qapp):
     shown = {}
     monkeypatch.setattr(QMessageBox, "critical",
                         lambda parent, title, text, *a, **k: shown.update(text=text))
+    monkeypatch.setattr("ui.restore_dialog.ask_recovery", lambda proposal, parent=None: False)
     bad = tmp_path / "hong.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
     assert app_module.run_gui(bad) == 1
-    assert "Không mở được cơ sở dữ liệu" in shown["text"] and "hong.sqlite3" in shown["text"]
+    assert "bị hỏng" in shown["text"] and "hong.sqlite3" in shown["text"]
+    assert bad.read_bytes() == b"this is not a database" * 100  # nothing touched when refused
 
 
 def test_layout_is_remembered(window, store, qtbot):

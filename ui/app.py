@@ -1,24 +1,15 @@
 """Start the Qt application on a database (creating the demo plan when there is none)."""
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cchc_desktop import APP_NAME
-from cchc_desktop.db import DatabaseError
 from cchc_desktop.demo import ensure_demo_plan
 from cchc_desktop.paths import default_db_path
 from cchc_desktop.store import Store
-
-
-def open_store(db_path: str | Path | None) -> Store:
-    path = Path(db_path) if db_path else default_db_path()
-    store = Store.open(path)
-    ensure_demo_plan(store)
-    return store
 
 
 def build_main_window(store: Store):
@@ -32,20 +23,28 @@ def build_main_window(store: Store):
 
 
 def run_gui(db_path: str | Path | None = None) -> int:
+    """Start the app: crash handler, single-instance lock, recovery of a damaged database,
+    start-up backup, demo plan when the database is empty, main window with the backup menu."""
+    from .crash_handler import app_icon, install as install_crash_handler
+    from .restore_dialog import install_backup_menu, open_database
+
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    install_crash_handler()
+    path = Path(db_path) if db_path else default_db_path()
+    opened = open_database(path)
+    if opened is None:
+        return 1  # refused (open elsewhere, damaged and not recovered…): the user was told why
     try:
-        store = open_store(db_path)
-    except (DatabaseError, sqlite3.Error, OSError) as exc:
-        where = db_path or default_db_path()
-        QMessageBox.critical(None, APP_NAME,
-                             f"Không mở được cơ sở dữ liệu:\n{where}\n\n{exc}\n\n"
-                             "Hãy kiểm tra tệp còn tồn tại, không bị chương trình khác khóa và "
-                             "thư mục cho phép ghi; nếu tệp bị hỏng, hãy khôi phục từ bản sao lưu.")
-        return 1
-    window = build_main_window(store)
+        ensure_demo_plan(opened.store)
+    except Exception as exc:  # noqa: BLE001 - a broken demo must not stop the app
+        QMessageBox.warning(None, APP_NAME, f"Không tạo được kế hoạch mẫu: {exc}")
+    window = build_main_window(opened.store)
+    install_backup_menu(window)
     window.show()
-    code = app.exec()
-    store.close()
-    return code
+    try:
+        return app.exec()
+    finally:
+        opened.close()

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMenu, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
+                               QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
                                QRadioButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, apply_merge, apply_workbook_import,
@@ -20,6 +20,8 @@ from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, apply_merge, a
 from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
 from cchc_desktop.exchange.merge import TABLE_LABELS
 from cchc_desktop.tracking.periods import default_period, plan_periods
+
+from .menus import insert_menu
 
 CONFLICT_BRUSH = QBrush(QColor("#fde2c4"))
 ERROR_BRUSH = QBrush(QColor("#f8d0d0"))
@@ -396,13 +398,7 @@ class PackageImportDialog(QDialog):
 # -- main window hook -------------------------------------------------------------------------------------------
 def install_exchange_menu(window) -> None:
     """Add the «Trao đổi» menu to the main window (needs window.store and window.model.plan_id)."""
-    bar = window.menuBar()
-    help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Trợ giúp"), None)
-    menu = QMenu("Tra&o đổi", window)
-    if help_action is not None:
-        bar.insertMenu(help_action, menu)    # before «Trợ giúp»
-    else:
-        bar.addMenu(menu)
+    menu = insert_menu(window, "Tra&o đổi")
 
     def plan_id():
         model = getattr(window, "model", None)

@@ -32,6 +32,8 @@ from cchc_desktop.instance_lock import AlreadyRunning, InstanceLock, LockError
 from cchc_desktop.paths import backups_dir
 from cchc_desktop.safe_write import SafeWriteError
 
+from .menus import insert_menu
+
 COLUMNS = ("Thời điểm", "Lý do", "Kế hoạch", "Nhiệm vụ", "Dung lượng", "Tình trạng")
 
 
@@ -261,7 +263,7 @@ def backup_to_usb(parent: QWidget | None, hooks: BackupHooks) -> Path | None:
 
 def add_backup_menu(window, hooks: BackupHooks):
     """Add the "Sao lưu" menu to a QMainWindow; returns the QMenu."""
-    menu = window.menuBar().addMenu("&Sao lưu")
+    menu = insert_menu(window, "&Sao lưu")
     actions = (
         ("Sao lưu ngay", lambda: backup_now(window, hooks)),
         ("Sao lưu ra USB…", lambda: backup_to_usb(window, hooks)),

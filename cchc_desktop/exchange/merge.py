@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .. import changelog
+from ..backup import REASON_MERGE, backup_before_change
 from ..safe_write import SafeWriteError, atomic_write_bytes, sha256_file
 from ..store import Store
 from . import schema
@@ -480,6 +481,7 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
     for conflicts (default: the stamp winner). skip: field keys not to take from the package now (kept
     as local value, written as a local change so the decision is not lost)."""
     db = store.db
+    backup_before_change(store, REASON_MERGE)
     choices = choices or {}
     skip = skip or set()
     confirmed = {t.row_id for t in plan.tombstones} if confirm is True else set(confirm or ())

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .. import changelog
+from ..backup import REASON_IMPORT, backup_before_change
 from ..safe_write import sha256_file
 from ..store import Store
 from ..text import clean_cell
@@ -428,6 +429,7 @@ def apply_workbook_import(store: Store, previews: list[WorkbookPreview]) -> Work
     """Write every accepted field of every usable preview in ONE transaction (all or nothing)."""
     result = WorkbookImportResult()
     now = changelog.now_iso()
+    backup_before_change(store, REASON_IMPORT)
     with store.transaction():
         for preview in previews:
             if not preview.usable:
