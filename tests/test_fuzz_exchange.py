@@ -174,18 +174,10 @@ def test_fuzz_update_workbook_xml_parts(stores, workbook):
     _judge_leaks("workbook XML parts")
 
 
-# Found by these tests and reported to the exchange owner (issue #6): workbook_import.read_workbook()
-# catches only a few exception types around load_workbook(), so a damaged .xlsx (one flipped byte in the
-# compressed data, or broken XML in a part) escapes as zlib.error / XML parse errors / NotImplementedError
-# instead of becoming a preview error. Tolerated as a known failure (xfail, with counts) until fixed;
-# any other escaping exception fails the test. Remove this set once the reader catches them.
-KNOWN_LEAKS = {"zlib.error", "xml.etree.ElementTree.ParseError", "lxml.etree.XMLSyntaxError",
-               "builtins.NotImplementedError"}
-
-
+# Every damaged workbook must end as a preview error (read_workbook loads through the importers'
+# guarded load_xlsx and turns any failure into an issue), never as an escaping exception.
 def _judge_leaks(target: str) -> None:
     leaks = {k: v for k, v in OUTCOMES[target].items() if k.startswith("LEAKED ")}
-    unknown = {k: v for k, v in leaks.items() if k.removeprefix("LEAKED ") not in KNOWN_LEAKS}
-    assert not unknown, f"exceptions escaped the workbook reader: {unknown}"
-    if leaks:
-        pytest.xfail(f"known bug, reported: {leaks} of {sum(OUTCOMES[target].values())} inputs")
+    assert not leaks, f"exceptions escaped the workbook reader: {leaks}"
+
+

@@ -5,21 +5,21 @@ tracking module (which logs every change, so previous values stay in history).""
 from __future__ import annotations
 
 import json
+import logging
 import os
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .. import changelog
 from ..backup import REASON_IMPORT, backup_before_change
 from ..safe_write import sha256_file
 from ..store import Store
+from ..importers.model import ImportFailure
+from ..importers.xlsx_reader import load_xlsx
 from ..text import clean_cell
 from ..tracking.evidence import EvidenceError, add_evidence, list_evidence, update_evidence
 from ..tracking.status import StatusError, get_status, normalise, product_context, set_status
@@ -210,11 +210,27 @@ def read_workbook(store: Store, path: str | os.PathLike) -> WorkbookPreview:
     preview = WorkbookPreview(path)
     try:
         preview.sha256 = sha256_file(path)
-        wb = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        preview.issues.append(Issue("error", f"Không đọc được tệp (không phải tệp Excel .xlsx hợp lệ hoặc đã "
-                                             f"bị hỏng): {exc}"))
+        wb = load_xlsx(path)
+    except OSError as exc:
+        preview.issues.append(Issue("error", f"Không đọc được tệp: {exc.strerror or exc}."))
         return preview
+    except ImportFailure as exc:
+        preview.issues.append(Issue("error", exc.detail))
+        return preview
+    try:
+        return _read_loaded(store, preview, wb)
+    except Exception as exc:  # noqa: BLE001 - a damaged part must become a message, never a crash
+        logging.getLogger(__name__).exception("unreadable workbook %s", path)
+        preview.issues.append(Issue("error", f"Tệp Excel bị hỏng hoặc có nội dung không đọc được: {exc}"))
+        return preview
+    finally:
+        try:
+            wb.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _read_loaded(store: Store, preview: "WorkbookPreview", wb) -> "WorkbookPreview":
     preview.already_imported = store.db.query_one(
         "SELECT 1 FROM exchange_import WHERE sha256 = ?", (preview.sha256,)) is not None
     ws, header_row = _find_data_sheet(wb)

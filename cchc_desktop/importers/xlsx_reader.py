@@ -93,7 +93,9 @@ def sheet_to_table(ws, *, file: str) -> RawTable:
     return RawTable(rows=rows, sheet=ws.title, column_count=max_col)
 
 
-def read_xlsx(path: str | os.PathLike) -> AppendixDraft:
+def load_xlsx(path: str | os.PathLike):
+    """Open an .xlsx/.xlsm safely (size and zip-bomb checks, no external links, no macros, cached
+    values only). Any damage becomes ImportFailure naming the file; the caller closes the workbook."""
     name = os.path.basename(os.fspath(path))
     check_file(path, file=name)
     check_office_zip(path, file=name, kind="Excel", required_part="xl/workbook.xml")
@@ -101,15 +103,19 @@ def read_xlsx(path: str | os.PathLike) -> AppendixDraft:
         import openpyxl
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=False, data_only=True, keep_links=False,
-                                        keep_vba=False)
+            return openpyxl.load_workbook(path, read_only=False, data_only=True, keep_links=False,
+                                          keep_vba=False)
     except ImportFailure:
         raise
     except Exception:
         raise ImportFailure("tệp Excel bị hỏng hoặc không đúng định dạng, không mở được.",
                             file=name) from None
+
+
+def read_xlsx(path: str | os.PathLike) -> AppendixDraft:
+    wb = load_xlsx(path)
     try:
-        return _read_workbook(wb, name)
+        return _read_workbook(wb, os.path.basename(os.fspath(path)))
     finally:
         try:
             wb.close()
