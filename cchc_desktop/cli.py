@@ -5,11 +5,14 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import cli_exchange
+from .backup import BackupError
 from .db import DatabaseError
 from .import_commit import commit_draft
 from .importers import read_appendix
 from .importers.model import ImportFailure
 from .paths import default_db_path
+from .safe_write import SafeWriteError
 from .store import Store, StoreError
 
 
@@ -97,10 +100,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("plans", help="liệt kê các kế hoạch")
     p_list = sub.add_parser("list", help="liệt kê nhiệm vụ của một kế hoạch cùng thời hạn đã phân tích")
     p_list.add_argument("--plan", help="mã kế hoạch (có thể chỉ vài ký tự đầu)")
+    cli_exchange.add_parsers(sub)
     return parser
 
 
-COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list}
+def _with_store(handler, needs_plan: bool | None):
+    """Open the store, pick the plan (required, optional or none), run, close."""
+    def run(args) -> int:
+        store = _open(args)
+        try:
+            if needs_plan is None:
+                return handler(store, args)
+            plan = getattr(args, "plan", None)
+            plan_id = _pick_plan(store, plan) if (needs_plan or plan) else None
+            return handler(store, plan_id, args)
+        finally:
+            store.close()
+    return run
+
+
+COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list,
+            "export-workbooks": _with_store(cli_exchange.cmd_export_workbooks, True),
+            "import-workbooks": _with_store(cli_exchange.cmd_import_workbooks, None),
+            "export-package": _with_store(cli_exchange.cmd_export_package, False),
+            "import-package": _with_store(cli_exchange.cmd_import_package, None)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         return -1  # caller starts the GUI
     try:
         return handler(args)
-    except (ImportFailure, DatabaseError, StoreError, ValueError) as exc:
+    except (ImportFailure, DatabaseError, StoreError, ValueError, SafeWriteError, BackupError,
+            *cli_exchange.ERRORS) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

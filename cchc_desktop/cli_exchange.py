@@ -1,0 +1,111 @@
+"""Headless USB-exchange commands for `main.py`: update workbooks and .cchc packages."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .exchange import (ExchangeError, apply_merge, apply_workbook_import, export_package, export_workbooks,
+                       plan_merge, read_package, read_workbooks)
+from .tracking.periods import default_period, plan_periods
+
+
+def _period_key(store, plan_id: str, wanted: str | None) -> str:
+    plan = store.load_plan(plan_id)
+    keys = [p.key for p in plan_periods(plan.year_start, plan.year_end)]
+    if wanted:
+        if wanted not in keys:
+            raise ValueError(f"Kỳ «{wanted}» không thuộc kế hoạch; các kỳ hợp lệ: {', '.join(keys)}.")
+        return wanted
+    from datetime import date
+
+    return default_period(plan.year_start, plan.year_end, date.today()).key
+
+
+def cmd_export_workbooks(store, plan_id: str, args) -> int:
+    key = _period_key(store, plan_id, args.period)
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    exports = export_workbooks(store, plan_id, key, folder, all_in_one=args.all_in_one)
+    for item in exports:
+        print(f"Đã xuất «{item.path.name}»: {item.agency_name or 'tất cả cơ quan'}, {item.rows} dòng.")
+    print(f"Kỳ báo cáo {key}: {len(exports)} tệp trong «{folder}».")
+    return 0
+
+
+def cmd_import_workbooks(store, args) -> int:
+    previews = read_workbooks(store, [Path(p) for p in args.paths])
+    if not previews:
+        raise ValueError("Không tìm thấy tệp .xlsx nào trong các đường dẫn đã cho.")
+    for preview in previews:
+        who = preview.agency_name or "?"
+        print(f"\nTệp «{preview.path.name}» — {who}, kỳ {preview.period_key or '?'}"
+              + (" (đã nhập trước đây)" if preview.already_imported else ""))
+        for issue in preview.issues + [e for r in preview.rows for e in r.errors]:
+            where = ", ".join(x for x in (issue.sheet and f"trang «{issue.sheet}»",
+                                          issue.row and f"dòng {issue.row}",
+                                          issue.column and f"cột {issue.column}") if x)
+            label = "Lỗi" if issue.level == "error" else "Lưu ý"
+            print(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
+        for row in preview.changed_rows:
+            print(f"  Dòng {row.excel_row}: {row.label}")
+            for diff in row.diffs:
+                mark = " [XUNG ĐỘT — không tự áp dụng]" if diff.conflict else ""
+                print(f"    {diff.label}: «{diff.old_text}» → «{diff.new_text}»{mark}")
+    if not args.apply:
+        print("\nChế độ xem trước: chưa ghi gì. Thêm --apply để cập nhật (trừ các ô xung đột).")
+        return 0
+    result = apply_workbook_import(store, previews)
+    print(f"\nĐã cập nhật {result.rows} dòng, {result.fields} trường từ {result.files} tệp; "
+          f"minh chứng: {result.evidence_added} thêm, {result.evidence_updated} sửa.")
+    return 0
+
+
+def cmd_export_package(store, plan_id: str | None, args) -> int:
+    result = export_package(store, Path(args.out), plan_ids=[plan_id] if plan_id else None)
+    print(f"Đã tạo gói «{result.path.name}»: {result.rows} dòng dữ liệu, {result.changes} thay đổi, "
+          f"{result.attachments} tệp minh chứng. SHA-256: {result.sha256}")
+    for missing in result.missing_attachments:
+        print(f"  Lưu ý: thiếu tệp minh chứng «{missing}».")
+    return 0
+
+
+def cmd_import_package(store, args) -> int:
+    package = read_package(Path(args.file), local_schema=store.db.schema_version)
+    plan = plan_merge(store, package)
+    conflicts = [c for c in plan.changes if c.conflict]
+    print(f"Gói «{Path(args.file).name}»: {len(plan.inserts)} dòng mới, {len(plan.changes)} trường thay đổi "
+          f"({len(conflicts)} xung đột), {len(plan.links)} thay đổi cơ quan, {len(plan.tombstones)} dòng bị xóa "
+          "ở máy kia.")
+    for change in conflicts:
+        print(f"  Xung đột: {change.label or change.table} — «{change.old}» ở máy này, «{change.new}» trong gói; "
+              f"giữ bản {'trong gói' if change.winner == 'remote' else 'ở máy này'} (thay đổi sau cùng).")
+    for note in plan.notes:
+        print(f"  Lưu ý: {note}")
+    if not args.apply:
+        print("Chế độ xem trước: chưa ghi gì. Thêm --apply để hợp nhất"
+              " (và --confirm-deletions để xóa các dòng đã bị xóa ở máy kia).")
+        return 0
+    result = apply_merge(store, plan, confirm=bool(args.confirm_deletions))
+    print(f"Đã hợp nhất: {result.inserted} dòng mới, {result.updated} trường, {result.deleted} dòng xóa, "
+          f"{result.pending_tombstones} dòng xóa chờ xác nhận.")
+    return 0
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("export-workbooks", help="xuất tệp Excel cập nhật cho từng cơ quan chủ trì")
+    p.add_argument("--plan", help="mã kế hoạch")
+    p.add_argument("--period", help="kỳ báo cáo, ví dụ 2026-Q2, 2026-H1, 2026")
+    p.add_argument("--out", required=True, help="thư mục đích (ví dụ ổ USB)")
+    p.add_argument("--all-in-one", action="store_true", help="một tệp chung cho mọi cơ quan")
+    p = sub.add_parser("import-workbooks", help="xem trước / nhập các tệp Excel cơ quan gửi lại")
+    p.add_argument("paths", nargs="+", help="tệp .xlsx hoặc thư mục")
+    p.add_argument("--apply", action="store_true", help="ghi các thay đổi (trừ ô xung đột)")
+    p = sub.add_parser("export-package", help="xuất gói .cchc để chuyển sang máy khác")
+    p.add_argument("out", help="đường dẫn tệp .cchc")
+    p.add_argument("--plan", help="chỉ một kế hoạch (mặc định: tất cả)")
+    p = sub.add_parser("import-package", help="xem trước / hợp nhất gói .cchc từ máy khác")
+    p.add_argument("file")
+    p.add_argument("--apply", action="store_true", help="hợp nhất vào cơ sở dữ liệu")
+    p.add_argument("--confirm-deletions", action="store_true", help="đồng ý xóa các dòng đã xóa ở máy kia")
+
+
+ERRORS = (ExchangeError,)
