@@ -78,3 +78,18 @@ def test_portable_marker_puts_data_beside_the_executable(bundle, tmp_path):
     result = subprocess.run([str(_exe(copy)), "plans"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert (copy / "data" / "cchc.sqlite3").exists()
+
+
+def test_console_twin_runs_the_command_line(bundle, tmp_path):
+    """The CLI twin (for Windows, where the windowed exe has no console) imports and lists a plan."""
+    cli = bundle / ("CCHC-Desktop-cli.exe" if sys.platform.startswith("win") else "CCHC-Desktop-cli")
+    demo = bundle / "_internal" / "resources" / "demo" / "phu-luc-nhiem-vu-cchc-2026-xa-xuan-truong.txt"
+    db = tmp_path / "kh.sqlite3"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CCHC_DATA_DIR": str(tmp_path / "appdata")}
+    result = subprocess.run([str(cli), "--db", str(db), "import", str(demo)], env=env, capture_output=True,
+                            text=True, encoding="utf-8", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "39 nhiệm vụ, 46 dòng sản phẩm" in result.stdout
+    result = subprocess.run([str(cli), "--db", str(db), "list"], env=env, capture_output=True, text=True,
+                            encoding="utf-8", timeout=120)
+    assert result.returncode == 0 and "Thường xuyên (cả năm)" in result.stdout
