@@ -73,6 +73,15 @@ def ours(store: Store, plan_id: str, out: Path, runs: int) -> tuple[float, float
     return times[0], min(times[1:]), len(PdfReader(out).pages)
 
 
+def reportlab_version() -> str:
+    """reportlab's version and whether its C accelerator (rl_accel, pinned in requirements.txt) is in use."""
+    import reportlab
+    from reportlab.lib import rl_accel
+
+    accelerated = not getattr(rl_accel.fp_str, "__name__", "").startswith("_py_")
+    return f"{reportlab.Version} with {'rl_accel' if accelerated else 'pure-Python helpers (no rl_accel)'}"
+
+
 def appendix_docx(store: Store, plan_id: str, path: Path) -> int:
     """The periodic report's appendix table (same rows/columns) as a landscape A4 .docx."""
     from docx import Document
@@ -153,7 +162,7 @@ def main() -> int:
         plan_id = generate_plan(store, args.tasks)
         products = plan_summary(store, plan_id, REF, PERIOD).totals.total
         cold, best, pages = ours(store, plan_id, work / "bao-cao.pdf", args.runs)
-        print(f"plan: {args.tasks} tasks, {products} products in {PERIOD}")
+        print(f"plan: {args.tasks} tasks, {products} products in {PERIOD}; reportlab {reportlab_version()}")
         print(f"ours (reportlab): periodic report, {pages} pages: first run {cold:.3f} s, best of {args.runs} "
               f"{best:.3f} s")
         docx = work / "phu-luc.docx"

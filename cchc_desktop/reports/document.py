@@ -11,15 +11,10 @@ import os
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from .layout import (DocumentHeader, LayoutSettings, SignerBlock, appendix_heading, build_pdf, doc_styles,
                      frame_size, grid_table, landscape_section, para, signature_block)
-from ..text import nfc
 from .templates import body_flowables
 
 
@@ -69,126 +64,17 @@ class ReportData:
     file_stem: str = "bao-cao"               # suggested file name without extension
 
 
-class FastText(Flowable):
-    """Plain wrapped text for table cells: lines broken once per width (cached) and drawn with drawString.
-
-    A Paragraph re-parses and re-breaks its text on every wrap; in a 60-page table every cell is wrapped 3-4 times
-    (row measuring, page splits, drawing). Same font metrics and baseline as a Paragraph of the same style
-    (first baseline one font size below the top), left or centred.
-    """
-
-    def __init__(self, text: str, style: ParagraphStyle, centred: bool = False):
-        super().__init__()
-        self.text = nfc(text)
-        self.style = style
-        self.centred = centred
-        self.lines: list[str] = []
-        self._for_width: float | None = None
-
-    def _break(self, width: float) -> list[str]:
-        font, size = self.style.fontName, self.style.fontSize
-        space = stringWidth(" ", font, size)
-        out: list[str] = []
-        for raw in self.text.split("\n"):
-            words = raw.split()
-            if not words:
-                out.append("")
-                continue
-            line, line_w = "", 0.0
-            for word in words:
-                w = stringWidth(word, font, size)
-                while w > width and len(word) > 1:  # a word longer than the cell: break inside it
-                    if line:
-                        out.append(line)
-                        line, line_w = "", 0.0
-                    cut = len(word)
-                    while cut > 1 and stringWidth(word[:cut], font, size) > width:
-                        cut -= 1
-                    out.append(word[:cut])
-                    word = word[cut:]
-                    w = stringWidth(word, font, size)
-                if not line:
-                    line, line_w = word, w
-                elif line_w + space + w <= width:
-                    line, line_w = f"{line} {word}", line_w + space + w
-                else:
-                    out.append(line)
-                    line, line_w = word, w
-            out.append(line)
-        return out
-
-    def wrap(self, availWidth, availHeight):
-        if self._for_width != availWidth:
-            self.lines = self._break(availWidth)
-            self._for_width = availWidth
-        self.width = availWidth
-        self.height = len(self.lines) * self.style.leading
-        return self.width, self.height
-
-    def split(self, availWidth, availHeight):
-        self.wrap(availWidth, availHeight)
-        fit = int(availHeight // self.style.leading)
-        if fit <= 0 or fit >= len(self.lines):
-            return []
-        first = FastText("\n".join(self.lines[:fit]), self.style, self.centred)
-        rest = FastText("\n".join(self.lines[fit:]), self.style, self.centred)
-        return [first, rest]
-
-    def draw(self):
-        canv = self.canv
-        canv.setFont(self.style.fontName, self.style.fontSize)
-        canv.setFillColor(colors.black)
-        y = self.height - self.style.fontSize
-        for line in self.lines:
-            if self.centred:
-                canv.drawCentredString(self.width / 2, y, line)
-            else:
-                canv.drawString(0, y, line)
-            y -= self.style.leading
-
-    def getPlainText(self) -> str:
-        return self.text
-
-
-def _bold_style(base: ParagraphStyle) -> ParagraphStyle:
-    from .. import fonts
-
-    return ParagraphStyle(f"{base.name}Bold", parent=base, fontName=fonts.BOLD)
-
-
 def table_flowables(table: TableData, settings: LayoutSettings | None = None) -> list[Flowable]:
     st = doc_styles(settings)
     if not table.rows:
         return [para(table.empty_text, st.body)] if table.empty_text else []
     width, height = frame_size(table.landscape, settings)
     widths = [width * s / sum(table.shares) for s in table.shares]
-    cell_styles = doc_styles(settings, table.font_size)
-    bold = set(table.bold_rows)
-    sections = set(table.section_rows)
-    # the task columns of grouped rows stay Paragraphs (grid_table repeats them "(tiếp theo)" across pages)
-    slow_columns = {0, 1} if table.groups else set()
-    centred = [a.upper() in ("CENTER", "CENTRE") for a in table.align]
-    rows: list[list[object]] = []
-    for i, row in enumerate(table.rows):
-        cells: list[object] = ["" if v is None else str(v) for v in row]
-        if i in sections:
-            rows.append(cells)
-            continue
-        styled = []
-        for c, value in enumerate(cells):
-            base = cell_styles.cell_center if centred[c] else cell_styles.cell
-            if i in bold:
-                base = _bold_style(base)
-            if not value:
-                styled.append("")
-            elif c in slow_columns or i in bold:
-                styled.append(para(value, base))
-            else:
-                styled.append(FastText(value, base, centred[c]))
-        rows.append(styled)
+    rows = [["" if v is None else str(v) for v in row] for row in table.rows]
     grid = grid_table(list(table.headers), rows, widths, section_row_indexes=table.section_rows,
                       groups=table.groups, align=table.align, number_row=table.number_row,
-                      font_size=table.font_size, max_group_height=0.4 * height, settings=settings)
+                      bold_rows=table.bold_rows, font_size=table.font_size, max_group_height=0.4 * height,
+                      settings=settings)
     return [grid, Spacer(1, 8)]
 
 
@@ -229,6 +115,3 @@ def render_pdf(report: ReportData, target: str | os.PathLike | BinaryIO | None =
         return buffer.getvalue()
     build_pdf(target, flowables, **kwargs)
     return None
-
-
-CENTER = TA_CENTER

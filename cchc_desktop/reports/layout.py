@@ -17,11 +17,12 @@ Page numbers: Arabic, centred in the top margin, none on the first page of the d
 started with ``restart_numbering=True`` (each appendix is numbered on its own).
 
 Grouped rows in :func:`grid_table` (a task with several products): the task's STT and content are written once.
-Small groups (estimated height up to ``max_group_height``) use real vertical SPANs; reportlab never splits a
-table inside a SPAN, so such a group always moves to the next page as a whole. Larger groups are not spanned
-(a SPAN taller than the page cannot be laid out): the cells are drawn as one visually merged cell by leaving out
-the horizontal rules inside the group, and when a page break falls inside the group, the first row on the new
-page repeats the STT and the task text followed by "(tiếp theo)", so every page reads on its own.
+Small groups (estimated height up to ``max_group_height``) are real vertical spans, never split across pages,
+so such a group always moves to the next page as a whole. Larger groups are not spanned (a span taller than the
+page cannot be laid out): the cells are drawn as one visually merged cell by leaving out the horizontal rules
+inside the group, and when a page break falls inside the group, the first row on the new page repeats the STT
+and the task text followed by "(tiếp theo)", so every page reads on its own. The table itself is
+:class:`grid.PagedGrid` (measured once, split into pages by itself, drawn directly: see grid.py).
 """
 from __future__ import annotations
 
@@ -43,10 +44,16 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak,
                                 PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
+try:  # reportlab loads its C helpers by name at run time: a plain import lets PyInstaller bundle them too
+    import _rl_accel  # noqa: F401
+except ImportError:  # pragma: no cover - pure-Python helpers, same output, slower
+    pass
+
 from .. import APP_NAME, APP_VERSION
 from .. import fonts
 from ..safe_write import atomic_path
 from ..text import nfc
+from .grid import EMPTY, FlowCell, GridRow, PagedGrid, TextCell
 from .vnformat import NBSP, upper, vn_long_date
 
 __all__ = [
@@ -573,76 +580,43 @@ def appendix_heading(title: str, caption: str = "", *, label: str = "Phụ lục
 
 
 Cell = str | Flowable | None
+GridTable = PagedGrid  # what grid_table returns (a Flowable; ``repeatRows`` as on reportlab's Table)
 
 
-class GridTable(Table):
-    """A bordered table that repeats task text on the first row of a page when a group is split.
-
-    Rows move to the next page whole; only a row taller than ``max_row_height`` (a cell longer than a page
-    could hold) is split inside the row, right where it starts.
-    """
-
-    # row index -> {column: flowable to show when this row starts a continued page}
-    continuations: dict[int, dict[int, Flowable]] = {}
-    rule_thickness: float = 0.5
-    max_row_height: float = 120 * mm
-
-    def _first_overflowing_row(self, availHeight: float) -> int:
-        used = 0.0
-        for i, height in enumerate(self._rowHeights):
-            if used + height > availHeight:
-                return i
-            used += height
-        return len(self._rowHeights)
-
-    def split(self, availWidth, availHeight):
-        self._calc(availWidth, availHeight)
-        in_row = False
-        parts: list = []
-        if self.splitInRow:
-            row = self._first_overflowing_row(availHeight)
-            header = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
-            if header <= row < len(self._rowHeights) and self._rowHeights[row] > self.max_row_height:
-                parts = self._splitRows(availHeight, doInRowSplit=1)
-                in_row = len(parts) == 2
-        if not parts:
-            parts = self._splitRows(availHeight, doInRowSplit=0)
-        if len(parts) != 2:
-            return parts
-        first, rest = parts
-        for part in parts:
-            part.rule_thickness = self.rule_thickness
-            part.max_row_height = self.max_row_height
-        kept = len(first._cellvalues)
-        # close the table at the bottom of the page, also across a merged group that continues overleaf
-        first._addCommand(("LINEBELOW", (0, kept - 1), (-1, kept - 1), self.rule_thickness, colors.black))
-        header = rest.repeatRows if isinstance(rest.repeatRows, int) else len(rest.repeatRows)
-        n = kept - 1 if in_row else kept  # first row of self (or its lower half) on the next page
-        conts = self.continuations or {}
-        first.continuations = {r: v for r, v in conts.items() if r < n}
-        rest.continuations = {r - n + header: v for r, v in conts.items() if r > n}
-        if n in conts and not in_row:
-            for col, flowable in conts[n].items():
-                rest._cellvalues[header][col] = flowable
-            heights = list(rest._argH) if rest._argH is not None else [None] * len(rest._cellvalues)
-            heights[header] = None  # re-measure the row with the repeated task text
-            rest._argH = rest._rowHeights = heights
-        return [first, rest]
+def cell_text(text: object) -> str:
+    """Plain cell text as a Paragraph would see it after :func:`markup`: NFC, "\\n" line ends, runs of spaces
+    kept as no-break spaces."""
+    value = nfc("" if text is None else str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    return _MULTISPACE_RE.sub(lambda m: NBSP * len(m.group(0)), value)
 
 
-def _cell(value: Cell, style: ParagraphStyle) -> list[Flowable] | str:
-    """Cell content as a list of flowables: reportlab can only split list cells inside a row."""
-    if value is None or value == "":
-        return ""
+def _plain(value: Cell) -> str:
     if isinstance(value, Flowable):
-        return [value]
-    return [para(value, style)]
+        getter = getattr(value, "getPlainText", None)
+        return getter() if getter is not None else ""
+    return "" if value is None else str(value)
 
 
-def _cell_text(value: Cell) -> str:
-    if isinstance(value, Paragraph):
-        return value.getPlainText()
-    return "" if value is None or isinstance(value, Flowable) else str(value)
+@lru_cache(maxsize=64)
+def _variant(style: ParagraphStyle, font: str | None = None, alignment: int | None = None) -> ParagraphStyle:
+    """A cell style with another font or alignment, made once per style."""
+    kw = {}
+    if font is not None:
+        kw["fontName"] = font
+    if alignment is not None:
+        kw["alignment"] = alignment
+    return ParagraphStyle(f"{style.name}-{font or ''}-{alignment}", parent=style, **kw) if kw else style
+
+
+def _grid_cell(value: Cell, style: ParagraphStyle):
+    """A plain value becomes a TextCell (laid out like a Paragraph), a flowable is kept as it is."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return EMPTY
+    if isinstance(value, Flowable):
+        return FlowCell([value])
+    if style.alignment in (TA_LEFT, TA_CENTER):
+        return TextCell(cell_text(value), style)
+    return FlowCell([para(value, style)])
 
 
 def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Sequence[Sequence[Cell]],
@@ -651,7 +625,7 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
                group_columns: Sequence[int] = (0, 1), align: Sequence[str] | None = None,
                number_row: bool = False, font_size: float | None = None,
                max_group_height: float = 70 * mm, max_row_height: float = 120 * mm,
-               keep_section_with_next: bool = True,
+               keep_section_with_next: bool = True, bold_rows: Iterable[int] = (),
                settings: LayoutSettings | None = None) -> GridTable:
     """A bordered table with wrapped cell text; header rows repeat on every page.
 
@@ -663,6 +637,7 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
     * ``groups``: (first, last) indexes into ``rows`` (inclusive) forming one task with several products. The
       ``group_columns`` cells are taken from the first row and merged over the group (see the module doc
       for how page breaks are handled). ``max_group_height`` is the tallest group kept together.
+    * ``bold_rows``: indexes into ``rows`` printed bold (e.g. a total row).
     * a single row taller than ``max_row_height`` may be split inside the row (only such tables allow it).
     * ``align``: per column "LEFT" / "CENTER" / "RIGHT" / "JUSTIFY" (default: LEFT).
     """
@@ -676,104 +651,86 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
     if number_row:
         header_rows.append([str(i + 1) for i in range(ncols)])
     nh = len(header_rows)
-    repeat = nh if repeat_rows is None else repeat_rows
+    repeat = nh if repeat_rows is None else max(0, min(repeat_rows, nh))
     aligns = [(align[i] if align and i < len(align) else "LEFT").upper() for i in range(ncols)]
     col_styles = []
     for a in aligns:
         base = st.cell_center if a in ("CENTER", "CENTRE") else st.cell
-        col_styles.append(base if _ALIGN.get(a, TA_LEFT) == base.alignment else
-                          ParagraphStyle(f"Cell{a}", parent=st.cell, alignment=_ALIGN.get(a, TA_LEFT)))
+        wanted = _ALIGN.get(a, TA_LEFT)
+        col_styles.append(base if wanted == base.alignment else _variant(st.cell, alignment=wanted))
     sections = set(section_row_indexes)
+    bold = set(bold_rows)
     pad_lr, pad_tb = 3, 2
 
-    data: list[list[Flowable | str]] = []
+    head: list[GridRow] = []
     for i, row in enumerate(header_rows):
         style = st.cell_number if number_row and i == nh - 1 else st.cell_header
-        data.append([_cell(row[c] if c < len(row) else "", style) for c in range(ncols)])
+        head.append(GridRow([_grid_cell(row[c] if c < len(row) else "", style) for c in range(ncols)],
+                            middle=True))
+    body: list[GridRow] = []
     for r, row in enumerate(rows):
         if r in sections:
-            data.append([_cell(row[0] if row else "", st.cell_section)] + [""] * (ncols - 1))
-        else:
-            data.append([_cell(row[c] if c < len(row) else "", col_styles[c]) for c in range(ncols)])
+            body.append(GridRow([_grid_cell(row[0] if row else "", st.cell_section)] + [EMPTY] * (ncols - 1),
+                                full_span=True))
+            continue
+        styles = [_variant(cs, font=fonts.BOLD) for cs in col_styles] if r in bold else col_styles
+        body.append(GridRow([_grid_cell(row[c] if c < len(row) else "", styles[c]) for c in range(ncols)]))
 
-    commands: list[tuple] = [
-        ("FONT", (0, 0), (-1, -1), fonts.REGULAR, st.cell.fontSize),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("VALIGN", (0, 0), (-1, nh - 1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad_lr), ("RIGHTPADDING", (0, 0), (-1, -1), pad_lr),
-        ("TOPPADDING", (0, 0), (-1, -1), pad_tb), ("BOTTOMPADDING", (0, 0), (-1, -1), pad_tb + 1),
-        ("BOX", (0, 0), (-1, -1), s.table_rule_thickness, colors.black),
-        ("LINEAFTER", (0, 0), (-2, -1), s.table_rule_thickness, colors.black),
-    ]
-
-    def row_height(r: int, columns: Iterable[int]) -> float:
+    def content_height(r: int, columns: Iterable[int]) -> float:
+        """Estimated row height from the non-empty cells (decides spans and giant rows)."""
         height = 0.0
+        cells = body[r].cells
         for c in columns:
-            value = data[nh + r][c]
-            if isinstance(value, list):
-                height = max(height, sum(f.wrap(col_widths[c] - 2 * pad_lr, 10_000)[1] for f in value))
+            if not isinstance(cells[c], str) and cells[c] is not None:
+                height = max(height, cells[c].height(col_widths[c] - 2 * pad_lr))
         return height + 2 * pad_tb + 1
 
     # A row taller than ``max_row_height`` (a very long cell) may be split inside the row, else it could
     # never fit on a page; ordinary rows still move to the next page whole.
     giant_rows = {r for r in range(len(rows)) if r not in sections
-                  and row_height(r, range(ncols)) > max_row_height}
-
+                  and content_height(r, range(ncols)) > max_row_height}
     for r in sections:
-        commands.append(("SPAN", (0, nh + r), (-1, nh + r)))
         if keep_section_with_next and r + 1 < len(rows) and r + 1 not in giant_rows:
-            commands.append(("NOSPLIT", (0, nh + r), (-1, nh + r + 1)))
+            body[r + 1].glue_prev = True
 
-    merged_inner_rows: set[int] = set()  # table rows whose bottom rule is left out in the group columns
-    continuations: dict[int, dict[int, Flowable]] = {}
     other_cols = [c for c in range(ncols) if c not in group_columns]
     for first, last in groups:
         if last <= first:
             continue
-        heights = [row_height(r, other_cols) for r in range(first, last + 1)]
-        spanned = row_height(first, group_columns)
+        heights = [content_height(r, other_cols) for r in range(first, last + 1)]
+        spanned = content_height(first, group_columns)
         if max(sum(heights), spanned) <= max_group_height:
-            for c in group_columns:
-                commands.append(("SPAN", (c, nh + first), (c, nh + last)))
+            # small group: real spans, never split across pages
+            body[first].spans = {c: last - first + 1 for c in group_columns}
+            for r in range(first + 1, last + 1):
+                for c in group_columns:
+                    body[r].cells[c] = None
+                body[r].glue_prev = True
             continue
+        # tall group: one visually merged cell (no rules inside the group columns), repeated overleaf
         first_values = {c: rows[first][c] if c < len(rows[first]) else "" for c in group_columns}
         for r in range(first, last + 1):
             if r < last:
-                merged_inner_rows.add(nh + r)
+                body[r].open_cols = frozenset(group_columns)
             if r > first:
-                cont: dict[int, Flowable] = {}
+                cont: dict[int, object] = {}
                 for c, value in first_values.items():
-                    text = _cell_text(value)
+                    text = _plain(value)
                     if not text:
                         continue
                     if c == group_columns[-1]:
-                        cont[c] = para(f"{markup(text)} <i>{CONTINUED}</i>", col_styles[c], is_markup=True)
+                        cont[c] = FlowCell([para(f"{markup(text)} <i>{CONTINUED}</i>", col_styles[c],
+                                                 is_markup=True)])
                     else:
-                        cont[c] = para(text, col_styles[c])
-                continuations[nh + r] = cont
+                        cont[c] = _grid_cell(text, col_styles[c])
+                body[r].continuation = cont or None
 
-    # horizontal rules: one LINEBELOW per run of ordinary rows; merged rows only outside the group columns
-    total = len(data)
-    r = 0
-    while r < total:
-        end = r
-        inner = r in merged_inner_rows
-        while end + 1 < total and ((end + 1) in merged_inner_rows) == inner:
-            end += 1
-        if not inner:
-            commands.append(("LINEBELOW", (0, r), (-1, end), s.table_rule_thickness, colors.black))
-        else:
-            for c in other_cols:
-                commands.append(("LINEBELOW", (c, r), (c, end), s.table_rule_thickness, colors.black))
-        r = end + 1
-
-    table = GridTable(data, colWidths=list(col_widths), repeatRows=repeat, hAlign="CENTER",
-                      splitInRow=3 * st.cell.leading if giant_rows else 0)
-    table.continuations = continuations
-    table.rule_thickness = s.table_rule_thickness
-    table.max_row_height = max_row_height
-    table.setStyle(TableStyle(commands))
-    return table
+    if repeat < nh:  # header rows that are not repeated belong to the first page only
+        body = head[repeat:] + body
+        head = head[:repeat]
+    return PagedGrid(col_widths, head, body, font_size=st.cell.fontSize, pad_lr=pad_lr, pad_top=pad_tb,
+                     pad_bottom=pad_tb + 1, rule_thickness=s.table_rule_thickness, max_row_height=max_row_height,
+                     split_in_row=3 * st.cell.leading if giant_rows else 0)
 
 
 # ------------------------------------------------------------------------------------------- document

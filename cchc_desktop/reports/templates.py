@@ -302,12 +302,19 @@ def check_template(template: ReportTemplate) -> None:
 _UNDEFINED_RE = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|no element '?([^']+?)'?$")
 
 
+@lru_cache(maxsize=64)
+def _checked_template(kind: str, field_name: str, text: str, template_name: str) -> jinja2.Template:
+    """The checked, compiled template of one text (a text that fails the check is never cached)."""
+    check_text(kind, field_name, text, template_name)
+    return environment().from_string(text)
+
+
 def render_text(kind: str, field_name: str, text: str, context: Mapping[str, object],
                 template_name: str = "") -> str:
     """Render one template text (checked first) in the sandbox; errors become ReportTemplateError."""
-    check_text(kind, field_name, text, template_name)
+    compiled = _checked_template(kind, field_name, text, template_name)
     try:
-        out = environment().from_string(text).render(dict(context))
+        out = compiled.render(dict(context))
     except SecurityError as exc:
         raise ReportTemplateError(
             f"{_where(template_name, field_name)}: mẫu dùng một thao tác không được phép ({exc}). Mẫu chỉ dùng "
