@@ -1,14 +1,13 @@
 """Per-plan document header and signer fields of the printed reports (table report_header, migration 0004).
 
 A plan without a stored row gets defaults derived from the plan: "ỦY BAN NHÂN DÂN" + "XÃ <TÊN>", the place name
-without its kind, "BC-UBND", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH". Writes are logged in change_log (exchanged).
+without its kind, "BC-UBND", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH". Writes go through the store's logged row operations (change_log, exchanged).
 """
 from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import asdict, dataclass, fields, replace
 
-from .. import changelog
 from ..store import Store, StoreError
 from ..text import nfc
 from .layout import DocumentHeader, SignerBlock
@@ -135,22 +134,8 @@ def save_header(store: Store, plan_id: str, settings: HeaderSettings | None = No
     with store.transaction():
         row = store.db.query_one(f"SELECT * FROM {TABLE} WHERE plan_id = ?", (plan_id,))
         if row is None:
-            stamp = changelog.now_iso()
-            new = {"id": changelog.new_id(), "plan_id": plan_id, **values, "created_at": stamp,
-                   "updated_at": stamp}
-            cols = ", ".join(new)
-            store.db.conn.execute(f"INSERT INTO {TABLE} ({cols}) VALUES ({', '.join('?' for _ in new)})",
-                                  tuple(new.values()))
-            changelog.record(store.db, TABLE, new["id"], "insert", new=new, actor=store.actor)
+            store.insert_row(TABLE, {"plan_id": plan_id, **values})
         else:
             current = dict(row)
-            changed = {k: v for k, v in values.items() if current[k] != v}
-            if changed:
-                assigns = ", ".join(f"{k} = ?" for k in changed)
-                store.db.conn.execute(
-                    f"UPDATE {TABLE} SET {assigns}, updated_at = ?, version = version + 1 WHERE id = ?",
-                    (*changed.values(), changelog.now_iso(), current["id"]))
-                for key, value in changed.items():
-                    changelog.record(store.db, TABLE, current["id"], "update", field=key, old=current[key],
-                                     new=value, actor=store.actor)
+            store.update_row(TABLE, current["id"], values, current=current)
     return HeaderSettings(**values)

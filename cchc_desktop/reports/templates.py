@@ -31,7 +31,6 @@ from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from reportlab.platypus import Flowable
 
-from .. import changelog
 from ..resources import resource_path
 from ..store import Store, StoreError
 from ..text import nfc
@@ -479,23 +478,11 @@ def save_template(store: Store, template: ReportTemplate) -> ReportTemplate:
         if existing is None:
             position = store.db.query_one(f"SELECT COALESCE(MAX(position), -1) + 1 FROM {TABLE} WHERE kind = ?",
                                           (template.kind,))[0]
-            stamp = changelog.now_iso()
-            row = {"id": changelog.new_id(), **values, "position": position, "created_at": stamp,
-                   "updated_at": stamp}
-            store.db.conn.execute(f"INSERT INTO {TABLE} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
-                                  tuple(row.values()))
-            changelog.record(store.db, TABLE, row["id"], "insert", new=row, actor=store.actor)
-            new_id = row["id"]
+            new_id = store.insert_row(TABLE, {**values, "position": position})["id"]
         else:
             current = dict(existing)
-            changed = {k: v for k, v in values.items() if current[k] != v and k not in ("kind", "based_on")}
-            if changed:
-                store.db.conn.execute(
-                    f"UPDATE {TABLE} SET {', '.join(f'{k} = ?' for k in changed)}, updated_at = ?, "
-                    "version = version + 1 WHERE id = ?", (*changed.values(), changelog.now_iso(), current["id"]))
-                for key, value in changed.items():
-                    changelog.record(store.db, TABLE, current["id"], "update", field=key, old=current[key],
-                                     new=value, actor=store.actor)
+            editable = {k: v for k, v in values.items() if k not in ("kind", "based_on")}
+            store.update_row(TABLE, current["id"], editable, current=current)
             new_id = current["id"]
     return get_template(store, new_id)
 
@@ -517,11 +504,7 @@ def delete_template(store: Store, template_id: str) -> None:
     if template_id.startswith("builtin:"):
         raise ReportTemplateError("Không xóa được mẫu có sẵn; hãy nhân bản để tạo mẫu riêng.")
     with store.transaction():
-        row = store.db.query_one(f"SELECT * FROM {TABLE} WHERE id = ?", (template_id,))
-        if row is None:
-            return
-        store.db.conn.execute(f"DELETE FROM {TABLE} WHERE id = ?", (template_id,))
-        changelog.record(store.db, TABLE, template_id, "delete", old=dict(row), actor=store.actor)
+        store.delete_row(TABLE, template_id)
 
 
 def placeholder_help(kind: str) -> list[tuple[str, str]]:
