@@ -51,3 +51,58 @@ def test_reminder_needs_an_agency(store):
     plan_id = seed_demo(store)
     with pytest.raises(StoreError):
         build_reminder_letter(store, plan_id, "", "2026", REF)
+
+
+# At 20/03/2026 the demo plan gives one agency of each kind (overdue and/or due soon, or neither).
+CASE_DATE = dt.date(2026, 3, 20)
+CASES = {
+    "both": ("Phòng Văn hóa - Xã hội",
+             ["còn 2 nhiệm vụ, sản phẩm quá hạn chưa hoàn thành và 1 nhiệm vụ, sản phẩm sắp đến hạn, cụ thể như sau:",
+              "khẩn trương hoàn thành các nhiệm vụ, sản phẩm quá hạn và chủ động triển khai, hoàn thành đúng thời "
+              "hạn các nhiệm vụ, sản phẩm sắp đến hạn nêu trên;",
+              "Trường hợp chưa hoàn thành, đề nghị báo cáo rõ lý do"]),
+    "overdue": ("Các cơ quan, đơn vị trên địa bàn xã",
+                ["còn 1 nhiệm vụ, sản phẩm quá hạn chưa hoàn thành, cụ thể như sau:",
+                 "khẩn trương hoàn thành các nhiệm vụ, sản phẩm quá hạn nêu trên;",
+                 "Trường hợp chưa hoàn thành, đề nghị báo cáo rõ lý do"]),
+    "upcoming": ("Phòng Kinh tế",
+                 ["có 3 nhiệm vụ, sản phẩm sắp đến hạn, cụ thể như sau:",
+                  "chủ động triển khai, hoàn thành đúng thời hạn các nhiệm vụ, sản phẩm sắp đến hạn nêu trên;",
+                  "Trường hợp không hoàn thành đúng thời hạn, đề nghị báo cáo rõ lý do"]),
+    "none": ("Văn phòng HĐND-UBND",
+             ["chủ trì 6 nhiệm vụ, sản phẩm trong kỳ, không có nhiệm vụ, sản phẩm nào quá hạn hoặc sắp đến hạn.",
+              "tiếp tục triển khai, hoàn thành đúng thời hạn các nhiệm vụ, sản phẩm được giao;",
+              "Trường hợp có khó khăn, vướng mắc, đề nghị báo cáo kịp thời"]),
+}
+FORBIDDEN = {
+    "both": ["được giao;"],
+    "overdue": ["sắp đến hạn", "được giao;"],
+    "upcoming": ["quá hạn", "được giao;"],
+    "none": ["nêu trên", "cụ thể như sau", "quá hạn chưa hoàn thành", "chưa hoàn thành, đề nghị"],
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_reminder_wording_for_each_case(store, case):
+    agency, expected = CASES[case]
+    plan_id = seed_demo(store)
+    report = build_reminder_letter(store, plan_id, agency, "2026", CASE_DATE)
+    overdue, soon = report.context["so_qua_han"], report.context["so_sap_den_han"]
+    assert (bool(overdue), bool(soon)) == {"both": (True, True), "overdue": (True, False),
+                                           "upcoming": (False, True), "none": (False, False)}[case]
+    # the counts in the text add up to the rows of the table under it
+    assert len(report.tables["bang_nhiem_vu"].rows) == overdue + soon
+    data = render_report_pdf(store, ReportRequest("reminder", plan_id, "2026", CASE_DATE, agency=agency))
+    text = " ".join(page_texts(data))
+    for needle in expected:
+        assert needle in text, needle
+    for needle in FORBIDDEN[case]:
+        assert needle not in text, needle
+    assert ("Nhiệm vụ, sản phẩm" in table_cells(data)) == (case != "none")
+
+
+def test_reminder_for_an_agency_with_no_task_at_all(store):
+    plan_id = seed_demo(store)
+    report = build_reminder_letter(store, plan_id, "Phòng Tài chính", "2026", CASE_DATE)
+    assert "Phòng Tài chính không có nhiệm vụ, sản phẩm nào quá hạn hoặc sắp đến hạn." in report.body
+    assert "0 nhiệm vụ" not in report.body and "nêu trên" not in report.body

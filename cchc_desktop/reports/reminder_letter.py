@@ -51,8 +51,9 @@ def build_reminder_letter(store: Store, plan_id: str, agency: str, period_key: s
         counts.add(item)
     ids = {i.product_id for i in items}
     overdue = [i for i in summary.overdue if i.product_id in ids]
-    soon = [i for i in summary.due_soon if i.product_id in ids]
-    combined = overdue + [i for i in soon if i.state != OVERDUE]
+    # due soon and not already overdue (a periodic product can be both): the letter's counts add up to its table
+    soon = [i for i in summary.due_soon if i.product_id in ids and i.state != OVERDUE]
+    combined = overdue + soon
     tables = {
         "bang_nhiem_vu": _table("bang_nhiem_vu", "Nhiệm vụ cần đôn đốc", combined,
                                 "Không có nhiệm vụ quá hạn hoặc sắp đến hạn."),
