@@ -297,19 +297,21 @@ class RestartPageNumbers(Flowable):
             doc.number_base = doc.page
 
 
-def landscape_section(*, restart_numbering: bool = False) -> list[Flowable]:
-    """Continue on a new landscape page (e.g. an appendix that is numbered on its own)."""
-    out: list[Flowable] = [NextPageTemplate(LANDSCAPE), PageBreak()]
+def _section(template: str, restart_numbering: bool) -> list[Flowable]:
+    out: list[Flowable] = [NextPageTemplate(template), PageBreak()]
     if restart_numbering:
         out.append(RestartPageNumbers())
     return out
+
+
+def landscape_section(*, restart_numbering: bool = False) -> list[Flowable]:
+    """Continue on a new landscape page (e.g. an appendix that is numbered on its own)."""
+    return _section(LANDSCAPE, restart_numbering)
 
 
 def portrait_section(*, restart_numbering: bool = False) -> list[Flowable]:
-    out: list[Flowable] = [NextPageTemplate(PORTRAIT), PageBreak()]
-    if restart_numbering:
-        out.append(RestartPageNumbers())
-    return out
+    """Continue on a new portrait page."""
+    return _section(PORTRAIT, restart_numbering)
 
 
 # --------------------------------------------------------------------------------------------- header

@@ -83,6 +83,15 @@ def _put(ws: Worksheet, row: int, col: int, value, *, bold=False, italic=False, 
     return cell
 
 
+def _merged_row(ws: Worksheet, row: int, ncol: int, value, **style) -> None:
+    """One value across the whole table width; with a border, the cells under the merge keep the grid."""
+    _put(ws, row, 1, value, **style)
+    if style.get("border", True):
+        for col in range(2, ncol + 1):
+            _put(ws, row, col, None)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+
+
 def _title_rows(ws: Worksheet, report: ReportData, subtitle: str, ncol: int, ref_date: _dt.date | None) -> int:
     """Issuer, document title, table title, data date; returns the next free row."""
     issuer = report.header.issuer_name if report.header is not None else report.author
@@ -91,8 +100,7 @@ def _title_rows(ws: Worksheet, report: ReportData, subtitle: str, ncol: int, ref
         lines.append((subtitle, True, False))
     row = 1
     for text, bold, italic in lines:
-        _put(ws, row, 1, text, bold=bold, italic=italic, align=CENTER, border=False, size=13)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        _merged_row(ws, row, ncol, text, bold=bold, italic=italic, align=CENTER, border=False, size=13)
         ws.row_dimensions[row].height = 34 if len(text) > 90 else 20
         row += 1
     if ref_date is not None:
@@ -126,10 +134,7 @@ def write_table(ws: Worksheet, table: TableData, report: ReportData, ref_date: _
     _print_setup(ws, landscape=table.landscape or ncol > 5, title_rows=f"{header_row}:{row - 1}")
     ws.freeze_panes = ws.cell(row, 1)
     if not table.rows:
-        _put(ws, row, 1, table.empty_text or "Không có dữ liệu.", italic=True, border=True)
-        for col in range(2, ncol + 1):
-            _put(ws, row, col, None)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        _merged_row(ws, row, ncol, table.empty_text or "Không có dữ liệu.", italic=True)
         return
     first_data = row
     sections = set(table.section_rows)
@@ -137,10 +142,7 @@ def write_table(ws: Worksheet, table: TableData, report: ReportData, ref_date: _
     for i, values in enumerate(table.rows):
         r = first_data + i
         if i in sections:
-            _put(ws, r, 1, values[0] if values else "", bold=True)
-            for col in range(2, ncol + 1):
-                _put(ws, r, col, None)
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
+            _merged_row(ws, r, ncol, values[0] if values else "", bold=True)
             continue
         for col in range(1, ncol + 1):
             value = values[col - 1] if col - 1 < len(values) else None

@@ -370,54 +370,54 @@ def _inline(text: str) -> str:
     return _BOLD_RE.sub(r"<b>\1</b>", markup(text))
 
 
-def body_flowables(body: str, tables: Mapping[str, Callable[[], list[Flowable]]], styles) -> list[Flowable]:
-    """Rendered body markup -> paragraphs, headings and the computed tables (see the module doc)."""
-    from .layout import para
+_LINE_STYLES = (("### ", "h3"), ("## ", "h2"), ("# ", "h1"), ("> ", "italic"))
 
-    out: list[Flowable] = []
+
+def _body_lines(body: str) -> Iterable[tuple[int, str, str]]:
+    """Rendered body -> (line number, style, text) for its non-blank lines.
+
+    style is h1/h2/h3/italic/body (text without its "# " / "> " prefix, "**bold**" still in it) or "table"
+    (text: the whole line holding the table marker).
+    """
     for number, raw in enumerate(body.replace("\r\n", "\n").split("\n"), start=1):
         line = raw.strip()
         if not line:
             continue
-        found = _TABLE_RE.findall(line)
-        if found:
-            if _TABLE_RE.sub("", line).strip() or len(found) > 1:
+        if _TABLE_RE.search(line):
+            yield number, "table", line
+            continue
+        for prefix, style in _LINE_STYLES:
+            if line.startswith(prefix):
+                yield number, style, line[len(prefix):].strip()
+                break
+        else:
+            yield number, "body", line
+
+
+def body_flowables(body: str, tables: Mapping[str, Callable[[], list[Flowable]]], styles) -> list[Flowable]:
+    """Rendered body markup -> paragraphs, headings and the computed tables (see the module doc)."""
+    from .layout import para
+
+    by_style = {"h1": styles.heading1, "h2": styles.heading2, "h3": styles.heading3, "italic": styles.legal_basis,
+                "body": styles.body}
+    out: list[Flowable] = []
+    for number, style, text in _body_lines(body):
+        if style == "table":
+            found = _TABLE_RE.findall(text)
+            if _TABLE_RE.sub("", text).strip() or len(found) > 1:
                 raise ReportTemplateError(
                     f"Phần «Nội dung», dòng kết quả {number}: bảng «{found[0]}» phải đặt riêng trên một dòng.",
                     field="body", placeholder=found[0])
             out.extend(tables[found[0]]())
-            continue
-        if line.startswith("### "):
-            out.append(para(_inline(line[4:].strip()), styles.heading3, is_markup=True))
-        elif line.startswith("## "):
-            out.append(para(_inline(line[3:].strip()), styles.heading2, is_markup=True))
-        elif line.startswith("# "):
-            out.append(para(_inline(line[2:].strip()), styles.heading1, is_markup=True))
-        elif line.startswith("> "):
-            out.append(para(_inline(line[2:].strip()), styles.legal_basis, is_markup=True))
         else:
-            out.append(para(_inline(line), styles.body, is_markup=True))
+            out.append(para(_inline(text), by_style[style], is_markup=True))
     return out
 
 
 def body_plain_lines(body: str) -> list[tuple[str, str]]:
     """Rendered body -> [(style, text)] for the .xlsx export: style is h1/h2/h3/italic/body/table:<name>."""
-    out = []
-    for raw in body.replace("\r\n", "\n").split("\n"):
-        line = raw.strip()
-        if not line:
-            continue
-        found = _TABLE_RE.findall(line)
-        if found:
-            out.append((f"table:{found[0]}", ""))
-            continue
-        for prefix, style in (("### ", "h3"), ("## ", "h2"), ("# ", "h1"), ("> ", "italic")):
-            if line.startswith(prefix):
-                out.append((style, _BOLD_RE.sub(r"\1", line[len(prefix):].strip())))
-                break
-        else:
-            out.append(("body", _BOLD_RE.sub(r"\1", line)))
-    return out
+    return [(f"table:{_TABLE_RE.findall(text)[0]}", "") if style == "table" else (style, _BOLD_RE.sub(r"\1", text))
+            for _number, style, text in _body_lines(body)]
 
 
 # ------------------------------------------------------------------------------------ stored templates
