@@ -443,3 +443,56 @@ def test_plan_label_does_not_repeat_the_unit_kind(window):
     assert plan_label(plan).startswith("Xã Xuân Trường — năm 2026 — KH số 03/KH-UBND")
     assert window.plan_combo.currentText().startswith("Xã Xuân Trường — ")
     assert "xã xã" not in window.windowTitle().lower()
+
+
+def test_paste_past_the_end_of_a_section_adds_rows_in_one_undo_step(window, store):
+    model, view = window.model, window.view
+    plan = model.plan
+    section, following = plan.sections[0], plan.sections[1]
+    n_tasks = len(section.tasks)
+    last = section.tasks[-1]
+    assert len(last.products) == 1
+    last_content = last.content
+    next_title, next_first = following.title, following.tasks[0].content
+    view.setCurrentIndex(model.index(model.find_row("product", last.products[0].id), COL_CONTENT))
+    rows = [["Nhiệm vụ cuối (sửa)", "Sản phẩm cuối (sửa)", "Phòng Kinh tế", "", "Quý IV/2026"],
+            ["Nhiệm vụ dán thêm A", "Sản phẩm A1", "Công an xã", "Bưu điện xã", "Tháng 10/2026"],
+            ["", "Sản phẩm A2", "Phòng Kinh tế", "", "Thường xuyên"],
+            ["Nhiệm vụ dán thêm B", "Sản phẩm B1", "", "", ""]]
+    mime = QMimeData()
+    mime.setText("\n".join("\t".join(r) for r in rows) + "\n")
+    assert window.paste(mime) > 0
+    fresh = store.load_plan(model.plan_id)
+    tasks = fresh.sections[0].tasks
+    assert len(tasks) == n_tasks + 2
+    assert tasks[n_tasks - 1].content == "Nhiệm vụ cuối (sửa)"
+    a, b = tasks[n_tasks], tasks[n_tasks + 1]
+    assert a.content == "Nhiệm vụ dán thêm A" and [p.description for p in a.products] == ["Sản phẩm A1", "Sản phẩm A2"]
+    assert a.products[0].lead_names == "Công an xã" and a.products[0].coordinator_names == "Bưu điện xã"
+    assert a.products[1].deadline_text == "Thường xuyên"
+    assert b.content == "Nhiệm vụ dán thêm B" and [p.description for p in b.products] == ["Sản phẩm B1"]
+    # the next section is untouched (its header row is not overwritten)
+    assert fresh.sections[1].title == next_title and fresh.sections[1].tasks[0].content == next_first
+    assert model.plan.sections[0].tasks[-1].content == "Nhiệm vụ dán thêm B"   # the table shows them
+    window.undo_stack.undo()       # one step: edits and new rows
+    fresh = store.load_plan(model.plan_id)
+    assert len(fresh.sections[0].tasks) == n_tasks and fresh.sections[0].tasks[-1].content == last_content
+    window.undo_stack.redo()
+    tasks = store.load_plan(model.plan_id).sections[0].tasks
+    assert len(tasks) == n_tasks + 2 and len(tasks[n_tasks].products) == 2
+
+
+def test_paste_products_past_the_last_row_adds_products(window, store):
+    model, view = window.model, window.view
+    section = model.plan.sections[-1]
+    last = section.tasks[-1]
+    count = len(last.products)
+    view.setCurrentIndex(model.index(model.find_row("product", last.products[-1].id), COL_PRODUCT))
+    mime = QMimeData()
+    mime.setText("Sản phẩm sửa\tPhòng Kinh tế\r\nSản phẩm thêm 1\tCông an xã\r\nSản phẩm thêm 2\t\r\n")
+    assert window.paste(mime) == 2 + 3
+    products = store.load_plan(model.plan_id).sections[-1].tasks[-1].products
+    assert [p.description for p in products][-3:] == ["Sản phẩm sửa", "Sản phẩm thêm 1", "Sản phẩm thêm 2"]
+    assert len(products) == count + 2 and products[-2].lead_names == "Công an xã"
+    window.undo_stack.undo()
+    assert len(store.load_plan(model.plan_id).sections[-1].tasks[-1].products) == count

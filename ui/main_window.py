@@ -21,7 +21,8 @@ from cchc_desktop.import_commit import commit_draft
 from cchc_desktop.store import StoreError
 
 from . import clipboard, settings
-from .appendix_model import (COL_CONTENT, COL_PRODUCT, COL_STT, KIND_SECTION, AppendixModel)
+from .appendix_model import (COL_CONTENT, COL_COORD, COL_DEADLINE, COL_LEAD, COL_PRODUCT, COL_STT, KIND_SECTION,
+                             AppendixModel, split_names)
 from .appendix_view import AppendixView
 from .commands import CreateCommand, DeleteCommand, EditFieldCommand, MoveCommand
 from .delegates import AppendixDelegate
@@ -29,6 +30,10 @@ from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, 
 from .dialogs.plan_properties import PlanPickerDialog, PlanPropertiesDialog, plan_label, unit_label
 from .filter_bar import FilterBar
 
+
+# pasted columns that fill new rows (STT is numbered automatically, the last two are computed)
+PASTE_FIELDS = {COL_CONTENT: "content", COL_PRODUCT: "description", COL_LEAD: "leads", COL_COORD: "coordinators",
+                COL_DEADLINE: "deadline_text"}
 
 IMPORT_FILTER = "Phụ lục CCHC (*.xlsx *.xlsm *.docx *.txt *.tsv *.csv);;Tất cả các tệp (*)"
 
@@ -884,7 +889,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Đã sao chép {len(rows)} dòng.", 3000)
 
     def paste(self, mime=None) -> int:
-        """Paste a block into existing cells from the current cell. Returns cells changed."""
+        """Paste a block into the cells from the current cell; block rows past the last row of the
+        section become new rows there (a row with "Nội dung/Nhiệm vụ" a new task, else a new product
+        of the task above). One undo step. Returns the number of cells changed or created."""
         mime = mime or QApplication.clipboard().mimeData()
         block = clipboard.block_from_mime(mime)
         if not block:
@@ -894,28 +901,84 @@ class MainWindow(QMainWindow):
         if not start.isValid():
             return 0
         commands = []
+        extra: list[list[str]] = []      # block rows past the end of the section
+        left = start.column()
         if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
             targets = [(i.row(), i.column(), block[0][0]) for i in selected]
         else:
             top = min((i.row() for i in selected), default=start.row())
             left = min((i.column() for i in selected), default=start.column())
-            targets = [(top + r, left + c, value) for r, cells in enumerate(block)
-                       for c, value in enumerate(cells)]
+            section = self.model.row_info(top).section
+            targets = []
+            for r, cells in enumerate(block):
+                info = self.model.row_info(top + r)
+                if extra or info is None or (r > 0 and info.kind == KIND_SECTION) or info.section is not section:
+                    extra.append(cells)       # never spill into the next section's rows
+                    continue
+                targets.extend((top + r, left + c, value) for c, value in enumerate(cells))
         for row, col, value in targets:
             if row >= self.model.rowCount() or col >= self.model.columnCount():
                 continue
             command = self.model.make_edit_command(row, col, value)
             if command is not None:
                 commands.append(command)
-        if not commands:
+        create = self._paste_rows_creator(extra, left, top) if extra else None
+        if not commands and create is None:
             self.statusBar().showMessage("Không có ô nào thay đổi (các ô tính tự động không dán được).", 5000)
             return 0
-        self.undo_stack.beginMacro(f"Dán {len(commands)} ô")
+        created_cells = sum(1 for cells in extra for c, v in enumerate(cells)
+                            if v.strip() and left + c in PASTE_FIELDS) if extra else 0
+        total = len(commands) + created_cells
+        what = f"Dán {len(commands)} ô" + (f", thêm {len(extra)} dòng" if extra else "")
+        self.undo_stack.beginMacro(what)
         for command in commands:
             self.undo_stack.push(command)
+        if create is not None:
+            self.undo_stack.push(CreateCommand(self.model, f"Thêm {len(extra)} dòng khi dán", create))
         self.undo_stack.endMacro()
-        self.statusBar().showMessage(f"Đã dán {len(commands)} ô. Nhấn Ctrl+Z để hoàn tác.", 5000)
-        return len(commands)
+        self.statusBar().showMessage(f"Đã dán {total} ô" + (f", thêm {len(extra)} dòng mới" if extra else "")
+                                     + ". Nhấn Ctrl+Z để hoàn tác.", 5000)
+        return total
+
+    def _paste_rows_creator(self, rows: list[list[str]], left: int, top: int):
+        """create() for CreateCommand: new tasks/products in the section of row `top`, after the
+        last task the paste reached."""
+        section = self.model.row_info(top).section
+        reached = [r.task for r in self.model.rows()[top:] if r.section is section and r.task is not None]
+        last_task = reached[-1] if reached else (section.tasks[-1] if section.tasks else None)
+        position = section.tasks.index(last_task) + 1 if last_task in section.tasks else len(section.tasks)
+        task_id = last_task.id if last_task is not None else None
+        has_content = left <= COL_CONTENT < left + max(len(r) for r in rows)
+        specs = []
+        for cells in rows:
+            values = {PASTE_FIELDS[left + c]: value for c, value in enumerate(cells) if left + c in PASTE_FIELDS}
+            if not any(v.strip() for v in values.values()):
+                continue
+            new_task = has_content and values.get("content", "").strip() or task_id is None
+            specs.append((bool(new_task), values))
+            if new_task:
+                task_id = "new"
+        if not specs:
+            return None
+        store, section_id, first_task_id = self.store, section.id, last_task.id if last_task else None
+
+        def create():
+            created = []
+            at, current, current_is_new = position, first_task_id, False
+            for new_task, values in specs:
+                if new_task:
+                    current = store.add_task(section_id, values.get("content", "").strip(), at)
+                    at += 1
+                    current_is_new = True
+                    created.append(("task", current))
+                product = store.add_product(current, values.get("description", "").strip(),
+                                            values.get("deadline_text", "").strip(),
+                                            split_names(values.get("leads", "")),
+                                            split_names(values.get("coordinators", "")))
+                if not current_is_new:     # (products of a new task come and go with it)
+                    created.append(("product", product))
+            return created
+        return create
 
     def paste_as_tasks(self, mime=None) -> bool:
         """Paste rows copied from Excel/Word as new tasks, through the importer's preview."""
