@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 
 from openpyxl import load_workbook
 
@@ -78,10 +79,14 @@ def test_workbook_round_trip_and_package_between_two_pcs(tmp_path, capsys):
     finally:
         store.close()
     tampered = usb / "sua.cchc"
-    data = bytearray(package.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    tampered.write_bytes(bytes(data))
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(tampered, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename != "manifest.json" and data:
+                data = data.replace(b"Ho\xc3\xa0n th\xc3\xa0nh", b"Ch\xc6\xb0a l\xc3\xa0m", 1) \
+                    if b"Ho\xc3\xa0n th\xc3\xa0nh" in data else data + b" "
+            target.writestr(info, data)
     before = other.read_bytes()
     code, _, err = run(capsys, "--db", other, "import-package", tampered, "--apply")
-    assert code == 2 and err.startswith("Lỗi:")
+    assert code == 2 and err.startswith("Lỗi:") and "không khớp" in err
     assert other.read_bytes() == before
