@@ -13,6 +13,7 @@ Package layout (format_version 1)::
 from __future__ import annotations
 
 import hashlib
+import logging
 import json
 import os
 import posixpath
@@ -277,7 +278,17 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> byte
 def read_package(path: str | os.PathLike, *, local_schema: int | None = None,
                  limits: Limits = DEFAULT_LIMITS) -> Package:
     """Open and fully check a .cchc package in memory. Raises ExchangeError; writes nothing."""
-    path = Path(path)
+    try:
+        return _read_package(Path(path), local_schema, limits)
+    except ExchangeError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged file does, the user gets a message
+        logging.getLogger(__name__).exception("unreadable package %s", path)
+        raise ExchangeError(f"Tệp «{Path(path).name}» không phải là gói dữ liệu CCHC hợp lệ hoặc đã bị hỏng.",
+                            code="corrupt") from exc
+
+
+def _read_package(path: Path, local_schema: int | None, limits: Limits) -> Package:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -287,7 +298,7 @@ def read_package(path: str | os.PathLike, *, local_schema: int | None = None,
                             code="too_big")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError, zlib.error) as exc:
         raise ExchangeError(f"Tệp «{path.name}» không phải là gói dữ liệu CCHC hợp lệ hoặc đã bị hỏng "
                             f"(không mở được tệp nén).", code="corrupt") from exc
     with zf:
