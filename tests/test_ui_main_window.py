@@ -496,3 +496,35 @@ def test_paste_products_past_the_last_row_adds_products(window, store):
     assert len(products) == count + 2 and products[-2].lead_names == "Công an xã"
     window.undo_stack.undo()
     assert len(store.load_plan(model.plan_id).sections[-1].tasks[-1].products) == count
+
+
+def test_filter_indexes_follow_edits_and_statuses(window, store):
+    from datetime import date
+
+    from cchc_desktop.tracking import DONE, set_status
+
+    model = window.model
+    agency = store.find_agency("Phòng Kinh tế")
+    model.set_filter(FilterSpec(lead_agency_id=agency))
+    before = {r.product.id for r in model.rows() if r.product is not None}
+    outsider = next(p for _s, _t, p in model.plan.iter_products() if p.id not in before)
+    model.set_filter(FilterSpec())
+    assert model.setData(model.index(model.find_row("product", outsider.id), COL_LEAD), "Phòng Kinh tế")
+    model.set_filter(FilterSpec(lead_agency_id=agency))
+    assert {r.product.id for r in model.rows() if r.product is not None} == before | {outsider.id}
+    # products sharing a deadline text share a state until one gets a recorded status
+    model.set_filter(FilterSpec())
+    twins = [p for _s, _t, p in model.plan.iter_products() if p.deadline_text == "Thường xuyên"][:2]
+    assert model.product_info(twins[0].id).status == model.product_info(twins[1].id).status
+    set_status(store, twins[0].id, "2026", ref=date(2026, 12, 1), status=DONE, completed_on="2026-12-01")
+    window.set_ref_date(date(2026, 12, 2))
+    window._tracking_refresh([twins[0].id])
+    assert model.product_info(twins[0].id).stored_status == DONE
+    assert model.product_info(twins[1].id).stored_status != DONE
+    # a filter after scrolling to the bottom measures only the rows on screen
+    view = window.view
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    view.fit_visible_rows()
+    model.set_filter(FilterSpec(overdue_only=True))
+    assert view.verticalScrollBar().value() == 0
+    assert len(view._fitted) < 60

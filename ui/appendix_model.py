@@ -22,9 +22,11 @@ undo stack; the command writes to the store (one transaction) and then calls `ap
 """
 from __future__ import annotations
 
+import gc
 import json
 import re
 import time
+from contextlib import contextmanager
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -171,6 +173,19 @@ class ProductInfo:
         return "\n".join(lines)
 
 
+@contextmanager
+def no_gc_pauses():
+    """Bulk object creation (loading 5,000 tasks, rebuilding rows) without cyclic-GC passes over
+    the whole plan in the middle of it; the collector runs again afterwards as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _dmy(iso: str) -> str:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso and len(iso) >= 10 else iso
 
@@ -240,7 +255,9 @@ class AppendixModel(QAbstractTableModel):
         self._all_rows: list[Row] | None = None   # the unfiltered rows, cached per load
         self._info: dict[str, ProductInfo] = {}
         self._statuses: dict[str, dict[str, dict]] = {}
-        self._products: dict[str, tuple[Section, Task, Product]] = {}
+        self._shared_infos: dict[str, ProductInfo] = {}
+        self._products_map: dict[str, tuple[Section, Task, Product]] | None = None
+        self._leads_map: dict[str, set[str]] | None = None    # lead agency id -> product ids
         self._task_folded: dict[str, str] = {}
         self._pending: list = []
         self._index_ready = True
@@ -260,9 +277,10 @@ class AppendixModel(QAbstractTableModel):
 
     def load(self, plan_id: str | None) -> None:
         self.beginResetModel()
-        self.plan = self.store.load_plan(plan_id) if plan_id else None
-        self._index_plan()
-        self._rows = self._build_rows()
+        with no_gc_pauses():
+            self.plan = self.store.load_plan(plan_id) if plan_id else None
+            self._index_plan()
+            self._rows = self._build_rows()
         self.endResetModel()
         self.planLoaded.emit()
         self.countsChanged.emit()
@@ -274,24 +292,46 @@ class AppendixModel(QAbstractTableModel):
         """Forget derived data; product states are computed on first use (rows on screen), the
         rest and the search index in idle-time chunks, or on demand (`ensure_index`)."""
         self._info = {}
+        self._shared_infos = {}
         self._task_folded = {}
         self._all_rows = None
-        self._products = {}
+        self._products_map = None
+        self._leads_map = None
         plan = self.plan
         self._index_ready = plan is None
-        self._pending = []
+        self._pending = None if plan is not None else []   # None: every task, listed on first use
         self._statuses = {}
         if plan is None:
             return
-        for section, task in plan.iter_tasks():
-            self._pending.append((section, task))
-            for product in task.products:
-                self._products[product.id] = (section, task, product)
         self.today = self._ref_date or date.today()
         self.settings = get_settings(self.store, plan.id)
         self._period = tracking_period(plan, self.settings)
         self._statuses = self._read_statuses()
         self._index_timer.start()
+
+    @property
+    def _products(self) -> dict[str, tuple[Section, Task, Product]]:
+        """product id -> (section, task, product), built on first use."""
+        if self._products_map is None:
+            found = {}
+            for section in self.plan.sections if self.plan else ():
+                for task in section.tasks:
+                    for product in task.products:
+                        found[product.id] = (section, task, product)
+            self._products_map = found
+        return self._products_map
+
+    def _lead_products(self, agency_id: str) -> set[str]:
+        """Ids of the products led by an agency (index built on first use)."""
+        if self._leads_map is None:
+            leads: dict[str, set[str]] = {}
+            for section in self.plan.sections:
+                for task in section.tasks:
+                    for product in task.products:
+                        for agency in product.leads:
+                            leads.setdefault(agency.id, set()).add(product.id)
+            self._leads_map = leads
+        return self._leads_map.get(agency_id, set())
 
     def _read_statuses(self, product_ids=None) -> dict[str, dict[str, dict]]:
         """Status rows of the plan (or of some products): {product id: {period key: row}}."""
@@ -316,6 +356,8 @@ class AppendixModel(QAbstractTableModel):
 
     def _index_some(self, budget_ms: float = 12.0) -> None:
         """Index tasks (search text and product states) for about `budget_ms`, then yield."""
+        if self._pending is None:
+            self._pending = list(self.plan.iter_tasks()) if self.plan else []
         pending = self._pending
         deadline = time.perf_counter() + budget_ms / 1000.0
         done = 0
@@ -334,6 +376,8 @@ class AppendixModel(QAbstractTableModel):
             self._index_timer.start(0)
         elif not self._index_ready:
             self._index_ready = True
+            if self._leads_map is None and self.plan is not None:
+                self._lead_products("")          # the lead-agency filter's index, while idle
             self.countsChanged.emit()
 
     def ensure_index(self) -> None:
@@ -355,10 +399,20 @@ class AppendixModel(QAbstractTableModel):
         return info
 
     def _product_info(self, product: Product) -> ProductInfo:
-        """Classify one product with the tracking core (same function as plan_summary)."""
+        """Classify one product with the tracking core (same function as plan_summary). Products
+        without any recorded status share one (read-only) result per deadline text."""
+        rows = self._statuses.get(product.id)
+        if rows is None:
+            shared = self._shared_infos.get(product.deadline_text)
+            if shared is None:
+                shared = self._shared_infos[product.deadline_text] = self._classify(product, {})
+            return shared
+        return self._classify(product, rows)
+
+    def _classify(self, product: Product, rows: dict) -> ProductInfo:
         plan = self.plan
         deadline = parse_deadline(product.deadline_text, plan.year_start, plan.year_end)
-        found = classify(deadline, self._statuses.get(product.id, {}), self._period, self.today,
+        found = classify(deadline, rows, self._period, self.today,
                          plan.year_start, plan.year_end, self.settings.due_soon_days)
         if found is None:  # not reached with an open-ended period; kept for safety
             info = ProductInfo(deadline, "", None, NO_DEADLINE)
@@ -392,20 +446,24 @@ class AppendixModel(QAbstractTableModel):
         """Re-read recorded statuses (after a status save, bulk update or their undo)."""
         if self.plan is None:
             return
-        self.settings = get_settings(self.store, self.plan.id)
-        self._period = tracking_period(self.plan, self.settings)
+        settings = get_settings(self.store, self.plan.id)
+        if settings != self.settings:    # e.g. the "sắp đến hạn" window: every state again
+            self.settings, product_ids = settings, None
+            self._period = tracking_period(self.plan, settings)
         self._reclassify(product_ids)
 
     def _reclassify(self, product_ids) -> None:
         if product_ids is None:
             self._statuses = self._read_statuses()
             self._info = {}
+            self._shared_infos = {}
             self._index_ready = False          # states again (the search index is kept)
             self._pending = list(self.plan.iter_tasks())
             self._index_timer.start(0)
             changed = None
         else:
-            ids = [i for i in dict.fromkeys(product_ids) if i in self._products]
+            products = self._products
+            ids = [i for i in dict.fromkeys(product_ids) if i in products]
             fresh = self._read_statuses(ids)
             for product_id in ids:
                 self._statuses.pop(product_id, None)
@@ -437,10 +495,13 @@ class AppendixModel(QAbstractTableModel):
         self.endResetModel()
         self.countsChanged.emit()
 
-    def _product_predicate(self, spec: FilterSpec):
-        """A function Product -> bool for the product-level filters, or None."""
-        agency = spec.lead_agency_id
-        checks = []   # on ProductInfo
+    def _passing_products(self, spec: FilterSpec) -> set[str] | None:
+        """Ids of the products that pass the product-level filters (None: no such filter). One
+        pass over the precomputed states and a lookup in the lead-agency index, no per-row work."""
+        passing: set[str] | None = None
+        if spec.lead_agency_id:
+            passing = self._lead_products(spec.lead_agency_id)
+        checks = []
         if spec.status:
             wanted = spec.status
             checks.append((lambda i: i.due_soon) if wanted == STATUS_SOON else (lambda i: i.status == wanted))
@@ -450,19 +511,24 @@ class AppendixModel(QAbstractTableModel):
             first, last = self.today, self.today + timedelta(days=spec.due_within_days)
             checks.append(lambda i: i.next_due is not None and first <= i.next_due <= last
                           and i.status not in FINISHED and i.status != OVERDUE)
-        if not checks:
-            if not agency:
-                return None
-            return lambda p: any(a.id == agency for a in p.leads)
-        self.ensure_index()   # every state computed: plain dict lookups below
-        infos = self._info
-        check = checks[0] if len(checks) == 1 else (lambda i: all(c(i) for c in checks))
-        if agency:
-            return lambda p: check(infos[p.id]) and any(a.id == agency for a in p.leads)
-        return lambda p: check(infos[p.id])
+        if checks:
+            self.ensure_index()   # every state computed
+            items = self._info.items()
+            if len(checks) == 1:
+                check = checks[0]
+                states = {pid for pid, info in items if check(info)}
+            else:
+                states = {pid for pid, info in items if all(c(info) for c in checks)}
+            passing = states if passing is None else passing & states
+        return passing
 
     def _unfiltered_rows(self) -> list[Row]:
         if self._all_rows is None:
+            self._all_rows = self._all_rows_now()
+        return self._all_rows
+
+    def _all_rows_now(self) -> list[Row]:
+        with no_gc_pauses():
             rows: list[Row] = []
             append = rows.append
             for section in self.plan.sections:
@@ -475,8 +541,7 @@ class AppendixModel(QAbstractTableModel):
                     append(Row(KIND_PRODUCT, section, task, products[0], True, len(products)))
                     for product in products[1:]:
                         append(Row(KIND_PRODUCT, section, task, product, False, 1))
-            self._all_rows = rows
-        return self._all_rows
+        return rows
 
     def _build_rows(self) -> list[Row]:
         if not self.plan:
@@ -486,35 +551,38 @@ class AppendixModel(QAbstractTableModel):
         # the query as a phrase: "chuyen doi so" ≠ "chuyên… đổi… số"
         if not phrase and not spec.section_id and not (spec.lead_agency_id or spec.uses_status()):
             return self._unfiltered_rows()
-        passes = self._product_predicate(spec)
+        passing = self._passing_products(spec)
+        if passing is not None:
+            products_map = self._products
+            tasks_with = {products_map[pid][1].id for pid in passing}
         if phrase:
             self.ensure_index()
         task_folded = self._task_folded
         rows: list[Row] = []
         append = rows.append
-        for section in self.plan.sections:
-            if spec.section_id and section.id != spec.section_id:
-                continue
-            section_row = Row(KIND_SECTION, section)
-            append(section_row)
-            shown = 0
-            for task in section.tasks:
-                if phrase and phrase not in task_folded[task.id]:
+        with no_gc_pauses():
+            for section in self.plan.sections:
+                if spec.section_id and section.id != spec.section_id:
                     continue
-                products = task.products
-                if passes is not None:
-                    products = [p for p in products if passes(p)]
-                    if not products:
+                append(Row(KIND_SECTION, section))
+                shown = 0
+                for task in section.tasks:
+                    if phrase and phrase not in task_folded[task.id]:
                         continue
-                shown += 1
-                if not products:
-                    append(Row(KIND_TASK, section, task, None, True, 1))
-                    continue
-                append(Row(KIND_PRODUCT, section, task, products[0], True, len(products)))
-                for product in products[1:]:
-                    append(Row(KIND_PRODUCT, section, task, product, False, 1))
-            if not shown and spec.section_id != section.id:
-                rows.pop()  # hide a section with no matching task
+                    products = task.products
+                    if passing is not None:
+                        if task.id not in tasks_with:
+                            continue
+                        products = [p for p in products if p.id in passing]
+                    shown += 1
+                    if not products:
+                        append(Row(KIND_TASK, section, task, None, True, 1))
+                        continue
+                    append(Row(KIND_PRODUCT, section, task, products[0], True, len(products)))
+                    for product in products[1:]:
+                        append(Row(KIND_PRODUCT, section, task, product, False, 1))
+                if not shown and spec.section_id != section.id:
+                    rows.pop()  # hide a section with no matching task
         return rows
 
     # -- counts for the status bar and the section pane ----------------------------------------
@@ -665,6 +733,10 @@ class AppendixModel(QAbstractTableModel):
             return info.status_label
         return None
 
+    def display_text(self, row: int, col: int):
+        """DisplayRole of a cell without building a QModelIndex (row height fitting)."""
+        return self._display(self._rows[row], col)
+
     def _edit_value(self, row: Row, col: int):
         if row.kind == KIND_SECTION:
             return row.section.title
@@ -800,6 +872,7 @@ class AppendixModel(QAbstractTableModel):
             "WHERE pa.product_id = ? AND pa.role = ? ORDER BY pa.position", (product_id, role))]
         if role == ROLE_LEAD:
             product.leads = links
+            self._leads_map = None
         else:
             product.coordinators = links
         self._index_task(section, task)

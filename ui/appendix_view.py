@@ -16,6 +16,7 @@ DEFAULT_WIDTHS = {COL_STT: 44, COL_CONTENT: 250, COL_PRODUCT: 250, COL_LEAD: 130
                   COL_DEADLINE: 125, COL_DUE: 100, COL_STATUS: 95}
 CELL_PADDING_X = 10   # left+right text margins of QStyledItemDelegate plus grid
 CELL_PADDING_Y = 8
+_WRAP_LEFT = int(Qt.TextWordWrap | Qt.AlignLeft)
 
 
 class AppendixView(QTableView):
@@ -67,6 +68,8 @@ class AppendixView(QTableView):
         self.verticalScrollBar().valueChanged.connect(self._schedule_fit)
         self._bold = QFont(self.font())
         self._bold.setBold(True)
+        self._metrics = self.fontMetrics()
+        self._heights: dict[tuple, int] = {}
 
     # -- model hookup ------------------------------------------------------------------------------
     def setModel(self, model):
@@ -109,6 +112,7 @@ class AppendixView(QTableView):
     def _after_reset(self):
         self.apply_spans()
         self._fitted.clear()
+        self.scrollToTop()   # the old scroll offset may be past the new rows (filter, other plan)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + CELL_PADDING_Y)
         self.fit_visible_rows()
 
@@ -161,18 +165,26 @@ class AppendixView(QTableView):
         return row
 
     def _text_height(self, metrics: QFontMetrics, text, width: int) -> int:
+        """Wrapped height of `text` in a column `width` wide; cached per (text, width, font): agency
+        names, deadlines and status labels repeat a lot."""
         if not text:
             return 0
-        rect = metrics.boundingRect(QRect(0, 0, max(10, width - CELL_PADDING_X), 100000),
-                                    int(Qt.TextWordWrap | Qt.AlignLeft), str(text))
-        return rect.height()
+        key = (text, width, metrics is self._metrics)
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > 50000:
+                self._heights.clear()
+            height = metrics.boundingRect(QRect(0, 0, max(10, width - CELL_PADDING_X), 100000),
+                                          _WRAP_LEFT, str(text)).height()
+            self._heights[key] = height
+        return height
 
     def fit_group(self, start: int) -> None:
         model = self.model()
         info = model.row_info(start)
         if info is None:
             return
-        metrics = self.fontMetrics()
+        metrics = self._metrics = self.fontMetrics()
         base = metrics.lineSpacing() + CELL_PADDING_Y
         if info.kind == KIND_SECTION:
             width = sum(self.columnWidth(c) for c in range(COLUMN_COUNT))
@@ -182,19 +194,20 @@ class AppendixView(QTableView):
             self._fitted.add(start)
             return
         length = max(1, info.group_len)
+        display = model.display_text      # no QModelIndex per cell
         heights = []
         for row in range(start, start + length):
             tallest = 0
             for col in range(COL_PRODUCT, COLUMN_COUNT):
                 if self.isColumnHidden(col):
                     continue
-                text = model.data(model.index(row, col))
+                text = display(row, col)
                 tallest = max(tallest, self._text_height(metrics, text, self.columnWidth(col)))
             heights.append(max(base, tallest + CELL_PADDING_Y))
         task_height = 0
         for col in (COL_STT, COL_CONTENT):
             if not self.isColumnHidden(col):
-                text = model.data(model.index(start, col))
+                text = display(start, col)
                 task_height = max(task_height, self._text_height(metrics, text, self.columnWidth(col)))
         task_height += CELL_PADDING_Y
         if task_height > sum(heights):
@@ -214,13 +227,17 @@ class AppendixView(QTableView):
             row = 0
         row = self._group_start(row)
         count = model.rowCount()
-        while row < count:
-            if self.rowViewportPosition(row) > viewport_height:
+        budget = 400          # groups per call: a bound even if positions are momentarily stale
+        while row < count and budget > 0:
+            position = self.rowViewportPosition(row)
+            if position > viewport_height:
                 break
             info = model.row_info(row)
-            if row not in self._fitted:
+            step = max(1, info.group_len if info.kind != KIND_SECTION else 1)
+            if row not in self._fitted and position + self.rowHeight(row) * step >= 0:
                 self.fit_group(row)
-            row += max(1, info.group_len if info.kind != KIND_SECTION else 1)
+                budget -= 1
+            row += step
 
     def fit_all_rows(self) -> None:
         """Measure every row (used before printing/exporting a screenshot of everything)."""
