@@ -389,3 +389,15 @@ def test_report_settings_dialog_from_menu_is_undoable(qtbot, store, demo):
     from ui.targets_dialog import TargetsDialog
     window.dialog_runner = lambda d: isinstance(d, TargetsDialog)
     window.actions["targets"].trigger()
+
+
+def test_dashboard_period_follows_the_reference_date_until_chosen(qtbot, store, demo):
+    plan_id, _ = demo
+    w = DashboardWidget(store, plan_id, ref_date=date(2026, 2, 1))
+    qtbot.addWidget(w)
+    assert w.period_key() == "2026-Q1"
+    w.set_ref_date(date(2026, 7, 20))
+    assert w.period_key() == "2026-Q3" and w.summary.period.key == "2026-Q3"
+    w.set_period("2026")
+    w.set_ref_date(date(2026, 10, 2))
+    assert w.period_key() == "2026" and w.summary.ref_date == date(2026, 10, 2)

@@ -366,8 +366,9 @@ class DashboardWidget(QWidget):
         layout.addLayout(cards)
         layout.addWidget(self.tabs, 1)
 
-        self.ref_edit.dateChanged.connect(lambda _d: self.refDateChanged.emit(self.ref_date()))
-        self.ref_edit.dateChanged.connect(self.refresh)
+        self._auto_period = True     # the period follows the reference date until one is chosen
+        self.period_combo.activated.connect(self._period_chosen)
+        self.ref_edit.dateChanged.connect(self._ref_changed)
         self.period_combo.currentIndexChanged.connect(self.refresh)
         self.soon_spin.valueChanged.connect(self.refresh)
         self.refresh()
@@ -390,7 +391,23 @@ class DashboardWidget(QWidget):
     def period_key(self) -> str:
         return self.period_combo.currentData()
 
+    def _period_chosen(self, _index: int) -> None:
+        self._auto_period = False
+
+    def _ref_changed(self, _date) -> None:
+        ref = self.ref_date()
+        if self._auto_period:   # e.g. 20/07 -> Quý III
+            index = self.period_combo.findData(default_period(self.year_start, self.year_end, ref).key)
+            if index >= 0:
+                self.period_combo.blockSignals(True)
+                self.period_combo.setCurrentIndex(index)
+                self.period_combo.blockSignals(False)
+        self.refDateChanged.emit(ref)     # listeners (the table) first: the cards read them
+        self.refresh()
+
     def set_period(self, key: str) -> None:
+        """Show reporting period `key` (it then stays when the reference date changes)."""
+        self._auto_period = False
         index = self.period_combo.findData(key)
         if index >= 0:
             self.period_combo.setCurrentIndex(index)
@@ -404,6 +421,7 @@ class DashboardWidget(QWidget):
         self.soon_spin.setValue(get_settings(self.store, plan_id).due_soon_days)
         self.soon_spin.blockSignals(False)
         self.set_period(default_period(self.year_start, self.year_end, self.ref_date()).key)
+        self._auto_period = True
         self.refresh()
 
     def reload_settings(self) -> None:

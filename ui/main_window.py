@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self.dashboard_page = None
         self.status_panel = StatusPanel(self.store, self, undo_stack=self.undo_stack)
         self.details.add_panel(self.status_panel)
+        self.status_panel.setVisible(False)
         self.currentTaskChanged.connect(self._tracking_product_changed)
         self.status_panel.statusSaved.connect(self._tracking_refresh)
         self.planChanged.connect(self._tracking_plan_changed)
@@ -330,9 +331,9 @@ class MainWindow(QMainWindow):
         self.model.set_ref_date(None if value == date.today() else value)
         if self.dashboard is not None and self.dashboard.ref_date() != value:
             self.dashboard.set_ref_date(value)
+        if self.status_panel.product_id:   # the tracking period containing the new date
+            self.status_panel.set_product(self.status_panel.product_id, ref=value)
         self.status_panel.ref = value
-        if self.status_panel.product_id and self.status_panel.ctx:
-            self.status_panel._load()
         self._counts_changed()
 
     def bulk_update_selection(self) -> None:
@@ -354,6 +355,7 @@ class MainWindow(QMainWindow):
 
     def _tracking_product_changed(self, _task_id: str, product_id: str) -> None:
         self.status_panel.set_product(product_id or None, ref=self.model.ref_date)
+        self.status_panel.setVisible(bool(product_id))   # no empty grey form when nothing is selected
 
     def _tracking_tab_changed(self, index: int) -> None:
         if self.dashboard is not None and self.tabs.widget(index) is self.dashboard_page:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox,
@@ -184,7 +184,14 @@ class StatusPanel(QGroupBox):
         self.evidence.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.evidence.setWordWrap(True)
         self.evidence.setMinimumHeight(80)
-        self.evidence.setMaximumHeight(160)
+        self.evidence.setMaximumHeight(220)
+        self.evidence.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        rewrap = QTimer(self.evidence)          # rows as tall as their wrapped text
+        rewrap.setSingleShot(True)
+        rewrap.setInterval(0)
+        rewrap.timeout.connect(self.evidence.resizeRowsToContents)
+        self.evidence.horizontalHeader().sectionResized.connect(lambda *_: rewrap.start())
+        self._rewrap_evidence = rewrap
         self.evidence.cellDoubleClicked.connect(self._open_evidence)
         add_ev = QPushButton("Thêm…")
         add_ev.setToolTip("Thêm văn bản minh chứng (có thể đính kèm tệp)")
@@ -306,6 +313,7 @@ class StatusPanel(QGroupBox):
                 item.setData(Qt.UserRole, ev["id"])
                 item.setToolTip(value)
                 self.evidence.setItem(r, c, item)
+        self.evidence.resizeRowsToContents()
 
     def _status_changed(self, *_args) -> None:
         code = self.status.currentData()
