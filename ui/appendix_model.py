@@ -91,7 +91,6 @@ STATUS_LABELS = {
 }
 STATUS_COLORS = {OVERDUE: "#b3261e", STATUS_SOON: "#9a6700", NO_DEADLINE: "#8a4b00",
                  DONE: "#1b5e20", DONE_LATE: "#5d4037", NOT_DONE: "#6d4c41"}
-WHOLE_PLAN = "__plan__"   # FilterSpec / period marker: the plan's whole span
 
 SECTION_BACKGROUND = QColor("#e8eef7")
 CONTINUATION_TOOLTIP = "Sản phẩm tiếp theo của nhiệm vụ {number}"
@@ -155,10 +154,6 @@ class ProductInfo:
     @property
     def due_tooltip(self) -> str:
         return self.deadline.describe()
-
-    @property
-    def filter_key(self) -> str:
-        return STATUS_SOON if self.due_soon else self.status
 
     def tooltip(self) -> str:
         lines = [f"Thời gian thực hiện: {self.deadline.describe()}"]
@@ -596,13 +591,6 @@ class AppendixModel(QAbstractTableModel):
         """Products overdue at the reference date (in the whole plan, not only the visible rows)."""
         self.ensure_index()
         return sum(1 for info in self._info.values() if info.status == OVERDUE)
-
-    def state_counts(self) -> dict[str, int]:
-        self.ensure_index()
-        counts: dict[str, int] = {}
-        for info in self._info.values():
-            counts[info.status] = counts.get(info.status, 0) + 1
-        return counts
 
     def section_counts(self) -> list[tuple[Section, int]]:
         return [(s, len(s.tasks)) for s in self.plan.sections] if self.plan else []
