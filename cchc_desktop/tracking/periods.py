@@ -14,6 +14,8 @@ Reporting periods offered for a plan covering year_start..year_end: for each yea
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import calendar
 import re
 from dataclasses import dataclass
@@ -89,7 +91,9 @@ def parse_period_key(key: str) -> tuple[int, str, int | None]:
     return year, match.group(2)[0], int(match.group(2)[1])
 
 
+@lru_cache(maxsize=4096)
 def make_period(key: str, settings: ReportSettings = DEFAULT_SETTINGS) -> ReportingPeriod:
+    """The reporting period for a key (cached: periods and settings are immutable)."""
     year, unit, index = parse_period_key(key)
     s = settings
     cut_prev = date(year - 1, 12, 15)
