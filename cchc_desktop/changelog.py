@@ -79,7 +79,11 @@ def history(db: Database, row_id: str | None = None, limit: int = 500) -> list[d
         sql += " WHERE row_id = ?"
         params = (row_id,)
     sql += " ORDER BY seq DESC LIMIT ?"
-    rows = db.query(sql, params + (limit,))
+    return decode_rows(db.query(sql, params + (limit,)))
+
+
+def decode_rows(rows) -> list[dict]:
+    """change_log rows as dicts with old_value/new_value decoded from JSON."""
     result = []
     for row in rows:
         item = dict(row)

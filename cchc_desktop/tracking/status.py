@@ -1,10 +1,10 @@
 """Stored status rows, per-plan report settings, bulk updates and row history (logged writes)."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from .. import changelog
 from ..deadlines import Deadline, parse_deadline
 from ..store import Store, StoreError
 from . import _rows
@@ -261,12 +261,5 @@ def product_history(store: Store, product_id: str, limit: int = 1000) -> list[di
             "AND op IN ('insert', 'delete') AND (new_value LIKE ? OR old_value LIKE ?)", (like, like)):
         ids.add(r[0])
     marks = ", ".join("?" for _ in ids)
-    rows = store.db.query(f"SELECT * FROM change_log WHERE row_id IN ({marks}) ORDER BY seq DESC LIMIT ?",
-                          (*ids, limit))
-    result = []
-    for row in rows:
-        item = dict(row)
-        for key in ("old_value", "new_value"):
-            item[key] = json.loads(item[key]) if item[key] is not None else None
-        result.append(item)
-    return result
+    return changelog.decode_rows(store.db.query(
+        f"SELECT * FROM change_log WHERE row_id IN ({marks}) ORDER BY seq DESC LIMIT ?", (*ids, limit)))
