@@ -9,13 +9,15 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+                               QFormLayout, QGroupBox, QLabel, QLineEdit, QMessageBox,
+                               QPlainTextEdit, QSpinBox, QVBoxLayout)
 
 from cchc_desktop.store import StoreError
-from cchc_desktop.tracking import DOC_TYPES, STATUS_LABELS, STATUSES, bulk_update, undo_bulk
+from cchc_desktop.tracking import STATUS_LABELS, STATUSES, bulk_update, undo_bulk
 from cchc_desktop.tracking.periods import make_period
+
+from .evidence_form import EvidenceFields
 
 __all__ = ["bulk_update", "BulkUpdateCommand", "BulkUpdateDialog"]
 
@@ -98,28 +100,10 @@ class BulkUpdateDialog(QDialog):
         self.evidence_box = QGroupBox("Thêm cùng một văn bản minh chứng cho các sản phẩm")
         self.evidence_box.setCheckable(True)
         self.evidence_box.setChecked(False)
-        ef = QFormLayout(self.evidence_box)
-        self.doc_type = QComboBox()
-        self.doc_type.setEditable(True)
-        self.doc_type.addItems(DOC_TYPES)
-        self.doc_number = QLineEdit()
-        self.doc_date = QDateEdit(QDate.currentDate())
-        self.doc_date.setCalendarPopup(True)
-        self.doc_date.setDisplayFormat("dd/MM/yyyy")
-        self.summary = QLineEdit()
-        self.file = QLineEdit()
-        browse = QPushButton("Chọn tệp…")
-        browse.clicked.connect(self._browse)
-        file_row = QWidget()
-        fr = QHBoxLayout(file_row)
-        fr.setContentsMargins(0, 0, 0, 0)
-        fr.addWidget(self.file, 1)
-        fr.addWidget(browse)
-        ef.addRow("Loại văn bản:", self.doc_type)
-        ef.addRow("Số, ký hiệu:", self.doc_number)
-        ef.addRow("Ngày ban hành:", self.doc_date)
-        ef.addRow("Trích yếu:", self.summary)
-        ef.addRow("Tệp đính kèm:", file_row)
+        self.evidence_fields = EvidenceFields(QFormLayout(self.evidence_box), self, optional_date=False)
+        f = self.evidence_fields
+        self.doc_type, self.doc_number, self.doc_date, self.summary, self.file = (
+            f.doc_type, f.doc_number, f.issued_on, f.summary, f.file)
         layout.addWidget(self.evidence_box)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Áp dụng")
@@ -127,11 +111,6 @@ class BulkUpdateDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp minh chứng")
-        if path:
-            self.file.setText(path)
 
     def fields(self) -> dict:
         fields = {}
@@ -150,9 +129,7 @@ class BulkUpdateDialog(QDialog):
     def evidence(self) -> dict | None:
         if not self.evidence_box.isChecked():
             return None
-        return {"doc_type": self.doc_type.currentText(), "doc_number": self.doc_number.text(),
-                "issued_on": self.doc_date.date().toPython(), "summary": self.summary.text(),
-                "source_file": self.file.text().strip() or None}
+        return self.evidence_fields.values()
 
     def apply(self) -> bool:
         """Apply in one transaction and push one undo command. Returns False (message shown) on error."""

@@ -9,12 +9,12 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-                               QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from cchc_desktop.store import StoreError
-from cchc_desktop.tracking import (DOC_TYPES, DONE, DONE_LATE, NOT_DONE, STATUS_LABELS, STATUSES, add_evidence,
+from cchc_desktop.tracking import (DONE, DONE_LATE, NOT_DONE, STATUS_LABELS, STATUSES, add_evidence,
                                    bulk_update, evidence_file, get_status, list_evidence, update_evidence,
                                    product_context, verify_evidence_file)
 from cchc_desktop.tracking.periods import make_period
@@ -22,14 +22,8 @@ from cchc_desktop.tracking.timeliness import assess, due_for
 
 from . import tracking_commands
 from .bulk_update import BulkUpdateCommand
+from .evidence_form import EvidenceFields, qdate as _qdate
 from .history_dialog import HistoryDialog, local_time
-
-
-NO_DATE = QDate(1990, 1, 1)
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
 
 
 class EvidenceDialog(QDialog):
@@ -40,30 +34,10 @@ class EvidenceDialog(QDialog):
         self.setWindowTitle("Sửa văn bản minh chứng" if evidence else "Thêm văn bản minh chứng")
         self.setMinimumWidth(480)
         form = QFormLayout(self)
-        self.doc_type = QComboBox()
-        self.doc_type.setEditable(True)
-        self.doc_type.addItems(DOC_TYPES)
-        self.doc_number = QLineEdit()
-        self.doc_number.setPlaceholderText("VD: 03/KH-UBND")
-        self.issued_on = QDateEdit(QDate.currentDate())
-        self.issued_on.setCalendarPopup(True)
-        self.issued_on.setDisplayFormat("dd/MM/yyyy")
-        self.issued_on.setMinimumDate(NO_DATE)          # the minimum stands for "no date"
-        self.issued_on.setSpecialValueText("(chưa ghi ngày)")
-        self.summary = QLineEdit()
-        self.file = QLineEdit()
-        browse = QPushButton("Chọn tệp…")
-        browse.clicked.connect(self._browse)
-        row = QWidget()
-        rl = QHBoxLayout(row)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.file, 1)
-        rl.addWidget(browse)
-        form.addRow("Loại văn bản:", self.doc_type)
-        form.addRow("Số, ký hiệu:", self.doc_number)
-        form.addRow("Ngày ban hành:", self.issued_on)
-        form.addRow("Trích yếu:", self.summary)
-        form.addRow("Tệp đính kèm:", row)
+        self.fields = EvidenceFields(form, self)
+        f = self.fields
+        self.doc_type, self.doc_number, self.issued_on, self.summary, self.file = (
+            f.doc_type, f.doc_number, f.issued_on, f.summary, f.file)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Lưu" if evidence else "Thêm")
         buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
@@ -71,24 +45,10 @@ class EvidenceDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         if evidence:
-            self.doc_type.setCurrentText(evidence["doc_type"])
-            self.doc_number.setText(evidence["doc_number"])
-            self.issued_on.setDate(_qdate(date.fromisoformat(evidence["issued_on"])) if evidence["issued_on"]
-                                   else NO_DATE)
-            self.summary.setText(evidence["summary"])
-            if evidence["file_name"]:
-                self.file.setPlaceholderText(f"Giữ tệp hiện tại: {evidence['file_name']} (chọn tệp khác để thay)")
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp minh chứng")
-        if path:
-            self.file.setText(path)
+            self.fields.load(evidence)
 
     def values(self) -> dict:
-        return {"doc_type": self.doc_type.currentText(), "doc_number": self.doc_number.text(),
-                "issued_on": None if self.issued_on.date() == NO_DATE else self.issued_on.date().toPython(),
-                "summary": self.summary.text(),
-                "source_file": self.file.text().strip() or None}
+        return self.fields.values()
 
 
 class TextBox(QPlainTextEdit):
