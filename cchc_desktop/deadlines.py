@@ -210,6 +210,10 @@ def _describe_core(d: Deadline) -> str:
         return f"Thường xuyên (cả {_years_label(d.years)})"
     if d.kind == RECURRING:
         text = "Định kỳ: " + ", ".join(_RECURRENCE_LABELS[r] for r in d.recurrence)
+        if d.is_before and d.due_dates:
+            day = d.due_dates[0].day
+            text = (f"Định kỳ: hằng quý, trước ngày {day:02d} của tháng cuối quý" if d.recurrence == (QUARTERLY,)
+                    else f"Định kỳ: trước ngày {day:02d} hằng tháng")
         if d.years != plan_years or len(d.years) > 1:
             text += f" ({_years_label(d.years)})"
         return text
@@ -391,10 +395,35 @@ def _parse(s: str, plan_year: int, plan_year_end: int) -> dict | None:
     if continuous is not None:
         return continuous
 
+    day_of_period = _parse_day_of_period(s, plan_years)
+    if day_of_period is not None:
+        return day_of_period
+
     if _RECURRING_START_RE.search(s):
         return _parse_recurring(s, plan_years)
 
     return _parse_items(s, plan_year)
+
+
+# "Trước ngày 10 của tháng cuối quý" (the seeds' reporting rule), "định kỳ hằng quý, trước ngày 05 tháng
+# cuối quý", "trước ngày 25 hằng tháng": recurring, due on that day of the period's (last) month.
+_DAY_OF_PERIOD_RE = re.compile(
+    r"^(?:(?:bao cao|dinh ky|hang quy|moi quy|hang thang|moi thang),? )*"
+    r"(?:truoc|cham nhat|khong qua) (?:ngay )?(?P<day>\d{1,2}) (?:cua )?"
+    r"(?P<period>(?:cac |moi )?thang cuoi (?:cua )?(?:moi |hang )?quy|hang thang|moi thang)$")
+
+
+def _parse_day_of_period(s: str, plan_years: tuple[int, ...]) -> dict | None:
+    m = _DAY_OF_PERIOD_RE.match(s)
+    if not m:
+        return None
+    day = int(m.group("day"))
+    quarterly = "quy" in m.group("period")
+    if not 1 <= day <= (30 if quarterly else 28):   # a day every month of the rule has
+        return None
+    months = (3, 6, 9, 12) if quarterly else range(1, 13)
+    return {"kind": RECURRING, "recurrence": (QUARTERLY if quarterly else MONTHLY,), "years": plan_years,
+            "is_before": True, "due_dates": tuple(date(y, mo, day) for y in plan_years for mo in months)}
 
 
 def _parse_continuous(s: str, plan_years: tuple[int, ...]) -> dict | None:

@@ -375,3 +375,35 @@ def test_core_module_has_no_qt():
 
     source = Path(cchc_desktop.deadlines.__file__).read_text(encoding="utf-8")
     assert "PySide6" not in source
+
+
+# The seeds' reporting rule ("báo cáo quý ... trước ngày 10 của tháng cuối quý") as a deadline text.
+@pytest.mark.parametrize("text, recurrence, first_dues, next_after_11_march, label", [
+    ("Trước ngày 10 của tháng cuối quý", ("quarterly",), (D(2026, 3, 10), D(2026, 6, 10)), D(2026, 6, 10),
+     "Định kỳ: hằng quý, trước ngày 10 của tháng cuối quý"),
+    ("Định kỳ hằng quý, trước ngày 05 tháng cuối quý", ("quarterly",), (D(2026, 3, 5), D(2026, 6, 5)),
+     D(2026, 6, 5), "Định kỳ: hằng quý, trước ngày 05 của tháng cuối quý"),
+    ("truoc ngay 15 cua thang cuoi quy", ("quarterly",), (D(2026, 3, 15), D(2026, 6, 15)), D(2026, 3, 15),
+     "Định kỳ: hằng quý, trước ngày 15 của tháng cuối quý"),
+    ("Trước ngày 25 hằng tháng", ("monthly",), (D(2026, 1, 25), D(2026, 2, 25)), D(2026, 3, 25),
+     "Định kỳ: trước ngày 25 hằng tháng"),
+])
+def test_day_of_period_rules(text, recurrence, first_dues, next_after_11_march, label):
+    d = parse_deadline(text, 2026)
+    assert (d.kind, d.recurrence, d.is_before) == (RECURRING, recurrence, True)
+    assert d.due_dates[:2] == first_dues and d.describe() == label
+    assert next_due(d, D(2026, 3, 11)) == next_after_11_march
+
+
+@pytest.mark.parametrize("text", ["Trước ngày 31 của tháng cuối quý", "Trước ngày 30 hằng tháng",
+                                  "Trước ngày 0 của tháng cuối quý"])
+def test_day_of_period_without_that_day_every_period_is_unknown(text):
+    assert parse_deadline(text, 2026).kind == UNKNOWN
+
+
+def test_quarterly_day_rule_is_due_on_that_day_in_tracking():
+    from cchc_desktop.tracking.timeliness import due_for
+
+    d = parse_deadline("Trước ngày 10 của tháng cuối quý", 2026)
+    assert due_for(d, "2026-Q2") == D(2026, 6, 10)
+    assert due_for(parse_deadline("Định kỳ hằng quý", 2026), "2026-Q2") == D(2026, 6, 30)

@@ -124,7 +124,9 @@ def due_for(deadline: Deadline, key: str) -> date | None:
     year, unit, index = parse_period_key(key)
     if deadline.kind == CONTINUOUS:
         return date(year, 12, 31)
-    return make_period(period_key(year, unit, index)).end
+    period = make_period(period_key(year, unit, index))
+    inside = [d for d in deadline.due_dates if period.start <= d <= period.end]
+    return max(inside) if inside else period.end   # "trước ngày 10 của tháng cuối quý" -> 10/03
 
 
 def derive_status(status: str, completed_on: date | None, due: date | None) -> str:
