@@ -32,6 +32,8 @@ def run_gui(db_path: str | Path | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setWindowIcon(app_icon())
+    from .qt_vi import install as install_vietnamese
+    install_vietnamese(app)   # «Đồng ý», «Hủy», «Có», «Không» instead of Qt's English button texts
     install_crash_handler()
     path = Path(db_path) if db_path else default_db_path()
     opened = open_database(path)
