@@ -365,6 +365,29 @@ def test_import_file_into_new_plan(window, store, tmp_path):
     assert window.model.task_count() == 39
 
 
+def test_import_preview_defaults_to_new_plan_and_shows_section_titles(window, store):
+    """A file of another unit must not go into the open (non-empty) plan by default; section rows of
+    the preview show their title (a spanned tree row shows column 0 only)."""
+    from cchc_desktop.demo import demo_appendix_path
+
+    seen = {}
+
+    def look(dialog):
+        seen["target"] = dialog.target
+        top = dialog.tree.topLevelItem(0)
+        seen["section"] = top.text(0) if top.isFirstColumnSpanned() else top.text(1)
+        return False
+    window.dialog_runner = look
+    assert not window.import_file(demo_appendix_path())
+    assert seen["target"] == "new"
+    assert seen["section"].startswith("I. ") and "CHỈ ĐẠO" in seen["section"]
+    # an empty plan (made with «Tạo mới») is the default target
+    plan_id = store.create_plan("An Bình", 2026, unit_kind="phường")
+    window.open_plan(plan_id)
+    window.import_file(demo_appendix_path())
+    assert seen["target"] == "current"
+
+
 def test_plan_properties_undoable(window, store):
     def fill(dialog):
         dialog.doc_number.setText("05/KH-UBND")

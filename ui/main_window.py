@@ -1027,7 +1027,8 @@ class MainWindow(QMainWindow):
             draft, self, current_plan_label=(f"{unit_label(plan.unit_kind, plan.unit_name)} {plan.period_label}"
                                              if plan else None),
             section_label=section.label if section is not None else None,
-            title="Dán thành nhiệm vụ mới" if allow_section else None)
+            title="Dán thành nhiệm vụ mới" if allow_section else None,
+            current_plan_empty=plan is not None and self.model.task_count() == 0)
         if not self.dialog_runner(dialog):
             return False
         target = dialog.target

@@ -17,7 +17,7 @@ class ImportPreviewDialog(QDialog):
     """Shows what will be written; the caller commits on accept (see `target`)."""
 
     def __init__(self, draft, parent=None, *, current_plan_label: str | None = None,
-                 section_label: str | None = None, title: str | None = None):
+                 section_label: str | None = None, title: str | None = None, current_plan_empty: bool = False):
         super().__init__(parent)
         self.draft = draft
         self.setWindowTitle(title or f"Nhập phụ lục — {draft.source_name}")
@@ -41,11 +41,12 @@ class ImportPreviewDialog(QDialog):
         self.tree.setAlternatingRowColors(True)
         for section in draft.sections:
             label = f"{section.numeral}. {section.title}" if section.numeral else section.title
-            s_item = QTreeWidgetItem(self.tree, ["", label, "", "", "", _row(section.source_row)])
+            # a spanned row shows column 0 only: the section title goes there
+            s_item = QTreeWidgetItem(self.tree, [label, "", "", "", "", _row(section.source_row)])
             s_item.setFirstColumnSpanned(True)
-            font = s_item.font(1)
+            font = s_item.font(0)
             font.setBold(True)
-            s_item.setFont(1, font)
+            s_item.setFont(0, font)
             for task in section.tasks:
                 t_item = QTreeWidgetItem(s_item, [task.number, task.content, "", "", "",
                                                   _row(task.source_row)])
@@ -55,7 +56,7 @@ class ImportPreviewDialog(QDialog):
                                              _row(product.source_row)])
             s_item.setExpanded(True)
         self.tree.expandAll()
-        for col, width in enumerate((50, 380, 150, 150, 130, 50)):
+        for col, width in enumerate((44, 360, 140, 140, 125, 45)):
             self.tree.setColumnWidth(col, width)
         tabs.addTab(self.tree, f"Nhiệm vụ ({draft.task_count})")
         self.agency_list = QListWidget(self)
@@ -82,8 +83,10 @@ class ImportPreviewDialog(QDialog):
             self.radio_section.hide()
         if current_plan_label is not None:
             target_layout.addWidget(self.radio_current)
+            # a file goes into the open plan only when that plan is still empty (made with «Tạo mới»);
+            # else a new plan, so another unit's appendix never mixes into the open one by default
             if not section_label:
-                self.radio_current.setChecked(True)
+                (self.radio_current if current_plan_empty else self.radio_new).setChecked(True)
         else:
             self.radio_current.hide()
             self.radio_new.setChecked(True)
