@@ -551,3 +551,19 @@ def test_filter_indexes_follow_edits_and_statuses(window, store):
     model.set_filter(FilterSpec(overdue_only=True))
     assert view.verticalScrollBar().value() == 0
     assert len(view._fitted) < 60
+
+
+def test_agency_picker_enter_in_new_name_adds_it(qtbot):
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs.agency_picker import AgencyPickerDialog
+
+    dialog = AgencyPickerDialog(["Phòng Kinh tế", "Công an xã"], ["Phòng Kinh tế"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.new_name.setText("Đoàn Thanh niên")
+    qtbot.keyClick(dialog.new_name, Qt.Key_Return)
+    assert dialog.isVisible() and dialog.new_name.text() == ""     # added, the dialog stays open
+    dialog.new_name.setText("Hội Phụ nữ")                           # typed, then «Chọn» at once
+    dialog.accept()
+    assert dialog.selected_names() == ["Phòng Kinh tế", "Đoàn Thanh niên", "Hội Phụ nữ"]

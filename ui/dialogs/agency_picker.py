@@ -1,7 +1,7 @@
 """Pick several agencies from the catalogue (checkable list with an accent-insensitive filter)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout)
 
@@ -31,7 +31,10 @@ class AgencyPickerDialog(QDialog):
         self.new_name = QLineEdit(self)
         self.new_name.setPlaceholderText("Tên cơ quan mới…")
         add = QPushButton("Thêm", self)
+        add.setAutoDefault(False)
         add.clicked.connect(self._add_new)
+        # Enter in the new-name field adds the name (it used to press «Chọn» and lose what was typed)
+        self.new_name.installEventFilter(self)
         row.addWidget(self.new_name, 1)
         row.addWidget(add)
         layout.addLayout(row)
@@ -41,6 +44,18 @@ class AgencyPickerDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched is self.new_name and event.type() == QEvent.KeyPress
+                and event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.new_name.text().strip()):
+            self._add_new()
+            return True
+        return super().eventFilter(watched, event)
+
+    def accept(self) -> None:
+        if self.new_name.text().strip():   # typed but «Thêm» not pressed: keep it
+            self._add_new()
+        super().accept()
 
     def _apply_filter(self, text: str) -> None:
         key = fold(text)
