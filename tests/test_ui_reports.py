@@ -99,3 +99,18 @@ def test_main_window_has_report_menu(qtbot, store):
     win.dialog_runner = lambda dlg: opened.append(dlg) or False
     win.actions["reports"].trigger()
     assert opened and isinstance(opened[0], ReportDialog) and opened[0].pdf is not None
+
+
+def test_report_and_header_dialogs_fit_a_1366x768_screen(qtbot, store, monkeypatch):
+    """Taskbar included the available area is about 1366×728; dialogs were 1500×940 and 640×716."""
+    from ui import screen
+    from ui.header_settings_dialog import HeaderSettingsDialog
+    from ui.report_dialog import ReportDialog
+
+    monkeypatch.setattr(screen, "available_size", lambda widget=None: (1366, 728))
+    plan_id = seed_demo(store)
+    for dlg in (ReportDialog(store, plan_id, kind="periodic", ref_date=REF), HeaderSettingsDialog(store, plan_id)):
+        qtbot.addWidget(dlg)
+        limit_h = 728 - screen.FRAME_HEIGHT
+        assert dlg.width() <= 1366 - screen.FRAME_WIDTH and dlg.height() <= limit_h
+        assert dlg.minimumSizeHint().height() <= limit_h

@@ -22,6 +22,7 @@ from cchc_desktop.exchange.merge import TABLE_LABELS
 from cchc_desktop.tracking.periods import default_period, plan_periods
 
 from .menus import insert_menu
+from .screen import fit_to_screen
 
 CONFLICT_BRUSH = QBrush(QColor("#fde2c4"))
 ERROR_BRUSH = QBrush(QColor("#f8d0d0"))
@@ -128,7 +129,7 @@ class WorkbookImportDialog(QDialog):
         self.store = store
         self.previews = []
         self.setWindowTitle("Nhập tệp cập nhật từ các cơ quan")
-        self.resize(1100, 700)
+        fit_to_screen(self, 1100, 700)
         layout = QVBoxLayout(self)
         pick = QHBoxLayout()
         files_button = QPushButton("Chọn tệp…", self)
@@ -304,7 +305,7 @@ class PackageImportDialog(QDialog):
         self.store = store
         self.plan = None
         self.setWindowTitle("Nhập gói dữ liệu (.cchc) từ máy khác")
-        self.resize(1000, 640)
+        fit_to_screen(self, 1000, 640)
         layout = QVBoxLayout(self)
         pick = QPushButton("Chọn tệp gói dữ liệu…", self)
         pick.clicked.connect(self.pick)

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from cchc_desktop.reports.header_settings import SIGN_MODES, HeaderSettings, get_header, save_header
 from cchc_desktop.store import StoreError
 
+from .screen import fit_to_screen
+
 LABELS = {
     "parent_body": "Cơ quan chủ quản (nếu có)",
     "issuer_name": "Tên cơ quan ban hành (mỗi dòng một dòng in)",
@@ -33,7 +35,7 @@ class HeaderSettingsDialog(QDialog):
         self.store = store
         self.plan_id = plan_id
         self.setWindowTitle("Thiết lập tiêu đề và người ký văn bản")
-        self.resize(640, 640)
+        fit_to_screen(self, 640, 640)
         current = get_header(store, plan_id)
         form = QFormLayout()
         self.editors: dict[str, QWidget] = {}
@@ -48,7 +50,7 @@ class HeaderSettingsDialog(QDialog):
             elif name in MULTILINE:
                 editor = QPlainTextEdit(self)
                 editor.setPlainText(value)
-                editor.setFixedHeight(64 if name == "issuer_name" else 80)
+                editor.setFixedHeight(52 if name == "issuer_name" else 64)
                 editor.setTabChangesFocus(True)
             else:
                 editor = QLineEdit(value, self)

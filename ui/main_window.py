@@ -29,6 +29,7 @@ from .delegates import AppendixDelegate
 from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, ImportPreviewDialog
 from .dialogs.plan_properties import PlanPickerDialog, PlanPropertiesDialog, plan_label, unit_label
 from .filter_bar import FilterBar
+from .screen import fit_to_screen
 
 
 # pasted columns that fill new rows (STT is numbered automatically, the last two are computed)
@@ -195,7 +196,7 @@ class MainWindow(QMainWindow):
             lambda _i: None if getattr(self, "_closed", False) else self._invalidate_agencies())
         self._install_tracking()
         self._install_reports()
-        self.resize(1366, 768)
+        fit_to_screen(self, 1366, 768)   # the whole window, status bar included, on a 1366×768 screen
 
     # -- progress tracking (issue #4: ui/dashboard.py, ui/status_panel.py, ui/bulk_update.py) -----
     def _install_tracking(self) -> None:

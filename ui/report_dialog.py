@@ -25,6 +25,7 @@ from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import default_period, get_settings, plan_periods
 
 from .pdf_preview import PdfPreview, print_pages
+from .screen import fit_to_screen
 
 ALL_AGENCIES = "(Tất cả cơ quan, đơn vị)"
 
@@ -49,7 +50,7 @@ class ReportDialog(QDialog):
         self.pdf: bytes | None = None
         self._loading = False
         self.setWindowTitle("Báo cáo, in và xuất Excel")
-        self.resize(1500, 940)
+        fit_to_screen(self, 1500, 940)   # at 1366×768 the buttons below stay on screen
         self.ask_save_path = lambda title, name, filt: QFileDialog.getSaveFileName(self, title, name, filt)[0]
         self.message = lambda title, text: QMessageBox.information(self, title, text)
 
@@ -119,7 +120,7 @@ class ReportDialog(QDialog):
             label = QLabel(self)
             edit = QPlainTextEdit(self)
             edit.setTabChangesFocus(True)
-            edit.setFixedHeight(54) if name != "body" else edit.setMinimumHeight(220)
+            edit.setFixedHeight(54) if name != "body" else edit.setMinimumHeight(120)
             edit.textChanged.connect(self._texts_changed)
             edit.setAccessibleName(name)
             self.text_edits[name] = edit
@@ -129,7 +130,7 @@ class ReportDialog(QDialog):
         self.placeholders = QListWidget(self)
         self.placeholders.setSelectionMode(QAbstractItemView.SingleSelection)
         self.placeholders.itemDoubleClicked.connect(self._insert_placeholder)
-        self.placeholders.setMaximumHeight(150)
+        self.placeholders.setMaximumHeight(110)
         editor_layout.addWidget(QLabel("Trường dữ liệu:", self))
         editor_layout.addWidget(self.placeholders)
         buttons_row = QHBoxLayout()
