@@ -379,3 +379,17 @@ def test_vnformat():
     assert unit_with_kind("Xuân Trường", "xã") == "xã Xuân Trường"
     assert unit_with_kind("phường Hạ Long", "xã") == "phường Hạ Long"
     assert place_name("xã Xuân Trường") == "Xuân Trường"
+
+
+def test_recipient_lines_archive_once():
+    from cchc_desktop.reports.layout import recipient_lines
+
+    assert recipient_lines(["Sở Nội vụ;", "- UBND tỉnh"], "Lưu: VT.") == [
+        "- Sở Nội vụ;", "- UBND tỉnh;", "- Lưu: VT."]
+    # the user wrote «Lưu: VT» in Nơi nhận (as on every paper document): not printed twice
+    assert recipient_lines(["- UBND tỉnh Ninh Bình;", "- Sở Nội vụ;", "- Lưu: VT, VHXH."], "Lưu: VT.") == [
+        "- UBND tỉnh Ninh Bình;", "- Sở Nội vụ;", "- Lưu: VT, VHXH."]
+    assert recipient_lines([], "Lưu: VT.") == ["- Lưu: VT."]
+    assert recipient_lines(["Lưu trữ lịch sử tỉnh"], "Lưu: VT.") == ["- Lưu trữ lịch sử tỉnh;", "- Lưu: VT."]
+    assert recipient_lines(["Lưu VT"], "Lưu: VT.") == ["- Lưu VT."]
+    assert recipient_lines([], "") == []

@@ -52,7 +52,7 @@ except ImportError:  # pragma: no cover - pure-Python helpers, same output, slow
 from .. import APP_NAME, APP_VERSION
 from .. import fonts
 from ..safe_write import atomic_path
-from ..text import nfc
+from ..text import fold, nfc
 from .grid import EMPTY, FlowCell, GridRow, PagedGrid, TextCell
 from .vnformat import NBSP, upper, vn_long_date
 
@@ -511,6 +511,24 @@ def _recipient_line(text: str, last: bool) -> str:
     return f"- {text}" + ("." if last else ";")
 
 
+def _is_archive_line(text: str) -> bool:
+    """"Lưu: VT." / "- Lưu VT, VHXH" (a «Lưu» line written among the recipients)."""
+    key = fold(nfc(text).strip().lstrip("-–").strip())
+    return re.match(r"luu\s*:|luu\s+vt\b", key) is not None
+
+
+def recipient_lines(recipients: Sequence[str], archive: str = "") -> list[str]:
+    """The lines under "Nơi nhận:": "- …;" each, the last "- ….". The archive line ("Lưu: VT.") comes
+    last, once: it is left out when the recipients already hold a «Lưu» line."""
+    lines = [r for r in recipients if r and r.strip()]
+    archive = (archive or "").strip()
+    if archive and any(_is_archive_line(line) for line in lines):
+        archive = ""
+    if archive:
+        lines.append(archive)
+    return [_recipient_line(line, last=i == len(lines) - 1) for i, line in enumerate(lines)]
+
+
 def signature_block(signer: SignerBlock, settings: LayoutSettings | None = None) -> Flowable:
     """"Nơi nhận:" (left) and quyền hạn / chức vụ, ~25 mm for signature and seal, full name (right).
 
@@ -527,14 +545,11 @@ def signature_block(signer: SignerBlock, settings: LayoutSettings | None = None)
         left_w, gap_w, right_w = _header_columns(width, s)
         left_w = width - right_w  # the recipients list may use the gap
         left: list[Flowable] = []
-        lines = [r for r in signer.recipients if r and r.strip()]
-        archive = signer.archive.strip()
-        if lines or archive:
+        lines = recipient_lines(signer.recipients, signer.archive)
+        if lines:
             left.append(para("Nơi nhận:", heading))
-            for i, line in enumerate(lines):
-                left.append(para(_recipient_line(line, last=not archive and i == len(lines) - 1), item))
-            if archive:
-                left.append(para(_recipient_line(archive, last=True), item))
+            for line in lines:
+                left.append(para(line, item))
         right: list[Flowable] = []
         if signer.authority:
             right.append(para("\n".join(upper(a.strip()) for a in signer.authority if a.strip()), authority))
