@@ -56,6 +56,8 @@ def test_workbook_layout(store, plan, tmp_path):
     assert ws.cell(rows[plan["p1"]], COL["completed_on"]).number_format == "dd/mm/yyyy"
     assert not ws.cell(rows[plan["p1"]], COL["status"]).protection.locked
     assert ws.cell(rows[plan["p1"]], COL["task"]).protection.locked
+    # unit name "xã Xuân Trường" of kind "xã": not "xã xã Xuân Trường"
+    assert ws["A2"].value == "Đơn vị: Xã Xuân Trường — Kế hoạch số 03/KH-UBND năm 2026"
 
 
 def test_messy_user_round_trip(store, plan, tmp_path):

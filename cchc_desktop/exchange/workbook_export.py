@@ -23,6 +23,7 @@ from .. import APP_NAME, APP_VERSION, changelog
 from ..domain import ROLE_LEAD
 from ..safe_write import SafeWriteError, atomic_path, sha256_file
 from ..store import Store
+from ..text import fold, nfc
 from ..tracking.evidence import list_evidence
 from ..tracking.periods import make_period
 from ..tracking.status import get_status, product_context
@@ -116,13 +117,27 @@ def baseline_of(rows: list[WorkbookRow]) -> dict:
     return out
 
 
+def unit_heading(unit_kind: str, unit_name: str) -> str:
+    """"Xã Xuân Trường" from ("xã", "xã Xuân Trường") or ("xã", "Xuân Trường") – never "xã xã …"."""
+    kind, name = nfc(unit_kind or "").strip(), " ".join(nfc(unit_name or "").split())
+    if kind and not (fold(name) == fold(kind) or fold(name).startswith(fold(kind) + " ")):
+        name = f"{kind} {name}".strip()
+    return name[:1].upper() + name[1:]
+
+
+def plan_heading(doc_number: str | None, period_label: str) -> str:
+    """"Kế hoạch số 03/KH-UBND năm 2026" ("Kế hoạch năm 2026" without a number)."""
+    number = (doc_number or "").strip()
+    return f"Kế hoạch số {number} năm {period_label}" if number else f"Kế hoạch năm {period_label}"
+
+
 def _write_book(path_tmp: Path, plan, period_label: str, scope: _Scope, period_key: str, fingerprint: str) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
     ws["A1"] = f"CẬP NHẬT TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH — {period_label.upper()}"
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = f"Đơn vị: {plan.unit_kind} {plan.unit_name} — Kế hoạch {plan.doc_number or ''} năm {plan.period_label}"
+    ws["A2"] = f"Đơn vị: {unit_heading(plan.unit_kind, plan.unit_name)} — {plan_heading(plan.doc_number, plan.period_label)}"
     ws["A3"] = f"Cơ quan cập nhật: {scope.agency_name or 'Tất cả cơ quan'}"
     ws["A4"] = ("Chỉ nhập vào các cột nền vàng. Không xóa, không thêm dòng; có thể sắp xếp lại. "
                 "Xem trang «Hướng dẫn».")
