@@ -117,6 +117,10 @@ def test_status_panel_save_requires_reason_and_shows_history(qtbot, store, demo)
     rows = history_rows(store, product.id)
     assert any(r[4] == "Trạng thái" and r[6] == "Hoàn thành" for r in rows)
     assert all(r[1] == "tester" for r in rows if r[2] == "Tình trạng")
+    # agency links show the agency's name, never its id
+    links = [r for r in rows if r[2] == "Cơ quan"]
+    assert links and all(r[6] and "agency_id" not in r[6] for r in links)
+    assert {r[6] for r in links if r[4] == "Cơ quan chủ trì"} == {a.name for a in product.leads}
     dialog = HistoryDialog(store, product.id)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == len(rows)

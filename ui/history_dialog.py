@@ -22,9 +22,12 @@ def local_time(iso: str) -> str:
         return iso or ""
 
 
-def show_value(field: str | None, value) -> str:
+def show_value(field: str | None, value, agencies: dict | None = None) -> str:
+    """A logged value as the user knows it; `agencies` maps agency ids to names (links show the name)."""
     if value is None:
         return ""
+    if field == "agency_id":
+        return (agencies or {}).get(value, str(value))
     if field == "status" and value in STATUS_LABELS:
         return STATUS_LABELS[value]
     if field in ("completed_on", "issued_on") and isinstance(value, str) and len(value) == 10:
@@ -39,7 +42,11 @@ def show_value(field: str | None, value) -> str:
         for key, item in value.items():
             if key in _HIDDEN or item in ("", None, 0) and key != "percent":
                 continue
-            parts.append(f"{FIELD_LABELS.get(key, key)}: {show_value(key, item)}")
+            if key == "agency_id" and field in ("lead", "coord"):   # the link row: just the agency's name
+                parts.append(show_value(key, item, agencies))
+                continue
+            parts.append(f"{FIELD_LABELS.get(key, 'Cơ quan' if key == 'agency_id' else key)}: "
+                         f"{show_value(key, item, agencies)}")
         return "; ".join(parts)
     return str(value)
 
@@ -47,11 +54,12 @@ def show_value(field: str | None, value) -> str:
 def history_rows(store, product_id: str) -> list[list[str]]:
     """[time, who, object, action, field, old, new] newest first."""
     rows = []
+    agencies = {r[0]: r[1] for r in store.db.query("SELECT id, name FROM agency")}
     for h in product_history(store, product_id):
         field = h["field"]
         rows.append([local_time(h["at"]), h["actor"] or "—", ENTITY_LABELS.get(h["entity"], h["entity"]),
                      _OP_LABELS.get(h["op"], h["op"]), FIELD_LABELS.get(field, field or ""),
-                     show_value(field, h["old_value"]), show_value(field, h["new_value"])])
+                     show_value(field, h["old_value"], agencies), show_value(field, h["new_value"], agencies)])
     return rows
 
 
