@@ -567,3 +567,15 @@ def test_agency_picker_enter_in_new_name_adds_it(qtbot):
     dialog.new_name.setText("Hội Phụ nữ")                           # typed, then «Chọn» at once
     dialog.accept()
     assert dialog.selected_names() == ["Phòng Kinh tế", "Đoàn Thanh niên", "Hội Phụ nữ"]
+
+
+def test_toolbar_undo_button_stays_short(window):
+    from PySide6.QtWidgets import QToolButton
+
+    buttons = {b.defaultAction(): b for b in window.findChildren(QToolButton) if b.defaultAction()}
+    undo = buttons[window.actions["undo"]]
+    window.view.setCurrentIndex(window.model.index(1, 1))
+    window.add_task()
+    assert window.undo_stack.count() >= 1
+    assert undo.text() == "Hoàn tác"
+    assert undo.toolTip().startswith("Hoàn tác Thêm nhiệm vụ")

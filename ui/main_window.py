@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFrame,
                                QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget,
                                QToolBar, QToolButton, QVBoxLayout, QWidget)
+from shiboken6 import isValid
 
 from cchc_desktop import APP_NAME, APP_VERSION
 from cchc_desktop.db import LOCAL, NETWORK
@@ -519,12 +520,22 @@ class MainWindow(QMainWindow):
                 continue
             button = QToolButton(self)
             button.setDefaultAction(self.actions[name])
-            button.setText(short[name])
-            button.setToolTip(self.actions[name].text().replace("&", "")
-                              + (f" ({self.actions[name].shortcut().toString(QKeySequence.NativeText)})"
-                                 if not self.actions[name].shortcut().isEmpty() else ""))
+            self._short_button_text(button, name, short[name])
+            # «Hoàn tác»/«Làm lại» change their text with every command ("Hoàn tác Di chuyển nhiệm vụ"):
+            # keep the button short (the toolbar no longer jumps), the full text is in the tooltip
+            self.actions[name].changed.connect(
+                lambda b=button, n=name: self._short_button_text(b, n, short[n]))
             bar.addWidget(button)
         self.addToolBar(bar)
+
+    def _short_button_text(self, button: QToolButton, name: str, text: str) -> None:
+        action = self.actions[name]
+        if not (isValid(button) and isValid(action)):   # window being destroyed
+            return
+        button.setText(text)
+        button.setToolTip(action.text().replace("&", "")
+                          + (f" ({action.shortcut().toString(QKeySequence.NativeText)})"
+                             if not action.shortcut().isEmpty() else ""))
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
