@@ -72,6 +72,8 @@ def test_package_import_dialog_conflicts_and_tombstones(qtbot, tmp_path):
     export_package(a, tmp_path / "1.cchc")
     dialog = PackageImportDialog(b, path=str(tmp_path / "1.cchc"))
     qtbot.addWidget(dialog)
+    import re
+    assert re.search(r"tạo lúc \d\d/\d\d/\d{4} \d\d:\d\d:", dialog.summary.text())   # local time, not ISO/UTC
     qtbot.mouseClick(dialog.apply_button, Qt.LeftButton)
     assert b.row("product", p1) is not None
     a.update("product", p1, description="A")

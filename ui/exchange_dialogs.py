@@ -21,6 +21,7 @@ from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
 from cchc_desktop.exchange.merge import TABLE_LABELS
 from cchc_desktop.tracking.periods import default_period, plan_periods
 
+from .history_dialog import local_time
 from .menus import insert_menu
 from .screen import fit_to_screen
 
@@ -150,7 +151,12 @@ class WorkbookImportDialog(QDialog):
         self.tree = QTreeWidget(self)
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels(["Cơ quan / sản phẩm / trường", "Giá trị hiện tại", "Giá trị mới", "Ghi chú"])
-        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        header = self.tree.header()
+        header.setStretchLastSection(False)   # the new values get the room, not «Ghi chú»
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        for col, width in ((1, 200), (2, 260), (3, 200)):
+            header.setSectionResizeMode(col, QHeaderView.Interactive)
+            self.tree.setColumnWidth(col, width)
         self.tree.setWordWrap(True)
         splitter.addWidget(self.tree)
         self.issues = QPlainTextEdit(self)
@@ -257,6 +263,7 @@ class PackageExportDialog(QDialog):
         super().__init__(parent)
         self.store, self.plan_id = store, plan_id
         self.setWindowTitle("Xuất gói dữ liệu (.cchc) sang máy khác")
+        self.setMinimumWidth(560)   # the path and the result message were clipped at 233 px
         layout = QVBoxLayout(self)
         self.only_plan = QRadioButton("Chỉ kế hoạch đang mở", self)
         self.everything = QRadioButton("Toàn bộ dữ liệu", self)
@@ -351,7 +358,8 @@ class PackageImportDialog(QDialog):
             return
         p = self.plan
         self.summary.setText(
-            f"Gói từ «{package.unit_name or package.origin[:8]}», tạo lúc {package.manifest.get('created_at', '')[:16]}: "
+            f"Gói từ «{package.unit_name or package.origin[:8]}», tạo lúc "
+            f"{local_time(package.manifest.get('created_at', ''))[:16]}: "
             f"{p.summary()}." + ("".join(f"\n• {n}" for n in p.notes)))
         for change in p.conflicts:
             item = QTreeWidgetItem(self.conflicts, [
