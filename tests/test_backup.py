@@ -296,8 +296,8 @@ def test_backup_menu_and_timer_on_a_window(qtbot, tmp_path):
     qtbot.addWidget(window)
     timer = install_backup_menu(window)
     menus = [a.text() for a in window.menuBar().actions()]
-    assert "&Sao lưu" in menus
-    menu = window.menuBar().actions()[menus.index("&Sao lưu")].menu()
+    assert "Sao &lưu" in menus
+    menu = window.menuBar().actions()[menus.index("Sao &lưu")].menu()
     assert [a.text() for a in menu.actions()] == ["Sao lưu ngay", "Sao lưu ra USB…", "Khôi phục…",
                                                    "Mở thư mục sao lưu"]
     made = timer.check()

@@ -579,3 +579,23 @@ def test_toolbar_undo_button_stays_short(window):
     assert window.undo_stack.count() >= 1
     assert undo.text() == "Hoàn tác"
     assert undo.toolTip().startswith("Hoàn tác Thêm nhiệm vụ")
+
+
+def test_menu_mnemonics_are_unique(window):
+    """Alt+letter opens one menu, and one item in each menu (Sao lưu took the S of Sửa)."""
+    from ui.restore_dialog import install_backup_menu
+
+    install_backup_menu(window)
+
+    def letters(actions):
+        found = []
+        for action in actions:
+            text = action.text().replace("&&", "")
+            if "&" in text:
+                found.append(text[text.index("&") + 1].lower())
+        return found
+    bar = letters(window.menuBar().actions())
+    assert len(bar) == len(set(bar)), bar
+    for title, menu in window.menus.items():
+        keys = letters(menu.actions())
+        assert len(keys) == len(set(keys)), (title, keys)

@@ -263,7 +263,7 @@ def backup_to_usb(parent: QWidget | None, hooks: BackupHooks) -> Path | None:
 
 def add_backup_menu(window, hooks: BackupHooks):
     """Add the "Sao lưu" menu to a QMainWindow; returns the QMenu."""
-    menu = insert_menu(window, "&Sao lưu")
+    menu = insert_menu(window, "Sao &lưu")   # (&S belongs to «Sửa»)
     actions = (
         ("Sao lưu ngay", lambda: backup_now(window, hooks)),
         ("Sao lưu ra USB…", lambda: backup_to_usb(window, hooks)),
