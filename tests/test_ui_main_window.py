@@ -599,3 +599,11 @@ def test_menu_mnemonics_are_unique(window):
     for title, menu in window.menus.items():
         keys = letters(menu.actions())
         assert len(keys) == len(set(keys)), (title, keys)
+
+
+def test_shortcuts_help_lists_reports_and_clear_filter(window, monkeypatch):
+    shown = {}
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.update(text=text))
+    window.show_shortcuts()
+    for keys in ("Ctrl+Shift+P", "Ctrl+Shift+F", "Ctrl+I", "Ctrl+Z"):
+        assert keys in shown["text"], keys

@@ -1093,10 +1093,12 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         lines = []
-        for name in ("new_plan", "open_plan", "import", "find", "copy", "paste", "paste_tasks", "undo",
-                     "redo", "insert_task", "add_task", "duplicate_task", "add_product", "delete",
-                     "edit_cell", "move_up", "move_down"):
-            action = self.actions[name]
+        for name in ("new_plan", "open_plan", "plan_properties", "import", "reports", "find", "clear_filter",
+                     "copy", "paste", "paste_tasks", "undo", "redo", "insert_task", "add_task", "duplicate_task",
+                     "add_product", "delete", "edit_cell", "move_up", "move_down"):
+            action = self.actions.get(name)
+            if action is None or action.shortcut().isEmpty():
+                continue
             keys = ", ".join(s.toString(QKeySequence.NativeText) for s in action.shortcuts())
             lines.append(f"<tr><td><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
         QMessageBox.information(self, "Phím tắt", "<table cellpadding=3>" + "".join(lines) + "</table>")
