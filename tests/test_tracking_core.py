@@ -78,7 +78,10 @@ CASES = [
     ("Tháng 2/2028", 2028, D(2028, 3, 2), DONE, D(2028, 2, 29), DONE, D(2028, 2, 29), False),
     ("Quý I/2028", 2028, D(2028, 3, 17), NOT_STARTED, None, NOT_STARTED, D(2028, 3, 31), True),
     # event-driven, unknown, empty
-    ("Khi có phát sinh", 2026, D(2026, 7, 20), IN_PROGRESS, None, EVENT_DRIVEN, None, False),
+    # work started on an undated item shows as in progress (it is not "waiting for an event" any more)
+    ("Khi có phát sinh", 2026, D(2026, 7, 20), IN_PROGRESS, None, IN_PROGRESS, None, False),
+    ("lúc nào rảnh", 2026, D(2026, 7, 20), IN_PROGRESS, None, IN_PROGRESS, None, False),
+    ("Khi có phát sinh", 2026, D(2026, 7, 20), NOT_STARTED, None, EVENT_DRIVEN, None, False),
     ("Theo yêu cầu của Sở Nội vụ", 2026, D(2027, 1, 5), NOT_STARTED, None, EVENT_DRIVEN, None, False),
     ("Theo yêu cầu của Sở Nội vụ", 2026, D(2026, 7, 20), DONE, D(2026, 5, 1), DONE, None, False),
     ("lúc nào rảnh", 2026, D(2026, 7, 20), NOT_STARTED, None, NO_DEADLINE, None, False),

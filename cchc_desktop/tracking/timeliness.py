@@ -174,6 +174,9 @@ def assess(deadline: Deadline, status: str, completed_on: date | None, ref: date
         return Timeliness(state, due, upcoming, days_left, False)
     if status == NOT_DONE:
         return Timeliness(NOT_DONE, due, upcoming, days_left, False)
+    undated = deadline.kind in (EVENT, UNKNOWN, EMPTY) or due is None
+    if status == IN_PROGRESS and undated:  # work has started: show it, whatever the deadline says
+        return Timeliness(IN_PROGRESS, None, None, None, False)
     if deadline.kind == EVENT:
         return Timeliness(EVENT_DRIVEN, None, None, None, False)
     if due is None or deadline.kind in (UNKNOWN, EMPTY):
