@@ -106,3 +106,15 @@ def test_reminder_for_an_agency_with_no_task_at_all(store):
     report = build_reminder_letter(store, plan_id, "Phòng Tài chính", "2026", CASE_DATE)
     assert "Phòng Tài chính không có nhiệm vụ, sản phẩm nào quá hạn hoặc sắp đến hạn." in report.body
     assert "0 nhiệm vụ" not in report.body and "nêu trên" not in report.body
+
+
+def test_generic_agency_name_is_lower_case_inside_sentences(store):
+    from cchc_desktop.reports.templates import mid_sentence
+
+    assert mid_sentence("Các cơ quan, đơn vị trên địa bàn xã") == "các cơ quan, đơn vị trên địa bàn xã"
+    assert mid_sentence("Phòng Kinh tế") == "Phòng Kinh tế"
+    plan_id = seed_demo(store)
+    report = build_reminder_letter(store, plan_id, "Các cơ quan, đơn vị trên địa bàn xã", "2026", CASE_DATE)
+    assert "đề nghị các cơ quan, đơn vị trên địa bàn xã" in report.body
+    assert "đề nghị Các cơ quan" not in report.body
+    assert report.header.recipients_to == ["Các cơ quan, đơn vị trên địa bàn xã"]  # «Kính gửi:» keeps it

@@ -227,11 +227,25 @@ def _safe_range(*args):
     return r
 
 
+_GENERIC_OPENERS = ("Các ", "Những ", "Mọi ", "Toàn thể ")
+
+
+def mid_sentence(name: str) -> str:
+    """Filter «giua_cau»: "Các cơ quan, đơn vị" -> "các cơ quan, đơn vị" inside a sentence; proper names
+    ("Phòng Kinh tế", "Trung tâm Phục vụ hành chính công") keep their capital."""
+    text = str(name)
+    for opener in _GENERIC_OPENERS:
+        if text.startswith(opener):
+            return text[0].lower() + text[1:]
+    return text
+
+
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=False,
                                lstrip_blocks=True, keep_trailing_newline=False, auto_reload=False)
     env.globals = {"range": _safe_range}  # no cycler/joiner/namespace/lipsum/dict
+    env.filters["giua_cau"] = mid_sentence
     return env
 
 
