@@ -24,31 +24,32 @@ def default_actor() -> str:
         return ""
 
 
-def _meta(db: Database, key: str) -> str | None:
+def get_meta(db: Database, key: str) -> str | None:
     row = db.query_one("SELECT value FROM meta WHERE key = ?", (key,))
     return row[0] if row else None
 
 
-def _set_meta(db: Database, key: str, value: str) -> None:
+def set_meta(db: Database, key: str, value: str) -> None:
+    """Set a per-database setting (call inside a transaction)."""
     db.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
 
 def installation_id(db: Database) -> str:
     """Stable id of this database copy (the 'origin' of its changes)."""
-    value = _meta(db, "installation_id")
+    value = get_meta(db, "installation_id")
     if value is None:
         value = new_id()
         with db.transaction():
-            _set_meta(db, "installation_id", value)
+            set_meta(db, "installation_id", value)
     return value
 
 
 def tick(db: Database, seen: int = 0) -> int:
     """Advance the Lamport clock past `seen` and return the new value (call inside a transaction)."""
-    current = int(_meta(db, "lamport") or 0)
+    current = int(get_meta(db, "lamport") or 0)
     value = max(current, seen) + 1
-    _set_meta(db, "lamport", str(value))
+    set_meta(db, "lamport", str(value))
     return value
 
 

@@ -1,6 +1,7 @@
 """The demo plan built from the bundled Xuân Trường appendix when no database exists yet."""
 from __future__ import annotations
 
+from . import changelog
 from .import_commit import commit_draft
 from .importers import read_appendix
 from .resources import DEMO_APPENDIX, resource_path
@@ -11,11 +12,21 @@ def demo_appendix_path():
     return resource_path(*DEMO_APPENDIX)
 
 
+DEMO_PLAN_KEY = "demo_plan_id"
+
+
 def create_demo_plan(store: Store) -> str:
-    """Import the bundled seed appendix as a new plan; returns its id."""
+    """Import the bundled seed appendix as a new plan, remembered as this database's demo plan."""
     draft = read_appendix(demo_appendix_path())
-    result = commit_draft(store, draft)
+    with store.transaction():
+        result = commit_draft(store, draft)
+        changelog.set_meta(store.db, DEMO_PLAN_KEY, result.plan_id)
     return result.plan_id
+
+
+def demo_plan_id(store: Store) -> str | None:
+    """The plan created as the demo (so lists can tell it from a real plan with the same name)."""
+    return changelog.get_meta(store.db, DEMO_PLAN_KEY)
 
 
 def ensure_demo_plan(store: Store) -> str | None:

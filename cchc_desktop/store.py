@@ -238,9 +238,12 @@ class Store:
             return self._insert("plan", values)
 
     def list_plans(self) -> list[dict]:
+        """Every plan with its task count; `is_demo` marks the plan created as the demo plan."""
         return [dict(r) for r in self.db.query(
             "SELECT p.*, (SELECT COUNT(*) FROM task t JOIN section s ON s.id = t.section_id "
-            "WHERE s.plan_id = p.id) AS task_count FROM plan p ORDER BY year_start DESC, unit_name")]
+            "WHERE s.plan_id = p.id) AS task_count, "
+            "p.id = (SELECT value FROM meta WHERE key = 'demo_plan_id') AS is_demo "
+            "FROM plan p ORDER BY year_start DESC, unit_name")]
 
     def duplicate_plan(self, plan_id: str, **overrides) -> str:
         """Copy a plan with all its sections, tasks, products and agency links (new UUIDs)."""

@@ -1,5 +1,5 @@
 """Seed appendix → DB → .xlsx → importer → the same plan."""
-from cchc_desktop.demo import create_demo_plan
+from cchc_desktop.demo import create_demo_plan, demo_appendix_path
 from cchc_desktop.exports.appendix_xlsx import export_appendix_xlsx
 from cchc_desktop.import_commit import commit_draft, plan_info_from_draft
 from cchc_desktop.importers import read_appendix
@@ -37,3 +37,16 @@ def test_xlsx_round_trip_keeps_every_cell(store: Store, tmp_path):
         other.close()
     assert _shape(again) == _shape(plan)
     assert (again.doc_number, again.doc_date, again.year_start) == (plan.doc_number, plan.doc_date, 2026)
+
+
+def test_demo_plan_is_marked_so_an_imported_twin_can_be_told_apart(store: Store):
+    from cchc_desktop.demo import demo_plan_id
+    from ui.dialogs.plan_properties import plan_label
+
+    demo = create_demo_plan(store)
+    twin = commit_draft(store, read_appendix(demo_appendix_path())).plan_id
+    assert demo_plan_id(store) == demo
+    flags = {p["id"]: bool(p["is_demo"]) for p in store.list_plans()}
+    assert flags == {demo: True, twin: False}
+    labels = {p["id"]: plan_label(p) for p in store.list_plans()}
+    assert labels[demo].endswith("; kế hoạch mẫu)") and "mẫu" not in labels[twin]

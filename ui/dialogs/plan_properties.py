@@ -123,8 +123,9 @@ def plan_label(plan: dict) -> str:
         f"{plan['year_start']}–{plan['year_end']}"
     number = f" — KH số {plan['doc_number']}" if plan.get("doc_number") else ""
     status = PLAN_STATUS_LABELS.get(plan.get("status"), "")
+    demo = "; kế hoạch mẫu" if plan.get("is_demo") else ""
     return f"{unit_label(plan['unit_kind'], plan['unit_name'])} — năm {years}{number} " \
-           f"({plan.get('task_count', 0)} nhiệm vụ; {status.lower()})"
+           f"({plan.get('task_count', 0)} nhiệm vụ; {status.lower()}{demo})"
 
 
 class PlanPickerDialog(QDialog):
