@@ -194,11 +194,24 @@ def _years_label(years: tuple[int, ...], bare: bool = False) -> str:
     return joined if bare else f"các năm {joined}"
 
 
+def _impossible_date(raw: str) -> str | None:
+    """The first dd/mm/yyyy in the text that is not a calendar date ("31/6/2026"), shown dd/mm/yyyy."""
+    for day, month, year in re.findall(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b", raw or ""):
+        try:
+            date(int(year), int(month), int(day))
+        except ValueError:
+            return f"{int(day):02d}/{int(month):02d}/{year}"
+    return None
+
+
 def _describe_core(d: Deadline) -> str:
     plan_years = _span(d.plan_year, d.plan_year_end)
     if d.kind == EMPTY:
         return "Chưa có thời hạn"
     if d.kind == UNKNOWN:
+        impossible = _impossible_date(d.raw)
+        if impossible:
+            return f"Ngày {impossible} không tồn tại — giữ nguyên văn bản"
         return "Không hiểu được thời hạn — giữ nguyên văn bản"
     if d.kind == EVENT:
         return "Theo sự kiện — không có ngày cố định"

@@ -407,3 +407,13 @@ def test_quarterly_day_rule_is_due_on_that_day_in_tracking():
     d = parse_deadline("Trước ngày 10 của tháng cuối quý", 2026)
     assert due_for(d, "2026-Q2") == D(2026, 6, 10)
     assert due_for(parse_deadline("Định kỳ hằng quý", 2026), "2026-Q2") == D(2026, 6, 30)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("Trước ngày 31/6/2026", "Ngày 31/06/2026 không tồn tại — giữ nguyên văn bản"),
+    ("29/02/2027", "Ngày 29/02/2027 không tồn tại — giữ nguyên văn bản"),
+    ("lúc nào rảnh", "Không hiểu được thời hạn — giữ nguyên văn bản"),
+])
+def test_unknown_explains_an_impossible_date(text, message):
+    d = parse_deadline(text, 2026)
+    assert d.kind == UNKNOWN and d.describe() == message
