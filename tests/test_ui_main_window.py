@@ -268,6 +268,58 @@ def test_move_task_across_section_boundary(window, store):
     assert plan.sections[0].tasks[-1].id == first_of_second.id
 
 
+def test_move_to_section_dialog_moves_task_to_end_and_undo(window, store, qtbot):
+    from ui.dialogs.move_to_section import MoveToSectionDialog
+
+    model, view = window.model, window.view
+    plan = model.plan
+    task = plan.sections[0].tasks[1]
+    target = plan.sections[2]
+    old_ids = [t.id for t in plan.sections[0].tasks]
+    view.setCurrentIndex(model.index(model.find_row("task", task.id), COL_CONTENT))
+    seen = {}
+
+    def run(dialog):
+        assert isinstance(dialog, MoveToSectionDialog)
+        labels = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+        seen["labels"] = labels
+        assert dialog.section_id() == plan.sections[0].id     # opens on the task's own section
+        dialog.select_section(target.id)
+        return True
+    window.dialog_runner = run
+    qtbot.keyClick(view, Qt.Key_M, Qt.ControlModifier)       # the shortcut opens the dialog
+    assert seen["labels"][0].startswith("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
+    rows = store.db.query("SELECT t.id, t.section_id FROM task t WHERE t.section_id = ? ORDER BY t.position",
+                          (target.id,))
+    assert [r["id"] for r in rows][-1] == task.id           # in SQLite, at the end of the new section
+    assert window.current_row().task.id == task.id          # the selection followed the task
+    assert window.current_row().section.id == target.id
+    assert window.undo_stack.count() == 1
+    window.actions["undo"].trigger()                        # one undo step puts it back
+    assert [t.id for t in store.load_plan(plan.id).sections[0].tasks] == old_ids
+    assert store.row("task", task.id)["section_id"] == plan.sections[0].id
+
+
+def test_move_to_section_several_tasks_keep_order(window, store):
+    from PySide6.QtCore import QItemSelectionModel
+
+    model, view = window.model, window.view
+    plan = model.plan
+    first, second = plan.sections[1].tasks[0], plan.sections[1].tasks[1]
+    target = plan.sections[0]
+    top = model.find_row("task", first.id)
+    bottom = model.find_row("task", second.id)
+    view.setCurrentIndex(model.index(top, COL_CONTENT))
+    view.selectionModel().select(model.index(bottom, COL_CONTENT), QItemSelectionModel.Select)
+    assert window.move_to_section(target.id)
+    ids = [t.id for t in store.load_plan(plan.id).sections[0].tasks]
+    assert ids[-2:] == [first.id, second.id]
+    assert {model.row_info(r).task.id for r in view.selected_rows()} == {first.id, second.id}
+    assert window.actions["move_to_section"] in window.menus["Nhiệm vụ"].actions()
+    window.undo_stack.undo()
+    assert [t.id for t in store.load_plan(plan.id).sections[1].tasks][:2] == [first.id, second.id]
+
+
 def test_section_rows_are_spanned_and_groups_merged(window):
     model, view = window.model, window.view
     for number, row in enumerate(model.rows()):
@@ -286,7 +338,8 @@ def test_section_rows_are_spanned_and_groups_merged(window):
 def test_shortcuts_and_menus(window):
     expected = {"new_plan": "Ctrl+N", "open_plan": "Ctrl+O", "find": "Ctrl+F", "copy": "Ctrl+C",
                 "paste": "Ctrl+V", "undo": "Ctrl+Z", "redo": "Ctrl+Y", "delete": "Del",
-                "insert_task": "Ins", "edit_cell": "F2", "move_up": "Ctrl+Up", "move_down": "Ctrl+Down"}
+                "insert_task": "Ins", "edit_cell": "F2", "move_up": "Ctrl+Up", "move_down": "Ctrl+Down",
+                "move_to_section": "Ctrl+M"}
     for name, keys in expected.items():
         shortcuts = [s.toString(QKeySequence.PortableText) for s in window.actions[name].shortcuts()]
         assert keys in shortcuts, (name, shortcuts)

@@ -25,7 +25,7 @@ from . import clipboard, settings
 from .appendix_model import (COL_CONTENT, COL_COORD, COL_DEADLINE, COL_LEAD, COL_PRODUCT, COL_STT, KIND_SECTION,
                              AppendixModel, split_names)
 from .appendix_view import AppendixView
-from .commands import CreateCommand, DeleteCommand, EditFieldCommand, MoveCommand
+from .commands import CreateCommand, DeleteCommand, EditFieldCommand, MoveCommand, MoveTasksCommand
 from .delegates import AppendixDelegate
 from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, ImportPreviewDialog
 from .dialogs.plan_properties import PlanPickerDialog, PlanPropertiesDialog, plan_label, unit_label
@@ -456,6 +456,8 @@ class MainWindow(QMainWindow):
         a("delete", "&Xóa dòng đang chọn", self.delete_selection, QKeySequence.Delete, table_only=True)
         a("move_up", "Chuyển &lên", lambda: self.move_current(-1), "Ctrl+Up", table_only=True)
         a("move_down", "Chuyển xuốn&g", lambda: self.move_current(1), "Ctrl+Down", table_only=True)
+        a("move_to_section", "Chuyển &sang mục…", self.move_to_section, "Ctrl+M", table_only=True,
+          tip="Chuyển các nhiệm vụ đang chọn xuống cuối một mục khác")
         a("add_section", "Thêm &mục", self.add_section)
         a("rename_section", "Đổi tên mục…", self.rename_section)
         a("section_up", "Chuyển mục lên", lambda: self.move_section(-1))
@@ -474,8 +476,8 @@ class MainWindow(QMainWindow):
                      "clear_filter"],
             "&Xem": [],
             "&Nhiệm vụ": ["add_task", "insert_task", "duplicate_task", "add_product", None, "move_up",
-                          "move_down", "delete", None, "add_section", "rename_section", "section_up",
-                          "section_down", "delete_section"],
+                          "move_down", "move_to_section", "delete", None, "add_section", "rename_section",
+                          "section_up", "section_down", "delete_section"],
             "T&rợ giúp": ["shortcuts", "about"],
         }
         self.menus = {}
@@ -840,6 +842,66 @@ class MainWindow(QMainWindow):
         if command.changes:
             self._push(command)
 
+    def selected_tasks(self) -> list:
+        """The tasks of the selected rows (or of the current row), in table order."""
+        tasks = []
+        for row in self.view.selected_rows():
+            info = self.model.row_info(row)
+            if info is not None and info.task is not None and info.task not in tasks:
+                tasks.append(info.task)
+        return tasks
+
+    def move_to_section(self, section_id: str | None = None) -> bool:
+        """«Chuyển sang mục…»: the selected tasks go to the end of a chosen section, in their order,
+        as one undoable step (the command drag-and-drop uses); the selection follows them."""
+        from .dialogs.move_to_section import MoveToSectionDialog
+
+        plan = self.model.plan
+        tasks = self.selected_tasks()
+        if plan is None or not tasks:
+            self.statusBar().showMessage("Hãy chọn nhiệm vụ cần chuyển sang mục khác.", 5000)
+            return False
+        if section_id is None:
+            row = self.current_row()
+            current = row.section.id if row is not None else None
+            dialog = MoveToSectionDialog(plan.sections, current, len(tasks), self)
+            if not self.dialog_runner(dialog):
+                return False
+            section_id = dialog.section_id()
+        section = self.model.find_section(section_id) if section_id else None
+        if section is None:
+            return False
+        task_ids = [t.id for t in tasks]
+        command = MoveTasksCommand(self.model, task_ids, section.id, len(section.tasks))
+        if not command.changes:
+            self.statusBar().showMessage("Nhiệm vụ đã ở cuối mục này.", 5000)
+            return False
+        if not self._push(command):
+            return False
+        self._select_tasks(task_ids)
+        what = "nhiệm vụ" if len(task_ids) == 1 else f"{len(task_ids)} nhiệm vụ"
+        self.statusBar().showMessage(f"Đã chuyển {what} sang mục {section.numeral}. Nhấn Ctrl+Z để hoàn tác.",
+                                     6000)
+        return True
+
+    def _select_tasks(self, task_ids: list[str]) -> None:
+        """Select the rows of these tasks, the first one current."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        rows = [self.model.find_row("task", task_id) for task_id in task_ids]
+        rows = [r for r in rows if r >= 0]
+        if not rows:
+            return
+        self.view.select_entity("task", task_ids[0])
+        if len(rows) > 1:
+            selection = QItemSelection()
+            last_col = self.model.columnCount() - 1
+            for row in rows:
+                info = self.model.row_info(row)
+                end = row + max(1, info.group_len) - 1
+                selection.select(self.model.index(row, 0), self.model.index(end, last_col))
+            self.view.selectionModel().select(selection, QItemSelectionModel.ClearAndSelect)
+
     # -- sections ----------------------------------------------------------------------------------
     def add_section(self) -> None:
         plan = self.model.plan
@@ -1095,7 +1157,8 @@ class MainWindow(QMainWindow):
         lines = []
         for name in ("new_plan", "open_plan", "plan_properties", "import", "reports", "find", "clear_filter",
                      "copy", "paste", "paste_tasks", "undo", "redo", "insert_task", "add_task", "duplicate_task",
-                     "add_product", "delete", "edit_cell", "move_up", "move_down"):
+                     "add_product", "delete", "edit_cell", "move_up", "move_down",
+                     "move_to_section"):
             action = self.actions.get(name)
             if action is None or action.shortcut().isEmpty():
                 continue
