@@ -660,3 +660,25 @@ def test_shortcuts_help_lists_reports_and_clear_filter(window, monkeypatch):
     window.show_shortcuts()
     for name in ("Lập báo cáo", "Bỏ lọc", "Thuộc tính kế hoạch", "Hoàn tác"):
         assert name in shown["text"], name
+
+
+def test_periodic_status_cell_says_it_is_the_average_over_periods(window, store):
+    """«Thường xuyên» at 50% in Quý IV: the table's 12% is the average of the four quarters begun,
+    and its tooltip says so next to the quarter's own 50% (what the status panel shows)."""
+    from datetime import date
+
+    from cchc_desktop.tracking.status import set_status
+    from cchc_desktop.tracking.timeliness import IN_PROGRESS
+    from ui.appendix_model import COL_STATUS
+
+    model = window.model
+    product = next(p for _s, _t, p in model.plan.iter_products() if p.deadline_text == "Thường xuyên")
+    set_status(store, product.id, "2026-Q4", status=IN_PROGRESS, percent=50)
+    window.set_ref_date(date(2026, 11, 20))
+    window._tracking_refresh([product.id])
+    row = model.find_row("product", product.id)
+    assert model.data(model.index(row, COL_STATUS)) == "Đang thực hiện (12%)"     # core figure unchanged
+    tip = model.data(model.index(row, COL_STATUS), Qt.ToolTipRole)
+    assert "Trung bình các kỳ: 12% — Quý IV/2026: 50%" in tip
+    assert "trung bình của 4 kỳ đã bắt đầu" in tip
+    assert "Tình trạng đã ghi nhận (Quý IV/2026): Đang thực hiện, 50%" in tip

@@ -43,6 +43,7 @@ from cchc_desktop.tracking.status import get_settings
 from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, FINISHED, IN_PROGRESS,
                                               NO_DEADLINE, NOT_DONE, NOT_STARTED, OVERDUE)
 from cchc_desktop.tracking.timeliness import STATUS_LABELS as STORED_STATUS_LABELS
+from cchc_desktop.tracking.timeliness import tracking_keys, tracking_span
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -150,6 +151,11 @@ class ProductInfo:
     periodic: bool = False
     updated_by: str = ""
     color: QBrush | None = None
+    # periodic products: the table's % is the average over the periods begun so far; the status panel
+    # shows one period ("Quý IV/2026") — these say which, so the two figures can be told apart
+    period_label: str = ""        # the current tracking period
+    period_percent: int = 0       # its own %
+    periods_averaged: int = 0     # how many periods the average covers
 
     @property
     def due_tooltip(self) -> str:
@@ -160,12 +166,22 @@ class ProductInfo:
         if self.due is not None:
             lines.append(f"Hạn: {format_date(self.due)}" + (
                 f" (quá {-self.days_left} ngày)" if self.status == OVERDUE and self.days_left else ""))
-        lines.append(f"Tình trạng đã ghi nhận: {STORED_STATUS_LABELS.get(self.stored_status, '')}"
-                     + (f", {self.percent}%" if self.stored_status == IN_PROGRESS and self.percent else "")
+        if self.periods_averaged > 1:
+            lines.append(self.average_note())
+        own = self.period_percent if self.period_label else self.percent
+        lines.append("Tình trạng đã ghi nhận" + (f" ({self.period_label})" if self.period_label else "")
+                     + f": {STORED_STATUS_LABELS.get(self.stored_status, '')}"
+                     + (f", {own}%" if self.stored_status == IN_PROGRESS and own else "")
                      + (f", hoàn thành ngày {_dmy(self.completed_on)}" if self.completed_on else ""))
         if self.updated_by:
             lines.append(f"Người cập nhật: {self.updated_by}")
         return "\n".join(lines)
+
+    def average_note(self) -> str:
+        """"Trung bình các kỳ: 12% — Quý IV/2026: 50%" (periodic products over several periods)."""
+        return (f"Trung bình các kỳ: {self.percent}% — {self.period_label}: {self.period_percent}%\n"
+                f"(% trong bảng là trung bình của {self.periods_averaged} kỳ đã bắt đầu; "
+                f"mỗi kỳ cập nhật riêng ở «Chi tiết nhiệm vụ»)")
 
 
 @contextmanager
@@ -417,10 +433,26 @@ class AppendixModel(QAbstractTableModel):
                                stored_status=found["status"], percent=found["percent"],
                                completed_on=found["completed_on"], periodic=found["periodic"],
                                updated_by=found["updated_by"])
+        if info.periodic and found is not None:
+            self._period_detail(info, deadline, rows, found)
         info.due_label = due_text(info, self.today)
         info.status_label = status_text(info)
         info.color = self._brushes.get(STATUS_SOON if info.due_soon else info.status)
         return info
+
+    def _period_detail(self, info: ProductInfo, deadline, rows: dict, found: dict) -> None:
+        """The current period's own % and how many periods classify() averaged (same selection:
+        the periods inside the tracking period that have begun at the reference date)."""
+        plan, period, ref = self.plan, self._period, self.today
+        keys = [k for k in tracking_keys(deadline, plan.year_start, plan.year_end)
+                if tracking_span(k)[0] <= period.end and tracking_span(k)[1] >= period.start]
+        started = [k for k in keys if tracking_span(k)[0] <= ref] or keys[:1]
+        key = found.get("status_key") or (started[-1] if started else "")
+        row = rows.get(key) or {}
+        status = row.get("status") or NOT_STARTED
+        info.period_label = make_period(key).label if key else ""
+        info.period_percent = 100 if status in (DONE, DONE_LATE) else int(row.get("percent") or 0)
+        info.periods_averaged = len(started)
 
     # -- reference date and recorded statuses ------------------------------------------------------
     @property
