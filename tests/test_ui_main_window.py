@@ -682,3 +682,20 @@ def test_periodic_status_cell_says_it_is_the_average_over_periods(window, store)
     assert "Trung bình các kỳ: 12% — Quý IV/2026: 50%" in tip
     assert "trung bình của 4 kỳ đã bắt đầu" in tip
     assert "Tình trạng đã ghi nhận (Quý IV/2026): Đang thực hiện, 50%" in tip
+
+
+def test_filter_combos_fit_their_all_entry_at_1366(window):
+    """At 1366×768 no filter combo clips its «…: tất cả» entry; long agency names are elided in the
+    combo (full name in the tooltip) and the popup is wider than the combo."""
+    bar = window.filter_bar
+    assert bar.lead.itemText(0) == "Cơ quan chủ trì: tất cả"
+    for combo in (bar.section, bar.lead, bar.status, bar.due):
+        fm = combo.fontMetrics()
+        assert combo._text_width() >= fm.horizontalAdvance(combo.itemText(0)), combo.itemText(0)
+        assert combo.toolTip() == ""
+    assert bar.geometry().right() <= window.width()
+    assert bar.count_label.geometry().right() <= bar.width()
+    longest = max(range(bar.lead.count()), key=lambda i: len(bar.lead.itemText(i)))
+    bar.lead.setCurrentIndex(longest)
+    assert bar.lead.toolTip() == bar.lead.itemText(longest)
+    assert bar.lead.view().minimumWidth() > bar.lead.width()

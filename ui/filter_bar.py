@@ -1,15 +1,80 @@
 """Find and filter bar above the appendix table."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QStyle,
+                               QStyleOptionComboBox, QStylePainter, QToolButton, QWidget)
 
 from cchc_desktop.text import sort_key
 
 from .appendix_model import STATUS_LABELS, FilterSpec
 
-DUE_CHOICES = [("Mọi thời hạn", None), ("Quá hạn", "overdue"), ("Đến hạn trong 7 ngày", 7),
+ALL_SECTIONS = "Mục: tất cả"
+ALL_LEADS = "Cơ quan chủ trì: tất cả"
+ALL_STATUSES = "Trạng thái: tất cả"
+POPUP_MAX_WIDTH = 520      # popups wider than their combo, long names elided beyond this
+
+DUE_CHOICES = [("Thời hạn: tất cả", None), ("Quá hạn", "overdue"), ("Đến hạn trong 7 ngày", 7),
                ("Đến hạn trong 15 ngày", 15), ("Đến hạn trong 30 ngày", 30)]
+
+
+class ElidedComboBox(QComboBox):
+    """A combo sized to a chosen text (not to its longest item): a longer current item is shown
+    elided with «…» (full text in the tooltip), and the popup list is wider than the combo."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+        self.view().setTextElideMode(Qt.ElideRight)
+        self._fit_text = ""
+        self.currentIndexChanged.connect(self._update_tooltip)
+
+    def fit_to(self, text: str) -> None:
+        """Size the combo so `text` shows in full."""
+        self._fit_text = text
+        self.updateGeometry()
+
+    def _width_for(self, text: str) -> int:
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        content = QSize(self.fontMetrics().horizontalAdvance(text) + 4, self.fontMetrics().height())
+        return self.style().sizeFromContents(QStyle.CT_ComboBox, option, content, self).width()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self._width_for(self._fit_text), hint.height()) if self._fit_text else hint
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def update_popup_width(self) -> None:
+        widest = max((self.fontMetrics().horizontalAdvance(self.itemText(i)) for i in range(self.count())),
+                     default=0)
+        self.view().setMinimumWidth(min(POPUP_MAX_WIDTH, widest + 40))
+
+    def _update_tooltip(self, _index: int = 0) -> None:
+        text = self.currentText()
+        self.setToolTip(text if self.fontMetrics().horizontalAdvance(text) > self._text_width() else "")
+
+    def _text_width(self) -> int:
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        return self.style().subControlRect(QStyle.CC_ComboBox, option, QStyle.SC_ComboBoxEditField,
+                                           self).width()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._update_tooltip()
+
+    def paintEvent(self, _event) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.CC_ComboBox, option)
+        option.currentText = self.fontMetrics().elidedText(option.currentText, Qt.ElideRight,
+                                                           max(0, self._text_width() - 2))
+        painter.drawControl(QStyle.CE_ComboBoxLabel, option)
 
 
 class FilterBar(QWidget):
@@ -24,22 +89,25 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText("Tìm (không cần dấu): chuyen doi so…")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(150)
-        self.section = QComboBox(self)
-        self.section.setMinimumContentsLength(8)
-        self.section.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.lead = QComboBox(self)
-        self.lead.setMinimumContentsLength(9)
-        self.lead.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.status = QComboBox(self)
-        self.status.addItem("Mọi trạng thái", None)
+        # Each combo is as wide as its «…: tất cả» entry; longer items are elided in the combo and
+        # shown in a wider popup (the bar fits beside both side panes on a 1366-px screen).
+        self.section = ElidedComboBox(self)
+        self.section.fit_to(ALL_SECTIONS)
+        self.lead = ElidedComboBox(self)
+        self.lead.fit_to(ALL_LEADS)
+        self.status = ElidedComboBox(self)
+        self.status.addItem(ALL_STATUSES, None)
         for key, label in STATUS_LABELS.items():
             self.status.addItem(label, key)
-        self.due = QComboBox(self)
+        self.due = ElidedComboBox(self)
         for label, value in DUE_CHOICES:
             self.due.addItem(label, value)
         for combo in (self.status, self.due):
-            combo.setMinimumContentsLength(9)
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.fit_to(combo.itemText(0))
+            combo.update_popup_width()
+        for combo, what in ((self.section, "Lọc theo mục"), (self.lead, "Lọc theo cơ quan chủ trì"),
+                            (self.status, "Lọc theo trạng thái"), (self.due, "Lọc theo thời hạn")):
+            combo.setAccessibleName(what)
         self.clear_button = QToolButton(self)
         self.clear_button.setText("Bỏ lọc")
         self.clear_button.clicked.connect(self.clear)
@@ -47,10 +115,10 @@ class FilterBar(QWidget):
         self.count_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         layout.addWidget(QLabel("Tìm:", self))
         layout.addWidget(self.search, 3)
-        layout.addWidget(self.section, 2)
-        layout.addWidget(self.lead, 2)
-        layout.addWidget(self.status, 1)
-        layout.addWidget(self.due, 1)
+        layout.addWidget(self.section)
+        layout.addWidget(self.lead)
+        layout.addWidget(self.status)
+        layout.addWidget(self.due)
         layout.addWidget(self.clear_button)
         layout.addWidget(self.count_label)
         self._debounce = QTimer(self)
@@ -66,12 +134,12 @@ class FilterBar(QWidget):
 
     def set_sections(self, sections) -> None:
         """sections: [(id, label)]"""
-        self._refill(self.section, "Mọi mục", sections)
+        self._refill(self.section, ALL_SECTIONS, sections)
 
     def set_agencies(self, agencies) -> None:
         """agencies: [(id, name)] — shown in Vietnamese alphabetical order."""
         ordered = sorted(agencies, key=lambda a: sort_key(a[1]))
-        self._refill(self.lead, "Mọi cơ quan chủ trì", ordered)
+        self._refill(self.lead, ALL_LEADS, ordered)
 
     def _refill(self, combo: QComboBox, all_label: str, items) -> None:
         current = combo.currentData()
@@ -83,6 +151,7 @@ class FilterBar(QWidget):
             combo.setItemData(combo.count() - 1, label, Qt.ToolTipRole)
         found = combo.findData(current) if current else 0
         combo.setCurrentIndex(max(0, found))
+        combo.update_popup_width()
         self._quiet = False
 
     def spec(self) -> FilterSpec:
