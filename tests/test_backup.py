@@ -281,6 +281,27 @@ def test_restore_dialog_lists_backups_and_picks_newest_good(qtbot, demo_db):
 
 
 @pytest.mark.gui
+def test_restore_dialog_columns_fit_reasons(qtbot, demo_db):
+    """«Trước khi nhập dữ liệu» (and every other reason) fits its column; the dialog fits 1366 px."""
+    from ui.restore_dialog import RestoreDialog
+
+    path, _tasks = demo_db
+    bk.make_backup(path, bk.REASON_IMPORT, dedupe=False)
+    dialog = RestoreDialog(bk.list_backups(path, check=True), db_path=path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    fm = dialog.table.fontMetrics()
+    for reason in bk.REASON_LABELS.values():
+        assert fm.horizontalAdvance(reason) + 8 <= dialog.table.columnWidth(1), reason
+    for col in range(dialog.table.columnCount() - 1):
+        text = dialog.table.item(0, col).text()
+        assert fm.horizontalAdvance(text) + 8 <= dialog.table.columnWidth(col), text
+    assert dialog.width() <= 1366
+    assert dialog.table.horizontalScrollBar().maximum() == 0     # «Tình trạng» not pushed out of view
+
+
+@pytest.mark.gui
 def test_backup_menu_and_timer_on_a_window(qtbot, tmp_path):
     from PySide6.QtWidgets import QMainWindow
 

@@ -69,8 +69,11 @@ class RestoreDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        # widths set from the texts (with room for padding, selection and bold headers) in _fit_columns:
+        # ResizeToContents left «Trước khi nhập dữ liệu» clipped; «Tình trạng» takes the rest
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
         self.table.itemDoubleClicked.connect(lambda _item: self._accept_selected())
         layout.addWidget(self.table)
         self.empty_label = QLabel("Chưa có bản sao lưu nào.")
@@ -106,10 +109,34 @@ class RestoreDialog(QDialog):
                 self.table.setItem(row, col, item)
             if info.ok and first_ok is None:
                 first_ok = row
+        self._fit_columns()
         self.empty_label.setVisible(not self.backups)
         self.restore_button.setEnabled(bool(self.backups))
         if first_ok is not None:
             self.table.selectRow(first_ok)
+
+    def _fit_columns(self) -> None:
+        """Every column as wide as its longest text (or every reason label, so a later row never
+        clips) plus padding; the last column stretches."""
+        from PySide6.QtGui import QFont, QFontMetrics
+        from cchc_desktop.backup import REASON_LABELS
+
+        body = self.table.fontMetrics()
+        bold = QFont(self.table.horizontalHeader().font())
+        bold.setBold(True)
+        head = QFontMetrics(bold)
+        for col in range(len(COLUMNS) - 1):
+            texts = [self.table.item(r, col).text() for r in range(self.table.rowCount())
+                     if self.table.item(r, col) is not None]
+            if col == 1:
+                texts.extend(REASON_LABELS.values())
+            width = max([head.horizontalAdvance(COLUMNS[col]) + 20]
+                        + [body.horizontalAdvance(t) + 20 for t in texts])
+            self.table.setColumnWidth(col, width)
+        # the dialog grows (within a 1366-px screen) so «Tình trạng» keeps room for "Dùng được"
+        wanted = sum(self.table.columnWidth(c) for c in range(len(COLUMNS) - 1)) \
+            + max(head.horizontalAdvance(COLUMNS[-1]), body.horizontalAdvance("Dùng được")) + 20 + 60
+        self.resize(min(max(self.width(), wanted), 1300), self.height())
 
     def selected(self) -> BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()
