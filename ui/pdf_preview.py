@@ -55,8 +55,9 @@ class PdfPages:
         self._buffer.close()
 
 
-def print_pages(pages: PdfPages, printer, dpi: float = 300) -> None:
-    """Print every page of ``pages`` on ``printer`` (a QPrinter), each page in its own orientation."""
+def print_pages(pages: PdfPages, printer, dpi: float = 300, progress=None) -> None:
+    """Print every page of ``pages`` on ``printer`` (a QPrinter), each page in its own orientation.
+    ``progress(done, total)`` is called after each page (e.g. ``BusyJob.progress``)."""
     page_range = range(pages.page_count)
     from_page, to_page = printer.fromPage(), printer.toPage()
     if from_page > 0 and to_page >= from_page:
@@ -82,7 +83,8 @@ def print_pages(pages: PdfPages, printer, dpi: float = 300) -> None:
             painter.drawImage(0, 0, image)
             painter.setViewport(target)
             painter.setWindow(target)
-            _ = n
+            if progress:
+                progress(n + 1, len(page_range))
     finally:
         if painter is not None:
             painter.end()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog,
                                QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
@@ -24,6 +24,7 @@ from cchc_desktop.safe_write import SafeWriteError, atomic_write_bytes
 from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import default_period, get_settings, plan_periods
 
+from .busy import busy
 from .pdf_preview import PdfPreview, print_pages
 from .screen import fit_to_screen
 
@@ -315,18 +316,17 @@ class ReportDialog(QDialog):
             self.preview.set_message("Kế hoạch chưa có cơ quan chủ trì nào để đôn đốc.")
             self._set_outputs(False)
             return
-        QGuiApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            self.pdf = catalog.render_report_pdf(self.store, self.request())
-            self.preview.set_pdf(self.pdf)
+            # cursor only: the preview is re-rendered after every edit, a dialog each time would be noise
+            with busy(self, "Đang tạo bản xem trước báo cáo…"):
+                self.pdf = catalog.render_report_pdf(self.store, self.request())
+                self.preview.set_pdf(self.pdf)
         except (ReportTemplateError, StoreError, ValueError) as exc:
             self.pdf = None
             self.set_status(str(exc), error=True)
             self.preview.set_message(str(exc))
             self._set_outputs(False)
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         pages = self.preview.page_count
         self.set_status(f"{pages} trang. Bản xem trước là đúng tệp PDF sẽ lưu và in.")
         self._set_outputs(True)
@@ -347,7 +347,8 @@ class ReportDialog(QDialog):
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
         try:
-            atomic_write_bytes(path, self.pdf)
+            with busy(self, "Đang lưu tệp PDF…", show=True):
+                atomic_write_bytes(path, self.pdf)
         except (SafeWriteError, OSError) as exc:
             QMessageBox.warning(self, "Chưa lưu được", str(exc))
             return None
@@ -362,7 +363,8 @@ class ReportDialog(QDialog):
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
         try:
-            catalog.export_xlsx(self.store, self.request(), path)
+            with busy(self, "Đang xuất báo cáo ra Excel…", show=True):
+                catalog.export_xlsx(self.store, self.request(), path)
         except (ReportTemplateError, StoreError, SafeWriteError, OSError) as exc:
             QMessageBox.warning(self, "Chưa xuất được", str(exc))
             return None
@@ -379,14 +381,12 @@ class ReportDialog(QDialog):
         dialog.setWindowTitle("In báo cáo")
         if dialog.exec() != QDialog.Accepted:
             return False
-        QGuiApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            print_pages(self.preview.pages, printer)
+            with busy(self, "Đang gửi báo cáo tới máy in…", show=True) as job:
+                print_pages(self.preview.pages, printer, progress=job.progress)
         except OSError as exc:
             QMessageBox.warning(self, "Chưa in được", str(exc))
             return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.set_status("Đã gửi lệnh in.")
         return True
 
