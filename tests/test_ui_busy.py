@@ -63,3 +63,15 @@ def test_no_cancel_button_unless_cancellable(qtbot):
         job.dialog.cancel()
         assert job.cancelled
     assert _no_override_cursor()
+
+
+def test_paused_gives_the_normal_cursor_back_for_a_message(qtbot):
+    from ui.busy import paused
+
+    with busy(None, "Đang ghi…", total=2) as job:
+        with busy(None, "Đang ghi tiếp…"):
+            with paused():
+                assert _no_override_cursor() and not job.dialog.isVisible()
+            assert QGuiApplication.overrideCursor().shape() == Qt.WaitCursor
+        assert job.dialog.isVisible()
+    assert _no_override_cursor()

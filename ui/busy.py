@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 SHOW_AFTER = 0.4   # seconds: a job still running after this gets the progress dialog at its next step
 TITLE = "Vui lòng chờ"
+_active: list["BusyJob"] = []   # running jobs, innermost last (each holds one override cursor)
 
 
 class _ProgressDialog(QProgressDialog):
@@ -141,15 +142,37 @@ def busy(parent: QWidget | None, text: str, total: int | None = None, *, cancell
     job = None
     try:
         job = BusyJob(parent, text, total, cancellable=cancellable, show=show)
+        _active.append(job)
         if job.dialog is None:
             QApplication.processEvents(QEventLoop.ExcludeUserInputEvents)   # let the cursor change show
         yield job
     finally:
         try:
             if job is not None:
+                if job in _active:
+                    _active.remove(job)
                 job.close()
         finally:
             QGuiApplication.restoreOverrideCursor()
 
 
-__all__ = ["BusyJob", "busy", "SHOW_AFTER"]
+@contextmanager
+def paused():
+    """Around a message box shown in the middle of a job (e.g. an error reported by an undo command):
+    normal cursor and progress dialogs hidden, both back afterwards. Does nothing when no job runs."""
+    jobs = list(_active)
+    hidden = [job.dialog for job in jobs if job.dialog is not None and job.dialog.isVisible()]
+    for _ in jobs:
+        QGuiApplication.restoreOverrideCursor()
+    for dialog in hidden:
+        dialog.hide()
+    try:
+        yield
+    finally:
+        for _ in jobs:
+            QGuiApplication.setOverrideCursor(Qt.WaitCursor)
+        for dialog in hidden:
+            dialog.show()
+
+
+__all__ = ["BusyJob", "busy", "paused", "SHOW_AFTER"]

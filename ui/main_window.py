@@ -25,6 +25,8 @@ from . import clipboard, settings
 from .appendix_model import (COL_CONTENT, COL_COORD, COL_DEADLINE, COL_LEAD, COL_PRODUCT, COL_STT, KIND_SECTION,
                              AppendixModel, split_names)
 from .appendix_view import AppendixView
+from .busy import busy
+from .busy import paused as busy_paused
 from .commands import CreateCommand, DeleteCommand, EditFieldCommand, MoveCommand, MoveTasksCommand
 from .delegates import AppendixDelegate
 from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, ImportPreviewDialog
@@ -1065,7 +1067,8 @@ class MainWindow(QMainWindow):
             return False
         from cchc_desktop.importers import ImportFailure, read_appendix_text
         try:
-            draft = read_appendix_text(clipboard.block_to_import_text(block))
+            with busy(self, "Đang đọc dữ liệu dán…"):
+                draft = read_appendix_text(clipboard.block_to_import_text(block))
         except ImportFailure as exc:
             self.show_error(f"Không đọc được dữ liệu dán:\n{exc}")
             return False
@@ -1082,7 +1085,8 @@ class MainWindow(QMainWindow):
         from cchc_desktop.importers import ImportFailure, read_appendix
         name = Path(path).name
         try:
-            draft = read_appendix(path)
+            with busy(self, f"Đang đọc tệp «{name}»…", show=True):
+                draft = read_appendix(path)
         except ImportFailure as exc:
             QMessageBox.critical(self, "Không nhập được tệp", f"Không nhập được tệp «{name}».\n\n{exc}")
             return False
@@ -1107,28 +1111,29 @@ class MainWindow(QMainWindow):
             return False
         target = dialog.target
         try:
-            if target == TARGET_NEW or plan is None:
-                result = commit_draft(self.store, draft)
-                self.open_plan(result.plan_id)
-                self.statusBar().showMessage(
-                    f"Đã nhập {result.tasks} nhiệm vụ, {result.products} sản phẩm vào kế hoạch mới.", 6000)
-                return True
-            if target == TARGET_SECTION and section is not None:
-                position = (section.tasks.index(row.task) + 1
-                            if row is not None and row.task is not None and row.section is section else None)
-                self._push(CreateCommand(self.model, "Dán nhiệm vụ mới",
-                                         self._draft_into_section(draft, section.id, position)))
-                return True
-            if target == TARGET_CURRENT:
-                plan_id = plan.id
+            with busy(self, "Đang ghi các nhiệm vụ vào kế hoạch…", show=True):
+                if target == TARGET_NEW or plan is None:
+                    result = commit_draft(self.store, draft)
+                    self.open_plan(result.plan_id)
+                    self.statusBar().showMessage(
+                        f"Đã nhập {result.tasks} nhiệm vụ, {result.products} sản phẩm vào kế hoạch mới.", 6000)
+                    return True
+                if target == TARGET_SECTION and section is not None:
+                    position = (section.tasks.index(row.task) + 1
+                                if row is not None and row.task is not None and row.section is section else None)
+                    self._push(CreateCommand(self.model, "Dán nhiệm vụ mới",
+                                             self._draft_into_section(draft, section.id, position)))
+                    return True
+                if target == TARGET_CURRENT:
+                    plan_id = plan.id
 
-                def create():
-                    before = {s.id for s in self.store.load_plan(plan_id).sections}
-                    commit_draft(self.store, draft, plan_id)
-                    return [("section", s.id) for s in self.store.load_plan(plan_id).sections
-                            if s.id not in before]
-                self._push(CreateCommand(self.model, f"Nhập {draft.source_name}", create))
-                return True
+                    def create():
+                        before = {s.id for s in self.store.load_plan(plan_id).sections}
+                        commit_draft(self.store, draft, plan_id)
+                        return [("section", s.id) for s in self.store.load_plan(plan_id).sections
+                                if s.id not in before]
+                    self._push(CreateCommand(self.model, f"Nhập {draft.source_name}", create))
+                    return True
         except (StoreError, ValueError) as exc:
             self.show_error(str(exc))
         return False
@@ -1151,7 +1156,8 @@ class MainWindow(QMainWindow):
 
     # -- messages ------------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, APP_NAME, message)
+        with busy_paused():   # an undo command may report an error in the middle of a long job
+            QMessageBox.warning(self, APP_NAME, message)
 
     def show_shortcuts(self) -> None:
         lines = []
