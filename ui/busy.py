@@ -110,12 +110,12 @@ class BusyJob:
                 self.dialog.setValue(min(self.value, self.dialog.maximum()))
         self._pump()
 
-    def progress(self, done: int, total: int) -> None:
-        """Callback in the core's style (``progress(done, total)``)."""
+    def progress(self, done: int, total: int, text: str | None = None) -> None:
+        """Callback in the core's style (``progress(done, total)``), optionally with a new label."""
         if total != self.total:
             self.total = total
             self._set_range()
-        self.step(done)
+        self.step(done, text)
 
     def set_total(self, total: int | None) -> None:
         self.total = total

@@ -9,32 +9,25 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
+                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
                                QRadioButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, apply_merge, apply_workbook_import,
                                    export_package, export_workbooks, lead_agencies, plan_merge, read_package,
-                                   read_workbooks)
+                                   read_workbooks, workbook_files)
 from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
 from cchc_desktop.exchange.merge import TABLE_LABELS
 from cchc_desktop.tracking.periods import default_period, plan_periods
 
+from .busy import busy
 from .history_dialog import local_time
 from .menus import insert_menu
 from .screen import fit_to_screen
 
 CONFLICT_BRUSH = QBrush(QColor("#fde2c4"))
 ERROR_BRUSH = QBrush(QColor("#f8d0d0"))
-
-
-def _progress(bar: QProgressBar):
-    def update(done: int, total: int) -> None:
-        bar.setMaximum(max(total, 1))
-        bar.setValue(done)
-        QApplication.processEvents()
-    return update
 
 
 def _folder_row(parent: QWidget, edit: QLineEdit, caption: str, *, file_filter: str | None = None,
@@ -54,6 +47,12 @@ def _folder_row(parent: QWidget, edit: QLineEdit, caption: str, *, file_filter: 
     button.clicked.connect(pick)
     row.addWidget(button)
     return row
+
+
+def _reading_label(files, done: int) -> str:
+    if done >= len(files):
+        return f"Đã đọc {len(files)} tệp, đang đối chiếu…"
+    return f"Đang đọc tệp {done + 1}/{len(files)}: «{files[done].name}»…"
 
 
 # -- update workbooks ---------------------------------------------------------------------------------------
@@ -89,10 +88,8 @@ class WorkbookExportDialog(QDialog):
             item.setCheckState(Qt.Checked)
         self.all_in_one.toggled.connect(lambda on: self.agencies.setEnabled(not on))
         layout.addWidget(self.agencies, 1)
-        self.progress = QProgressBar(self)
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
-        layout.addWidget(self.progress)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
         self.export_button = buttons.addButton("Xuất tệp", QDialogButtonBox.AcceptRole)
@@ -110,11 +107,15 @@ class WorkbookExportDialog(QDialog):
         if not folder or not Path(folder).is_dir():
             self.message.setText("Hãy chọn thư mục lưu (ví dụ ổ USB).")
             return
+        agencies = self.selected_agencies()
+        total = 1 if self.all_in_one.isChecked() else max(len(agencies), 1)
         try:
-            self.results = export_workbooks(self.store, self.plan_id, self.period.currentData(), folder,
-                                            agency_ids=self.selected_agencies(),
-                                            all_in_one=self.all_in_one.isChecked(),
-                                            progress=_progress(self.progress))
+            with busy(self, "Đang xuất tệp cập nhật cho các cơ quan…", total=total) as job:
+                def progress(done: int, count: int) -> None:
+                    job.progress(done, count, f"Đang xuất tệp cập nhật: đã xong {done}/{count} tệp…")
+                self.results = export_workbooks(self.store, self.plan_id, self.period.currentData(), folder,
+                                                agency_ids=agencies, all_in_one=self.all_in_one.isChecked(),
+                                                progress=progress)
         except ExchangeError as exc:
             self.message.setText(f"Không xuất được: {exc.message}")
             return
@@ -187,7 +188,11 @@ class WorkbookImportDialog(QDialog):
             self.load([folder])
 
     def load(self, paths) -> None:
-        self.previews = read_workbooks(self.store, paths)
+        files = workbook_files(paths)
+        with busy(self, _reading_label(files, 0), total=max(len(files), 1)) as job:
+            def progress(done: int, count: int) -> None:   # one step per file
+                job.progress(done, count, _reading_label(files, done))
+            self.previews = read_workbooks(self.store, files, progress=progress)
         self.tree.clear()
         lines = []
         for preview in self.previews:
@@ -247,7 +252,8 @@ class WorkbookImportDialog(QDialog):
             kind, diff = item.data(0, Qt.UserRole)
             diff.accepted = item.checkState(0) == Qt.Checked
         try:
-            result = apply_workbook_import(self.store, self.previews)
+            with busy(self, "Đang ghi các cập nhật vào cơ sở dữ liệu…", show=True):
+                result = apply_workbook_import(self.store, self.previews)
         except ExchangeError as exc:
             self.message.setText(f"Không áp dụng được: {exc.message}")
             return
@@ -275,10 +281,8 @@ class PackageExportDialog(QDialog):
         layout.addWidget(QLabel("Lưu thành tệp (ví dụ trên USB):", self))
         layout.addLayout(_folder_row(self, self.target, "Lưu gói dữ liệu", file_filter=f"Gói CCHC (*{PACKAGE_SUFFIX})",
                                      save_name=f"du-lieu-cchc{PACKAGE_SUFFIX}"))
-        self.progress = QProgressBar(self)
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
-        layout.addWidget(self.progress)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
         buttons.addButton("Xuất gói", QDialogButtonBox.AcceptRole)
@@ -294,8 +298,10 @@ class PackageExportDialog(QDialog):
         if not target.endswith(PACKAGE_SUFFIX):
             target += PACKAGE_SUFFIX
         try:
-            result = export_package(self.store, target, plan_ids=[self.plan_id] if self.only_plan.isChecked() else None,
-                                    progress=_progress(self.progress))
+            with busy(self, "Đang xuất gói dữ liệu…", show=True) as job:
+                result = export_package(self.store, target,
+                                        plan_ids=[self.plan_id] if self.only_plan.isChecked() else None,
+                                        progress=job.progress)
         except ExchangeError as exc:
             self.message.setText(f"Không xuất được: {exc.message}")
             return
@@ -350,8 +356,10 @@ class PackageImportDialog(QDialog):
         self.tombstones.clear()
         self.plan = None
         try:
-            package = read_package(path, local_schema=self.store.db.schema_version)
-            self.plan = plan_merge(self.store, package)
+            with busy(self, "Đang đọc và kiểm tra gói dữ liệu…", show=True) as job:
+                package = read_package(path, local_schema=self.store.db.schema_version)
+                job.step(text="Đang so sánh gói dữ liệu với dữ liệu trên máy này…")
+                self.plan = plan_merge(self.store, package)
         except ExchangeError as exc:
             self.summary.setText(f"Không nhập được: {exc.message}")
             self.apply_button.setEnabled(False)
@@ -393,7 +401,8 @@ class PackageImportDialog(QDialog):
         confirm = {self.tombstones.item(i).data(Qt.UserRole) for i in range(self.tombstones.count())
                    if self.tombstones.item(i).checkState() == Qt.Checked}
         try:
-            result = apply_merge(self.store, self.plan, confirm=confirm, choices=choices)
+            with busy(self, "Đang hợp nhất dữ liệu…", show=True):
+                result = apply_merge(self.store, self.plan, confirm=confirm, choices=choices)
         except ExchangeError as exc:
             self.message.setText(f"Không hợp nhất được: {exc.message}")
             return

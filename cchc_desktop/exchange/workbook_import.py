@@ -424,9 +424,15 @@ def workbook_files(paths) -> list[Path]:
     return found
 
 
-def read_workbooks(store: Store, paths) -> list[WorkbookPreview]:
-    """Read several files/folders. A row updated differently by two files is marked as a conflict."""
-    previews = [read_workbook(store, p) for p in workbook_files(paths)]
+def read_workbooks(store: Store, paths, *, progress=None) -> list[WorkbookPreview]:
+    """Read several files/folders. A row updated differently by two files is marked as a conflict.
+    ``progress(done, total)`` is called after each file, as in export_workbooks."""
+    files = workbook_files(paths)
+    previews = []
+    for done, path in enumerate(files, 1):
+        previews.append(read_workbook(store, path))
+        if progress:
+            progress(done, len(files))
     first_value: dict[tuple, object] = {}
     for preview in previews:
         for row in preview.rows:
