@@ -32,6 +32,7 @@ from cchc_desktop.instance_lock import AlreadyRunning, InstanceLock, LockError
 from cchc_desktop.paths import backups_dir
 from cchc_desktop.safe_write import SafeWriteError
 
+from .busy import busy
 from .menus import insert_menu
 
 COLUMNS = ("Thời điểm", "Lý do", "Kế hoạch", "Nhiệm vụ", "Dung lượng", "Tình trạng")
@@ -241,7 +242,9 @@ class BackupHooks:
 
 def restore_interactively(parent: QWidget | None, hooks: BackupHooks) -> bool:
     db_path = hooks.db_path()
-    dialog = RestoreDialog(list_backups(db_path, check=True), db_path=db_path, parent=parent)
+    with busy(parent, "Đang kiểm tra các bản sao lưu…"):
+        backups = list_backups(db_path, check=True)
+    dialog = RestoreDialog(backups, db_path=db_path, parent=parent)
     if dialog.exec() != QDialog.Accepted or dialog.chosen is None:
         return False
     info = dialog.chosen
@@ -252,7 +255,8 @@ def restore_interactively(parent: QWidget | None, hooks: BackupHooks) -> bool:
         return False
     hooks.close_store()
     try:
-        result = restore_backup(db_path, info.path)
+        with busy(parent, f"Đang khôi phục dữ liệu lúc {info.created_label}…", show=True):
+            result = restore_backup(db_path, info.path)
     except (BackupError, SafeWriteError) as exc:
         hooks.reopen_store()
         QMessageBox.critical(parent, APP_NAME, str(exc))
@@ -266,7 +270,8 @@ def restore_interactively(parent: QWidget | None, hooks: BackupHooks) -> bool:
 
 def backup_now(parent: QWidget | None, hooks: BackupHooks) -> Path | None:
     try:
-        path = make_backup(hooks.db_path(), "thu-cong", dedupe=False)
+        with busy(parent, "Đang sao lưu dữ liệu…", show=True):
+            path = make_backup(hooks.db_path(), "thu-cong", dedupe=False)
     except BackupError as exc:
         QMessageBox.critical(parent, APP_NAME, str(exc))
         return None
@@ -279,7 +284,8 @@ def backup_to_usb(parent: QWidget | None, hooks: BackupHooks) -> Path | None:
     if not folder:
         return None
     try:
-        path = backup_to_folder(hooks.db_path(), folder)
+        with busy(parent, "Đang sao lưu ra USB và kiểm tra lại tệp…", show=True):
+            path = backup_to_folder(hooks.db_path(), folder)
     except (BackupError, SafeWriteError) as exc:
         QMessageBox.critical(parent, APP_NAME, str(exc))
         return None
