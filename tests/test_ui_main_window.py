@@ -461,7 +461,16 @@ def test_run_gui_reports_unreadable_database(tmp_path, monkeypatch, qapp):
     monkeypatch.setattr("ui.restore_dialog.ask_recovery", lambda proposal, parent=None: False)
     bad = tmp_path / "hong.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
-    assert app_module.run_gui(bad) == 1
+    try:
+        assert app_module.run_gui(bad) == 1
+    finally:  # run_gui installs the Vietnamese Qt translator and locale: leave no global state behind
+        from PySide6.QtCore import QLocale
+
+        translator = getattr(qapp, "_cchc_vi_translator", None)
+        if translator is not None:
+            qapp.removeTranslator(translator)
+            del qapp._cchc_vi_translator
+        QLocale.setDefault(QLocale.c())
     assert "bị hỏng" in shown["text"] and "hong.sqlite3" in shown["text"]
     assert bad.read_bytes() == b"this is not a database" * 100  # nothing touched when refused
 

@@ -44,10 +44,13 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 class VietnameseQtTranslator(QTranslator):
-    """Answers only the texts in TEXTS; everything else stays as it is (empty answer)."""
+    """Answers only the texts in TEXTS; everything else stays as Qt wrote it (null answer)."""
 
     def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: D401 - Qt override
-        return TEXTS.get(context or "", {}).get(source_text or "", "")
+        # None = a null QString = "no translation here": Qt then keeps its own text. An empty string
+        # would count as a translation and blank every other Qt text (page size names too, which
+        # made printed PDF pages 0×0).
+        return TEXTS.get(context or "", {}).get(source_text or "")
 
     def isEmpty(self) -> bool:
         return False
