@@ -4,7 +4,7 @@ from __future__ import annotations
 from cchc_desktop.reports.agency_tasks import build_agency_tasks, plan_agencies
 from cchc_desktop.reports.catalog import ReportRequest, render_report_pdf
 
-from test_reports_helpers import REF, fonts_without_file, orientations, page_texts, seed_demo, table_cells
+from reports_support import REF, fonts_without_file, orientations, page_texts, seed_demo, table_cells
 
 AGENCY = "Phòng Kinh tế"
 

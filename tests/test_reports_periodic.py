@@ -11,7 +11,7 @@ from cchc_desktop.reports.templates import ReportTemplateError, builtin_template
 from cchc_desktop.reports.vnformat import percent
 from cchc_desktop.tracking import plan_summary
 
-from test_reports_helpers import (PERIOD, REF, fonts_without_file, font_names, nfc, orientations, page_texts,
+from reports_support import (PERIOD, REF, fonts_without_file, font_names, nfc, orientations, page_texts,
                                   seed_demo, squash, table_cells)
 
 

@@ -10,7 +10,7 @@ from cchc_desktop.reports.reminder_letter import agency_items, build_reminder_le
 from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import plan_summary
 
-from test_reports_helpers import REF, fonts_without_file, orientations, page_texts, seed_demo, table_cells
+from reports_support import REF, fonts_without_file, orientations, page_texts, seed_demo, table_cells
 
 AGENCY = "Phòng Văn hóa - Xã hội"
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from cchc_desktop.reports.catalog import ReportRequest, build_report, export_xlsx
 from cchc_desktop.reports.templates import builtin_template
 
-from test_reports_helpers import PERIOD, REF, seed_demo
+from reports_support import PERIOD, REF, seed_demo
 
 
 def _values(ws):

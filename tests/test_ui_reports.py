@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor
 
 from cchc_desktop.reports.templates import list_templates
 
-from test_reports_helpers import REF, page_texts, seed_demo
+from reports_support import REF, page_texts, seed_demo
 
 pytestmark = pytest.mark.gui
 
