@@ -244,6 +244,17 @@ def status_text(info: ProductInfo) -> str:
     return label
 
 
+
+def _append_task_rows(append, section, task, products) -> None:
+    """A task's rows as printed: one row per product (the first carries STT/content and the span),
+    or a single task row when it has no product."""
+    if not products:
+        append(Row(KIND_TASK, section, task, None, True, 1))
+        return
+    append(Row(KIND_PRODUCT, section, task, products[0], True, len(products)))
+    for product in products[1:]:
+        append(Row(KIND_PRODUCT, section, task, product, False, 1))
+
 class AppendixModel(QAbstractTableModel):
     """The appendix table of the current plan."""
 
@@ -561,13 +572,7 @@ class AppendixModel(QAbstractTableModel):
             for section in self.plan.sections:
                 append(Row(KIND_SECTION, section))
                 for task in section.tasks:
-                    products = task.products
-                    if not products:
-                        append(Row(KIND_TASK, section, task, None, True, 1))
-                        continue
-                    append(Row(KIND_PRODUCT, section, task, products[0], True, len(products)))
-                    for product in products[1:]:
-                        append(Row(KIND_PRODUCT, section, task, product, False, 1))
+                    _append_task_rows(append, section, task, task.products)
         return rows
 
     def _build_rows(self) -> list[Row]:
@@ -602,12 +607,7 @@ class AppendixModel(QAbstractTableModel):
                             continue
                         products = [p for p in products if p.id in passing]
                     shown += 1
-                    if not products:
-                        append(Row(KIND_TASK, section, task, None, True, 1))
-                        continue
-                    append(Row(KIND_PRODUCT, section, task, products[0], True, len(products)))
-                    for product in products[1:]:
-                        append(Row(KIND_PRODUCT, section, task, product, False, 1))
+                    _append_task_rows(append, section, task, products)
                 if not shown and spec.section_id != section.id:
                     rows.pop()  # hide a section with no matching task
         return rows
