@@ -36,6 +36,7 @@ from typing import Callable
 from .db import DatabaseError, latest_version
 from .paths import backups_dir
 from .safe_write import SafeWriteError, atomic_copy, atomic_path, sha256_file
+from .errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ _STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
 _NAME_RE = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z0-9-]+)\.sqlite3$")
 
 
-class BackupError(Exception):
+class BackupError(UserError):
     """A backup, restore or recovery that could not be done (Vietnamese message)."""
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .resources import migrations_dir
+from .errors import UserError
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -30,7 +31,7 @@ _UNSAFE_FS = {"vfat": REMOVABLE, "msdos": REMOVABLE, "exfat": REMOVABLE, "fusebl
               "sshfs": NETWORK, "fuse.sshfs": NETWORK, "9p": NETWORK}
 
 
-class DatabaseError(Exception):
+class DatabaseError(UserError):
     """A database that cannot be opened or migrated (Vietnamese message)."""
 
 

@@ -22,13 +22,14 @@ import socket
 import sys
 from datetime import datetime
 from pathlib import Path
+from .errors import UserError
 
 log = logging.getLogger(__name__)
 
 _WIN_LOCK_OFFSET = 1 << 30
 
 
-class LockError(Exception):
+class LockError(UserError):
     """The database cannot be locked for this app (Vietnamese message)."""
 
 

@@ -10,8 +10,9 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import UserError
 
-class SafeWriteError(Exception):
+class SafeWriteError(UserError):
     """Writing failed; the target file (if any) is unchanged."""
 
 

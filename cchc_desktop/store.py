@@ -12,6 +12,7 @@ from . import changelog
 from .agencies import clean_name, match_key, preferred_name
 from .db import Database
 from .domain import ROLE_COORD, ROLE_LEAD, Agency, Plan, Product, Section, Task
+from .errors import UserError
 
 ENTITIES = ("plan", "section", "task", "product", "agency")
 _PARENT = {"section": "plan_id", "task": "section_id", "product": "task_id"}
@@ -36,7 +37,7 @@ def roman(number: int) -> str:
     return out
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A refused write, with a Vietnamese message."""
 
 

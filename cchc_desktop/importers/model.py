@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import UserError
 
-class ImportFailure(Exception):
+class ImportFailure(UserError):
     """A file that cannot be imported. The message is Vietnamese and names file/sheet/row."""
 
     def __init__(self, message: str, *, file: str = "", sheet: str = "", row: int | None = None,
