@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from ..domain import Plan
+from .document import AppendixData, ReportData, TableData
 from .layout import (DocumentHeader, LayoutSettings, appendix_heading, build_pdf, frame_size, grid_table)
 from .vnformat import BLANK, date_words, unit_with_kind, upper
 
@@ -48,11 +49,8 @@ def appendix_caption(plan: Plan) -> str:
     return f"(Kèm theo Kế hoạch số {number} {date_words(date, plan.year_start)} của Ủy ban nhân dân {unit})"
 
 
-def appendix_flowables(plan: Plan, settings: LayoutSettings | None = None,
-                       font_size: float | None = None) -> list[Flowable]:
-    """Heading + table, for use on a landscape page (alone or after a portrait Kế hoạch)."""
-    width, height = frame_size(True, settings)
-    col_widths = [width * share for share in COLUMN_SHARES]
+def appendix_table(plan: Plan, font_size: float | None = None) -> TableData:
+    """The appendix rows: a bold row per section, a task's STT and content merged over its products."""
     rows: list[list[str]] = []
     sections: list[int] = []
     groups: list[tuple[int, int]] = []
@@ -74,8 +72,27 @@ def appendix_flowables(plan: Plan, settings: LayoutSettings | None = None,
                 ])
             if len(products) > 1:
                 groups.append((first, len(rows) - 1))
-    table = grid_table(list(COLUMNS), rows, col_widths, section_row_indexes=sections, groups=groups,
-                       align=COLUMN_ALIGN, number_row=True, font_size=font_size,
+    return TableData("phu_luc", "Phụ lục nhiệm vụ", list(COLUMNS), rows, list(COLUMN_SHARES), list(COLUMN_ALIGN),
+                     section_rows=sections, groups=groups, number_row=True, landscape=True, font_size=font_size)
+
+
+def plan_appendix_report(plan: Plan) -> ReportData:
+    """The plan appendix as report data (the Word export renders it like any other report)."""
+    return ReportData(kind="appendix", title=appendix_title(plan).capitalize(), header=None, signer=None,
+                      appendices=[AppendixData("Phụ lục", appendix_title(plan), appendix_caption(plan),
+                                               appendix_table(plan))],
+                      landscape_first=True, author=f"Ủy ban nhân dân {unit_with_kind(plan.unit_name, plan.unit_kind)}",
+                      file_stem=f"phu-luc-ke-hoach-cchc-{plan.period_label}")
+
+
+def appendix_flowables(plan: Plan, settings: LayoutSettings | None = None,
+                       font_size: float | None = None) -> list[Flowable]:
+    """Heading + table, for use on a landscape page (alone or after a portrait Kế hoạch)."""
+    width, height = frame_size(True, settings)
+    col_widths = [width * share for share in COLUMN_SHARES]
+    data = appendix_table(plan, font_size)
+    table = grid_table(data.headers, data.rows, col_widths, section_row_indexes=data.section_rows,
+                       groups=data.groups, align=data.align, number_row=True, font_size=font_size,
                        max_group_height=0.4 * height, settings=settings)
     return appendix_heading(appendix_title(plan), appendix_caption(plan), settings=settings) + [table]
 

@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from ..store import Store
 from .agency_tasks import build_agency_tasks
-from .appendix_pdf import render_plan_appendix
+from .appendix_pdf import plan_appendix_report, render_plan_appendix
 from .document import ReportData, render_pdf
 from .layout import LayoutSettings
 from .periodic_report import build_periodic_report
@@ -107,3 +107,12 @@ def suggested_name(store: Store, request: ReportRequest) -> str:
         plan = store.load_plan(request.plan_id)
         return f"phu-luc-ke-hoach-cchc-{plan.period_label}"
     return build_report(store, request).file_stem
+
+
+def export_docx(store: Store, request: ReportRequest, path: str | os.PathLike) -> Path:
+    """The report as a Word document (same data as the PDF), written atomically."""
+    from .docx_render import render_docx
+
+    if request.kind == APPENDIX:
+        return render_docx(plan_appendix_report(store.load_plan(request.plan_id)), path)
+    return render_docx(build_report(store, request), path)

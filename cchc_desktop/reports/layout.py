@@ -40,7 +40,6 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak,
                                 PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
@@ -52,8 +51,11 @@ except ImportError:  # pragma: no cover - pure-Python helpers, same output, slow
 from .. import APP_NAME, APP_VERSION
 from .. import fonts
 from ..safe_write import atomic_path
-from ..text import fold, nfc
+from ..text import nfc
 from .grid import EMPTY, FlowCell, GridRow, PagedGrid, TextCell
+from .nd30 import (KINH_GUI, MOTTO, NATIONAL_TITLE, RECIPIENTS_HEADING, appendix_rule_length, authority_lines,
+                   header_columns, issuer_lines, issuer_rule_length, kinh_gui_columns, kinh_gui_lines,
+                   letter_subject_line, motto_rule_length, number_line, recipient_lines, subject_rule_length)
 from .vnformat import NBSP, upper, vn_long_date
 
 __all__ = [
@@ -63,8 +65,6 @@ __all__ = [
     "NATIONAL_TITLE", "MOTTO", "PORTRAIT", "LANDSCAPE",
 ]
 
-NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
 CONTINUED = "(tiếp theo)"
 
 PORTRAIT = "portrait"
@@ -211,10 +211,6 @@ def para(text: object, style: ParagraphStyle, *, is_markup: bool = False) -> Par
     return Paragraph(nfc(str(text)) if is_markup else markup(text), style)
 
 
-def _text_width(text: str, font: str, size: float) -> float:
-    return max((stringWidth(line, font, size) for line in nfc(text).split("\n")), default=0.0)
-
-
 # -------------------------------------------------------------------------------------------- flowables
 
 
@@ -354,17 +350,8 @@ class SignerBlock:
     archive: str = "Lưu: VT."  # last line of Nơi nhận, e.g. "Lưu: VT, VHXH."
 
 
-def _header_columns(width: float, s: LayoutSettings) -> tuple[float, float, float]:
-    """(left, gap, right) column widths: right fits the quốc hiệu; left ~65–85 mm."""
-    right = max(stringWidth(NATIONAL_TITLE, fonts.BOLD, s.national_title_size),
-                stringWidth(MOTTO, fonts.BOLD, s.motto_size)) + 8
-    right = min(right, width * 0.62)
-    left = min(width - right, 85 * mm)
-    return left, width - right - left, right
-
-
 def _header_table(h: DocumentHeader, width: float, s: LayoutSettings) -> Table:
-    left_w, gap_w, right_w = _header_columns(width, s)
+    left_w, gap_w, right_w = header_columns(width, s)
     org = _style("HdrOrg", s.org_size, align=TA_CENTER, spacing=1.15)
     org_bold = _style("HdrIssuer", s.org_size, font=fonts.BOLD, align=TA_CENTER, spacing=1.15)
     national = _style("HdrNational", s.national_title_size, font=fonts.BOLD, align=TA_CENTER, spacing=1.15)
@@ -373,27 +360,22 @@ def _header_table(h: DocumentHeader, width: float, s: LayoutSettings) -> Table:
     date = _style("HdrDate", s.date_size, font=fonts.ITALIC, align=TA_CENTER, spacing=1.15)
     vv = _style("HdrVv", s.letter_subject_size, align=TA_CENTER, spacing=1.15)
 
-    issuer = upper(h.issuer_name.strip())
+    parent, issuer = issuer_lines(h)
     left_top: list[Flowable] = []
-    if h.parent_body.strip():
-        left_top.append(para(upper(h.parent_body.strip()), org))
+    if parent:
+        left_top.append(para(parent, org))
     left_top.append(para(issuer, org_bold))
-    ratio = min(max(s.issuer_rule_ratio, 1 / 3), 1 / 2)
-    issuer_w = min(_text_width(issuer, fonts.BOLD, s.org_size), left_w - 2)
-    left_top.append(HRule(issuer_w * ratio, s.rule_thickness, space_before=3))
+    left_top.append(HRule(issuer_rule_length(issuer, left_w, s), s.rule_thickness, space_before=3))
 
     right_top: list[Flowable] = [
         para(NATIONAL_TITLE, national),
         para(MOTTO, motto),
-        HRule(stringWidth(MOTTO, fonts.BOLD, s.motto_size), s.rule_thickness, space_before=3),
+        HRule(motto_rule_length(s), s.rule_thickness, space_before=3),
     ]
 
-    left_bottom: list[Flowable] = [para(f"Số: {h.number_symbol}".rstrip(), number)]
-    if h.is_official_letter and h.letter_subject.strip():
-        text = h.letter_subject.strip()
-        if not text.lower().startswith("v/v"):
-            text = "V/v " + text
-        left_bottom += [Spacer(1, 6), para(text, vv)]
+    left_bottom: list[Flowable] = [para(number_line(h), number)]
+    if letter_subject_line(h):
+        left_bottom += [Spacer(1, 6), para(letter_subject_line(h), vv)]
     right_bottom = [para(h.date_line, date)]
 
     data = [[left_top, "", right_top], [left_bottom, "", right_bottom]]
@@ -417,19 +399,9 @@ def _header_table(h: DocumentHeader, width: float, s: LayoutSettings) -> Table:
 def _kinh_gui(recipients: Sequence[str], width: float, s: LayoutSettings) -> Table:
     size = s.recipients_to_size
     style = _style("KinhGui", size, spacing=1.2)
-    label = "Kính gửi:"
-    label_w = stringWidth(label, fonts.REGULAR, size) + 6
-    names = [nfc(r).strip() for r in recipients if r and r.strip()]
-    if len(names) == 1:
-        lines = [names[0] if names[0].endswith(".") else names[0].rstrip(";") + "."]
-    else:
-        lines = []
-        for i, name in enumerate(names):
-            name = name.lstrip("-– ").rstrip(".;")
-            lines.append(f"- {name}" + ("." if i == len(names) - 1 else ";"))
-    text_w = max(stringWidth(line, fonts.REGULAR, size) for line in lines) + 4
-    col2 = min(text_w, width - label_w - 20 * mm)
-    table = Table([[para(label, style), [para(line, style) for line in lines]]], colWidths=[label_w, col2],
+    lines = kinh_gui_lines(recipients)
+    label_w, col2 = kinh_gui_columns(lines, width, s)
+    table = Table([[para(KINH_GUI, style), [para(line, style) for line in lines]]], colWidths=[label_w, col2],
                   hAlign="CENTER")
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -455,9 +427,8 @@ def document_header(header: DocumentHeader, settings: LayoutSettings | None = No
             if header.subject.strip():
                 subject_style = _style("Subject", s.subject_size, font=fonts.BOLD, align=TA_CENTER)
                 parts.append(para(header.subject.strip(), subject_style))
-                line_w = min(_text_width(header.subject.strip(), fonts.BOLD, s.subject_size), width)
-                ratio = min(max(s.subject_rule_ratio, 1 / 3), 1 / 2)
-                parts.append(HRule(line_w * ratio, s.rule_thickness, space_before=3))
+                parts.append(HRule(subject_rule_length(header.subject.strip(), width, s), s.rule_thickness,
+                                   space_before=3))
         if header.recipients_to:
             parts.append(Spacer(1, 12))
             parts.append(_kinh_gui(header.recipients_to, width, s))
@@ -506,29 +477,6 @@ class _Stack(Flowable):
 # --------------------------------------------------------------------------------------------- footer
 
 
-def _recipient_line(text: str, last: bool) -> str:
-    text = nfc(text).strip().lstrip("-–").strip().rstrip(";.").strip()
-    return f"- {text}" + ("." if last else ";")
-
-
-def _is_archive_line(text: str) -> bool:
-    """"Lưu: VT." / "- Lưu VT, VHXH" (a «Lưu» line written among the recipients)."""
-    key = fold(nfc(text).strip().lstrip("-–").strip())
-    return re.match(r"luu\s*:|luu\s+vt\b", key) is not None
-
-
-def recipient_lines(recipients: Sequence[str], archive: str = "") -> list[str]:
-    """The lines under "Nơi nhận:": "- …;" each, the last "- ….". The archive line ("Lưu: VT.") comes
-    last, once: it is left out when the recipients already hold a «Lưu» line."""
-    lines = [r for r in recipients if r and r.strip()]
-    archive = (archive or "").strip()
-    if archive and any(_is_archive_line(line) for line in lines):
-        archive = ""
-    if archive:
-        lines.append(archive)
-    return [_recipient_line(line, last=i == len(lines) - 1) for i, line in enumerate(lines)]
-
-
 def signature_block(signer: SignerBlock, settings: LayoutSettings | None = None) -> Flowable:
     """"Nơi nhận:" (left) and quyền hạn / chức vụ, ~25 mm for signature and seal, full name (right).
 
@@ -542,17 +490,17 @@ def signature_block(signer: SignerBlock, settings: LayoutSettings | None = None)
     name = _style("SignerName", s.signer_size, font=fonts.BOLD, align=TA_CENTER, spacing=1.2)
 
     def build(width: float) -> Flowable:
-        left_w, gap_w, right_w = _header_columns(width, s)
+        left_w, gap_w, right_w = header_columns(width, s)
         left_w = width - right_w  # the recipients list may use the gap
         left: list[Flowable] = []
         lines = recipient_lines(signer.recipients, signer.archive)
         if lines:
-            left.append(para("Nơi nhận:", heading))
+            left.append(para(RECIPIENTS_HEADING, heading))
             for line in lines:
                 left.append(para(line, item))
         right: list[Flowable] = []
         if signer.authority:
-            right.append(para("\n".join(upper(a.strip()) for a in signer.authority if a.strip()), authority))
+            right.append(para("\n".join(authority_lines(signer)), authority))
         right.append(Spacer(1, s.signature_space_mm * mm))
         if signer.signer_name.strip():
             right.append(para(signer.signer_name.strip(), name))
@@ -581,13 +529,11 @@ def appendix_heading(title: str, caption: str = "", *, label: str = "Phụ lục
     s = settings or DEFAULT_SETTINGS
     st = doc_styles(s)
     out: list[Flowable] = [para(label, st.appendix_label), para(upper(title), st.appendix_title)]
-    widest = _text_width(upper(title), fonts.BOLD, s.appendix_title_size)
     if caption:
         out.append(para(caption, st.appendix_caption))
-    ratio = min(max(s.subject_rule_ratio, 1 / 3), 1 / 2)
 
     def rule(width: float) -> Flowable:
-        return HRule(min(widest, width) * ratio * 0.75, s.rule_thickness, space_before=3, space_after=10)
+        return HRule(appendix_rule_length(title, width, s), s.rule_thickness, space_before=3, space_after=10)
 
     out.append(_WidthAware(rule))
     return out

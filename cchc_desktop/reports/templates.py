@@ -408,13 +408,11 @@ def _body_lines(body: str) -> Iterable[tuple[int, str, str]]:
             yield number, "body", line
 
 
-def body_flowables(body: str, tables: Mapping[str, Callable[[], list[Flowable]]], styles) -> list[Flowable]:
-    """Rendered body markup -> paragraphs, headings and the computed tables (see the module doc)."""
-    from .layout import para
-
-    by_style = {"h1": styles.heading1, "h2": styles.heading2, "h3": styles.heading3, "italic": styles.legal_basis,
-                "body": styles.body}
-    out: list[Flowable] = []
+def body_items(body: str) -> list[tuple[str, str]]:
+    """Rendered body markup -> [(style, text)] for a renderer: style h1/h2/h3/italic/body with the text
+    ("**bold**" still in it, see :func:`inline_runs`), or "table" with the table's name. A table placeholder
+    sharing its line with text is refused (ReportTemplateError)."""
+    out = []
     for number, style, text in _body_lines(body):
         if style == "table":
             found = _TABLE_RE.findall(text)
@@ -422,7 +420,36 @@ def body_flowables(body: str, tables: Mapping[str, Callable[[], list[Flowable]]]
                 raise ReportTemplateError(
                     f"Phần «Nội dung», dòng kết quả {number}: bảng «{found[0]}» phải đặt riêng trên một dòng.",
                     field="body", placeholder=found[0])
-            out.extend(tables[found[0]]())
+            out.append(("table", found[0]))
+        else:
+            out.append((style, text))
+    return out
+
+
+def inline_runs(text: str) -> list[tuple[str, bool]]:
+    """A body line -> [(text, bold)]: "**bold**" parts marked bold, the markers removed."""
+    out = []
+    pos = 0
+    for match in _BOLD_RE.finditer(text):
+        if match.start() > pos:
+            out.append((text[pos:match.start()], False))
+        out.append((match.group(1), True))
+        pos = match.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def body_flowables(body: str, tables: Mapping[str, Callable[[], list[Flowable]]], styles) -> list[Flowable]:
+    """Rendered body markup -> paragraphs, headings and the computed tables (see the module doc)."""
+    from .layout import para
+
+    by_style = {"h1": styles.heading1, "h2": styles.heading2, "h3": styles.heading3, "italic": styles.legal_basis,
+                "body": styles.body}
+    out: list[Flowable] = []
+    for style, text in body_items(body):
+        if style == "table":
+            out.extend(tables[text]())
         else:
             out.append(para(_inline(text), by_style[style], is_markup=True))
     return out
