@@ -164,11 +164,13 @@ class ReportDialog(QDialog):
         self.pdf_button = QPushButton("Lưu PDF…", self)
         self.print_button = QPushButton("In…", self)
         self.xlsx_button = QPushButton("Xuất Excel…", self)
+        self.docx_button = QPushButton("Xuất Word (.docx)…", self)
         refresh_button = QPushButton("Làm mới", self)
         close_button = QPushButton("Đóng", self)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_report)
         self.xlsx_button.clicked.connect(self.export_xlsx)
+        self.docx_button.clicked.connect(self.export_docx)
         refresh_button.clicked.connect(self.refresh)
         close_button.clicked.connect(self.reject)
         self.print_button.setShortcut(QKeySequence.Print)
@@ -176,7 +178,8 @@ class ReportDialog(QDialog):
         bottom.addWidget(QLabel("Thu phóng:", self))
         bottom.addWidget(zoom)
         bottom.addWidget(self.status, 1)
-        for button in (refresh_button, self.pdf_button, self.print_button, self.xlsx_button, close_button):
+        for button in (refresh_button, self.pdf_button, self.print_button, self.xlsx_button, self.docx_button,
+                       close_button):
             bottom.addWidget(button)
 
         right = QWidget(self)
@@ -333,7 +336,7 @@ class ReportDialog(QDialog):
         self.rendered.emit(pages)
 
     def _set_outputs(self, enabled: bool) -> None:
-        for button in (self.pdf_button, self.print_button, self.xlsx_button):
+        for button in (self.pdf_button, self.print_button, self.xlsx_button, self.docx_button):
             button.setEnabled(enabled)
 
     # -- outputs ----------------------------------------------------------------------------------------
@@ -356,15 +359,21 @@ class ReportDialog(QDialog):
         return path
 
     def export_xlsx(self) -> str | None:
-        name = catalog.suggested_name(self.store, self.request()) + ".xlsx"
-        path = self.ask_save_path("Xuất báo cáo ra Excel", name, "Sổ tính Excel (*.xlsx)")
+        return self._export(".xlsx", "Excel", "Sổ tính Excel (*.xlsx)", catalog.export_xlsx)
+
+    def export_docx(self) -> str | None:
+        return self._export(".docx", "Word", "Tài liệu Word (*.docx)", catalog.export_docx)
+
+    def _export(self, ext: str, program: str, file_filter: str, export) -> str | None:
+        name = catalog.suggested_name(self.store, self.request()) + ext
+        path = self.ask_save_path(f"Xuất báo cáo ra {program}", name, file_filter)
         if not path:
             return None
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
+        if not path.lower().endswith(ext):
+            path += ext
         try:
-            with busy(self, "Đang xuất báo cáo ra Excel…", show=True):
-                catalog.export_xlsx(self.store, self.request(), path)
+            with busy(self, f"Đang xuất báo cáo ra {program}…", show=True):
+                export(self.store, self.request(), path)
         except (ReportTemplateError, StoreError, SafeWriteError, OSError) as exc:
             QMessageBox.warning(self, "Chưa xuất được", str(exc))
             return None

@@ -20,6 +20,7 @@ writes the same header, texts, tables, appendices and signer as an editable Word
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from .. import APP_NAME, APP_VERSION
-from ..safe_write import atomic_path
+from ..safe_write import atomic_write_bytes
 from ..text import nfc
 from . import docx_xml as x
 from .document import AppendixData, ReportData, TableData
@@ -544,8 +545,8 @@ def build_docx(report: ReportData, settings: LayoutSettings | None = None):
 
 def render_docx(report: ReportData, path: str | os.PathLike, *, settings: LayoutSettings | None = None) -> Path:
     """Write the report as a Word document, atomically (temp file, fsync, rename); returns the path."""
-    doc = build_docx(report, settings)
+    buffer = io.BytesIO()
+    build_docx(report, settings).save(buffer)
     target = Path(path)
-    with atomic_path(target) as tmp:
-        doc.save(os.fspath(tmp))
+    atomic_write_bytes(target, buffer.getvalue())
     return target
