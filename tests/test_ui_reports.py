@@ -55,6 +55,24 @@ def test_save_pdf_and_xlsx(dialog, tmp_path):
     assert xlsx.endswith(".xlsx") and "Nội dung" in load_workbook(xlsx).sheetnames
 
 
+def test_export_word_from_the_dialog(dialog, tmp_path, qtbot):
+    from docx import Document
+    from PySide6.QtCore import Qt
+
+    dialog.number_edit.setText("7")
+    dialog.refresh()
+    target = tmp_path / "bao-cao"
+    dialog.ask_save_path = lambda *_a: str(target)
+    assert dialog.docx_button.isEnabled() and dialog.docx_button.text() == "Xuất Word (.docx)…"
+    qtbot.mouseClick(dialog.docx_button, Qt.LeftButton)
+    saved = tmp_path / "bao-cao.docx"
+    doc = Document(saved)
+    header_cells = [c.text for c in doc.tables[0]._cells]
+    assert "Số: 07/BC-UBND" in header_cells
+    assert str(saved) in dialog.status.text()
+    assert len(doc.sections) == 2  # portrait report + landscape appendix
+
+
 def test_print_to_pdf_printer(dialog, tmp_path, monkeypatch):
     from PySide6.QtPrintSupport import QPrinter
 
