@@ -291,7 +291,8 @@ class _Writer:
         """A paragraph of style ``key`` in the body (or in ``container``: a cell), plain text or (text, bold)
         runs; "\\n" becomes a line break."""
         target = container if container is not None else self.doc
-        p = target.add_paragraph(style=self.styles[key])
+        p = target.add_paragraph()
+        p._p.style = self.styles[key].style_id  # by id: python-docx's lookup by style object scans every style
         self._fill(p, text, runs, size=size, bold=bold)
         return p
 
@@ -306,7 +307,7 @@ class _Writer:
         paragraphs = cell.paragraphs
         first = paragraphs[0]
         if len(paragraphs) == 1 and first._p.pPr is None and not first.runs:
-            first.style = self.styles[key]
+            first._p.style = self.styles[key].style_id
             self._fill(first, text, runs, size=size, bold=bold)
             return first
         return self.paragraph(key, text, container=cell, runs=runs, size=size, bold=bold)
