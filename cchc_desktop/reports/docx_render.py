@@ -256,13 +256,11 @@ class _Writer:
         return page_w - (self.s.margin_left_mm + self.s.margin_right_mm) * mm
 
     def new_section(self, *, landscape: bool, restart_numbering: bool) -> None:
-        last = self.doc.paragraphs[-1] if self.doc.paragraphs else None
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
-        # the paragraph that now carries the previous section's properties: as small as possible
+        # add_section appends the paragraph that carries the previous section's properties: as small as possible
         breaker = self.doc.paragraphs[-1]
-        if breaker is not last:
-            breaker.style = self.styles["rule"]
-            breaker.paragraph_format.keep_with_next = False
+        breaker._p.style = self.styles["rule"].style_id
+        breaker.paragraph_format.keep_with_next = False
         self.landscape = landscape
         self._page_setup(section, landscape)
         x.title_page(section._sectPr, restart_numbering)
@@ -314,8 +312,7 @@ class _Writer:
 
     def rule(self, length: float, *, width: float, container=None, after: float = 0):
         """A short centred rule of ``length`` points (a bottom border between indents)."""
-        p = self.paragraph("rule", container=container) if container is None else \
-            self.cell_paragraph(container, "rule")
+        p = self.paragraph("rule") if container is None else self.cell_paragraph(container, "rule")
         side = max((width - length) / 2, 0)
         pf = p.paragraph_format
         pf.left_indent = Pt(side)
@@ -325,8 +322,7 @@ class _Writer:
         return p
 
     def spacer(self, points: float, container=None):
-        p = self.paragraph("rule", container=container) if container is None else \
-            self.cell_paragraph(container, "rule")
+        p = self.paragraph("rule") if container is None else self.cell_paragraph(container, "rule")
         pf = p.paragraph_format
         pf.line_spacing = Pt(max(points, 1))
         pf.keep_with_next = True
