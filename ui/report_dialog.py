@@ -10,11 +10,12 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog,
                                QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from .date_edit import DateEdit
 from cchc_desktop.reports import catalog
 from cchc_desktop.reports.agency_tasks import lead_agencies, plan_agencies
 from cchc_desktop.reports.templates import (KIND_FIELDS, ReportTemplateError, check_text, delete_template,
@@ -70,7 +71,7 @@ class ReportDialog(QDialog):
         for period in plan_periods(self.plan.year_start, self.plan.year_end, settings):
             self.period_combo.addItem(period.label, period.key)
         ref = ref_date or dt.date.today()
-        self.ref_edit = QDateEdit(_qdate(ref), self)
+        self.ref_edit = DateEdit(_qdate(ref), self)
         self.ref_edit.setDisplayFormat("dd/MM/yyyy")
         self.ref_edit.setCalendarPopup(True)
         start = default_period(self.plan.year_start, self.plan.year_end, ref, settings)
@@ -79,11 +80,11 @@ class ReportDialog(QDialog):
         self.number_edit = QLineEdit(self)
         self.number_edit.setPlaceholderText("để trống: ghi tay khi ban hành")
         self.date_check = QCheckBox("Ghi ngày ban hành", self)
-        self.issue_edit = QDateEdit(_qdate(ref), self)
+        self.issue_edit = DateEdit(_qdate(ref), self)
         self.issue_edit.setDisplayFormat("dd/MM/yyyy")
         self.issue_edit.setCalendarPopup(True)
         self.issue_edit.setEnabled(False)
-        self.reply_edit = QDateEdit(_qdate(ref + dt.timedelta(days=7)), self)
+        self.reply_edit = DateEdit(_qdate(ref + dt.timedelta(days=7)), self)
         self.reply_edit.setDisplayFormat("dd/MM/yyyy")
         self.reply_edit.setCalendarPopup(True)
 
