@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLineEdit,
                                QPushButton, QWidget)
 
+from . import file_dialogs
 from .date_edit import DateEdit
 from cchc_desktop.tracking import DOC_TYPES
 
@@ -54,7 +55,7 @@ class EvidenceFields:
         form.addRow("Tệp đính kèm:", row)
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.parent, "Chọn tệp minh chứng")
+        path = file_dialogs.open_file(self.parent, file_dialogs.EVIDENCE, "Chọn tệp minh chứng")
         if path:
             self.file.setText(path)
 

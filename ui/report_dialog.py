@@ -10,11 +10,12 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from . import file_dialogs
 from .date_edit import DateEdit
 from cchc_desktop.reports import catalog
 from cchc_desktop.reports.agency_tasks import lead_agencies, plan_agencies
@@ -53,7 +54,8 @@ class ReportDialog(QDialog):
         self._loading = False
         self.setWindowTitle("Báo cáo, in và xuất Excel")
         fit_to_screen(self, 1500, 940)   # at 1366×768 the buttons below stay on screen
-        self.ask_save_path = lambda title, name, filt: QFileDialog.getSaveFileName(self, title, name, filt)[0]
+        self.ask_save_path = lambda title, name, filt: file_dialogs.save_file(self, file_dialogs.REPORTS, title, name,
+                                                                              filt)
         self.message = lambda title, text: QMessageBox.information(self, title, text)
 
         self.timer = QTimer(self)
