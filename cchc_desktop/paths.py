@@ -52,3 +52,44 @@ def logs_dir() -> Path:
     path = data_dir() / "logs"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+_REMOVABLE_FS = {"vfat", "msdos", "exfat", "fuseblk", "ntfs", "ntfs3"}
+_REMOVABLE_ROOTS = ("/media/", "/run/media/", "/mnt/")
+
+
+def removable_drives(mounts: str | None = None, *, windows_drives: list[tuple[str, int]] | None = None) -> list[Path]:
+    """USB sticks and memory cards plugged in now (for the exchange dialogs' starting folder).
+
+    Windows: drive letters whose GetDriveTypeW is DRIVE_REMOVABLE (2). Elsewhere: mount points under /media,
+    /run/media or /mnt with a FAT/exFAT/NTFS file system. ``mounts`` / ``windows_drives`` replace what the
+    system says (tests)."""
+    if windows_drives is not None or sys.platform.startswith("win"):
+        if windows_drives is None:
+            windows_drives = []
+            try:
+                import ctypes
+                import string
+
+                mask = ctypes.windll.kernel32.GetLogicalDrives()  # type: ignore[attr-defined]
+                for i, letter in enumerate(string.ascii_uppercase):
+                    if mask >> i & 1:
+                        root = f"{letter}:\\"
+                        windows_drives.append((root, ctypes.windll.kernel32.GetDriveTypeW(root)))  # type: ignore
+            except Exception:  # noqa: BLE001 - no drive list: no suggestion
+                return []
+        return [Path(root) for root, kind in windows_drives if kind == 2 and not root.upper().startswith(("A:", "B:"))]
+    if mounts is None:
+        try:
+            with open("/proc/mounts", encoding="utf-8") as handle:
+                mounts = handle.read()
+        except OSError:
+            return []
+    out = []
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[2] in _REMOVABLE_FS:
+            point = parts[1].replace("\\040", " ")
+            if point.startswith(_REMOVABLE_ROOTS):
+                out.append(Path(point))
+    return out

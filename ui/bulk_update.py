@@ -9,10 +9,11 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QGroupBox, QLabel, QLineEdit, QMessageBox,
                                QPlainTextEdit, QSpinBox, QVBoxLayout)
 
+from .date_edit import DateEdit
 from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import STATUS_LABELS, STATUSES, bulk_update, undo_bulk
 from cchc_desktop.tracking.periods import make_period
@@ -77,7 +78,7 @@ class BulkUpdateDialog(QDialog):
         for code in STATUSES:
             self.status.addItem(STATUS_LABELS[code], code)
         self.set_date = QCheckBox("Ngày hoàn thành:")
-        self.date = QDateEdit(QDate.currentDate())
+        self.date = DateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("dd/MM/yyyy")
         self.set_percent = QCheckBox("Tỷ lệ hoàn thành:")
@@ -100,7 +101,11 @@ class BulkUpdateDialog(QDialog):
         self.evidence_box = QGroupBox("Thêm cùng một văn bản minh chứng cho các sản phẩm")
         self.evidence_box.setCheckable(True)
         self.evidence_box.setChecked(False)
-        self.evidence_fields = EvidenceFields(QFormLayout(self.evidence_box), self, optional_date=False)
+        self.evidence_fields = EvidenceFields(QFormLayout(self.evidence_box), self, optional_date=False,
+                                              default_date=self.date.date())
+        # the document is dated like the completion it proves, until the user types another date
+        self.date.dateChanged.connect(lambda d: None if self.evidence_fields.issued_on.edit.isModified()
+                                      else self.evidence_fields.issued_on.setDate(d))
         f = self.evidence_fields
         self.doc_type, self.doc_number, self.doc_date, self.summary, self.file = (
             f.doc_type, f.doc_number, f.issued_on, f.summary, f.file)

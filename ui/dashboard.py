@@ -10,10 +10,11 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFrame, QHBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout,
                                QHeaderView, QLabel, QPushButton, QSizePolicy, QSpinBox,
                                QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from .date_edit import DateEdit
 from cchc_desktop.deadlines import format_date
 from cchc_desktop.tracking import (STATE_LABELS, Summary, default_period, get_settings, next_report,
                                    plan_periods, plan_summary)
@@ -284,7 +285,7 @@ class DashboardWidget(QWidget):
         ref = ref_date or date.today()
 
         # -- controls -------------------------------------------------------------------------
-        self.ref_edit = QDateEdit()
+        self.ref_edit = DateEdit()
         self.ref_edit.setCalendarPopup(True)
         self.ref_edit.setDisplayFormat("dd/MM/yyyy")
         self.ref_edit.setDate(QDate(ref.year, ref.month, ref.day))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLineEdit,
                                QPushButton, QWidget)
 
+from . import file_dialogs
+from .date_edit import DateEdit
 from cchc_desktop.tracking import DOC_TYPES
 
 NO_DATE = QDate(1990, 1, 1)  # the minimum of an optional date field stands for "no date"
@@ -20,7 +22,10 @@ def qdate(value: date) -> QDate:
 class EvidenceFields:
     """Adds the evidence rows to `form`; `values()` returns the keyword arguments of add_evidence."""
 
-    def __init__(self, form: QFormLayout, parent: QWidget, *, optional_date: bool = True):
+    def __init__(self, form: QFormLayout, parent: QWidget, *, optional_date: bool = True,
+                 default_date: QDate | None = None):
+        """``default_date``: the completion date when there is one (an evidence document is dated like the result
+        it proves); otherwise an optional date starts empty rather than at today."""
         self.parent = parent
         self.optional_date = optional_date
         self.doc_type = QComboBox()
@@ -28,12 +33,12 @@ class EvidenceFields:
         self.doc_type.addItems(DOC_TYPES)
         self.doc_number = QLineEdit()
         self.doc_number.setPlaceholderText("VD: 03/KH-UBND")
-        self.issued_on = QDateEdit(QDate.currentDate())
-        self.issued_on.setCalendarPopup(True)
-        self.issued_on.setDisplayFormat("dd/MM/yyyy")
+        self.issued_on = DateEdit(QDate.currentDate())
         if optional_date:
             self.issued_on.setMinimumDate(NO_DATE)
             self.issued_on.setSpecialValueText("(chưa ghi ngày)")
+        self.issued_on.setDate(default_date if default_date is not None else
+                               (NO_DATE if optional_date else QDate.currentDate()))
         self.summary = QLineEdit()
         self.file = QLineEdit()
         browse = QPushButton("Chọn tệp…")
@@ -50,7 +55,7 @@ class EvidenceFields:
         form.addRow("Tệp đính kèm:", row)
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.parent, "Chọn tệp minh chứng")
+        path = file_dialogs.open_file(self.parent, file_dialogs.EVIDENCE, "Chọn tệp minh chứng")
         if path:
             self.file.setText(path)
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
                                QRadioButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from . import file_dialogs
 from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, apply_merge, apply_workbook_import,
                                    export_package, export_workbooks, lead_agencies, plan_merge, read_package,
                                    read_workbooks, workbook_files)
@@ -32,16 +33,19 @@ ERROR_BRUSH = QBrush(QColor("#f8d0d0"))
 
 def _folder_row(parent: QWidget, edit: QLineEdit, caption: str, *, file_filter: str | None = None,
                 save_name: str = "") -> QHBoxLayout:
+    """A path field with «Chọn…»; an empty field starts in the last folder used or a plugged-in USB stick."""
+    if not edit.text():
+        start = file_dialogs.start_dir(file_dialogs.USB)
+        edit.setText(str(start / save_name) if file_filter else str(start))
     row = QHBoxLayout()
     row.addWidget(edit, 1)
     button = QPushButton("Chọn…", parent)
 
     def pick() -> None:
         if file_filter:
-            path, _ = QFileDialog.getSaveFileName(parent, caption, str(Path(edit.text() or ".") / save_name),
-                                                  file_filter)
+            path = file_dialogs.save_file(parent, file_dialogs.USB, caption, edit.text() or save_name, file_filter)
         else:
-            path = QFileDialog.getExistingDirectory(parent, caption, edit.text())
+            path = file_dialogs.folder(parent, file_dialogs.USB, caption, edit.text())
         if path:
             edit.setText(path)
     button.clicked.connect(pick)
@@ -178,12 +182,12 @@ class WorkbookImportDialog(QDialog):
             self.load(paths)
 
     def pick_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Chọn tệp cập nhật", "", "Tệp Excel (*.xlsx)")
+        files = file_dialogs.open_files(self, file_dialogs.USB, "Chọn tệp cập nhật", "Tệp Excel (*.xlsx)")
         if files:
             self.load(files)
 
     def pick_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục chứa tệp cập nhật")
+        folder = file_dialogs.folder(self, file_dialogs.USB, "Chọn thư mục chứa tệp cập nhật")
         if folder:
             self.load([folder])
 
@@ -347,7 +351,7 @@ class PackageImportDialog(QDialog):
             self.load(path)
 
     def pick(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn gói dữ liệu", "", f"Gói CCHC (*{PACKAGE_SUFFIX})")
+        path = file_dialogs.open_file(self, file_dialogs.USB, "Chọn gói dữ liệu", f"Gói CCHC (*{PACKAGE_SUFFIX})")
         if path:
             self.load(path)
 

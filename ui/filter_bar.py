@@ -86,9 +86,14 @@ class FilterBar(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(6)
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Tìm (không cần dấu): chuyen doi so…")
+        self.search.setPlaceholderText("Tìm (không dấu)")
+        self.search.setToolTip("Tìm trong nội dung, sản phẩm, cơ quan (Ctrl+F); gõ không dấu cũng được, "
+                               "ví dụ «chuyen doi so»")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(150)
+        # wide enough for its placeholder next to the clear button (it was cut to «Tìm (không cần dấu): ch…»)
+        metrics = self.search.fontMetrics()
+        self.search.setMinimumWidth(max(150, metrics.horizontalAdvance(self.search.placeholderText())
+                                        + 4 * metrics.averageCharWidth() + 24))
         # Each combo is as wide as its «…: tất cả» entry; longer items are elided in the combo and
         # shown in a wider popup (the bar fits beside both side panes on a 1366-px screen).
         self.section = ElidedComboBox(self)

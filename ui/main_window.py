@@ -10,12 +10,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFrame,
+from PySide6.QtWidgets import (QApplication, QComboBox, QFrame,
                                QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget,
                                QToolBar, QToolButton, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
+from . import file_dialogs
 from cchc_desktop import APP_NAME, APP_VERSION
 from cchc_desktop.db import LOCAL, NETWORK
 from cchc_desktop.import_commit import commit_draft
@@ -1076,8 +1077,7 @@ class MainWindow(QMainWindow):
 
     # -- import ------------------------------------------------------------------------------------
     def import_file_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Nhập phụ lục nhiệm vụ CCHC", str(Path.home()),
-                                              IMPORT_FILTER)
+        path = file_dialogs.open_file(self, file_dialogs.IMPORTS, "Nhập phụ lục nhiệm vụ CCHC", IMPORT_FILTER)
         if path:
             self.import_file(path)
 

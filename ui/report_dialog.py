@@ -10,11 +10,13 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from . import file_dialogs
+from .date_edit import DateEdit
 from cchc_desktop.reports import catalog
 from cchc_desktop.reports.agency_tasks import lead_agencies, plan_agencies
 from cchc_desktop.reports.templates import (KIND_FIELDS, ReportTemplateError, check_text, delete_template,
@@ -52,7 +54,8 @@ class ReportDialog(QDialog):
         self._loading = False
         self.setWindowTitle("Báo cáo, in và xuất Excel")
         fit_to_screen(self, 1500, 940)   # at 1366×768 the buttons below stay on screen
-        self.ask_save_path = lambda title, name, filt: QFileDialog.getSaveFileName(self, title, name, filt)[0]
+        self.ask_save_path = lambda title, name, filt: file_dialogs.save_file(self, file_dialogs.REPORTS, title, name,
+                                                                              filt)
         self.message = lambda title, text: QMessageBox.information(self, title, text)
 
         self.timer = QTimer(self)
@@ -70,7 +73,7 @@ class ReportDialog(QDialog):
         for period in plan_periods(self.plan.year_start, self.plan.year_end, settings):
             self.period_combo.addItem(period.label, period.key)
         ref = ref_date or dt.date.today()
-        self.ref_edit = QDateEdit(_qdate(ref), self)
+        self.ref_edit = DateEdit(_qdate(ref), self)
         self.ref_edit.setDisplayFormat("dd/MM/yyyy")
         self.ref_edit.setCalendarPopup(True)
         start = default_period(self.plan.year_start, self.plan.year_end, ref, settings)
@@ -79,11 +82,11 @@ class ReportDialog(QDialog):
         self.number_edit = QLineEdit(self)
         self.number_edit.setPlaceholderText("để trống: ghi tay khi ban hành")
         self.date_check = QCheckBox("Ghi ngày ban hành", self)
-        self.issue_edit = QDateEdit(_qdate(ref), self)
+        self.issue_edit = DateEdit(_qdate(ref), self)
         self.issue_edit.setDisplayFormat("dd/MM/yyyy")
         self.issue_edit.setCalendarPopup(True)
         self.issue_edit.setEnabled(False)
-        self.reply_edit = QDateEdit(_qdate(ref + dt.timedelta(days=7)), self)
+        self.reply_edit = DateEdit(_qdate(ref + dt.timedelta(days=7)), self)
         self.reply_edit.setDisplayFormat("dd/MM/yyyy")
         self.reply_edit.setCalendarPopup(True)
 

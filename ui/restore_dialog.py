@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
                                QLabel, QMessageBox, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from . import file_dialogs
 from cchc_desktop import APP_NAME
 from cchc_desktop.backup import (BackupError, BackupInfo, RecoveryInfo, backup_if_due, backup_to_folder,
                                  list_backups, make_backup, open_or_recover, restore_backup,
@@ -280,7 +281,7 @@ def backup_now(parent: QWidget | None, hooks: BackupHooks) -> Path | None:
 
 
 def backup_to_usb(parent: QWidget | None, hooks: BackupHooks) -> Path | None:
-    folder = QFileDialog.getExistingDirectory(parent, "Chọn thư mục (USB) để sao lưu")
+    folder = file_dialogs.folder(parent, file_dialogs.USB, "Chọn thư mục (USB) để sao lưu")
     if not folder:
         return None
     try:

@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from .date_edit import DateEdit
 from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import (DONE, DONE_LATE, NOT_DONE, STATUS_LABELS, STATUSES, add_evidence,
                                    bulk_update, evidence_file, get_status, list_evidence, update_evidence,
@@ -29,12 +30,12 @@ from .history_dialog import HistoryDialog, local_time
 class EvidenceDialog(QDialog):
     """Enter one evidence document (loại, số/ký hiệu, ngày ban hành, trích yếu, tệp)."""
 
-    def __init__(self, parent=None, evidence: dict | None = None):
+    def __init__(self, parent=None, evidence: dict | None = None, *, default_date=None):
         super().__init__(parent)
         self.setWindowTitle("Sửa văn bản minh chứng" if evidence else "Thêm văn bản minh chứng")
         self.setMinimumWidth(480)
         form = QFormLayout(self)
-        self.fields = EvidenceFields(form, self)
+        self.fields = EvidenceFields(form, self, default_date=default_date)
         f = self.fields
         self.doc_type, self.doc_number, self.issued_on, self.summary, self.file = (
             f.doc_type, f.doc_number, f.issued_on, f.summary, f.file)
@@ -100,7 +101,7 @@ class StatusPanel(QGroupBox):
         self.percent = QSpinBox()
         self.percent.setRange(0, 100)
         self.percent.setSuffix(" %")
-        self.completed = QDateEdit()
+        self.completed = DateEdit()
         self.completed.setCalendarPopup(True)
         self.completed.setDisplayFormat("dd/MM/yyyy")
         self.completed.setDate(QDate.currentDate())
@@ -333,7 +334,8 @@ class StatusPanel(QGroupBox):
     def add_evidence_dialog(self) -> bool:
         if not self.product_id:
             return False
-        dialog = EvidenceDialog(self)
+        done = self.status.currentData() in (DONE, DONE_LATE)
+        dialog = EvidenceDialog(self, default_date=self.completed.date() if done else None)
         if not self.dialog_runner(dialog):
             return False
         product_id, key, values = self.product_id, self.current_key(), dialog.values()

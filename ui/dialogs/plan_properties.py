@@ -5,10 +5,11 @@ import unicodedata
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem,
                                QSpinBox, QVBoxLayout)
 
+from ..date_edit import DateEdit
 from cchc_desktop.domain import PLAN_STATUS_LABELS
 
 UNIT_KINDS = ["xã", "phường", "thị trấn", "đặc khu"]
@@ -42,7 +43,7 @@ class PlanPropertiesDialog(QDialog):
         self.doc_number = QLineEdit(self)
         self.doc_number.setPlaceholderText("Ví dụ: 03/KH-UBND")
         self.has_date = QCheckBox("Đã có ngày ban hành", self)
-        self.doc_date = QDateEdit(self)
+        self.doc_date = DateEdit(self)
         self.doc_date.setDisplayFormat("dd/MM/yyyy")
         self.doc_date.setCalendarPopup(True)
         self.doc_date.setDate(QDate.currentDate())
