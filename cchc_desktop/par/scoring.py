@@ -21,6 +21,8 @@ from .rules import COMPLETION, TARGET, Rule, parse_rule
 
 FULL, PARTIAL, MISSING = "full", "partial", "missing"
 EVIDENCE_LABELS = {FULL: "Đủ", PARTIAL: "Chưa đủ", MISSING: "Chưa có"}
+EVIDENCE_TEXT = {FULL: "đủ tài liệu kiểm chứng", PARTIAL: "chưa đủ tài liệu kiểm chứng",
+                 MISSING: "chưa có tài liệu kiểm chứng"}
 
 
 def points_text(value: float | None) -> str:
@@ -273,8 +275,8 @@ def set_score(store: Store, plan_id: str, criterion_id: str, points: float | Non
             raise StoreError(f"Điểm tự chấm của tiêu chí {code} ({points_text(points)}) vượt điểm tối đa "
                              f"({points_text(result.criterion.max_points)}).")
         if points > 0 and result.evidence != FULL and not explanation:
-            raise StoreError(f"Tiêu chí {code} {EVIDENCE_LABELS[result.evidence].lower()} đủ tài liệu kiểm chứng "
-                             f"({'; '.join(result.evidence_notes)}): hãy nhập giải trình khi chấm {points_text(points)} "
+            notes = "" if result.evidence == MISSING else f" ({'; '.join(result.evidence_notes)})"
+            raise StoreError(f"Tiêu chí {code} {EVIDENCE_TEXT[result.evidence]}{notes}: hãy nhập giải trình khi chấm {points_text(points)} "
                              "điểm.")
         if result.computed is not None and abs(points - result.computed.points) > 1e-9 and not override_reason:
             raise StoreError(f"Phần mềm tính tiêu chí {code} được {points_text(result.computed.points)} điểm "

@@ -85,3 +85,28 @@ CREATE TABLE par_score (
     version         INTEGER NOT NULL DEFAULT 1,
     UNIQUE (criterion_id, plan_id)
 );
+
+-- The self-assessment report is an editable template kind of its own: widen report_template's CHECK
+-- (SQLite changes a CHECK only by rebuilding the table; rows, ids and versions are copied unchanged).
+CREATE TABLE report_template_v5 (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('periodic', 'reminder', 'agency_tasks', 'par_self')),
+    based_on    TEXT NOT NULL DEFAULT '',
+    name        TEXT NOT NULL,
+    doc_type    TEXT NOT NULL DEFAULT '',
+    subject     TEXT NOT NULL DEFAULT '',
+    recipients_to TEXT NOT NULL DEFAULT '',
+    caption     TEXT NOT NULL DEFAULT '',
+    body        TEXT NOT NULL DEFAULT '',
+    position    INTEGER NOT NULL DEFAULT 0,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    version     INTEGER NOT NULL DEFAULT 1
+);
+INSERT INTO report_template_v5 (id, kind, based_on, name, doc_type, subject, recipients_to, caption, body, position,
+                                created_at, updated_at, version)
+    SELECT id, kind, based_on, name, doc_type, subject, recipients_to, caption, body, position,
+           created_at, updated_at, version FROM report_template;
+DROP TABLE report_template;
+ALTER TABLE report_template_v5 RENAME TO report_template;
+CREATE INDEX report_template_kind ON report_template(kind, position);
