@@ -125,51 +125,17 @@ def cmd_show(store: Store, args) -> int:
 
 
 def cmd_export(store: Store, args) -> int:
-    from .par.dossier import dossier_plan, export_dossier
-    from .par.outputs import build_par_report, build_score_table_report, chase_report
-    from .reports.document import render_pdf
-    from .reports.report_xlsx import export_report_xlsx
+    from .par.export import export_all
 
     a = _assessment(store, args)
-    out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"Không tạo được thư mục «{out}»: {exc.strerror or exc}.") from exc
-    plan = dossier_plan(store, a)
-    for code, doc, why in plan.missing:
+    result = export_all(store, a, Path(args.out), as_zip=args.zip, number=args.number or "")
+    for code, doc, why in result.dossier.missing:
         print(f"  Thiếu tệp: tiêu chí {code}, «{doc.label}»: {why}.")
-    report = build_par_report(store, a.plan_id, a.catalog_id, number=args.number or None)
-    table = build_score_table_report(store, a.plan_id, a.catalog_id)
-    written = []
-    for data, stem in ((report, report.file_stem), (table, table.file_stem)):
-        render_pdf(data, out / f"{stem}.pdf")
-        export_report_xlsx(data, out / f"{stem}.xlsx")
-        written += [f"{stem}.pdf", f"{stem}.xlsx"]
-        docx = _docx_renderer()
-        if docx is not None:
-            docx(data, out / f"{stem}.docx")
-            written.append(f"{stem}.docx")
-    chase = chase_report(store, a)
-    if chase.appendices:
-        export_report_xlsx(chase, out / f"{chase.file_stem}.xlsx")
-        written.append(f"{chase.file_stem}.xlsx")
-    dossier = export_dossier(store, a, out, as_zip=args.zip)
-    written.append(dossier.name)
-    for name in written:
+    for name in result.written:
         print(f"Đã ghi «{name}».")
-    print(f"Tổng điểm tự đánh giá: {a.total:g}/{a.max_total:g}; {len(plan.files)} tệp trong hồ sơ, "
-          f"{len(plan.missing)} tài liệu thiếu tệp, {len(a.problems)} việc cần xem.")
+    print(f"Tổng điểm tự đánh giá: {a.total:g}/{a.max_total:g}; {len(result.dossier.files)} tệp trong hồ sơ, "
+          f"{len(result.dossier.missing)} tài liệu thiếu tệp, {len(a.problems)} việc cần xem.")
     return 0
-
-
-def _docx_renderer():
-    """The Word renderer when this build has it (reports/docx_render.render_docx)."""
-    try:
-        from .reports.docx_render import render_docx  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return render_docx
 
 
 VERBS = {"import-catalog": cmd_import_catalog, "example": cmd_example, "propose": cmd_propose,
