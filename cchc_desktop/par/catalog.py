@@ -167,22 +167,9 @@ def _tables(path: Path) -> list[RawTable]:
         finally:
             wb.close()
     if suffix == ".docx":
-        import warnings
+        from ..importers.docx_reader import load_docx, table_to_raw
 
-        from ..importers.docx_reader import table_to_raw
-        from ..importers.rows import check_file, check_office_zip
-
-        check_file(path, file=name)
-        check_office_zip(path, file=name, kind="Word", required_part="word/document.xml")
-        try:
-            import docx
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                document = docx.Document(os.fspath(path))
-            tables = list(document.tables)
-        except Exception:
-            raise ImportFailure("tệp Word bị hỏng hoặc không đúng định dạng, không mở được.", file=name) from None
+        tables = list(load_docx(path).tables)
         return [table_to_raw(t, label=f"Bảng {i}" if len(tables) > 1 else "") for i, t in enumerate(tables, 1)]
     raise ImportFailure("chỉ nhập được Bộ chỉ số từ tệp Excel (.xlsx) hoặc Word (.docx).", file=name)
 
