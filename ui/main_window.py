@@ -244,7 +244,8 @@ class MainWindow(QMainWindow):
 
         menu = QMenu("&Báo cáo", self)
         entries = (("reports", "&Lập báo cáo, xem trước, in, xuất Excel…", self.open_reports, "Ctrl+Shift+P"),
-                   ("report_header", "&Tiêu đề và người ký văn bản…", self.edit_report_header, None))
+                   ("report_header", "&Tiêu đề và người ký văn bản…", self.edit_report_header, None),
+                   ("par_self", "Tự đánh giá, chấm điểm &Chỉ số CCHC…", self.open_par, None))
         for name, text, slot, shortcut in entries:
             action = QAction(text, self)
             if shortcut:
@@ -255,6 +256,14 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         self.menuBar().insertMenu(self.menus["Trợ giúp"].menuAction(), menu)
         self.menus["Báo cáo"] = menu
+
+    def open_par(self) -> None:
+        from .par_dialog import ParDialog
+
+        if not self.model.plan_id:
+            self.show_error("Hãy mở một kế hoạch trước khi tự đánh giá Chỉ số CCHC.")
+            return
+        ParDialog(self.store, self.model.plan_id, self).exec()
 
     def open_reports(self) -> None:
         from .report_dialog import ReportDialog

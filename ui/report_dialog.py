@@ -235,7 +235,7 @@ class ReportDialog(QDialog):
         self.reply_label.setVisible(kind == catalog.REMINDER)
         self.reply_edit.setVisible(kind == catalog.REMINDER)
         for widget in (self.number_edit, self.date_check, self.issue_edit):
-            widget.setEnabled(kind in (catalog.PERIODIC, catalog.REMINDER) and
+            widget.setEnabled(kind in catalog.NUMBERED and
                               (widget is not self.issue_edit or self.date_check.isChecked()))
         self._reload_templates()
         self._loading = False

@@ -80,16 +80,27 @@ def table_to_raw(table, *, label: str) -> RawTable:
     return RawTable(rows=rows, sheet=label, column_count=width)
 
 
-def read_docx(path: str | os.PathLike) -> AppendixDraft:
+def load_docx(path: str | os.PathLike):
+    """Open a .docx safely (size and zip-bomb checks first); any damage becomes ImportFailure naming the file."""
     name = os.path.basename(os.fspath(path))
     check_file(path, file=name)
     check_office_zip(path, file=name, kind="Word", required_part="word/document.xml")
     try:
         import docx
-        from docx.table import Table
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")
             document = docx.Document(os.fspath(path))
+    except Exception:
+        raise ImportFailure("tệp Word bị hỏng hoặc không đúng định dạng, không mở được.",
+                            file=name) from None
+    return document
+
+
+def read_docx(path: str | os.PathLike) -> AppendixDraft:
+    name = os.path.basename(os.fspath(path))
+    document = load_docx(path)
+    try:
+        from docx.table import Table
         blocks = list(document.iter_inner_content())
     except Exception:
         raise ImportFailure("tệp Word bị hỏng hoặc không đúng định dạng, không mở được.",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..store import Store
+from ..store import Store, StoreError
 from .agency_tasks import build_agency_tasks
 from .appendix_pdf import plan_appendix_report, render_plan_appendix
 from .document import ReportData, render_pdf
@@ -22,7 +22,7 @@ from .layout import LayoutSettings
 from .periodic_report import build_periodic_report
 from .reminder_letter import build_reminder_letter
 from .report_xlsx import export_plan_appendix_xlsx, export_report_xlsx
-from .templates import AGENCY_TASKS, PERIODIC, REMINDER, ReportTemplate, get_template
+from .templates import AGENCY_TASKS, PAR_SELF, PERIODIC, REMINDER, ReportTemplate, get_template
 
 APPENDIX = "appendix"
 REPORT_KINDS = {
@@ -30,10 +30,12 @@ REPORT_KINDS = {
     PERIODIC: "Báo cáo kết quả CCHC định kỳ (quý, 6 tháng, năm)",
     REMINDER: "Công văn đôn đốc cơ quan thực hiện nhiệm vụ",
     AGENCY_TASKS: "Danh mục nhiệm vụ CCHC của từng cơ quan",
+    PAR_SELF: "Báo cáo tự đánh giá, xác định Chỉ số CCHC năm (kèm bảng điểm)",
 }
 NEEDS_AGENCY = {REMINDER, AGENCY_TASKS}
 USES_PERIOD = {PERIODIC, REMINDER}
-EDITABLE = {PERIODIC, REMINDER, AGENCY_TASKS}
+EDITABLE = {PERIODIC, REMINDER, AGENCY_TASKS, PAR_SELF}
+NUMBERED = {PERIODIC, REMINDER, PAR_SELF}        # "Số: …" and the issue date are asked
 
 
 @dataclass
@@ -77,6 +79,17 @@ def build_report(store: Store, request: ReportRequest) -> ReportData:
         year = int(request.period_key[:4]) if request.period_key[:4].isdigit() else None
         return build_agency_tasks(store, request.plan_id, request.agency, request.ref, year=year,
                                   template=template)
+    if request.kind == PAR_SELF:
+        from ..par.catalog import catalog_for_year
+        from ..par.outputs import build_par_report
+
+        year = int(request.period_key[:4]) if request.period_key[:4].isdigit() else request.ref.year
+        catalog = catalog_for_year(store, year)
+        if catalog is None:
+            raise StoreError(f"Chưa có Bộ chỉ số năm {year}: mở «Tự đánh giá Chỉ số CCHC…» để nhập Bộ chỉ số "
+                             "hoặc dùng bộ ví dụ.")
+        return build_par_report(store, request.plan_id, catalog["id"], min(request.ref, _dt.date(year, 12, 31)),
+                                template=template, number=number, issue_date=request.issue_date)
     raise ValueError(request.kind)
 
 

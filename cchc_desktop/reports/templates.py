@@ -38,11 +38,13 @@ from ..text import nfc
 PERIODIC = "periodic"
 REMINDER = "reminder"
 AGENCY_TASKS = "agency_tasks"
-KINDS = (PERIODIC, REMINDER, AGENCY_TASKS)
+PAR_SELF = "par_self"
+KINDS = (PERIODIC, REMINDER, AGENCY_TASKS, PAR_SELF)
 KIND_LABELS = {
     PERIODIC: "Báo cáo kết quả CCHC định kỳ (quý, 6 tháng, năm)",
     REMINDER: "Công văn đôn đốc thực hiện nhiệm vụ CCHC",
     AGENCY_TASKS: "Danh mục nhiệm vụ CCHC của cơ quan, đơn vị",
+    PAR_SELF: "Báo cáo tự đánh giá, xác định Chỉ số CCHC năm",
 }
 TEXT_FIELDS = ("doc_type", "subject", "recipients_to", "caption", "body")
 FIELD_LABELS = {
@@ -60,6 +62,8 @@ KIND_FIELDS = {
                "body": "Nội dung công văn"},
     AGENCY_TASKS: {"doc_type": "Nhãn phụ lục", "subject": "Tiêu đề", "caption": "Dòng chú thích (in nghiêng)",
                    "body": "Ghi chú dưới bảng"},
+    PAR_SELF: {"doc_type": "Tên loại văn bản", "subject": "Trích yếu", "recipients_to": "Kính gửi (mỗi dòng một nơi)",
+               "body": "Nội dung báo cáo"},
 }
 
 MAX_TEXT = 100_000          # characters of one template text
@@ -139,6 +143,21 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "so_hoan_thanh": "Số nhiệm vụ chủ trì đã hoàn thành",
         "so_qua_han": "Số nhiệm vụ chủ trì quá hạn",
     },
+    PAR_SELF: {
+        **COMMON,
+        "bo_chi_so": "Tên Bộ chỉ số dùng để chấm điểm",
+        "tong_diem": "Tổng điểm tự đánh giá, ví dụ «78,5»",
+        "diem_toi_da": "Tổng điểm tối đa, ví dụ «100»",
+        "ty_le_diem": "Tỷ lệ điểm tự đánh giá trên điểm tối đa, ví dụ «78,5%»",
+        "nam_truoc": "Năm trước (khi có kết quả tự đánh giá năm trước)",
+        "tong_diem_nam_truoc": "Tổng điểm tự đánh giá năm trước (trống khi chưa có)",
+        "linh_vuc": "Danh sách lĩnh vực (mỗi mục: ma, ten, diem, toi_da, nam_truoc)",
+        "so_thieu_tai_lieu": "Số tiêu chí chưa đủ tài liệu kiểm chứng",
+        "thieu_tai_lieu": "Danh sách tiêu chí chưa đủ tài liệu kiểm chứng (mỗi mục: ma, ten, diem, tinh_trang, "
+                          "giai_trinh)",
+        "bang_linh_vuc": "Bảng điểm theo lĩnh vực (đặt riêng một dòng)",
+        "bang_diem": "Bảng điểm tự đánh giá chi tiết (đặt riêng một dòng)",
+    },
 }
 TABLE_PLACEHOLDERS = {name for kind in PLACEHOLDERS.values() for name in kind if name.startswith("bang_")}
 
@@ -187,9 +206,10 @@ BUILTIN_NAMES = {
     PERIODIC: "Báo cáo kết quả thực hiện CCHC định kỳ (mẫu có sẵn)",
     REMINDER: "Công văn đôn đốc thực hiện nhiệm vụ CCHC (mẫu có sẵn)",
     AGENCY_TASKS: "Danh mục nhiệm vụ CCHC của cơ quan (mẫu có sẵn)",
+    PAR_SELF: "Báo cáo tự đánh giá Chỉ số CCHC (mẫu có sẵn)",
 }
 BUILTIN_FILES = {PERIODIC: "bao-cao-dinh-ky.j2", REMINDER: "cong-van-don-doc.j2",
-                 AGENCY_TASKS: "nhiem-vu-co-quan.j2"}
+                 AGENCY_TASKS: "nhiem-vu-co-quan.j2", PAR_SELF: "tu-danh-gia-chi-so-cchc.j2"}
 _SECTION_RE = re.compile(r"^=== *([a-z_]+) *===[ \t]*$", re.M)
 
 

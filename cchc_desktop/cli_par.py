@@ -1,0 +1,178 @@
+"""Headless PAR Index self-assessment commands: `main.py par <verb> …` (Vietnamese output, exit 2 on bad input)."""
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from .store import Store, StoreError
+
+
+def _plan(store: Store, args) -> str:
+    from .cli import _pick_plan
+
+    return _pick_plan(store, getattr(args, "plan", None))
+
+
+def _year(store: Store, plan_id: str, args) -> int:
+    return getattr(args, "year", None) or store.load_plan(plan_id).year_start
+
+
+def _catalog(store: Store, year: int) -> dict:
+    from .par.catalog import catalog_for_year
+
+    catalog = catalog_for_year(store, year)
+    if catalog is None:
+        raise StoreError(f"Chưa có Bộ chỉ số năm {year}. Dùng «par import-catalog TỆP --year {year}» hoặc "
+                         f"«par example --year {year}» (bộ ví dụ minh họa).")
+    return catalog
+
+
+def _print_catalog(draft_or_row, count: int, total: float) -> None:
+    from .par.scoring import points_text
+
+    print(f"Bộ chỉ số «{draft_or_row}»: {count} tiêu chí, tổng điểm tối đa {points_text(total)}.")
+
+
+def cmd_import_catalog(store: Store, args) -> int:
+    from .par.catalog import commit_catalog, read_catalog
+
+    year = args.year or _dt.date.today().year
+    draft = read_catalog(Path(args.file), year, args.name or "")
+    _print_catalog(draft.name, len(draft.criteria), draft.total_points)
+    for area in draft.areas:
+        print(f"  {area.code}. {area.title}: {area.max_points:g} điểm")
+    if args.dry_run:
+        print("Chỉ xem trước: chưa ghi gì.")
+        return 0
+    commit_catalog(store, draft)
+    print(f"Đã nhập Bộ chỉ số năm {year}.")
+    return 0
+
+
+def cmd_example(store: Store, args) -> int:
+    from .par.catalog import commit_catalog, example_catalog
+
+    year = args.year or _dt.date.today().year
+    draft = example_catalog(year)
+    commit_catalog(store, draft)
+    _print_catalog(draft.name, len(draft.criteria), draft.total_points)
+    return 0
+
+
+def cmd_propose(store: Store, args) -> int:
+    from .par.mapping import confirm_links, propose_links
+
+    plan_id = _plan(store, args)
+    catalog = _catalog(store, _year(store, plan_id, args))
+    proposals = propose_links(store, plan_id, catalog["id"])
+    for p in proposals:
+        print(f"  {p.code}: {p.label} — {p.reason}")
+    if args.apply:
+        ids = confirm_links(store, plan_id, proposals)
+        print(f"Đã gắn {len(ids)} liên kết.")
+    else:
+        print(f"{len(proposals)} đề xuất; thêm --apply để xác nhận tất cả.")
+    return 0
+
+
+def _assessment(store: Store, args):
+    from .par.scoring import assessment
+
+    plan_id = _plan(store, args)
+    catalog = _catalog(store, _year(store, plan_id, args))
+    return assessment(store, plan_id, catalog["id"])
+
+
+def cmd_score(store: Store, args) -> int:
+    from .par.scoring import points_text, set_score
+
+    a = _assessment(store, args)
+    try:
+        result = a.by_code(args.code.strip().rstrip(".").upper())
+    except KeyError:
+        raise StoreError(f"Bộ chỉ số không có tiêu chí mã «{args.code}».") from None
+    points = None if args.points.strip() in ("", "-") else _number(args.points)
+    set_score(store, a.plan_id, result.criterion.id, points, explanation=args.explain or "",
+              override_reason=args.reason or "")
+    print(f"Tiêu chí {result.code}: {points_text(points) or 'bỏ điểm'} / {points_text(result.criterion.max_points)}.")
+    return 0
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise ValueError(f"«{text}» không phải là số điểm.") from None
+
+
+def cmd_show(store: Store, args) -> int:
+    from .par.scoring import EVIDENCE_LABELS, points_text
+
+    a = _assessment(store, args)
+    for r in a.results:
+        indent = "  " * (r.criterion.level - 1)
+        extra = ""
+        if r.criterion.is_leaf:
+            extra = f" | tài liệu: {EVIDENCE_LABELS[r.evidence]}"
+            if r.computed:
+                extra += f" | tự tính: {r.computed.how}"
+        print(f"{indent}{r.code} {r.criterion.title}: {points_text(r.points) or '—'}/"
+              f"{points_text(r.criterion.max_points)}{extra}")
+    print(f"Tổng: {points_text(a.total)}/{points_text(a.max_total)} điểm.")
+    for code, problem in a.problems:
+        print(f"  Cần xem: tiêu chí {code}: {problem}")
+    return 0
+
+
+def cmd_export(store: Store, args) -> int:
+    from .par.export import export_all
+
+    a = _assessment(store, args)
+    result = export_all(store, a, Path(args.out), as_zip=args.zip, number=args.number or "")
+    for code, doc, why in result.dossier.missing:
+        print(f"  Thiếu tệp: tiêu chí {code}, «{doc.label}»: {why}.")
+    for name in result.written:
+        print(f"Đã ghi «{name}».")
+    print(f"Tổng điểm tự đánh giá: {a.total:g}/{a.max_total:g}; {len(result.dossier.files)} tệp trong hồ sơ, "
+          f"{len(result.dossier.missing)} tài liệu thiếu tệp, {len(a.problems)} việc cần xem.")
+    return 0
+
+
+VERBS = {"import-catalog": cmd_import_catalog, "example": cmd_example, "propose": cmd_propose,
+         "score": cmd_score, "show": cmd_show, "export": cmd_export}
+
+
+def cmd_par(store: Store, args) -> int:
+    return VERBS[args.par_command](store, args)
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("par", help="tự đánh giá, chấm điểm Chỉ số CCHC cuối năm")
+    verbs = p.add_subparsers(dest="par_command", required=True)
+    v = verbs.add_parser("import-catalog", help="nhập Bộ chỉ số từ tệp .xlsx/.docx của tỉnh")
+    v.add_argument("file")
+    v.add_argument("--year", type=int, help="năm áp dụng")
+    v.add_argument("--name", help="tên Bộ chỉ số")
+    v.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+    v = verbs.add_parser("example", help="thêm Bộ chỉ số ví dụ minh họa (không phải bộ chính thức)")
+    v.add_argument("--year", type=int)
+    v = verbs.add_parser("propose", help="đề xuất gắn tiêu chí với nhiệm vụ và văn bản")
+    v.add_argument("--plan")
+    v.add_argument("--year", type=int)
+    v.add_argument("--apply", action="store_true", help="xác nhận tất cả đề xuất")
+    v = verbs.add_parser("score", help="chấm điểm một tiêu chí")
+    v.add_argument("code", help="mã tiêu chí, ví dụ 1.1.2")
+    v.add_argument("points", help="số điểm («-» để bỏ điểm)")
+    v.add_argument("--explain", help="giải trình (bắt buộc khi chưa đủ tài liệu kiểm chứng)")
+    v.add_argument("--reason", help="lý do khi chấm khác điểm phần mềm tự tính")
+    v.add_argument("--plan")
+    v.add_argument("--year", type=int)
+    v = verbs.add_parser("show", help="bảng điểm, tài liệu kiểm chứng và việc cần xem")
+    v.add_argument("--plan")
+    v.add_argument("--year", type=int)
+    v = verbs.add_parser("export", help="xuất báo cáo, bảng điểm và hồ sơ tài liệu kiểm chứng")
+    v.add_argument("--plan")
+    v.add_argument("--year", type=int)
+    v.add_argument("--out", required=True, help="thư mục đích (ví dụ ổ USB)")
+    v.add_argument("--zip", action="store_true", help="hồ sơ tài liệu kiểm chứng thành một tệp .zip")
+    v.add_argument("--number", help="số báo cáo, ví dụ 45")

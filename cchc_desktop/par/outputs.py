@@ -1,0 +1,182 @@
+"""What the self-assessment prints: the scoring table (appendix), the self-assessment report (editable template
+kind ``par_self``) and the per-agency list of criteria still lacking evidence. One ReportData feeds the PDF, the
+.xlsx and the .docx renderers."""
+from __future__ import annotations
+
+import datetime as _dt
+
+from ..reports.common import base_context
+from ..reports.document import AppendixData, ReportData, TableData
+from ..reports.header_settings import HeaderSettings, get_header
+from ..reports.templates import PAR_SELF, ReportTemplate, builtin_template, render_template, table_marker
+from ..reports.vnformat import percent, unit_with_kind, upper
+from ..store import Store
+from ..tracking.periods import make_period
+from ..tracking.status import get_settings
+from .scoring import EVIDENCE_LABELS, EVIDENCE_TEXT, FULL, MISSING, Assessment, CriterionResult, assessment, points_text
+
+TABLE_HEADERS = ["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Điểm tự đánh giá",
+                 "Tài liệu kiểm chứng (số, ký hiệu – ngày – trích yếu)", "Giải trình"]
+TABLE_SHARES = [0.06, 0.33, 0.07, 0.08, 0.28, 0.18]
+TABLE_ALIGN = ["CENTER", "LEFT", "CENTER", "CENTER", "LEFT", "LEFT"]
+NO_AGENCY = "(Chưa gắn nhiệm vụ, sản phẩm)"
+
+
+def evidence_cell(result: CriterionResult) -> str:
+    if not result.criterion.is_leaf:
+        return ""
+    lines = [f"- {d.label}" for d in result.documents]
+    if result.evidence != FULL:
+        lines.append(f"({evidence_status(result)})")
+    return "\n".join(lines)
+
+
+def evidence_status(result: CriterionResult) -> str:
+    """"chưa có tài liệu kiểm chứng" / "chưa đủ tài liệu kiểm chứng (còn thiếu: Báo cáo)" / "đủ tài liệu …"."""
+    notes = [] if result.evidence == MISSING else result.evidence_notes
+    text = EVIDENCE_TEXT[result.evidence]
+    return f"{text} ({'; '.join(notes)})" if notes else text
+
+
+def score_table(a: Assessment) -> TableData:
+    """Code, criterion, maximum, self-assessed points, evidence, explanation; areas bold; the total row last."""
+    rows: list[list[object]] = []
+    bold: list[int] = []
+    for r in a.results:
+        explanation = "\n".join(x for x in (r.explanation, r.override_reason and f"Lý do: {r.override_reason}") if x)
+        if r.criterion.level == 1:
+            bold.append(len(rows))
+        rows.append([r.code, upper(r.criterion.title) if r.criterion.level == 1 else r.criterion.title,
+                     points_text(r.criterion.max_points), points_text(r.points), evidence_cell(r), explanation])
+    bold.append(len(rows))
+    rows.append(["", "TỔNG CỘNG", points_text(a.max_total), points_text(a.total), "", ""])
+    return TableData("bang_diem", "Bảng điểm tự đánh giá", TABLE_HEADERS, rows, TABLE_SHARES, TABLE_ALIGN,
+                     bold_rows=bold, number_row=True, landscape=True, font_size=11)
+
+
+def area_table(a: Assessment) -> TableData:
+    headers = ["Mã", "Lĩnh vực", "Điểm tối đa", "Điểm tự đánh giá", "Tỷ lệ"]
+    previous = a.previous_year is not None
+    if previous:
+        headers.append(f"Năm {a.previous_year}")
+    rows = []
+    for r in a.areas:
+        row = [r.code, r.criterion.title, points_text(r.criterion.max_points), points_text(r.points),
+               percent((r.points or 0) / r.criterion.max_points if r.criterion.max_points else 0)]
+        if previous:
+            row.append(points_text(r.previous))
+        rows.append(row)
+    total = ["", "Tổng cộng", points_text(a.max_total), points_text(a.total),
+             percent(a.total / a.max_total if a.max_total else 0)]
+    if previous:
+        total.append(points_text(a.previous_total))
+    rows.append(total)
+    shares = [0.08, 0.5, 0.14, 0.14, 0.14] + ([0.12] if previous else [])
+    return TableData("bang_linh_vuc", "Điểm theo lĩnh vực", headers, rows, shares,
+                     ["CENTER", "LEFT", "CENTER", "CENTER", "CENTER"] + (["CENTER"] if previous else []),
+                     bold_rows=[len(rows) - 1], font_size=12)
+
+
+def report_context(store: Store, a: Assessment, header: HeaderSettings) -> dict:
+    plan = store.load_plan(a.plan_id)
+    period = make_period(str(a.year), get_settings(store, a.plan_id))
+    ctx = base_context(plan, header, period, a.ref_date)
+    catalog = store.db.query_one("SELECT name FROM par_catalog WHERE id = ?", (a.catalog_id,))
+    lacking = a.without_full_evidence
+    ctx.update({
+        "bo_chi_so": catalog["name"] if catalog else "",
+        "tong_diem": points_text(a.total), "diem_toi_da": points_text(a.max_total),
+        "ty_le_diem": percent(a.total / a.max_total if a.max_total else 0),
+        "nam_truoc": str(a.previous_year or ""), "tong_diem_nam_truoc": points_text(a.previous_total),
+        "linh_vuc": [{"ma": r.code, "ten": r.criterion.title, "diem": points_text(r.points or 0),
+                      "toi_da": points_text(r.criterion.max_points), "nam_truoc": points_text(r.previous)}
+                     for r in a.areas],
+        "so_thieu_tai_lieu": len(lacking),
+        "thieu_tai_lieu": [{"ma": r.code, "ten": r.criterion.title, "diem": points_text(r.points),
+                            "tinh_trang": evidence_status(r),
+                            "giai_trinh": r.explanation} for r in lacking],
+    })
+    return ctx
+
+
+def build_par_report(store: Store, plan_id: str, catalog_id: str, ref_date: _dt.date | None = None, *,
+                     template: ReportTemplate | None = None, number: str | int | None = None,
+                     issue_date: _dt.date | None = None, header: HeaderSettings | None = None) -> ReportData:
+    """The self-assessment report with the scoring table as its landscape appendix."""
+    a = assessment(store, plan_id, catalog_id, ref_date)
+    template = template or builtin_template(PAR_SELF)
+    header = header or get_header(store, plan_id)
+    plan = store.load_plan(plan_id)
+    tables = {"bang_linh_vuc": area_table(a), "bang_diem": score_table(a)}
+    ctx = report_context(store, a, header)
+    ctx.update({name: table_marker(name) for name in tables})
+    texts = render_template(template, ctx)
+    recipients = list(texts.recipients_to)
+    doc_header = header.document_header(number=number, date=issue_date, year=a.year, doc_type=texts.doc_type,
+                                        subject=texts.subject, recipients_to=recipients)
+    unit = unit_with_kind(plan.unit_name, plan.unit_kind or "xã")
+    appendix = AppendixData("Phụ lục", f"BẢNG ĐIỂM TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {a.year}",
+                            f"(Kèm theo Báo cáo tự đánh giá Chỉ số CCHC năm {a.year} của Ủy ban nhân dân {unit})",
+                            score_table(a))
+    body_tables = {k: v for k, v in tables.items() if table_marker(k) in texts.body}
+    return ReportData(kind=PAR_SELF, title=f"{texts.doc_type} {texts.subject}".strip(), header=doc_header,
+                      signer=header.signer(), body=texts.body, tables=body_tables,
+                      appendices=[] if "bang_diem" in body_tables else [appendix], context=ctx,
+                      author=f"Ủy ban nhân dân {unit}", file_stem=f"tu-danh-gia-chi-so-cchc-{a.year}")
+
+
+def build_score_table_report(store: Store, plan_id: str, catalog_id: str, ref_date: _dt.date | None = None,
+                             header: HeaderSettings | None = None) -> ReportData:
+    """The scoring table alone, as a landscape appendix (for printing it or sending it as .xlsx)."""
+    a = assessment(store, plan_id, catalog_id, ref_date)
+    plan = store.load_plan(plan_id)
+    unit = unit_with_kind(plan.unit_name, plan.unit_kind or "xã")
+    appendix = AppendixData("Phụ lục", f"BẢNG ĐIỂM TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {a.year}",
+                            f"(Ủy ban nhân dân {unit} tự đánh giá, tổng điểm {points_text(a.total)}/"
+                            f"{points_text(a.max_total)})", score_table(a), restart_numbering=False)
+    return ReportData(kind="par_table", title=appendix.title, header=None, signer=None, appendices=[appendix],
+                      landscape_first=True, tables={"bang_diem": appendix.table},
+                      author=f"Ủy ban nhân dân {unit}", file_stem=f"bang-diem-chi-so-cchc-{a.year}")
+
+
+# ------------------------------------------------------------------------------------------- chasing documents
+
+def chase_list(store: Store, a: Assessment) -> dict[str, list[CriterionResult]]:
+    """Lead agency -> leaf criteria still without full evidence whose linked products it leads (criteria without
+    links are listed under NO_AGENCY). Agency groups of the plan text are kept as written."""
+    from .mapping import linked_products
+
+    plan = store.load_plan(a.plan_id)
+    leads = {p.id: [x.name for x in p.leads] for _s, _t, p in _products(plan)}
+    linked = linked_products(store, a.plan_id, a.catalog_id)
+    out: dict[str, list[CriterionResult]] = {}
+    for r in a.without_full_evidence:
+        names = sorted({n for pid in linked.get(r.criterion.id, ()) for n in leads.get(pid, [])}) or [NO_AGENCY]
+        for name in names:
+            out.setdefault(name, []).append(r)
+    return out
+
+
+def _products(plan):
+    for section, task in plan.iter_tasks():
+        for product in task.products:
+            yield section, task, product
+
+
+def chase_report(store: Store, a: Assessment) -> ReportData:
+    """One landscape table per agency: criteria lacking evidence, what is required, what is there, and columns for
+    the agency to write back the document number, date and summary (PDF pages and .xlsx sheets alike)."""
+    headers = ["Mã", "Tiêu chí", "Tài liệu kiểm chứng cần có", "Hiện có", "Số, ký hiệu văn bản (cơ quan ghi)",
+               "Ngày ban hành (cơ quan ghi)", "Trích yếu (cơ quan ghi)"]
+    appendices = []
+    for i, (agency, results) in enumerate(sorted(chase_list(store, a).items()), 1):
+        rows = [[r.code, r.criterion.title, r.criterion.required_docs, evidence_cell(r), "", "", ""]
+                for r in results]
+        table = TableData(f"co_quan_{i}", agency[:31], headers, rows, [0.06, 0.24, 0.2, 0.2, 0.1, 0.08, 0.12],
+                          ["CENTER"] + ["LEFT"] * 6, landscape=True, font_size=11)
+        appendices.append(AppendixData(f"Danh sách {i}", upper(agency),
+                                       f"(Các tiêu chí Chỉ số CCHC năm {a.year} còn thiếu tài liệu kiểm chứng)",
+                                       table, restart_numbering=False))
+    return ReportData(kind="par_chase", title=f"Tiêu chí Chỉ số CCHC năm {a.year} còn thiếu tài liệu kiểm chứng",
+                      header=None, signer=None, appendices=appendices, landscape_first=True,
+                      file_stem=f"thieu-tai-lieu-kiem-chung-{a.year}")

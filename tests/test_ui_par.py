@@ -1,0 +1,76 @@
+"""The «Tự đánh giá Chỉ số CCHC» dialog (issue #17), offscreen."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from cchc_desktop.demo import create_demo_plan
+from cchc_desktop.par import catalog
+from ui.par_dialog import NOT_SCORED, ParDialog, ProposalDialog
+
+pytestmark = pytest.mark.gui
+
+
+def _select(dialog, code):
+    for item in dialog.tree.findItems(code, Qt.MatchExactly | Qt.MatchRecursive, 0):
+        dialog.tree.setCurrentItem(item)
+        return item
+    raise AssertionError(code)
+
+
+def test_dialog_scores_a_leaf_refuses_without_explanation_and_undoes(qtbot, store, monkeypatch):
+    plan_id = create_demo_plan(store)
+    dialog = ParDialog(store, plan_id)
+    qtbot.addWidget(dialog)
+    assert dialog.catalog_id is None and not dialog.form_box.isEnabled()
+    dialog.use_example()
+    assert dialog.catalog_id and dialog.example_note.isVisibleTo(dialog)
+    errors = []
+    monkeypatch.setattr(dialog, "_error", errors.append)
+    _select(dialog, "3.4")
+    assert dialog.form_box.isEnabled()
+    dialog.points.setValue(3)
+    dialog.save_score()
+    assert errors and "giải trình" in errors[0]
+    assert store.db.query_one("SELECT COUNT(*) FROM par_score")[0] == 0
+    dialog.explanation.setPlainText("Bộ phận Một cửa hoạt động đúng quy chế")
+    dialog.save_score()
+    assert store.db.query_one("SELECT points FROM par_score")[0] == 3
+    assert "Tổng điểm tự đánh giá: 3/100" in dialog.total_label.text()
+    _select(dialog, "3")
+    assert not dialog.form_box.isEnabled()               # an area is the sum of its criteria
+    dialog.undo()
+    assert store.db.query_one("SELECT COUNT(*) FROM par_score")[0] == 0
+    _select(dialog, "3.4")
+    assert dialog.points.value() == NOT_SCORED
+
+
+def test_wheel_over_an_unfocused_points_box_changes_nothing(qtbot, store):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    plan_id = create_demo_plan(store)
+    catalog.commit_catalog(store, catalog.example_catalog(2026))
+    dialog = ParDialog(store, plan_id)
+    qtbot.addWidget(dialog)
+    _select(dialog, "3.4")
+    dialog.points.setValue(2)
+    event = QWheelEvent(QPointF(5, 5), QPointF(5, 5), QPoint(0, 0), QPoint(0, 120), Qt.NoButton, Qt.NoModifier,
+                        Qt.NoScrollPhase, False)
+    QApplication.sendEvent(dialog.points, event)
+    assert dialog.points.value() == 2
+
+
+def test_proposal_review_keeps_only_ticked_links(qtbot, store):
+    from cchc_desktop.par import mapping
+
+    plan_id = create_demo_plan(store)
+    catalog_id = catalog.commit_catalog(store, catalog.example_catalog(2026))
+    proposals = mapping.propose_links(store, plan_id, catalog_id)
+    review = ProposalDialog(proposals)
+    qtbot.addWidget(review)
+    review.list.item(0).setCheckState(Qt.Unchecked)
+    assert review.chosen() == proposals[1:]
+    assert review.result() != QDialog.Accepted

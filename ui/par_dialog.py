@@ -1,0 +1,386 @@
+"""«Tự đánh giá Chỉ số CCHC» (issue #17): the year's criteria with their points, evidence and explanations.
+
+Thin over cchc_desktop.par: the tree shows an Assessment; a leaf's form writes through ``scoring.set_score`` (one
+transaction, undone by ``undo_score`` with Ctrl+Z); link proposals are reviewed one by one before
+``mapping.confirm_links``; «Xuất hồ sơ…» writes the report, the scoring table and the evidence dossier.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+                               QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from cchc_desktop.errors import UserError
+from cchc_desktop.par import catalog as par_catalog
+from cchc_desktop.par import mapping, scoring
+from cchc_desktop.par.scoring import EVIDENCE_LABELS, FULL, MISSING, points_text
+
+from .busy import busy
+
+COLUMNS = ["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Tối đa", "Tự tính", "Tự chấm", "Tài liệu kiểm chứng"]
+NOT_SCORED = -1.0            # the spin box's special value «chưa chấm»
+_PROBLEM = QBrush(QColor("#9c2a00"))
+
+
+class _NoWheelSpin(QDoubleSpinBox):
+    """Scrolling over the form never changes the points; only a focused box takes the wheel."""
+
+    def wheelEvent(self, event) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+class ProposalDialog(QDialog):
+    """The app's link proposals, each with its reason; the user keeps or unticks each before confirming."""
+
+    def __init__(self, proposals: list[mapping.Proposal], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Đề xuất gắn tiêu chí với nhiệm vụ, văn bản")
+        self.proposals = proposals
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Bỏ đánh dấu các đề xuất không đúng rồi bấm «Xác nhận»:"))
+        self.list = QListWidget(self)
+        self.list.setWordWrap(True)
+        for p in proposals:
+            item = QListWidgetItem(f"{p.code} ← {p.label}\n    ({p.reason})")
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked)
+            self.list.addItem(item)
+        layout.addWidget(self.list)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.button(QDialogButtonBox.Ok).setText("Xác nhận")
+        buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(860, 520)
+
+    def chosen(self) -> list[mapping.Proposal]:
+        return [p for i, p in enumerate(self.proposals) if self.list.item(i).checkState() == Qt.Checked]
+
+
+class ParDialog(QDialog):
+    def __init__(self, store, plan_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.plan_id = store, plan_id
+        self.year = store.load_plan(plan_id).year_start
+        self.undo_stack: list[scoring.ScoreChange] = []
+        self.assessment: scoring.Assessment | None = None
+        self.setWindowTitle(f"Tự đánh giá, chấm điểm Chỉ số CCHC năm {self.year}")
+
+        self.catalog_combo = QComboBox(self)
+        self.catalog_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        import_button = QPushButton("&Nhập Bộ chỉ số…", self)
+        import_button.clicked.connect(self.import_catalog)
+        example_button = QPushButton("Dùng bộ &ví dụ", self)
+        example_button.clicked.connect(self.use_example)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Bộ chỉ số:"))
+        top.addWidget(self.catalog_combo, 1)
+        top.addWidget(import_button)
+        top.addWidget(example_button)
+        self.example_note = QLabel("⚠ Bộ ví dụ minh họa để dùng thử — không phải Bộ Chỉ số chính thức của tỉnh. "
+                                   "Hãy nhập Bộ chỉ số do tỉnh ban hành trước khi chấm điểm thật.", self)
+        self.example_note.setWordWrap(True)
+        self.example_note.setStyleSheet("color: #9c2a00;")
+
+        self.tree = QTreeWidget(self)
+        self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.tree.setWordWrap(True)
+        header = self.tree.header()
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        for col in (0, 2, 3, 4, 5):
+            header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
+        self.tree.currentItemChanged.connect(lambda *_: self._show_selected())
+
+        # -- the form of one leaf criterion ------------------------------------------------------------
+        form_box = QWidget(self)
+        form = QFormLayout(form_box)
+        self.title_label = QLabel(self)
+        self.title_label.setWordWrap(True)
+        self.guide_label = QLabel(self)
+        self.guide_label.setWordWrap(True)
+        self.computed_label = QLabel(self)
+        self.computed_label.setWordWrap(True)
+        self.points = _NoWheelSpin(self)
+        self.points.setFocusPolicy(Qt.StrongFocus)
+        self.points.setDecimals(2)
+        self.points.setSingleStep(0.25)
+        self.points.setSpecialValueText("chưa chấm")
+        self.explanation = QPlainTextEdit(self)
+        self.explanation.setPlaceholderText("Giải trình (bắt buộc khi chưa đủ tài liệu kiểm chứng)")
+        self.explanation.setMaximumHeight(70)
+        self.reason = QLineEdit(self)
+        self.reason.setPlaceholderText("Lý do khi chấm khác điểm phần mềm tự tính")
+        self.documents = QListWidget(self)
+        self.documents.setMaximumHeight(90)
+        add_doc = QPushButton("Thêm &tài liệu kiểm chứng…", self)
+        add_doc.clicked.connect(self.add_document)
+        self.save_button = QPushButton("&Lưu điểm (Ctrl+S)", self)
+        self.save_button.clicked.connect(self.save_score)
+        form.addRow("Tiêu chí:", self.title_label)
+        form.addRow("Hướng dẫn chấm:", self.guide_label)
+        form.addRow("Phần mềm tự tính:", self.computed_label)
+        form.addRow("Điểm tự chấm:", self.points)
+        form.addRow("Giải trình:", self.explanation)
+        form.addRow("Lý do chấm khác:", self.reason)
+        form.addRow("Tài liệu kiểm chứng:", self.documents)
+        row = QHBoxLayout()
+        row.addWidget(add_doc)
+        row.addStretch(1)
+        row.addWidget(self.save_button)
+        form.addRow(row)
+        self.form_box = form_box
+
+        split = QSplitter(Qt.Vertical, self)
+        split.addWidget(self.tree)
+        split.addWidget(form_box)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([420, 260])
+
+        self.total_label = QLabel(self)
+        font = QFont(self.total_label.font())
+        font.setBold(True)
+        self.total_label.setFont(font)
+        propose = QPushButton("Đề xuất &liên kết…", self)
+        propose.clicked.connect(self.propose_links)
+        accept = QPushButton("Lấy điểm &tự tính", self)
+        accept.setToolTip("Ghi điểm phần mềm tự tính cho các tiêu chí có cách tính tự động và chưa chấm")
+        accept.clicked.connect(self.accept_computed)
+        export = QPushButton("&Xuất báo cáo và hồ sơ…", self)
+        export.clicked.connect(self.export)
+        close = QPushButton("Đóng", self)
+        close.clicked.connect(self.accept)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.total_label, 1)
+        for button in (propose, accept, export, close):
+            bottom.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.example_note)
+        layout.addWidget(split, 1)
+        layout.addLayout(bottom)
+        QShortcut(QKeySequence.Save, self, activated=self.save_score)
+        QShortcut(QKeySequence.Undo, self, activated=self.undo)
+        self.resize(1200, 720)
+        self._load_catalogs()
+
+    # -- data ---------------------------------------------------------------------------------------
+    @property
+    def catalog_id(self) -> str | None:
+        return self.catalog_combo.currentData()
+
+    def _load_catalogs(self, select: str | None = None) -> None:
+        self.catalog_combo.blockSignals(True)
+        self.catalog_combo.clear()
+        for row in par_catalog.list_catalogs(self.store, self.year):
+            self.catalog_combo.addItem(row["name"], row["id"])
+            self.catalog_combo.setItemData(self.catalog_combo.count() - 1, bool(row["is_example"]), Qt.UserRole + 1)
+        preferred = select or (par_catalog.catalog_for_year(self.store, self.year) or {}).get("id")
+        if preferred:
+            self.catalog_combo.setCurrentIndex(max(0, self.catalog_combo.findData(preferred)))
+        self.catalog_combo.blockSignals(False)
+        self.refresh()
+
+    def refresh(self, keep: str | None = None) -> None:
+        keep = keep or self._current_code()
+        self.tree.clear()
+        cid = self.catalog_id
+        self.example_note.setVisible(bool(cid) and bool(self.catalog_combo.currentData(Qt.UserRole + 1)))
+        if not cid:
+            self.assessment = None
+            self.total_label.setText(f"Chưa có Bộ chỉ số năm {self.year}: hãy nhập Bộ chỉ số của tỉnh "
+                                     "hoặc dùng bộ ví dụ.")
+            self.form_box.setEnabled(False)
+            return
+        self.assessment = a = scoring.assessment(self.store, self.plan_id, cid)
+        items: dict[str, QTreeWidgetItem] = {}
+        current = None
+        for r in a.results:
+            parent = items.get(r.criterion.parent_id) if r.criterion.parent_id else None
+            evidence = EVIDENCE_LABELS[r.evidence] + (f" ({len(r.documents)})" if r.documents else "")
+            item = QTreeWidgetItem([r.code, r.criterion.title, points_text(r.criterion.max_points),
+                                    points_text(r.computed.points) if r.computed else "", points_text(r.points),
+                                    evidence])
+            item.setData(0, Qt.UserRole, r.code)
+            item.setToolTip(1, r.criterion.title)
+            if r.problems:
+                item.setForeground(4, _PROBLEM)
+                item.setToolTip(4, "; ".join(r.problems))
+            if r.criterion.level == 1:
+                font = QFont(item.font(0))
+                font.setBold(True)
+                for col in range(len(COLUMNS)):
+                    item.setFont(col, font)
+            (parent.addChild(item) if parent else self.tree.addTopLevelItem(item))
+            items[r.criterion.id] = item
+            if r.code == keep:
+                current = item
+        self.tree.expandAll()
+        previous = f"; năm {a.previous_year}: {points_text(a.previous_total)}" if a.previous_year else ""
+        self.total_label.setText(f"Tổng điểm tự đánh giá: {points_text(a.total)}/{points_text(a.max_total)}"
+                                 f"{previous} — {len(a.problems)} việc cần xem")
+        self.tree.setCurrentItem(current or self.tree.topLevelItem(0))
+        self._show_selected()
+
+    def _current_code(self) -> str | None:
+        item = self.tree.currentItem() if self.tree.topLevelItemCount() else None
+        return item.data(0, Qt.UserRole) if item else None
+
+    def _current(self) -> scoring.CriterionResult | None:
+        code = self._current_code()
+        return self.assessment.by_code(code) if (code and self.assessment) else None
+
+    def _show_selected(self) -> None:
+        r = self._current()
+        leaf = r is not None and r.criterion.is_leaf
+        self.form_box.setEnabled(leaf)
+        if r is None:
+            return
+        self.title_label.setText(f"{r.code}. {r.criterion.title} (tối đa {points_text(r.criterion.max_points)} điểm)")
+        self.guide_label.setText(r.criterion.guide or "—")
+        self.computed_label.setText(r.computed.how if r.computed else "— (không có cách tính tự động)")
+        self.points.setRange(NOT_SCORED, r.criterion.max_points)
+        self.points.setValue(NOT_SCORED if r.self_points is None else r.self_points)
+        self.explanation.setPlainText(r.explanation)
+        self.reason.setText(r.override_reason)
+        self.documents.clear()
+        for doc in r.documents:
+            self.documents.addItem(("Văn bản của nhiệm vụ: " if doc.source == "evidence" else "") + doc.label)
+        if r.evidence != FULL:
+            text = "Chưa có tài liệu kiểm chứng" if r.evidence == MISSING else \
+                f"Chưa đủ: {'; '.join(r.evidence_notes)}"
+            warn = QListWidgetItem(text)
+            warn.setForeground(_PROBLEM)
+            self.documents.addItem(warn)
+
+    # -- actions ------------------------------------------------------------------------------------
+    def _error(self, text: str) -> None:
+        QMessageBox.warning(self, "Tự đánh giá Chỉ số CCHC", text)
+
+    def save_score(self) -> None:
+        r = self._current()
+        if r is None or not r.criterion.is_leaf:
+            return
+        value = self.points.value()
+        points = None if value <= NOT_SCORED else value
+        try:
+            change = scoring.set_score(self.store, self.plan_id, r.criterion.id, points,
+                                       explanation=self.explanation.toPlainText(), override_reason=self.reason.text())
+        except UserError as exc:
+            self._error(str(exc))
+            return
+        self.undo_stack.append(change)
+        self.refresh(keep=r.code)
+
+    def undo(self) -> None:
+        if not self.undo_stack:
+            return
+        change = self.undo_stack.pop()
+        scoring.undo_score(self.store, change)
+        self.refresh()
+
+    def accept_computed(self) -> None:
+        if not self.catalog_id:
+            return
+        try:
+            self.undo_stack.extend(scoring.accept_computed(self.store, self.plan_id, self.catalog_id))
+        except UserError as exc:
+            self._error(str(exc))
+        self.refresh()
+
+    def import_catalog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp Bộ chỉ số của tỉnh", str(Path.home()),
+                                              "Bảng tính hoặc văn bản (*.xlsx *.docx)")
+        if not path:
+            return
+        try:
+            with busy(self, "Đang đọc Bộ chỉ số…"):
+                draft = par_catalog.read_catalog(path, self.year)
+        except UserError as exc:
+            self._error(str(exc))
+            return
+        answer = QMessageBox.question(
+            self, "Nhập Bộ chỉ số",
+            f"«{Path(path).name}»: {len(draft.areas)} lĩnh vực, {len(draft.criteria)} tiêu chí, tổng điểm tối đa "
+            f"{points_text(draft.total_points)}. Nhập làm Bộ chỉ số năm {self.year}?")
+        if answer != QMessageBox.Yes:
+            return
+        self._load_catalogs(par_catalog.commit_catalog(self.store, draft))
+
+    def use_example(self) -> None:
+        self._load_catalogs(par_catalog.commit_catalog(self.store, par_catalog.example_catalog(self.year)))
+
+    def propose_links(self) -> None:
+        if not self.catalog_id:
+            return
+        proposals = mapping.propose_links(self.store, self.plan_id, self.catalog_id)
+        if not proposals:
+            QMessageBox.information(self, "Đề xuất liên kết", "Không có đề xuất mới.")
+            return
+        dialog = ProposalDialog(proposals, self)
+        if dialog.exec() == QDialog.Accepted and dialog.chosen():
+            mapping.confirm_links(self.store, self.plan_id, dialog.chosen())
+            self.refresh()
+
+    def add_document(self) -> None:
+        r = self._current()
+        if r is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp tài liệu kiểm chứng", str(Path.home()))
+        if not path:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Tài liệu kiểm chứng cho tiêu chí {r.code}")
+        form = QFormLayout(dialog)
+        number, summary = QLineEdit(dialog), QLineEdit(Path(path).stem, dialog)
+        form.addRow("Số, ký hiệu:", number)
+        form.addRow("Trích yếu:", summary)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, dialog)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.Accepted:
+            return
+        try:
+            mapping.add_document(self.store, self.plan_id, r.criterion.id, source_file=path,
+                                 doc_number=number.text(), summary=summary.text())
+        except UserError as exc:
+            self._error(str(exc))
+            return
+        self.refresh(keep=r.code)
+
+    def export(self) -> None:
+        if self.assessment is None:
+            return
+        from cchc_desktop.par.export import export_all
+
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục lưu (ví dụ ổ USB)", str(Path.home()))
+        if not folder:
+            return
+        zipped = QMessageBox.question(self, "Hồ sơ tài liệu kiểm chứng",
+                                      "Nén hồ sơ tài liệu kiểm chứng thành một tệp .zip?") == QMessageBox.Yes
+        try:
+            with busy(self, "Đang xuất báo cáo và hồ sơ…", total=1) as job:
+                result = export_all(self.store, self.assessment, folder, as_zip=zipped, progress=job.progress)
+        except UserError as exc:
+            self._error(str(exc))
+            return
+        missing = "".join(f"\n  • {code}: «{doc.label}» — {why}" for code, doc, why in result.dossier.missing)
+        QMessageBox.information(
+            self, "Đã xuất", f"Đã ghi vào «{result.folder}»:\n" + "\n".join(f"  • {n}" for n in result.written)
+            + (f"\n\nTài liệu không có trong hồ sơ:{missing}" if missing else ""))
+
+
+__all__ = ["ParDialog", "ProposalDialog"]
