@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -20,6 +20,7 @@ from cchc_desktop.par import catalog as par_catalog
 from cchc_desktop.par import mapping, scoring
 from cchc_desktop.par.scoring import EVIDENCE_LABELS, FULL, MISSING, points_text
 
+from . import file_dialogs
 from .busy import busy
 
 COLUMNS = ["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Tối đa", "Tự tính", "Tự chấm", "Tài liệu kiểm chứng"]
@@ -301,8 +302,8 @@ class ParDialog(QDialog):
         self.refresh()
 
     def import_catalog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp Bộ chỉ số của tỉnh", str(Path.home()),
-                                              "Bảng tính hoặc văn bản (*.xlsx *.docx)")
+        path = file_dialogs.open_file(self, file_dialogs.PAR, "Chọn tệp Bộ chỉ số của tỉnh",
+                                      "Bảng tính hoặc văn bản (*.xlsx *.docx)")
         if not path:
             return
         try:
@@ -338,7 +339,7 @@ class ParDialog(QDialog):
         r = self._current()
         if r is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp tài liệu kiểm chứng", str(Path.home()))
+        path = file_dialogs.open_file(self, file_dialogs.EVIDENCE, "Chọn tệp tài liệu kiểm chứng")
         if not path:
             return
         dialog = QDialog(self)
@@ -366,7 +367,7 @@ class ParDialog(QDialog):
             return
         from cchc_desktop.par.export import export_all
 
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục lưu (ví dụ ổ USB)", str(Path.home()))
+        folder = file_dialogs.folder(self, file_dialogs.USB, "Chọn thư mục lưu (ví dụ ổ USB)")
         if not folder:
             return
         zipped = QMessageBox.question(self, "Hồ sơ tài liệu kiểm chứng",
