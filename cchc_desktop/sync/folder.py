@@ -133,6 +133,13 @@ def publish(store: Store, folder: Path, *, force: bool = False) -> str:
     export_package(store, folder / name)
     with store.transaction():
         changelog.set_meta(store.db, META_PUBLISHED, lamport)
+    mine = f".{changelog.installation_id(store.db)[:8]}{SUFFIX}"
+    for old in folder.iterdir():                  # our file under an older name (the unit was renamed)
+        if old.name != name and old.name.endswith(mine) and not is_conflict_copy(old.name):
+            try:
+                old.unlink()
+            except OSError:
+                pass
     return name
 
 
@@ -183,7 +190,13 @@ def sync_once(store: Store, folder: str | os.PathLike | None = None, *, auto_app
             status = "refused" if exc.code in ("schema", "zip_slip", "zip_bomb", "too_big") else "incomplete"
             report.files.append(FileOutcome(name, status, str(exc), conflict_copy))
             continue
-        plan = plan_merge(store, package)
+        if package.origin == changelog.installation_id(store.db):
+            continue                          # an older file of this installation (e.g. before the unit was named)
+        try:
+            plan = plan_merge(store, package)
+        except ExchangeError as exc:
+            report.files.append(FileOutcome(name, "refused", str(exc), conflict_copy))
+            continue
         if plan.is_empty:
             report.files.append(FileOutcome(name, "unchanged", "", conflict_copy))
         elif not auto_apply:
