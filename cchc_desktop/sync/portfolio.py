@@ -13,7 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ..exchange import ExchangeError, import_package
+from ..exchange import ExchangeError, apply_merge, plan_merge, read_package
 from ..safe_write import atomic_path
 from ..store import Store
 from ..tracking.rollup import Counts, plan_summary
@@ -88,15 +88,32 @@ def _par_totals(store: Store, plan_id: str, year: int) -> tuple[float | None, fl
     return a.total, a.max_total
 
 
+def _scratch_store(template: Path, target: Path) -> Store:
+    """A throw-away copy of an empty, migrated database: no migration per package, no durability needed."""
+    shutil.copyfile(template, target)
+    store = Store.open(target, actor="portfolio")
+    store.db.conn.execute("PRAGMA journal_mode = MEMORY")
+    store.db.conn.execute("PRAGMA synchronous = OFF")
+    return store
+
+
+def _load(store: Store, path: Path) -> None:
+    package = read_package(path, local_schema=store.db.schema_version)
+    with store.transaction():               # one transaction: a scratch copy needs no backup before the merge
+        apply_merge(store, plan_merge(store, package), confirm=True)
+
+
 def open_portfolio(paths: list[str | Path], ref_date: _dt.date | None = None, progress=None) -> Portfolio:
     """Load every package read-only and compute one row per plan. Refused files are listed, not fatal."""
     files = package_files(paths)
     portfolio = Portfolio(_folder=Path(tempfile.mkdtemp(prefix="cchc-portfolio-")))
     ref = ref_date or _dt.date.today()
+    template = portfolio._folder / "empty.sqlite3"
+    Store.open(template).close()
     for n, path in enumerate(files, 1):
-        store = Store.open(portfolio._folder / f"{n}.sqlite3", actor="portfolio")
+        store = _scratch_store(template, portfolio._folder / f"{n}.sqlite3")
         try:
-            import_package(store, path, confirm=True)
+            _load(store, path)
         except ExchangeError as exc:
             store.close()
             portfolio.refused.append((path.name, str(exc)))
