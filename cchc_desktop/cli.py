@@ -5,14 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_exchange, cli_par
-from .backup import BackupError
-from .db import DatabaseError
+from . import cli_exchange, cli_par, cli_sync
 from .import_commit import commit_draft
 from .importers import read_appendix
-from .importers.model import ImportFailure
 from .paths import default_db_path
-from .safe_write import SafeWriteError
+from .errors import UserError
 from .store import Store, StoreError
 
 
@@ -102,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_list.add_argument("--plan", help="mã kế hoạch (có thể chỉ vài ký tự đầu)")
     cli_exchange.add_parsers(sub)
     cli_par.add_parsers(sub)
+    cli_sync.add_parsers(sub)
     return parser
 
 
@@ -125,7 +123,9 @@ COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list,
             "import-workbooks": _with_store(cli_exchange.cmd_import_workbooks, None),
             "export-package": _with_store(cli_exchange.cmd_export_package, False),
             "import-package": _with_store(cli_exchange.cmd_import_package, None),
-            "par": _with_store(cli_par.cmd_par, None)}
+            "par": _with_store(cli_par.cmd_par, None),
+            "sync": _with_store(cli_sync.cmd_sync, None),
+            "portfolio": cli_sync.cmd_portfolio}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,7 +136,6 @@ def main(argv: list[str] | None = None) -> int:
         return -1  # caller starts the GUI
     try:
         return handler(args)
-    except (ImportFailure, DatabaseError, StoreError, ValueError, SafeWriteError, BackupError,
-            *cli_exchange.ERRORS) as exc:
+    except (UserError, ValueError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

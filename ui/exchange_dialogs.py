@@ -459,6 +459,9 @@ def install_exchange_menu(window) -> None:
         menu.addAction(action)
         window.exchange_actions.append(action)
     window.exchange_menu = menu
+    from .sync_dialog import install_sync  # sync folder and portfolio (#19)
+
+    install_sync(window, menu)
 
 
 __all__ = ["PackageExportDialog", "PackageImportDialog", "WorkbookExportDialog", "WorkbookImportDialog",

@@ -1,0 +1,224 @@
+"""Sync through a shared folder and the read-only portfolio (issue #19).
+
+Three installations (three databases) each see their own replica of one synced folder; a simulated sync engine
+copies each installation's package to the others' replicas, writing a temporary name first and sometimes making a
+conflict copy instead of replacing. After rounds in random orders all three hold the same logical content, every
+concurrent edit was either applied or listed as a conflict with the losing value in history, and half-copied
+packages are skipped until complete."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cchc_desktop.demo import create_demo_plan
+from cchc_desktop.store import Store
+from cchc_desktop.sync.folder import SyncError, is_candidate, is_conflict_copy, own_file_name, set_folder, sync_once
+from cchc_desktop.sync.portfolio import export_portfolio_xlsx, open_portfolio
+from cchc_desktop.tracking.status import set_status
+
+REF = dt.date(2026, 6, 1)
+
+
+class Engine:
+    """Replicates each installation's own package into the other replicas like Syncthing would."""
+
+    def __init__(self, folders: dict[str, Path], rng: random.Random):
+        self.folders, self.rng = folders, rng
+
+    def spread(self, owner: str, name: str) -> None:
+        source = self.folders[owner] / name
+        data = source.read_bytes()
+        for other, folder in self.folders.items():
+            if other == owner:
+                continue
+            target = folder / name
+            if target.exists() and target.read_bytes() != data and self.rng.random() < 0.25:
+                target = folder / f"{Path(name).stem}.sync-conflict-20261201-{self.rng.randrange(10**6):06d}-ABC.cchc"
+            temp = folder / f".syncthing.{name}.tmp"
+            temp.write_bytes(data)
+            temp.replace(target)
+
+
+def logical(store: Store) -> dict:
+    """Everything a user sees, by natural keys (ids may differ between installations)."""
+    out = {}
+    for plan in store.list_plans():
+        p = store.load_plan(plan["id"])
+        tasks = []
+        for section, task in p.iter_tasks():
+            for product in task.products:
+                statuses = {r["period_key"]: (r["status"], r["percent"], r["result"], r["notes"]) for r in
+                            store.db.query("SELECT * FROM product_status WHERE product_id = ?", (product.id,))}
+                tasks.append((section.title, task.content, product.description, product.deadline_text,
+                              product.lead_names, tuple(sorted(statuses.items()))))
+        out[(p.unit_name, p.year_start)] = tasks
+    return out
+
+
+@pytest.fixture
+def three(tmp_path):
+    for name in "ABC":
+        (tmp_path / name).mkdir()
+    stores = {name: Store.open(tmp_path / name / "cchc.sqlite3", actor=name) for name in "ABC"}
+    folders = {}
+    for name, store in stores.items():
+        folder = tmp_path / f"sync-{name}"
+        folder.mkdir()
+        set_folder(store, folder)
+        folders[name] = folder
+    create_demo_plan(stores["A"])
+    yield stores, folders
+    for store in stores.values():
+        store.close()
+
+
+def _round(stores, folders, engine, order, reports):
+    for name in order:
+        report = sync_once(stores[name], folders[name])
+        reports.append((name, report))
+        if report.published:
+            engine.spread(name, report.published)
+
+
+def _products(store):
+    return [r[0] for r in store.db.query(
+        "SELECT p.id FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
+        "ORDER BY s.position, t.position, p.position")]
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_three_installations_converge_and_list_every_concurrent_edit(three, seed):
+    stores, folders = three
+    rng = random.Random(seed)
+    engine = Engine(folders, rng)
+    reports = []
+    for _ in range(2):                              # the plan reaches B and C
+        _round(stores, folders, engine, rng.sample("ABC", 3), reports)
+    assert all(len(s.list_plans()) == 1 for s in stores.values())
+    pa, pb, pc = (_products(stores[n]) for n in "ABC")
+    # separate edits on each installation, and one field edited on A and on B before they exchange
+    set_status(stores["A"], pa[0], "2026", ref=REF, status="in_progress", percent=40, result="A: đã dự thảo")
+    set_status(stores["B"], pb[1], "2026", ref=REF, status="done", completed_on=dt.date(2026, 5, 2))
+    set_status(stores["C"], pc[2], "2026", ref=REF, notes="C: chờ ý kiến")
+    set_status(stores["A"], pa[3], "2026", ref=REF, result="Kết quả của máy A")
+    set_status(stores["B"], pb[3], "2026", ref=REF, result="Kết quả của máy B")
+    for _ in range(4):
+        _round(stores, folders, engine, rng.sample("ABC", 3), reports)
+    views = [logical(stores[n]) for n in "ABC"]
+    assert views[0] == views[1] == views[2]
+    rows = next(iter(views[0].values()))
+    results = {r[5][0][1][2] for r in rows if r[5]}
+    assert "A: đã dự thảo" in results
+    both = {"Kết quả của máy A", "Kết quả của máy B"}
+    kept = both & results
+    assert len(kept) == 1                           # one value won everywhere …
+    loser = (both - kept).pop()
+    listed = [c for _n, r in reports for c in r.conflicts]
+    assert listed, "the concurrent edit must be listed as a conflict"
+    for store in stores.values():                   # … and the other is in every installation's history
+        assert store.db.query_one("SELECT COUNT(*) FROM change_log WHERE new_value LIKE ? OR old_value LIKE ?",
+                                  (f"%{loser}%", f"%{loser}%"))[0] >= 1
+
+
+def test_half_written_package_is_skipped_until_complete(three):
+    stores, folders = three
+    report = sync_once(stores["A"], folders["A"])
+    data = (folders["A"] / report.published).read_bytes()
+    partial = folders["B"] / report.published
+    partial.write_bytes(data[: len(data) // 2])
+    first = sync_once(stores["B"], folders["B"])
+    assert [f.status for f in first.files] == ["incomplete"]
+    assert stores["B"].list_plans() == []
+    partial.write_bytes(data)
+    second = sync_once(stores["B"], folders["B"])
+    assert [f.status for f in second.files] == ["merged"] and len(stores["B"].list_plans()) == 1
+    assert [f.status for f in sync_once(stores["B"], folders["B"]).files] == ["unchanged"]
+
+
+def test_watcher_rounds_wait_for_a_file_whose_size_still_changes(three):
+    stores, folders = three
+    name = sync_once(stores["A"], folders["A"]).published
+    shutil.copy(folders["A"] / name, folders["C"] / name)
+    sizes: dict = {}
+    first = sync_once(stores["C"], folders["C"], sizes=sizes, settle=True)
+    assert [f.status for f in first.files] == ["incomplete"] and stores["C"].list_plans() == []
+    second = sync_once(stores["C"], folders["C"], sizes=sizes, settle=True)
+    assert [f.status for f in second.files] == ["merged"]
+
+
+def test_temporary_names_are_ignored_and_conflict_copies_recognised():
+    assert not is_candidate(".syncthing.xa.1234.cchc.tmp")
+    assert not is_candidate("~xa.cchc") and not is_candidate(".x.cchc.abc.tmp") and not is_candidate("xa.cchc.partial")
+    assert is_candidate("xa.1234 (conflicted copy 2026-12-01).cchc")
+    assert is_conflict_copy("xa.1234.sync-conflict-20261201-101010-ABCDEFG.cchc")
+    assert is_conflict_copy("xa.1234 (Máy A's conflicted copy).cchc") and not is_conflict_copy("xa.1234.cchc")
+
+
+def test_conflict_copy_is_merged_like_any_package(three):
+    stores, folders = three
+    name = sync_once(stores["A"], folders["A"]).published
+    copy = folders["B"] / (Path(name).stem + " (conflicted copy 2026-12-01).cchc")
+    shutil.copy(folders["A"] / name, copy)
+    report = sync_once(stores["B"], folders["B"])
+    assert [(f.status, f.conflict_copy) for f in report.files] == [("merged", True)]
+    assert len(stores["B"].list_plans()) == 1
+
+
+def test_the_database_folder_is_refused_as_sync_folder(three, tmp_path):
+    stores, _folders = three
+    with pytest.raises(SyncError, match="thư mục chứa cơ sở dữ liệu"):
+        set_folder(stores["A"], Path(stores["A"].db.path).parent)
+    with pytest.raises(SyncError, match="thư mục chứa cơ sở dữ liệu"):
+        set_folder(stores["A"], tmp_path)            # the parent of the database folder
+    inside = Path(stores["A"].db.path).parent / "dong-bo"
+    inside.mkdir()
+    with pytest.raises(SyncError, match="thư mục chứa cơ sở dữ liệu"):
+        set_folder(stores["A"], inside)
+    assert own_file_name(stores["A"]).endswith(".cchc")
+
+
+def test_portfolio_reads_packages_without_touching_them_and_exports(tmp_path):
+    from cchc_desktop.exchange import export_package
+
+    folder = tmp_path / "cac-xa"
+    folder.mkdir()
+    expected = {}
+    for i, unit in enumerate(["Xuân Trường", "Quyết Thắng", "Thiên Tân"]):
+        (tmp_path / f"db{i}").mkdir()
+        store = Store.open(tmp_path / f"db{i}" / "x.sqlite3")
+        plan = create_demo_plan(store)
+        store.update("plan", plan, unit_name=unit)
+        products = _products(store)
+        from cchc_desktop.tracking.status import product_context
+        from cchc_desktop.tracking.timeliness import tracking_unit
+
+        # products tracked once for the year (test input only: recurring ones need every period done)
+        one_off = [pid for pid in products if tracking_unit(product_context(store, pid).deadline) is None]
+        for pid in one_off[: 3 + 2 * i]:
+            set_status(store, pid, "2026", ref=REF, status="done", completed_on=dt.date(2026, 1, 10))
+        done = store.db.query_one("SELECT COUNT(DISTINCT product_id) FROM product_status "
+                                  "WHERE status IN ('done', 'done_late')")[0]
+        expected[unit] = (done, len(products))
+        export_package(store, folder / f"{i}.cchc")
+        store.close()
+    (folder / "hong.cchc").write_bytes(b"not a zip")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    portfolio = open_portfolio([folder], REF)
+    try:
+        got = {r.unit: (r.counts.completed, r.counts.total) for r in portfolio.rows}
+        assert got == expected
+        assert [name for name, _why in portfolio.refused] == ["hong.cchc"]
+        out = export_portfolio_xlsx(portfolio, tmp_path / "so-sanh.xlsx", REF)
+    finally:
+        portfolio.close()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    ws = openpyxl.load_workbook(out).active
+    units = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=3).value for r in range(4, 7)}
+    assert units == {u: v[1] for u, v in expected.items()}
+    assert ws.cell(row=4, column=5).number_format == "0.0%"
