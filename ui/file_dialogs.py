@@ -16,7 +16,8 @@ from cchc_desktop.paths import removable_drives
 
 from . import settings
 
-REPORTS, EXPORTS, IMPORTS, EVIDENCE, USB, BACKUP, PAR = "reports", "exports", "imports", "evidence", "usb", "backup", "par"
+REPORTS, EXPORTS, IMPORTS, EVIDENCE, USB, BACKUP, PAR, SYNC = ("reports", "exports", "imports", "evidence", "usb",
+                                                                "backup", "par", "sync")
 PREFERS_STICK = {EXPORTS, USB, IMPORTS}
 
 

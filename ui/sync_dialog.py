@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -19,6 +19,7 @@ from cchc_desktop.errors import UserError
 from cchc_desktop.sync import folder as sync_folder
 from cchc_desktop.sync.portfolio import HEADERS, export_portfolio_xlsx, open_portfolio, row_values
 
+from . import file_dialogs
 from .busy import busy
 
 POLL_MS = 30_000           # network shares do not always notify changes
@@ -149,7 +150,7 @@ class SyncDialog(QDialog):
         self.resize(760, 440)
 
     def choose(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Chọn thư mục đồng bộ", self.path_edit.text() or str(Path.home()))
+        path = file_dialogs.folder(self, file_dialogs.SYNC, "Chọn thư mục đồng bộ", self.path_edit.text())
         if path:
             self.path_edit.setText(path)
 
@@ -235,13 +236,13 @@ class PortfolioDialog(QDialog):
         self.export_button.setEnabled(bool(rows))
 
     def open_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Chọn thư mục chứa các gói .cchc", str(Path.home()))
+        path = file_dialogs.folder(self, file_dialogs.USB, "Chọn thư mục chứa các gói .cchc")
         if path:
             self.load([Path(path)])
 
     def export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Lưu bảng so sánh", str(Path.home() / "so-sanh-tien-do.xlsx"),
-                                              "Excel (*.xlsx)")
+        path = file_dialogs.save_file(self, file_dialogs.EXPORTS, "Lưu bảng so sánh", "so-sanh-tien-do.xlsx",
+                                      "Excel (*.xlsx)")
         if not path:
             return
         try:
