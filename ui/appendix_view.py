@@ -271,5 +271,19 @@ class AppendixView(QTableView):
         col = COL_STT if info.kind == KIND_SECTION else (COL_CONTENT if entity == "task" else COL_PRODUCT)
         index = model.index(row, col)
         self.setCurrentIndex(index)
-        self.scrollTo(index, QAbstractItemView.EnsureVisible)
+        if info.kind == KIND_SECTION:
+            # a section heading goes to the top of the table. Rows get their heights lazily, when they come
+            # into view, and that moves what lies below them: fit what is in view and place the heading again
+            # until nothing changes (near the end of the table the rows above the heading are in view too)
+            for _ in range(8):
+                self.updateGeometries()          # the scroll range follows new row heights only later
+                self.scrollTo(index, QAbstractItemView.PositionAtTop)
+                before = len(self._fitted)
+                self.fit_visible_rows()
+                if len(self._fitted) == before:
+                    break
+            self.updateGeometries()
+            self.scrollTo(index, QAbstractItemView.PositionAtTop)
+        else:
+            self.scrollTo(index, QAbstractItemView.EnsureVisible)
         self._schedule_fit()
