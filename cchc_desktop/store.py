@@ -279,6 +279,20 @@ class Store:
             return self._add_product(task_id, description, deadline_text, leads or [], coordinators or [],
                                      position)
 
+    def add_product_like(self, task_id: str, position: int | None = None, like: str | None = None) -> str:
+        """A new product row that starts like the row it follows — the product ``like`` (the row above), else the
+        task's last product: same lead and coordinating agencies and deadline, empty description, all editable."""
+        with self.transaction():
+            if like is None:
+                last = self.db.query_one("SELECT id FROM product WHERE task_id = ? ORDER BY position DESC, "
+                                         "created_at DESC LIMIT 1", (task_id,))
+                like = last[0] if last else None
+            source = self.get_row("product", like) if like else None
+            if source is None:
+                return self._add_product(task_id, "", "", [], [], position)
+            return self._add_product(task_id, "", source["deadline_text"], self.agency_names(like, ROLE_LEAD),
+                                     self.agency_names(like, ROLE_COORD), position)
+
     def _add_product(self, task_id, description, deadline_text, leads, coordinators, position) -> str:
         product_id = self._place("product", task_id,
                                  {"description": description, "deadline_text": deadline_text}, position)

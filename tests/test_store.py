@@ -174,3 +174,26 @@ def test_delete_and_restore_keep_tracking_rows_and_log_them(store: Store):
     store.restore(shot)
     assert get_status(store, pid, "2026") == before
     assert store.db.query_one("SELECT COUNT(*) FROM evidence WHERE product_id = ?", (pid,))[0] == 1
+
+
+def test_new_product_starts_like_the_row_above(store):
+    """Ctrl+Shift+Return (issue #20 item 3): agencies and deadline of the row above, empty description."""
+    plan = store.create_plan("Xuân Trường", 2026)
+    section = store.add_section(plan, "Cải cách thủ tục hành chính")
+    task = store.add_task(section, "Rà soát TTHC")
+    first = store.add_product(task, "Kế hoạch rà soát", "Quý II/2026", leads=["Văn phòng HĐND và UBND"],
+                              coordinators=["Công an xã", "Phòng Kinh tế"])
+    second = store.add_product(task, "Báo cáo", "Trước 15/12/2026", leads=["Phòng Văn hóa - Xã hội"])
+    below_first = store.add_product_like(task, position=1, like=first)
+    row = store.get_row("product", below_first)
+    assert (row["description"], row["deadline_text"]) == ("", "Quý II/2026")
+    assert store.agency_names(below_first, "lead") == ["Văn phòng HĐND và UBND"]
+    assert store.agency_names(below_first, "coord") == ["Công an xã", "Phòng Kinh tế"]
+    at_end = store.add_product_like(task)                     # no row above given: the task's last product
+    assert store.get_row("product", at_end)["deadline_text"] == "Trước 15/12/2026"
+    assert store.agency_names(at_end, "lead") == ["Phòng Văn hóa - Xã hội"]
+    order = [r[0] for r in store.db.query("SELECT id FROM product WHERE task_id = ? ORDER BY position", (task,))]
+    assert order == [first, below_first, second, at_end]
+    empty_task = store.add_task(section, "Nhiệm vụ mới")
+    blank = store.add_product_like(empty_task)
+    assert store.get_row("product", blank)["deadline_text"] == "" and store.agency_names(blank, "lead") == []

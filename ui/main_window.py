@@ -780,8 +780,10 @@ class MainWindow(QMainWindow):
         task_id = row.task.id
         position = row.task.products.index(row.product) + 1 if row.product is not None else None
 
-        def create():
-            return [("product", self.store.add_product(task_id, position=position))]
+        like = row.product.id if row.product is not None else None
+
+        def create():   # starts with the agencies and deadline of the row above (issue #20 item 3)
+            return [("product", self.store.add_product_like(task_id, position=position, like=like))]
         if self._push(CreateCommand(self.model, "Thêm hoạt động/sản phẩm", create)):
             index = self.view.currentIndex()
             if index.isValid() and self.isVisible():
