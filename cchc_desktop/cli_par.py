@@ -138,8 +138,24 @@ def cmd_export(store: Store, args) -> int:
     return 0
 
 
+def cmd_import_chase(store: Store, args) -> int:
+    from .par.chase_import import STATUS_LABELS, apply_chase, read_chase_files
+
+    a = _assessment(store, args)
+    preview = read_chase_files(store, a.plan_id, a.catalog_id, [Path(p) for p in args.files])
+    for row in preview.rows:
+        text = f"{row.code}: {row.doc_number or '—'} {row.summary}".strip()
+        print(f"  {row.where}: {text} — {STATUS_LABELS[row.status]}" + (f" ({row.why})" if row.why else ""))
+    if not args.apply:
+        print(f"{len(preview.to_add)} văn bản sẽ được thêm; thêm --apply để ghi.")
+        return 0
+    added = apply_chase(store, a.plan_id, preview)
+    print(f"Đã thêm {len(added)} văn bản vào hồ sơ tài liệu kiểm chứng.")
+    return 0
+
+
 VERBS = {"import-catalog": cmd_import_catalog, "example": cmd_example, "propose": cmd_propose,
-         "score": cmd_score, "show": cmd_show, "export": cmd_export}
+         "score": cmd_score, "show": cmd_show, "export": cmd_export, "import-chase": cmd_import_chase}
 
 
 def cmd_par(store: Store, args) -> int:
@@ -176,3 +192,9 @@ def add_parsers(sub) -> None:
     v.add_argument("--out", required=True, help="thư mục đích (ví dụ ổ USB)")
     v.add_argument("--zip", action="store_true", help="hồ sơ tài liệu kiểm chứng thành một tệp .zip")
     v.add_argument("--number", help="số báo cáo, ví dụ 45")
+    v = verbs.add_parser("import-chase", help="nhập số, ngày, trích yếu văn bản các cơ quan ghi vào danh sách "
+                                              "tiêu chí còn thiếu tài liệu kiểm chứng")
+    v.add_argument("files", nargs="+", help="các tệp .xlsx cơ quan gửi lại")
+    v.add_argument("--plan")
+    v.add_argument("--year", type=int)
+    v.add_argument("--apply", action="store_true", help="ghi vào hồ sơ")

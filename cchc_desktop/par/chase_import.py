@@ -1,0 +1,141 @@
+"""Reading back the per-agency list of criteria lacking evidence (the .xlsx from ``outputs.chase_report``): each
+agency writes the number, date and summary of its documents in the last three columns and sends the file back.
+
+``read_chase_files`` previews every filled row (to add / already there / refused and why, naming file, sheet and
+row); ``apply_chase`` adds the new documents to their criteria in one transaction and returns their ids so the
+import can be undone (``undo_chase``). Rows left empty are not rows the agency answered and are passed over."""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..dates import DateTextError, parse_user_date
+from ..importers.model import ImportFailure
+from ..importers.xlsx_reader import load_xlsx
+from ..store import Store
+from ..text import clean_cell, fold
+from .mapping import add_document, criterion_documents
+
+NUMBER_HEADER = "Số, ký hiệu văn bản (cơ quan ghi)"
+DATE_HEADER = "Ngày ban hành (cơ quan ghi)"
+SUMMARY_HEADER = "Trích yếu (cơ quan ghi)"
+ADD, PRESENT, REFUSED = "add", "present", "refused"
+STATUS_LABELS = {ADD: "sẽ thêm", PRESENT: "đã có, bỏ qua", REFUSED: "không nhận"}
+
+
+@dataclass
+class ChaseRow:
+    file: str
+    sheet: str
+    row: int
+    code: str
+    doc_number: str
+    issued_on: _dt.date | None
+    summary: str
+    status: str
+    why: str = ""
+    criterion_id: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"tệp «{self.file}», trang «{self.sheet}», dòng {self.row}"
+
+
+@dataclass
+class ChasePreview:
+    rows: list[ChaseRow] = field(default_factory=list)
+
+    @property
+    def to_add(self) -> list[ChaseRow]:
+        return [r for r in self.rows if r.status == ADD]
+
+
+def _date(value) -> _dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return parse_user_date(str(value))
+
+
+def _header(ws) -> tuple[int, dict[str, int]] | None:
+    wanted = {fold("Mã"): "code", fold(NUMBER_HEADER): "number", fold(DATE_HEADER): "date",
+              fold(SUMMARY_HEADER): "summary"}
+    for row in ws.iter_rows(min_row=1, max_row=15):
+        found = {}
+        for cell in row:
+            key = wanted.get(fold(clean_cell(cell.value))) if isinstance(cell.value, str) else None
+            if key:
+                found[key] = cell.column - 1
+        if len(found) == 4:
+            return row[0].row, found
+    return None
+
+
+def read_chase_files(store: Store, plan_id: str, catalog_id: str, paths: list[str | os.PathLike]) -> ChasePreview:
+    codes = {r["code"]: r["id"] for r in store.db.query("SELECT id, code FROM par_criterion WHERE catalog_id = ?",
+                                                         (catalog_id,))}
+    leaves = {r["id"] for r in store.db.query(
+        "SELECT id FROM par_criterion c WHERE catalog_id = ? AND NOT EXISTS "
+        "(SELECT 1 FROM par_criterion k WHERE k.parent_id = c.id)", (catalog_id,))}
+    have = {(cid, fold(d.doc_number)) for cid, docs in criterion_documents(store, plan_id, catalog_id).items()
+            for d in docs if d.doc_number}
+    preview = ChasePreview()
+    for path in paths:
+        name = Path(path).name
+        wb = load_xlsx(path)
+        try:
+            sheets = 0
+            for ws in wb.worksheets:
+                found = _header(ws)
+                if found is None:
+                    continue
+                sheets += 1
+                start, cols = found
+                for cells in ws.iter_rows(min_row=start + 1):
+                    values = {k: cells[i].value if i < len(cells) else None for k, i in cols.items()}
+                    number, summary = clean_cell(values["number"]), clean_cell(values["summary"])
+                    code = clean_cell(values["code"]).rstrip(".").upper()
+                    if not (number or summary or values["date"] not in (None, "")) or code in ("", "5"):
+                        continue                              # not answered (or the column-number row)
+                    row = ChaseRow(name, ws.title, cells[0].row, code, number, None, summary, ADD)
+                    try:
+                        row.issued_on = _date(values["date"])
+                    except DateTextError as exc:
+                        row.status, row.why = REFUSED, str(exc)
+                    if row.status == ADD and code not in codes:
+                        row.status, row.why = REFUSED, f"Bộ chỉ số không có tiêu chí mã «{code}»"
+                    elif row.status == ADD and codes[code] not in leaves:
+                        row.status, row.why = REFUSED, f"tiêu chí {code} có tiêu chí thành phần; ghi vào từng mục con"
+                    elif row.status == ADD and not (number or summary):
+                        row.status, row.why = REFUSED, "cần số, ký hiệu hoặc trích yếu của văn bản"
+                    if row.status == ADD:
+                        row.criterion_id = codes[code]
+                        if number and (row.criterion_id, fold(number)) in have:
+                            row.status, row.why = PRESENT, "văn bản này đã có trong hồ sơ của tiêu chí"
+                        elif number:
+                            have.add((row.criterion_id, fold(number)))
+                    preview.rows.append(row)
+            if sheets == 0:
+                raise ImportFailure("không phải danh sách tiêu chí còn thiếu tài liệu kiểm chứng (không thấy cột "
+                                    f"«{NUMBER_HEADER}»).", file=name)
+        finally:
+            wb.close()
+    return preview
+
+
+def apply_chase(store: Store, plan_id: str, preview: ChasePreview) -> list[str]:
+    """Add every row marked ADD, in one transaction; returns the new par_document ids."""
+    with store.transaction():
+        return [add_document(store, plan_id, r.criterion_id, doc_number=r.doc_number, summary=r.summary,
+                             issued_on=r.issued_on or "") for r in preview.to_add]
+
+
+def undo_chase(store: Store, document_ids: list[str]) -> None:
+    with store.transaction():
+        for doc_id in document_ids:
+            store.delete_row("par_document", doc_id)
