@@ -22,12 +22,12 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from ..text import clean_cell, fold, nfc
+from ..text import clean_cell, fold
 from .model import AppendixDraft, ImportFailure
 from .plan_blocks import Para, PlanBlocks, TableBlock, read_docx_blocks, read_text_blocks
 from .plan_facts import (PlanFacts, body_year, facts_from_caption, facts_from_title, parse_date,
                          parse_number, parse_place, unit_from_letterhead, unit_from_text)
-from .rows import AppendixBuilder, HeaderNotFound, find_header, title_and_caption
+from .rows import AppendixBuilder, HeaderNotFound, find_header
 
 PART_FACTS, PART_APPENDIX, PART_TARGETS, PART_HEADER, PART_REPORT = (
     "facts", "appendix", "targets", "header", "report")
@@ -165,11 +165,11 @@ def read_plan(path: str | os.PathLike) -> PlanDraft:
 def plan_from_appendix(appendix: AppendixDraft) -> PlanDraft:
     """A plan draft holding only an appendix (Excel files, pasted data)."""
     draft = PlanDraft(appendix.source_name, appendix=appendix)
-    draft.facts = _appendix_facts(appendix)
+    draft.facts = appendix_facts(appendix)
     return draft
 
 
-def _appendix_facts(appendix: AppendixDraft) -> PlanFacts:
+def appendix_facts(appendix: AppendixDraft) -> PlanFacts:
     facts = facts_from_caption(appendix.caption)
     title_facts = facts_from_title(appendix.title)
     facts.merge(title_facts, "tên phụ lục")
@@ -333,9 +333,7 @@ def _facts(letterhead: list[str], title: str, appendix: AppendixDraft | None) ->
         facts.sources["title"] = "tên kế hoạch"
         facts.merge(facts_from_title(title), "tên kế hoạch")
     if appendix is not None:
-        facts.merge(_appendix_facts(appendix), "phụ lục")
-    if facts.unit_name and facts.unit_kind and not facts.issuer_lines:
-        facts.issuer_lines = ["ỦY BAN NHÂN DÂN", nfc(f"{facts.unit_kind} {facts.unit_name}".upper())]
+        facts.merge(appendix_facts(appendix), "phụ lục")
     return facts
 
 

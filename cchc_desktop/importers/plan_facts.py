@@ -83,7 +83,7 @@ class PlanFacts:
         for part in ("day", "month", "year"):
             if not getattr(self.date, part) and getattr(other.date, part):
                 setattr(self.date, part, getattr(other.date, part))
-                self.sources.setdefault("date", source)
+                self.sources.setdefault("date", other.sources.get("date", source))
         if not self.issuer_lines and other.issuer_lines:
             self.issuer_lines = list(other.issuer_lines)
 
@@ -244,8 +244,6 @@ def facts_from_caption(caption: str) -> PlanFacts:
     facts.doc_number = parse_number(text)
     facts.date = parse_date(text)
     facts.unit_kind, facts.unit_name = unit_from_text(text)
-    if facts.date.year:
-        facts.year_start = facts.year_end = None   # a signing year is not the plan year
     for name in ("doc_number", "unit_name", "unit_kind"):
         if getattr(facts, name):
             facts.sources[name] = "chú thích phụ lục"
