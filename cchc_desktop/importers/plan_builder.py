@@ -171,7 +171,7 @@ def plan_from_appendix(appendix: AppendixDraft) -> PlanDraft:
 
 def appendix_facts(appendix: AppendixDraft) -> PlanFacts:
     facts = facts_from_caption(appendix.caption)
-    title_facts = facts_from_title(appendix.title)
+    title_facts = facts_from_title(appendix.title, "tên phụ lục")
     facts.merge(title_facts, "tên phụ lục")
     if not facts.year_start and facts.date.year:
         facts.year_start = facts.year_end = facts.date.year

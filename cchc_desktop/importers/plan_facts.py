@@ -252,7 +252,7 @@ def facts_from_caption(caption: str) -> PlanFacts:
     return facts
 
 
-def facts_from_title(title: str) -> PlanFacts:
+def facts_from_title(title: str, source: str = "tên kế hoạch") -> PlanFacts:
     """"Cải cách hành chính nhà nước xã Thiên Tân giai đoạn 2026-2030" -> unit and years."""
     facts = PlanFacts()
     text = clean_cell(title).replace("\n", " ")
@@ -262,5 +262,5 @@ def facts_from_title(title: str) -> PlanFacts:
         facts.unit_kind, facts.unit_name = unit_from_text(text, after_authority=False)
     for name in ("unit_name", "unit_kind", "year_start", "year_end"):
         if getattr(facts, name):
-            facts.sources[name] = "tên kế hoạch"
+            facts.sources[name] = source
     return facts
