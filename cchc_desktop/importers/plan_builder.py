@@ -339,6 +339,7 @@ def _facts(letterhead: list[str], title: str, appendix: AppendixDraft | None) ->
 
 # --------------------------------------------------------------------------- signature block
 
+_ARCHIVE_RE = re.compile(r"^luu\s*(?::|\s+vt\b|\s+van thu)")   # "Lưu: VT." — not a signer named Lưu
 _AUTHORITY_RE = re.compile(r"^(?:(TM|KT|TL|TUQ|Q)\s*\.\s*)?(.+)$")
 
 
@@ -373,13 +374,13 @@ def _signer(items) -> SignerDraft:
             if rest:
                 out.recipients.append(rest.lstrip("-– ").rstrip(" ;."))
             continue
-        if key.startswith("luu"):
+        if _ARCHIVE_RE.match(key):
             out.archive = text if text.endswith(".") else text + "."
             in_recipients = False
             continue
         if text.startswith(("-", "–", "+", "•")) and in_recipients:
             item = text.lstrip("-–+• ").rstrip(" ;.,").strip()
-            if fold(item).startswith("luu"):
+            if _ARCHIVE_RE.match(fold(item)):
                 out.archive = item + "."
             elif item:
                 out.recipients.append(item)
