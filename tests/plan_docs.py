@@ -110,7 +110,8 @@ def _cell_lines(cell, lines: list[str], *, bold_upper: bool = False, center: boo
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def build_plan_docx(path: Path, parts: SeedParts, *, letterhead_unit: list[str] | None = None) -> Path:
+def build_plan_docx(path: Path, parts: SeedParts, *, letterhead_unit: list[str] | None = None,
+                    landscape_appendix: bool = True) -> Path:
     """Write the plan as Word users lay it out; ``letterhead_unit`` = ["ỦY BAN NHÂN DÂN", "XÃ …"] when
     the signed document carries it (the seeds' text form dropped the letterhead of some plans)."""
     import docx
@@ -139,13 +140,14 @@ def build_plan_docx(path: Path, parts: SeedParts, *, letterhead_unit: list[str] 
             names = [x for x in parts.signer if not x.isupper()]
             _cell_lines(sign.cell(0, 1), signer + ["", "", ""] + names, bold_upper=True, center=True)
     if parts.appendix_rows:
-        if has_body:
+        if has_body and landscape_appendix:
             section = doc.add_section(WD_SECTION.NEW_PAGE)
         else:
             section = doc.sections[0]
-        section.orientation = WD_ORIENT.LANDSCAPE
-        if section.page_width < section.page_height:
-            section.page_width, section.page_height = section.page_height, section.page_width
+        if landscape_appendix:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            if section.page_width < section.page_height:
+                section.page_width, section.page_height = section.page_height, section.page_width
         for line in ["PHỤ LỤC"] + parts.appendix_lines:
             p = doc.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER

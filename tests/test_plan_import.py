@@ -174,7 +174,7 @@ III. TỔ CHỨC THỰC HIỆN
 """
 
 
-def _ward_docx(tmp_path):
+def _ward_docx(tmp_path, **layout):
     lines = WARD_PLAN.splitlines()
     parts = split_seed("\n\n".join(lines[1:]))
     appendix = split_seed(seed_text("xuan-truong").replace(
@@ -186,7 +186,7 @@ def _ward_docx(tmp_path):
     parts.recipients = ["- Sở Nội vụ (để báo cáo);", "- TT Đảng ủy, HĐND phường;", "- Lưu: VT."]
     parts.signer = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lưu Văn Khang"]
     return build_plan_docx(tmp_path / "ke-hoach-an-tuong.docx", parts,
-                           letterhead_unit=["ỦY BAN NHÂN DÂN", "PHƯỜNG AN TƯỜNG"])
+                           letterhead_unit=["ỦY BAN NHÂN DÂN", "PHƯỜNG AN TƯỜNG"], **layout)
 
 
 def test_ward_whole_plan_docx(tmp_path):
@@ -211,6 +211,18 @@ def test_ward_whole_plan_docx(tmp_path):
     assert a.title == "NHIỆM VỤ CỤ THỂ TRIỂN KHAI THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM 2026"
     first = a.sections[0].tasks[0]
     assert (first.number, first.source_sheet, first.source_row) == ("1", "Bảng 3", 4)
+
+
+def test_appendix_in_the_same_section_after_the_signature_is_split_the_same_way(tmp_path):
+    (tmp_path / "landscape").mkdir()
+    landscape = read_plan(_ward_docx(tmp_path / "landscape"))
+    portrait = read_plan(_ward_docx(tmp_path, landscape_appendix=False))
+    assert portrait.facts.title == landscape.facts.title == "Cải cách hành chính phường An Tường năm 2026"
+    assert portrait.appendix.title == landscape.appendix.title
+    assert portrait.appendix.caption == landscape.appendix.caption
+    assert portrait.appendix.task_count == landscape.appendix.task_count == 39
+    assert portrait.signer.signer_name == "Lưu Văn Khang"
+    assert len(portrait.targets) == len(landscape.targets) == 6
 
 
 def test_ward_plan_commits_every_accepted_part_in_one_go(store, tmp_path):
