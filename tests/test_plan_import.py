@@ -334,3 +334,17 @@ def test_cli_skip_parts(tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["targets"] == [] and data["counts"]["tasks"] == 0
     assert data["header"]["signer_name"] == "Lưu Văn Khang"
+
+
+def test_source_location_names_the_sheet_or_table(store, tmp_path):
+    from cchc_desktop.demo import create_demo_plan
+    from cchc_desktop.exports.appendix_xlsx import export_appendix_xlsx
+    from cchc_desktop.importers.model import source_location
+
+    plan = store.load_plan(create_demo_plan(store))
+    draft = read_appendix(export_appendix_xlsx(plan, tmp_path / "phu-luc.xlsx"))
+    import openpyxl
+    sheet = openpyxl.load_workbook(tmp_path / "phu-luc.xlsx").worksheets[0].title
+    task = draft.sections[0].tasks[0]
+    assert source_location(task.source_sheet, task.source_row) == f"Trang «{sheet}», dòng {task.source_row}"
+    assert source_location("Bảng 3", 2) == "Bảng 3, dòng 2" and source_location("", 7) == "Dòng 7"

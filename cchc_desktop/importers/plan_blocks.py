@@ -210,19 +210,10 @@ def text_blocks(text: str, source_name: str) -> PlanBlocks:
 
 
 def read_text_blocks(path: str | os.PathLike) -> PlanBlocks:
-    from .text_reader import decode_text_bytes
-    name = os.path.basename(os.fspath(path))
-    check_file(path, file=name)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise ImportFailure(f"không đọc được tệp ({exc.strerror or exc}).", file=name) from None
-    text = decode_text_bytes(data, file=name)
+    from .text_reader import load_text_file
+    name, text = load_text_file(path)
     if "\x00" in text:
         raise ImportFailure("tệp không phải là tệp văn bản.", file=name)
-    if not text.strip():
-        raise ImportFailure("tệp không có dữ liệu.", file=name)
     return text_blocks(text, name)
 
 
