@@ -348,3 +348,24 @@ def test_source_location_names_the_sheet_or_table(store, tmp_path):
     task = draft.sections[0].tasks[0]
     assert source_location(task.source_sheet, task.source_row) == f"Trang «{sheet}», dòng {task.source_row}"
     assert source_location("Bảng 3", 2) == "Bảng 3, dòng 2" and source_location("", 7) == "Dòng 7"
+
+
+def test_a_document_that_is_neither_plan_nor_appendix_is_refused(tmp_path):
+    import docx
+
+    from cchc_desktop.importers.model import ImportFailure
+    from cchc_desktop.importers.rows import HeaderNotFound
+
+    letter = docx.Document()
+    letter.add_paragraph("Kính gửi: Phòng Văn hóa - Xã hội")
+    letter.save(tmp_path / "thu.docx")
+    with pytest.raises(ImportFailure, match="thu.docx.*không tìm thấy kế hoạch"):
+        read_plan(tmp_path / "thu.docx")
+    table_doc = docx.Document()
+    table = table_doc.add_table(rows=2, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("TT", "Nội dung", "Ghi chú")):
+        cell.text = text
+    table.rows[1].cells[1].text = "Một việc"
+    table_doc.save(tmp_path / "bang.docx")
+    with pytest.raises(HeaderNotFound, match="thiếu cột"):
+        read_plan(tmp_path / "bang.docx")

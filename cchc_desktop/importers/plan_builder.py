@@ -193,7 +193,7 @@ def build_plan(blocks: PlanBlocks, *, file: str = "") -> PlanDraft:
     file = file or blocks.source_name
     items = blocks.blocks
     draft = PlanDraft(blocks.source_name)
-    appendix_at, header_table = _find_appendix_table(items, file)
+    appendix_at, near_miss = _find_appendix_table(items, file)
     start = _appendix_start(items, appendix_at) if appendix_at is not None else len(items)
     body_items = items[:start]
     if appendix_at is not None:
@@ -226,24 +226,32 @@ def build_plan(blocks: PlanBlocks, *, file: str = "") -> PlanDraft:
     if draft.facts.issuer_lines:
         draft.signer.issuer_name = "\n".join(draft.facts.issuer_lines)
     draft.signer.place = draft.facts.place
-    if draft.appendix is None and not paragraphs and draft.facts.title == "":
-        raise ImportFailure("tệp không có kế hoạch (không có tên kế hoạch, nội dung hay bảng phụ lục).",
-                            file=file)
+    looks_like_plan = bool(title or draft.targets or not draft.signer.empty or draft.report.settings)
+    if draft.appendix is None and not looks_like_plan:
+        if near_miss is not None:
+            raise near_miss
+        raise ImportFailure("không tìm thấy kế hoạch (tên «KẾ HOẠCH», chỉ tiêu, nơi nhận, người ký) hay bảng "
+                            "phụ lục nhiệm vụ trong tệp.", file=file)
+    if draft.appendix is None and near_miss is not None:
+        draft.notes.append(f"Không nhập phụ lục: {near_miss}")
     return draft
 
 
-def _find_appendix_table(items, file: str) -> tuple[int | None, int | None]:
-    header_table = None
+def _find_appendix_table(items, file: str) -> tuple[int | None, HeaderNotFound | None]:
+    """Index of the first table with an appendix header, and the first near miss (a table whose header
+    lacks required columns) to report when no table qualifies."""
+    near_miss = None
     for index, block in enumerate(items):
         if not isinstance(block, TableBlock):
             continue
         try:
             match = find_header(block.raw, file=file)
-        except HeaderNotFound:
+        except HeaderNotFound as exc:
+            near_miss = near_miss or exc
             match = None
         if match is not None:
-            return index, header_table
-    return None, header_table
+            return index, near_miss
+    return None, near_miss
 
 
 def _appendix_start(items, at: int) -> int:

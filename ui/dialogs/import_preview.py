@@ -46,6 +46,7 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         plan = plan_from_appendix(draft) if isinstance(draft, AppendixDraft) else draft
         self.plan_draft = plan
+        self._current_plan_empty = current_plan_empty
         self.draft = plan.appendix            # the appendix (None when the file has none)
         facts = plan.facts
         if facts.year_start:
@@ -275,8 +276,9 @@ class ImportPreviewDialog(QDialog):
         box = self.part_boxes.get(PART_FACTS)
         if box is not None:
             new = self.radio_new.isChecked()
-            if new:
-                box.setChecked(True)
+            # a new plan always takes the facts; an open plan that already has tasks keeps its own
+            # unless the user ticks them (another unit's file must not rename it)
+            box.setChecked(new or (self.radio_current.isChecked() and self._current_plan_empty))
             box.setEnabled(not new and not self.radio_section.isChecked())
         for part in (PART_TARGETS, PART_HEADER, PART_REPORT, PART_FACTS):
             if part in self.part_boxes and self.radio_section.isChecked():
