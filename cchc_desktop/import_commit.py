@@ -124,9 +124,6 @@ def commit_plan(store: Store, draft, plan_id: str | None = None, *, parts=None, 
     """
     from .importers.plan_builder import (PART_APPENDIX, PART_FACTS, PART_HEADER, PART_REPORT,
                                          PART_TARGETS, PARTS)
-    from .reports.header_settings import save_header
-    from .tracking.status import set_settings
-    from .tracking.targets import add_target, list_targets
     parts = set(PARTS if parts is None else parts) & set(draft.available())
     backup_before_change(store, REASON_IMPORT)
     counts = [0, 0, 0]
@@ -141,6 +138,7 @@ def commit_plan(store: Store, draft, plan_id: str | None = None, *, parts=None, 
             _write_appendix(store, plan_id, draft.appendix, counts)
         result.sections, result.tasks, result.products = counts
         if PART_TARGETS in parts:
+            from .tracking.targets import add_target, list_targets
             existing = {_target_key(t["title"], t["target_value"], t["comparison"], t["unit"])
                         for t in list_targets(store, plan_id)}
             for target in draft.targets:
@@ -153,10 +151,12 @@ def commit_plan(store: Store, draft, plan_id: str | None = None, *, parts=None, 
                     existing.add(key)
                     result.targets += 1
         if PART_HEADER in parts:
+            from .reports.header_settings import save_header   # (imports reportlab: only when needed)
             changes = draft.signer.header_changes()
             save_header(store, plan_id, **changes)
             result.header_fields = sorted(changes)
         if PART_REPORT in parts:
+            from .tracking.status import set_settings
             set_settings(store, plan_id, **draft.report.settings)
             result.report_fields = sorted(draft.report.settings)
     return result

@@ -10,7 +10,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..reports.vnformat import split_unit_kind
 from ..text import clean_cell, fold, nfc
 
 UNIT_KINDS = ("thị trấn", "đặc khu", "phường", "xã")   # longest first for matching
@@ -27,6 +26,7 @@ _UNIT_AFTER_RE = re.compile(_AUTHORITY + r"\s+(?P<kind>x[aã]|ph[uư][oờ]ng|th
                             r"(?P<name>[^\s,;:()]+(?:\s+[^\s,;:()]+){0,4})", re.IGNORECASE)
 _UNIT_IN_TEXT_RE = re.compile(r"(?<![^\W\d_])(?P<kind>x[aã]|ph[uư][oờ]ng|th[iị]\s+tr[aấ]n|đ[aặ]c\s+khu)\s+"
                               r"(?P<name>[^\s,;:()]+(?:\s+[^\s,;:()]+){0,4})")
+_KIND_PREFIX_RE = re.compile(r"(x[aã]|ph[uư][oờ]ng|th[iị]\s+tr[aấ]n|đ[aặ]c\s+khu)\s+(?=\S)", re.IGNORECASE)
 _PERIOD_RE = re.compile(r"giai\s+đo[aạ]n\s*((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)", re.IGNORECASE)
 _YEAR_RE = re.compile(r"n[aă]m\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _ANY_YEARS_RE = re.compile(r"((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?")
@@ -132,8 +132,15 @@ def split_unit(text: str) -> tuple[str, str]:
     """"phường An Tường" -> ("phường", "An Tường"); "An Tường" -> ("", "An Tường")."""
     text = " ".join(nfc(text or "").split())
     text = re.sub(r"^" + _AUTHORITY + r"\s+", "", text, flags=re.IGNORECASE)
-    kind, bare = split_unit_kind(text)
-    return kind, bare
+    return _leading_kind(text)
+
+
+def _leading_kind(text: str) -> tuple[str, str]:
+    """Kind written at the start of a unit name and the rest (no reports import: keeps imports light)."""
+    match = _KIND_PREFIX_RE.match(text)
+    if match:
+        return _kind(match.group(1)), text[match.end():].strip()
+    return "", text.strip()
 
 
 def unit_from_text(text: str, *, after_authority: bool = True) -> tuple[str, str]:
@@ -164,8 +171,7 @@ def unit_from_letterhead(lines: list[str]) -> tuple[str, str, list[str]]:
         if key.startswith("uy ban nhan dan") or key.startswith("ubnd"):
             rest = re.sub(r"^" + _AUTHORITY + r"\s*", "", line, flags=re.IGNORECASE).strip()
             candidate = rest or (cleaned[i + 1] if i + 1 < len(cleaned) else "")
-            kind, bare = split_unit_kind(candidate)
-            kind = _kind(kind)
+            kind, bare = _leading_kind(candidate)
             if kind and bare and not fold(bare).startswith(("so", "cong hoa")):
                 issuer = [line] if rest == "" else ["ỦY BAN NHÂN DÂN"]
                 if rest == "":
