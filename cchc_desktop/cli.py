@@ -5,9 +5,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_exchange, cli_par, cli_sync
-from .import_commit import commit_draft
-from .importers import read_appendix
+from . import cli_exchange, cli_par, cli_show, cli_sync
+from .import_commit import commit_plan
+from .importers.plan_builder import PARTS, read_plan
 from .paths import default_db_path
 from .errors import UserError
 from .store import Store, StoreError
@@ -30,22 +30,22 @@ def _pick_plan(store: Store, plan_id: str | None) -> str:
 
 
 def cmd_import(args) -> int:
-    draft = read_appendix(Path(args.file))
-    print(f"Đọc tệp «{Path(args.file).name}»: {len(draft.sections)} mục, {draft.task_count} nhiệm vụ, "
-          f"{draft.product_count} dòng sản phẩm, {len(draft.agency_names())} cơ quan.")
-    for warning in draft.warnings:
-        print(f"  Cảnh báo: {warning}")
+    draft = read_plan(Path(args.file))
+    cli_show.print_plan_draft(draft)
     if args.dry_run:
         print("Chế độ xem trước: chưa ghi gì vào cơ sở dữ liệu.")
         return 0
+    parts = [p for p in PARTS if p not in (args.skip or [])]
     store = _open(args)
     try:
         plan_id = _pick_plan(store, args.plan) if args.plan else None
-        result = commit_draft(store, draft, plan_id, unit_name=args.unit or "", year=args.year)
+        result = commit_plan(store, draft, plan_id, parts=parts, unit_name=args.unit or "", year=args.year)
     finally:
         store.close()
     print(f"Đã nhập vào kế hoạch {result.plan_id}: {result.sections} mục, {result.tasks} nhiệm vụ, "
-          f"{result.products} dòng sản phẩm.")
+          f"{result.products} dòng sản phẩm, {result.targets} chỉ tiêu"
+          + (", nơi nhận và người ký" if result.header_fields else "")
+          + (", hạn nộp báo cáo" if result.report_fields else "") + ".")
     return 0
 
 
@@ -88,18 +88,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="đường dẫn tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của ứng dụng)")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("gui", help="mở giao diện (mặc định)")
-    p_import = sub.add_parser("import", help="nhập phụ lục nhiệm vụ từ .xlsx/.docx/.txt")
+    p_import = sub.add_parser("import", help="nhập kế hoạch (.docx/.txt) hoặc phụ lục nhiệm vụ (.xlsx/.docx/.txt)")
     p_import.add_argument("file")
     p_import.add_argument("--plan", help="mã kế hoạch để nhập thêm vào (mặc định: tạo kế hoạch mới)")
     p_import.add_argument("--unit", help="tên đơn vị, ví dụ «xã Xuân Trường»")
     p_import.add_argument("--year", type=int, help="năm kế hoạch")
     p_import.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+    p_import.add_argument("--skip", action="append", choices=[p for p in PARTS if p != "facts"],
+                          help="bỏ qua một phần: appendix (phụ lục), targets (chỉ tiêu), header (nơi nhận, "
+                               "người ký), report (hạn báo cáo); dùng nhiều lần được")
     sub.add_parser("plans", help="liệt kê các kế hoạch")
     p_list = sub.add_parser("list", help="liệt kê nhiệm vụ của một kế hoạch cùng thời hạn đã phân tích")
     p_list.add_argument("--plan", help="mã kế hoạch (có thể chỉ vài ký tự đầu)")
     cli_exchange.add_parsers(sub)
     cli_par.add_parsers(sub)
     cli_sync.add_parsers(sub)
+    cli_show.add_parsers(sub)
     return parser
 
 
@@ -125,7 +129,8 @@ COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list,
             "import-package": _with_store(cli_exchange.cmd_import_package, None),
             "par": _with_store(cli_par.cmd_par, None),
             "sync": _with_store(cli_sync.cmd_sync, None),
-            "portfolio": cli_sync.cmd_portfolio}
+            "portfolio": cli_sync.cmd_portfolio,
+            "show": _with_store(cli_show.cmd_show, True)}
 
 
 def main(argv: list[str] | None = None) -> int:

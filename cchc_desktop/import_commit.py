@@ -1,20 +1,13 @@
 """Write an importer's draft into the store in one transaction."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .backup import REASON_IMPORT, backup_before_change
 from .importers.model import AppendixDraft
+from .importers.plan_facts import PlanFacts, split_unit
 from .store import Store
-from .text import fold
-
-_CAPTION_RE = re.compile(
-    r"k[eế] ho[aạ]ch s[oố]\s*(?P<number>[0-9]+/[^\s,]+)\s*"
-    r"(?:ng[aà]y\s*(?P<d>\d{1,2})\s*(?:[/.-]|\s+th[aá]ng\s+)\s*(?P<m>\d{1,2})"
-    r"\s*(?:[/.-]|\s+n[aă]m\s+)\s*(?P<y>\d{4}))?(?:.*?c[uủ]a\s+(?P<unit>.+?))?\)?\s*$", re.IGNORECASE)
-_YEAR_RE = re.compile(r"(20\d\d)(?:\s*[-–]\s*(20\d\d))?")
-_UNIT_RE = re.compile(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+", re.IGNORECASE)
+from .text import nfc
 
 
 @dataclass
@@ -28,26 +21,21 @@ class PlanInfo:
 
 
 def plan_info_from_draft(draft: AppendixDraft) -> PlanInfo:
-    """Read the plan number, date, unit and year from the appendix title and caption, when present."""
-    info = PlanInfo()
-    match = _CAPTION_RE.search(draft.caption or "")
-    if match:
-        info.doc_number = match.group("number")
-        if match.group("y"):
-            info.doc_date = f"{int(match.group('y')):04d}-{int(match.group('m')):02d}-{int(match.group('d')):02d}"
-        if match.group("unit"):
-            unit = _UNIT_RE.sub("", match.group("unit").strip(" .)"))
-            info.unit_name = unit
-            folded = fold(unit)
-            for kind in ("phường", "thị trấn", "xã"):
-                if folded.startswith(fold(kind) + " "):
-                    info.unit_kind = kind
-    years = _YEAR_RE.findall(draft.title or "")
-    if years:
-        start, end = years[-1]
-        info.year_start = int(start)
-        info.year_end = int(end or start)
-    return info
+    """Plan number, date, unit and years read from the appendix caption and title, when present."""
+    from .importers.plan_builder import appendix_facts
+    return plan_info_from_facts(appendix_facts(draft))
+
+
+def plan_info_from_facts(facts: PlanFacts) -> PlanInfo:
+    return PlanInfo(unit_name=f"{facts.unit_kind} {facts.unit_name}".strip() if facts.unit_name else "",
+                    unit_kind=facts.unit_kind or "xã", year_start=facts.year_start,
+                    year_end=facts.year_end, doc_number=facts.doc_number, doc_date=facts.date.iso)
+
+
+def _unit_override(unit_name: str) -> tuple[str, str]:
+    """`--unit "phường An Tường"` -> ("phường An Tường", "phường"); a bare name keeps the kind ""."""
+    kind, bare = split_unit(unit_name)
+    return (f"{kind} {bare}" if kind else bare), kind
 
 
 @dataclass
@@ -64,27 +52,111 @@ def commit_draft(store: Store, draft: AppendixDraft, plan_id: str | None = None,
 
     All or nothing: one transaction; on any error the database is unchanged.
     """
-    info = plan_info_from_draft(draft)
-    counts = [0, 0, 0]
+    from .importers.plan_builder import PART_APPENDIX, PART_FACTS, plan_from_appendix
+    result = commit_plan(store, plan_from_appendix(draft), plan_id, parts=(PART_FACTS, PART_APPENDIX),
+                         unit_name=unit_name, year=year)
+    return CommitResult(result.plan_id, result.sections, result.tasks, result.products)
+
+
+def _new_plan(store: Store, facts: PlanFacts, unit_name: str, year: int | None) -> str:
+    info = plan_info_from_facts(facts)
+    start = year or info.year_start
+    if start is None:
+        raise ValueError("Chưa xác định được năm của kế hoạch.")
+    end = info.year_end if (info.year_end and not year) else start
+    name, kind = _unit_override(unit_name) if unit_name else (info.unit_name, info.unit_kind)
+    return store.create_plan(name or "Chưa đặt tên", start, end, unit_kind=kind or info.unit_kind,
+                             doc_number=info.doc_number, doc_date=info.doc_date, title=facts.title)
+
+
+def _update_plan(store: Store, plan_id: str, facts: PlanFacts, unit_name: str) -> None:
+    """Fill an existing plan with the facts the document states (the plan keeps what it does not)."""
+    info = plan_info_from_facts(facts)
+    fields: dict = {}
+    name, kind = _unit_override(unit_name) if unit_name else (info.unit_name, info.unit_kind)
+    if name:
+        fields.update(unit_name=name, unit_kind=kind or "xã")
+    if facts.year_start and facts.year_end:
+        fields.update(year_start=facts.year_start, year_end=facts.year_end)
+    for key, value in (("doc_number", info.doc_number), ("doc_date", info.doc_date), ("title", facts.title)):
+        if value:
+            fields[key] = value
+    if fields:
+        store.update("plan", plan_id, **fields)
+
+
+def _write_appendix(store: Store, plan_id: str, draft: AppendixDraft, counts: list[int]) -> None:
+    for section in draft.sections:
+        section_id = store.add_section(plan_id, section.title)
+        counts[0] += 1
+        for task in section.tasks:
+            task_id = store.add_task(section_id, task.content)
+            counts[1] += 1
+            for product in task.products:
+                store.add_product(task_id, product.description, product.deadline_text,
+                                  product.leads, product.coordinators)
+                counts[2] += 1
+
+
+def _target_key(title: str, value, comparison: str, unit: str) -> tuple:
+    return (nfc(title.strip()), float(value), comparison, unit)
+
+
+@dataclass
+class PlanCommitResult:
+    plan_id: str
+    created: bool
+    sections: int = 0
+    tasks: int = 0
+    products: int = 0
+    targets: int = 0
+    header_fields: list[str] = field(default_factory=list)
+    report_fields: list[str] = field(default_factory=list)
+
+
+def commit_plan(store: Store, draft, plan_id: str | None = None, *, parts=None, unit_name: str = "",
+                year: int | None = None) -> PlanCommitResult:
+    """Write the accepted ``parts`` of a whole-plan draft (:class:`~.importers.plan_builder.PlanDraft`).
+
+    New plan when ``plan_id`` is None (facts from the document, ``unit_name``/``year`` override them).
+    Targets are those with ``accepted`` set (a title already in the plan is not added twice), header
+    and report settings go through their own stores.  One transaction: all or nothing.
+    """
+    from .importers.plan_builder import (PART_APPENDIX, PART_FACTS, PART_HEADER, PART_REPORT,
+                                         PART_TARGETS, PARTS)
+    parts = set(PARTS if parts is None else parts) & set(draft.available())
     backup_before_change(store, REASON_IMPORT)
+    counts = [0, 0, 0]
     with store.transaction():
-        if plan_id is None:
-            start = year or info.year_start
-            if start is None:
-                raise ValueError("Chưa xác định được năm của kế hoạch.")
-            plan_id = store.create_plan(
-                unit_name or info.unit_name or "Chưa đặt tên", start,
-                info.year_end if (info.year_end and not year) else start,
-                unit_kind=info.unit_kind, doc_number=info.doc_number, doc_date=info.doc_date,
-                title=draft.title)
-        for section in draft.sections:
-            section_id = store.add_section(plan_id, section.title)
-            counts[0] += 1
-            for task in section.tasks:
-                task_id = store.add_task(section_id, task.content)
-                counts[1] += 1
-                for product in task.products:
-                    store.add_product(task_id, product.description, product.deadline_text,
-                                      product.leads, product.coordinators)
-                    counts[2] += 1
-    return CommitResult(plan_id, *counts)
+        created = plan_id is None
+        if created:
+            plan_id = _new_plan(store, draft.facts, unit_name, year)   # a new plan always takes the facts
+        elif PART_FACTS in parts:
+            _update_plan(store, plan_id, draft.facts, unit_name)
+        result = PlanCommitResult(plan_id, created)
+        if PART_APPENDIX in parts:
+            _write_appendix(store, plan_id, draft.appendix, counts)
+        result.sections, result.tasks, result.products = counts
+        if PART_TARGETS in parts:
+            from .tracking.targets import add_target, list_targets
+            existing = {_target_key(t["title"], t["target_value"], t["comparison"], t["unit"])
+                        for t in list_targets(store, plan_id)}
+            for target in draft.targets:
+                key = _target_key(target.title, target.value, target.comparison, target.unit)
+                if target.accepted and key not in existing:
+                    notes = f"Nguồn: {target.section + ', ' if target.section else ''}{target.location}: " \
+                            f"«{target.sentence}»"
+                    add_target(store, plan_id, target.title, target.value, target.comparison, target.unit,
+                               notes)
+                    existing.add(key)
+                    result.targets += 1
+        if PART_HEADER in parts:
+            from .reports.header_settings import save_header   # (imports reportlab: only when needed)
+            changes = draft.signer.header_changes()
+            save_header(store, plan_id, **changes)
+            result.header_fields = sorted(changes)
+        if PART_REPORT in parts:
+            from .tracking.status import set_settings
+            set_settings(store, plan_id, **draft.report.settings)
+            result.report_fields = sorted(draft.report.settings)
+    return result

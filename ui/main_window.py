@@ -19,7 +19,6 @@ from shiboken6 import isValid
 from . import file_dialogs
 from cchc_desktop import APP_NAME, APP_VERSION
 from cchc_desktop.db import LOCAL, NETWORK
-from cchc_desktop.import_commit import commit_draft
 from cchc_desktop.store import StoreError
 
 from . import clipboard, settings
@@ -1093,11 +1092,12 @@ class MainWindow(QMainWindow):
             self.import_file(path)
 
     def import_file(self, path) -> bool:
-        from cchc_desktop.importers import ImportFailure, read_appendix
+        from cchc_desktop.importers import ImportFailure
+        from cchc_desktop.importers.plan_builder import read_plan  # whole plan or appendix (issue 14)
         name = Path(path).name
         try:
             with busy(self, f"Đang đọc tệp «{name}»…", show=True):
-                draft = read_appendix(path)
+                draft = read_plan(path)
         except ImportFailure as exc:
             QMessageBox.critical(self, "Không nhập được tệp", f"Không nhập được tệp «{name}».\n\n{exc}")
             return False
@@ -1124,10 +1124,12 @@ class MainWindow(QMainWindow):
         try:
             with busy(self, "Đang ghi các nhiệm vụ vào kế hoạch…", show=True):
                 if target == TARGET_NEW or plan is None:
-                    result = commit_draft(self.store, draft)
+                    result = dialog.commit(self.store)
                     self.open_plan(result.plan_id)
                     self.statusBar().showMessage(
                         f"Đã nhập {result.tasks} nhiệm vụ, {result.products} sản phẩm vào kế hoạch mới.", 6000)
+                    with busy_paused():   # confirm unit, number, date and years read from the file
+                        self.edit_plan_properties()
                     return True
                 if target == TARGET_SECTION and section is not None:
                     position = (section.tasks.index(row.task) + 1
@@ -1140,7 +1142,7 @@ class MainWindow(QMainWindow):
 
                     def create():
                         before = {s.id for s in self.store.load_plan(plan_id).sections}
-                        commit_draft(self.store, draft, plan_id)
+                        dialog.commit(self.store, plan_id)
                         return [("section", s.id) for s in self.store.load_plan(plan_id).sections
                                 if s.id not in before]
                     self._push(CreateCommand(self.model, f"Nhập {draft.source_name}", create))

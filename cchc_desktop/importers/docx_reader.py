@@ -22,10 +22,9 @@ than one table the sheet field is "Bảng <n>".
 from __future__ import annotations
 
 import os
-import warnings as _warnings
 
 from .model import AppendixDraft, ImportFailure
-from .rows import (MAX_ROWS, AppendixBuilder, RawRow, RawTable, check_file, check_office_zip)
+from .rows import MAX_ROWS, AppendixBuilder, RawRow, RawTable
 
 MAX_COLUMNS = 40
 
@@ -80,51 +79,17 @@ def table_to_raw(table, *, label: str) -> RawTable:
     return RawTable(rows=rows, sheet=label, column_count=width)
 
 
-def load_docx(path: str | os.PathLike):
-    """Open a .docx safely (size and zip-bomb checks first); any damage becomes ImportFailure naming the file."""
-    name = os.path.basename(os.fspath(path))
-    check_file(path, file=name)
-    check_office_zip(path, file=name, kind="Word", required_part="word/document.xml")
-    try:
-        import docx
-        with _warnings.catch_warnings():
-            _warnings.simplefilter("ignore")
-            document = docx.Document(os.fspath(path))
-    except Exception:
-        raise ImportFailure("tệp Word bị hỏng hoặc không đúng định dạng, không mở được.",
-                            file=name) from None
-    return document
-
-
 def read_docx(path: str | os.PathLike) -> AppendixDraft:
+    from .plan_blocks import TableBlock, read_docx_blocks
     name = os.path.basename(os.fspath(path))
-    document = load_docx(path)
-    try:
-        from docx.table import Table
-        blocks = list(document.iter_inner_content())
-    except Exception:
-        raise ImportFailure("tệp Word bị hỏng hoặc không đúng định dạng, không mở được.",
-                            file=name) from None
-    table_count = sum(1 for b in blocks if isinstance(b, Table))
-    if table_count == 0:
+    blocks = read_docx_blocks(path)
+    if blocks.table_count == 0:
         raise ImportFailure("tài liệu Word không có bảng nào; phụ lục nhiệm vụ phải ở dạng bảng.",
                             file=name)
     builder = AppendixBuilder(name, file=name)
-    number = 0
-    for block in blocks:
-        if isinstance(block, Table):
-            number += 1
-            label = f"Bảng {number}" if table_count > 1 else ""
-            try:
-                raw = table_to_raw(block, label=label)
-            except ImportFailure as exc:
-                raise ImportFailure(exc.detail, file=name, sheet=label) from None
-            except Exception:
-                raise ImportFailure("không đọc được bảng trong tài liệu Word.", file=name,
-                                    sheet=label) from None
-            builder.add_table(raw)
+    for block in blocks.blocks:
+        if isinstance(block, TableBlock):
+            builder.add_table(block.raw)
         else:
-            text = getattr(block, "text", "")
-            if text and text.strip():
-                builder.add_preamble([text])
+            builder.add_preamble([block.text])
     return builder.finish()

@@ -53,6 +53,7 @@ class ProductDraft:
     coordinators: list[str] = field(default_factory=list)
     deadline_text: str = ""
     source_row: int | None = None
+    source_sheet: str = ""  # "Bảng 3" (Word table) / sheet name (Excel) / "" (text)
 
 
 @dataclass
@@ -61,6 +62,7 @@ class TaskDraft:
     number: str = ""  # STT as written in the file
     products: list[ProductDraft] = field(default_factory=list)
     source_row: int | None = None
+    source_sheet: str = ""
 
 
 @dataclass
@@ -69,6 +71,7 @@ class SectionDraft:
     numeral: str = ""
     tasks: list[TaskDraft] = field(default_factory=list)
     source_row: int | None = None
+    source_sheet: str = ""
 
 
 @dataclass
@@ -95,3 +98,14 @@ class AppendixDraft:
                     for name in product.leads + product.coordinators:
                         seen.setdefault(name, None)
         return list(seen)
+
+
+def source_location(sheet: str, row: int | None) -> str:
+    """Where a row came from, as the preview shows it: "Bảng 3, dòng 2", "Trang «Phụ lục», dòng 50"."""
+    if row is None:
+        return ""
+    if not sheet:
+        return f"Dòng {row}"
+    if sheet.startswith("Bảng "):
+        return f"{sheet}, dòng {row}"
+    return f"Trang «{sheet}», dòng {row}"

@@ -518,7 +518,8 @@ class AppendixBuilder:
 
     def _ensure_section(self, row: int, sheet: str) -> SectionDraft:
         if self._st.section is None:
-            section = SectionDraft(title=DEFAULT_SECTION_TITLE, numeral="", source_row=row)
+            section = SectionDraft(title=DEFAULT_SECTION_TITLE, numeral="", source_row=row,
+                                   source_sheet=sheet)
             self.draft.sections.append(section)
             self._section_sheet[id(section)] = sheet
             self._st.section = section
@@ -528,12 +529,13 @@ class AppendixBuilder:
                            f"«{DEFAULT_SECTION_TITLE}».", row, sheet)
         return self._st.section
 
-    def _product(self, values: dict[str, str], raw_cells: dict[str, str], row: int) -> ProductDraft:
+    def _product(self, values: dict[str, str], raw_cells: dict[str, str], row: int,
+                 sheet: str = "") -> ProductDraft:
         return ProductDraft(description=values.get(PRODUCT, ""),
                             leads=split_agencies(raw_cells.get(LEAD)),
                             coordinators=split_agencies(raw_cells.get(COORD)),
                             deadline_text=values.get(DEADLINE, "").replace("\n", " "),
-                            source_row=row)
+                            source_row=row, source_sheet=sheet)
 
     def _row(self, raw: RawRow, columns: dict[str, int], sheet: str) -> None:
         st = self._st
@@ -549,7 +551,7 @@ class AppendixBuilder:
         section = self._section_from_row(raw, cells, values, columns)
         if section is not None:
             numeral, title = section
-            st.section = SectionDraft(title=title, numeral=numeral, source_row=raw.row)
+            st.section = SectionDraft(title=title, numeral=numeral, source_row=raw.row, source_sheet=sheet)
             self.draft.sections.append(st.section)
             self._section_sheet[id(st.section)] = sheet
             st.task = None
@@ -606,12 +608,12 @@ class AppendixBuilder:
                        row, sheet)
         if not content:
             self._warn(f"Nhiệm vụ số {number} không có nội dung.", row, sheet)
-        task = TaskDraft(content=content, number=number, source_row=row)
+        task = TaskDraft(content=content, number=number, source_row=row, source_sheet=sheet)
         section.tasks.append(task)
         st.task = task
         st.last_raw = {}
         if values.get(PRODUCT) or any(values.get(f) for f in (LEAD, COORD, DEADLINE)):
-            task.products.append(self._product(values, raw_cells, row))
+            task.products.append(self._product(values, raw_cells, row, sheet))
             st.last_raw = dict(values)
 
     def _add_product(self, values: dict[str, str], raw_cells: dict[str, str], row: int,
@@ -622,7 +624,7 @@ class AppendixBuilder:
             self._warn(f"Sản phẩm «{values.get(PRODUCT, '')}» đứng trước mọi nhiệm vụ; đã bỏ qua.",
                        row, sheet)
             return
-        product = self._product(values, raw_cells, row)
+        product = self._product(values, raw_cells, row, sheet)
         blank = not any(values.get(f) for f in (LEAD, COORD, DEADLINE))
         placeholder = task.products[-1] if task.products and not task.products[-1].description \
             else None
@@ -688,7 +690,7 @@ class AppendixBuilder:
                 last.description = f"{last.description} {product_text}".strip()
             self._merge_fields(last, values, raw_cells, separate=False)
         elif product_text or has_fields:
-            task.products.append(self._product(values, raw_cells, row))
+            task.products.append(self._product(values, raw_cells, row, sheet))
             self._st.last_raw = dict(values)
         target = f"nhiệm vụ số {task.number}" if task.number else "nhiệm vụ ở dòng trên"
         self._warn(f"Nội dung nhiệm vụ bị tách sang dòng này (ngắt trang); đã nối vào {target}.",

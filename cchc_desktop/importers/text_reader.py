@@ -79,8 +79,8 @@ def decode_text_bytes(data: bytes, *, file: str) -> str:
                             "UTF-8 (Unicode) rồi nhập lại.", file=file, row=line) from None
 
 
-def read_text_file(path: str | os.PathLike) -> AppendixDraft:
-    """Import a .txt/.tsv/.csv file (UTF-8, tab-separated)."""
+def load_text_file(path: str | os.PathLike) -> tuple[str, str]:
+    """(file name, decoded text) of a UTF-8 / UTF-16 text file; ImportFailure when unreadable or empty."""
     name = os.path.basename(os.fspath(path))
     check_file(path, file=name)
     try:
@@ -91,7 +91,12 @@ def read_text_file(path: str | os.PathLike) -> AppendixDraft:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFailure("tệp không phải là tệp văn bản.", file=name)
     text = decode_text_bytes(data, file=name)
-    csv_file = name.lower().endswith(".csv")
     if not text.strip():
         raise ImportFailure("tệp không có dữ liệu.", file=name)
-    return read_appendix_text(text, name, csv_file=csv_file)
+    return name, text
+
+
+def read_text_file(path: str | os.PathLike) -> AppendixDraft:
+    """Import a .txt/.tsv/.csv file (UTF-8, tab-separated)."""
+    name, text = load_text_file(path)
+    return read_appendix_text(text, name, csv_file=name.lower().endswith(".csv"))

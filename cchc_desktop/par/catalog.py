@@ -167,9 +167,10 @@ def _tables(path: Path) -> list[RawTable]:
         finally:
             wb.close()
     if suffix == ".docx":
-        from ..importers.docx_reader import load_docx, table_to_raw
+        from ..importers.docx_reader import table_to_raw
+        from ..importers.plan_blocks import open_docx
 
-        tables = list(load_docx(path).tables)
+        tables = list(open_docx(path, name)[0].tables)
         return [table_to_raw(t, label=f"Bảng {i}" if len(tables) > 1 else "") for i, t in enumerate(tables, 1)]
     raise ImportFailure("chỉ nhập được Bộ chỉ số từ tệp Excel (.xlsx) hoặc Word (.docx).", file=name)
 

@@ -13,7 +13,7 @@ from ..reports.vnformat import percent, unit_with_kind, upper
 from ..store import Store
 from ..tracking.periods import make_period
 from ..tracking.status import get_settings
-from .scoring import EVIDENCE_LABELS, EVIDENCE_TEXT, FULL, MISSING, Assessment, CriterionResult, assessment, points_text
+from .scoring import EVIDENCE_TEXT, FULL, MISSING, Assessment, CriterionResult, assessment, points_text
 
 TABLE_HEADERS = ["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Điểm tự đánh giá",
                  "Tài liệu kiểm chứng (số, ký hiệu – ngày – trích yếu)", "Giải trình"]
