@@ -364,3 +364,39 @@ def test_cli_par_round_trip_and_bad_input(tmp_path):
     names = {p.name for p in (tmp_path / "usb").iterdir()}
     assert {"tu-danh-gia-chi-so-cchc-2026.pdf", "bang-diem-chi-so-cchc-2026.xlsx", "Ho-so-kiem-chung-CCHC-2026"} <= names
     assert "1,5/100" in out.stdout.replace("1.5/100", "1,5/100") or "Tổng điểm tự đánh giá: 1.5/100" in out.stdout
+
+
+def test_agencies_answers_come_back_from_the_chase_workbook(demo, tmp_path):
+    from cchc_desktop.par.chase_import import ADD, PRESENT, REFUSED, apply_chase, read_chase_files, undo_chase
+    from cchc_desktop.reports.report_xlsx import export_report_xlsx
+
+    store, plan_id, catalog_id = demo
+    a = scoring.assessment(store, plan_id, catalog_id)
+    path = export_report_xlsx(outputs.chase_report(store, a), tmp_path / "thieu.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    header = next(r for r in range(1, 15) if ws.cell(row=r, column=1).value == "Mã")
+    first = header + 2                                          # after the column-number row
+    codes = [ws.cell(row=r, column=1).value for r in range(first, first + 3)]
+    ws.cell(row=first, column=5, value="15/BC-UBND")
+    ws.cell(row=first, column=6, value=dt.datetime(2026, 3, 20))
+    ws.cell(row=first, column=7, value="Báo cáo kết quả")
+    ws.cell(row=first + 1, column=5, value="16/KH-UBND")
+    ws.cell(row=first + 1, column=6, value="31/06/2026")        # no such day
+    ws.cell(row=first + 2, column=1, value="9.9")               # code not in the catalogue
+    ws.cell(row=first + 2, column=5, value="17/QĐ-UBND")
+    wb.save(path)
+    before = count(store, "SELECT COUNT(*) FROM par_document")
+    preview = read_chase_files(store, plan_id, catalog_id, [path])
+    assert [(r.code, r.status) for r in preview.rows] == [(codes[0], ADD), (codes[1], REFUSED), ("9.9", REFUSED)]
+    assert "31/06/2026 không tồn tại" in preview.rows[1].why and "9.9" in preview.rows[2].why
+    assert f"dòng {first + 1}" in preview.rows[1].where
+    assert count(store, "SELECT COUNT(*) FROM par_document") == before          # preview writes nothing
+    added = apply_chase(store, plan_id, preview)
+    row = store.db.query_one("SELECT c.code, d.doc_number, d.issued_on, d.summary FROM par_document d "
+                             "JOIN par_criterion c ON c.id = d.criterion_id WHERE d.id = ?", (added[0],))
+    assert tuple(row) == (codes[0], "15/BC-UBND", "2026-03-20", "Báo cáo kết quả")
+    again = read_chase_files(store, plan_id, catalog_id, [path])
+    assert again.rows[0].status == PRESENT and not again.to_add   # the same file twice adds nothing
+    undo_chase(store, added)
+    assert count(store, "SELECT COUNT(*) FROM par_document") == before

@@ -72,7 +72,7 @@ class ParDialog(QDialog):
         super().__init__(parent)
         self.store, self.plan_id = store, plan_id
         self.year = store.load_plan(plan_id).year_start
-        self.undo_stack: list[scoring.ScoreChange] = []
+        self.undo_stack: list = []          # callables that undo one action each (Ctrl+Z)
         self.assessment: scoring.Assessment | None = None
         self.setWindowTitle(f"Tự đánh giá, chấm điểm Chỉ số CCHC năm {self.year}")
 
@@ -158,13 +158,17 @@ class ParDialog(QDialog):
         accept = QPushButton("Lấy điểm &tự tính", self)
         accept.setToolTip("Ghi điểm phần mềm tự tính cho các tiêu chí có cách tính tự động và chưa chấm")
         accept.clicked.connect(self.accept_computed)
+        answers = QPushButton("Nhập văn bản cơ quan &gửi lại…", self)
+        answers.setToolTip("Đọc số, ngày, trích yếu văn bản mà các cơ quan ghi vào danh sách tiêu chí còn thiếu "
+                           "tài liệu kiểm chứng")
+        answers.clicked.connect(self.import_answers)
         export = QPushButton("&Xuất báo cáo và hồ sơ…", self)
         export.clicked.connect(self.export)
         close = QPushButton("Đóng", self)
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
         bottom.addWidget(self.total_label, 1)
-        for button in (propose, accept, export, close):
+        for button in (propose, accept, answers, export, close):
             bottom.addWidget(button)
 
         layout = QVBoxLayout(self)
@@ -282,21 +286,21 @@ class ParDialog(QDialog):
         except UserError as exc:
             self._error(str(exc))
             return
-        self.undo_stack.append(change)
+        self.undo_stack.append(lambda: scoring.undo_score(self.store, change))
         self.refresh(keep=r.code)
 
     def undo(self) -> None:
         if not self.undo_stack:
             return
-        change = self.undo_stack.pop()
-        scoring.undo_score(self.store, change)
+        self.undo_stack.pop()()
         self.refresh()
 
     def accept_computed(self) -> None:
         if not self.catalog_id:
             return
         try:
-            self.undo_stack.extend(scoring.accept_computed(self.store, self.plan_id, self.catalog_id))
+            changes = scoring.accept_computed(self.store, self.plan_id, self.catalog_id)
+            self.undo_stack.append(lambda: [scoring.undo_score(self.store, c) for c in reversed(changes)])
         except UserError as exc:
             self._error(str(exc))
         self.refresh()
@@ -361,6 +365,35 @@ class ParDialog(QDialog):
             self._error(str(exc))
             return
         self.refresh(keep=r.code)
+
+    def import_answers(self) -> None:
+        from cchc_desktop.par.chase_import import STATUS_LABELS, apply_chase, read_chase_files, undo_chase
+
+        if not self.catalog_id:
+            return
+        paths = file_dialogs.open_files(self, file_dialogs.USB, "Chọn các tệp cơ quan gửi lại", "Excel (*.xlsx)")
+        if not paths:
+            return
+        try:
+            with busy(self, "Đang đọc các tệp…"):
+                preview = read_chase_files(self.store, self.plan_id, self.catalog_id, paths)
+        except UserError as exc:
+            self._error(str(exc))
+            return
+        lines = [f"• {r.code}: {r.doc_number or '—'} {r.summary} — {STATUS_LABELS[r.status]}"
+                 + (f" ({r.why}; {r.where})" if r.why else "") for r in preview.rows]
+        if not preview.to_add:
+            QMessageBox.information(self, "Văn bản cơ quan gửi lại",
+                                    "Không có văn bản mới để thêm.\n" + "\n".join(lines[:30]))
+            return
+        answer = QMessageBox.question(self, "Văn bản cơ quan gửi lại",
+                                      f"Thêm {len(preview.to_add)} văn bản vào hồ sơ tài liệu kiểm chứng?\n\n"
+                                      + "\n".join(lines[:30]))
+        if answer != QMessageBox.Yes:
+            return
+        added = apply_chase(self.store, self.plan_id, preview)
+        self.undo_stack.append(lambda: undo_chase(self.store, added))
+        self.refresh()
 
     def export(self) -> None:
         if self.assessment is None:
