@@ -205,9 +205,9 @@ def preview_text(diff: AmendmentDiff) -> str:
              f"{diff.count(MOVED)} nhiệm vụ chuyển mục, {diff.count(CHANGED, 'deadline_text')} thời hạn thay đổi."]
     if not diff.changes:
         lines.append("  Kế hoạch đã đúng như tệp điều chỉnh: không có gì thay đổi.")
-    for change in diff.changes:
+    for number, change in enumerate(diff.changes, 1):
         mark = "" if change.accepted else " [KHÔNG ÁP DỤNG]"
-        head = f"  [{KIND_LABELS[change.kind]}] {change.where}"
+        head = f"  {number}. [{KIND_LABELS[change.kind]}] {change.where}"
         if change.kind == CHANGED:
             old, new = _around_difference(change.old, change.new)
             lines.append(f"{head} {change.label}: «{old}» → «{new}»{mark}")
