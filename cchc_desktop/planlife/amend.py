@@ -20,6 +20,7 @@ from ..domain import ROLE_COORD, ROLE_LEAD
 from ..errors import UserError
 from ..import_commit import plan_info_from_draft
 from ..importers.model import AppendixDraft
+from ..reports.vnformat import vn_date
 from ..store import Store, roman
 from . import match
 
@@ -108,9 +109,23 @@ def prepare_amendment(store: Store, plan_id: str, draft: AppendixDraft, *, doc_n
     old, new = match.old_side(store, plan_id), match.new_side(draft)
     diff = AmendmentDiff(plan_id, draft, old, new, match.pair(old, new),
                          doc_number=doc_number or info.doc_number,
-                         doc_date=str(doc_date or info.doc_date or ""), note=note, fingerprint=fingerprint(draft))
+                         doc_date=parse_date(doc_date or info.doc_date or ""), note=note,
+                         fingerprint=fingerprint(draft))
     _compare(diff)
     return diff
+
+
+def revised_index(change: Change) -> int | None:
+    """The revised task a change belongs to (None for dropped tasks/products and section changes)."""
+    head, _, rest = change.key.partition(":")
+    if head in ("task", "task+", "move", "product", "product+"):
+        return int(rest.split(":")[0])
+    return None
+
+
+def task_choices(diff: AmendmentDiff) -> list[tuple[int, str]]:
+    """(old index, "I.3 Nội dung…") of every live task, for re-pairing."""
+    return [(i, f"{_where(diff.old, t)} {_short(t.content, 80)}") for i, t in enumerate(diff.old.tasks)]
 
 
 def repair(diff: AmendmentDiff, new_index: int, old_index: int | None) -> None:
@@ -199,7 +214,7 @@ def preview_text(diff: AmendmentDiff) -> str:
     """The same preview in the CLI and the dialog: counts, then each change (old → new)."""
     lines = [f"Điều chỉnh theo tệp «{diff.draft.source_name}»"
              + (f" — Kế hoạch số {diff.doc_number}" if diff.doc_number else "")
-             + (f" ngày {_vn(diff.doc_date)}" if diff.doc_date else "") + ":",
+             + (f" ngày {vn_date(diff.doc_date)}" if diff.doc_date else "") + ":",
              f"  {diff.unchanged} nhiệm vụ không đổi, {diff.changed_tasks} nhiệm vụ có thay đổi, "
              f"{diff.count(ADDED, 'content')} nhiệm vụ thêm, {diff.count(DROPPED, 'content')} nhiệm vụ bỏ, "
              f"{diff.count(MOVED)} nhiệm vụ chuyển mục, {diff.count(CHANGED, 'deadline_text')} thời hạn thay đổi."]
@@ -235,11 +250,20 @@ def _around_difference(old: str, new: str, limit: int = 90) -> tuple[str, str]:
     return tuple(("…" if cut else "") + _short(text[cut:], limit) for text in (a, b))
 
 
-def _vn(iso: str) -> str:
+def parse_date(text: str | _dt.date) -> str:
+    """"15/07/2026" or "2026-07-15" (or a date) -> "2026-07-15"; "" stays ""."""
+    if isinstance(text, _dt.date):
+        return text.isoformat()
+    text = str(text or "").strip()
+    if not text:
+        return ""
     try:
-        return _dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+        if "/" in text:
+            day, month, year = (int(p) for p in text.split("/"))
+            return _dt.date(year, month, day).isoformat()
+        return _dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        return iso
+        raise AmendError(f"Ngày «{text}» không hợp lệ (cần dạng ngày/tháng/năm, ví dụ 15/07/2026).") from None
 
 
 # -- applying ------------------------------------------------------------------------------------------
@@ -278,13 +302,11 @@ def apply_amendment(store: Store, diff: AmendmentDiff, *, doc_number: str | None
                     doc_date: str | _dt.date | None = None, note: str | None = None) -> AmendUndo | None:
     """Write the accepted changes in one transaction. Returns what undoes it, or None when nothing changed."""
     number = (doc_number if doc_number is not None else diff.doc_number).strip()
-    when = str(doc_date if doc_date is not None else diff.doc_date).strip()
+    when = parse_date(doc_date if doc_date is not None else diff.doc_date)
     note = (note if note is not None else diff.note).strip()
-    try:
-        when = _dt.date.fromisoformat(when).isoformat()
-    except ValueError:
+    if not when:
         raise AmendError("Cần ngày ban hành của kế hoạch điều chỉnh (dạng năm-tháng-ngày, ví dụ 2026-07-15): "
-                         "các nhiệm vụ bị bỏ được lưu trữ từ ngày này.") from None
+                         "các nhiệm vụ bị bỏ được lưu trữ từ ngày này.")
     fresh = match.old_side(store, diff.plan_id)
     if [(t.id, t.content) for t in fresh.tasks] != [(t.id, t.content) for t in diff.old.tasks]:
         raise AmendError("Kế hoạch đã thay đổi sau khi xem trước; hãy xem trước lại tệp điều chỉnh.")
@@ -494,7 +516,7 @@ def list_amendments(store: Store, plan_id: str) -> list[dict]:
 
 def _doc(number: str, iso_date: str) -> str:
     text = f"Kế hoạch số {number}" if number else "Kế hoạch điều chỉnh"
-    return text + (f" ngày {_vn(iso_date)}" if iso_date else "")
+    return text + (f" ngày {vn_date(iso_date)}" if iso_date else "")
 
 
 def plan_citation(store: Store, plan_id: str, as_of: _dt.date | None = None) -> str:
@@ -515,7 +537,7 @@ def archived_label(amendment: dict | None) -> str:
     if amendment is None:
         return "đã bỏ theo điều chỉnh"
     number = f"số {amendment['doc_number']} " if amendment["doc_number"] else ""
-    return f"đã bỏ theo điều chỉnh {number}ngày {_vn(amendment['doc_date'])}".replace("  ", " ")
+    return f"đã bỏ theo điều chỉnh {number}ngày {vn_date(amendment['doc_date'])}".replace("  ", " ")
 
 
 def archived_rows(store: Store, plan_id: str) -> list[dict]:

@@ -58,6 +58,20 @@ def yearly_plans(store: Store, parent_plan_id: str) -> list[dict]:
         "SELECT * FROM plan WHERE parent_plan_id = ? ORDER BY year_start, created_at", (parent_plan_id,))]
 
 
+def parent_candidates(store: Store, plan_id: str) -> list[dict]:
+    """Multi-year plans whose period covers this plan's years."""
+    plan = _plan(store, plan_id)
+    return [dict(r) for r in store.db.query(
+        "SELECT * FROM plan WHERE year_start < year_end AND year_start <= ? AND year_end >= ? AND id <> ? "
+        "ORDER BY year_start, unit_name", (plan["year_start"], plan["year_end"], plan_id))]
+
+
+def target_links(store: Store, plan_id: str) -> dict[str, tuple[str, str]]:
+    """Target id -> (five-year target id, mode) for the linked targets of a yearly plan."""
+    return {r["target_id"]: (r["parent_target_id"], r["mode"]) for r in store.db.query(
+        "SELECT tl.* FROM target_link tl JOIN target t ON t.id = tl.target_id WHERE t.plan_id = ?", (plan_id,))}
+
+
 def _plan_of(store: Store, table: str, row_id: str) -> str | None:
     if table == "task":
         row = store.db.query_one("SELECT s.plan_id FROM task t JOIN section s ON s.id = t.section_id "
