@@ -67,14 +67,7 @@ def cmd_amend(store, args) -> int:
 
 
 def cmd_amendments(store, args) -> int:
-    plan_id = _plan_id(store, args.plan)
-    print(amend.plan_citation(store, plan_id))
-    for a in amend.list_amendments(store, plan_id):
-        print(f"  Điều chỉnh số {a['doc_number'] or '—'} ngày {a['doc_date']} ({a['source_name']}): {a['summary']}"
-              + (f" — {a['note']}" if a["note"] else ""))
-    for row in amend.archived_rows(store, plan_id):
-        kind = "Nhiệm vụ" if row["kind"] == "task" else "Sản phẩm"
-        print(f"  {kind} «{row['text'][:80]}»: {row['label']}")
+    print(amend.history_text(store, _plan_id(store, args.plan)))
     return 0
 
 

@@ -23,7 +23,7 @@ from .screen import fit_to_screen
 
 KIND_BRUSHES = {amend.ADDED: QBrush(QColor("#dcf2dc")), amend.DROPPED: QBrush(QColor("#f8d0d0")),
                 amend.MOVED: QBrush(QColor("#dde6f8")), amend.CHANGED: QBrush(QColor("#fff3c4"))}
-COLUMNS = ["Áp dụng", "Loại", "Vị trí", "Nội dung", "Cũ", "Mới"]
+COLUMNS = ["Áp dụng", "Loại", "Vị trí", "Nhiệm vụ", "Nội dung", "Cũ", "Mới"]
 
 
 class AmendCommand(QUndoCommand):
@@ -103,7 +103,7 @@ class AmendDialog(QDialog):
         self.tree.setRootIsDecorated(False)
         self.tree.setWordWrap(True)
         self.tree.header().setSectionResizeMode(QHeaderView.Interactive)
-        for column, width in enumerate((70, 90, 60, 220, 260, 260)):
+        for column, width in enumerate((60, 85, 55, 200, 130, 250, 250)):
             self.tree.setColumnWidth(column, width)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
@@ -111,6 +111,10 @@ class AmendDialog(QDialog):
         self.text.setReadOnly(True)
         self.tabs.addTab(self.tree, "Các thay đổi")
         self.tabs.addTab(self.text, "Dạng văn bản")
+        self.history = QPlainTextEdit(self)
+        self.history.setReadOnly(True)
+        self.history.setPlainText(amend.history_text(store, plan_id))
+        self.tabs.addTab(self.history, "Các lần điều chỉnh trước")
         layout.addWidget(self.tabs, 1)
 
         row = QHBoxLayout()
@@ -171,9 +175,8 @@ class AmendDialog(QDialog):
         diff = self.diff
         if diff is not None:
             for change in diff.changes:
-                item = QTreeWidgetItem(["", amend.KIND_LABELS[change.kind], change.where,
-                                        change.label if change.kind == amend.CHANGED else change.subject,
-                                        change.old, change.new])
+                item = QTreeWidgetItem(["", amend.KIND_LABELS[change.kind], change.where, change.subject,
+                                        change.label, change.old, change.new])
                 item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
                 item.setCheckState(0, Qt.Checked if change.accepted else Qt.Unchecked)
                 item.setData(0, Qt.UserRole, change.key)

@@ -554,3 +554,15 @@ def archived_rows(store: Store, plan_id: str) -> list[dict]:
             (plan_id, plan_id)):
         out.append({**dict(r), "label": archived_label(amendments.get(r["amendment_id"]))})
     return out
+
+
+def history_text(store: Store, plan_id: str) -> str:
+    """The plan's citation, its amendments and the rows they dropped (CLI `amendments` and the dialog)."""
+    lines = [plan_citation(store, plan_id)]
+    for a in list_amendments(store, plan_id):
+        lines.append(f"- Điều chỉnh số {a['doc_number'] or '—'} ngày {vn_date(a['doc_date'])} "
+                     f"(tệp «{a['source_name']}»): {a['summary']}" + (f" — {a['note']}" if a["note"] else ""))
+    for row in archived_rows(store, plan_id):
+        kind = "Nhiệm vụ" if row["kind"] == "task" else "Sản phẩm"
+        lines.append(f"- {kind} «{row['text']}»: {row['label']}")
+    return "\n".join(lines)
