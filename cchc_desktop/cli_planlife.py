@@ -101,10 +101,9 @@ def cmd_link_target(store, args) -> int:
 
 def cmd_link_task(store, args) -> int:
     task = _row_id(store, "task", args.task, "nhiệm vụ")
-    fiveyear.link_task(store, task,
-                       parent_task_id=_row_id(store, "task", args.parent_task, "nhiệm vụ") if args.parent_task else None,
-                       parent_target_id=_row_id(store, "target", args.parent_target, "chỉ tiêu")
-                       if args.parent_target else None)
+    parent_task = _row_id(store, "task", args.parent_task, "nhiệm vụ") if args.parent_task else None
+    parent_target = _row_id(store, "target", args.parent_target, "chỉ tiêu") if args.parent_target else None
+    fiveyear.link_task(store, task, parent_task_id=parent_task, parent_target_id=parent_target)
     print("Đã cập nhật liên kết nhiệm vụ.")
     return 0
 

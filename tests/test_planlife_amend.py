@@ -179,3 +179,20 @@ def test_amend_needs_a_date_and_leaves_the_database_unchanged(store, demo, tmp_p
     assert [(a["doc_number"], a["doc_date"], a["note"]) for a in amend.list_amendments(store, plan_id)] == \
         [("42/KH-UBND", "2026-08-01", "bổ sung")]
     assert undo is not None
+
+
+def test_deleting_and_restoring_a_section_keeps_archived_tasks_out_of_the_numbering(store, demo):
+    plan_id, plan, path, _expected = demo
+    amend.apply_amendment(store, amend.prepare_amendment(store, plan_id, read_appendix(path)))
+    section_id = plan.sections[DROPPED[0][0]].id
+    rows = lambda: sorted((r["id"], r["position"], r["archived_on"]) for r in store.db.query(
+        "SELECT * FROM task WHERE section_id = ?", (section_id,)))
+    before = rows()
+    assert any(archived for _i, _p, archived in before)
+    shot = store.snapshot("section", section_id)
+    store.delete("section", section_id)
+    assert store.db.query_one("SELECT COUNT(*) FROM task WHERE section_id = ?", (section_id,))[0] == 0
+    store.restore(shot)
+    assert rows() == before
+    section = next(s for s in store.load_plan(plan_id).sections if s.id == section_id)
+    assert [t.number for t in section.tasks] == list(range(1, len(section.tasks) + 1))
