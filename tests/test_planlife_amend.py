@@ -196,3 +196,13 @@ def test_deleting_and_restoring_a_section_keeps_archived_tasks_out_of_the_number
     assert rows() == before
     section = next(s for s in store.load_plan(plan_id).sections if s.id == section_id)
     assert [t.number for t in section.tasks] == list(range(1, len(section.tasks) + 1))
+
+
+def test_periodic_report_cites_the_amendment_from_its_date(store, demo):
+    from cchc_desktop.reports.periodic_report import build_periodic_report
+
+    plan_id, _plan, path, _expected = demo
+    amend.apply_amendment(store, amend.prepare_amendment(store, plan_id, read_appendix(path)))
+    cited = "(được điều chỉnh tại Kế hoạch số 41/KH-UBND ngày 15/07/2026)"
+    assert cited in build_periodic_report(store, plan_id, "2026-Q3", dt.date(2026, 9, 30)).body
+    assert cited not in build_periodic_report(store, plan_id, "2026-Q2", dt.date(2026, 6, 30)).body

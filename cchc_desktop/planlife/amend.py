@@ -519,18 +519,22 @@ def _doc(number: str, iso_date: str) -> str:
     return text + (f" ngày {vn_date(iso_date)}" if iso_date else "")
 
 
+def amendment_clause(store: Store, plan_id: str, as_of: _dt.date | None = None) -> str:
+    """"được điều chỉnh tại Kế hoạch số 41/KH-UBND ngày 15/07/2026" ("" when the plan was not amended by
+    ``as_of``)."""
+    cited = [a for a in list_amendments(store, plan_id)
+             if as_of is None or (a["doc_date"] and a["doc_date"] <= as_of.isoformat())]
+    return ("được điều chỉnh tại " + ", ".join(_doc(a["doc_number"], a["doc_date"]) for a in cited)) if cited else ""
+
+
 def plan_citation(store: Store, plan_id: str, as_of: _dt.date | None = None) -> str:
     """"Kế hoạch số 03/KH-UBND ngày 10/01/2026, được điều chỉnh tại Kế hoạch số 41/KH-UBND ngày 15/07/2026"
     (only amendments dated on or before ``as_of`` when given)."""
     plan = store.get_row("plan", plan_id)
     if plan is None:
         raise AmendError("Không tìm thấy kế hoạch (có thể đã bị xóa).")
-    text = _doc(plan["doc_number"], plan["doc_date"])
-    cited = [a for a in list_amendments(store, plan_id)
-             if as_of is None or (a["doc_date"] and a["doc_date"] <= as_of.isoformat())]
-    if cited:
-        text += ", được điều chỉnh tại " + ", ".join(_doc(a["doc_number"], a["doc_date"]) for a in cited)
-    return text
+    clause = amendment_clause(store, plan_id, as_of)
+    return _doc(plan["doc_number"], plan["doc_date"]) + (f", {clause}" if clause else "")
 
 
 def archived_label(amendment: dict | None) -> str:
