@@ -83,3 +83,34 @@ def test_rollover_preview_and_apply(tmp_path, capsys):
     assert code == 2 and "--plan" in err                  # two plans now: the plan must be named
     code, out, _ = run(capsys, "--db", db, "plans")
     assert out.count("xã Xuân Trường") == 2
+
+
+def test_five_year_commands(tmp_path, capsys):
+    from cchc_desktop.tracking import add_target, set_actual
+
+    db = tmp_path / "kh.sqlite3"
+    store = Store.open(db)
+    try:
+        five = store.create_plan("xã Thiên Tân", 2026, 2030, doc_number="12/KH-UBND", doc_date="2026-01-05")
+        yearly = store.create_plan("xã Thiên Tân", 2026, doc_number="01/KH-UBND", doc_date="2026-01-10")
+        t5 = add_target(store, five, "Số mô hình mới", 10, ">=", "mô hình")
+        t1 = add_target(store, yearly, "Mô hình mới", 4, ">=", "mô hình")
+        set_actual(store, t1, "2026", 4)
+        task5 = store.add_task(store.add_section(five, "CẢI CÁCH TTHC"), "Nhân rộng mô hình")
+        task1 = store.add_task(store.add_section(yearly, "CẢI CÁCH TTHC"), "Mô hình năm 2026")
+    finally:
+        store.close()
+    assert run(capsys, "--db", db, "link-target", "--target", t1[:8], "--parent", t5[:8])[0] == 2   # not linked yet
+    assert run(capsys, "--db", db, "link-plan", "--plan", yearly[:8], "--parent", five[:8])[0] == 0
+    assert run(capsys, "--db", db, "link-target", "--target", t1[:8], "--parent", t5[:8])[0] == 0
+    assert run(capsys, "--db", db, "link-task", "--task", task1[:8], "--parent-task", task5[:8])[0] == 0
+    out_pdf = tmp_path / "giai-doan.pdf"
+    code, out, _ = run(capsys, "--db", db, "period-report", "--plan", five[:8], "--out", out_pdf, "--date",
+                       "2026-12-31")
+    assert code == 0 and "Số mô hình mới (≥ 10 mô hình): 2026: 4, 2027: —" in out and "tiến độ 40,0%" in out
+    assert out_pdf.read_bytes().startswith(b"%PDF")
+    store = Store.open(db)
+    try:
+        assert store.get_row("task", task1)["parent_task_id"] == task5
+    finally:
+        store.close()
