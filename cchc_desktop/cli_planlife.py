@@ -14,12 +14,10 @@ from .tracking.targets import format_value
 
 def _plan_id(store, wanted: str | None, what: str = "--plan") -> str:
     """The plan named by an id prefix, or the only plan of the database."""
-    plans = store.list_plans()
     if wanted:
-        found = [p["id"] for p in plans if p["id"].startswith(wanted)]
-        if len(found) != 1:
-            raise UserError(f"Không tìm thấy kế hoạch duy nhất có mã bắt đầu bằng «{wanted}».")
-        return found[0]
+        from .cli import _pick_plan   # (cli imports this module)
+        return _pick_plan(store, wanted)
+    plans = store.list_plans()
     if len(plans) == 1:
         return plans[0]["id"]
     if not plans:
