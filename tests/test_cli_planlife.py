@@ -4,7 +4,7 @@ from __future__ import annotations
 from cchc_desktop.cli import main
 from cchc_desktop.demo import demo_appendix_path
 from cchc_desktop.importers import read_appendix
-from cchc_desktop.planlife import amend, rollover
+from cchc_desktop.planlife import amend, fiveyear, rollover
 from cchc_desktop.store import Store
 from planlife_support import dump, revised_layout, write_revised_xlsx
 
@@ -111,6 +111,6 @@ def test_five_year_commands(tmp_path, capsys):
     assert out_pdf.read_bytes().startswith(b"%PDF")
     store = Store.open(db)
     try:
-        assert store.get_row("task", task1)["parent_task_id"] == task5
+        assert fiveyear.task_links(store, yearly) == {task1: (task5, None)}
     finally:
         store.close()

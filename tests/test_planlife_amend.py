@@ -206,3 +206,20 @@ def test_periodic_report_cites_the_amendment_from_its_date(store, demo):
     cited = "(được điều chỉnh tại Kế hoạch số 41/KH-UBND ngày 15/07/2026)"
     assert cited in build_periodic_report(store, plan_id, "2026-Q3", dt.date(2026, 9, 30)).body
     assert cited not in build_periodic_report(store, plan_id, "2026-Q2", dt.date(2026, 6, 30)).body
+
+
+def test_amended_plan_travels_in_a_usb_package(store, demo, tmp_path):
+    from cchc_desktop.exchange import apply_merge, export_package, plan_merge, read_package
+    from cchc_desktop.store import Store
+
+    plan_id, _plan, path, _expected = demo
+    amend.apply_amendment(store, amend.prepare_amendment(store, plan_id, read_appendix(path)))
+    export_package(store, tmp_path / "xa.cchc", plan_ids=[plan_id])
+    other = Store.open(tmp_path / "other.sqlite3", actor="other")
+    try:
+        merge = plan_merge(other, read_package(tmp_path / "xa.cchc", local_schema=other.db.schema_version))
+        apply_merge(other, merge, confirm=True)
+        assert _live_tasks(other, plan_id) == _live_tasks(store, plan_id)
+        assert amend.history_text(other, plan_id) == amend.history_text(store, plan_id)
+    finally:
+        other.close()

@@ -158,3 +158,34 @@ def test_five_year_links_are_checked(store):
     assert store.db.query_one("SELECT mode FROM target_link WHERE target_id = ?", (target,))[0] == "sum"
     fiveyear.link_target(store, target, None)
     assert store.db.query_one("SELECT COUNT(*) FROM target_link")[0] == 0
+
+
+def test_links_survive_rollover_and_a_usb_package(store, tmp_path):
+    from cchc_desktop.exchange import apply_merge, export_package, plan_merge, read_package
+    from cchc_desktop.store import Store
+
+    yearly = store.create_plan("Thiên Tân", 2026)      # created before its five-year plan on purpose
+    five, models, _ontime, task5 = _five_year(store)
+    fiveyear.link_plan(store, yearly, five)
+    target = add_target(store, yearly, "Mô hình mới trong năm", 4, ">=", "mô hình")
+    fiveyear.link_target(store, target, models)
+    task = store.add_task(store.add_section(yearly, "CẢI CÁCH TTHC"), "Triển khai mô hình")
+    store.add_product(task, "Mô hình", "Quý II/2026", ["Văn phòng HĐND-UBND"])
+    fiveyear.link_task(store, task, parent_task_id=task5, parent_target_id=models)
+    new_id = rollover.apply_rollover(store, rollover.prepare_rollover(store, yearly, 2027, dt.date(2026, 12, 31)))
+    assert fiveyear.plan_link(store, new_id) == five
+    assert fiveyear.plan_link(store, new_id, fiveyear.ROLLED_FROM) == yearly
+    assert list(fiveyear.task_links(store, new_id).values()) == [(task5, models)]
+    new_target = store.db.query_one("SELECT id FROM target WHERE plan_id = ?", (new_id,))[0]
+    assert fiveyear.target_links(store, new_id) == {new_target: (models, "sum")}
+    export_package(store, tmp_path / "xa.cchc")
+    other = Store.open(tmp_path / "other.sqlite3", actor="other")
+    try:
+        merge = plan_merge(other, read_package(tmp_path / "xa.cchc", local_schema=other.db.schema_version))
+        apply_merge(other, merge, confirm=True)
+        assert merge.notes == []
+        assert fiveyear.plan_link(other, yearly) == five and fiveyear.plan_link(other, new_id) == five
+        assert fiveyear.task_links(other, yearly) == {task: (task5, models)}
+        assert [y["id"] for y in fiveyear.yearly_plans(other, five)] == [yearly, new_id]
+    finally:
+        other.close()

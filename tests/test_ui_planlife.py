@@ -104,7 +104,7 @@ def test_planlife_menu_and_fiveyear_dialog(qtbot, store, tmp_path):
     dialog = FiveYearDialog(store, plan_id)
     qtbot.addWidget(dialog)
     dialog.set_parent(five)
-    assert store.get_row("plan", plan_id)["parent_plan_id"] == five
+    assert fiveyear.plan_link(store, plan_id) == five
     combo = dialog.link_combos[0]
     combo.setCurrentIndex(combo.findData(target5))
     dialog.set_target_parent(target, combo.currentData())

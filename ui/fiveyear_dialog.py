@@ -86,7 +86,7 @@ class FiveYearDialog(QDialog):
         for row in fiveyear.parent_candidates(self.store, self.plan_id):
             self.parent_combo.addItem(f"{row['unit_name']} giai đoạn {_years(row)} {row['doc_number']}".strip(),
                                       row["id"])
-        current = self.plan.get("parent_plan_id")
+        current = fiveyear.plan_link(self.store, self.plan_id)
         self.parent_combo.setCurrentIndex(max(0, self.parent_combo.findData(current)))
         self.parent_combo.activated.connect(lambda _i: self.set_parent(self.parent_combo.currentData()))
         form.addRow("Thuộc kế hoạch giai đoạn:", self.parent_combo)
@@ -107,7 +107,7 @@ class FiveYearDialog(QDialog):
         self._fill_targets()
 
     def _fill_targets(self) -> None:
-        parent = self.plan.get("parent_plan_id")
+        parent = fiveyear.plan_link(self.store, self.plan_id)
         targets = list_targets(self.store, self.plan_id)
         parents = list_targets(self.store, parent) if parent else []
         links = fiveyear.target_links(self.store, self.plan_id)

@@ -1,7 +1,7 @@
 """A multi-year plan (e.g. 2026–2030) and the yearly plans that serve it.
 
-Links: a yearly plan's ``parent_plan_id``; a yearly task's ``parent_task_id`` / ``parent_target_id``; a yearly
-target's ``target_link`` row (mode ``sum``: the yearly actuals add up toward the end value, e.g. "10 mô hình";
+Links: a yearly plan's ``plan_link`` row (kind 'parent'); a yearly task's ``task_link`` row (five-year task and/or
+target); a yearly target's ``target_link`` row (mode ``sum``: the yearly actuals add up toward the end value, e.g. "10 mô hình";
 ``latest``: the latest year's value is the current value, e.g. a percentage).
 
 ``target_progress(store, plan_id)`` gives each five-year target's value per year and its progress toward the end
@@ -21,6 +21,7 @@ from ..tracking.timeliness import DONE, DONE_LATE
 from .amend import plan_citation
 
 SUM, LATEST = "sum", "latest"
+PARENT, ROLLED_FROM = "parent", "rolled_from"
 MODE_LABELS = {SUM: "cộng dồn các năm", LATEST: "lấy số liệu năm gần nhất"}
 
 
@@ -39,6 +40,25 @@ def _years(row: dict) -> str:
     return str(row["year_start"]) if row["year_start"] == row["year_end"] else f"{row['year_start']}–{row['year_end']}"
 
 
+def plan_link(store: Store, plan_id: str, kind: str = PARENT) -> str | None:
+    """The plan linked to ``plan_id`` ('parent': its multi-year plan; 'rolled_from': the plan it was rolled from)."""
+    row = store.db.query_one("SELECT other_plan_id FROM plan_link WHERE plan_id = ? AND kind = ?", (plan_id, kind))
+    return row[0] if row else None
+
+
+def set_plan_link(store: Store, plan_id: str, kind: str, other_plan_id: str | None) -> None:
+    """Write (or with None remove) a plan link, logged (inside the caller's transaction or its own)."""
+    with store.transaction():
+        row = store.db.query_one("SELECT * FROM plan_link WHERE plan_id = ? AND kind = ?", (plan_id, kind))
+        if other_plan_id is None:
+            if row is not None:
+                store.delete_row("plan_link", row["id"])
+        elif row is None:
+            store.insert_row("plan_link", {"plan_id": plan_id, "kind": kind, "other_plan_id": other_plan_id})
+        else:
+            store.update_row("plan_link", row["id"], {"other_plan_id": other_plan_id}, dict(row))
+
+
 def link_plan(store: Store, plan_id: str, parent_plan_id: str | None) -> None:
     """Make ``parent_plan_id`` (a multi-year plan covering this plan's year) the parent of a yearly plan;
     None removes the link."""
@@ -49,13 +69,13 @@ def link_plan(store: Store, plan_id: str, parent_plan_id: str | None) -> None:
             raise FiveYearError("Kế hoạch cha phải là kế hoạch nhiều năm (ví dụ giai đoạn 2026–2030).")
         if not (parent["year_start"] <= child["year_start"] and child["year_end"] <= parent["year_end"]):
             raise FiveYearError(f"Kế hoạch năm {_years(child)} không nằm trong giai đoạn {_years(parent)}.")
-    with store.transaction():
-        store.update_row("plan", plan_id, {"parent_plan_id": parent_plan_id}, child)
+    set_plan_link(store, plan_id, PARENT, parent_plan_id)
 
 
 def yearly_plans(store: Store, parent_plan_id: str) -> list[dict]:
     return [dict(r) for r in store.db.query(
-        "SELECT * FROM plan WHERE parent_plan_id = ? ORDER BY year_start, created_at", (parent_plan_id,))]
+        "SELECT p.* FROM plan p JOIN plan_link l ON l.plan_id = p.id WHERE l.kind = ? AND l.other_plan_id = ? "
+        "ORDER BY p.year_start, p.created_at", (PARENT, parent_plan_id))]
 
 
 def parent_candidates(store: Store, plan_id: str) -> list[dict]:
@@ -84,7 +104,7 @@ def _plan_of(store: Store, table: str, row_id: str) -> str | None:
 def _check_parent(store: Store, child_plan: str | None, parent_plan: str | None, what: str) -> None:
     if child_plan is None or parent_plan is None:
         raise FiveYearError(f"Không tìm thấy {what} (có thể đã bị xóa).")
-    if _plan(store, child_plan).get("parent_plan_id") != parent_plan:
+    if plan_link(store, child_plan) != parent_plan:
         raise FiveYearError(f"Chỉ liên kết được với {what} của kế hoạch giai đoạn mà kế hoạch năm này thuộc về.")
 
 
@@ -97,7 +117,22 @@ def link_task(store: Store, task_id: str, *, parent_task_id: str | None = None,
     if parent_target_id:
         _check_parent(store, child_plan, _plan_of(store, "target", parent_target_id), "chỉ tiêu giai đoạn")
     with store.transaction():
-        store.update_row("task", task_id, {"parent_task_id": parent_task_id, "parent_target_id": parent_target_id})
+        row = store.db.query_one("SELECT * FROM task_link WHERE task_id = ?", (task_id,))
+        values = {"parent_task_id": parent_task_id or None, "parent_target_id": parent_target_id or None}
+        if not parent_task_id and not parent_target_id:
+            if row is not None:
+                store.delete_row("task_link", row["id"])
+        elif row is None:
+            store.insert_row("task_link", {"task_id": task_id, **values})
+        else:
+            store.update_row("task_link", row["id"], values, dict(row))
+
+
+def task_links(store: Store, plan_id: str) -> dict[str, tuple[str | None, str | None]]:
+    """Task id -> (five-year task id, five-year target id) for the linked tasks of a yearly plan."""
+    return {r["task_id"]: (r["parent_task_id"], r["parent_target_id"]) for r in store.db.query(
+        "SELECT l.* FROM task_link l JOIN task t ON t.id = l.task_id JOIN section s ON s.id = t.section_id "
+        "WHERE s.plan_id = ?", (plan_id,))}
 
 
 def link_target(store: Store, target_id: str, parent_target_id: str | None, mode: str | None = None) -> None:
@@ -207,9 +242,7 @@ def task_progress(store: Store, plan_id: str) -> list[TaskProgress]:
              for section, task in plan.iter_tasks()}
     for child in yearly_plans(store, plan_id):
         year = child["year_start"]
-        linked = {r["id"]: r["parent_task_id"] for r in store.db.query(
-            "SELECT t.id, t.parent_task_id FROM task t JOIN section s ON s.id = t.section_id "
-            "WHERE s.plan_id = ? AND t.parent_task_id IS NOT NULL AND t.archived_on = ''", (child["id"],))}
+        linked = {task: parent for task, (parent, _target) in task_links(store, child["id"]).items() if parent}
         if not linked:
             continue
         summary = plan_summary(store, child["id"], _dt.date(year, 12, 31), str(year))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ..errors import UserError
 from ..store import Store, roman
 from ..tracking import plan_summary
+from . import fiveyear
 from ..tracking.timeliness import DONE, DONE_LATE, EVENT_DRIVEN, NO_DEADLINE, STATUS_LABELS
 
 _YEAR = r"(?<!\d)(?P<y>(?:19|20)\d\d)(?!\d)"
@@ -160,8 +161,9 @@ def apply_rollover(store: Store, preview: RolloverPreview) -> str:
     plan_row = store.get_row("plan", preview.plan_id)
     if plan_row is None:
         raise RolloverError("Không tìm thấy kế hoạch (có thể đã bị xóa).")
-    existing = store.db.query_one("SELECT id FROM plan WHERE rolled_from_id = ? AND year_start = ?",
-                                  (preview.plan_id, preview.new_year))
+    existing = store.db.query_one(
+        "SELECT p.id FROM plan p JOIN plan_link l ON l.plan_id = p.id WHERE l.kind = ? AND l.other_plan_id = ? "
+        "AND p.year_start = ?", (fiveyear.ROLLED_FROM, preview.plan_id, preview.new_year))
     if existing is not None:
         raise RolloverError(f"Đã có kế hoạch năm {preview.new_year} tạo từ kế hoạch này; không tạo thêm bản thứ hai.")
     plan = store.load_plan(preview.plan_id)
@@ -171,21 +173,24 @@ def apply_rollover(store: Store, preview: RolloverPreview) -> str:
         new_plan = store.insert_row("plan", {
             "unit_name": plan_row["unit_name"], "unit_kind": plan_row["unit_kind"],
             "superior_body": plan_row["superior_body"], "title": title, "year_start": preview.new_year,
-            "year_end": preview.new_year, "doc_number": "", "doc_date": "", "status": "draft",
-            "parent_plan_id": _parent_for(store, plan_row, preview.new_year),
-            "rolled_from_id": preview.plan_id})["id"]
+            "year_end": preview.new_year, "doc_number": "", "doc_date": "", "status": "draft"})["id"]
+        fiveyear.set_plan_link(store, new_plan, fiveyear.ROLLED_FROM, preview.plan_id)
+        fiveyear.set_plan_link(store, new_plan, fiveyear.PARENT, _parent_for(store, preview.plan_id, preview.new_year))
+        task_links = fiveyear.task_links(store, preview.plan_id)
         for section in plan.sections:
             section_id = store.insert_row("section", {"plan_id": new_plan, "position": section.position,
                                                       "title": section.title})["id"]
             for task in section.tasks:
                 old_task = store.get_row("task", task.id)
                 values = {"section_id": section_id, "position": task.position, "content": task.content,
-                          "carried_from": carried.get(task.id, ""),
-                          "parent_task_id": old_task["parent_task_id"],
-                          "parent_target_id": old_task["parent_target_id"]}
+                          "carried_from": carried.get(task.id, "")}
                 if "source_stt" in old_task:
                     values["source_stt"] = old_task["source_stt"]
                 task_id = store.insert_row("task", values)["id"]
+                if task.id in task_links:
+                    parent_task, parent_target = task_links[task.id]
+                    store.insert_row("task_link", {"task_id": task_id, "parent_task_id": parent_task,
+                                                   "parent_target_id": parent_target})
                 for product in task.products:
                     store._add_product(task_id, product.description, preview.new_deadlines[product.id],
                                        [a.name for a in product.leads], [a.name for a in product.coordinators],
@@ -194,11 +199,10 @@ def apply_rollover(store: Store, preview: RolloverPreview) -> str:
     return new_plan
 
 
-def _parent_for(store: Store, plan_row: dict, year: int) -> str | None:
-    parent = plan_row.get("parent_plan_id")
-    if not parent:
-        return None
-    row = store.get_row("plan", parent)
+def _parent_for(store: Store, plan_id: str, year: int) -> str | None:
+    """The old plan's multi-year parent when it also covers the new year."""
+    parent = fiveyear.plan_link(store, plan_id)
+    row = store.get_row("plan", parent) if parent else None
     return parent if row and row["year_start"] <= year <= row["year_end"] else None
 
 
