@@ -307,8 +307,7 @@ def apply_amendment(store: Store, diff: AmendmentDiff, *, doc_number: str | None
     if not when:
         raise AmendError("Cần ngày ban hành của kế hoạch điều chỉnh (dạng năm-tháng-ngày, ví dụ 2026-07-15): "
                          "các nhiệm vụ bị bỏ được lưu trữ từ ngày này.")
-    fresh = match.old_side(store, diff.plan_id)
-    if [(t.id, t.content) for t in fresh.tasks] != [(t.id, t.content) for t in diff.old.tasks]:
+    if match.old_side(store, diff.plan_id) != diff.old:
         raise AmendError("Kế hoạch đã thay đổi sau khi xem trước; hãy xem trước lại tệp điều chỉnh.")
     if not _has_work(store, diff):
         return None
