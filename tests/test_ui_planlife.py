@@ -117,3 +117,29 @@ def test_planlife_menu_and_fiveyear_dialog(qtbot, store, tmp_path):
     parent.save_report(str(out))
     assert out.read_bytes().startswith(b"%PDF")
     assert fiveyear.build_period_report(store, five, dt.date(2026, 12, 31)).tables
+
+
+def test_amend_dialog_reads_pasted_rows(qtbot, qapp, store, request):
+    plan_id = create_demo_plan(store)
+    plan = store.load_plan(plan_id)
+    first = plan.sections[0]
+    lines = ["TT\tNội dung/Nhiệm vụ\tHoạt động/Sản phẩm\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian thực hiện",
+             f"I\t{first.title}\t\t\t\t"]
+    for n, task in enumerate(first.tasks, 1):
+        p = task.products[0]
+        lines.append(f"{n}\t{task.content}\t{p.description}\t{p.lead_names}\t{p.coordinator_names}\t{p.deadline_text}")
+    qapp.clipboard().setText("\n".join(lines))
+    from ui.amend_dialog import AmendDialog
+
+    dialog = AmendDialog(store, plan_id)
+    qtbot.addWidget(dialog)
+    dialog.paste()
+    assert dialog.diff is not None and dialog.diff.draft.source_name == "Dữ liệu dán"
+    # only section I was pasted: the other sections' tasks would be dropped, listed for the user to untick
+    dropped = dialog.diff.count(amend.DROPPED, "content")
+    assert dropped == sum(len(s.tasks) for s in plan.sections[1:])
+    assert dialog.date_edit.text() == ""                 # pasted rows carry no caption: the user types the date
+    dialog.apply()
+    assert dialog.applied is None and store.db.query_one("SELECT COUNT(*) FROM plan_amendment")[0] == 0
+    assert [kind for kind, text in request.node.message_boxes if "ngày ban hành" in text] == ["warning"]
+    qapp.clipboard().clear()

@@ -35,7 +35,8 @@ class FiveYearDialog(QDialog):
             self._build_progress(layout)
         else:
             self._build_links(layout)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons = QDialogButtonBox(self)
+        buttons.addButton("Đóng", QDialogButtonBox.RejectRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         fit_to_screen(self, 980, 560)
@@ -60,7 +61,10 @@ class FiveYearDialog(QDialog):
                      {True: "Đạt", False: "Chưa đạt", None: "Chưa có số liệu"}[t.met]]
             for c, value in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.setWordWrap(True)
+        self.table.resizeRowsToContents()
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         layout.addWidget(self.table, 1)
         save = QPushButton("Lưu báo cáo «Kết quả thực hiện Kế hoạch giai đoạn» (PDF)…", self)
