@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_exchange, cli_par, cli_show, cli_sync
+from . import cli_exchange, cli_par, cli_planlife, cli_show, cli_sync
 from .import_commit import commit_plan
 from .importers.plan_builder import PARTS, read_plan
 from .paths import default_db_path
@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_par.add_parsers(sub)
     cli_sync.add_parsers(sub)
     cli_show.add_parsers(sub)
+    cli_planlife.add_parsers(sub)
     return parser
 
 
@@ -130,7 +131,8 @@ COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list,
             "par": _with_store(cli_par.cmd_par, None),
             "sync": _with_store(cli_sync.cmd_sync, None),
             "portfolio": cli_sync.cmd_portfolio,
-            "show": _with_store(cli_show.cmd_show, True)}
+            "show": _with_store(cli_show.cmd_show, True),
+            **cli_planlife.commands(_open)}
 
 
 def main(argv: list[str] | None = None) -> int:

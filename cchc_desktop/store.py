@@ -25,6 +25,10 @@ _EDITABLE = {
     "agency": {"name"},
 }
 
+# Tasks and products dropped by an amendment (archived_on set) stay in their tables with statuses, evidence and
+# history, but are no longer numbered, listed or counted among the live rows (cchc_desktop/planlife/amend.py).
+_ARCHIVABLE = ("task", "product")
+
 _ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
 
@@ -122,10 +126,20 @@ class Store:
         with self.transaction():
             return self.update_row(entity, row_id, fields)
 
-    def _siblings(self, entity: str, parent_id: str) -> list[str]:
+    def _siblings(self, entity: str, parent_id: str, live: bool = True) -> list[str]:
+        """Ids under a parent in order; archived tasks/products (dropped by an amendment) only when not `live`."""
         col = _PARENT[entity]
+        where = self._live(entity) if live else ""
         return [r[0] for r in self.db.query(
-            f"SELECT id FROM {entity} WHERE {col} = ? ORDER BY position, created_at", (parent_id,))]
+            f"SELECT id FROM {entity} WHERE {col} = ?{where} ORDER BY position, created_at", (parent_id,))]
+
+    def _live(self, entity: str, alias: str = "") -> str:
+        """SQL condition " AND archived_on = ''" for archivable tables (nothing on a database older than it)."""
+        cache = self.__dict__.setdefault("_live_cache", {})
+        if entity not in cache:
+            cache[entity] = entity in _ARCHIVABLE and any(
+                r["name"] == "archived_on" for r in self.db.query(f"PRAGMA table_info({entity})"))
+        return f" AND {alias or entity}.archived_on = ''" if cache[entity] else ""
 
     def _renumber(self, entity: str, ordered_ids: list[str]) -> None:
         for index, row_id in enumerate(ordered_ids):
@@ -139,7 +153,10 @@ class Store:
 
     def _place(self, entity: str, parent_id: str, values: dict, position: int | None) -> str:
         col = _PARENT[entity]
-        count = self.db.query_one(f"SELECT COUNT(*) FROM {entity} WHERE {col} = ?", (parent_id,))[0]
+        if values.get("archived_on"):   # restoring an archived row: it keeps its old place, outside the numbering
+            return self._insert(entity, {**values, col: parent_id, "position": position or 0})
+        count = self.db.query_one(f"SELECT COUNT(*) FROM {entity} WHERE {col} = ?{self._live(entity)}",
+                                  (parent_id,))[0]
         row_id = self._insert(entity, {**values, col: parent_id, "position": count})
         if position is not None and position < count:
             siblings = [s for s in self._siblings(entity, parent_id) if s != row_id]
@@ -226,7 +243,7 @@ class Store:
     def _children(self, entity: str, row_id: str):
         child = {"plan": "section", "section": "task", "task": "product"}.get(entity)
         if child:
-            yield child, self._siblings(child, row_id)
+            yield child, self._siblings(child, row_id, live=False)
 
     # -- plans --------------------------------------------------------------------------------
     def create_plan(self, unit_name: str, year_start: int, year_end: int | None = None, **fields) -> str:
@@ -396,15 +413,16 @@ class Store:
             plan.sections.append(section)
         tasks = {}
         for r in self.db.query(
-                "SELECT t.* FROM task t JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? "
-                "ORDER BY t.position", (plan_id,)):
+                "SELECT t.* FROM task t JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?"
+                + self._live("task", "t") + " ORDER BY t.position", (plan_id,)):
             task = Task(r["id"], r["section_id"], r["position"], r["content"])
             tasks[task.id] = task
             sections[task.section_id].tasks.append(task)
         products = {}
         for r in self.db.query(
                 "SELECT p.* FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
-                "WHERE s.plan_id = ? ORDER BY p.position", (plan_id,)):
+                "WHERE s.plan_id = ?" + self._live("task", "t") + self._live("product", "p") + " ORDER BY p.position",
+                (plan_id,)):
             product = Product(r["id"], r["task_id"], r["position"], r["description"], r["deadline_text"])
             products[product.id] = product
             tasks[product.task_id].products.append(product)
@@ -412,7 +430,8 @@ class Store:
                 "SELECT pa.product_id, pa.role, a.id, a.name FROM product_agency pa "
                 "JOIN agency a ON a.id = pa.agency_id JOIN product p ON p.id = pa.product_id "
                 "JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
-                "WHERE s.plan_id = ? ORDER BY pa.position", (plan_id,)):
+                "WHERE s.plan_id = ?" + self._live("task", "t") + self._live("product", "p") + " ORDER BY pa.position",
+                (plan_id,)):
             product = products[r["product_id"]]
             target = product.leads if r["role"] == ROLE_LEAD else product.coordinators
             target.append(Agency(r["id"], r["name"]))

@@ -188,6 +188,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         from .exchange_dialogs import install_exchange_menu  # «Trao đổi» menu (USB exchange, #6)
         install_exchange_menu(self)
+        from .rollover_dialog import install_planlife_menu  # «Kế hoạch» menu: amend, roll over, 5-year (#15)
+        install_planlife_menu(self)
         self._build_toolbar()
         self._build_status_bar()
         self.model.countsChanged.connect(self._counts_changed)

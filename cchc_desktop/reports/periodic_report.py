@@ -12,6 +12,7 @@ import datetime as _dt
 import os
 from typing import BinaryIO
 
+from ..planlife.amend import amendment_clause
 from ..store import Store
 from ..tracking import plan_summary
 from ..tracking.rollup import Summary
@@ -131,6 +132,7 @@ def build_periodic_report(store: Store, plan_id: str, period_key: str, ref_date:
                                  _overdue_table(summary))}
     ctx = base_context(plan, header, period, ref_date)
     ctx.update(count_context(summary.totals))
+    ctx["dieu_chinh"] = amendment_clause(store, plan_id, ref_date)   # plan amendments (issue #15)
     ctx.update({
         "so_nhom_nhiem_vu": len(summary.by_task),
         "so_van_ban": evidence_count,

@@ -113,6 +113,8 @@ _COUNTS = {
 PLACEHOLDERS: dict[str, dict[str, str]] = {
     PERIODIC: {
         **COMMON, **_COUNTS,
+        "dieu_chinh": "Các lần điều chỉnh kế hoạch đến ngày lấy số liệu, ví dụ «được điều chỉnh tại Kế hoạch số "
+                      "41/KH-UBND ngày 15/07/2026» (trống khi kế hoạch chưa điều chỉnh)",
         "so_nhom_nhiem_vu": "Số nhiệm vụ (nhóm sản phẩm) trong kỳ",
         "so_van_ban": "Số văn bản minh chứng đã cập nhật trong kỳ",
         "so_chi_tieu": "Số chỉ tiêu của kế hoạch",

@@ -240,7 +240,9 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
         "SELECT p.id, p.task_id, p.description, p.deadline_text, t.section_id, t.position AS task_pos, "
         "t.content AS task_content, s.position AS section_pos, s.title AS section_title "
         "FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
-        "WHERE s.plan_id = ? ORDER BY s.position, t.position, p.position", (plan_id,))
+        "WHERE s.plan_id = ? AND (t.archived_on = '' OR t.archived_on > ?) "
+        "AND (p.archived_on = '' OR p.archived_on > ?) "  # dropped by an amendment: only periods ending before
+        "ORDER BY s.position, t.position, p.position", (plan_id, period.end.isoformat(), period.end.isoformat()))
     statuses: dict[str, dict[str, dict]] = {}
     for r in store.db.query(
             "SELECT ps.* FROM product_status ps JOIN product p ON p.id = ps.product_id "

@@ -1,0 +1,225 @@
+"""Amending the demo plan from a revised workbook: pairing, diff, apply, undo, re-apply (issue #15)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cchc_desktop.demo import create_demo_plan
+from cchc_desktop.importers import read_appendix
+from cchc_desktop.planlife import amend
+from cchc_desktop.planlife.match import similarity
+from cchc_desktop.tracking import add_evidence, plan_summary, set_status
+from planlife_support import (ADDED, DEADLINES, DROPPED, MOVED, NEW_DEADLINE, REWORDED, dump, revised_layout,
+                              write_revised_xlsx)
+
+CAPTION = "(Ban hành kèm theo Kế hoạch số 41/KH-UBND ngày 15/07/2026 của UBND xã Xuân Trường)"
+
+
+@pytest.fixture
+def demo(store, tmp_path):
+    plan_id = create_demo_plan(store)
+    plan = store.load_plan(plan_id)
+    # a status with a note naming the product, and one evidence document, on every product of the plan
+    for section in plan.sections:
+        for task in section.tasks:
+            for product in task.products:
+                set_status(store, product.id, "2026", status="in_progress", percent=30,
+                           notes=f"ghi chú {product.id}")
+                add_evidence(store, product.id, "2026", doc_type="Báo cáo", doc_number=f"{product.position + 1}/BC",
+                             summary=f"minh chứng {product.id}")
+    sections, expected = revised_layout(store, plan_id)
+    path = write_revised_xlsx(tmp_path / "ke-hoach-dieu-chinh.xlsx", sections, CAPTION)
+    return plan_id, plan, path, expected
+
+
+def _live_tasks(store, plan_id):
+    return [(s.title, t.id, t.content) for s in store.load_plan(plan_id).sections for t in s.tasks]
+
+
+def test_similarity_is_accent_and_case_insensitive_word_level():
+    assert similarity("Chuyển đổi SỐ năm 2026", "chuyen doi so nam 2026") == 1.0
+    assert similarity("Ban hành kế hoạch", "Ban hành kế hoạch kiểm tra") == pytest.approx(0.8)
+    assert similarity("Ban hành kế hoạch", "Tuyên truyền pháp luật") == 0.0
+
+
+def test_preview_counts_every_kind_of_change(store, demo):
+    plan_id, plan, path, _expected = demo
+    before = dump(store)
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    assert dump(store) == before                                   # preview writes nothing
+    assert diff.doc_number == "41/KH-UBND" and diff.doc_date == "2026-07-15"
+    assert diff.count(amend.CHANGED, "content") == len(REWORDED)   # 5 reworded
+    assert diff.count(amend.DROPPED, "content") == len(DROPPED)    # 3 dropped
+    assert diff.count(amend.ADDED, "content") == len(ADDED)        # 4 added
+    assert diff.count(amend.MOVED) == len(MOVED)                   # 2 moved
+    assert diff.count(amend.CHANGED, "deadline_text") == len(DEADLINES)   # 6 deadlines
+    assert len(diff.changes) == 5 + 3 + 4 + 2 + 6
+    dropped = {c.key.split(":", 1)[1] for c in diff.changes if c.kind == amend.DROPPED}
+    assert dropped == {plan.sections[s].tasks[t].id for s, t in DROPPED}
+    text = amend.preview_text(diff)
+    assert "[Bỏ]" in text and "[Chuyển mục]" in text and f"→ «{NEW_DEADLINE}»" in text
+
+
+def test_apply_keeps_statuses_and_evidence_on_the_right_products(store, demo):
+    plan_id, plan, path, expected = demo
+    statuses = {r["id"]: dict(r) for r in store.db.query("SELECT * FROM product_status")}
+    evidence = {r["id"]: dict(r) for r in store.db.query("SELECT * FROM evidence")}
+    product_task = {p.id: t.id for _s, t, p in plan.iter_products()}
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    undo = amend.apply_amendment(store, diff)
+    assert undo is not None
+    # status rows and evidence untouched: same rows, same product, same values
+    assert {r["id"]: dict(r) for r in store.db.query("SELECT * FROM product_status")} == statuses
+    assert {r["id"]: dict(r) for r in store.db.query("SELECT * FROM evidence")} == evidence
+    for row in statuses.values():
+        assert row["notes"] == f"ghi chú {row['product_id']}"
+    # every kept task has the expected text in the expected section, and still owns its products
+    live = store.load_plan(plan_id)
+    where = {t.id: (s.title, t.content) for s, t in live.iter_tasks()}
+    for task_id, (content, section_title) in expected.items():
+        assert where[task_id] == (section_title, content)
+    for _s, task, product in live.iter_products():
+        if product.id in product_task:
+            assert product_task[product.id] == task.id
+    # deadlines changed on exactly the first product of the six tasks
+    for si, ti in DEADLINES:
+        first = plan.sections[si].tasks[ti].products[0].id
+        assert store.get_row("product", first)["deadline_text"] == NEW_DEADLINE
+    # nothing duplicated: 39 - 3 + 4 live tasks, contents unique; the dropped ones are archived, not deleted
+    tasks = _live_tasks(store, plan_id)
+    assert len(tasks) == 39 - len(DROPPED) + len(ADDED)
+    assert len({c for _s, _i, c in tasks}) == len(tasks)
+    for si, ti in DROPPED:
+        row = store.get_row("task", plan.sections[si].tasks[ti].id)
+        assert row["archived_on"] == "2026-07-15" and row["amendment_id"] == undo.amendment_id
+    labels = [r["label"] for r in amend.archived_rows(store, plan_id)]
+    assert labels == ["đã bỏ theo điều chỉnh số 41/KH-UBND ngày 15/07/2026"] * len(DROPPED)
+    # numbering stays contiguous in every section
+    for section in live.sections:
+        assert [t.number for t in section.tasks] == list(range(1, len(section.tasks) + 1))
+    assert amend.plan_citation(store, plan_id) == ("Kế hoạch số 03/KH-UBND ngày 10/01/2026, được điều chỉnh tại "
+                                                   "Kế hoạch số 41/KH-UBND ngày 15/07/2026")
+    assert amend.plan_citation(store, plan_id, dt.date(2026, 7, 1)) == "Kế hoạch số 03/KH-UBND ngày 10/01/2026"
+
+
+def test_archived_tasks_only_in_reports_of_periods_before_the_amendment(store, demo):
+    plan_id, plan, path, _expected = demo
+    amend.apply_amendment(store, amend.prepare_amendment(store, plan_id, read_appendix(path)))
+    dropped_products = {p.id for si, ti in DROPPED for p in plan.sections[si].tasks[ti].products}
+    # independent count: products of the plan whose task is archived
+    count = store.db.query_one(
+        "SELECT COUNT(*) FROM product p JOIN task t ON t.id = p.task_id WHERE t.archived_on <> ''")[0]
+    assert count == len(dropped_products)
+    q2 = {i.product_id for i in plan_summary(store, plan_id, dt.date(2026, 6, 30), "2026-Q2").items}
+    q3 = {i.product_id for i in plan_summary(store, plan_id, dt.date(2026, 9, 30), "2026-Q3").items}
+    year = {i.product_id for i in plan_summary(store, plan_id, dt.date(2026, 12, 31), "2026").items}
+    assert dropped_products & q2                     # Q2 ended before 15/07: still reported (those due then)
+    assert not dropped_products & q3
+    assert not dropped_products & year
+
+
+def test_undo_restores_the_exact_previous_state_and_reapply_changes_nothing(store, demo):
+    plan_id, _plan, path, _expected = demo
+    before = dump(store, bookkeeping=False)
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    undo = amend.apply_amendment(store, diff)
+    after = dump(store, bookkeeping=False)
+    assert after != before
+    # re-applying the same file: empty diff, nothing written (not even bookkeeping columns)
+    exact = dump(store)
+    again = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    assert again.changes == [] and amend.apply_amendment(store, again) is None
+    assert dump(store) == exact
+    # undo: every table as before (change_log keeps the history; versions/updated_at move on)
+    amend.undo_amendment(store, undo)
+    assert dump(store, bookkeeping=False) == before
+    log = store.db.query_one("SELECT COUNT(*) FROM change_log WHERE entity = 'plan_amendment'")[0]
+    assert log == 2                                  # inserted, then deleted by the undo
+
+
+def test_refused_and_repaired_changes(store, demo):
+    plan_id, plan, path, _expected = demo
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    # refuse one drop and one deadline change
+    drop = next(c for c in diff.changes if c.kind == amend.DROPPED)
+    deadline = next(c for c in diff.changes if c.field == "deadline_text")
+    drop.accepted = deadline.accepted = False
+    # re-pair: the first added task is declared to be the refused dropped task (reworded)
+    added = next(c for c in diff.changes if c.kind == amend.ADDED and c.key.startswith("task+"))
+    new_index = int(added.key.split(":")[1])
+    old_index = next(i for i, t in enumerate(diff.old.tasks) if t.id == drop.key.split(":", 1)[1])
+    amend.repair(diff, new_index, old_index)
+    assert diff.pairing.basis[new_index] == "manual"
+    assert not diff.change(deadline.key).accepted
+    assert diff.count(amend.DROPPED, "content") == len(DROPPED) - 1
+    amend.apply_amendment(store, diff)
+    kept = store.get_row("task", diff.old.tasks[old_index].id)
+    assert kept["archived_on"] == "" and kept["content"] == diff.new.tasks[new_index].content
+    si, ti = DEADLINES[0]
+    first = plan.sections[si].tasks[ti].products[0]
+    assert deadline.where == "I.1"                # the first deadline change is the first task's
+    assert store.get_row("product", first.id)["deadline_text"] == first.deadline_text != NEW_DEADLINE
+    for si, ti in DEADLINES[1:]:
+        assert store.get_row("product", plan.sections[si].tasks[ti].products[0].id)["deadline_text"] == NEW_DEADLINE
+    assert len(_live_tasks(store, plan_id)) == 39 - len(DROPPED) + len(ADDED)
+
+
+def test_amend_needs_a_date_and_leaves_the_database_unchanged(store, demo, tmp_path):
+    plan_id, _plan, _path, _expected = demo
+    sections, _ = revised_layout(store, plan_id)
+    sections[0]["tasks"].pop()
+    no_caption = write_revised_xlsx(tmp_path / "khong-so.xlsx", sections, "")
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(no_caption))
+    before = dump(store)
+    with pytest.raises(amend.AmendError, match="ngày ban hành"):
+        amend.apply_amendment(store, diff)
+    assert dump(store) == before
+    undo = amend.apply_amendment(store, diff, doc_number="42/KH-UBND", doc_date="2026-08-01", note="bổ sung")
+    assert [(a["doc_number"], a["doc_date"], a["note"]) for a in amend.list_amendments(store, plan_id)] == \
+        [("42/KH-UBND", "2026-08-01", "bổ sung")]
+    assert undo is not None
+
+
+def test_deleting_and_restoring_a_section_keeps_archived_tasks_out_of_the_numbering(store, demo):
+    plan_id, plan, path, _expected = demo
+    amend.apply_amendment(store, amend.prepare_amendment(store, plan_id, read_appendix(path)))
+    section_id = plan.sections[DROPPED[0][0]].id
+    rows = lambda: sorted((r["id"], r["position"], r["archived_on"]) for r in store.db.query(
+        "SELECT * FROM task WHERE section_id = ?", (section_id,)))
+    before = rows()
+    assert any(archived for _i, _p, archived in before)
+    shot = store.snapshot("section", section_id)
+    store.delete("section", section_id)
+    assert store.db.query_one("SELECT COUNT(*) FROM task WHERE section_id = ?", (section_id,))[0] == 0
+    store.restore(shot)
+    assert rows() == before
+    section = next(s for s in store.load_plan(plan_id).sections if s.id == section_id)
+    assert [t.number for t in section.tasks] == list(range(1, len(section.tasks) + 1))
+
+
+def test_periodic_report_cites_the_amendment_from_its_date(store, demo):
+    from cchc_desktop.reports.periodic_report import build_periodic_report
+
+    plan_id, _plan, path, _expected = demo
+    amend.apply_amendment(store, amend.prepare_amendment(store, plan_id, read_appendix(path)))
+    cited = "(được điều chỉnh tại Kế hoạch số 41/KH-UBND ngày 15/07/2026)"
+    assert cited in build_periodic_report(store, plan_id, "2026-Q3", dt.date(2026, 9, 30)).body
+    assert cited not in build_periodic_report(store, plan_id, "2026-Q2", dt.date(2026, 6, 30)).body
+
+
+def test_amended_plan_travels_in_a_usb_package(store, demo, tmp_path):
+    from cchc_desktop.exchange import apply_merge, export_package, plan_merge, read_package
+    from cchc_desktop.store import Store
+
+    plan_id, _plan, path, _expected = demo
+    amend.apply_amendment(store, amend.prepare_amendment(store, plan_id, read_appendix(path)))
+    export_package(store, tmp_path / "xa.cchc", plan_ids=[plan_id])
+    other = Store.open(tmp_path / "other.sqlite3", actor="other")
+    try:
+        merge = plan_merge(other, read_package(tmp_path / "xa.cchc", local_schema=other.db.schema_version))
+        apply_merge(other, merge, confirm=True)
+        assert _live_tasks(other, plan_id) == _live_tasks(store, plan_id)
+        assert amend.history_text(other, plan_id) == amend.history_text(store, plan_id)
+    finally:
+        other.close()

@@ -1,0 +1,91 @@
+"""Pairing revised rows with stored ones: exact text, source STT, similarity (moves), agency + deadline."""
+from __future__ import annotations
+
+import pytest
+
+from cchc_desktop.importers import read_appendix_text
+from cchc_desktop.planlife import amend, match
+
+HEADER = "TT\tNội dung/Nhiệm vụ\tHoạt động/Sản phẩm\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian thực hiện\n"
+
+
+def _plan(store, sections):
+    plan_id = store.create_plan("xã Thử", 2026)
+    ids = {}
+    for title, tasks in sections:
+        section_id = store.add_section(plan_id, title)
+        for content, lead, deadline in tasks:
+            task_id = store.add_task(section_id, content)
+            store.add_product(task_id, "Báo cáo", deadline, [lead])
+            ids[content] = task_id
+    return plan_id, ids
+
+
+def _text(sections) -> str:
+    out = HEADER
+    for numeral, (title, tasks) in zip(("I", "II", "III"), sections):
+        out += f"{numeral}\t{title}\t\t\t\t\n"
+        for n, (content, lead, deadline) in enumerate(tasks, 1):
+            out += f"{n}\t{content}\tBáo cáo\t{lead}\t\t{deadline}\n"
+    return out
+
+
+OLD = [("CÔNG TÁC CHỈ ĐẠO", [("Ban hành kế hoạch cải cách hành chính năm 2026", "Văn phòng", "Quý I/2026"),
+                             ("Tổ chức hội nghị triển khai công tác năm", "Văn phòng", "Quý I/2026"),
+                             ("Kiểm tra công tác cải cách hành chính tại các cơ quan", "Văn phòng", "Quý III/2026")]),
+       ("CẢI CÁCH THỂ CHẾ", [("Rà soát văn bản quy phạm pháp luật", "Tư pháp", "Quý II/2026"),
+                             ("Tuyên truyền phổ biến pháp luật cho người dân", "Tư pháp", "Thường xuyên")])]
+
+
+def test_each_pass_pairs_the_right_task(store):
+    plan_id, ids = _plan(store, OLD)
+    revised = [("CÔNG TÁC CHỈ ĐẠO", [
+        # the same text once accents, case and punctuation are folded
+        ("BAN HÀNH KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2026.", "Văn phòng", "Quý I/2026"),
+        # heavily reworded, same STT 2 and section: paired by STT (similarity ≥ 0.5)
+        ("Tổ chức hội nghị triển khai nhiệm vụ cải cách năm 2026", "Văn phòng", "Quý I/2026")]),
+        ("CẢI CÁCH THỂ CHẾ", [
+            # rewritten, same section, same lead agency and deadline: paired by agency + deadline
+            ("Rà soát, hệ thống hóa các văn bản của xã", "Tư pháp", "Quý II/2026"),
+            ("Tuyên truyền phổ biến pháp luật cho người dân", "Tư pháp", "Thường xuyên"),
+            # moved from section I (was I.3), lightly reworded: paired by similarity
+            ("Kiểm tra công tác cải cách hành chính tại các cơ quan, đơn vị", "Văn phòng", "Quý III/2026")])]
+    diff = amend.prepare_amendment(store, plan_id, read_appendix_text(_text(revised)))
+    pairs = {diff.new.tasks[i].content: (diff.old.tasks[j].id, diff.pairing.basis[i])
+             for i, j in diff.pairing.tasks.items()}
+    assert pairs == {
+        revised[0][1][0][0]: (ids[OLD[0][1][0][0]], "exact"),
+        revised[0][1][1][0]: (ids[OLD[0][1][1][0]], "stt"),
+        revised[1][1][0][0]: (ids[OLD[1][1][0][0]], "agency"),
+        revised[1][1][1][0]: (ids[OLD[1][1][1][0]], "exact"),
+        revised[1][1][2][0]: (ids[OLD[0][1][2][0]], "text"),
+    }
+    assert diff.count(amend.MOVED) == 1 and diff.count(amend.DROPPED) == 0 and diff.count(amend.ADDED) == 0
+
+
+def test_a_dropped_task_does_not_shift_pairs_by_number(store):
+    plan_id, ids = _plan(store, OLD)
+    revised = [(OLD[0][0], [OLD[0][1][0], OLD[0][1][2]]), OLD[1]]     # I.2 dropped: old I.3 is now numbered 2
+    diff = amend.prepare_amendment(store, plan_id, read_appendix_text(_text(revised)))
+    assert [c.key for c in diff.changes] == [f"task-:{ids[OLD[0][1][1][0]]}"]
+
+
+def test_source_stt_column_is_used_when_present(store):
+    plan_id, ids = _plan(store, OLD)
+    store.db.conn.execute("ALTER TABLE task ADD COLUMN source_stt TEXT")   # added by the reports branch
+    store.db.conn.execute("UPDATE task SET source_stt = '7' WHERE id = ?", (ids[OLD[0][1][1][0]],))
+    side = match.old_side(store, plan_id)
+    assert [t.stt for t in side.tasks] == ["1", "7", "3", "1", "2"]
+    store.db.conn.execute("UPDATE task SET source_stt = NULL")
+    assert [t.stt for t in match.old_side(store, plan_id).tasks] == ["1", "2", "3", "1", "2"]
+
+
+def test_apply_refuses_a_stale_preview(store):
+    plan_id, ids = _plan(store, OLD)
+    revised = [(OLD[0][0], OLD[0][1][:2]), OLD[1]]
+    diff = amend.prepare_amendment(store, plan_id, read_appendix_text(_text(revised)), doc_date="2026-07-01")
+    product = store.load_plan(plan_id).sections[0].tasks[0].products[0].id
+    store.update("product", product, deadline_text="Quý IV/2026")        # edited after the preview
+    with pytest.raises(amend.AmendError, match="xem trước lại"):
+        amend.apply_amendment(store, diff)
+    assert store.get_row("task", ids[OLD[0][1][2][0]])["archived_on"] == ""

@@ -1,0 +1,136 @@
+"""«Kế hoạch giai đoạn (5 năm)…»: for a yearly plan, the multi-year plan it belongs to and which five-year target
+each of its targets counts toward; for a multi-year plan, each target's yearly values and progress toward the end
+value, and the report «Kết quả thực hiện Kế hoạch giai đoạn» saved as PDF (cchc_desktop.planlife.fiveyear)."""
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHeaderView,
+                               QLabel, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from cchc_desktop.errors import UserError
+from cchc_desktop.planlife import fiveyear
+from cchc_desktop.reports.document import render_pdf
+from cchc_desktop.safe_write import SafeWriteError
+from cchc_desktop.tracking import list_targets
+from cchc_desktop.tracking.targets import format_value
+
+from .busy import busy
+from .screen import fit_to_screen
+
+
+def _years(row: dict) -> str:
+    return str(row["year_start"]) if row["year_start"] == row["year_end"] else f"{row['year_start']}–{row['year_end']}"
+
+
+class FiveYearDialog(QDialog):
+    def __init__(self, store, plan_id: str, parent=None):
+        super().__init__(parent)
+        self.store, self.plan_id = store, plan_id
+        self.plan = store.get_row("plan", plan_id)
+        self.multi = self.plan["year_start"] != self.plan["year_end"]
+        self.setWindowTitle("Kế hoạch giai đoạn")
+        layout = QVBoxLayout(self)
+        if self.multi:
+            self._build_progress(layout)
+        else:
+            self._build_links(layout)
+        buttons = QDialogButtonBox(self)
+        buttons.addButton("Đóng", QDialogButtonBox.RejectRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        fit_to_screen(self, 980, 560)
+
+    # -- a multi-year plan: progress and report -----------------------------------------------------------
+    def _build_progress(self, layout: QVBoxLayout) -> None:
+        children = fiveyear.yearly_plans(self.store, self.plan_id)
+        text = (f"Kế hoạch giai đoạn {_years(self.plan)}: "
+                + (", ".join(f"năm {c['year_start']}" for c in children) or "chưa có kế hoạch năm nào")
+                + " được liên kết.")
+        layout.addWidget(QLabel(text, self))
+        progress = fiveyear.target_progress(self.store, self.plan_id)
+        years = list(range(self.plan["year_start"], self.plan["year_end"] + 1))
+        headers = ["Chỉ tiêu", "Yêu cầu", *(str(y) for y in years), "Kết quả đến nay", "Tiến độ", "Đánh giá"]
+        self.table = QTableWidget(len(progress), len(headers), self)
+        self.table.setHorizontalHeaderLabels(headers)
+        for r, t in enumerate(progress):
+            cells = [t.title, t.requirement,
+                     *("—" if t.yearly[y] is None else format_value(t.yearly[y]) for y in years),
+                     "—" if t.value is None else format_value(t.value),
+                     "—" if t.progress is None else f"{format_value(round(t.progress, 1))}%",
+                     {True: "Đạt", False: "Chưa đạt", None: "Chưa có số liệu"}[t.met]]
+            for c, value in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.setWordWrap(True)
+        self.table.resizeRowsToContents()
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        layout.addWidget(self.table, 1)
+        save = QPushButton("Lưu báo cáo «Kết quả thực hiện Kế hoạch giai đoạn» (PDF)…", self)
+        save.clicked.connect(self.save_report)
+        layout.addWidget(save)
+
+    def save_report(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo", "bao-cao-ke-hoach-giai-doan.pdf", "PDF (*.pdf)")
+        if not path:
+            return
+        try:
+            with busy(self, "Đang lập báo cáo…"):
+                render_pdf(fiveyear.build_period_report(self.store, self.plan_id, _dt.date.today()), path)
+        except (UserError, SafeWriteError, OSError) as exc:
+            QMessageBox.warning(self, "Lưu báo cáo", f"Không lưu được báo cáo: {exc}")
+
+    # -- a yearly plan: its parent and its target links ------------------------------------------------------
+    def _build_links(self, layout: QVBoxLayout) -> None:
+        form = QFormLayout()
+        self.parent_combo = QComboBox(self)
+        self.parent_combo.addItem("— Không thuộc kế hoạch giai đoạn nào —", None)
+        for row in fiveyear.parent_candidates(self.store, self.plan_id):
+            self.parent_combo.addItem(f"{row['unit_name']} giai đoạn {_years(row)} {row['doc_number']}".strip(),
+                                      row["id"])
+        current = fiveyear.plan_link(self.store, self.plan_id)
+        self.parent_combo.setCurrentIndex(max(0, self.parent_combo.findData(current)))
+        self.parent_combo.activated.connect(lambda _i: self.set_parent(self.parent_combo.currentData()))
+        form.addRow("Thuộc kế hoạch giai đoạn:", self.parent_combo)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Chỉ tiêu của kế hoạch năm được tính vào chỉ tiêu giai đoạn:", self))
+        self.targets = QTableWidget(0, 2, self)
+        self.targets.setHorizontalHeaderLabels(["Chỉ tiêu năm", "Tính vào chỉ tiêu giai đoạn"])
+        self.targets.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        layout.addWidget(self.targets, 1)
+        self._fill_targets()
+
+    def set_parent(self, parent_id: str | None) -> None:
+        try:
+            fiveyear.link_plan(self.store, self.plan_id, parent_id)
+        except UserError as exc:
+            QMessageBox.warning(self, "Kế hoạch giai đoạn", str(exc))
+        self.plan = self.store.get_row("plan", self.plan_id)
+        self._fill_targets()
+
+    def _fill_targets(self) -> None:
+        parent = fiveyear.plan_link(self.store, self.plan_id)
+        targets = list_targets(self.store, self.plan_id)
+        parents = list_targets(self.store, parent) if parent else []
+        links = fiveyear.target_links(self.store, self.plan_id)
+        self.targets.setRowCount(len(targets))
+        self.link_combos = []
+        for r, target in enumerate(targets):
+            self.targets.setItem(r, 0, QTableWidgetItem(target["title"]))
+            combo = QComboBox(self.targets)
+            combo.addItem("— Không —", None)
+            for p in parents:
+                combo.addItem(p["title"], p["id"])
+            combo.setCurrentIndex(max(0, combo.findData(links.get(target["id"], (None,))[0])))
+            combo.setEnabled(bool(parents))
+            combo.activated.connect(lambda _i, t=target["id"], c=combo: self.set_target_parent(t, c.currentData()))
+            self.targets.setCellWidget(r, 1, combo)
+            self.link_combos.append(combo)
+
+    def set_target_parent(self, target_id: str, parent_id: str | None) -> None:
+        try:
+            fiveyear.link_target(self.store, target_id, parent_id)
+        except UserError as exc:
+            QMessageBox.warning(self, "Kế hoạch giai đoạn", str(exc))

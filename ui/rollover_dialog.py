@@ -1,0 +1,117 @@
+"""«Tạo kế hoạch năm sau…»: choose the year, review the changed deadline texts, the texts flagged for review and
+the carried-over tasks (the same text as `main.py rollover`), then create the plan (cchc_desktop.planlife.rollover).
+
+``install_planlife_menu(window)`` adds the «Kế hoạch» menu (amend, roll over, five-year plan) to the main window;
+it needs window.store, window.model (plan_id, reload) and window.undo_stack, and uses window.open_plan.
+"""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
+                               QSpinBox, QVBoxLayout)
+
+from cchc_desktop.errors import UserError
+from cchc_desktop.planlife import rollover
+
+from .busy import busy
+from .menus import insert_menu
+from .screen import fit_to_screen
+
+
+class RolloverDialog(QDialog):
+    def __init__(self, store, plan_id: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Tạo kế hoạch năm sau")
+        self.store, self.plan_id = store, plan_id
+        self.preview: rollover.RolloverPreview | None = None
+        self.new_plan_id: str | None = None
+        plan = store.load_plan(plan_id)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(f"Từ kế hoạch năm {plan.period_label} — tạo kế hoạch năm:", self))
+        self.year = QSpinBox(self)
+        self.year.setRange(plan.year_end + 1, 2100)
+        self.year.setValue(plan.year_end + 1)
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        row.addWidget(self.year)
+        row.addStretch(1)
+        layout.addLayout(row)
+        note = QLabel("Kế hoạch mới giữ nguyên các mục, nhiệm vụ, sản phẩm, cơ quan, chỉ tiêu (không có kết quả), "
+                      "tiêu đề và thiết lập báo cáo; không chép tình trạng và minh chứng. Hãy xem lại các thời "
+                      "hạn dưới đây trước khi tạo.", self)
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.text = QPlainTextEdit(self)
+        self.text.setReadOnly(True)
+        layout.addWidget(self.text, 1)
+        self.buttons = QDialogButtonBox(self)
+        self.create_button = self.buttons.addButton("Tạo kế hoạch", QDialogButtonBox.AcceptRole)
+        self.buttons.addButton("Đóng", QDialogButtonBox.RejectRole)
+        self.buttons.accepted.connect(self.create)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        fit_to_screen(self, 900, 640)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            with busy(self, "Đang chuẩn bị kế hoạch năm sau…"):
+                self.preview = rollover.prepare_rollover(self.store, self.plan_id, self.year.value())
+        except UserError as exc:
+            self.preview = None
+            self.text.setPlainText(str(exc))
+        else:
+            self.text.setPlainText(rollover.preview_text(self.preview))
+        self.create_button.setEnabled(self.preview is not None)
+
+    def create(self) -> None:
+        if self.preview is None:
+            return
+        try:
+            with busy(self, "Đang tạo kế hoạch năm sau…"):
+                self.new_plan_id = rollover.apply_rollover(self.store, self.preview)
+        except UserError as exc:
+            QMessageBox.warning(self, "Tạo kế hoạch năm sau", str(exc))
+            return
+        self.accept()
+
+
+def install_planlife_menu(window) -> None:
+    """Add the «Kế hoạch» menu: amend from a revised file, roll over to next year, five-year plan."""
+    from .amend_dialog import AmendDialog
+    from .fiveyear_dialog import FiveYearDialog
+
+    menu = insert_menu(window, "&Kế hoạch")
+
+    def plan_id():
+        return getattr(getattr(window, "model", None), "plan_id", None)
+
+    def run(make, title):
+        def wrapped():
+            current = plan_id()
+            if not current:
+                QMessageBox.information(window, title, "Hãy mở một kế hoạch trước.")
+                return
+            dialog = make(current)
+            window.dialog_runner(dialog) if hasattr(window, "dialog_runner") else dialog.exec()
+            new_id = getattr(dialog, "new_plan_id", None)
+            if new_id and hasattr(window, "open_plan"):
+                window.open_plan(new_id)
+        return wrapped
+
+    entries = [
+        ("Điều chỉnh kế hoạch theo tệp điều chỉnh, bổ sung…", "amend",
+         run(lambda pid: AmendDialog(window.store, pid, window, undo_stack=getattr(window, "undo_stack", None),
+                                     model=getattr(window, "model", None)), "Điều chỉnh kế hoạch")),
+        ("Tạo kế hoạch năm sau…", "rollover",
+         run(lambda pid: RolloverDialog(window.store, pid, window), "Tạo kế hoạch năm sau")),
+        ("Kế hoạch giai đoạn (5 năm)…", "fiveyear",
+         run(lambda pid: FiveYearDialog(window.store, pid, window), "Kế hoạch giai đoạn")),
+    ]
+    window.planlife_actions = {}
+    for text, name, slot in entries:
+        action = QAction(text, window)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        window.planlife_actions[name] = action
+    window.planlife_menu = menu
