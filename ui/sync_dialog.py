@@ -58,11 +58,9 @@ class SyncController(QObject):
         return changelog.get_meta(self.store.db, META_AUTO) != "0"
 
     def restart(self) -> None:
-        for path in self.watcher.directories():
-            self.watcher.removePath(path)
+        self.stop()
         folder = self.folder
         if folder is None or not folder.is_dir():
-            self.poll.stop()
             return
         self.watcher.addPath(str(folder))
         self.poll.start()
@@ -95,12 +93,21 @@ class SyncController(QObject):
                 + (f", {report.pending_deletions} dòng xóa chờ xác nhận" if report.pending_deletions else ""), 15_000)
         return report
 
+    def stop(self) -> None:
+        self.poll.stop()
+        self.debounce.stop()
+        for path in self.watcher.directories():
+            self.watcher.removePath(path)
+
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.window and event.type() == QEvent.Close and self.folder is not None:
-            try:
-                sync_folder.publish(self.store, self.folder)
-            except (UserError, OSError):
-                pass                                      # the next start publishes again
+        if watched is self.window and event.type() == QEvent.Close:
+            folder = self.folder
+            self.stop()                                   # nothing runs once the window (and its store) is gone
+            if folder is not None:
+                try:
+                    sync_folder.publish(self.store, folder)
+                except (UserError, OSError):
+                    pass                                  # the next start publishes again
         return False
 
 
