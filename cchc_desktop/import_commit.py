@@ -50,6 +50,11 @@ def plan_info_from_draft(draft: AppendixDraft) -> PlanInfo:
     return info
 
 
+def source_stt(number: str) -> str:
+    """The STT as written in the file, without a trailing "." or ")" ("37." -> "37", "1.1" kept)."""
+    return (number or "").strip().rstrip(".)").strip()
+
+
 @dataclass
 class CommitResult:
     plan_id: str
@@ -81,7 +86,7 @@ def commit_draft(store: Store, draft: AppendixDraft, plan_id: str | None = None,
             section_id = store.add_section(plan_id, section.title)
             counts[0] += 1
             for task in section.tasks:
-                task_id = store.add_task(section_id, task.content)
+                task_id = store.add_task(section_id, task.content, source_stt=source_stt(task.number))
                 counts[1] += 1
                 for product in task.products:
                     store.add_product(task_id, product.description, product.deadline_text,

@@ -20,7 +20,7 @@ _EDITABLE = {
     "plan": {"unit_name", "unit_kind", "superior_body", "title", "year_start", "year_end",
              "doc_number", "doc_date", "status"},
     "section": {"title"},
-    "task": {"content"},
+    "task": {"content", "source_stt"},
     "product": {"description", "deadline_text"},
     "agency": {"name"},
 }
@@ -256,7 +256,8 @@ class Store:
             for section in source.sections:
                 new_section = self._place("section", new_plan, {"title": section.title}, None)
                 for task in section.tasks:
-                    new_task = self._place("task", new_section, {"content": task.content}, None)
+                    new_task = self._place("task", new_section, {"content": task.content,
+                                                                 "source_stt": task.source_stt}, None)
                     for product in task.products:
                         self._add_product(new_task, product.description, product.deadline_text,
                                           [a.name for a in product.leads],
@@ -268,9 +269,14 @@ class Store:
         with self.transaction():
             return self._place("section", plan_id, {"title": title}, position)
 
-    def add_task(self, section_id: str, content: str = "", position: int | None = None) -> str:
+    def add_task(self, section_id: str, content: str = "", position: int | None = None,
+                 source_stt: str | None = None) -> str:
+        """Add a task; without ``source_stt`` it gets the next number in the plan's numbering scheme."""
         with self.transaction():
-            return self._place("task", section_id, {"content": content}, position)
+            if source_stt is None:
+                from .numbering import next_stt
+                source_stt = next_stt(self, section_id)
+            return self._place("task", section_id, {"content": content, "source_stt": source_stt}, position)
 
     def add_product(self, task_id: str, description: str = "", deadline_text: str = "",
                     leads: list[str] | None = None, coordinators: list[str] | None = None,
@@ -384,7 +390,7 @@ class Store:
         for r in self.db.query(
                 "SELECT t.* FROM task t JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? "
                 "ORDER BY t.position", (plan_id,)):
-            task = Task(r["id"], r["section_id"], r["position"], r["content"])
+            task = Task(r["id"], r["section_id"], r["position"], r["content"], source_stt=r["source_stt"] or "")
             tasks[task.id] = task
             sections[task.section_id].tasks.append(task)
         products = {}
