@@ -10,9 +10,9 @@ from .store import Store
 from .text import fold
 
 _CAPTION_RE = re.compile(
-    r"k[eế] ho[aạ]ch s[oố]\s*(?P<number>[0-9]+/[^\s,]+)\s*"
-    r"(?:ng[aà]y\s*(?P<d>\d{1,2})\s*(?:[/.-]|\s+th[aá]ng\s+)\s*(?P<m>\d{1,2})"
-    r"\s*(?:[/.-]|\s+n[aă]m\s+)\s*(?P<y>\d{4}))?(?:.*?c[uủ]a\s+(?P<unit>.+?))?\)?\s*$", re.IGNORECASE)
+    r"k[eế] ho[aạ]ch\s+s[oố]\s*:?\s*(?P<number>[0-9]*\s*/\s*[^\s,]+)?\s*"
+    r"(?:ng[aà]y\s*(?P<d>\d{1,2})?\s*(?:[/.-]|\s*th[aá]ng\s*)\s*(?P<m>\d{1,2})?"
+    r"\s*(?:[/.-]|\s*n[aă]m\s*)\s*(?P<y>\d{4}))?(?:.*?c[uủ]a\s+(?P<unit>.+?))?\)?\s*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(20\d\d)(?:\s*[-–]\s*(20\d\d))?")
 _UNIT_RE = re.compile(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+", re.IGNORECASE)
 
@@ -27,14 +27,25 @@ class PlanInfo:
     doc_date: str = ""
 
 
+def partial_iso(year: str | None, month: str | None, day: str | None) -> str:
+    """The known parts of a plan date: "2026-01-10", "2026-01" (day left blank in the plan), "2026" or ""."""
+    if not year:
+        return ""
+    if not month or not 1 <= int(month) <= 12:
+        return f"{int(year):04d}"
+    if not day or not 1 <= int(day) <= 31:
+        return f"{int(year):04d}-{int(month):02d}"
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
 def plan_info_from_draft(draft: AppendixDraft) -> PlanInfo:
     """Read the plan number, date, unit and year from the appendix title and caption, when present."""
     info = PlanInfo()
     match = _CAPTION_RE.search(draft.caption or "")
     if match:
-        info.doc_number = match.group("number")
-        if match.group("y"):
-            info.doc_date = f"{int(match.group('y')):04d}-{int(match.group('m')):02d}-{int(match.group('d')):02d}"
+        number = re.sub(r"\s+", "", match.group("number") or "")
+        info.doc_number = number if number[:1].isdigit() else ""   # "số: /KH-UBND": number left blank
+        info.doc_date = partial_iso(match.group("y"), match.group("m"), match.group("d"))
         if match.group("unit"):
             unit = _UNIT_RE.sub("", match.group("unit").strip(" .)"))
             info.unit_name = unit

@@ -62,6 +62,7 @@ class ReportData:
     context: dict = field(default_factory=dict)
     author: str = ""
     file_stem: str = "bao-cao"               # suggested file name without extension
+    warnings: list[str] = field(default_factory=list)   # shown by the dialog / printed by the CLI, never printed
 
 
 def table_flowables(table: TableData, settings: LayoutSettings | None = None) -> list[Flowable]:

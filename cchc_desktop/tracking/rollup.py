@@ -338,7 +338,8 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
         by_section=list(sections.values()), by_task=[g for g in tasks.values() if g.counts.total],
         by_agency=sorted(agencies.values(), key=lambda g: (g.key == NO_LEAD, sort_key(g.label))),
         overdue=overdue, due_soon=soon, targets=target_results(store, plan_id, period.key),
-        cumulative=cumulative, due_in_period=[i for i in items if i.due_in_period], next_period=following,
+        cumulative=cumulative, next_period=following,
+        due_in_period=[i for i in items if i.due_in_period and i.deadline.kind != CONTINUOUS],
         due_next_period=due_next)
 
 
