@@ -201,6 +201,7 @@ def build_periodic_report(store: Store, plan_id: str, period_key: str, ref_date:
         TableData(overdue_table.key, overdue_table.title, [], [], [1.0], ["LEFT"],
                   empty_text=f"(Danh sách {len(summary.overdue)} nhiệm vụ, sản phẩm quá hạn tại Phụ lục 02 kèm theo.)")
     ctx = base_context(plan, header, period, as_of)
+    ctx["den_ngay"] = vn_date(as_of)   # a report made before the cut-off states the day its figures stop
     ctx.update(count_context(summary.totals))
     due_in = summary.due_in_period
     ctx.update({
