@@ -57,7 +57,8 @@ def test_reminder_needs_an_agency(store):
 CASE_DATE = dt.date(2026, 3, 20)
 CASES = {
     "both": ("Phòng Văn hóa - Xã hội",
-             ["còn 2 nhiệm vụ, sản phẩm quá hạn chưa hoàn thành và 1 nhiệm vụ, sản phẩm sắp đến hạn, cụ thể như sau:",
+             # 2 due soon: the Quý I product completed on 29/03 was not finished yet on 20/03
+             ["còn 2 nhiệm vụ, sản phẩm quá hạn chưa hoàn thành và 2 nhiệm vụ, sản phẩm sắp đến hạn, cụ thể như sau:",
               "khẩn trương hoàn thành các nhiệm vụ, sản phẩm quá hạn và chủ động triển khai, hoàn thành đúng thời "
               "hạn các nhiệm vụ, sản phẩm sắp đến hạn nêu trên;",
               "Trường hợp chưa hoàn thành, đề nghị báo cáo rõ lý do"]),
