@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_exchange
+from . import cli_exchange, cli_reports
 from .backup import BackupError
 from .db import DatabaseError
 from .import_commit import commit_draft
@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_list = sub.add_parser("list", help="liệt kê nhiệm vụ của một kế hoạch cùng thời hạn đã phân tích")
     p_list.add_argument("--plan", help="mã kế hoạch (có thể chỉ vài ký tự đầu)")
     cli_exchange.add_parsers(sub)
+    cli_reports.add_parsers(sub)
     return parser
 
 
@@ -123,7 +124,8 @@ COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list,
             "export-workbooks": _with_store(cli_exchange.cmd_export_workbooks, True),
             "import-workbooks": _with_store(cli_exchange.cmd_import_workbooks, None),
             "export-package": _with_store(cli_exchange.cmd_export_package, False),
-            "import-package": _with_store(cli_exchange.cmd_import_package, None)}
+            "import-package": _with_store(cli_exchange.cmd_import_package, None),
+            "report": _with_store(cli_reports.cmd_report, None)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,6 +137,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args)
     except (ImportFailure, DatabaseError, StoreError, ValueError, SafeWriteError, BackupError,
-            *cli_exchange.ERRORS) as exc:
+            *cli_exchange.ERRORS, *cli_reports.ERRORS) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

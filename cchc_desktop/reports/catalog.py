@@ -107,3 +107,11 @@ def suggested_name(store: Store, request: ReportRequest) -> str:
         plan = store.load_plan(request.plan_id)
         return f"phu-luc-ke-hoach-cchc-{plan.period_label}"
     return build_report(store, request).file_stem
+
+
+def report_warnings(store: Store, request: ReportRequest) -> list[str]:
+    """What the dialog / CLI must say before producing the report (cut-off, issue date, signer); [] when none.
+    Never printed in the report itself."""
+    if request.kind == APPENDIX:
+        return []
+    return list(build_report(store, request).warnings)
