@@ -12,6 +12,7 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
+from .agency_groups import plan_agency_names
 from .errors import UserError
 from .reports.catalog import (APPENDIX, NEEDS_AGENCY, REPORT_KINDS, ReportRequest, export_xlsx, render_report_pdf,
                               report_warnings)
@@ -70,8 +71,7 @@ def build_request(store, args) -> ReportRequest:
     period = args.period or default_period(plan.year_start, plan.year_end, ref).key
     agency = (args.agency or "").strip()
     if kind in NEEDS_AGENCY and agency:
-        names = {a.name for a in store.agencies()}
-        if agency not in names:
+        if agency not in plan_agency_names(store, plan_id, groups=False):
             raise ReportArgumentError(f"Không có cơ quan «{agency}» trong kế hoạch.")
     elif kind == "reminder":
         raise ReportArgumentError("Công văn đôn đốc cần tên cơ quan: --agency \"Tên cơ quan\".")

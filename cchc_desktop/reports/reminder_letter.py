@@ -6,6 +6,7 @@ import datetime as _dt
 import os
 from typing import BinaryIO
 
+from ..agency_groups import is_group
 from ..store import Store, StoreError
 from ..tracking import plan_summary
 from ..tracking.rollup import ProductState, Summary
@@ -41,6 +42,9 @@ def build_reminder_letter(store: Store, plan_id: str, agency: str, period_key: s
                           header: HeaderSettings | None = None, summary: Summary | None = None) -> ReportData:
     if not agency or not agency.strip():
         raise StoreError("Hãy chọn cơ quan, đơn vị cần đôn đốc.")
+    if is_group(agency):
+        raise StoreError(f"«{agency.strip()}» là cụm từ chỉ chung nhiều cơ quan, không phải một cơ quan: "
+                         "hãy chọn một cơ quan cụ thể để đôn đốc.")
     template = template or builtin_template(REMINDER)
     plan = store.load_plan(plan_id)
     header = header or get_header(store, plan_id)
