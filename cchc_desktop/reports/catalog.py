@@ -98,7 +98,7 @@ def render_report_pdf(store: Store, request: ReportRequest,
 def export_xlsx(store: Store, request: ReportRequest, path: str | os.PathLike) -> Path:
     if request.kind == APPENDIX:
         return export_plan_appendix_xlsx(store.load_plan(request.plan_id), path)
-    return export_report_xlsx(build_report(store, request), path, request.ref)
+    return export_report_xlsx(build_report(store, request), path)   # data date: the report's own (cut-off)
 
 
 def suggested_name(store: Store, request: ReportRequest) -> str:

@@ -70,8 +70,12 @@ def count_context(counts: Counts) -> dict:
     }
 
 
-def ratio_text(part: int, total: int) -> str:
-    return percent(part / total) if total else ""
+def ratio_text(part: int, total: int):
+    """The share as a :class:`~cchc_desktop.reports.document.Ratio` (prints "65,2%", a number in .xlsx); "" when
+    there is no total."""
+    from .document import Ratio
+
+    return Ratio(part / total) if total else ""
 
 
 _PAREN_RE = re.compile(r"\([^)]*\)")

@@ -21,7 +21,7 @@ from ..tracking.rollup import ProductState, Summary
 from ..tracking.timeliness import DONE, DONE_LATE, OVERDUE
 from .common import (base_context, count_context, due_text, evidence_for, evidence_text, overdue_entry,
                      due_soon_entry, period_words, ratio_text, sentence_case, slug, state_text, task_and_product)
-from .document import AppendixData, ReportData, TableData, render_pdf
+from .document import AppendixData, Ratio, ReportData, TableData, render_pdf
 from .header_settings import HeaderSettings, get_header
 from .layout import LayoutSettings
 from .templates import PERIODIC, ReportTemplate, builtin_template, render_template, table_marker
@@ -66,7 +66,7 @@ SECTION_HEADERS = ["TT", "Lĩnh vực", "Tổng số", "Hoàn thành đúng hạ
 def _counts_row(c) -> list[object]:
     """Tổng số then one column per state: the state columns add up to Tổng số."""
     return [c.total, c.done, c.done_late, c.in_progress, c.not_started, c.overdue, c.not_done, c.undated,
-            ratio_text(c.completed, c.total) or "-"]
+            ratio_text(c.completed, c.total) if c.total else "-"]
 
 
 def _section_table(summary: Summary) -> TableData:
@@ -91,6 +91,16 @@ def stt_citer(store: Store, plan_id: str) -> Callable[[ProductState], str]:
     return lambda item: item.stt
 
 
+XLSX_EXTRA = ["Hạn (ngày)", "Ngày hoàn thành", "Tỷ lệ hoàn thành"]
+
+
+def _typed(item: ProductState) -> list[object]:
+    """Real date cells and a numeric % for the .xlsx (the printed columns keep the plan's wording)."""
+    due = item.due if item.state == OVERDUE else (item.next_due or item.due)
+    done_on = _dt.date.fromisoformat(item.completed_on[:10]) if item.completed_on else None
+    return [due, done_on, Ratio(item.percent / 100)]
+
+
 def _item_rows(items, cite) -> list[list[object]]:
     return [[cite(item), task_and_product(item), item.lead_names, due_text(item), state_text(item)]
             for item in items]
@@ -98,15 +108,19 @@ def _item_rows(items, cite) -> list[list[object]]:
 
 def _due_in_period_table(summary: Summary, cite) -> TableData:
     return TableData("bang_den_han_trong_ky", "Đến hạn trong kỳ",
-                     list(LIST_HEADERS), _item_rows(summary.due_in_period, cite), [0.07, 0.45, 0.18, 0.15, 0.15],
+                     list(LIST_HEADERS), _item_rows(summary.due_in_period, cite),
+                     [0.07, 0.45, 0.18, 0.15, 0.15],
                      ["CENTER", "LEFT", "LEFT", "LEFT", "LEFT"],
-                     empty_text="Không có nhiệm vụ, sản phẩm đến hạn trong kỳ.", font_size=11)
+                     empty_text="Không có nhiệm vụ, sản phẩm đến hạn trong kỳ.", font_size=11,
+                     extra_headers=list(XLSX_EXTRA), extra_rows=[_typed(i) for i in summary.due_in_period])
 
 
 def _next_period_table(summary: Summary, cite) -> TableData:
-    return TableData("bang_ky_toi", "Nhiệm vụ kỳ tới", list(LIST_HEADERS), _item_rows(summary.due_next_period, cite), [0.07, 0.45, 0.18, 0.15, 0.15],
+    return TableData("bang_ky_toi", "Nhiệm vụ kỳ tới", list(LIST_HEADERS), _item_rows(summary.due_next_period, cite),
+                     [0.07, 0.45, 0.18, 0.15, 0.15],
                      ["CENTER", "LEFT", "LEFT", "LEFT", "LEFT"],
-                     empty_text="Không có nhiệm vụ, sản phẩm đến hạn trong kỳ tới.", font_size=11)
+                     empty_text="Không có nhiệm vụ, sản phẩm đến hạn trong kỳ tới.", font_size=11,
+                     extra_headers=list(XLSX_EXTRA), extra_rows=[_typed(i) for i in summary.due_next_period])
 
 
 def _targets_table(summary: Summary) -> TableData:
@@ -122,11 +136,13 @@ def _overdue_table(summary: Summary, cite) -> TableData:
     return TableData("bang_qua_han", "Quá hạn", ["STT", "Nhiệm vụ, sản phẩm", "Cơ quan chủ trì",
                                                   "Thời hạn", "Số ngày quá hạn"], rows,
                      [0.07, 0.47, 0.19, 0.15, 0.12], ["CENTER", "LEFT", "LEFT", "LEFT", "CENTER"],
+                     extra_headers=["Hạn (ngày)"], extra_rows=[[i.due] for i in summary.overdue],
                      empty_text="Không có nhiệm vụ, sản phẩm quá hạn.", font_size=12)
 
 
 def _appendix_table(store: Store, summary: Summary) -> tuple[TableData, int]:
     rows: list[list[object]] = []
+    extra: list[list[object]] = []
     sections: list[int] = []
     groups: list[tuple[int, int]] = []
     evidence_count = 0
@@ -141,6 +157,7 @@ def _appendix_table(store: Store, summary: Summary) -> tuple[TableData, int]:
             sections.append(len(rows))
             numeral, _, title = item.section_label.partition(". ")
             rows.append([f"{numeral}. {upper(title)}"])
+            extra.append([])
         evidence = evidence_for(store, item, summary.period)
         evidence_count += len(evidence)
         same_task = item.task_id == current_task
@@ -151,10 +168,12 @@ def _appendix_table(store: Store, summary: Summary) -> tuple[TableData, int]:
         rows.append(["" if same_task else item.stt, "" if same_task else item.task_content,
                      item.description, item.lead_names, due_text(item), state_text(item), item.result,
                      evidence_text(evidence)])
+        extra.append(_typed(item))
     if current_task is not None and len(rows) - 1 > first:
         groups.append((first, len(rows) - 1))
     table = TableData("phu_luc", "Kết quả nhiệm vụ", APPENDIX_HEADERS, rows, APPENDIX_SHARES, APPENDIX_ALIGN,
                       section_rows=sections, groups=groups, number_row=True, landscape=True, font_size=11,
+                      extra_headers=list(XLSX_EXTRA), extra_rows=extra,
                       empty_text="Không có nhiệm vụ, sản phẩm nào trong kỳ báo cáo.")
     return table, evidence_count
 
@@ -220,7 +239,7 @@ def build_periodic_report(store: Store, plan_id: str, period_key: str, ref_date:
         "qua_han_o_phu_luc": overdue_apart,
         "linh_vuc": [{"stt": g.label.partition(". ")[0], "ten": sentence_case(g.label.partition(". ")[2] or g.label),
                       "so_nhiem_vu": g.counts.total, "so_hoan_thanh": g.counts.completed,
-                      "ty_le_hoan_thanh": ratio_text(g.counts.completed, g.counts.total) or "-",
+                      "ty_le_hoan_thanh": ratio_text(g.counts.completed, g.counts.total) if g.counts.total else "-",
                       "so_dung_han": g.counts.done, "so_tre_han": g.counts.done_late,
                       "so_qua_han": g.counts.overdue, "so_dang_thuc_hien": g.counts.in_progress,
                       "so_chua_trien_khai": g.counts.not_started, "so_khong_thuc_hien": g.counts.not_done,
