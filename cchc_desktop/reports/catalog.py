@@ -115,3 +115,12 @@ def report_warnings(store: Store, request: ReportRequest) -> list[str]:
     if request.kind == APPENDIX:
         return []
     return list(build_report(store, request).warnings)
+
+
+def render_with_warnings(store: Store, request: ReportRequest, *,
+                         settings: LayoutSettings | None = None) -> tuple[bytes, list[str]]:
+    """The PDF bytes and the warnings of one report, computed once (the report dialog's preview)."""
+    if request.kind == APPENDIX:
+        return render_report_pdf(store, request, settings=settings), []
+    report = build_report(store, request)
+    return render_pdf(report, None, settings=settings), list(report.warnings)
