@@ -104,3 +104,19 @@ def test_import_warning_cites_the_written_number(store, tmp_path):
     wb.save(path)
     draft = read_appendix(path)
     assert any("số 37" in str(w) for w in draft.warnings)
+
+
+def test_appendix_xlsx_numeric_stt_and_sections_fold(store, ward, tmp_path):
+    import openpyxl
+
+    from cchc_desktop.exports.appendix_xlsx import export_appendix_xlsx
+
+    path = tmp_path / "pl.xlsx"
+    export_appendix_xlsx(store.load_plan(ward), path)
+    ws = openpyxl.load_workbook(path).active
+    tasks = [r[0].value for r in ws.iter_rows(min_row=7) if r[1].value and r[0].value is not None]
+    assert tasks == list(range(1, 47))
+    assert any(d.outline_level == 1 for d in ws.row_dimensions.values())
+    # and it imports back with the same numbers
+    again = commit_draft(store, read_appendix(path)).plan_id
+    assert _numbers(store, again) == [str(n) for n in range(1, 47)]

@@ -511,7 +511,7 @@ class DashboardWidget(QWidget):
             due = it.due if overdue else (it.next_due or it.due)
             days = it.days_overdue if overdue else ((due - self.ref_date()).days if due else "")
             table.setItem(r, 0, _item(it.description or "(chưa có mô tả)", data))
-            table.setItem(r, 1, _item(f"{it.section_label.split('.')[0]}.{it.task_number}. {it.task_content}", data))
+            table.setItem(r, 1, _item(f"{it.section_label.split('.')[0]}.{it.stt}. {it.task_content}", data))
             table.setItem(r, 2, _item(it.lead_names or "—", data))
             table.setItem(r, 3, _item(format_date(due) if due else "", data))
             table.setItem(r, 4, _item(days, data, Qt.AlignRight | Qt.AlignVCenter))

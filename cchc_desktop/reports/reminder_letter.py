@@ -80,7 +80,8 @@ def build_reminder_letter(store: Store, plan_id: str, agency: str, period_key: s
                                         recipients_to=texts.recipients_to, letter=True)
     return ReportData(kind=REMINDER, title=texts.subject, header=doc_header, signer=header.signer(letter=True),
                       body=texts.body, tables=tables, context=ctx, author=f"Ủy ban nhân dân {unit}",
-                      file_stem=f"cong-van-don-doc-{slug(agency)}")
+                      file_stem=f"cong-van-don-doc-{slug(agency)}",
+                      warnings=[header.signer_warning] if header.signer_warning else [])
 
 
 def render_reminder_letter(store: Store, plan_id: str, agency: str, period_key: str, ref_date: _dt.date,
