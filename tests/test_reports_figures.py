@@ -253,3 +253,26 @@ def test_ward_texts_and_narrative(store, kinds_plan):
     assert "cơ bản được triển khai" not in zero.body and "đạt tỷ lệ" not in zero.body
     assert "chậm" not in zero.body and "chưa có nhiệm vụ, sản phẩm nào hoàn thành" in zero.body
     assert "thị trấn" in zero.body and " xã " not in zero.body
+
+
+def test_long_overdue_list_goes_to_an_appendix(store):
+    from cchc_desktop.reports.document import render_pdf
+
+    from reports_support import page_texts
+
+    plan_id = store.create_plan("An Tường", 2026, unit_kind="phường")
+    section = store.add_section(plan_id, "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
+    for n in range(1, 21):
+        task = store.add_task(section, f"Nhiệm vụ quá hạn số {n}", source_stt=str(n))
+        store.add_product(task, f"Sản phẩm {n}", "Quý I/2026", ["Công an phường"])
+    report = build_periodic_report(store, plan_id, "2026-Q2", D(2026, 6, 20))
+    assert report.context["so_qua_han"] == 20 and report.context["qua_han_o_phu_luc"]
+    assert "bang_qua_han" not in report.body.replace("\ue000", "")  # no table in the body
+    assert "danh sách chi tiết tại Phụ lục 02" in report.body
+    labels = [a.label for a in report.appendices]
+    assert labels == ["Phụ lục 01", "Phụ lục 02"]
+    assert [r[0] for r in report.appendices[1].table.rows] == [str(n) for n in range(1, 21)]
+    texts = page_texts(render_pdf(report))
+    body_pages = [t for t in texts if "Phụ lục 0" not in t[:80]]
+    assert any("Còn 20 nhiệm vụ, sản phẩm quá hạn" in t for t in body_pages)
+    assert any(t.startswith("Phụ lục 02") or " Phụ lục 02 " in t[:60] for t in texts)
