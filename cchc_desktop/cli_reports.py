@@ -41,15 +41,12 @@ def parse_vn_date(text: str, what: str) -> _dt.date:
 
 def pick_plan(store, wanted: str | None) -> str:
     """--plan (a prefix of the id is enough); without it the database's only plan (the demo plan is ignored when
-    exactly one other plan exists)."""
+    exactly one other plan exists), never a guess among several."""
     plans = store.list_plans()
-    if wanted:
-        found = [p["id"] for p in plans if p["id"].startswith(wanted)]
-        if len(found) != 1:
-            raise ReportArgumentError(f"Không tìm thấy kế hoạch duy nhất có mã bắt đầu bằng «{wanted}».")
-        return found[0]
-    if not plans:
-        raise ReportArgumentError("Cơ sở dữ liệu chưa có kế hoạch nào. Hãy dùng lệnh «import» trước.")
+    if wanted or not plans:
+        from .cli import _pick_plan   # one place for --plan prefixes and the "no plan yet" message
+
+        return _pick_plan(store, wanted)
     real = [p for p in plans if not p["is_demo"]]
     if len(plans) == 1 or len(real) == 1:
         return (plans if len(plans) == 1 else real)[0]["id"]
