@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_exchange, cli_par, cli_planlife, cli_show, cli_sync
+from . import cli_exchange, cli_par, cli_planlife, cli_reports, cli_show, cli_sync
 from .import_commit import commit_plan
 from .importers.plan_builder import PARTS, read_plan
 from .paths import default_db_path
@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sync.add_parsers(sub)
     cli_show.add_parsers(sub)
     cli_planlife.add_parsers(sub)
+    cli_reports.add_parsers(sub)
     return parser
 
 
@@ -132,6 +133,7 @@ COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list,
             "sync": _with_store(cli_sync.cmd_sync, None),
             "portfolio": cli_sync.cmd_portfolio,
             "show": _with_store(cli_show.cmd_show, True),
+            "report": _with_store(cli_reports.cmd_report, None),
             **cli_planlife.commands(_open)}
 
 
@@ -143,6 +145,6 @@ def main(argv: list[str] | None = None) -> int:
         return -1  # caller starts the GUI
     try:
         return handler(args)
-    except (UserError, ValueError) as exc:
+    except (UserError, ValueError, *cli_reports.ERRORS) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

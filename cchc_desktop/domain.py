@@ -44,11 +44,12 @@ class Task:
     position: int
     content: str
     products: list[Product] = field(default_factory=list)
+    source_stt: str = ""  # STT as written in the signed plan ("37", "3", "1.1"); "" when unknown
 
     @property
-    def number(self) -> int:
-        """STT shown in the appendix: numbered automatically per section, from 1."""
-        return self.position + 1
+    def number(self) -> str:
+        """STT shown in the appendix: the plan's own number when known, else the position in the section."""
+        return self.source_stt or str(self.position + 1)
 
 
 @dataclass

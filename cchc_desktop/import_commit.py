@@ -20,6 +20,17 @@ class PlanInfo:
     doc_date: str = ""
 
 
+def partial_iso(year: str | None, month: str | None, day: str | None) -> str:
+    """The known parts of a plan date: "2026-01-10", "2026-01" (day left blank in the plan), "2026" or ""."""
+    if not year:
+        return ""
+    if not month or not 1 <= int(month) <= 12:
+        return f"{int(year):04d}"
+    if not day or not 1 <= int(day) <= 31:
+        return f"{int(year):04d}-{int(month):02d}"
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
 def plan_info_from_draft(draft: AppendixDraft) -> PlanInfo:
     """Plan number, date, unit and years read from the appendix caption and title, when present."""
     from .importers.plan_builder import appendix_facts
@@ -29,13 +40,19 @@ def plan_info_from_draft(draft: AppendixDraft) -> PlanInfo:
 def plan_info_from_facts(facts: PlanFacts) -> PlanInfo:
     return PlanInfo(unit_name=f"{facts.unit_kind} {facts.unit_name}".strip() if facts.unit_name else "",
                     unit_kind=facts.unit_kind or "xã", year_start=facts.year_start,
-                    year_end=facts.year_end, doc_number=facts.doc_number, doc_date=facts.date.iso)
+                    year_end=facts.year_end, doc_number=facts.doc_number,
+                    doc_date=partial_iso(facts.date.year, facts.date.month, facts.date.day))
 
 
 def _unit_override(unit_name: str) -> tuple[str, str]:
     """`--unit "phường An Tường"` -> ("phường An Tường", "phường"); a bare name keeps the kind ""."""
     kind, bare = split_unit(unit_name)
     return (f"{kind} {bare}" if kind else bare), kind
+
+
+def source_stt(number: str) -> str:
+    """The STT as written in the file, without a trailing "." or ")" ("37." -> "37", "1.1" kept)."""
+    return (number or "").strip().rstrip(".)").strip()
 
 
 @dataclass
@@ -90,7 +107,7 @@ def _write_appendix(store: Store, plan_id: str, draft: AppendixDraft, counts: li
         section_id = store.add_section(plan_id, section.title)
         counts[0] += 1
         for task in section.tasks:
-            task_id = store.add_task(section_id, task.content)
+            task_id = store.add_task(section_id, task.content, source_stt=source_stt(task.number))
             counts[1] += 1
             for product in task.products:
                 store.add_product(task_id, product.description, product.deadline_text,

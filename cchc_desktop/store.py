@@ -20,7 +20,7 @@ _EDITABLE = {
     "plan": {"unit_name", "unit_kind", "superior_body", "title", "year_start", "year_end",
              "doc_number", "doc_date", "status"},
     "section": {"title"},
-    "task": {"content"},
+    "task": {"content", "source_stt"},
     "product": {"description", "deadline_text"},
     "agency": {"name"},
 }
@@ -273,7 +273,8 @@ class Store:
             for section in source.sections:
                 new_section = self._place("section", new_plan, {"title": section.title}, None)
                 for task in section.tasks:
-                    new_task = self._place("task", new_section, {"content": task.content}, None)
+                    new_task = self._place("task", new_section,
+                                           self._task_values(new_section, task.content, task.source_stt), None)
                     for product in task.products:
                         self._add_product(new_task, product.description, product.deadline_text,
                                           [a.name for a in product.leads],
@@ -285,9 +286,28 @@ class Store:
         with self.transaction():
             return self._place("section", plan_id, {"title": title}, position)
 
-    def add_task(self, section_id: str, content: str = "", position: int | None = None) -> str:
+    def add_task(self, section_id: str, content: str = "", position: int | None = None,
+                 source_stt: str | None = None) -> str:
+        """Add a task; without ``source_stt`` it gets the next number in the plan's numbering scheme."""
         with self.transaction():
-            return self._place("task", section_id, {"content": content}, position)
+            return self._place("task", section_id, self._task_values(section_id, content, source_stt), position)
+
+    def _task_values(self, section_id: str, content: str, source_stt: str | None) -> dict:
+        """A new task's columns; the STT only where the schema has it (a store opened on an older schema, e.g.
+        to export a package, writes what that schema holds)."""
+        if "source_stt" not in self._columns("task"):
+            return {"content": content}
+        if source_stt is None:
+            from .numbering import next_stt
+            source_stt = next_stt(self, section_id)
+        return {"content": content, "source_stt": source_stt}
+
+    def _columns(self, table: str) -> frozenset[str]:
+        cache = self.__dict__.setdefault("_columns_cache", {})
+        key = (table, self.db.schema_version)   # a migration in between adds columns
+        if key not in cache:
+            cache[key] = frozenset(r["name"] for r in self.db.query(f"PRAGMA table_info({table})"))
+        return cache[key]
 
     def add_product(self, task_id: str, description: str = "", deadline_text: str = "",
                     leads: list[str] | None = None, coordinators: list[str] | None = None,
@@ -415,7 +435,8 @@ class Store:
         for r in self.db.query(
                 "SELECT t.* FROM task t JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?"
                 + self._live("task", "t") + " ORDER BY t.position", (plan_id,)):
-            task = Task(r["id"], r["section_id"], r["position"], r["content"])
+            stt = r["source_stt"] if "source_stt" in r.keys() else ""
+            task = Task(r["id"], r["section_id"], r["position"], r["content"], source_stt=stt or "")
             tasks[task.id] = task
             sections[task.section_id].tasks.append(task)
         products = {}

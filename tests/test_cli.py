@@ -40,7 +40,8 @@ def test_workbook_round_trip_and_package_between_two_pcs(tmp_path, capsys):
     usb = tmp_path / "usb"
     assert run(capsys, "--db", master, "import", demo_appendix_path())[0] == 0
     code, out, _ = run(capsys, "--db", master, "export-workbooks", "--period", "2026-Q2", "--out", usb)
-    assert code == 0 and "6 tệp" in out
+    # one workbook per lead agency; group phrases («Các cơ quan, đơn vị …») get none
+    assert code == 0 and "4 tệp" in out and "cac-co-quan" not in out
     path = usb / "CapNhat_CCHC_2026-Q2_phong-kinh-te.xlsx"
     wb = load_workbook(path)
     ws = next(s for s in wb.worksheets if s.sheet_state == "visible" and s.max_row > 5

@@ -393,3 +393,26 @@ def test_recipient_lines_archive_once():
     assert recipient_lines(["Lưu trữ lịch sử tỉnh"], "Lưu: VT.") == ["- Lưu trữ lịch sử tỉnh;", "- Lưu: VT."]
     assert recipient_lines(["Lưu VT"], "Lưu: VT.") == ["- Lưu VT."]
     assert recipient_lines([], "") == []
+
+
+def test_row_split_inside_repeats_stt_and_task_text(tmp_path):
+    """A product longer than a page: below the break the row shows its STT and the task text "(tiếp theo)"."""
+    plan = Plan(id="p", unit_name="An Tường", unit_kind="phường")
+    section = Section(id="s", plan_id="p", position=0, numeral="I", title="CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
+    plan.sections = [section]
+    task = Task(id="t", section_id="s", position=0, content="Nhiệm vụ ngắn số ba mươi bảy", source_stt="37")
+    task.products = [Product(id="a", task_id="t", position=0, deadline_text="Năm 2026",
+                             description=" ".join(f"Mục{i}" for i in range(900)))]
+    section.tasks = [task]
+    path = tmp_path / "split.pdf"
+    render_plan_appendix(plan, path)
+    with pdfplumber.open(path) as pdf:
+        rows = [[[" ".join(words(c or "")) for c in row] for table in p.extract_tables() for row in table]
+                for p in pdf.pages]
+    assert len(rows) > 2
+    first = [r for r in rows[0] if r and r[0] == "37"]
+    assert first and first[0][1] == "Nhiệm vụ ngắn số ba mươi bảy"
+    for page in rows[1:]:
+        data = [r for r in page if r and r[0] not in ("TT", "1")]
+        # the STT cell repeats the plan's own number and the task cell its text "(tiếp theo)"
+        assert data[0][0] == "37" and data[0][1] == "Nhiệm vụ ngắn số ba mươi bảy (tiếp theo)"

@@ -57,11 +57,13 @@ def test_reminder_needs_an_agency(store):
 CASE_DATE = dt.date(2026, 3, 20)
 CASES = {
     "both": ("Phòng Văn hóa - Xã hội",
-             ["còn 2 nhiệm vụ, sản phẩm quá hạn chưa hoàn thành và 1 nhiệm vụ, sản phẩm sắp đến hạn, cụ thể như sau:",
+             # 2 due soon: the Quý I product completed on 29/03 was not finished yet on 20/03
+             ["còn 2 nhiệm vụ, sản phẩm quá hạn chưa hoàn thành và 2 nhiệm vụ, sản phẩm sắp đến hạn, cụ thể như sau:",
               "khẩn trương hoàn thành các nhiệm vụ, sản phẩm quá hạn và chủ động triển khai, hoàn thành đúng thời "
               "hạn các nhiệm vụ, sản phẩm sắp đến hạn nêu trên;",
               "Trường hợp chưa hoàn thành, đề nghị báo cáo rõ lý do"]),
-    "overdue": ("Các cơ quan, đơn vị trên địa bàn xã",
+    # a group phrase («Các cơ quan, đơn vị trên địa bàn xã») gets no reminder: an agency with one overdue product
+    "overdue": ("Công an xã",
                 ["còn 1 nhiệm vụ, sản phẩm quá hạn chưa hoàn thành, cụ thể như sau:",
                  "khẩn trương hoàn thành các nhiệm vụ, sản phẩm quá hạn nêu trên;",
                  "Trường hợp chưa hoàn thành, đề nghị báo cáo rõ lý do"]),
@@ -86,6 +88,10 @@ FORBIDDEN = {
 def test_reminder_wording_for_each_case(store, case):
     agency, expected = CASES[case]
     plan_id = seed_demo(store)
+    if case == "overdue":
+        section = store.load_plan(plan_id).sections[0].id
+        store.add_product(store.add_task(section, "Rà soát, bố trí lực lượng bảo đảm an ninh"), "Báo cáo rà soát",
+                          "Quý IV/2025", ["Công an xã"])
     report = build_reminder_letter(store, plan_id, agency, "2026", CASE_DATE)
     overdue, soon = report.context["so_qua_han"], report.context["so_sap_den_han"]
     assert (bool(overdue), bool(soon)) == {"both": (True, True), "overdue": (True, False),
@@ -114,7 +120,6 @@ def test_generic_agency_name_is_lower_case_inside_sentences(store):
     assert mid_sentence("Các cơ quan, đơn vị trên địa bàn xã") == "các cơ quan, đơn vị trên địa bàn xã"
     assert mid_sentence("Phòng Kinh tế") == "Phòng Kinh tế"
     plan_id = seed_demo(store)
-    report = build_reminder_letter(store, plan_id, "Các cơ quan, đơn vị trên địa bàn xã", "2026", CASE_DATE)
-    assert "đề nghị các cơ quan, đơn vị trên địa bàn xã" in report.body
-    assert "đề nghị Các cơ quan" not in report.body
-    assert report.header.recipients_to == ["Các cơ quan, đơn vị trên địa bàn xã"]  # «Kính gửi:» keeps it
+    # a group phrase is not an agency: no reminder letter is addressed to it
+    with pytest.raises(StoreError, match="cụm từ chỉ chung nhiều cơ quan"):
+        build_reminder_letter(store, plan_id, "Các cơ quan, đơn vị trên địa bàn xã", "2026", CASE_DATE)

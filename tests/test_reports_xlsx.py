@@ -52,14 +52,24 @@ def test_periodic_xlsx_values_match_the_report(store, tmp_path):
     values = _values(ws)
     total_row = report.tables["bang_linh_vuc"].rows[-1]
     assert "Tổng cộng" in values and total_row[2] in values and isinstance(total_row[2], int)
-    # counts are numbers, percentages the same text as in the PDF
-    assert report.context["ty_le_hoan_thanh"] in values
-    # the data date is a real date cell
+    # counts are numbers, percentages numbers with a % format (the same share as printed)
+    t = report.context
+    shares = [c for row in ws.iter_rows() for c in row if c.number_format == "0.0%"]
+    assert shares and all(isinstance(c.value, (int, float)) for c in shares)
+    assert any(abs(c.value - t["so_hoan_thanh"] / t["so_nhiem_vu"]) < 1e-9 for c in shares)
+    # the data date is a real date cell: the Quý I cut-off (REF is after it)
     dates = [c for row in ws.iter_rows() for c in row if isinstance(c.value, dt.datetime)]
-    assert dates and dates[0].value.date() == REF and dates[0].number_format == "dd/mm/yyyy"
+    assert dates and dates[0].value.date() == dt.date(2026, 3, 14) and dates[0].number_format == "dd/mm/yyyy"
     appendix = wb["Kết quả nhiệm vụ"]
     assert appendix.page_setup.orientation == "landscape"
     assert "Hoạt động/Sản phẩm" in _values(appendix)
+    # numeric STT, real due / completion dates, numeric %, sections fold
+    stts = [r[0].value for r in appendix.iter_rows() if isinstance(r[0].value, int)]
+    assert stts and all(isinstance(v, int) for v in stts)
+    due = [c for row in appendix.iter_rows() for c in row if isinstance(c.value, dt.datetime)]
+    assert len(due) > 10 and all(c.number_format == "dd/mm/yyyy" for c in due)
+    assert any(c.number_format == "0.0%" and isinstance(c.value, float) for row in appendix.iter_rows() for c in row)
+    assert any(d.outline_level == 1 for d in appendix.row_dimensions.values())
 
 
 def test_formula_injection_neutralised(store, tmp_path):

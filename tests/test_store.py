@@ -65,7 +65,7 @@ def test_crud_numbering_and_change_log(store: Store):
     plan = store.load_plan(plan_id)
     assert [s.numeral for s in plan.sections] == ["I", "II"]
     assert [t.id for t in plan.sections[0].tasks] == [t0, t1, t2]
-    assert [t.number for t in plan.sections[0].tasks] == [1, 2, 3]
+    assert [t.number for t in plan.sections[0].tasks] == ["1", "2", "3"]
     product = plan.sections[0].tasks[1].products[0]
     assert product.id == p1 and product.lead_names == "Phòng Văn hóa - Xã hội"
 

@@ -293,6 +293,9 @@ class DashboardWidget(QWidget):
         self._fill_periods()
         default = default_period(self.year_start, self.year_end, ref)
         self.period_combo.setCurrentIndex(max(0, self.period_combo.findData(default.key)))
+        self.scope_combo = QComboBox()   # lũy kế (whole plan year) by default, the period's slice on request
+        self.scope_combo.addItem("Lũy kế đến ngày tham chiếu", True)
+        self.scope_combo.addItem("Chỉ nhiệm vụ có hạn trong kỳ", False)
         self.soon_spin = QSpinBox()
         self.soon_spin.setRange(1, 120)
         self.soon_spin.setSuffix(" ngày")
@@ -307,7 +310,8 @@ class DashboardWidget(QWidget):
         self.report_label.setStyleSheet("color: #333;")
         controls = QHBoxLayout()
         for widget in (QLabel("Ngày tham chiếu:"), self.ref_edit, today_btn, QLabel("Kỳ báo cáo:"),
-                       self.period_combo, QLabel("Sắp đến hạn trong:"), self.soon_spin, refresh_btn):
+                       self.period_combo, self.scope_combo, QLabel("Sắp đến hạn trong:"), self.soon_spin,
+                       refresh_btn):
             controls.addWidget(widget)
         controls.addStretch(1)
 
@@ -372,6 +376,7 @@ class DashboardWidget(QWidget):
         self.ref_edit.dateChanged.connect(self._ref_changed)
         self.period_combo.currentIndexChanged.connect(self.refresh)
         self.soon_spin.valueChanged.connect(self.refresh)
+        self.scope_combo.currentIndexChanged.connect(self.refresh)
         self.refresh()
 
     # -- state ---------------------------------------------------------------------------------------
@@ -444,7 +449,8 @@ class DashboardWidget(QWidget):
         if self.store.row("plan", self.plan_id) is None:
             return
         ref = self.ref_date()
-        s = plan_summary(self.store, self.plan_id, ref, self.period_key(), self.soon_spin.value())
+        s = plan_summary(self.store, self.plan_id, ref, self.period_key(), self.soon_spin.value(),
+                         cumulative=bool(self.scope_combo.currentData()))
         self.summary = s
         t = s.totals
         self.cards["total"].set(str(t.total), s.period.label)
@@ -506,7 +512,7 @@ class DashboardWidget(QWidget):
             due = it.due if overdue else (it.next_due or it.due)
             days = it.days_overdue if overdue else ((due - self.ref_date()).days if due else "")
             table.setItem(r, 0, _item(it.description or "(chưa có mô tả)", data))
-            table.setItem(r, 1, _item(f"{it.section_label.split('.')[0]}.{it.task_number}. {it.task_content}", data))
+            table.setItem(r, 1, _item(f"{it.section_label.split('.')[0]}.{it.stt}. {it.task_content}", data))
             table.setItem(r, 2, _item(it.lead_names or "—", data))
             table.setItem(r, 3, _item(format_date(due) if due else "", data))
             table.setItem(r, 4, _item(days, data, Qt.AlignRight | Qt.AlignVCenter))

@@ -2,8 +2,9 @@
 người ký). Stored per plan by cchc_desktop.reports.header_settings."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                               QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
 
 from cchc_desktop.reports.header_settings import SIGN_MODES, HeaderSettings, get_header, save_header
 from cchc_desktop.store import StoreError
@@ -58,9 +59,15 @@ class HeaderSettingsDialog(QDialog):
             editor.setAccessibleName(label)
             self.editors[name] = editor
             form.addRow(label + ":", editor)
+        self.blank_signer = QCheckBox("Để trống họ tên để ký tay", self)
+        self.blank_signer.setChecked(bool(current.blank_signer))
+        self.blank_signer.toggled.connect(self._update_preview)
         self.signer_preview = QLabel(self)
         self.signer_preview.setStyleSheet("font-weight: bold;")
-        form.addRow("Khối chữ ký in ra:", self.signer_preview)
+        signer_row = QHBoxLayout()   # beside the preview: the dialog must still fit a 1366×768 screen
+        signer_row.addWidget(self.signer_preview, 1)
+        signer_row.addWidget(self.blank_signer, 0, Qt.AlignTop)
+        form.addRow("Khối chữ ký in ra:", signer_row)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel, self)
         buttons.button(QDialogButtonBox.Save).setText("Lưu")
         buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
@@ -80,11 +87,12 @@ class HeaderSettingsDialog(QDialog):
                 out[name] = editor.toPlainText()
             else:
                 out[name] = editor.text()
-        return HeaderSettings(**out)
+        return HeaderSettings(**out, blank_signer="1" if self.blank_signer.isChecked() else "")
 
     def _update_preview(self, *_args) -> None:
         values = self.values()
-        lines = values.authority + ["(ký, đóng dấu)", values.signer_name or "(họ và tên)"]
+        name = values.signer_name or ("(để trống, ký tay)" if values.blank_signer else "(họ và tên — chưa nhập)")
+        lines = values.authority + ["(ký, đóng dấu)", name]
         self.signer_preview.setText("\n".join(lines))
 
     def accept(self) -> None:

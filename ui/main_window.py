@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QFrame,
                                QToolBar, QToolButton, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
-from . import file_dialogs
+from cchc_desktop.agency_groups import plan_agency_names
 from cchc_desktop import APP_NAME, APP_VERSION
 from cchc_desktop.db import LOCAL, NETWORK
 from cchc_desktop.store import StoreError
 
-from . import clipboard, settings
+from . import clipboard, file_dialogs, settings
 from .appendix_model import (COL_CONTENT, COL_COORD, COL_DEADLINE, COL_LEAD, COL_PRODUCT, COL_STT, KIND_SECTION,
                              AppendixModel, split_names)
 from .appendix_view import AppendixView
@@ -700,7 +700,8 @@ class MainWindow(QMainWindow):
     # -- agency catalogue --------------------------------------------------------------------------
     def agency_names(self) -> list[str]:
         if self._agency_cache is None:
-            agencies = self.store.agencies()
+            own = set(plan_agency_names(self.store, self.model.plan_id))   # each plan its own list
+            agencies = [a for a in self.store.agencies() if a.name in own]
             self._agency_cache = [a.name for a in agencies]
             self.filter_bar.set_agencies([(a.id, a.name) for a in agencies])
         return self._agency_cache

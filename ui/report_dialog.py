@@ -51,6 +51,7 @@ class ReportDialog(QDialog):
         self.plan_id = plan_id
         self.plan = store.load_plan(plan_id)
         self.pdf: bytes | None = None
+        self.warnings: list[str] = []
         self._loading = False
         self.setWindowTitle("Báo cáo, in và xuất Excel")
         fit_to_screen(self, 1500, 940)   # at 1366×768 the buttons below stay on screen
@@ -325,7 +326,7 @@ class ReportDialog(QDialog):
         try:
             # cursor only: the preview is re-rendered after every edit, a dialog each time would be noise
             with busy(self, "Đang tạo bản xem trước báo cáo…"):
-                self.pdf = catalog.render_report_pdf(self.store, self.request())
+                self.pdf, self.warnings = catalog.render_with_warnings(self.store, self.request())
                 self.preview.set_pdf(self.pdf)
         except (ReportTemplateError, StoreError, ValueError) as exc:
             self.pdf = None
@@ -334,7 +335,10 @@ class ReportDialog(QDialog):
             self._set_outputs(False)
             return
         pages = self.preview.page_count
-        self.set_status(f"{pages} trang. Bản xem trước là đúng tệp PDF sẽ lưu và in.")
+        if self.warnings:   # cut-off, issue date, signer: said before the report is saved or printed
+            self.set_status(f"{pages} trang. Lưu ý: " + " ".join(self.warnings), error=True)
+        else:
+            self.set_status(f"{pages} trang. Bản xem trước là đúng tệp PDF sẽ lưu và in.")
         self._set_outputs(True)
         self.rendered.emit(pages)
 

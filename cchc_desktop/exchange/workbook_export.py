@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..agency_groups import is_group
 from .. import APP_NAME, APP_VERSION, changelog
 from ..domain import ROLE_LEAD
 from ..safe_write import SafeWriteError, atomic_path, sha256_file
@@ -323,7 +324,7 @@ def export_workbooks(store: Store, plan_id: str, period_key: str, folder: str | 
         if progress:
             progress(1, 1)
         return result
-    agencies = lead_agencies(store, plan_id)
+    agencies = [a for a in lead_agencies(store, plan_id) if not is_group(a[1])]   # groups get no workbook
     if agency_ids is not None:
         agencies = [a for a in agencies if a[0] in set(agency_ids)]
     results = []

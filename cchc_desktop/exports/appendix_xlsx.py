@@ -39,7 +39,10 @@ def export_appendix_xlsx(plan: Plan, path: str | Path) -> Path:
 
     def put(row, col, value, *, bold=False, italic=False, align=_WRAP, border=True):
         cell = ws.cell(row, col)
-        set_text(cell, value)
+        if isinstance(value, int):
+            cell.value = value          # numeric STT: sorts and filters as a number
+        else:
+            set_text(cell, value)
         cell.font = Font(name=FONT_NAME, size=12, bold=bold, italic=italic)
         cell.alignment = align
         if border:
@@ -57,6 +60,7 @@ def export_appendix_xlsx(plan: Plan, path: str | Path) -> Path:
         put(header_row, col, text, bold=True, align=_CENTER)
         put(header_row + 1, col, str(col), italic=True, align=_CENTER)
     row = header_row + 2
+    ws.sheet_properties.outlinePr.summaryBelow = False   # each section row folds the tasks under it
     for section in plan.sections:
         put(row, 1, f"{section.numeral} {section.title}", bold=True)
         for col in range(2, ncol + 1):
@@ -67,7 +71,9 @@ def export_appendix_xlsx(plan: Plan, path: str | Path) -> Path:
             first = row
             products = task.products or [None]
             for product in products:
-                put(row, 1, str(task.number) if row == first else None, align=_CENTER)
+                ws.row_dimensions[row].outline_level = 1
+                number = task.number
+                put(row, 1, (int(number) if number.isdigit() else number) if row == first else None, align=_CENTER)
                 put(row, 2, task.content if row == first else None)
                 put(row, 3, product.description if product else "")
                 put(row, 4, product.lead_names if product else "")

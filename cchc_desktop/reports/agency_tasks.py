@@ -8,6 +8,7 @@ import os
 from typing import BinaryIO
 
 from ..domain import Plan
+from ..agency_groups import is_group
 from ..store import Store, StoreError
 from ..text import fold, sort_key
 from ..tracking import plan_summary
@@ -28,11 +29,13 @@ ALL = ""
 
 
 def plan_agencies(plan: Plan) -> list[str]:
-    """Agencies named as lead or coordinator in the plan, in Vietnamese order."""
+    """Agencies named as lead or coordinator in the plan, in Vietnamese order (group phrases such as «Các cơ
+    quan, đơn vị có liên quan» are not agencies: they get no section of their own)."""
     names: dict[str, str] = {}
     for _s, _t, product in plan.iter_products():
         for agency in product.leads + product.coordinators:
-            names.setdefault(fold(agency.name), agency.name)
+            if not is_group(agency.name):
+                names.setdefault(fold(agency.name), agency.name)
     return sorted(names.values(), key=sort_key)
 
 
@@ -40,7 +43,8 @@ def lead_agencies(plan: Plan) -> list[str]:
     names: dict[str, str] = {}
     for _s, _t, product in plan.iter_products():
         for agency in product.leads:
-            names.setdefault(fold(agency.name), agency.name)
+            if not is_group(agency.name):
+                names.setdefault(fold(agency.name), agency.name)
     return sorted(names.values(), key=sort_key)
 
 

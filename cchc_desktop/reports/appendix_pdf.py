@@ -6,17 +6,16 @@ task with several products, the STT and the content written once over all its pr
 """
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from typing import BinaryIO
 
-from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from ..domain import Plan
 from .document import AppendixData, ReportData, TableData
+from ..text import fold
 from .layout import (DocumentHeader, LayoutSettings, appendix_heading, build_pdf, frame_size, grid_table)
-from .vnformat import BLANK, date_words, unit_with_kind, upper
+from .vnformat import BLANK, partial_date_words, unit_with_kind, upper
 
 COLUMNS = ("TT", "Nội dung/Nhiệm vụ", "Hoạt động/Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp",
            "Thời gian thực hiện")
@@ -26,6 +25,11 @@ COLUMN_ALIGN = ("CENTER", "LEFT", "LEFT", "LEFT", "LEFT", "LEFT")
 
 
 def appendix_title(plan: Plan) -> str:
+    """The plan's own appendix title when the import found one, else the generic title. A title that names the
+    plan itself ("Kế hoạch cải cách hành chính năm 2026") is not an appendix title."""
+    own = " ".join(plan.title.split())
+    if own and not fold(own).startswith("ke hoach"):
+        return upper(own)
     if plan.year_start == plan.year_end:
         period = f"NĂM {plan.year_start}"
     else:
@@ -39,14 +43,9 @@ def appendix_caption(plan: Plan) -> str:
     A plan without number or date leaves blanks to be filled by hand.
     """
     number = plan.doc_number.strip() or f"{BLANK}/KH-UBND"
-    date = None
-    if plan.doc_date:
-        try:
-            date = _dt.date.fromisoformat(plan.doc_date[:10])
-        except ValueError:
-            date = None
     unit = unit_with_kind(plan.unit_name, plan.unit_kind)
-    return f"(Kèm theo Kế hoạch số {number} {date_words(date, plan.year_start)} của Ủy ban nhân dân {unit})"
+    return (f"(Kèm theo Kế hoạch số {number} {partial_date_words(plan.doc_date, plan.year_start)} "
+            f"của Ủy ban nhân dân {unit})")
 
 
 def appendix_table(plan: Plan, font_size: float | None = None) -> TableData:
@@ -63,7 +62,7 @@ def appendix_table(plan: Plan, font_size: float | None = None) -> TableData:
             products = task.products or [None]
             for i, product in enumerate(products):
                 rows.append([
-                    str(task.number) if i == 0 else "",
+                    task.number if i == 0 else "",
                     task.content if i == 0 else "",
                     product.description if product else "",
                     product.lead_names if product else "",

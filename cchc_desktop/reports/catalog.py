@@ -111,7 +111,7 @@ def render_report_pdf(store: Store, request: ReportRequest,
 def export_xlsx(store: Store, request: ReportRequest, path: str | os.PathLike) -> Path:
     if request.kind == APPENDIX:
         return export_plan_appendix_xlsx(store.load_plan(request.plan_id), path)
-    return export_report_xlsx(build_report(store, request), path, request.ref)
+    return export_report_xlsx(build_report(store, request), path)   # data date: the report's own (cut-off)
 
 
 def suggested_name(store: Store, request: ReportRequest) -> str:
@@ -129,3 +129,20 @@ def export_docx(store: Store, request: ReportRequest, path: str | os.PathLike) -
     if request.kind == APPENDIX:
         return render_docx(plan_appendix_report(store.load_plan(request.plan_id)), path)
     return render_docx(build_report(store, request), path)
+
+
+def report_warnings(store: Store, request: ReportRequest) -> list[str]:
+    """What the dialog / CLI must say before producing the report (cut-off, issue date, signer); [] when none.
+    Never printed in the report itself."""
+    if request.kind == APPENDIX:
+        return []
+    return list(build_report(store, request).warnings)
+
+
+def render_with_warnings(store: Store, request: ReportRequest, *,
+                         settings: LayoutSettings | None = None) -> tuple[bytes, list[str]]:
+    """The PDF bytes and the warnings of one report, computed once (the report dialog's preview)."""
+    if request.kind == APPENDIX:
+        return render_report_pdf(store, request, settings=settings), []
+    report = build_report(store, request)
+    return render_pdf(report, None, settings=settings), list(report.warnings)

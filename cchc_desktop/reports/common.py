@@ -14,7 +14,7 @@ from ..tracking.rollup import Counts, ProductState
 from ..tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE, NOT_DONE,
                                    NOT_STARTED, OVERDUE, STATE_LABELS, tracking_span)
 from .header_settings import HeaderSettings, lines
-from .vnformat import BLANK, percent, place_name, unit_with_kind, upper, vn_date
+from .vnformat import BLANK, partial_vn_date, percent, place_name, unit_kind_of, unit_with_kind, upper, vn_date
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -28,24 +28,18 @@ def period_words(period: ReportingPeriod) -> str:
     return f"năm {period.year}"
 
 
-def plan_date(plan: Plan) -> _dt.date | None:
-    try:
-        return _dt.date.fromisoformat(plan.doc_date[:10]) if plan.doc_date else None
-    except ValueError:
-        return None
-
-
 def base_context(plan: Plan, header: HeaderSettings, period: ReportingPeriod, ref: _dt.date) -> dict:
-    unit = unit_with_kind(plan.unit_name, plan.unit_kind or "xã")
-    plan_day = plan_date(plan)
+    kind = unit_kind_of(plan.unit_name, plan.unit_kind)
+    unit = unit_with_kind(plan.unit_name, kind)
     return {
+        "loai_don_vi": kind,
         "don_vi": unit,
         "ten_don_vi": place_name(plan.unit_name),
         "ubnd": f"Ủy ban nhân dân {unit}",
         "ubnd_viet_tat": f"UBND {unit}",
         "nam": str(period.year),
         "so_ke_hoach": plan.doc_number.strip() or f"{BLANK}/KH-UBND",
-        "ngay_ke_hoach": vn_date(plan_day) if plan_day else f"{BLANK}/{BLANK}/{plan.year_start}",
+        "ngay_ke_hoach": partial_vn_date(plan.doc_date, plan.year_start),
         "ngay_bao_cao": vn_date(ref),
         "ky_bao_cao": period_words(period),
         "ky_bao_cao_hoa": upper(period_words(period)),
@@ -76,8 +70,12 @@ def count_context(counts: Counts) -> dict:
     }
 
 
-def ratio_text(part: int, total: int) -> str:
-    return percent(part / total) if total else ""
+def ratio_text(part: int, total: int):
+    """The share as a :class:`~cchc_desktop.reports.document.Ratio` (prints "65,2%", a number in .xlsx); "" when
+    there is no total."""
+    from .document import Ratio
+
+    return Ratio(part / total) if total else ""
 
 
 _PAREN_RE = re.compile(r"\([^)]*\)")

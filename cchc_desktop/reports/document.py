@@ -35,6 +35,18 @@ class TableData:
     empty_text: str = ""                     # printed instead of an empty table
     landscape: bool = False
     font_size: float | None = None
+    # .xlsx only: typed columns appended after the printed ones (real dates, numeric %), one list per row
+    extra_headers: list[str] = field(default_factory=list)
+    extra_rows: list[list[object]] = field(default_factory=list)
+
+
+class Ratio(float):
+    """A share (0..1) printed "65,2%" in the PDF and written as a number with a % format in the .xlsx."""
+
+    def __str__(self) -> str:
+        from .vnformat import percent
+
+        return percent(float(self))
 
 
 @dataclass
@@ -62,6 +74,7 @@ class ReportData:
     context: dict = field(default_factory=dict)
     author: str = ""
     file_stem: str = "bao-cao"               # suggested file name without extension
+    warnings: list[str] = field(default_factory=list)   # shown by the dialog / printed by the CLI, never printed
 
 
 def table_flowables(table: TableData, settings: LayoutSettings | None = None) -> list[Flowable]:

@@ -224,11 +224,15 @@ class FlowCell:
 EMPTY = ""  # an empty cell: reportlab still gives it one 1.2 × size line
 
 
+def _blank(cell) -> bool:
+    return cell is None or cell == EMPTY or (isinstance(cell, FlowCell) and not cell.flowables)
+
+
 class GridRow:
     """One table row: its cells (a cell, EMPTY, or None where a span covers it) and how it joins the next."""
 
     __slots__ = ("cells", "height", "middle", "full_span", "spans", "open_cols", "glue_prev", "continuation",
-                 "giant")
+                 "giant", "split_cont")
 
     def __init__(self, cells: list, *, middle: bool = False, full_span: bool = False):
         self.cells = cells
@@ -240,11 +244,13 @@ class GridRow:
         self.glue_prev = False  # no page break between the previous row and this one
         self.continuation: dict[int, object] | None = None  # cells shown when a page starts with this row
         self.giant = False  # may be split inside the row
+        self.split_cont: dict[int, object] | None = None  # cells repeated below an in-row split (STT, task …)
 
     def copy(self, cells: list | None = None) -> "GridRow":
         row = GridRow(list(self.cells) if cells is None else cells, middle=self.middle, full_span=self.full_span)
         row.height, row.spans, row.open_cols = self.height, self.spans, self.open_cols
         row.glue_prev, row.continuation, row.giant = self.glue_prev, self.continuation, self.giant
+        row.split_cont = self.split_cont
         return row
 
 
@@ -437,6 +443,10 @@ class PagedGrid(Flowable):
                 h1 = (rest.height(width) if rest is not None else 0.0) + pads
                 top = top if top is not None else FlowCell([])
                 rest = rest if rest is not None else FlowCell([])
+            if row.split_cont and col in row.split_cont and _blank(rest):
+                # the continuation repeats the STT and the task text "(tiếp theo)", so the page reads on its own
+                rest = row.split_cont[col]
+                h1 = rest.height(width) + pads
             top_cells.append(top)
             rest_cells.append(rest)
             top_h, rest_h = max(top_h, h0), max(rest_h, h1)

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from ..store import Store, StoreError
 from ..text import nfc
 from .layout import DocumentHeader, SignerBlock
-from .vnformat import document_number, place_name, unit_with_kind, upper
+from .vnformat import document_number, place_name, unit_kind_of, unit_with_kind, upper
 
 TABLE = "report_header"
 SIGN_MODES = {
@@ -38,6 +38,7 @@ class HeaderSettings:
     head_title: str = "CHỦ TỊCH"
     signer_title: str = "CHỦ TỊCH"
     signer_name: str = ""
+    blank_signer: str = ""            # "1": "để trống để ký tay" (no warning about a missing signer name)
 
     # -- derived ---------------------------------------------------------------------------------
     @property
@@ -53,6 +54,14 @@ class HeaderSettings:
         if self.sign_mode == "KT":
             return [f"KT. {head}", title]
         return [title]
+
+    @property
+    def signer_warning(self) -> str:
+        """The warning to show before producing a report without a signer name ("" when none is due)."""
+        if self.signer_name.strip() or self.blank_signer:
+            return ""
+        return ("Chưa có họ tên người ký. Hãy nhập họ tên, chức vụ người ký trong «Thiết lập tiêu đề, người ký» "
+                "hoặc chọn «Để trống để ký tay».")
 
     def document_header(self, *, number: str | int | None = None, symbol: str | None = None,
                         date: _dt.date | None = None, year: int | None = None, doc_type: str = "",
@@ -88,14 +97,16 @@ def defaults_for_plan(store: Store, plan_id: str) -> HeaderSettings:
     row = store.db.query_one("SELECT unit_name, unit_kind, superior_body FROM plan WHERE id = ?", (plan_id,))
     if row is None:
         raise StoreError("Không tìm thấy kế hoạch (có thể đã bị xóa).")
-    unit = unit_with_kind(row["unit_name"], row["unit_kind"] or "xã")
+    kind = unit_kind_of(row["unit_name"], row["unit_kind"])
+    unit = unit_with_kind(row["unit_name"], kind)
     return HeaderSettings(
         parent_body="",
         issuer_name=f"ỦY BAN NHÂN DÂN\n{upper(unit)}",
         place=place_name(row["unit_name"]),
         report_to="",
-        report_recipients="Sở Nội vụ (để báo cáo)\nThường trực Đảng ủy, HĐND xã\nChủ tịch, các Phó Chủ tịch UBND xã",
-        letter_recipients="Như trên\nChủ tịch, các Phó Chủ tịch UBND xã",
+        report_recipients=f"Sở Nội vụ (để báo cáo)\nThường trực Đảng ủy, HĐND {kind}\n"
+                          f"Chủ tịch, các Phó Chủ tịch UBND {kind}",
+        letter_recipients=f"Như trên\nChủ tịch, các Phó Chủ tịch UBND {kind}",
     )
 
 

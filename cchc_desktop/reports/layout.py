@@ -656,6 +656,19 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
         if keep_section_with_next and r + 1 < len(rows) and r + 1 not in giant_rows:
             body[r + 1].glue_prev = True
 
+    def continued(values: dict[int, Cell]) -> dict[int, object] | None:
+        """The group-column cells of a continuation: the STT again, the task text + "(tiếp theo)"."""
+        cont: dict[int, object] = {}
+        for c, value in values.items():
+            text = _plain(value)
+            if not text:
+                continue
+            if c == group_columns[-1]:
+                cont[c] = FlowCell([para(f"{markup(text)} <i>{CONTINUED}</i>", col_styles[c], is_markup=True)])
+            else:
+                cont[c] = _grid_cell(text, col_styles[c])
+        return cont or None
+
     other_cols = [c for c in range(ncols) if c not in group_columns]
     for first, last in groups:
         if last <= first:
@@ -676,17 +689,11 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
             if r < last:
                 body[r].open_cols = frozenset(group_columns)
             if r > first:
-                cont: dict[int, object] = {}
-                for c, value in first_values.items():
-                    text = _plain(value)
-                    if not text:
-                        continue
-                    if c == group_columns[-1]:
-                        cont[c] = FlowCell([para(f"{markup(text)} <i>{CONTINUED}</i>", col_styles[c],
-                                                 is_markup=True)])
-                    else:
-                        cont[c] = _grid_cell(text, col_styles[c])
-                body[r].continuation = cont or None
+                body[r].continuation = continued(first_values)
+    # a giant row split inside itself repeats its STT and task text "(tiếp theo)" under the break
+    for r in giant_rows:
+        own = {c: rows[r][c] if c < len(rows[r]) else "" for c in group_columns}
+        body[r].split_cont = body[r].continuation or continued(own)
 
     if repeat < nh:  # header rows that are not repeated belong to the first page only
         body = head[repeat:] + body

@@ -6,6 +6,7 @@ import datetime as _dt
 import os
 from typing import BinaryIO
 
+from ..agency_groups import is_group
 from ..store import Store, StoreError
 from ..tracking import plan_summary
 from ..tracking.rollup import ProductState, Summary
@@ -41,6 +42,9 @@ def build_reminder_letter(store: Store, plan_id: str, agency: str, period_key: s
                           header: HeaderSettings | None = None, summary: Summary | None = None) -> ReportData:
     if not agency or not agency.strip():
         raise StoreError("Hãy chọn cơ quan, đơn vị cần đôn đốc.")
+    if is_group(agency):
+        raise StoreError(f"«{agency.strip()}» là cụm từ chỉ chung nhiều cơ quan, không phải một cơ quan: "
+                         "hãy chọn một cơ quan cụ thể để đôn đốc.")
     template = template or builtin_template(REMINDER)
     plan = store.load_plan(plan_id)
     header = header or get_header(store, plan_id)
@@ -76,7 +80,8 @@ def build_reminder_letter(store: Store, plan_id: str, agency: str, period_key: s
                                         recipients_to=texts.recipients_to, letter=True)
     return ReportData(kind=REMINDER, title=texts.subject, header=doc_header, signer=header.signer(letter=True),
                       body=texts.body, tables=tables, context=ctx, author=f"Ủy ban nhân dân {unit}",
-                      file_stem=f"cong-van-don-doc-{slug(agency)}")
+                      file_stem=f"cong-van-don-doc-{slug(agency)}",
+                      warnings=[header.signer_warning] if header.signer_warning else [])
 
 
 def render_reminder_letter(store: Store, plan_id: str, agency: str, period_key: str, ref_date: _dt.date,

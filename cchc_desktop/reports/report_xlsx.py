@@ -21,7 +21,7 @@ from ..domain import Plan
 from ..exports.appendix_xlsx import export_appendix_xlsx
 from ..safe_write import atomic_path
 from ..xlsx_safety import set_date, set_text
-from .document import ReportData, TableData
+from .document import Ratio, ReportData, TableData
 from .templates import body_plain_lines
 from .vnformat import upper
 
@@ -70,6 +70,9 @@ def _put(ws: Worksheet, row: int, col: int, value, *, bold=False, italic=False, 
     cell = ws.cell(row, col)
     if isinstance(value, bool):
         set_text(cell, "Có" if value else "Không")
+    elif isinstance(value, Ratio):
+        cell.value = float(value)
+        cell.number_format = "0.0%"
     elif isinstance(value, (int, float)):
         cell.value = value
     elif isinstance(value, (_dt.date, _dt.datetime)):
@@ -117,14 +120,18 @@ def _title_rows(ws: Worksheet, report: ReportData, subtitle: str, ncol: int, ref
 
 def write_table(ws: Worksheet, table: TableData, report: ReportData, ref_date: _dt.date | None = None,
                 subtitle: str = "") -> None:
-    ncol = len(table.headers)
+    printed = len(table.headers)
+    headers = list(table.headers) + list(table.extra_headers)
+    ncol = len(headers)
     chars = LANDSCAPE_CHARS if table.landscape or ncol > 5 else PORTRAIT_CHARS
     total = sum(table.shares)
     for col, share in enumerate(table.shares, start=1):
         ws.column_dimensions[get_column_letter(col)].width = max(5.0, round(chars * share / total, 1))
+    for col in range(printed + 1, ncol + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 13.0
     row = _title_rows(ws, report, subtitle or table.title, ncol, ref_date)
     header_row = row
-    for col, text in enumerate(table.headers, start=1):
+    for col, text in enumerate(headers, start=1):
         _put(ws, row, col, text, bold=True, align=CENTER)
     row += 1
     if table.number_row:
@@ -139,15 +146,24 @@ def write_table(ws: Worksheet, table: TableData, report: ReportData, ref_date: _
     first_data = row
     sections = set(table.section_rows)
     bold = set(table.bold_rows)
+    if sections:   # sections fold: the rows under a section row are one outline level down
+        ws.sheet_properties.outlinePr.summaryBelow = False
     for i, values in enumerate(table.rows):
         r = first_data + i
         if i in sections:
             _merged_row(ws, r, ncol, values[0] if values else "", bold=True)
             continue
+        if sections:
+            ws.row_dimensions[r].outline_level = 1
+        values = list(values) + [None] * (printed - len(values))
+        extra = table.extra_rows[i] if i < len(table.extra_rows) else []
+        values = values[:printed] + list(extra) + [None] * (ncol - printed - len(extra))
         for col in range(1, ncol + 1):
-            value = values[col - 1] if col - 1 < len(values) else None
-            align = TOP_CENTER if table.align[col - 1].upper() in ("CENTER", "CENTRE") else WRAP
-            _put(ws, r, col, value if value != "" else None, bold=i in bold, align=align)
+            value = values[col - 1]
+            if col == 1 and isinstance(value, str) and value.strip().isdigit():
+                value = int(value)   # numeric STT sorts and filters as a number
+            center = col > printed or table.align[col - 1].upper() in ("CENTER", "CENTRE")
+            _put(ws, r, col, value if value != "" else None, bold=i in bold, align=TOP_CENTER if center else WRAP)
     for start, end in table.groups:
         for col in (1, 2):
             ws.merge_cells(start_row=first_data + start, start_column=col, end_row=first_data + end, end_column=col)

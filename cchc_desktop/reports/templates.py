@@ -75,6 +75,7 @@ _TABLE_RE = re.compile(TABLE_MARK + r"([a-z_]+)" + TABLE_MARK)
 # -------------------------------------------------------------------------------------------- placeholders
 
 COMMON = {
+    "loai_don_vi": "Loại đơn vị: «xã», «phường» hoặc «thị trấn»",
     "don_vi": "Tên đơn vị kèm loại, ví dụ «xã Xuân Trường»",
     "ten_don_vi": "Tên đơn vị không kèm loại, ví dụ «Xuân Trường»",
     "ubnd": "«Ủy ban nhân dân xã Xuân Trường»",
@@ -127,7 +128,17 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "bang_tong_hop": "Bảng tổng hợp kết quả (đặt riêng một dòng)",
         "bang_linh_vuc": "Bảng kết quả theo lĩnh vực (đặt riêng một dòng)",
         "bang_chi_tieu": "Bảng kết quả thực hiện chỉ tiêu (đặt riêng một dòng)",
-        "bang_qua_han": "Bảng nhiệm vụ quá hạn (đặt riêng một dòng)",
+        "bang_qua_han": "Bảng nhiệm vụ quá hạn (đặt riêng một dòng; trên 15 dòng thì chuyển sang Phụ lục 02)",
+        "bang_den_han_trong_ky": "Bảng nhiệm vụ, sản phẩm đến hạn trong kỳ (đặt riêng một dòng)",
+        "bang_ky_toi": "Bảng nhiệm vụ, sản phẩm đến hạn trong kỳ tới (đặt riêng một dòng)",
+        "luy_ke": "Đúng khi số liệu là lũy kế cả năm kế hoạch",
+        "so_den_han_trong_ky": "Số nhiệm vụ, sản phẩm có hạn trong kỳ báo cáo",
+        "so_den_han_da_hoan_thanh": "Số nhiệm vụ, sản phẩm đến hạn trong kỳ đã hoàn thành",
+        "so_den_han_qua_han": "Số nhiệm vụ, sản phẩm đến hạn trong kỳ đã quá hạn",
+        "ky_toi": "Kỳ tới viết thường, ví dụ «quý III năm 2026»",
+        "so_ky_toi": "Số nhiệm vụ, sản phẩm chưa hoàn thành có hạn trong kỳ tới",
+        "ky_toi_ds": "Danh sách nhiệm vụ kỳ tới (mỗi mục: noi_dung, san_pham, co_quan, thoi_han, han, con_lai)",
+        "qua_han_o_phu_luc": "Đúng khi danh sách quá hạn dài, được in ở Phụ lục 02",
     },
     REMINDER: {
         **COMMON, **_COUNTS,
@@ -469,11 +480,15 @@ def body_flowables(body: str, tables: Mapping[str, Callable[[], list[Flowable]]]
     by_style = {"h1": styles.heading1, "h2": styles.heading2, "h3": styles.heading3, "italic": styles.legal_basis,
                 "body": styles.body}
     out: list[Flowable] = []
-    for style, text in body_items(body):
+    items = body_items(body)
+    for index, (style, text) in enumerate(items):
         if style == "table":
             out.extend(tables[text]())
         else:
-            out.append(para(_inline(text), by_style[style], is_markup=True))
+            paragraph = para(_inline(text), by_style[style], is_markup=True)
+            if index + 1 < len(items) and items[index + 1][0] == "table":
+                paragraph.keepWithNext = 1   # a lead-in ("…, cụ thể:") never stays alone above its table
+            out.append(paragraph)
     return out
 
 

@@ -101,6 +101,34 @@ def date_words(value: _dt.date | str | None, year: int | None = None) -> str:
     return f"ngày {nd30_day(d.day)} tháng {nd30_month(d.month)} năm {d.year}"
 
 
+def _date_parts(iso: str) -> tuple[int | None, int | None, int | None]:
+    """"2026-01-10" / "2026-01" / "2026" / "" -> (year, month, day) with None for the unknown parts."""
+    parts = [p for p in (iso or "").strip()[:10].split("-") if p.isdigit()]
+    year = int(parts[0]) if parts else None
+    month = int(parts[1]) if len(parts) > 1 and 1 <= int(parts[1]) <= 12 else None
+    day = int(parts[2]) if month and len(parts) > 2 and 1 <= int(parts[2]) <= 31 else None
+    return year, month, day
+
+
+def partial_date_words(iso: str, year: int | None = None) -> str:
+    """A date of which only some parts are known ("2026-01": the day was left blank in the signed plan) ->
+    "ngày      tháng 01 năm 2026": the known parts printed, blanks for the others."""
+    y, m, d = _date_parts(iso)
+    if y and m and d:
+        return date_words(_dt.date(y, m, d))
+    y = y or year
+    day = f"ngày {nd30_day(d)} " if d else f"ngày{NBSP}{BLANK}"
+    month = f"tháng {nd30_month(m)} " if m else f"tháng{NBSP}{BLANK}"
+    return f"{day}{month}năm {y if y else BLANK}"
+
+
+def partial_vn_date(iso: str, year: int | None = None) -> str:
+    """"2026-01" -> "     /01/2026" (dd/mm/yyyy with blanks for the unknown parts)."""
+    y, m, d = _date_parts(iso)
+    y = y or year
+    return "/".join((f"{d:02d}" if d else BLANK, f"{m:02d}" if m else BLANK, str(y) if y else BLANK))
+
+
 def vn_long_date(place: str, value: _dt.date | str | None, year: int | None = None) -> str:
     """("Xuân Trường", date(2026, 1, 5)) -> "Xuân Trường, ngày 05 tháng 01 năm 2026"."""
     words = date_words(value, year)
@@ -134,6 +162,11 @@ def unit_with_kind(name: str, kind: str = "xã") -> str:
     if found:
         return f"{found} {bare}"
     return f"{kind} {bare}".strip() if kind else bare
+
+
+def unit_kind_of(name: str, kind: str = "xã") -> str:
+    """The kind a unit is printed with: the one its name starts with ("phường An Tường"), else ``kind``."""
+    return split_unit_kind(name)[0] or kind or "xã"
 
 
 def place_name(name: str) -> str:

@@ -13,6 +13,13 @@ Which products belong to a reporting period P:
   and its last due date is before P (carried over, e.g. still overdue); for a whole-year period
   of the plan's first year, also products whose dates are before the plan (e.g. "Quý IV/2025");
 * products without dates (event-driven, unknown or empty deadline): always.
+
+With ``cumulative=True`` (lũy kế, what the periodic reports and the dashboard show by default) the scope is the
+whole plan year of P instead of P alone: every product of that year appears (finished, in progress, not yet due,
+overdue, event-driven), classified at the reference date; ``due_in_period`` still marks the products with a due
+date inside P ("đến hạn trong kỳ") and ``Summary.next_period`` lists the unfinished ones due in the next period.
+
+A completion dated after the reference date does not count yet: at that date the product was still being done.
 """
 from __future__ import annotations
 
@@ -20,7 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..deadlines import RECURRING, Deadline, parse_deadline
+from ..deadlines import CONTINUOUS, RECURRING, Deadline, parse_deadline
 from ..store import Store, StoreError, roman
 from ..text import sort_key
 from .periods import ReportingPeriod, ReportSettings, make_period
@@ -41,7 +48,7 @@ class ProductState:
     task_id: str
     section_id: str
     section_label: str         # "I. Công tác chỉ đạo, điều hành"
-    task_number: int           # STT within the section
+    task_number: int           # STT within the section (position + 1)
     task_content: str
     description: str
     deadline_text: str
@@ -61,6 +68,12 @@ class ProductState:
     due_in_period: bool        # a due date falls within the selected period (recurring "due this period")
     updated_by: str = ""
     updated_at: str = ""
+    source_stt: str = ""       # STT as written in the signed plan (tasks.source_stt)
+
+    @property
+    def stt(self) -> str:
+        """The task number to print: the plan's own STT when known, else the position in the section."""
+        return self.source_stt or str(self.task_number)
 
     @property
     def state_label(self) -> str:
@@ -107,6 +120,11 @@ class Counts:
         return self.done + self.done_late
 
     @property
+    def undated(self) -> int:
+        """Event-driven or without a known deadline."""
+        return self.event + self.no_deadline
+
+    @property
     def on_track(self) -> int:
         """Unfinished, dated and not overdue."""
         return self.in_progress + self.not_started
@@ -146,6 +164,10 @@ class Summary:
     overdue: list[ProductState]          # most overdue first
     due_soon: list[ProductState]         # soonest first
     targets: list[TargetResult]
+    cumulative: bool = False
+    due_in_period: list[ProductState] = field(default_factory=list)   # a due date inside the period
+    next_period: ReportingPeriod | None = None
+    due_next_period: list[ProductState] = field(default_factory=list)  # unfinished, due in the next period
 
     @property
     def targets_met(self) -> int:
@@ -174,19 +196,29 @@ def _empty(key: str) -> dict:
             "updated_at": "", "period_key": key}
 
 
+def _at(row: dict, ref: date) -> dict:
+    """The status row as it stood at ``ref``: a completion dated after ``ref`` is still work in progress."""
+    if row["status"] in (DONE, DONE_LATE) and row["completed_on"] and row["completed_on"][:10] > ref.isoformat():
+        percent = int(row.get("percent") or 0)
+        return {**row, "status": IN_PROGRESS, "completed_on": "", "percent": percent if percent < 100 else 0}
+    return row
+
+
 def classify(deadline: Deadline, rows: dict[str, dict], period: ReportingPeriod, ref: date,
-             year_start: int, year_end: int, due_soon_days: int = 14) -> dict | None:
+             year_start: int, year_end: int, due_soon_days: int = 14, cumulative: bool = False) -> dict | None:
     """Classify one product in a period from its status rows ({period_key: row}); None if the product
-    is outside the period. Returns the fields of ProductState that depend on status and time."""
+    is outside the period (outside the period's plan year when ``cumulative``). Returns the fields of
+    ProductState that depend on status and time."""
+    lo, hi = (date(period.year, 1, 1), date(period.year, 12, 31)) if cumulative else (period.start, period.end)
     if is_periodic(deadline):
         keys = [k for k in tracking_keys(deadline, year_start, year_end)
-                if tracking_span(k)[0] <= period.end and tracking_span(k)[1] >= period.start]
+                if tracking_span(k)[0] <= hi and tracking_span(k)[1] >= lo]
         if not keys:
             return None
         started = [k for k in keys if tracking_span(k)[0] <= ref] or keys[:1]
         parts = []
         for k in started:
-            row = rows.get(k) or _empty(k)
+            row = _at(rows.get(k) or _empty(k), ref)
             done_on = date.fromisoformat(row["completed_on"]) if row["completed_on"] else None
             parts.append((row, assess(deadline, row["status"], done_on, ref, due_soon_days, key=k)))
         current_row, current_t = parts[-1]
@@ -202,15 +234,17 @@ def classify(deadline: Deadline, rows: dict[str, dict], period: ReportingPeriod,
                     due_soon=current_t.due_soon and state not in FINISHED, periodic=True, due_in_period=due_in,
                     updated_by=current_row.get("updated_by", ""), updated_at=current_row.get("updated_at", ""))
     key = one_off_key(year_start)
-    row = rows.get(key) or _empty(key)
+    row = _at(rows.get(key) or _empty(key), ref)
     done_on = date.fromisoformat(row["completed_on"]) if row["completed_on"] else None
     t = assess(deadline, row["status"], done_on, ref, due_soon_days)
     dates = deadline.due_dates
     if dates:
         in_period = any(period.contains(d) for d in dates)
-        carried = dates[-1] < period.start and t.state not in FINISHED
-        before_plan = (period.unit == "Y" and period.year == year_start and dates[-1] < date(year_start, 1, 1))
-        if not (in_period or carried or before_plan):
+        in_scope = any(lo <= d <= hi for d in dates)
+        carried = dates[-1] < lo and t.state not in FINISHED
+        before_plan = ((cumulative or period.unit == "Y") and period.year == year_start
+                       and dates[-1] < date(year_start, 1, 1))
+        if not (in_scope or carried or before_plan):
             return None
     else:
         in_period = False
@@ -221,12 +255,24 @@ def classify(deadline: Deadline, rows: dict[str, dict], period: ReportingPeriod,
                 updated_by=row.get("updated_by", ""), updated_at=row.get("updated_at", ""))
 
 
+def next_period_of(period: ReportingPeriod, settings: ReportSettings) -> ReportingPeriod:
+    """Quý II -> Quý III, Quý IV -> Quý I of the next year, 6 tháng đầu -> 6 tháng cuối, Năm 2026 -> Năm 2027."""
+    if period.unit == "Q":
+        key = f"{period.year}-Q{period.index + 1}" if period.index < 4 else f"{period.year + 1}-Q1"
+    elif period.unit == "H":
+        key = f"{period.year}-H2" if period.index == 1 else f"{period.year + 1}-H1"
+    else:
+        key = str(period.year + 1)
+    return make_period(key, settings)
+
+
 def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, period_key: str | None = None,
-                 due_soon_days: int | None = None) -> Summary:
+                 due_soon_days: int | None = None, *, cumulative: bool = False) -> Summary:
     """Everything the dashboard and the periodic reports need, for one plan, period and date.
 
     ``period_key`` defaults to the plan's first year ("2026"); ``ref_date`` to today; ``due_soon_days``
-    to the plan setting (14)."""
+    to the plan setting (14). ``cumulative``: lũy kế — every product of the period's plan year (see the module
+    doc) instead of the products of the period only."""
     ref = ref_date or date.today()
     plan = store.db.query_one("SELECT id, year_start, year_end FROM plan WHERE id = ?", (plan_id,))
     if plan is None:
@@ -238,7 +284,7 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
 
     products = store.db.query(
         "SELECT p.id, p.task_id, p.description, p.deadline_text, t.section_id, t.position AS task_pos, "
-        "t.content AS task_content, s.position AS section_pos, s.title AS section_title "
+        "t.content AS task_content, COALESCE(t.source_stt, '') AS source_stt, s.position AS section_pos, s.title AS section_title "
         "FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
         "WHERE s.plan_id = ? AND (t.archived_on = '' OR t.archived_on > ?) "
         "AND (p.archived_on = '' OR p.archived_on > ?) "  # dropped by an amendment: only periods ending before
@@ -264,17 +310,19 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
     agencies: dict[str, Group] = {}
     for r in products:
         deadline = parse_deadline(r["deadline_text"], y0, y1)
-        found = classify(deadline, statuses.get(r["id"], {}), period, ref, y0, y1, window)
+        found = classify(deadline, statuses.get(r["id"], {}), period, ref, y0, y1, window, cumulative)
         section_label = f"{roman(r['section_pos'] + 1)}. {r['section_title']}"
         sections.setdefault(r["section_id"], Group(r["section_id"], section_label))
-        tasks.setdefault(r["task_id"], Group(r["task_id"], f"{roman(r['section_pos'] + 1)}.{r['task_pos'] + 1}. "
+        stt = r["source_stt"] or str(r["task_pos"] + 1)
+        tasks.setdefault(r["task_id"], Group(r["task_id"], f"{roman(r['section_pos'] + 1)}.{stt}. "
                                                            f"{r['task_content']}"))
         if found is None:
             continue
         item = ProductState(
             product_id=r["id"], task_id=r["task_id"], section_id=r["section_id"], section_label=section_label,
             task_number=r["task_pos"] + 1, task_content=r["task_content"], description=r["description"],
-            deadline_text=r["deadline_text"], deadline=deadline, leads=tuple(leads.get(r["id"], ())), **found)
+            deadline_text=r["deadline_text"], deadline=deadline, leads=tuple(leads.get(r["id"], ())),
+            source_stt=r["source_stt"], **found)
         items.append(item)
         totals.add(item)
         sections[r["section_id"]].counts.add(item)
@@ -284,11 +332,26 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
 
     overdue = sorted((i for i in items if i.state == OVERDUE), key=lambda i: (i.due or ref, i.section_label))
     soon = sorted((i for i in items if i.due_soon), key=lambda i: (i.next_due or ref, i.section_label))
+    following = next_period_of(period, settings)
+    due_next = [i for i in items if i.state not in FINISHED and i.state != OVERDUE
+                and _due_within(i, following.start, following.end, y0, y1)]
     return Summary(
         plan_id=plan_id, ref_date=ref, period=period, settings=settings, items=items, totals=totals,
         by_section=list(sections.values()), by_task=[g for g in tasks.values() if g.counts.total],
         by_agency=sorted(agencies.values(), key=lambda g: (g.key == NO_LEAD, sort_key(g.label))),
-        overdue=overdue, due_soon=soon, targets=target_results(store, plan_id, period.key))
+        overdue=overdue, due_soon=soon, targets=target_results(store, plan_id, period.key),
+        cumulative=cumulative, next_period=following,
+        due_in_period=[i for i in items if i.due_in_period and i.deadline.kind != CONTINUOUS],
+        due_next_period=due_next)
+
+
+def _due_within(item: ProductState, start: date, end: date, y0: int, y1: int) -> bool:
+    """A due date of the product (one of its tracking periods' for periodic products) falls in start..end."""
+    if item.periodic:
+        if item.deadline.kind == CONTINUOUS:
+            return False   # due 31/12 every quarter: "kỳ tới" lists the dated work
+        return any(start <= tracking_span(k)[1] <= end for k in tracking_keys(item.deadline, y0, y1))
+    return any(start <= d <= end for d in item.deadline.due_dates)
 
 
 def recurring_due_in_period(summary: Summary) -> list[ProductState]:
