@@ -97,4 +97,5 @@ def test_main_window_has_exchange_menu(qtbot, store):
     qtbot.addWidget(window)
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert "Trao đổi" in titles and titles.index("Trao đổi") < titles.index("Trợ giúp")
-    assert len(window.exchange_actions) == 4
+    texts = [a.text() for a in window.exchange_actions]
+    assert len(texts) == 6 and texts[-2:] == ["Thư mục đồng &bộ…", "Xem tiến độ &nhiều xã (chỉ đọc)…"]
