@@ -123,7 +123,8 @@ COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list,
             "export-workbooks": _with_store(cli_exchange.cmd_export_workbooks, True),
             "import-workbooks": _with_store(cli_exchange.cmd_import_workbooks, None),
             "export-package": _with_store(cli_exchange.cmd_export_package, False),
-            "import-package": _with_store(cli_exchange.cmd_import_package, None)}
+            "import-package": _with_store(cli_exchange.cmd_import_package, None),
+            **{verb: _with_store(handler, None) for verb, handler in cli_exchange.STORE_COMMANDS.items()}}
 
 
 def main(argv: list[str] | None = None) -> int:
