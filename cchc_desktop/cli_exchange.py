@@ -35,27 +35,33 @@ def cmd_import_workbooks(store, args) -> int:
     previews = read_workbooks(store, [Path(p) for p in args.paths])
     if not previews:
         raise ValueError("Không tìm thấy tệp .xlsx nào trong các đường dẫn đã cho.")
+    refused = {Path(p).name for p in (args.refuse or [])}
     for preview in previews:
         who = preview.agency_name or "?"
+        preview.refused = preview.path.name in refused
         print(f"\nTệp «{preview.path.name}» — {who}, kỳ {preview.period_key or '?'}"
-              + (" (đã nhập trước đây)" if preview.already_imported else ""))
-        for issue in preview.issues + [e for r in preview.rows for e in r.errors]:
-            where = ", ".join(x for x in (issue.sheet and f"trang «{issue.sheet}»",
-                                          issue.row and f"dòng {issue.row}",
-                                          issue.column and f"cột {issue.column}") if x)
+              + (" (đã nhập trước đây)" if preview.already_imported else "")
+              + (" [KHÔNG NHẬP theo yêu cầu]" if preview.refused else "")
+              + ("" if preview.usable or preview.refused else " [KHÔNG NHẬP ĐƯỢC]"))
+        for issue in preview.issues:
             label = "Lỗi" if issue.level == "error" else "Lưu ý"
-            print(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
-        for row in preview.changed_rows:
-            print(f"  Dòng {row.excel_row}: {row.label}")
+            print(f"  {label}{' (' + issue.where + ')' if issue.where else ''}: {issue.message}")
+        for row in preview.rows:
+            if row.outcome == "unchanged":
+                continue
+            print(f"  Dòng {row.excel_row}: {row.label} — {row.outcome_text}")
             for diff in row.diffs:
                 mark = " [XUNG ĐỘT — không tự áp dụng]" if diff.conflict else ""
                 print(f"    {diff.label}: «{diff.old_text}» → «{diff.new_text}»{mark}")
+        for issue in preview.skipped:
+            print(f"  Bỏ qua ({issue.where}): {issue.message}")
     if not args.apply:
-        print("\nChế độ xem trước: chưa ghi gì. Thêm --apply để cập nhật (trừ các ô xung đột).")
+        print("\nChế độ xem trước: chưa ghi gì. Thêm --apply để cập nhật các dòng hợp lệ (trừ các ô xung đột).")
         return 0
     result = apply_workbook_import(store, previews)
-    print(f"\nĐã cập nhật {result.rows} dòng, {result.fields} trường từ {result.files} tệp; "
-          f"minh chứng: {result.evidence_added} thêm, {result.evidence_updated} sửa.")
+    print()
+    for line in result.summary_lines():
+        print(line)
     return 0
 
 
@@ -131,7 +137,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--all-in-one", action="store_true", help="một tệp chung cho mọi cơ quan")
     p = sub.add_parser("import-workbooks", help="xem trước / nhập các tệp Excel cơ quan gửi lại")
     p.add_argument("paths", nargs="+", help="tệp .xlsx hoặc thư mục")
-    p.add_argument("--apply", action="store_true", help="ghi các thay đổi (trừ ô xung đột)")
+    p.add_argument("--apply", action="store_true", help="ghi các dòng hợp lệ (trừ ô xung đột)")
+    p.add_argument("--refuse", action="append", metavar="TỆP", help="không nhập tệp này (tên tệp; lặp lại được)")
     p = sub.add_parser("export-package", help="xuất gói .cchc để chuyển sang máy khác")
     p.add_argument("out", help="đường dẫn tệp .cchc")
     p.add_argument("--plan", help="chỉ một kế hoạch (mặc định: tất cả)")
