@@ -97,4 +97,4 @@ def test_main_window_has_exchange_menu(qtbot, store):
     qtbot.addWidget(window)
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert "Trao đổi" in titles and titles.index("Trao đổi") < titles.index("Trợ giúp")
-    assert len(window.exchange_actions) == 4
+    assert len(window.exchange_actions) == 5
