@@ -23,7 +23,6 @@ def _period_key(store, plan_id: str, wanted: str | None) -> str:
 def cmd_export_workbooks(store, plan_id: str, args) -> int:
     key = _period_key(store, plan_id, args.period)
     folder = Path(args.out)
-    folder.mkdir(parents=True, exist_ok=True)
     exports = export_workbooks(store, plan_id, key, folder, all_in_one=args.all_in_one)
     for item in exports:
         print(f"Đã xuất «{item.path.name}»: {item.agency_name or 'tất cả cơ quan'}, {item.rows} dòng.")

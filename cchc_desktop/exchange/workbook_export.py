@@ -8,6 +8,8 @@ Unprotect Sheet) so read-only columns are not edited by accident; sorting and fi
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -21,14 +23,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import APP_NAME, APP_VERSION, changelog
 from ..domain import ROLE_LEAD
-from ..safe_write import SafeWriteError, atomic_path, sha256_file
 from ..store import Store
 from ..text import fold, nfc
 from ..tracking.evidence import list_evidence
 from ..tracking.periods import make_period
 from ..tracking.status import get_status, product_context
 from ..tracking.timeliness import STATUS_LABELS, STATUSES
-from .errors import ExchangeError
+from .target_io import TargetWriteError, ensure_folder, write_target_bytes
 from .workbook_common import (BY_KEY, COLUMNS, DATE_FORMAT, FORMAT_TAG, ID_MARKER, META_MARKER, neutralise,
                               row_id, slug)
 
@@ -131,7 +132,7 @@ def plan_heading(doc_number: str | None, period_label: str) -> str:
     return f"Kế hoạch số {number} năm {period_label}" if number else f"Kế hoạch năm {period_label}"
 
 
-def _write_book(path_tmp: Path, plan, period_label: str, scope: _Scope, period_key: str, fingerprint: str) -> None:
+def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: str, fingerprint: str) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
@@ -283,16 +284,12 @@ def export_workbook(store: Store, plan_id: str, period_key: str, folder: str | o
         agency_name = row["name"] if row else ""
     scope = _Scope(agency_id, agency_name or "", collect_rows(store, plan_id, period_key, agency_id))
     fingerprint = changelog.new_id()
-    name = file_name or f"CapNhat_CCHC_{period_key}_{slug(scope.agency_name or 'tat ca co quan')}.xlsx"
-    target = Path(folder) / name
-    try:
-        with atomic_path(target) as tmp:
-            _write_book(tmp, plan, period.label, scope, period_key, fingerprint)
-    except SafeWriteError as exc:
-        raise ExchangeError(str(exc), code="write") from exc
-    except OSError as exc:
-        raise ExchangeError(f"Không ghi được «{target.name}»: {exc.strerror or exc}.", code="write") from exc
-    digest = sha256_file(target)
+    target = Path(folder) / (file_name or workbook_file_name(period_key, scope.agency_name))
+    buffer = io.BytesIO()       # built in memory: a full stick never leaves openpyxl's zip half-written
+    _write_book(buffer, plan, period.label, scope, period_key, fingerprint)
+    data = buffer.getvalue()
+    write_target_bytes(target, data)
+    digest = hashlib.sha256(data).hexdigest()
     with store.transaction():
         store.db.conn.execute(
             "INSERT INTO exchange_export(fingerprint, kind, plan_id, period_key, agency_id, file_name, sha256, "
@@ -301,6 +298,18 @@ def export_workbook(store: Store, plan_id: str, period_key: str, folder: str | o
              int((store.db.query_one("SELECT value FROM meta WHERE key = 'lamport'") or [0])[0]),
              json.dumps(baseline_of(scope.rows), ensure_ascii=False), changelog.now_iso()))
     return WorkbookExport(target, agency_id, scope.agency_name, fingerprint, len(scope.rows), digest)
+
+
+def workbook_file_name(period_key: str, agency_name: str | None) -> str:
+    return f"CapNhat_CCHC_{period_key}_{slug(agency_name or 'tat ca co quan')}.xlsx"
+
+
+class WorkbookSetError(TargetWriteError):
+    """A set of workbooks written in part: which files are on the target, which one failed, which are missing."""
+
+    def __init__(self, message: str, path: Path, written: list, failed: str, not_written: list[str]):
+        super().__init__(message, path)
+        self.written, self.failed, self.not_written = written, failed, not_written
 
 
 def lead_agencies(store: Store, plan_id: str) -> list[tuple[str, str]]:
@@ -317,7 +326,11 @@ def lead_agencies(store: Store, plan_id: str) -> list[tuple[str, str]]:
 def export_workbooks(store: Store, plan_id: str, period_key: str, folder: str | os.PathLike, *,
                      agency_ids: list[str] | None = None, all_in_one: bool = False,
                      progress=None) -> list[WorkbookExport]:
-    """One workbook per lead agency (or `agency_ids`), or a single one for all (`all_in_one`)."""
+    """One workbook per lead agency (or `agency_ids`), or a single one for all (`all_in_one`).
+
+    Raises TargetWriteError (folder unusable) or WorkbookSetError naming, file by file, what is already
+    on the target, the file that failed and the files not written."""
+    folder = ensure_folder(folder)
     if all_in_one:
         result = [export_workbook(store, plan_id, period_key, folder)]
         if progress:
@@ -328,7 +341,22 @@ def export_workbooks(store: Store, plan_id: str, period_key: str, folder: str | 
         agencies = [a for a in agencies if a[0] in set(agency_ids)]
     results = []
     for done, (agency_id, name) in enumerate(agencies, start=1):
-        results.append(export_workbook(store, plan_id, period_key, folder, agency_id=agency_id, agency_name=name))
+        try:
+            results.append(export_workbook(store, plan_id, period_key, folder, agency_id=agency_id,
+                                           agency_name=name))
+        except TargetWriteError as exc:
+            if not results:
+                raise
+            failed = workbook_file_name(period_key, name)
+            rest = [workbook_file_name(period_key, n) for _a, n in agencies[done:]]
+            lines = [f"Chỉ ghi được {len(results)}/{len(agencies)} tệp vào «{folder}».",
+                     "Đã ghi xong (dùng được bình thường):"]
+            lines += [f"  – «{r.path.name}» ({r.agency_name}, {r.rows} dòng)" for r in results]
+            lines.append(f"Không ghi được «{failed}»: {exc.message}")
+            if rest:
+                lines.append("Chưa ghi: " + ", ".join(f"«{n}»" for n in rest) + ".")
+            lines.append("Hãy khắc phục rồi xuất lại các tệp còn thiếu.")
+            raise WorkbookSetError("\n".join(lines), exc.path, results, failed, rest) from exc
         if progress:
             progress(done, len(agencies))
     return results
