@@ -260,11 +260,9 @@ class WorkbookImportDialog(QDialog):
         for item in self.field_items():
             kind, diff = item.data(0, Qt.UserRole)
             diff.accepted = item.checkState(0) == Qt.Checked
-        for i in range(self.tree.topLevelItemCount()):   # a file the user unticked is refused whole
-            top = self.tree.topLevelItem(i)
-            _kind, preview = top.data(0, Qt.UserRole)
+        for preview in self.previews:      # a file whose changes the user all unticked is refused whole
             offered = [d for r in preview.rows if not r.errors for d in r.diffs if not d.conflict]
-            preview.refused = bool(offered) and top.checkState(0) == Qt.Unchecked
+            preview.refused = bool(offered) and not any(d.accepted for r in preview.rows for d in r.diffs)
         try:
             with busy(self, "Đang ghi các cập nhật vào cơ sở dữ liệu…", show=True):
                 result = apply_workbook_import(self.store, self.previews)
@@ -482,8 +480,8 @@ class ConflictsDialog(QDialog):
         except ExchangeError as exc:
             self.message.setText(f"Không khôi phục được: {exc.message}")
             return
-        self.message.setText(f"Đã khôi phục {conflict.field_label} của «{conflict.label}».")
         self.reload()
+        self.message.setText(f"Đã khôi phục {conflict.field_label} của «{conflict.label}».")
 
 
 # -- main window hook -------------------------------------------------------------------------------------------

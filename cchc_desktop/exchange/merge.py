@@ -447,10 +447,8 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
                          (entry["entity"], entry["row_id"]) in local.unseen.rows)
         tomb.removes = _removed_rows(infos, existing, children, entry["entity"], entry["row_id"], label)
         plan.tombstones.append(tomb)
-    # Rows being deleted (with everything under them) are not updated.
-    doomed = {(t, r) for tomb in plan.tombstones for t, r, _l in tomb.removes}
-    plan.changes = [c for c in plan.changes if (c.table, c.row_id) not in doomed]
-    plan.links = [lk for lk in plan.links if ("product", lk.product_id) not in doomed]
+    # Changes to rows a deletion would remove stay in the plan: the deletion may be refused or left
+    # pending, and the change would otherwise be lost (its log entry is copied now, never offered again).
     return plan
 
 
