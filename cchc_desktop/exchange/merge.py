@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -84,11 +85,22 @@ class FieldChange:
         return FIELD_LABELS.get(self.field, self.field)
 
 
-@dataclass
 class RowInsert:
-    table: str
-    row: dict
-    label: str = ""
+    """A row the package brings that we do not have; its preview label is worked out when first asked."""
+
+    __slots__ = ("table", "row", "_label", "_labeler")
+
+    def __init__(self, table: str, row: dict, label: str | None = None, labeler=None):
+        self.table, self.row, self._label, self._labeler = table, row, label, labeler
+
+    @property
+    def label(self) -> str:
+        if self._label is None:
+            self._label = self._labeler(self.table, self.row) if self._labeler else ""
+        return self._label
+
+    def __repr__(self) -> str:
+        return f"RowInsert({self.table!r}, {self.row.get('id')!r})"
 
 
 @dataclass
@@ -201,7 +213,7 @@ class _Log:
     def __init__(self, defaults: dict[str, dict]):
         self.defaults = defaults
         self.fields: dict[tuple, Stamp] = {}
-        self.inserts: dict[tuple, tuple] = {}       # (entity, row) -> (stamp, inserted values or None)
+        self.inserts: dict[tuple, tuple] = {}       # (entity, row) -> (stamp, inserted values, JSON or None)
         self.deletes: dict[tuple, Stamp] = {}
         self.rows: dict[tuple, Stamp] = {}          # (entity, row) -> highest stamp of any entry
 
@@ -223,8 +235,11 @@ class _Log:
     def field_stamp(self, entity: str, row_id: str, name: str) -> Stamp:
         found = self.fields.get((entity, row_id, name), ZERO)
         insert = self.inserts.get((entity, row_id))
-        if insert is not None and insert[0] > found and self._insert_sets(entity, name, insert[1]):
-            found = insert[0]
+        if insert is not None and insert[0] > found:
+            if isinstance(insert[1], str):      # JSON text, decoded only for rows both sides have
+                insert = self.inserts[(entity, row_id)] = (insert[0], _decode(insert[1]))
+            if self._insert_sets(entity, name, insert[1]):
+                found = insert[0]
         return found
 
     def _insert_sets(self, entity: str, name: str, values) -> bool:
@@ -249,7 +264,7 @@ class _LocalLog:
                 "FROM change_log ORDER BY lamport, origin"):
             entry = dict(r)
             self.keys.add(_key(entry))
-            values = _decode(entry["new_value"]) if entry["op"] == "insert" and entry["field"] is None else None
+            values = entry["new_value"] if entry["op"] == "insert" and entry["field"] is None else None
             self.all.add(entry, values)
             if entry["lamport"] > peer_seen.get(entry["origin"], 0):
                 self.unseen.add(entry, values)
@@ -370,9 +385,7 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
         entry = dict(entry)
         entry["row_id"] = id_map.get(entry["row_id"], entry["row_id"])
         plan.new_entries.append(entry)
-        values = None
-        if entry["op"] == "insert" and entry.get("field") is None:
-            values = _decode(entry.get("new_value"))
+        values = entry.get("new_value") if entry["op"] == "insert" and entry.get("field") is None else None
         remote.add(entry, values)
         if entry["entity"] == "product_agency":
             remote_links.setdefault((entry["row_id"], entry.get("field")), []).append(entry)
@@ -401,7 +414,7 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
                     _sanitise_attachment(row)
                 if name == "product":
                     label.add_product(row)
-                plan.inserts.append(RowInsert(name, row, label(name, row)))
+                plan.inserts.append(RowInsert(name, row, labeler=label))
                 present[name].add(row["id"])
                 continue
             present[name].add(row["id"])
@@ -681,15 +694,21 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
                 [(remote_id, entity, local_id) for remote_id, (entity, local_id) in plan.new_id_map.items()])
             batch: list = []
             batch_sql = None
+            shapes: dict[tuple, tuple] = {}     # (table, row keys) -> (sql, getter)
             for insert in plan.inserts:     # tables in foreign-key order: one executemany per run
-                columns = [c for c in infos[insert.table].columns if c in insert.row]
-                sql = (f"INSERT INTO {insert.table} ({', '.join(columns)}) "
-                       f"VALUES ({', '.join('?' for _ in columns)})")
+                shape = (insert.table, tuple(insert.row))
+                if shape not in shapes:
+                    columns = [c for c in infos[insert.table].columns if c in insert.row]
+                    shapes[shape] = (f"INSERT INTO {insert.table} ({', '.join(columns)}) "
+                                     f"VALUES ({', '.join('?' for _ in columns)})",
+                                     operator.itemgetter(*columns) if len(columns) > 1 else
+                                     (lambda row, c=columns[0]: (row[c],)))
+                sql, getter = shapes[shape]
                 if sql != batch_sql and batch:
                     db.conn.executemany(batch_sql, batch)
                     batch = []
                 batch_sql = sql
-                batch.append(tuple(insert.row[c] for c in columns))
+                batch.append(getter(insert.row))
                 result.inserted += 1
             if batch:
                 db.conn.executemany(batch_sql, batch)
