@@ -534,7 +534,7 @@ def _plan_links(store, plan, tables, remote, local, id_map, present, existing, r
     names = {rid: row["name"] for rid, row in existing.get("agency", {}).items()}
     for raw in tables.get("agency", []):
         names.setdefault(id_map.get(raw["id"], raw["id"]), raw["name"])
-    inserted_labels = {i.row["id"]: i.label for i in plan.inserts if i.table == "product"}
+    inserted = {i.row["id"]: i.row for i in plan.inserts if i.table == "product"}
     products = present.get("product", set())
     for product_id, role in sorted(remote_links, key=lambda k: (k[0], k[1] or "")):
         if role not in ("lead", "coord") or product_id not in products:
@@ -549,8 +549,8 @@ def _plan_links(store, plan, tables, remote, local, id_map, present, existing, r
         if remote_ids == local_ids:
             continue
         local_entries = local.unseen_links.get((product_id, role), [])
-        product = existing.get("product", {}).get(product_id)
-        row_label = _short(product["description"]) if product else inserted_labels.get(product_id, "")
+        product = existing.get("product", {}).get(product_id) or inserted.get(product_id) or {}
+        row_label = _short(product.get("description"))
         old = [names.get(a, "?") for a in local_ids]
         if not local_entries:
             if remote_stamp <= local_stamp:
@@ -713,9 +713,9 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
             if batch:
                 db.conn.executemany(batch_sql, batch)
             link_rows = []
+            db.conn.executemany("DELETE FROM product_agency WHERE product_id = ? AND role = ?",
+                                [(link.product_id, link.role) for link in plan.links])
             for link in plan.links:
-                db.conn.execute("DELETE FROM product_agency WHERE product_id = ? AND role = ?",
-                                (link.product_id, link.role))
                 link_rows.extend((row["product_id"], row["agency_id"], row["role"], row["position"])
                                  for row in link.rows)
                 result.links += 1
