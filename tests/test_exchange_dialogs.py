@@ -4,8 +4,8 @@ from PySide6.QtCore import Qt
 
 from cchc_desktop.exchange import export_package, export_workbook
 from cchc_desktop.exchange.workbook_common import COLUMNS, ID_MARKER
-from cchc_desktop.store import Store
 from cchc_desktop.tracking import get_status
+from exchange_support import open_pair
 from ui.exchange_dialogs import PackageImportDialog, WorkbookExportDialog, WorkbookImportDialog
 
 COL = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
@@ -22,16 +22,8 @@ def _plan(store):
 
 def test_import_dialog_shows_preview_and_applies(qtbot, store, tmp_path):
     plan_id, p1, p2 = _plan(store)
-    exported = export_workbook(store, plan_id, "2026-Q2", tmp_path)
-    wb = load_workbook(exported.path)
-    ws = wb.worksheets[0]
-    id_col = next(c.column for row in ws.iter_rows(max_row=10) for c in row
-                  if isinstance(c.value, str) and ID_MARKER in c.value)
-    rows = {str(ws.cell(r, id_col).value).split("@")[0]: r for r in range(1, ws.max_row + 1)
-            if "@" in str(ws.cell(r, id_col).value or "")}
-    ws.cell(rows[p1], COL["status"], "Đang thực hiện")
-    ws.cell(rows[p1], COL["percent"], 40)
-    ws.cell(rows[p2], COL["result"], "Đã niêm yết")
+    exported, wb, _ws, _rows = _returned(store, plan_id, tmp_path, [
+        (p1, "status", "Đang thực hiện"), (p1, "percent", 40), (p2, "result", "Đã niêm yết")])
     wb.save(exported.path)
 
     dialog = WorkbookImportDialog(store, paths=[tmp_path])
@@ -64,10 +56,7 @@ def test_export_dialog_writes_files(qtbot, store, tmp_path):
 
 
 def test_package_import_dialog_conflicts_and_tombstones(qtbot, tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    a = Store.open(tmp_path / "a" / "a.sqlite3", actor="A")
-    b = Store.open(tmp_path / "b" / "b.sqlite3", actor="B")
+    a, b = open_pair(tmp_path)
     plan_id, p1, p2 = _plan(a)
     export_package(a, tmp_path / "1.cchc")
     dialog = PackageImportDialog(b, path=str(tmp_path / "1.cchc"))
@@ -146,10 +135,7 @@ def test_conflicts_dialog_restores_the_other_value_in_one_click(qtbot, tmp_path)
     from cchc_desktop.exchange import import_package
     from ui.exchange_dialogs import ConflictsDialog
 
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    a = Store.open(tmp_path / "a" / "a.sqlite3", actor="A")
-    b = Store.open(tmp_path / "b" / "b.sqlite3", actor="B")
+    a, b = open_pair(tmp_path)
     plan_id, p1, p2 = _plan(a)
     other = a.add_task(a.load_plan(plan_id).sections[0].id, "Số hóa hồ sơ")
     a.add_product(other, "Số hóa kết quả", "Trước 31/12/2026", ["Phòng Kinh tế"])

@@ -14,33 +14,7 @@ from cchc_desktop.exchange import (apply_merge, export_package, import_package, 
                                    read_package, restore_conflict)
 from cchc_desktop.store import Store
 from cchc_desktop.tracking import add_evidence, set_status
-
-
-def make_plan(store: Store) -> dict:
-    plan = store.create_plan("xã Xuân Trường", 2026)
-    s1 = store.add_section(plan, "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
-    t1 = store.add_task(s1, "Ban hành kế hoạch CCHC năm 2026")
-    p1 = store.add_product(t1, "Kế hoạch CCHC", "Trước ngày 31/01/2026", ["Văn phòng HĐND và UBND"],
-                           ["Phòng Văn hóa - Xã hội"])
-    t2 = store.add_task(s1, "Kiểm tra công tác CCHC")
-    p2 = store.add_product(t2, "Báo cáo kiểm tra", "Năm 2026", ["Phòng Kinh tế"])
-    return {"plan": plan, "s1": s1, "t1": t1, "t2": t2, "p1": p1, "p2": p2}
-
-
-@pytest.fixture
-def pair(tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    a = Store.open(tmp_path / "a" / "a.sqlite3", actor="A")
-    b = Store.open(tmp_path / "b" / "b.sqlite3", actor="B")
-    yield a, b
-    a.close()
-    b.close()
-
-
-def send(src: Store, dst: Store, path: Path, **kw):
-    export_package(src, path)
-    return import_package(dst, path, **kw)
+from exchange_support import make_plan, pair, send  # noqa: F401 - pair is a fixture
 
 
 def preview(src: Store, dst: Store, path: Path):
