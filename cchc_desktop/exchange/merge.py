@@ -256,12 +256,12 @@ class _LocalLog:
         self.keys: set[tuple] = set()
         self.all = _Log(defaults)
         self.unseen = _Log(defaults)               # changed here since the peer last heard from us
-        self.unseen_links: dict[tuple, list[dict]] = {}    # (product, role) -> entries, lamport order
+        self.unseen_links: dict[tuple, list[dict]] = {}    # (product, role) -> entries, in the order applied
         for r in store.db.query(
                 "SELECT origin, lamport, entity, row_id, op, field, "
                 "CASE WHEN (op = 'insert' AND field IS NULL) OR entity = 'product_agency' THEN new_value END "
                 "AS new_value, CASE WHEN entity = 'product_agency' THEN old_value END AS old_value "
-                "FROM change_log ORDER BY lamport, origin"):
+                "FROM change_log ORDER BY seq"):
             entry = dict(r)
             self.keys.add(_key(entry))
             values = entry["new_value"] if entry["op"] == "insert" and entry["field"] is None else None

@@ -408,12 +408,15 @@ def export_workbooks(store: Store, plan_id: str, period_key: str, folder: str | 
     if agency_ids is not None:
         agencies = [a for a in agencies if a[0] in set(agency_ids)]
     plan = store.load_plan(plan_id)             # read once for every workbook
-    every = _plan_rows(store, plan, period_key)
+    by_agency: dict[str, list] = {}
+    for item in _plan_rows(store, plan, period_key):
+        for lead in item[0]:
+            by_agency.setdefault(lead, []).append(item)
     results = []
     for done, (agency_id, name) in enumerate(agencies, start=1):
         try:
             results.append(export_workbook(store, plan_id, period_key, folder, agency_id=agency_id,
-                                           agency_name=name, plan=plan, _all=every))
+                                           agency_name=name, plan=plan, _all=by_agency.get(agency_id, [])))
         except TargetWriteError as exc:
             if not results:
                 raise

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -217,6 +218,9 @@ def _merged_values(ws) -> dict[tuple[int, int], object]:
     return filled
 
 
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
 def _formula_cells_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
     """{sheet title: {(row, column)}} of formula cells the file stores without a computed value (written
     by a program that does not calculate): read with cached values they would look empty."""
@@ -240,7 +244,7 @@ def _formula_cells_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
                 if part not in zf.namelist():
                     continue
                 data = zf.read(part)
-                if b"<f" not in data and b":f" not in data:
+                if not _FORMULA_TAG.search(data):     # no <f> element at all (<formula1> is not one)
                     continue
                 cells = set()
                 for _event, element in ElementTree.iterparse(io.BytesIO(data)):
