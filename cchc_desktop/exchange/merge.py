@@ -34,6 +34,7 @@ from .. import changelog
 from ..backup import REASON_MERGE, backup_before_change
 from ..safe_write import SafeWriteError, atomic_write_bytes, sha256_file
 from ..store import Store
+from ..tracking.status import STATUS_FIELDS, StatusError, set_status
 from . import schema
 from .errors import ExchangeError
 from .package import Package, upgrade_tables
@@ -873,7 +874,14 @@ def restore_conflict(store: Store, conflict_id: str, keep: str | None = None) ->
             if current is None:
                 raise ExchangeError(f"{TABLE_LABELS.get(conflict.entity, conflict.entity)} «{conflict.label}» "
                                     f"không còn; không khôi phục được.", code="conflict")
-            store.update_row(conflict.entity, conflict.row_id, {conflict.field: value}, current)
+            if conflict.entity == "product_status" and conflict.field in STATUS_FIELDS:
+                try:       # through the tracking rules (percent of a finished item, reason, …)
+                    set_status(store, current["product_id"], current["period_key"], **{conflict.field: value})
+                except StatusError as exc:
+                    raise ExchangeError(f"Không khôi phục được {conflict.field_label.lower()} của "
+                                        f"«{conflict.label}»: {exc}", code="conflict") from exc
+            else:
+                store.update_row(conflict.entity, conflict.row_id, {conflict.field: value}, current)
         store.db.conn.execute("UPDATE exchange_conflict SET state = 'restored', decided_at = ? WHERE id = ?",
                               (changelog.now_iso(), conflict_id))
     conflict.state = "restored"
