@@ -210,6 +210,8 @@ class WorkbookImportDialog(QDialog):
                 if not row.diffs and not row.errors:
                     continue
                 item = QTreeWidgetItem(top, [f"Dòng {row.excel_row}: {row.label}", "", "", row.outcome_text])
+                item.setToolTip(0, f"Dòng {row.excel_row}: {row.label}")
+                item.setToolTip(3, row.outcome_text)
                 item.setData(0, Qt.UserRole, ("row", row))
                 if row.errors:
                     for col in range(4):
@@ -228,6 +230,8 @@ class WorkbookImportDialog(QDialog):
                             child.setBackground(col, CONFLICT_BRUSH)
             for issue in preview.skipped:     # added, duplicated, foreign rows: shown, never applied
                 item = QTreeWidgetItem(top, [f"Dòng {issue.row}: bỏ qua", "", "", issue.message])
+                item.setToolTip(0, issue.message)
+                item.setToolTip(3, issue.message)
                 for col in range(4):
                     item.setBackground(col, ERROR_BRUSH)
             top.setExpanded(True)
@@ -466,6 +470,8 @@ class ConflictsDialog(QDialog):
             item = QTreeWidgetItem(self.tree, [f"{TABLE_LABELS.get(c.entity, c.entity)} «{c.label}» — {c.field_label}",
                                                c.text(c.local_value), c.text(c.remote_value),
                                                c.text(c.applied_value)])
+            for col in range(4):
+                item.setToolTip(col, item.text(col))
             item.setData(0, Qt.UserRole, c.id)
         self.restore_button.setEnabled(self.tree.topLevelItemCount() > 0)
         if not self.tree.topLevelItemCount():
