@@ -159,3 +159,15 @@ def test_stale_temp_files_of_a_killed_export_are_removed_on_the_next_write(store
     export_workbooks(store, plan_id, "2026-Q2", stick)
     assert not stale[0].exists()
     assert sorted(p.name for p in stick.glob(".*.tmp")) == [".ghi-chu.tmp"]
+
+
+def test_reading_from_a_pulled_stick_is_explained_in_vietnamese(store, tmp_path):
+    from cchc_desktop.exchange import read_package, read_workbook
+
+    gone = tmp_path / "usb" / "xa.cchc"
+    with pytest.raises(ExchangeError) as info:
+        read_package(gone)
+    assert "Không tìm thấy" in info.value.message and str(gone) in info.value.message
+    preview = read_workbook(store, tmp_path / "usb" / "CapNhat.xlsx")
+    [issue] = preview.issues
+    assert "Không tìm thấy" in issue.message and "No such file" not in issue.message

@@ -29,7 +29,7 @@ from ..safe_write import sha256_file
 from ..store import Store
 from . import schema
 from .errors import ExchangeError
-from .target_io import as_target_error, open_target
+from .target_io import as_target_error, open_target, target_error_message
 
 FORMAT = "cchc-package"
 FORMAT_VERSION = 1
@@ -293,7 +293,7 @@ def _read_package(path: Path, local_schema: int | None, limits: Limits) -> Packa
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ExchangeError(f"Không đọc được tệp «{path.name}»: {exc.strerror or exc}.", code="io") from exc
+        raise ExchangeError(target_error_message(exc, path, reading=True), code="io") from exc
     if size > limits.max_file:
         raise ExchangeError(f"Tệp «{path.name}» quá lớn ({size // (1 << 20)} MB) để là gói dữ liệu CCHC.",
                             code="too_big")

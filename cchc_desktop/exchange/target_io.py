@@ -49,10 +49,12 @@ def _errno_of(exc: OSError) -> int | None:
     return exc.errno
 
 
-def target_error_message(exc: OSError, path: str | os.PathLike) -> str:
-    """What went wrong writing `path` and what the user can do, in Vietnamese."""
+def target_error_message(exc: OSError, path: str | os.PathLike, *, reading: bool = False) -> str:
+    """What went wrong writing (or reading) `path` and what the user can do, in Vietnamese."""
     path = Path(path)
     code = _errno_of(exc)
+    if reading:
+        return _reading_message(code, exc, path)
     if code == errno.EROFS:
         return (f"Ổ đĩa chứa «{path}» chỉ cho phép đọc (USB đang gạt khóa chống ghi hoặc là ổ chỉ đọc). "
                 f"Hãy gạt khóa ghi trên USB, hoặc chọn thư mục khác, rồi thử lại.")
@@ -74,6 +76,24 @@ def target_error_message(exc: OSError, path: str | os.PathLike) -> str:
                 f"Hãy chọn tên hoặc thư mục khác.")
     return (f"Không ghi được «{path}» (lỗi hệ thống số {exc.errno if exc.errno is not None else '?'}). "
             f"Hãy kiểm tra USB hoặc thư mục đích rồi thử lại.")
+
+
+def _reading_message(code, exc: OSError, path: Path) -> str:
+    if code in _GONE:
+        return (f"Không tìm thấy «{path}» (USB đã bị rút hoặc tệp đã bị chuyển đi). Hãy cắm lại USB hoặc chọn "
+                f"lại tệp.")
+    if code in _DENIED:
+        return (f"Không có quyền đọc «{path}» (tệp bị hạn chế quyền hoặc đang được mở trong chương trình khác). "
+                f"Hãy đóng tệp đó hoặc chép tệp ra máy rồi thử lại.")
+    if code == errno.EIO:
+        return (f"Lỗi thiết bị khi đọc «{path}» (USB hỏng hoặc bị rút giữa chừng). Hãy chép tệp ra máy hoặc dùng "
+                f"USB khác rồi thử lại.")
+    if code == errno.ENAMETOOLONG:
+        return f"Đường dẫn «{path}» quá dài. Hãy chép tệp vào thư mục có đường dẫn ngắn hơn rồi thử lại."
+    if code == errno.EISDIR:
+        return f"«{path}» là một thư mục, không phải tệp. Hãy chọn tệp."
+    return (f"Không đọc được «{path}» (lỗi hệ thống số {exc.errno if exc.errno is not None else '?'}). "
+            f"Hãy kiểm tra USB hoặc tệp rồi thử lại.")
 
 
 def _os_cause(exc: BaseException) -> OSError | None:

@@ -26,6 +26,7 @@ from ..tracking.evidence import EvidenceError, add_evidence, list_evidence, upda
 from ..tracking.status import StatusError, get_status, normalise, product_context, set_status
 from ..tracking.timeliness import STATUS_LABELS, due_for
 from .errors import ExchangeError
+from .target_io import target_error_message
 from .workbook_common import (EDITABLE, FIELD_LABELS, ID_MARKER, READ_ONLY_CHECKED, header_key, parse_date,
                               parse_percent, parse_status, split_row_id)
 
@@ -327,7 +328,7 @@ def read_workbook(store: Store, path: str | os.PathLike) -> WorkbookPreview:
         preview.sha256 = sha256_file(path)
         wb = load_xlsx(path)
     except OSError as exc:
-        preview.issues.append(Issue("error", f"Không đọc được tệp: {exc.strerror or exc}."))
+        preview.issues.append(Issue("error", target_error_message(exc, path, reading=True)))
         return preview
     except ImportFailure as exc:
         preview.issues.append(Issue("error", exc.detail))
