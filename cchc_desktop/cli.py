@@ -134,7 +134,8 @@ COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list,
             "portfolio": cli_sync.cmd_portfolio,
             "show": _with_store(cli_show.cmd_show, True),
             "report": _with_store(cli_reports.cmd_report, None),
-            **cli_planlife.commands(_open)}
+            **cli_planlife.commands(_open),
+            **{verb: _with_store(handler, None) for verb, handler in cli_exchange.STORE_COMMANDS.items()}}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .exchange import (ExchangeError, apply_merge, apply_workbook_import, export_package, export_workbooks,
-                       plan_merge, read_package, read_workbooks)
+                       list_conflicts, plan_merge, read_package, read_workbooks, restore_conflict)
 from .tracking.periods import default_period, plan_periods
 
 
@@ -23,7 +23,6 @@ def _period_key(store, plan_id: str, wanted: str | None) -> str:
 def cmd_export_workbooks(store, plan_id: str, args) -> int:
     key = _period_key(store, plan_id, args.period)
     folder = Path(args.out)
-    folder.mkdir(parents=True, exist_ok=True)
     exports = export_workbooks(store, plan_id, key, folder, all_in_one=args.all_in_one)
     for item in exports:
         print(f"Đã xuất «{item.path.name}»: {item.agency_name or 'tất cả cơ quan'}, {item.rows} dòng.")
@@ -35,27 +34,33 @@ def cmd_import_workbooks(store, args) -> int:
     previews = read_workbooks(store, [Path(p) for p in args.paths])
     if not previews:
         raise ValueError("Không tìm thấy tệp .xlsx nào trong các đường dẫn đã cho.")
+    refused = {Path(p).name for p in (args.refuse or [])}
     for preview in previews:
         who = preview.agency_name or "?"
+        preview.refused = preview.path.name in refused
         print(f"\nTệp «{preview.path.name}» — {who}, kỳ {preview.period_key or '?'}"
-              + (" (đã nhập trước đây)" if preview.already_imported else ""))
-        for issue in preview.issues + [e for r in preview.rows for e in r.errors]:
-            where = ", ".join(x for x in (issue.sheet and f"trang «{issue.sheet}»",
-                                          issue.row and f"dòng {issue.row}",
-                                          issue.column and f"cột {issue.column}") if x)
+              + (" (đã nhập trước đây)" if preview.already_imported else "")
+              + (" [KHÔNG NHẬP theo yêu cầu]" if preview.refused else "")
+              + ("" if preview.usable or preview.refused else " [KHÔNG NHẬP ĐƯỢC]"))
+        for issue in preview.issues:
             label = "Lỗi" if issue.level == "error" else "Lưu ý"
-            print(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
-        for row in preview.changed_rows:
-            print(f"  Dòng {row.excel_row}: {row.label}")
+            print(f"  {label}{' (' + issue.where + ')' if issue.where else ''}: {issue.message}")
+        for row in preview.rows:
+            if row.outcome == "unchanged":
+                continue
+            print(f"  Dòng {row.excel_row}: {row.label} — {row.outcome_text}")
             for diff in row.diffs:
                 mark = " [XUNG ĐỘT — không tự áp dụng]" if diff.conflict else ""
                 print(f"    {diff.label}: «{diff.old_text}» → «{diff.new_text}»{mark}")
+        for issue in preview.skipped:
+            print(f"  Bỏ qua ({issue.where}): {issue.message}")
     if not args.apply:
-        print("\nChế độ xem trước: chưa ghi gì. Thêm --apply để cập nhật (trừ các ô xung đột).")
+        print("\nChế độ xem trước: chưa ghi gì. Thêm --apply để cập nhật các dòng hợp lệ (trừ các ô xung đột).")
         return 0
     result = apply_workbook_import(store, previews)
-    print(f"\nĐã cập nhật {result.rows} dòng, {result.fields} trường từ {result.files} tệp; "
-          f"minh chứng: {result.evidence_added} thêm, {result.evidence_updated} sửa.")
+    print()
+    for line in result.summary_lines():
+        print(line)
     return 0
 
 
@@ -71,13 +76,21 @@ def cmd_export_package(store, plan_id: str | None, args) -> int:
 def cmd_import_package(store, args) -> int:
     package = read_package(Path(args.file), local_schema=store.db.schema_version)
     plan = plan_merge(store, package)
-    conflicts = [c for c in plan.changes if c.conflict]
-    print(f"Gói «{Path(args.file).name}»: {len(plan.inserts)} dòng mới, {len(plan.changes)} trường thay đổi "
-          f"({len(conflicts)} xung đột), {len(plan.links)} thay đổi cơ quan, {len(plan.tombstones)} dòng bị xóa "
-          "ở máy kia.")
-    for change in conflicts:
-        print(f"  Xung đột: {change.label or change.table} — «{change.old}» ở máy này, «{change.new}» trong gói; "
-              f"giữ bản {'trong gói' if change.winner == 'remote' else 'ở máy này'} (thay đổi sau cùng).")
+    print(f"Gói «{Path(args.file).name}»: {plan.summary()}.")
+    for change in plan.conflicts:
+        print(f"  Xung đột: {change.label or change.table} — {change.field_label}: «{change.old}» ở máy này, "
+              f"«{change.new}» trong gói; giữ bản {'trong gói' if change.winner == 'remote' else 'ở máy này'} "
+              f"(theo thứ tự thay đổi); bản kia được lưu trong lịch sử và khôi phục được.")
+    for link in plan.link_conflicts:
+        print(f"  Xung đột: {link.label} — {link.field_label}: «{'; '.join(link.old_names)}» ở máy này, "
+              f"«{'; '.join(link.new_names)}» trong gói; ghép thành «{'; '.join(link.merged_names)}» "
+              f"(khôi phục được).")
+    for tomb in plan.tombstones:
+        lines = tomb.removed_lines()
+        print(f"  Xóa ở máy kia: {lines[0] if lines else tomb.label}"
+              + (f", kèm {len(lines) - 1} dòng:" if len(lines) > 1 else ""))
+        for line in lines[1:]:
+            print(f"      – {line}")
     for note in plan.notes:
         print(f"  Lưu ý: {note}")
     if not args.apply:
@@ -85,8 +98,33 @@ def cmd_import_package(store, args) -> int:
               " (và --confirm-deletions để xóa các dòng đã bị xóa ở máy kia).")
         return 0
     result = apply_merge(store, plan, confirm=bool(args.confirm_deletions))
-    print(f"Đã hợp nhất: {result.inserted} dòng mới, {result.updated} trường, {result.deleted} dòng xóa, "
-          f"{result.pending_tombstones} dòng xóa chờ xác nhận.")
+    print(f"Đã hợp nhất: {result.inserted} dòng mới, {result.updated} trường, {result.links} thay đổi cơ quan, "
+          f"{result.deleted} dòng xóa, {result.pending_tombstones} dòng xóa chờ xác nhận, "
+          f"{result.conflicts} xung đột được lưu (xem: conflicts).")
+    return 0
+
+
+def cmd_conflicts(store, args) -> int:
+    found = list_conflicts(store, None if args.all else "open")
+    if not found:
+        print("Không có xung đột nào" + ("." if args.all else " đang chờ xem xét."))
+        return 0
+    for c in found:
+        applied = {"local": "giữ bản máy này", "remote": "lấy bản máy kia", "merged": "ghép hai bản"}[c.applied]
+        print(f"{c.id}  {c.label} — {c.field_label}: máy này «{c.text(c.local_value)}», máy kia "
+              f"«{c.text(c.remote_value)}»; đã {applied} → «{c.text(c.applied_value)}»"
+              + ("" if c.state == "open" else f" [{'đã khôi phục' if c.state == 'restored' else 'đã bỏ qua'}]"))
+    print("Khôi phục bản không được áp dụng: restore-conflict <mã> [--keep local|remote].")
+    return 0
+
+
+def cmd_restore_conflict(store, args) -> int:
+    matches = [c for c in list_conflicts(store, None) if c.id.startswith(args.id)]
+    if len(matches) != 1:
+        raise ValueError(f"Mã xung đột «{args.id}» không khớp đúng một xung đột ({len(matches)} kết quả).")
+    conflict = restore_conflict(store, matches[0].id, args.keep)
+    value = conflict.local_value if (args.keep or conflict.restorable) == "local" else conflict.remote_value
+    print(f"Đã khôi phục {conflict.field_label} của «{conflict.label}»: «{conflict.text(value)}».")
     return 0
 
 
@@ -98,7 +136,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--all-in-one", action="store_true", help="một tệp chung cho mọi cơ quan")
     p = sub.add_parser("import-workbooks", help="xem trước / nhập các tệp Excel cơ quan gửi lại")
     p.add_argument("paths", nargs="+", help="tệp .xlsx hoặc thư mục")
-    p.add_argument("--apply", action="store_true", help="ghi các thay đổi (trừ ô xung đột)")
+    p.add_argument("--apply", action="store_true", help="ghi các dòng hợp lệ (trừ ô xung đột)")
+    p.add_argument("--refuse", action="append", metavar="TỆP", help="không nhập tệp này (tên tệp; lặp lại được)")
     p = sub.add_parser("export-package", help="xuất gói .cchc để chuyển sang máy khác")
     p.add_argument("out", help="đường dẫn tệp .cchc")
     p.add_argument("--plan", help="chỉ một kế hoạch (mặc định: tất cả)")
@@ -106,6 +145,15 @@ def add_parsers(sub) -> None:
     p.add_argument("file")
     p.add_argument("--apply", action="store_true", help="hợp nhất vào cơ sở dữ liệu")
     p.add_argument("--confirm-deletions", action="store_true", help="đồng ý xóa các dòng đã xóa ở máy kia")
+    p = sub.add_parser("conflicts", help="các xung đột khi hợp nhất gói (cả hai máy cùng sửa)")
+    p.add_argument("--all", action="store_true", help="cả các xung đột đã xử lý")
+    p = sub.add_parser("restore-conflict", help="khôi phục giá trị không được áp dụng của một xung đột")
+    p.add_argument("id", help="mã xung đột (có thể chỉ vài ký tự đầu)")
+    p.add_argument("--keep", choices=("local", "remote"), help="bản cần giữ (mặc định: bản chưa được áp dụng)")
+
+
+# Verbs that need the store but no plan (hooked by cli.py).
+STORE_COMMANDS = {"conflicts": cmd_conflicts, "restore-conflict": cmd_restore_conflict}
 
 
 ERRORS = (ExchangeError,)

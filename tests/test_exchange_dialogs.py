@@ -4,8 +4,8 @@ from PySide6.QtCore import Qt
 
 from cchc_desktop.exchange import export_package, export_workbook
 from cchc_desktop.exchange.workbook_common import COLUMNS, ID_MARKER
-from cchc_desktop.store import Store
 from cchc_desktop.tracking import get_status
+from exchange_support import open_pair
 from ui.exchange_dialogs import PackageImportDialog, WorkbookExportDialog, WorkbookImportDialog
 
 COL = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
@@ -22,16 +22,8 @@ def _plan(store):
 
 def test_import_dialog_shows_preview_and_applies(qtbot, store, tmp_path):
     plan_id, p1, p2 = _plan(store)
-    exported = export_workbook(store, plan_id, "2026-Q2", tmp_path)
-    wb = load_workbook(exported.path)
-    ws = wb.worksheets[0]
-    id_col = next(c.column for row in ws.iter_rows(max_row=10) for c in row
-                  if isinstance(c.value, str) and ID_MARKER in c.value)
-    rows = {str(ws.cell(r, id_col).value).split("@")[0]: r for r in range(1, ws.max_row + 1)
-            if "@" in str(ws.cell(r, id_col).value or "")}
-    ws.cell(rows[p1], COL["status"], "Đang thực hiện")
-    ws.cell(rows[p1], COL["percent"], 40)
-    ws.cell(rows[p2], COL["result"], "Đã niêm yết")
+    exported, wb, _ws, _rows = _returned(store, plan_id, tmp_path, [
+        (p1, "status", "Đang thực hiện"), (p1, "percent", 40), (p2, "result", "Đã niêm yết")])
     wb.save(exported.path)
 
     dialog = WorkbookImportDialog(store, paths=[tmp_path])
@@ -64,10 +56,7 @@ def test_export_dialog_writes_files(qtbot, store, tmp_path):
 
 
 def test_package_import_dialog_conflicts_and_tombstones(qtbot, tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    a = Store.open(tmp_path / "a" / "a.sqlite3", actor="A")
-    b = Store.open(tmp_path / "b" / "b.sqlite3", actor="B")
+    a, b = open_pair(tmp_path)
     plan_id, p1, p2 = _plan(a)
     export_package(a, tmp_path / "1.cchc")
     dialog = PackageImportDialog(b, path=str(tmp_path / "1.cchc"))
@@ -98,4 +87,83 @@ def test_main_window_has_exchange_menu(qtbot, store):
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert "Trao đổi" in titles and titles.index("Trao đổi") < titles.index("Trợ giúp")
     texts = [a.text() for a in window.exchange_actions]
-    assert len(texts) == 6 and texts[-2:] == ["Thư mục đồng &bộ…", "Xem tiến độ &nhiều xã (chỉ đọc)…"]
+    assert len(texts) == 7 and texts[-2:] == ["Thư mục đồng &bộ…", "Xem tiến độ &nhiều xã (chỉ đọc)…"]
+
+
+def _returned(store, plan_id, folder, edits, agency=None):
+    exported = export_workbook(store, plan_id, "2026-Q2", folder, agency_id=agency)
+    wb = load_workbook(exported.path)
+    ws = wb.worksheets[0]
+    id_col = next(c.column for row in ws.iter_rows(max_row=10) for c in row
+                  if isinstance(c.value, str) and ID_MARKER in c.value)
+    rows = {str(ws.cell(r, id_col).value).split("@")[0]: r for r in range(1, ws.max_row + 1)
+            if "@" in str(ws.cell(r, id_col).value or "")}
+    for pid, key, value in edits:
+        ws.cell(rows[pid], COL[key], value)
+    return exported, wb, ws, rows
+
+
+def test_import_dialog_skipped_rows_and_refused_file(qtbot, store, tmp_path):
+    plan_id, p1, p2 = _plan(store)
+    task = store.add_task(store.load_plan(plan_id).sections[0].id, "Số hóa hồ sơ")
+    p3 = store.add_product(task, "Số hóa kết quả", "Trước 31/12/2026", ["Phòng Kinh tế"])
+    (tmp_path / "vp").mkdir()
+    (tmp_path / "kt").mkdir()
+    vp, wb, ws, rows = _returned(store, plan_id, tmp_path / "vp", [(p1, "percent", 40), (p1, "status", "Đang thực hiện")],
+                                 store.find_agency("Văn phòng HĐND và UBND"))
+    ws.cell(max(rows.values()) + 1, COL["product"], "Dòng cơ quan tự thêm")      # an added row
+    wb.save(vp.path)
+    kt, wb, _ws, _rows = _returned(store, plan_id, tmp_path / "kt", [(p3, "percent", 70), (p3, "status", "Đang thực hiện")],
+                                   store.find_agency("Phòng Kinh tế"))
+    wb.save(kt.path)
+    dialog = WorkbookImportDialog(store, paths=[vp.path, kt.path])
+    qtbot.addWidget(dialog)
+    tops = {dialog.tree.topLevelItem(i).text(0).split(" — ")[-1]: dialog.tree.topLevelItem(i)
+            for i in range(dialog.tree.topLevelItemCount())}
+    vp_top = tops[vp.path.name]
+    children = [vp_top.child(i).text(3) for i in range(vp_top.childCount())]
+    assert "áp dụng" in children and any("thêm vào" in text for text in children)
+    assert "1 dòng bị bỏ qua" in dialog.message.text()
+    tops[kt.path.name].setCheckState(0, Qt.Unchecked)           # the user refuses the whole file
+    qtbot.mouseClick(dialog.apply_button, Qt.LeftButton)
+    assert get_status(store, p1, "2026")["percent"] == 40
+    assert get_status(store, p3, "2026")["id"] is None
+    text = dialog.issues.toPlainText()
+    assert f"«{kt.path.name}»: người dùng không nhập tệp này" in text and "thêm vào" in text
+
+
+def test_conflicts_dialog_restores_the_other_value_in_one_click(qtbot, tmp_path):
+    from cchc_desktop.exchange import import_package
+    from ui.exchange_dialogs import ConflictsDialog
+
+    a, b = open_pair(tmp_path)
+    plan_id, p1, p2 = _plan(a)
+    other = a.add_task(a.load_plan(plan_id).sections[0].id, "Số hóa hồ sơ")
+    a.add_product(other, "Số hóa kết quả", "Trước 31/12/2026", ["Phòng Kinh tế"])
+    a.add_product(other, "Kho dữ liệu", "Trước 31/12/2026", ["Phòng Kinh tế"])
+    export_package(a, tmp_path / "1.cchc")
+    import_package(b, tmp_path / "1.cchc")
+    a.update("product", p1, description="Bản của máy A")
+    b.update("product", p1, description="Bản của máy B")
+    a.delete("task", other)
+    export_package(a, tmp_path / "2.cchc")
+    dialog = PackageImportDialog(b, path=str(tmp_path / "2.cchc"))
+    qtbot.addWidget(dialog)
+    texts = [dialog.tombstones.item(i).text() for i in range(dialog.tombstones.count())]
+    [tomb_text] = [t for t in texts if t.startswith("Nhiệm vụ")]
+    assert "Sản phẩm «Số hóa kết quả»" in tomb_text and "Sản phẩm «Kho dữ liệu»" in tomb_text
+    for i in range(dialog.tombstones.count()):
+        dialog.tombstones.item(i).setCheckState(Qt.Unchecked)    # keep the task for now
+    qtbot.mouseClick(dialog.apply_button, Qt.LeftButton)
+    applied = b.row("product", p1)["description"]
+    conflicts = ConflictsDialog(b)
+    qtbot.addWidget(conflicts)
+    assert conflicts.tree.topLevelItemCount() == 1
+    item = conflicts.tree.topLevelItem(0)
+    assert (item.text(1), item.text(2), item.text(3)) == ("Bản của máy B", "Bản của máy A", applied)
+    conflicts.tree.setCurrentItem(item)
+    qtbot.mouseClick(conflicts.restore_button, Qt.LeftButton)
+    assert b.row("product", p1)["description"] == ({"Bản của máy A", "Bản của máy B"} - {applied}).pop()
+    assert conflicts.tree.topLevelItemCount() == 0 and "Đã khôi phục" in conflicts.message.text()
+    a.close()
+    b.close()

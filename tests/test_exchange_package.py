@@ -12,17 +12,7 @@ from cchc_desktop.exchange import (ExchangeError, Limits, apply_merge, decide_to
 from cchc_desktop.exchange import schema
 from cchc_desktop.store import Store
 from cchc_desktop.tracking import add_evidence, set_status
-
-
-def make_plan(store: Store) -> dict:
-    plan = store.create_plan("xã Xuân Trường", 2026)
-    s1 = store.add_section(plan, "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
-    t1 = store.add_task(s1, "Ban hành kế hoạch CCHC năm 2026")
-    p1 = store.add_product(t1, "Kế hoạch CCHC", "Trước ngày 31/01/2026", ["Văn phòng HĐND và UBND"],
-                           ["Phòng Văn hóa - Xã hội"])
-    t2 = store.add_task(s1, "Kiểm tra công tác CCHC")
-    p2 = store.add_product(t2, "Báo cáo kiểm tra", "Quý III/2026", ["Phòng Kinh tế"])
-    return {"plan": plan, "s1": s1, "t1": t1, "t2": t2, "p1": p1, "p2": p2}
+from exchange_support import make_plan, pair, send  # noqa: F401 - pair is a fixture
 
 
 def dump(store: Store) -> dict:
@@ -44,18 +34,7 @@ def file_hashes(path: Path) -> dict:
             for p in sorted(path.parent.glob(path.name + "*")) if not p.name.endswith("-shm")}
 
 
-@pytest.fixture
-def pair(tmp_path):
-    a = Store.open(tmp_path / "a" / "a.sqlite3", actor="A") if (tmp_path / "a").mkdir() is None else None
-    b = Store.open(tmp_path / "b" / "b.sqlite3", actor="B") if (tmp_path / "b").mkdir() is None else None
-    yield a, b
-    a.close()
-    b.close()
-
-
-def exchange(src: Store, dst: Store, path: Path, **kw):
-    export_package(src, path)
-    return import_package(dst, path, **kw)
+exchange = send
 
 
 def test_first_transfer_copies_everything_with_attachments(pair, tmp_path):

@@ -157,8 +157,9 @@ def test_copied_into_new_workbook_and_validation_errors(store, plan, tmp_path):
     ws.cell(foreign, COL["status"], "Hoàn thành")
     wb.save(tmp_path / "copied.xlsx")
     preview = read_workbook(store, tmp_path / "copied.xlsx")
-    messages = [(e.row, e.column, e.message) for e in preview.errors]
+    messages = [(e.row, e.column, e.message) for e in preview.errors + preview.skipped]
     text = " | ".join(m for _r, _c, m in messages)
+    assert {i.reason for i in preview.skipped} == {"added", "foreign"} and preview.usable
     assert "Tình trạng không có trong danh sách" in text and "Ngày không hợp lệ" in text
     assert "lý do" in text and "không có mã dòng" in text and "không thuộc kế hoạch" in text
     assert any(r == rows[plan["p1"]] and c == "F" for r, c, _m in messages)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
 
 from . import file_dialogs
 from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, apply_merge, apply_workbook_import,
-                                   export_package, export_workbooks, lead_agencies, plan_merge, read_package,
-                                   read_workbooks, workbook_files)
+                                   export_package, export_workbooks, lead_agencies, list_conflicts, plan_merge,
+                                   read_package, read_workbooks, restore_conflict, workbook_files)
 from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
 from cchc_desktop.exchange.merge import TABLE_LABELS
 from cchc_desktop.tracking.periods import default_period, plan_periods
@@ -206,13 +206,18 @@ class WorkbookImportDialog(QDialog):
                                               + (" · đã nhập trước đây" if preview.already_imported else "")])
             top.setFlags(top.flags() | Qt.ItemIsUserCheckable | Qt.ItemIsAutoTristate)
             top.setData(0, Qt.UserRole, ("file", preview))
+            if not preview.usable:
+                top.setText(3, "Không nhập được tệp này (xem lỗi bên dưới)")
+                for col in range(4):
+                    top.setBackground(col, ERROR_BRUSH)
             for row in preview.rows:
                 if not row.diffs and not row.errors:
                     continue
-                item = QTreeWidgetItem(top, [f"Dòng {row.excel_row}: {row.label}", "", "", ""])
+                item = QTreeWidgetItem(top, [f"Dòng {row.excel_row}: {row.label}", "", "", row.outcome_text])
+                item.setToolTip(0, f"Dòng {row.excel_row}: {row.label}")
+                item.setToolTip(3, row.outcome_text)
                 item.setData(0, Qt.UserRole, ("row", row))
                 if row.errors:
-                    item.setText(3, "; ".join(e.message for e in row.errors))
                     for col in range(4):
                         item.setBackground(col, ERROR_BRUSH)
                     continue
@@ -227,16 +232,24 @@ class WorkbookImportDialog(QDialog):
                     if diff.conflict:
                         for col in range(4):
                             child.setBackground(col, CONFLICT_BRUSH)
+            for issue in preview.skipped:     # added, duplicated, foreign rows: shown, never applied
+                item = QTreeWidgetItem(top, [f"Dòng {issue.row}: bỏ qua", "", "", issue.message])
+                item.setToolTip(0, issue.message)
+                item.setToolTip(3, issue.message)
+                for col in range(4):
+                    item.setBackground(col, ERROR_BRUSH)
             top.setExpanded(True)
-            for issue in preview.issues + [e for r in preview.rows for e in r.errors]:
+            for issue in preview.issues + preview.skipped + [e for r in preview.rows for e in r.errors]:
                 mark = "LỖI" if issue.level == "error" else "Lưu ý"
                 lines.append(f"[{preview.path.name}] {mark} — {issue}")
         self.tree.expandAll()
         self.issues.setPlainText("\n".join(lines) or "Không có lỗi.")
         changed = sum(len(p.changed_rows) for p in self.previews)
         conflicts = sum(len(p.conflicts) for p in self.previews)
+        skipped = sum(len(p.skipped_rows()) for p in self.previews)
         self.message.setText(f"{len(self.previews)} tệp, {changed} dòng có thay đổi, {conflicts} xung đột "
-                             f"(mặc định không chọn — hãy xem và tích nếu đồng ý).")
+                             f"(mặc định không chọn — hãy xem và tích nếu đồng ý), {skipped} dòng bị bỏ qua. "
+                             f"Bỏ tích một tệp để không nhập cả tệp đó.")
         self.apply_button.setEnabled(changed > 0)
 
     def field_items(self):
@@ -255,14 +268,18 @@ class WorkbookImportDialog(QDialog):
         for item in self.field_items():
             kind, diff = item.data(0, Qt.UserRole)
             diff.accepted = item.checkState(0) == Qt.Checked
+        for preview in self.previews:      # a file whose changes the user all unticked is refused whole
+            offered = [d for r in preview.rows if not r.errors for d in r.diffs if not d.conflict]
+            preview.refused = bool(offered) and not any(d.accepted for r in preview.rows for d in r.diffs)
         try:
             with busy(self, "Đang ghi các cập nhật vào cơ sở dữ liệu…", show=True):
                 result = apply_workbook_import(self.store, self.previews)
         except ExchangeError as exc:
             self.message.setText(f"Không áp dụng được: {exc.message}")
             return
-        self.message.setText(f"Đã cập nhật {result.rows} dòng ({result.fields} trường, "
-                             f"{result.evidence_added} minh chứng mới). Giá trị cũ được lưu trong lịch sử.")
+        self.message.setText("\n".join(result.summary_lines()[:12] + (["…"] if len(result.summary_lines()) > 12 else []))
+                             + "\nGiá trị cũ được lưu trong lịch sử.")
+        self.issues.setPlainText("\n".join(result.summary_lines()))
         self.apply_button.setEnabled(False)
         self.result = result
 
@@ -332,7 +349,7 @@ class PackageImportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(QLabel("Xung đột (cả hai máy cùng sửa một trường) — tích để GIỮ giá trị của máy này:", self))
         self.conflicts = QTreeWidget(self)
-        self.conflicts.setHeaderLabels(["Dòng / trường", "Máy này", "Máy kia", "Thắng theo nhật ký"])
+        self.conflicts.setHeaderLabels(["Dòng / trường", "Máy này", "Máy kia", "Áp dụng (theo thứ tự thay đổi)"])
         self.conflicts.header().setSectionResizeMode(0, QHeaderView.Stretch)
         layout.addWidget(self.conflicts, 1)
         layout.addWidget(QLabel("Dòng đã bị xóa ở máy kia — tích để xóa ở máy này:", self))
@@ -383,10 +400,19 @@ class PackageImportDialog(QDialog):
             item.setData(0, Qt.UserRole, change.key)
             for col in range(4):
                 item.setBackground(col, CONFLICT_BRUSH)
+        for link in p.link_conflicts:     # agency sets: both sides' changes merged, restorable later
+            item = QTreeWidgetItem(self.conflicts, [
+                f"Sản phẩm «{link.label}» — {link.field_label}", "; ".join(link.old_names),
+                "; ".join(link.new_names), "Ghép: " + "; ".join(link.merged_names)])
+            for col in range(4):
+                item.setBackground(col, CONFLICT_BRUSH)
         for tomb in p.tombstones:
-            text = f"{TABLE_LABELS.get(tomb.table, tomb.table)} «{tomb.label}»"
+            lines = tomb.removed_lines()
+            text = lines[0] if lines else f"{TABLE_LABELS.get(tomb.table, tomb.table)} «{tomb.label}»"
             if tomb.edited_here:
                 text += " (máy này đã sửa dòng này sau lần trao đổi trước)"
+            if len(lines) > 1:
+                text += f" — xóa kèm {len(lines) - 1} dòng:\n" + "\n".join(f"    – {line}" for line in lines[1:])
             item = QListWidgetItem(text, self.tombstones)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Unchecked if tomb.edited_here else Qt.Checked)
@@ -401,7 +427,8 @@ class PackageImportDialog(QDialog):
         choices = {}
         for i in range(self.conflicts.topLevelItemCount()):
             item = self.conflicts.topLevelItem(i)
-            choices[item.data(0, Qt.UserRole)] = "local" if item.checkState(0) == Qt.Checked else "remote"
+            if item.data(0, Qt.UserRole) is not None:
+                choices[item.data(0, Qt.UserRole)] = "local" if item.checkState(0) == Qt.Checked else "remote"
         confirm = {self.tombstones.item(i).data(Qt.UserRole) for i in range(self.tombstones.count())
                    if self.tombstones.item(i).checkState() == Qt.Checked}
         try:
@@ -413,8 +440,58 @@ class PackageImportDialog(QDialog):
         self.result = result
         self.apply_button.setEnabled(False)
         self.message.setText(f"Đã hợp nhất: {result.inserted} dòng mới, {result.updated} trường cập nhật, "
-                             f"{result.deleted} dòng xóa, {result.pending_tombstones} dòng xóa chờ xác nhận."
+                             f"{result.deleted} dòng xóa, {result.pending_tombstones} dòng xóa chờ xác nhận, "
+                             f"{result.conflicts} xung đột được lưu (Trao đổi → Xung đột đã ghi nhận…)."
                              + "".join(f"\n• {n}" for n in result.notes))
+
+
+class ConflictsDialog(QDialog):
+    """Conflicts kept from merges: both values, what was applied; restore the other value in one click."""
+
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("Xung đột đã ghi nhận khi hợp nhất gói dữ liệu")
+        fit_to_screen(self, 900, 480)
+        layout = QVBoxLayout(self)
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderLabels(["Dòng / trường", "Máy này", "Máy kia", "Đã áp dụng"])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        layout.addWidget(self.tree, 1)
+        self.message = QLabel("", self)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        self.restore_button = buttons.addButton("Khôi phục giá trị không được áp dụng", QDialogButtonBox.ActionRole)
+        self.restore_button.clicked.connect(self.restore)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        self.tree.clear()
+        for c in list_conflicts(self.store):
+            item = QTreeWidgetItem(self.tree, [f"{TABLE_LABELS.get(c.entity, c.entity)} «{c.label}» — {c.field_label}",
+                                               c.text(c.local_value), c.text(c.remote_value),
+                                               c.text(c.applied_value)])
+            for col in range(4):
+                item.setToolTip(col, item.text(col))
+            item.setData(0, Qt.UserRole, c.id)
+        self.restore_button.setEnabled(self.tree.topLevelItemCount() > 0)
+        if not self.tree.topLevelItemCount():
+            self.message.setText("Không có xung đột nào đang chờ xem xét.")
+
+    def restore(self) -> None:
+        item = self.tree.currentItem() or self.tree.topLevelItem(0)
+        if item is None:
+            return
+        try:
+            conflict = restore_conflict(self.store, item.data(0, Qt.UserRole))
+        except ExchangeError as exc:
+            self.message.setText(f"Không khôi phục được: {exc.message}")
+            return
+        self.reload()
+        self.message.setText(f"Đã khôi phục {conflict.field_label} của «{conflict.label}».")
 
 
 # -- main window hook -------------------------------------------------------------------------------------------
@@ -448,6 +525,7 @@ def install_exchange_menu(window) -> None:
         None,
         ("Xuất gói dữ liệu sang máy khác (.cchc)…", lambda: PackageExportDialog(window.store, plan_id(), window).exec()),
         ("Nhập gói dữ liệu từ máy khác…", lambda: after(PackageImportDialog(window.store, window))),
+        ("Xung đột đã ghi nhận…", lambda: after(ConflictsDialog(window.store, window))),
     ]
     window.exchange_actions = []
     for entry in entries:
@@ -464,5 +542,5 @@ def install_exchange_menu(window) -> None:
     install_sync(window, menu)
 
 
-__all__ = ["PackageExportDialog", "PackageImportDialog", "WorkbookExportDialog", "WorkbookImportDialog",
+__all__ = ["ConflictsDialog", "PackageExportDialog", "PackageImportDialog", "WorkbookExportDialog", "WorkbookImportDialog",
            "install_exchange_menu"]

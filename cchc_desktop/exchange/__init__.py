@@ -3,15 +3,15 @@
 Public API (Qt-free):
 
 * packages: ``export_package``, ``read_package``, ``plan_merge``, ``apply_merge``, ``import_package``,
-  ``pending_tombstones``, ``decide_tombstones``;
+  ``pending_tombstones``, ``decide_tombstones``, ``list_conflicts``, ``restore_conflict``;
 * workbooks: ``export_workbooks``, ``export_workbook``, ``read_workbooks``, ``apply_workbook_import``;
 * every refusal raises :class:`ExchangeError` with a Vietnamese message and writes nothing.
 """
 from __future__ import annotations
 
 from .errors import ExchangeError
-from .merge import (FieldChange, LinkChange, MergePlan, MergeResult, RowInsert, Tombstone, apply_merge,
-                    decide_tombstones, pending_tombstones, plan_merge)
+from .merge import (Conflict, FieldChange, LinkChange, MergePlan, MergeResult, RowInsert, Tombstone, apply_merge,
+                    decide_tombstones, list_conflicts, pending_tombstones, plan_merge, restore_conflict)
 from .package import SUFFIX as PACKAGE_SUFFIX
 from .package import ExportResult, Limits, Package, export_package, read_package
 
@@ -23,9 +23,10 @@ def import_package(store, path, *, confirm=False, choices=None) -> MergeResult:
     return apply_merge(store, plan, confirm=confirm, choices=choices)
 
 
-__all__ = ["ExchangeError", "ExportResult", "FieldChange", "Limits", "LinkChange", "MergePlan", "MergeResult",
+__all__ = ["Conflict", "ExchangeError", "ExportResult", "FieldChange", "Limits", "LinkChange", "MergePlan", "MergeResult",
            "PACKAGE_SUFFIX", "Package", "RowInsert", "Tombstone", "apply_merge", "decide_tombstones",
-           "export_package", "import_package", "pending_tombstones", "plan_merge", "read_package"]
+           "export_package", "import_package", "list_conflicts", "pending_tombstones", "plan_merge", "read_package",
+           "restore_conflict"]
 
 from .workbook_export import WorkbookExport, export_workbook, export_workbooks, lead_agencies  # noqa: E402
 from .workbook_import import (FieldDiff, Issue, RowPreview, WorkbookImportResult, WorkbookPreview,  # noqa: E402

@@ -4,22 +4,28 @@ Rules (never wall clocks):
 
 * A row we do not have is inserted (unless our log says we deleted it).
 * A field is taken from the package when the package brings change-log entries for it whose highest
-  (lamport, origin) beats the highest local entry for that field (an insert entry counts for every
-  field of its row). Both sides end with the union of the logs, so A→B then B→A converges.
+  (lamport, origin) beats the highest local entry for that field (an insert entry counts for the
+  fields it set to something other than the column default). Both sides end with the union of the
+  logs, so A→B then B→A converges.
 * When both sides changed the same field since the peer last heard from us (the manifest's "seen"
-  vector), the field is listed as a conflict; the stamp winner is the default and the user may keep
-  the other value, which is then written as a new local change (so it wins everywhere next time).
+  vector), the field is listed as a conflict with both values; the winner in the order of changes
+  (lamport, origin) is applied by default, the user may keep the other value (written as a new local
+  change, so it wins everywhere next time). Every conflict is kept in exchange_conflict and the value
+  that was not applied can be restored later with ``restore_conflict`` (both values stay in the log).
 * Deletions arrive as tombstones and are applied only when the user confirms them; the others wait in
   exchange_tombstone.
 * A row the peer created independently for the same natural key (UNIQUE columns, e.g. the same agency
   name, the same product + period status) is mapped onto ours (exchange_id_map), not duplicated.
-* Lead/coordinating agencies of a product are merged as one value per (product, role).
+* Rows identified by a natural key (status of a product in a period) merge field by field like any row.
+* Lead/coordinating agencies of a product are one set per (product, role): taken from the side that
+  changed it; when both changed it, a listed conflict and the two sets merged (see _plan_links).
 * Afterwards the local Lamport clock is advanced past everything seen.
 """
 from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -28,6 +34,7 @@ from .. import changelog
 from ..backup import REASON_MERGE, backup_before_change
 from ..safe_write import SafeWriteError, atomic_write_bytes, sha256_file
 from ..store import Store
+from ..tracking.status import STATUS_FIELDS, StatusError, set_status
 from . import schema
 from .errors import ExchangeError
 from .package import Package, upgrade_tables
@@ -79,11 +86,22 @@ class FieldChange:
         return FIELD_LABELS.get(self.field, self.field)
 
 
-@dataclass
 class RowInsert:
-    table: str
-    row: dict
-    label: str = ""
+    """A row the package brings that we do not have; its preview label is worked out when first asked."""
+
+    __slots__ = ("table", "row", "_label", "_labeler")
+
+    def __init__(self, table: str, row: dict, label: str | None = None, labeler=None):
+        self.table, self.row, self._label, self._labeler = table, row, label, labeler
+
+    @property
+    def label(self) -> str:
+        if self._label is None:
+            self._label = self._labeler(self.table, self.row) if self._labeler else ""
+        return self._label
+
+    def __repr__(self) -> str:
+        return f"RowInsert({self.table!r}, {self.row.get('id')!r})"
 
 
 @dataclass
@@ -94,6 +112,23 @@ class LinkChange:
     old_names: list[str]
     new_names: list[str]
     label: str = ""
+    conflict: bool = False      # both PCs changed this role since the last exchange
+    winner: str = "remote"      # later in the order of changes (lamport, origin)
+    local_ids: list[str] = field(default_factory=list)
+    remote_ids: list[str] = field(default_factory=list)
+    merged_names: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        return ("product_agency", self.product_id, self.role)
+
+    @property
+    def field_label(self) -> str:
+        return FIELD_LABELS.get(self.role, self.role)
+
+    @property
+    def applied_names(self) -> list[str]:
+        return self.merged_names if self.conflict else self.new_names
 
 
 @dataclass
@@ -103,6 +138,11 @@ class Tombstone:
     entry: dict
     label: str = ""
     edited_here: bool = False   # we changed this row since the peer last heard from us
+    removes: list[tuple[str, str, str]] = field(default_factory=list)   # (table, id, label) deleted with it
+
+    def removed_lines(self) -> list[str]:
+        """One Vietnamese line per row the deletion removes (the row itself first)."""
+        return [f"{TABLE_LABELS.get(t, t)} «{text}»" for t, _r, text in self.removes]
 
 
 @dataclass
@@ -123,13 +163,20 @@ class MergePlan:
         return [c for c in self.changes if c.conflict]
 
     @property
+    def link_conflicts(self) -> list[LinkChange]:
+        return [lk for lk in self.links if lk.conflict]
+
+    @property
     def is_empty(self) -> bool:
         return not (self.new_entries or self.inserts or self.changes or self.links or self.aliases
                     or self.tombstones or self.new_id_map)
 
     def summary(self) -> str:
+        removed = sum(len(t.removes) for t in self.tombstones)
         return (f"{len(self.inserts)} dòng mới, {len(self.changes)} trường thay đổi "
-                f"({len(self.conflicts)} xung đột), {len(self.tombstones)} dòng bị xóa ở máy kia chờ xác nhận")
+                f"({len(self.conflicts)} xung đột), {len(self.links)} thay đổi cơ quan "
+                f"({len(self.link_conflicts)} xung đột), {len(self.tombstones)} dòng bị xóa ở máy kia chờ xác nhận"
+                + (f" (xóa tổng cộng {removed} dòng)" if removed > len(self.tombstones) else ""))
 
 
 @dataclass
@@ -141,71 +188,120 @@ class MergeResult:
     pending_tombstones: int = 0
     overridden: int = 0
     attachments: int = 0
+    conflicts: int = 0
     notes: list[str] = field(default_factory=list)
 
 
-class _LocalLog:
-    """Per-field highest stamps of the local change log."""
+QUIET_COLUMNS = {"updated_by"}      # bookkeeping: follows the applied value, never a listed conflict
 
-    def __init__(self, store: Store, peer_seen: dict[str, int]):
-        self.keys: set[tuple] = set()
+
+def _decode(value):
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class _Log:
+    """Per-field highest (lamport, origin) stamps of a set of change-log entries.
+
+    An insert entry counts for a field only when it set that field to something other than the column's
+    declared default: a status row created independently on two PCs for the same product and period
+    (mapped by its natural key) changed only the fields its creator filled in."""
+
+    def __init__(self, defaults: dict[str, dict]):
+        self.defaults = defaults
         self.fields: dict[tuple, Stamp] = {}
-        self.inserts: dict[tuple, Stamp] = {}
+        self.inserts: dict[tuple, tuple] = {}       # (entity, row) -> (stamp, inserted values, JSON or None)
         self.deletes: dict[tuple, Stamp] = {}
-        self.unseen: set[tuple] = set()        # (entity, row, field) changed here, unknown to the peer
-        self.unseen_rows: set[tuple] = set()
-        for r in store.db.query("SELECT origin, lamport, entity, row_id, op, field FROM change_log"):
-            entry = dict(r)
-            self.keys.add(_key(entry))
-            self.add(entry)
-            if entry["lamport"] > peer_seen.get(entry["origin"], 0):
-                self.unseen.add((entry["entity"], entry["row_id"], entry["field"]))
-                self.unseen_rows.add((entry["entity"], entry["row_id"]))
+        self.rows: dict[tuple, Stamp] = {}          # (entity, row) -> highest stamp of any entry
 
-    def add(self, entry: dict) -> None:
-        add_stamp(self, entry)
+    def add(self, entry: dict, values=None) -> None:
+        stamp = _stamp(entry)
+        row = (entry["entity"], entry["row_id"])
+        if stamp > self.rows.get(row, ZERO):
+            self.rows[row] = stamp
+        if entry["op"] == "insert" and entry.get("field") is None:
+            if stamp > self.inserts.get(row, (ZERO, None))[0]:
+                self.inserts[row] = (stamp, values)
+        elif entry["op"] == "delete" and entry.get("field") is None:
+            self.deletes[row] = max(self.deletes.get(row, ZERO), stamp)
+        else:
+            key = row + (entry.get("field"),)
+            if stamp > self.fields.get(key, ZERO):
+                self.fields[key] = stamp
 
     def field_stamp(self, entity: str, row_id: str, name: str) -> Stamp:
-        return max(self.fields.get((entity, row_id, name), ZERO), self.inserts.get((entity, row_id), ZERO))
+        found = self.fields.get((entity, row_id, name), ZERO)
+        insert = self.inserts.get((entity, row_id))
+        if insert is not None and insert[0] > found:
+            if isinstance(insert[1], str):      # JSON text, decoded only for rows both sides have
+                insert = self.inserts[(entity, row_id)] = (insert[0], _decode(insert[1]))
+            if self._insert_sets(entity, name, insert[1]):
+                found = insert[0]
+        return found
+
+    def _insert_sets(self, entity: str, name: str, values) -> bool:
+        if not isinstance(values, dict) or name not in values:
+            return True
+        defaults = self.defaults.get(entity, {})
+        return name not in defaults or values[name] != defaults[name]
 
 
-def add_stamp(index, entry: dict) -> None:
-    stamp = _stamp(entry)
-    row = (entry["entity"], entry["row_id"])
-    if entry["op"] == "insert" and entry.get("field") is None:
-        index.inserts[row] = max(index.inserts.get(row, ZERO), stamp)
-    elif entry["op"] == "delete" and entry.get("field") is None:
-        index.deletes[row] = max(index.deletes.get(row, ZERO), stamp)
-    else:
-        key = row + (entry.get("field"),)
-        index.fields[key] = max(index.fields.get(key, ZERO), stamp)
+class _LocalLog:
+    """The local change log: every stamp, and separately what the peer has not seen yet."""
+
+    def __init__(self, store: Store, peer_seen: dict[str, int], defaults: dict[str, dict]):
+        self.keys: set[tuple] = set()
+        self.all = _Log(defaults)
+        self.unseen = _Log(defaults)               # changed here since the peer last heard from us
+        self.unseen_links: dict[tuple, list[dict]] = {}    # (product, role) -> entries, in the order applied
+        for r in store.db.query(
+                "SELECT origin, lamport, entity, row_id, op, field, "
+                "CASE WHEN (op = 'insert' AND field IS NULL) OR entity = 'product_agency' THEN new_value END "
+                "AS new_value, CASE WHEN entity = 'product_agency' THEN old_value END AS old_value "
+                "FROM change_log ORDER BY seq"):
+            entry = dict(r)
+            self.keys.add(_key(entry))
+            values = entry["new_value"] if entry["op"] == "insert" and entry["field"] is None else None
+            self.all.add(entry, values)
+            if entry["lamport"] > peer_seen.get(entry["origin"], 0):
+                self.unseen.add(entry, values)
+                if entry["entity"] == "product_agency":
+                    self.unseen_links.setdefault((entry["row_id"], entry["field"]), []).append(entry)
+
+    @property
+    def deletes(self) -> dict[tuple, Stamp]:
+        return self.all.deletes
 
 
-class _RemoteLog:
-    def __init__(self):
-        self.fields: dict[tuple, Stamp] = {}
-        self.inserts: dict[tuple, Stamp] = {}
-        self.deletes: dict[tuple, Stamp] = {}
+class _Labels:
+    """Short row labels for previews, with product descriptions looked up once."""
 
-    def field_stamp(self, entity: str, row_id: str, name: str) -> Stamp | None:
-        found = max(self.fields.get((entity, row_id, name), ZERO), self.inserts.get((entity, row_id), ZERO))
-        return None if found == ZERO else found
+    def __init__(self, store: Store, existing: dict[str, dict[str, dict]]):
+        self.store = store
+        self.products = {pid: row.get("description") for pid, row in existing.get("product", {}).items()}
 
-    def row_stamp(self, entity: str, row_id: str) -> Stamp:
-        stamps = [s for (e, r, _f), s in self.fields.items() if e == entity and r == row_id]
-        stamps.append(self.inserts.get((entity, row_id), ZERO))
-        return max(stamps)
+    def add_product(self, row: dict) -> None:
+        self.products.setdefault(row["id"], row.get("description"))
+
+    def __call__(self, table: str, row: dict | None) -> str:
+        return describe(self.store, table, row, self.products)
 
 
-def describe(store: Store, table: str, row: dict | None) -> str:
+def describe(store: Store, table: str, row: dict | None, products: dict | None = None) -> str:
     """Short human label of a row for previews."""
     if not row:
         return ""
-    db = store.db
     if table == "product":
         return _short(row.get("description"))
     if table in ("product_status", "evidence"):
-        product = db.query_one("SELECT description FROM product WHERE id = ?", (row.get("product_id"),))
+        if products is not None and row.get("product_id") in products:
+            product = (products[row.get("product_id")],)
+        else:
+            product = store.db.query_one("SELECT description FROM product WHERE id = ?", (row.get("product_id"),))
         extra = f" — {row.get('doc_number')}" if table == "evidence" and row.get("doc_number") else ""
         return f"{_short(product[0]) if product else '?'} [{row.get('period_key', '')}]{extra}"
     for key in ("content", "title", "name", "unit_name", "description"):
@@ -228,7 +324,10 @@ def _safe_relative(value: str) -> bool:
 
 
 def plan_merge(store: Store, package: Package) -> MergePlan:
-    """Work out what the package would change. Read-only; raises ExchangeError when it does not map."""
+    """Work out what the package would change. Read-only; raises ExchangeError when it does not map.
+
+    Every lookup is by dict (rows of each table, natural keys, log stamps): time grows linearly with
+    the size of the plan."""
     db = store.db
     if package.manifest["schema_version"] > db.schema_version:
         raise ExchangeError("Gói dữ liệu được tạo bởi phiên bản mới hơn của ứng dụng. Hãy cập nhật ứng dụng.",
@@ -238,8 +337,12 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
     local_origin = db.query_one("SELECT value FROM meta WHERE key = 'installation_id'")
     if local_origin and local_origin[0] == package.origin:
         raise ExchangeError("Gói dữ liệu này được xuất từ chính máy này; không cần nhập lại.", code="self")
-    local = _LocalLog(store, package.seen)
+    defaults = {name: schema.column_defaults(db, name) for name in infos}
+    local = _LocalLog(store, package.seen, defaults)
     id_map = {r["remote_id"]: r["local_id"] for r in db.query("SELECT remote_id, local_id FROM exchange_id_map")}
+    existing: dict[str, dict[str, dict]] = {
+        name: {r["id"]: dict(r) for r in db.query(f"SELECT * FROM {name}")} for name in infos}
+    label = _Labels(store, existing)
 
     plan = MergePlan(package, [])
     max_lamport = int(package.manifest.get("lamport") or 0)
@@ -255,25 +358,27 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
     # Pass 1: map rows the peer created for one of our natural keys (parents first).
     remote_rows: dict[str, list[dict]] = {}
     for name, info in infos.items():
+        natural = {key: {tuple(r[c] for c in key): rid for rid, r in existing[name].items()}
+                   for key in info.unique_keys}
         mapped_rows = []
         for raw in tables.get(name, []):
             row = remap(info, raw)
-            if db.query_one(f"SELECT 1 FROM {name} WHERE id = ?", (row["id"],)) is None:
+            if row["id"] not in existing[name]:
                 for key in info.unique_keys:
                     if any(row.get(c) is None for c in key):
                         continue
-                    where = " AND ".join(f"{c} = ?" for c in key)
-                    hit = db.query_one(f"SELECT id FROM {name} WHERE {where}", tuple(row[c] for c in key))
+                    hit = natural[key].get(tuple(row[c] for c in key))
                     if hit:
-                        id_map[raw["id"]] = hit[0]
-                        plan.new_id_map[raw["id"]] = (name, hit[0])
-                        row["id"] = hit[0]
+                        id_map[raw["id"]] = hit
+                        plan.new_id_map[raw["id"]] = (name, hit)
+                        row["id"] = hit
                         break
             mapped_rows.append(row)
         remote_rows[name] = mapped_rows
 
     # New log entries (not already here), row ids mapped.
-    remote = _RemoteLog()
+    remote = _Log(defaults)
+    remote_links: dict[tuple, list[dict]] = {}
     for entry in package.changes:
         max_lamport = max(max_lamport, int(entry["lamport"]))
         if _key(entry) in local.keys:
@@ -281,73 +386,113 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
         entry = dict(entry)
         entry["row_id"] = id_map.get(entry["row_id"], entry["row_id"])
         plan.new_entries.append(entry)
-        add_stamp(remote, entry)
+        values = entry.get("new_value") if entry["op"] == "insert" and entry.get("field") is None else None
+        remote.add(entry, values)
+        if entry["entity"] == "product_agency":
+            remote_links.setdefault((entry["row_id"], entry.get("field")), []).append(entry)
     plan.max_lamport = max_lamport
 
     # Pass 2: inserts and field changes.
     present: dict[str, set[str]] = {}
     for name, info in infos.items():
         present[name] = set()
+        here = existing[name]
         for row in remote_rows[name]:
-            current = db.query_one(f"SELECT * FROM {name} WHERE id = ?", (row["id"],))
+            current = here.get(row["id"])
             if current is None:
                 if (name, row["id"]) in local.deletes:
-                    if remote.row_stamp(name, row["id"]) > local.deletes[(name, row["id"])]:
-                        plan.notes.append(f"{TABLE_LABELS.get(name, name)} «{describe(store, name, row)}» đã bị "
+                    if remote.rows.get((name, row["id"]), ZERO) > local.deletes[(name, row["id"])]:
+                        plan.notes.append(f"{TABLE_LABELS.get(name, name)} «{label(name, row)}» đã bị "
                                           f"xóa ở máy này nhưng được sửa ở máy kia sau đó; giữ nguyên việc xóa.")
                     continue
                 missing_parent = [c for c, p in info.parents.items() if row.get(c) is not None
-                                  and db.query_one(f"SELECT 1 FROM {p} WHERE id = ?", (row[c],)) is None
-                                  and row[c] not in present.get(p, set())]
+                                  and row[c] not in existing.get(p, ()) and row[c] not in present.get(p, ())]
                 if missing_parent:
-                    plan.notes.append(f"Bỏ qua {TABLE_LABELS.get(name, name).lower()} «{describe(store, name, row)}»: "
+                    plan.notes.append(f"Bỏ qua {TABLE_LABELS.get(name, name).lower()} «{label(name, row)}»: "
                                       f"dòng cha không còn ở máy này.")
                     continue
                 if name == "evidence":
                     _sanitise_attachment(row)
-                plan.inserts.append(RowInsert(name, row, describe(store, name, row)))
+                if name == "product":
+                    label.add_product(row)
+                plan.inserts.append(RowInsert(name, row, labeler=label))
                 present[name].add(row["id"])
                 continue
-            current = dict(current)
             present[name].add(row["id"])
+            row_label = None
             for column in info.data_columns:
                 if column not in row or row[column] == current[column]:
                     continue
                 remote_stamp = remote.field_stamp(name, row["id"], column)
-                if remote_stamp is None:
-                    continue        # nothing new from the peer: our value is the newer one
-                local_stamp = local.field_stamp(name, row["id"], column)
+                if remote_stamp == ZERO:
+                    continue        # the peer did not change it: our value stands
+                local_stamp = local.all.field_stamp(name, row["id"], column)
                 winner = "remote" if remote_stamp > local_stamp else "local"
-                conflict = (name, row["id"], column) in local.unseen
+                conflict = (column not in QUIET_COLUMNS
+                            and local.unseen.field_stamp(name, row["id"], column) != ZERO)
                 if winner == "local" and not conflict:
                     continue
                 new_value = row[column]
                 if name == "evidence" and column == "file_path" and not _safe_relative(str(new_value)):
                     continue
+                if row_label is None:
+                    row_label = label(name, current)
                 plan.changes.append(FieldChange(name, row["id"], column, current[column], new_value, conflict,
-                                                winner, describe(store, name, current)))
+                                                winner, row_label))
 
-    _plan_links(store, plan, tables, remote, local, id_map, present)
+    _plan_links(store, plan, tables, remote, local, id_map, present, existing, remote_links, label)
     _plan_aliases(store, plan, tables, id_map, present)
 
-    # Tombstones: deletions the peer made of rows we still have.
+    # Tombstones: deletions the peer made of rows we still have; the preview lists every row they remove.
     rejected = {(r[0], r[1], r[2]) for r in db.query(
         "SELECT origin, lamport, row_id FROM exchange_tombstone WHERE state = 'rejected'")}
+    children = None
     for entry in plan.new_entries:
         if entry["op"] != "delete" or entry.get("field") is not None or entry["entity"] not in infos:
             continue
         if (entry["origin"], entry["lamport"], entry["row_id"]) in rejected:
             continue
-        current = store.db.query_one(f"SELECT * FROM {entry['entity']} WHERE id = ?", (entry["row_id"],))
+        current = existing[entry["entity"]].get(entry["row_id"])
         if current is None:
             continue
-        plan.tombstones.append(Tombstone(entry["entity"], entry["row_id"], entry,
-                                         describe(store, entry["entity"], dict(current)),
-                                         (entry["entity"], entry["row_id"]) in local.unseen_rows))
-    # Rows being deleted are not updated.
-    doomed = {(t.table, t.row_id) for t in plan.tombstones}
-    plan.changes = [c for c in plan.changes if (c.table, c.row_id) not in doomed]
+        if children is None:
+            children = _children_index(infos, existing)
+        tomb = Tombstone(entry["entity"], entry["row_id"], entry, label(entry["entity"], current),
+                         (entry["entity"], entry["row_id"]) in local.unseen.rows)
+        tomb.removes = _removed_rows(infos, existing, children, entry["entity"], entry["row_id"], label)
+        plan.tombstones.append(tomb)
+    # Changes to rows a deletion would remove stay in the plan: the deletion may be refused or left
+    # pending, and the change would otherwise be lost (its log entry is copied now, never offered again).
     return plan
+
+
+def _children_index(infos, existing) -> dict[tuple, list[tuple[str, str]]]:
+    """(parent table, parent id) -> [(child table, child id)] over the local rows."""
+    index: dict[tuple, list[tuple[str, str]]] = {}
+    for name, info in infos.items():
+        for column, parent in info.parents.items():
+            for rid, row in existing[name].items():
+                if row.get(column) is not None:
+                    index.setdefault((parent, row[column]), []).append((name, rid))
+    return index
+
+
+def _removed_rows(infos, existing, children, table: str, row_id: str, label) -> list[tuple[str, str, str]]:
+    """Every local row a deletion removes: the row and, depth first, everything hanging under it."""
+    out = []
+    stack = [(table, row_id)]
+    seen = set()
+    while stack:
+        name, rid = stack.pop()
+        if (name, rid) in seen:
+            continue
+        seen.add((name, rid))
+        row = existing.get(name, {}).get(rid)
+        if row is None:
+            continue
+        out.append((name, rid, label(name, row)))
+        stack.extend(reversed(children.get((name, rid), [])))
+    return out
 
 
 def _sanitise_attachment(row: dict) -> None:
@@ -357,7 +502,26 @@ def _sanitise_attachment(row: dict) -> None:
         row["file_path"] = f"attachments/{digest[:2]}/{digest}/tep{suffix}" if len(digest) == 64 else ""
 
 
-def _plan_links(store, plan, tables, remote, local, id_map, present) -> None:
+def _undo_links(current: list[str], entries: list[dict], id_map: dict) -> set[str]:
+    """The agency set of one (product, role) before `entries` (lamport order) were made."""
+    found = set(current)
+    for entry in reversed(entries):
+        value = _decode(entry.get("new_value") if entry["op"] == "insert" else entry.get("old_value"))
+        agency = value.get("agency_id") if isinstance(value, dict) else None
+        if not agency:
+            continue
+        agency = id_map.get(agency, agency)
+        if entry["op"] == "insert":
+            found.discard(agency)
+        elif entry["op"] == "delete":
+            found.add(agency)
+    return found
+
+
+def _plan_links(store, plan, tables, remote, local, id_map, present, existing, remote_links, label) -> None:
+    """Lead / coordinating agencies: one agency set per (product, role). Only the peer changed it: take
+    the peer's set. Both changed it since the last exchange: a listed conflict; the two sets are merged
+    (each side's additions and removals) and the merge is logged as a new change so both PCs converge."""
     db = store.db
     by_key: dict[tuple, list[dict]] = {}
     for raw in tables.get("product_agency", []):
@@ -365,54 +529,85 @@ def _plan_links(store, plan, tables, remote, local, id_map, present) -> None:
         row["product_id"] = id_map.get(row["product_id"], row["product_id"])
         row["agency_id"] = id_map.get(row["agency_id"], row["agency_id"])
         by_key.setdefault((row["product_id"], row["role"]), []).append(row)
-    keys = set(by_key) | {(r, f) for (e, r, f) in remote.fields if e == "product_agency"}
-    names = {r[0]: r[1] for r in db.query("SELECT id, name FROM agency")}
+    here: dict[tuple, list[tuple]] = {}
+    for r in db.query("SELECT product_id, role, agency_id, position FROM product_agency ORDER BY position"):
+        here.setdefault((r[0], r[1]), []).append((r[2], r[3]))
+    names = {rid: row["name"] for rid, row in existing.get("agency", {}).items()}
     for raw in tables.get("agency", []):
         names.setdefault(id_map.get(raw["id"], raw["id"]), raw["name"])
-    for product_id, role in sorted(keys, key=lambda k: (k[0], k[1] or "")):
-        if role not in ("lead", "coord") or product_id not in present.get("product", set()):
+    inserted = {i.row["id"]: i.row for i in plan.inserts if i.table == "product"}
+    products = present.get("product", set())
+    for product_id, role in sorted(remote_links, key=lambda k: (k[0], k[1] or "")):
+        if role not in ("lead", "coord") or product_id not in products:
             continue
         remote_stamp = remote.fields.get(("product_agency", product_id, role))
         if remote_stamp is None:
             continue
-        local_stamp = local.fields.get(("product_agency", product_id, role), ZERO)
-        if remote_stamp <= local_stamp:
-            continue
+        local_stamp = local.all.fields.get(("product_agency", product_id, role), ZERO)
         rows = sorted(by_key.get((product_id, role), []), key=lambda r: r["position"])
-        old = [names.get(r[0], "?") for r in db.query(
-            "SELECT agency_id FROM product_agency WHERE product_id = ? AND role = ? ORDER BY position",
-            (product_id, role))]
-        new = [names.get(r["agency_id"], "?") for r in rows]
-        if old == new and [r["agency_id"] for r in rows] == [r[0] for r in db.query(
-                "SELECT agency_id FROM product_agency WHERE product_id = ? AND role = ? ORDER BY position",
-                (product_id, role))]:
+        remote_ids = [r["agency_id"] for r in rows]
+        local_ids = [a for a, _p in here.get((product_id, role), [])]
+        if remote_ids == local_ids:
             continue
-        product = db.query_one("SELECT description FROM product WHERE id = ?", (product_id,))
-        label = _short(product[0]) if product else next(
-            (i.label for i in plan.inserts if i.row["id"] == product_id), "")
-        plan.links.append(LinkChange(product_id, role, rows, old, new, label))
+        local_entries = local.unseen_links.get((product_id, role), [])
+        product = existing.get("product", {}).get(product_id) or inserted.get(product_id) or {}
+        row_label = _short(product.get("description"))
+        old = [names.get(a, "?") for a in local_ids]
+        if not local_entries:
+            if remote_stamp <= local_stamp:
+                continue
+            plan.links.append(LinkChange(product_id, role, rows, old, [names.get(a, "?") for a in remote_ids],
+                                         row_label))
+            continue
+        winner = "remote" if remote_stamp > local_stamp else "local"
+        base_local = _undo_links(local_ids, local_entries, id_map)
+        base_remote = _undo_links(remote_ids, remote_links[(product_id, role)], id_map)
+        added_l, removed_l = set(local_ids) - base_local, base_local - set(local_ids)
+        added_r, removed_r = set(remote_ids) - base_remote, base_remote - set(remote_ids)
+        first, second = (remote_ids, local_ids) if winner == "remote" else (local_ids, remote_ids)
+        merged = []
+        for agency in first + second + sorted(base_local | base_remote):
+            if agency in merged:
+                continue
+            mine = "add" if agency in added_l else "remove" if agency in removed_l else None
+            theirs = "add" if agency in added_r else "remove" if agency in removed_r else None
+            if mine and theirs and mine != theirs:
+                verdict = theirs if winner == "remote" else mine
+            else:
+                verdict = mine or theirs
+            if verdict == "add" or (verdict is None and agency in base_local):
+                merged.append(agency)
+        merged_rows = [{"product_id": product_id, "agency_id": a, "role": role, "position": i}
+                       for i, a in enumerate(merged)]
+        plan.links.append(LinkChange(product_id, role, merged_rows, old, [names.get(a, "?") for a in remote_ids],
+                                     row_label, conflict=True, winner=winner, local_ids=local_ids,
+                                     remote_ids=remote_ids, merged_names=[names.get(a, "?") for a in merged]))
 
 
 def _plan_aliases(store, plan, tables, id_map, present) -> None:
     db = store.db
+    taken = {r[0] for r in db.query("SELECT match_key FROM agency_alias")}
+    taken |= {r[0] for r in db.query("SELECT match_key FROM agency")}
     for raw in tables.get("agency_alias", []):
         row = dict(raw)
         row["agency_id"] = id_map.get(row["agency_id"], row["agency_id"])
-        if db.query_one("SELECT 1 FROM agency_alias WHERE match_key = ?", (row["match_key"],)):
-            continue
-        if db.query_one("SELECT 1 FROM agency WHERE match_key = ?", (row["match_key"],)):
+        if row["match_key"] in taken:
             continue
         if row["agency_id"] in present.get("agency", set()):
             plan.aliases.append(row)
+            taken.add(row["match_key"])
+
+
+def _entry_values(entry: dict) -> tuple:
+    return (entry.get("at") or changelog.now_iso(), int(entry["lamport"]), entry["origin"], entry.get("actor") or "",
+            entry["entity"], entry["row_id"], entry["op"], entry.get("field"), entry.get("old_value"),
+            entry.get("new_value"))
 
 
 def _copy_entry(db, entry: dict) -> None:
     db.conn.execute(
         "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (entry.get("at") or changelog.now_iso(), int(entry["lamport"]), entry["origin"], entry.get("actor") or "",
-         entry["entity"], entry["row_id"], entry["op"], entry.get("field"), entry.get("old_value"),
-         entry.get("new_value")))
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _entry_values(entry))
 
 
 def _write_attachments(store: Store, plan: MergePlan) -> int:
@@ -475,11 +670,12 @@ def _delete_subtree(store: Store, infos, table: str, row_id: str, tombstone_entr
 
 def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = False,
                 choices: dict[tuple, str] | None = None, skip: set[tuple] | None = None) -> MergeResult:
-    """Apply a merge plan in one transaction.
+    """Apply a merge plan in one transaction (row writes batched per table).
 
     confirm: tombstone row ids to delete (True: all). choices: {(table, row_id, field): "local"|"remote"}
-    for conflicts (default: the stamp winner). skip: field keys not to take from the package now (kept
-    as local value, written as a local change so the decision is not lost)."""
+    for conflicts (default: the winner in the order of changes). skip: field keys not to take from the
+    package now (kept as local value, written as a local change so the decision is not lost).
+    Every listed conflict is stored in exchange_conflict (restorable with ``restore_conflict``)."""
     db = store.db
     backup_before_change(store, REASON_MERGE)
     choices = choices or {}
@@ -491,44 +687,68 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
     tombstone_entries = {(t.table, t.row_id): t.entry for t in plan.tombstones}
     pending_keys = {_key(t.entry) for t in plan.tombstones if t.row_id not in confirmed}
     now = changelog.now_iso()
+    conflict_table = db.query_one("SELECT 1 FROM sqlite_master WHERE name = 'exchange_conflict'") is not None
     try:
         with store.transaction():
-            for remote_id, (entity, local_id) in plan.new_id_map.items():
-                db.conn.execute("INSERT OR REPLACE INTO exchange_id_map(remote_id, entity, local_id) VALUES (?, ?, ?)",
-                                (remote_id, entity, local_id))
-            for insert in plan.inserts:
-                columns = [c for c in infos[insert.table].columns if c in insert.row]
-                db.conn.execute(
-                    f"INSERT INTO {insert.table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                    tuple(insert.row[c] for c in columns))
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO exchange_id_map(remote_id, entity, local_id) VALUES (?, ?, ?)",
+                [(remote_id, entity, local_id) for remote_id, (entity, local_id) in plan.new_id_map.items()])
+            batch: list = []
+            batch_sql = None
+            shapes: dict[tuple, tuple] = {}     # (table, row keys) -> (sql, getter)
+            for insert in plan.inserts:     # tables in foreign-key order: one executemany per run
+                shape = (insert.table, tuple(insert.row))
+                if shape not in shapes:
+                    columns = [c for c in infos[insert.table].columns if c in insert.row]
+                    shapes[shape] = (f"INSERT INTO {insert.table} ({', '.join(columns)}) "
+                                     f"VALUES ({', '.join('?' for _ in columns)})",
+                                     operator.itemgetter(*columns) if len(columns) > 1 else
+                                     (lambda row, c=columns[0]: (row[c],)))
+                sql, getter = shapes[shape]
+                if sql != batch_sql and batch:
+                    db.conn.executemany(batch_sql, batch)
+                    batch = []
+                batch_sql = sql
+                batch.append(getter(insert.row))
                 result.inserted += 1
+            if batch:
+                db.conn.executemany(batch_sql, batch)
+            link_rows = []
+            db.conn.executemany("DELETE FROM product_agency WHERE product_id = ? AND role = ?",
+                                [(link.product_id, link.role) for link in plan.links])
             for link in plan.links:
-                db.conn.execute("DELETE FROM product_agency WHERE product_id = ? AND role = ?",
-                                (link.product_id, link.role))
-                for row in link.rows:
-                    db.conn.execute("INSERT OR IGNORE INTO product_agency(product_id, agency_id, role, position) "
-                                    "VALUES (?, ?, ?, ?)", (row["product_id"], row["agency_id"], row["role"],
-                                                             row["position"]))
+                link_rows.extend((row["product_id"], row["agency_id"], row["role"], row["position"])
+                                 for row in link.rows)
                 result.links += 1
-            for alias in plan.aliases:
-                db.conn.execute("INSERT OR IGNORE INTO agency_alias(match_key, alias, agency_id) VALUES (?, ?, ?)",
-                                (alias["match_key"], alias["alias"], alias["agency_id"]))
+            db.conn.executemany("INSERT OR IGNORE INTO product_agency(product_id, agency_id, role, position) "
+                                "VALUES (?, ?, ?, ?)", link_rows)
+            db.conn.executemany("INSERT OR IGNORE INTO agency_alias(match_key, alias, agency_id) VALUES (?, ?, ?)",
+                                [(a["match_key"], a["alias"], a["agency_id"]) for a in plan.aliases])
             deferred = pending_keys | {_key(t.entry) for t in plan.tombstones if t.row_id in confirmed}
-            for entry in plan.new_entries:
-                if _key(entry) not in deferred:     # tombstones: copied when (and if) applied
-                    _copy_entry(db, entry)
+            db.conn.executemany(
+                "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_entry_values(e) for e in plan.new_entries if _key(e) not in deferred])  # tombstones: when applied
             changelog.tick(db, plan.max_lamport)
+            updates: dict[tuple, list] = {}
             overrides = []
             for change in plan.changes:
                 final = choices.get(change.key, change.winner)
                 if change.key in skip:
                     final = "local"
                 if final == "remote":
-                    db.conn.execute(f"UPDATE {change.table} SET {change.field} = ?, updated_at = ?, "
-                                    f"version = version + 1 WHERE id = ?", (change.new, now, change.row_id))
+                    updates.setdefault((change.table, change.field), []).append((change.new, now, change.row_id))
                     result.updated += 1
                 if final != change.winner:
                     overrides.append((change, final))
+                if change.conflict and conflict_table:
+                    _remember_conflict(db, plan, change.table, change.row_id, change.field, change.label,
+                                       change.old, change.new, final, change.new if final == "remote" else change.old,
+                                       now)
+                    result.conflicts += 1
+            for (table, column), rows in updates.items():
+                db.conn.executemany(f"UPDATE {table} SET {column} = ?, updated_at = ?, version = version + 1 "
+                                    f"WHERE id = ?", rows)
             for change, final in overrides:
                 kept = change.new if final == "remote" else change.old
                 other = change.old if final == "remote" else change.new
@@ -538,6 +758,22 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
                 changelog.record(db, change.table, change.row_id, "update", field=change.field, old=other,
                                  new=kept, actor=store.actor)
                 result.overridden += 1
+            for link in plan.link_conflicts:
+                # the merged set is a new local change: it outranks both sides, so the peer takes it too
+                for agency_id in link.local_ids:
+                    changelog.record(db, "product_agency", link.product_id, "delete", field=link.role,
+                                     old={"agency_id": agency_id}, actor=store.actor)
+                for row in link.rows:
+                    changelog.record(db, "product_agency", link.product_id, "insert", field=link.role,
+                                     new={"agency_id": row["agency_id"], "position": row["position"]},
+                                     actor=store.actor)
+                if conflict_table:
+                    _remember_conflict(
+                        db, plan, "product_agency", link.product_id, link.role, link.label,
+                        {"names": link.old_names, "ids": link.local_ids},
+                        {"names": link.new_names, "ids": link.remote_ids}, "merged",
+                        {"names": link.merged_names, "ids": [r["agency_id"] for r in link.rows]}, now)
+                    result.conflicts += 1
             for tomb in plan.tombstones:
                 if tomb.row_id in confirmed:
                     try:
@@ -565,6 +801,91 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
         raise ExchangeError(f"Không ghi được dữ liệu từ gói vào cơ sở dữ liệu: {exc}. Cơ sở dữ liệu không đổi.",
                             code="db") from exc
     return result
+
+
+def _remember_conflict(db, plan: MergePlan, entity: str, row_id: str, field_name: str, label: str,
+                       local_value, remote_value, applied: str, applied_value, now: str) -> None:
+    db.conn.execute(
+        "INSERT INTO exchange_conflict(id, package_sha256, entity, row_id, field, label, local_value, remote_value, "
+        "applied, applied_value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (changelog.new_id(), plan.package.sha256, entity, row_id, field_name, label,
+         json.dumps(local_value, ensure_ascii=False), json.dumps(remote_value, ensure_ascii=False), applied,
+         json.dumps(applied_value, ensure_ascii=False), now))
+
+
+@dataclass
+class Conflict:
+    """A conflict kept from an earlier merge (exchange_conflict row, values decoded)."""
+
+    id: str
+    entity: str
+    row_id: str
+    field: str
+    label: str
+    local_value: object
+    remote_value: object
+    applied: str
+    applied_value: object
+    created_at: str
+    state: str
+
+    @property
+    def field_label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field)
+
+    @property
+    def restorable(self) -> str:
+        """Which side restore_conflict brings back by default: the one that was not applied."""
+        return "remote" if self.applied == "local" else "local"
+
+    def text(self, value) -> str:
+        if isinstance(value, dict) and "names" in value:
+            return "; ".join(value["names"]) or "(không có)"
+        return "" if value is None else str(value)
+
+
+def list_conflicts(store: Store, state: str | None = "open") -> list[Conflict]:
+    """Conflicts kept from merges, newest first (state None: all)."""
+    sql = "SELECT * FROM exchange_conflict" + (" WHERE state = ?" if state else "") + " ORDER BY created_at DESC, id"
+    return [Conflict(r["id"], r["entity"], r["row_id"], r["field"], r["label"], _decode(r["local_value"]),
+                     _decode(r["remote_value"]), r["applied"], _decode(r["applied_value"]), r["created_at"],
+                     r["state"]) for r in store.db.query(sql, (state,) if state else ())]
+
+
+def restore_conflict(store: Store, conflict_id: str, keep: str | None = None) -> Conflict:
+    """Bring back the value a merge did not apply (keep: "local" or "remote"; default: the loser), as a
+    new logged change (undoable like any edit, and it wins at the next exchange). Raises ExchangeError."""
+    found = [c for c in list_conflicts(store, None) if c.id == conflict_id]
+    if not found:
+        raise ExchangeError("Không tìm thấy xung đột này (mã không đúng?).", code="conflict")
+    conflict = found[0]
+    keep = keep or conflict.restorable
+    if keep not in ("local", "remote"):
+        raise ValueError(keep)
+    value = conflict.local_value if keep == "local" else conflict.remote_value
+    with store.transaction():
+        if conflict.entity == "product_agency":
+            if store.row("product", conflict.row_id) is None:
+                raise ExchangeError(f"Sản phẩm «{conflict.label}» không còn; không khôi phục được.", code="conflict")
+            names = [n for n in (value or {}).get("names", []) if n and n != "?"]
+            store.set_agencies(conflict.row_id, conflict.field, names)
+        else:
+            current = store.get_row(conflict.entity, conflict.row_id)
+            if current is None:
+                raise ExchangeError(f"{TABLE_LABELS.get(conflict.entity, conflict.entity)} «{conflict.label}» "
+                                    f"không còn; không khôi phục được.", code="conflict")
+            if conflict.entity == "product_status" and conflict.field in STATUS_FIELDS:
+                try:       # through the tracking rules (percent of a finished item, reason, …)
+                    set_status(store, current["product_id"], current["period_key"], **{conflict.field: value})
+                except StatusError as exc:
+                    raise ExchangeError(f"Không khôi phục được {conflict.field_label.lower()} của "
+                                        f"«{conflict.label}»: {exc}", code="conflict") from exc
+            else:
+                store.update_row(conflict.entity, conflict.row_id, {conflict.field: value}, current)
+        store.db.conn.execute("UPDATE exchange_conflict SET state = 'restored', decided_at = ? WHERE id = ?",
+                              (changelog.now_iso(), conflict_id))
+    conflict.state = "restored"
+    return conflict
 
 
 def _remember_tombstone(db, tomb: Tombstone, now: str) -> None:

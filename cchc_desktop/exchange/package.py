@@ -25,10 +25,11 @@ from pathlib import Path
 
 from .. import APP_VERSION, changelog
 from ..db import Database
-from ..safe_write import SafeWriteError, atomic_path, sha256_file
+from ..safe_write import sha256_file
 from ..store import Store
 from . import schema
 from .errors import ExchangeError
+from .target_io import as_target_error, open_target, target_error_message
 
 FORMAT = "cchc-package"
 FORMAT_VERSION = 1
@@ -219,8 +220,8 @@ def export_package(store: Store, target: str | os.PathLike, *, plan_ids: list[st
     total = len(members) + len(attachments) + 1
     done = 0
     try:
-        with atomic_path(target) as tmp:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        with open_target(target) as handle:
+            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
                 for name, data in members.items():
                     zf.writestr(name, data)
                     done += 1
@@ -232,14 +233,14 @@ def export_package(store: Store, target: str | os.PathLike, *, plan_ids: list[st
                     if progress:
                         progress(done, total)
                 zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
-    except SafeWriteError as exc:
-        raise ExchangeError(str(exc), code="write") from exc
-    except OSError as exc:
-        raise ExchangeError(f"Không ghi được gói dữ liệu «{target.name}»: {exc.strerror or exc}.",
-                            code="write") from exc
+    except OSError as exc:     # reading an attachment (the target's own errors are TargetWriteError)
+        raise as_target_error(exc, exc.filename or target) from exc
     if progress:
         progress(total, total)
-    digest = sha256_file(target)
+    try:
+        digest = sha256_file(target)
+    except OSError as exc:
+        raise as_target_error(exc, target) from exc
     if db.query_one("SELECT 1 FROM sqlite_master WHERE name = 'exchange_export'") is None:
         return ExportResult(target, digest, fingerprint, sum(len(v) for v in rows.values()), len(changes),
                             len(attachments), missing)   # database of an older schema (read-only use)
@@ -292,7 +293,7 @@ def _read_package(path: Path, local_schema: int | None, limits: Limits) -> Packa
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ExchangeError(f"Không đọc được tệp «{path.name}»: {exc.strerror or exc}.", code="io") from exc
+        raise ExchangeError(target_error_message(exc, path, reading=True), code="io") from exc
     if size > limits.max_file:
         raise ExchangeError(f"Tệp «{path.name}» quá lớn ({size // (1 << 20)} MB) để là gói dữ liệu CCHC.",
                             code="too_big")

@@ -72,3 +72,34 @@ def row_tables(db: Database) -> dict[str, TableInfo]:
 def children_of(tables: dict[str, TableInfo], parent: str) -> list[tuple[str, str]]:
     """(child table, fk column) pairs pointing at `parent`."""
     return [(t.name, col) for t in tables.values() for col, p in t.parents.items() if p == parent]
+
+
+NO_DEFAULT = object()
+
+
+def _parse_default(text):
+    if text is None:
+        return None
+    text = str(text).strip()
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return NO_DEFAULT
+
+
+def column_defaults(db: Database, name: str) -> dict[str, object]:
+    """Declared default of every column with one (a row created independently on two PCs "set" a
+    field only where its value differs from this default)."""
+    found = {}
+    for c in db.query(f"PRAGMA table_info({name})"):
+        if c["dflt_value"] is not None:
+            value = _parse_default(c["dflt_value"])
+            if value is not NO_DEFAULT:
+                found[c["name"]] = value
+    return found

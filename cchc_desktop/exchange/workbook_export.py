@@ -8,28 +8,33 @@ Unprotect Sheet) so read-only columns are not edited by accident; sorting and fi
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
+import re
+import zipfile
+from xml.sax.saxutils import escape as xml_escape
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..agency_groups import is_group
 from .. import APP_NAME, APP_VERSION, changelog
 from ..domain import ROLE_LEAD
-from ..safe_write import SafeWriteError, atomic_path, sha256_file
 from ..store import Store
 from ..text import fold, nfc
-from ..tracking.evidence import list_evidence
 from ..tracking.periods import make_period
-from ..tracking.status import get_status, product_context
+from ..deadlines import parse_deadline
+from ..tracking.status import ProductContext, empty_status
 from ..tracking.timeliness import STATUS_LABELS, STATUSES
-from .errors import ExchangeError
+from .target_io import TargetWriteError, ensure_folder, write_target_bytes
 from .workbook_common import (BY_KEY, COLUMNS, DATE_FORMAT, FORMAT_TAG, ID_MARKER, META_MARKER, neutralise,
                               row_id, slug)
 
@@ -73,23 +78,43 @@ class _Scope:
     rows: list[WorkbookRow] = field(default_factory=list)
 
 
-def collect_rows(store: Store, plan_id: str, period_key: str, agency_id: str | None = None) -> list[WorkbookRow]:
+def collect_rows(store: Store, plan_id: str, period_key: str, agency_id: str | None = None, *,
+                 plan=None, _all: list | None = None) -> list[WorkbookRow]:
     """Rows of the workbook: products led by `agency_id` (None: every product), one per status row
     the reporting period maps to (tracking module decides the key)."""
-    plan = store.load_plan(plan_id)
+    plan = plan or store.load_plan(plan_id)
+    every = _all if _all is not None else _plan_rows(store, plan, period_key)
     rows = []
-    number = 0
-    for _section, task, product in plan.iter_products():
-        if agency_id is not None and agency_id not in [a.id for a in product.leads]:
+    for leads, row in every:
+        if agency_id is not None and agency_id not in leads:
             continue
-        ctx = product_context(store, product.id)
+        row = WorkbookRow(row.row_id, row.product_id, row.key, {**row.values, "stt": len(rows) + 1},
+                          row.evidence_id)
+        rows.append(row)
+    return rows
+
+
+def _plan_rows(store: Store, plan, period_key: str) -> list[tuple[set, WorkbookRow]]:
+    """(lead agency ids, row) for every product of the plan: statuses and evidence read in one query each."""
+    statuses: dict[tuple, dict] = {}
+    evidence: dict[tuple, list[dict]] = {}
+    scope = ("FROM {t} x JOIN product p ON p.id = x.product_id JOIN task t ON t.id = p.task_id "
+             "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?")
+    for r in store.db.query("SELECT x.* " + scope.format(t="product_status"), (plan.id,)):
+        statuses[(r["product_id"], r["period_key"])] = dict(r)
+    for r in store.db.query("SELECT x.* " + scope.format(t="evidence") +
+                            " ORDER BY x.period_key, x.position, x.created_at", (plan.id,)):
+        evidence.setdefault((r["product_id"], r["period_key"]), []).append(dict(r))
+    out = []
+    for _section, task, product in plan.iter_products():
+        ctx = ProductContext(product.id, plan.id, plan.year_start, plan.year_end,
+                             parse_deadline(product.deadline_text, plan.year_start, plan.year_end))
         key = ctx.key_for(period_key)
-        status = get_status(store, product.id, key)
-        evidence = list_evidence(store, product.id, key)
-        first = evidence[0] if evidence else None
-        number += 1
+        status = statuses.get((product.id, key)) or empty_status(product.id, key)
+        found = evidence.get((product.id, key))
+        first = found[0] if found else None
         values = {
-            "stt": number, "task": task.content, "product": product.description,
+            "task": task.content, "product": product.description,
             "deadline": product.deadline_text, "lead": product.lead_names,
             "status": STATUS_LABELS[status["status"]], "percent": status["percent"],
             "completed_on": _to_date(status["completed_on"]), "result": status["result"],
@@ -98,8 +123,9 @@ def collect_rows(store: Store, plan_id: str, period_key: str, agency_id: str | N
             "ev_date": _to_date(first["issued_on"]) if first else None,
             "ev_summary": first["summary"] if first else "",
         }
-        rows.append(WorkbookRow(row_id(product.id, key), product.id, key, values, first["id"] if first else None))
-    return rows
+        out.append(({a.id for a in product.leads},
+                     WorkbookRow(row_id(product.id, key), product.id, key, values, first["id"] if first else None)))
+    return out
 
 
 def _to_date(value: str) -> date | None:
@@ -132,7 +158,7 @@ def plan_heading(doc_number: str | None, period_label: str) -> str:
     return f"Kế hoạch số {number} năm {period_label}" if number else f"Kế hoạch năm {period_label}"
 
 
-def _write_book(path_tmp: Path, plan, period_label: str, scope: _Scope, period_key: str, fingerprint: str) -> None:
+def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: str, fingerprint: str) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
@@ -156,35 +182,28 @@ def _write_book(path_tmp: Path, plan, period_label: str, scope: _Scope, period_k
     ws.row_dimensions[HEADER_ROW].height = 45
     meta_value = f"{fingerprint}|{plan.id}|{period_key}"
     first = HEADER_ROW + 1
-    for offset, row in enumerate(scope.rows):
-        r = first + offset
-        for index, column in enumerate(COLUMNS, start=1):
-            if column.key == "row_id":
-                value = row.row_id
-            elif column.key == "meta":
-                value = meta_value
-            else:
-                value = row.values.get(column.key)
-            cell = ws.cell(r, index)
-            if isinstance(value, str):
-                value, risky = neutralise(value)
-                cell.value = value
-                if risky:
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-            else:
-                cell.value = value
-            cell.border = _BORDER
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if column.kind == "date":
-                cell.number_format = DATE_FORMAT
-            elif column.kind == "percent":
-                cell.number_format = "0"
-            if column.editable:
-                cell.protection = Protection(locked=False)
-                cell.fill = _EDIT_FILL
-            else:
-                cell.fill = _LOCK_FILL
+    # Data rows are not built as openpyxl cells (35 µs each): one style per column (and a quote-prefixed
+    # twin for text a spreadsheet would run as a formula) is registered here, and the rows are streamed
+    # into the sheet's XML after saving (_stream_rows).
+    column_styles = []
+    for index, column in enumerate(COLUMNS, start=1):
+        proto = Cell(ws, row=first, column=index)      # detached: only registers its style
+        proto.border = _BORDER
+        proto.alignment = Alignment(wrap_text=True, vertical="top")
+        if column.kind == "date":
+            proto.number_format = DATE_FORMAT
+        elif column.kind == "percent":
+            proto.number_format = "0"
+        if column.editable:
+            proto.protection = Protection(locked=False)
+            proto.fill = _EDIT_FILL
+        else:
+            proto.fill = _LOCK_FILL
+        plain = proto.style_id
+        proto.quotePrefix = True
+        column_styles.append((plain, proto.style_id))
+    data_rows = [[row.row_id if c.key == "row_id" else meta_value if c.key == "meta" else row.values.get(c.key)
+                  for c in COLUMNS] for row in scope.rows]
     last_row = first + max(len(scope.rows), 1) - 1
     # Drop-down of statuses from a range on the hidden list sheet (never an inline list).
     lists = wb.create_sheet(LIST_SHEET)
@@ -207,7 +226,7 @@ def _write_book(path_tmp: Path, plan, period_label: str, scope: _Scope, period_k
     date_dv.add(f"{col['ev_date']}{first}:{col['ev_date']}{last_row}")
     for dv in (status_dv, percent_dv, date_dv):
         ws.add_data_validation(dv)
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, BY_KEY_INDEX["status"])
+    ws.freeze_panes = f"{get_column_letter(BY_KEY_INDEX['status'])}{HEADER_ROW + 1}"   # no cell created
     ws.auto_filter.ref = f"A{HEADER_ROW}:{col['notes']}{last_row}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.print_area = f"A1:{col['notes']}{last_row}"
@@ -245,7 +264,56 @@ def _write_book(path_tmp: Path, plan, period_label: str, scope: _Scope, period_k
     wb.active = 0
     wb.properties.creator = APP_NAME
     wb.properties.title = f"Cập nhật tiến độ CCHC — {period_label}"
-    wb.save(path_tmp)
+    saved = io.BytesIO()
+    wb.save(saved)
+    path_tmp.write(_stream_rows(saved.getvalue(), first, data_rows, column_styles))
+
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EPOCH = date(1899, 12, 30)
+
+
+def _cell_xml(ref: str, value, styles: tuple[int, int]) -> str:
+    if value is None or value == "":
+        return f'<c r="{ref}" s="{styles[0]}"/>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" s="{styles[0]}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}" s="{styles[0]}"><v>{value}</v></c>'
+    if isinstance(value, date):
+        return f'<c r="{ref}" s="{styles[0]}"><v>{(value - _EPOCH).days}</v></c>'
+    text = str(value)
+    if not text.isprintable():
+        text = _ILLEGAL_XML.sub("", text)
+    text, risky = neutralise(text)
+    return (f'<c r="{ref}" s="{styles[1] if risky else styles[0]}" t="inlineStr"><is><t xml:space="preserve">'
+            f'{xml_escape(text)}</t></is></c>')
+
+
+def _stream_rows(book: bytes, first: int, rows: list[list], styles: list[tuple[int, int]]) -> bytes:
+    """Insert the data rows into the first worksheet of a saved workbook (inline strings: always text,
+    never a formula) and return the new file."""
+    letters = [get_column_letter(i) for i in range(1, len(styles) + 1)]
+    parts = []
+    for offset, values in enumerate(rows):
+        r = first + offset
+        parts.append(f'<row r="{r}">')
+        parts.extend(_cell_xml(f"{letters[i]}{r}", v, styles[i]) for i, v in enumerate(values))
+        parts.append("</row>")
+    body = "".join(parts).encode("utf-8")
+    sheet = "xl/worksheets/sheet1.xml"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(book)) as source, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == sheet:
+                last = first + len(rows) - 1 if rows else first - 1
+                data = re.sub(rb'<dimension ref="[^"]*"/>',
+                              f'<dimension ref="A1:{letters[-1]}{max(last, 1)}"/>'.encode(), data, count=1)
+                data = data.replace(b"</sheetData>", body + b"</sheetData>", 1)
+            target.writestr(info.filename, data)
+    return out.getvalue()
 
 
 BY_KEY_INDEX = {c.key: i for i, c in enumerate(COLUMNS, start=1)}
@@ -275,25 +343,22 @@ def _instructions(scope: _Scope, period_label: str) -> list[str]:
 
 def export_workbook(store: Store, plan_id: str, period_key: str, folder: str | os.PathLike, *,
                     agency_id: str | None = None, agency_name: str | None = None,
-                    file_name: str | None = None) -> WorkbookExport:
+                    file_name: str | None = None, plan=None, _all: list | None = None) -> WorkbookExport:
     """Write one update workbook atomically into `folder`; registers its fingerprint and baseline."""
-    plan = store.load_plan(plan_id)
+    plan = plan or store.load_plan(plan_id)
     period = make_period(period_key)
     if agency_id is not None and agency_name is None:
         row = store.row("agency", agency_id)
         agency_name = row["name"] if row else ""
-    scope = _Scope(agency_id, agency_name or "", collect_rows(store, plan_id, period_key, agency_id))
+    scope = _Scope(agency_id, agency_name or "", collect_rows(store, plan_id, period_key, agency_id, plan=plan,
+                                                             _all=_all))
     fingerprint = changelog.new_id()
-    name = file_name or f"CapNhat_CCHC_{period_key}_{slug(scope.agency_name or 'tat ca co quan')}.xlsx"
-    target = Path(folder) / name
-    try:
-        with atomic_path(target) as tmp:
-            _write_book(tmp, plan, period.label, scope, period_key, fingerprint)
-    except SafeWriteError as exc:
-        raise ExchangeError(str(exc), code="write") from exc
-    except OSError as exc:
-        raise ExchangeError(f"Không ghi được «{target.name}»: {exc.strerror or exc}.", code="write") from exc
-    digest = sha256_file(target)
+    target = Path(folder) / (file_name or workbook_file_name(period_key, scope.agency_name))
+    buffer = io.BytesIO()       # built in memory: a full stick never leaves openpyxl's zip half-written
+    _write_book(buffer, plan, period.label, scope, period_key, fingerprint)
+    data = buffer.getvalue()
+    write_target_bytes(target, data)
+    digest = hashlib.sha256(data).hexdigest()
     with store.transaction():
         store.db.conn.execute(
             "INSERT INTO exchange_export(fingerprint, kind, plan_id, period_key, agency_id, file_name, sha256, "
@@ -302,6 +367,18 @@ def export_workbook(store: Store, plan_id: str, period_key: str, folder: str | o
              int((store.db.query_one("SELECT value FROM meta WHERE key = 'lamport'") or [0])[0]),
              json.dumps(baseline_of(scope.rows), ensure_ascii=False), changelog.now_iso()))
     return WorkbookExport(target, agency_id, scope.agency_name, fingerprint, len(scope.rows), digest)
+
+
+def workbook_file_name(period_key: str, agency_name: str | None) -> str:
+    return f"CapNhat_CCHC_{period_key}_{slug(agency_name or 'tat ca co quan')}.xlsx"
+
+
+class WorkbookSetError(TargetWriteError):
+    """A set of workbooks written in part: which files are on the target, which one failed, which are missing."""
+
+    def __init__(self, message: str, path: Path, written: list, failed: str, not_written: list[str]):
+        super().__init__(message, path)
+        self.written, self.failed, self.not_written = written, failed, not_written
 
 
 def lead_agencies(store: Store, plan_id: str) -> list[tuple[str, str]]:
@@ -318,7 +395,11 @@ def lead_agencies(store: Store, plan_id: str) -> list[tuple[str, str]]:
 def export_workbooks(store: Store, plan_id: str, period_key: str, folder: str | os.PathLike, *,
                      agency_ids: list[str] | None = None, all_in_one: bool = False,
                      progress=None) -> list[WorkbookExport]:
-    """One workbook per lead agency (or `agency_ids`), or a single one for all (`all_in_one`)."""
+    """One workbook per lead agency (or `agency_ids`), or a single one for all (`all_in_one`).
+
+    Raises TargetWriteError (folder unusable) or WorkbookSetError naming, file by file, what is already
+    on the target, the file that failed and the files not written."""
+    folder = ensure_folder(folder)
     if all_in_one:
         result = [export_workbook(store, plan_id, period_key, folder)]
         if progress:
@@ -327,9 +408,29 @@ def export_workbooks(store: Store, plan_id: str, period_key: str, folder: str | 
     agencies = [a for a in lead_agencies(store, plan_id) if not is_group(a[1])]   # groups get no workbook
     if agency_ids is not None:
         agencies = [a for a in agencies if a[0] in set(agency_ids)]
+    plan = store.load_plan(plan_id)             # read once for every workbook
+    by_agency: dict[str, list] = {}
+    for item in _plan_rows(store, plan, period_key):
+        for lead in item[0]:
+            by_agency.setdefault(lead, []).append(item)
     results = []
     for done, (agency_id, name) in enumerate(agencies, start=1):
-        results.append(export_workbook(store, plan_id, period_key, folder, agency_id=agency_id, agency_name=name))
+        try:
+            results.append(export_workbook(store, plan_id, period_key, folder, agency_id=agency_id,
+                                           agency_name=name, plan=plan, _all=by_agency.get(agency_id, [])))
+        except TargetWriteError as exc:
+            if not results:
+                raise
+            failed = workbook_file_name(period_key, name)
+            rest = [workbook_file_name(period_key, n) for _a, n in agencies[done:]]
+            lines = [f"Chỉ ghi được {len(results)}/{len(agencies)} tệp vào «{folder}».",
+                     "Đã ghi xong (dùng được bình thường):"]
+            lines += [f"  – «{r.path.name}» ({r.agency_name}, {r.rows} dòng)" for r in results]
+            lines.append(f"Không ghi được «{failed}»: {exc.message}")
+            if rest:
+                lines.append("Chưa ghi: " + ", ".join(f"«{n}»" for n in rest) + ".")
+            lines.append("Hãy khắc phục rồi xuất lại các tệp còn thiếu.")
+            raise WorkbookSetError("\n".join(lines), exc.path, results, failed, rest) from exc
         if progress:
             progress(done, len(agencies))
     return results

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +26,7 @@ from ..tracking.evidence import EvidenceError, add_evidence, list_evidence, upda
 from ..tracking.status import StatusError, get_status, normalise, product_context, set_status
 from ..tracking.timeliness import STATUS_LABELS, due_for
 from .errors import ExchangeError
+from .target_io import target_error_message
 from .workbook_common import (EDITABLE, FIELD_LABELS, ID_MARKER, READ_ONLY_CHECKED, header_key, parse_date,
                               parse_percent, parse_status, split_row_id)
 
@@ -42,6 +44,7 @@ class Issue:
     row: int | None = None
     column: str = ""        # letter
     header: str = ""
+    reason: str = ""        # row skipped: added, duplicate, bad_value, foreign, conflict
 
     @property
     def where(self) -> str:
@@ -96,6 +99,26 @@ class RowPreview:
     def accepted(self) -> list[FieldDiff]:
         return [d for d in self.diffs if d.accepted] if not self.errors else []
 
+    @property
+    def outcome(self) -> str:
+        """applied, partly (some fields in conflict), conflict, skipped (bad value) or unchanged."""
+        if self.errors:
+            return "skipped"
+        if not self.diffs:
+            return "unchanged"
+        accepted = self.accepted
+        if len(accepted) == len(self.diffs):
+            return "applied"
+        return "partly" if accepted else "conflict"
+
+    @property
+    def outcome_text(self) -> str:
+        held = ", ".join(d.label for d in self.diffs if not d.accepted)
+        return {"applied": "áp dụng", "unchanged": "không thay đổi",
+                "skipped": "bỏ qua — giá trị không hợp lệ: " + "; ".join(e.message for e in self.errors),
+                "partly": f"áp dụng, trừ ô xung đột: {held}",
+                "conflict": f"bỏ qua — xung đột: {held}"}[self.outcome]
+
 
 @dataclass
 class WorkbookPreview:
@@ -109,6 +132,8 @@ class WorkbookPreview:
     issues: list[Issue] = field(default_factory=list)
     already_imported: bool = False
     known_export: bool = False
+    skipped: list[Issue] = field(default_factory=list)     # rows not imported (added, duplicated, foreign …)
+    refused: bool = False                                  # the user refused the whole file
 
     @property
     def errors(self) -> list[Issue]:
@@ -124,7 +149,17 @@ class WorkbookPreview:
 
     @property
     def usable(self) -> bool:
-        return not any(i.level == "error" for i in self.issues)
+        """The file can be applied (its valid rows); row problems never make a file unusable."""
+        return not self.refused and not any(i.level == "error" for i in self.issues)
+
+    def skipped_rows(self) -> list[Issue]:
+        """Every row of this file that will not be (fully) applied, with why."""
+        out = list(self.skipped)
+        for row in self.rows:
+            if row.outcome in ("skipped", "conflict", "partly"):
+                out.append(Issue("warning", row.outcome_text, row.sheet, row.excel_row,
+                                 reason="bad_value" if row.outcome == "skipped" else "conflict"))
+        return sorted(out, key=lambda i: (i.sheet, i.row or 0))
 
 
 @dataclass
@@ -134,6 +169,20 @@ class WorkbookImportResult:
     fields: int = 0
     evidence_added: int = 0
     evidence_updated: int = 0
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)    # (file name, why)
+    skipped_rows: list[tuple[str, Issue]] = field(default_factory=list)   # (file name, row issue)
+
+    def summary_lines(self) -> list[str]:
+        """The summary the user sees: what was written, then every skipped file and row."""
+        lines = [f"Đã cập nhật {self.rows} dòng, {self.fields} trường từ {self.files} tệp; "
+                 f"minh chứng: {self.evidence_added} thêm, {self.evidence_updated} sửa."]
+        if self.skipped_files:
+            lines.append(f"Tệp không nhập ({len(self.skipped_files)}):")
+            lines.extend(f"  – «{name}»: {why}" for name, why in self.skipped_files)
+        if self.skipped_rows:
+            lines.append(f"Dòng không nhập hoặc nhập một phần ({len(self.skipped_rows)}):")
+            lines.extend(f"  – «{name}», {issue}" for name, issue in self.skipped_rows)
+        return lines
 
 
 def display(field_key: str, value) -> str:
@@ -170,6 +219,49 @@ def _merged_values(ws) -> dict[tuple[int, int], object]:
     return filled
 
 
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _formula_cells_without_value(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """{sheet title: {(row, column)}} of formula cells the file stores without a computed value (written
+    by a program that does not calculate): read with cached values they would look empty."""
+    import io
+    import posixpath
+    import zipfile
+    from xml.etree import ElementTree
+
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    found: dict[str, set[tuple[int, int]]] = {}
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            rels = {r.get("Id"): r.get("Target") for r in ElementTree.fromstring(
+                zf.read("xl/_rels/workbook.xml.rels")).iter() if r.get("Id")}
+            for sheet in ElementTree.fromstring(zf.read("xl/workbook.xml")).iter(f"{main}sheet"):
+                target = rels.get(sheet.get(f"{rel_ns}id"), "")
+                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                if part not in zf.namelist():
+                    continue
+                data = zf.read(part)
+                if not _FORMULA_TAG.search(data):     # no <f> element at all (<formula1> is not one)
+                    continue
+                cells = set()
+                for _event, element in ElementTree.iterparse(io.BytesIO(data)):
+                    if element.tag == f"{main}c":
+                        formula = element.find(f"{main}f")
+                        value = element.find(f"{main}v")
+                        if formula is not None and (value is None or value.text in (None, "")):
+                            cells.add(coordinate_to_tuple(element.get("r")))
+                        element.clear()
+                if cells:
+                    found[sheet.get("name")] = cells
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return found        # the regular reader reports a damaged file
+    return found
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -178,6 +270,30 @@ def _text(value) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return clean_cell(value)
+
+
+def _norm(key: str, value) -> object:
+    """A value as the import compares it: what the agency sees and types, cleaned the same way on both sides
+    (the exported value and the returned one), so untouched cells never count as changed."""
+    if key == "status":
+        if value in STATUS_LABELS:
+            return value
+        try:
+            return parse_status(value)
+        except ValueError:
+            return clean_cell(value)
+    if key == "percent":
+        try:
+            return parse_percent(value)
+        except (ValueError, TypeError):
+            return clean_cell(value)
+    if key in ("completed_on", "ev_date"):
+        try:
+            parsed = parse_date(value)
+        except (ValueError, TypeError, OverflowError):
+            return clean_cell(value)
+        return parsed.isoformat() if parsed else ""
+    return _text(value)
 
 
 def _current(store: Store, product_id: str, key: str, evidence_id: str | None) -> tuple[dict, str | None]:
@@ -212,7 +328,7 @@ def read_workbook(store: Store, path: str | os.PathLike) -> WorkbookPreview:
         preview.sha256 = sha256_file(path)
         wb = load_xlsx(path)
     except OSError as exc:
-        preview.issues.append(Issue("error", f"Không đọc được tệp: {exc.strerror or exc}."))
+        preview.issues.append(Issue("error", target_error_message(exc, path, reading=True)))
         return preview
     except ImportFailure as exc:
         preview.issues.append(Issue("error", exc.detail))
@@ -295,37 +411,42 @@ def _read_loaded(store: Store, preview: "WorkbookPreview", wb) -> "WorkbookPrevi
         preview.issues.append(Issue("warning", "Tệp chứa dòng của nhiều lần xuất khác nhau; dùng mã xuất chính.",
                                     sheet))
 
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
+    no_cache = _formula_cells_without_value(preview.path).get(sheet, set())
     for r, ident, meta in raw_rows:
         editable_values = {k: value_at(r, k) for k in EDITABLE}
         has_content = any(_text(v) for v in editable_values.values()) or any(
             _text(value_at(r, k)) for k in READ_ONLY_CHECKED)
         if ident is None or _text(ident) == "":
             if has_content:
-                preview.issues.append(Issue("error", "Dòng được thêm vào (không có mã dòng); phần mềm không nhập dòng "
-                                                     "mới — hãy báo cho bộ phận đầu mối.", sheet, r))
+                preview.skipped.append(Issue("warning", "Dòng được thêm vào (không có mã dòng); phần mềm không nhập "
+                                                        "dòng mới — hãy báo cho bộ phận đầu mối.", sheet, r,
+                                             reason="added"))
             continue
         parsed = split_row_id(ident)
         col_letter = get_column_letter(columns["row_id"])
         if parsed is None:
-            preview.issues.append(Issue("error", "Mã dòng bị sửa hoặc không hợp lệ.", sheet, r, col_letter))
+            preview.skipped.append(Issue("warning", "Mã dòng bị sửa hoặc không hợp lệ; dòng này không được nhập.",
+                                         sheet, r, col_letter, reason="bad_id"))
             continue
         product_id, key = parsed
         rid = f"{product_id}@{key}"
         if rid in seen:
-            preview.issues.append(Issue("error", "Dòng bị trùng (sao chép) — chỉ nhập dòng đầu tiên.", sheet, r))
+            preview.skipped.append(Issue("warning", f"Dòng bị trùng (sao chép dòng {seen[rid]}) — chỉ nhập dòng đầu "
+                                                    f"tiên.", sheet, r, reason="duplicate"))
             continue
-        seen.add(rid)
+        seen[rid] = r
         owner = store.db.query_one(
             "SELECT s.plan_id, p.description FROM product p JOIN task t ON t.id = p.task_id "
             "JOIN section s ON s.id = t.section_id WHERE p.id = ?", (product_id,))
         if owner is None or owner[0] != preview.plan_id:
-            preview.issues.append(Issue("error", "Dòng không thuộc kế hoạch này (hoặc sản phẩm đã bị xóa).",
-                                        sheet, r))
+            preview.skipped.append(Issue("warning", "Dòng không thuộc kế hoạch này (hoặc sản phẩm đã bị xóa).",
+                                         sheet, r, reason="foreign"))
             continue
         ctx = product_context(store, product_id)
         if key not in ctx.keys():
-            preview.issues.append(Issue("error", f"Kỳ «{key}» của dòng không khớp với sản phẩm.", sheet, r))
+            preview.skipped.append(Issue("warning", f"Kỳ «{key}» của dòng không khớp với sản phẩm.", sheet, r,
+                                         reason="foreign"))
             continue
         base = baseline.get(rid)
         row = RowPreview(rid, product_id, key, sheet, r, _short(owner[1]),
@@ -337,6 +458,17 @@ def _read_loaded(store: Store, preview: "WorkbookPreview", wb) -> "WorkbookPrevi
                 continue
             raw = editable_values[k]
             letter = get_column_letter(columns[k])
+            if (r, columns[k]) in no_cache:
+                row.errors.append(Issue("error", "Ô có công thức nhưng tệp không lưu kết quả tính; phần mềm không "
+                                                 "đọc ô này là trống. Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại "
+                                                 "rồi nhập lại (hoặc gõ giá trị thay cho công thức).",
+                                        sheet, r, letter, FIELD_LABELS[k]))
+                continue
+            # like with like: the returned cell against the exported one (or, for a file exported
+            # elsewhere, against the master), both cleaned the same way; untouched cells change nothing
+            reference = base.get(k) if base is not None else current[k]
+            if _norm(k, raw) == _norm(k, reference):
+                continue
             try:
                 if k == "status":
                     value = parse_status(raw)
@@ -373,7 +505,7 @@ def _read_loaded(store: Store, preview: "WorkbookPreview", wb) -> "WorkbookPrevi
             row.errors.append(Issue("error", str(exc), sheet, r))
             preview.rows.append(row)
             continue
-        candidates = {k: stored[k] for k in STATUS_KEYS}
+        candidates = {k: stored[k] for k in STATUS_KEYS if k in new or stored[k] != current[k]}
         candidates.update({k: v for k, v in new.items() if k in EVIDENCE_KEYS})
         for k, value in candidates.items():
             old = current[k]
@@ -447,15 +579,28 @@ def read_workbooks(store: Store, paths, *, progress=None) -> list[WorkbookPrevie
 
 
 # -- applying --------------------------------------------------------------------------------------------
-def apply_workbook_import(store: Store, previews: list[WorkbookPreview]) -> WorkbookImportResult:
-    """Write every accepted field of every usable preview in ONE transaction (all or nothing)."""
+def apply_workbook_import(store: Store, previews: list[WorkbookPreview], *,
+                          refused=()) -> WorkbookImportResult:
+    """Write the valid rows of every usable file in ONE transaction (all or nothing).
+
+    A file with row problems (added or duplicated rows, bad values, conflicts) still gives its valid
+    rows; only file-level errors or the user's refusal (``refused``: paths, or ``preview.refused``)
+    skip a whole file. The result lists every skipped file and row."""
     result = WorkbookImportResult()
+    refused_paths = {Path(p) for p in refused}
     now = changelog.now_iso()
     backup_before_change(store, REASON_IMPORT)
     with store.transaction():
         for preview in previews:
-            if not preview.usable:
+            name = preview.path.name
+            if preview.refused or preview.path in refused_paths:
+                result.skipped_files.append((name, "người dùng không nhập tệp này"))
                 continue
+            if not preview.usable:
+                result.skipped_files.append((name, "; ".join(i.message for i in preview.issues
+                                                             if i.level == "error")))
+                continue
+            result.skipped_rows.extend((name, issue) for issue in preview.skipped_rows())
             touched = False
             for row in preview.rows:
                 accepted = row.accepted
