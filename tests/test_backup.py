@@ -56,7 +56,7 @@ def test_make_backup_is_a_checked_copy_with_counts(demo_db):
     assert infos[0].task_count == tasks and infos[0].plan_count == 1 and infos[0].ok
     assert infos[0].reason_label == "Sao lưu thủ công"
     # self-contained: no -wal/-shm beside the backup
-    assert sorted(p.name for p in made.parent.iterdir()) == [made.name]
+    assert sorted(p.name for p in made.parent.iterdir()) == [made.name, bk.INDEX_FILE]
 
 
 def test_backup_while_store_open_in_wal_mode_sees_committed_rows(tmp_path):
@@ -101,6 +101,12 @@ def test_backup_if_due_daily(demo_db):
     first = bk.backup_if_due(path)
     assert first is not None and first.name.endswith("-hang-ngay.sqlite3")
     assert bk.backup_if_due(path) is None
+    # nothing changed: not due, whatever the clock says
+    assert bk.backup_if_due(path, now=datetime.now() + timedelta(days=1, minutes=1)) is None
+    store = Store.open(path)
+    store.create_plan("xã Mới", 2027)
+    store.close()
+    assert bk.backup_if_due(path, now=datetime.now() + timedelta(hours=1)) is None
     assert bk.backup_if_due(path, now=datetime.now() + timedelta(days=1, minutes=1)) is not None
 
 
