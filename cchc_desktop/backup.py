@@ -35,8 +35,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from .db import DatabaseError, latest_version
-from .errors import UserError, describe_error
+from .db import DatabaseError, is_writable, latest_version
+from .errors import DAMAGED, OTHER, UserError, classify, describe_error
 from .evidence_files import (BLOB_DIR, FileProblem, copy_tree_files, referenced_files, restore_files,
                              store_blobs)
 from .paths import backups_dir
@@ -168,8 +168,12 @@ def _ro_connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, timeout=10)
 
 
-def check_file(path: str | os.PathLike, *, full: bool = True) -> str | None:
-    """None when `path` is a healthy SQLite database, else a short description of the problem."""
+def check_file(path: str | os.PathLike, *, full: bool = True, strict: bool = False) -> str | None:
+    """None when `path` is a healthy SQLite database, else a short description of the problem.
+
+    `strict`: a file that cannot be read for another reason than damage (I/O error, permission, locked by
+    another program) raises DatabaseError naming that reason — it must not be treated as damaged and replaced.
+    """
     path = Path(path)
     try:
         if path.stat().st_size == 0:
@@ -178,15 +182,20 @@ def check_file(path: str | os.PathLike, *, full: bool = True) -> str | None:
             if handle.read(16) != b"SQLite format 3\x00":
                 return "không phải tệp cơ sở dữ liệu SQLite"
     except OSError as exc:
+        if strict:
+            raise DatabaseError(f"Không mở được cơ sở dữ liệu: {describe_error(exc, path)}") from exc
         return f"không đọc được tệp ({exc.strerror or exc})"
     try:
-        conn = sqlite3.connect(os.fspath(path), timeout=10) if _has_sidecars(path) else _ro_connect(path)
+        conn = sqlite3.connect(os.fspath(path), timeout=10) \
+            if _has_sidecars(path) and is_writable(path) else _ro_connect(path)
         try:
             pragma = "integrity_check" if full else "quick_check"
             rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
         finally:
             conn.close()
     except sqlite3.Error as exc:
+        if strict and classify(exc) not in (DAMAGED, OTHER):
+            raise DatabaseError(f"Không mở được cơ sở dữ liệu: {describe_error(exc, path)}") from exc
         return str(exc)
     if rows != ["ok"]:
         return "; ".join(rows[:3])
@@ -713,6 +722,17 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
     db_path, backup_path = Path(db_path), Path(backup_path)
     validate_backup(backup_path)
     result = RestoreResult(backup_path)
+    # the evidence files first (content-addressed, never overwriting a good one): an interruption after this
+    # step leaves the old database with extra files, never the restored database without its files
+    try:
+        result.files_restored, result.missing_files = restore_files(
+            referenced_files(backup_path), db_path.resolve().parent,
+            [backup_path.resolve().parent / BLOB_DIR, backups_dir(db_path) / BLOB_DIR, backup_path.resolve().parent])
+    except sqlite3.Error as exc:
+        raise BackupError(f"Không đọc được bản sao lưu «{backup_path.name}»: {describe_error(exc, backup_path)}") \
+            from exc
+    for missing in result.missing_files:
+        log.warning("restore: attachment %s", missing.describe())
     if db_path.exists():
         if check_file(db_path) is None:
             try:
@@ -742,12 +762,6 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
     problem = check_file(db_path)
     if problem:  # cannot happen unless the disk lies; keep the evidence
         raise BackupError(f"Tệp sau khi khôi phục không đạt kiểm tra toàn vẹn: {problem}.")
-    # the evidence files the restored data references: from the backups' store or the copy's own folder
-    result.files_restored, result.missing_files = restore_files(
-        referenced_files(db_path), db_path.resolve().parent,
-        [backup_path.resolve().parent / BLOB_DIR, backups_dir(db_path) / BLOB_DIR, backup_path.resolve().parent])
-    for missing in result.missing_files:
-        log.warning("restore: attachment %s", missing.describe())
     log.info("restored %s from %s (%d attachments copied back)", db_path, backup_path, result.files_restored)
     return result
 
@@ -784,9 +798,9 @@ def open_or_recover(db_path: str | os.PathLike, *, actor: str | None = None,
     db_path = Path(db_path)
     if not db_path.exists():
         return Store.open(db_path, actor), None
-    problem = check_file(db_path)
+    problem = check_file(db_path, strict=True)
     if problem is None:
-        if _schema_version(db_path) < latest_version():
+        if _schema_version(db_path) < latest_version() and is_writable(db_path):
             make_backup(db_path, REASON_MIGRATION, dedupe=False)  # before Store.open() migrates it
         # a DatabaseError here (schema too new, file locked, …) is not a recovery case
         return Store.open(db_path, actor), None

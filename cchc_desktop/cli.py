@@ -5,19 +5,30 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_exchange
+from . import cli_exchange, cli_safety
 from .backup import BackupError
 from .db import DatabaseError
 from .import_commit import commit_draft
 from .importers import read_appendix
 from .importers.model import ImportFailure
+from .errors import UserError
+from .open_path import open_database, read_only_notice
 from .paths import default_db_path
 from .safe_write import SafeWriteError
 from .store import Store, StoreError
 
 
+_OPENED: list = []  # databases opened by this command (lock released when the command ends)
+
+
 def _open(args) -> Store:
-    return Store.open(Path(args.db) if args.db else default_db_path())
+    """The same open path as the GUI: instance lock, integrity check (a damaged database is refused with the
+    newest good backup named, never silently replaced), backup before migrating."""
+    opened = open_database(Path(args.db) if args.db else default_db_path())
+    _OPENED.append(opened)
+    if opened.read_only:
+        print(f"Lưu ý: {read_only_notice(opened.store.db.path)}", file=sys.stderr)
+    return opened.store
 
 
 def _pick_plan(store: Store, plan_id: str | None) -> str:
@@ -101,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_list = sub.add_parser("list", help="liệt kê nhiệm vụ của một kế hoạch cùng thời hạn đã phân tích")
     p_list.add_argument("--plan", help="mã kế hoạch (có thể chỉ vài ký tự đầu)")
     cli_exchange.add_parsers(sub)
+    cli_safety.add_parsers(sub)
     return parser
 
 
@@ -123,7 +135,8 @@ COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list,
             "export-workbooks": _with_store(cli_exchange.cmd_export_workbooks, True),
             "import-workbooks": _with_store(cli_exchange.cmd_import_workbooks, None),
             "export-package": _with_store(cli_exchange.cmd_export_package, False),
-            "import-package": _with_store(cli_exchange.cmd_import_package, None)}
+            "import-package": _with_store(cli_exchange.cmd_import_package, None),
+            **cli_safety.COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,7 +147,12 @@ def main(argv: list[str] | None = None) -> int:
         return -1  # caller starts the GUI
     try:
         return handler(args)
-    except (ImportFailure, DatabaseError, StoreError, ValueError, SafeWriteError, BackupError,
+    except (ImportFailure, DatabaseError, StoreError, ValueError, SafeWriteError, BackupError, UserError,
             *cli_exchange.ERRORS) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    finally:
+        while _OPENED:
+            opened = _OPENED.pop()
+            if opened.lock is not None:
+                opened.lock.release()

@@ -256,6 +256,23 @@ def test_quick_kill_test(tmp_path):
     assert summary["integrity_failures"] == 0 and summary["final_integrity"] == "ok"
 
 
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
+@pytest.mark.parametrize("mode", ["clock", "backup-restore"])
+def test_quick_kill_test_clock_backwards_and_during_backup_restore(tmp_path, mode):
+    """6 SIGKILLs with the PC clock 37 days earlier at every restart, or during backups and restores."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kill_test", Path(__file__).parent.parent / "bench" / "kill_test.py")
+    kill_test = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kill_test)
+    summary = kill_test.run(kills=6, seed=5, folder=tmp_path, verbose=False, mode=mode)
+    assert summary["kills"] == 6 and summary["backups_acknowledged"] >= 1
+    assert summary["missing"] == 0 and summary["integrity_failures"] == 0 and summary["final_integrity"] == "ok"
+    assert summary["after_kill_problems"] == 0
+    assert summary["sequence_errors"] == 0 and summary["newest_backup_pruned"] == 0
+    assert summary["newest_good_not_highest"] == 0
+
+
 def test_prune_removes_temp_files_of_interrupted_backups(demo_db):
     path, _ = demo_db
     folder = path.parent / "backups"
