@@ -45,6 +45,14 @@ def cell_text(value) -> tuple[str, bool]:
     return text[:keep] + OVERFLOW_NOTE.format(rest=len(text) - keep), True
 
 
+_OVERFLOW_RE = re.compile(re.escape(OVERFLOW_NOTE).replace(re.escape("{rest}"), r"\d+") + "$")
+
+
+def is_overflow_text(text) -> bool:
+    """True for a cell text that `cell_text` cut (an import must keep the full text it came from)."""
+    return isinstance(text, str) and len(text) >= CELL_LIMIT - 200 and bool(_OVERFLOW_RE.search(text))
+
+
 def set_text(cell: Cell, value) -> bool:
     """Put `value` in `cell` as inert text (None -> empty). Returns True when the text was too long
     for one cell and was cut with a visible note."""

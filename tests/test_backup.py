@@ -14,35 +14,13 @@ from cchc_desktop.demo import create_demo_plan
 from cchc_desktop.safe_write import sha256_file
 from cchc_desktop.store import Store
 
+from backup_support import corrupt as _corrupt, demo_database, task_count as _task_count
+
 
 @pytest.fixture
 def demo_db(tmp_path):
-    path = tmp_path / "data" / "cchc.sqlite3"
-    path.parent.mkdir()
-    store = Store.open(path, actor="tester")
-    create_demo_plan(store)
-    tasks = store.list_plans()[0]["task_count"]
-    store.close()
-    import shutil
-
-    shutil.rmtree(bk.backups_dir(path), ignore_errors=True)  # no import safety backup under test here
-    return path, tasks
-
-
-def _task_count(path: Path) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT COUNT(*) FROM task").fetchone()[0]
-    finally:
-        conn.close()
-
-
-def _corrupt(path: Path) -> None:
-    """Overwrite the middle of the file (b-tree pages) with garbage."""
-    size = path.stat().st_size
-    with open(path, "r+b") as handle:
-        handle.seek(size // 3)
-        handle.write(b"\xde\xad\xbe\xef" * (size // 12))
+    path = demo_database(tmp_path)
+    return path, _task_count(path)
 
 
 def test_make_backup_is_a_checked_copy_with_counts(demo_db):

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from cchc_desktop import backup as bk
-from cchc_desktop.demo import create_demo_plan
 from cchc_desktop.evidence_files import BLOB_DIR, check_files
 from cchc_desktop.safe_write import sha256_file
 from cchc_desktop.store import Store
+
+from backup_support import corrupt, demo_database, task_count
 
 
 class Clock:
@@ -35,21 +36,7 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "data" / "cchc.sqlite3"
-    path.parent.mkdir()
-    store = Store.open(path, actor="tester")
-    create_demo_plan(store)
-    store.close()
-    shutil.rmtree(bk.backups_dir(path), ignore_errors=True)
-    return path
-
-
-def _tasks(path: Path) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT COUNT(*) FROM task").fetchone()[0]
-    finally:
-        conn.close()
+    return demo_database(tmp_path)
 
 
 def _add_task(path: Path, text: str = "Nhiệm vụ thêm") -> None:
@@ -59,13 +46,6 @@ def _add_task(path: Path, text: str = "Nhiệm vụ thêm") -> None:
         store.add_task(section, text)
     finally:
         store.close()
-
-
-def _corrupt(path: Path) -> None:
-    size = path.stat().st_size
-    with open(path, "r+b") as handle:
-        handle.seek(size // 3)
-        handle.write(b"\xde\xad\xbe\xef" * (size // 12))
 
 
 def test_clock_reset_to_2000_keeps_new_backups_and_recovers_the_newest(db, clock):
@@ -87,8 +67,8 @@ def test_clock_reset_to_2000_keeps_new_backups_and_recovers_the_newest(db, clock
     clock.now += timedelta(days=1)
     daily = bk.backup_if_due(db)
     assert daily is not None and bk.list_backups(db)[0].path == daily and bk.list_backups(db)[0].seq == 5
-    expected = _tasks(db)
-    _corrupt(db)
+    expected = task_count(db)
+    corrupt(db)
     store, info = bk.open_or_recover(db)
     try:
         assert info.backup.path == daily and info.backup.seq == 5
@@ -127,8 +107,8 @@ def test_recovery_says_which_backup_and_how_many_changes_behind(db, clock):
     _add_task(db)
     _add_task(db)
     newest = bk.make_backup(db, bk.REASON_MANUAL)
-    _corrupt(newest)
-    _corrupt(db)
+    corrupt(newest)
+    corrupt(db)
     store, info = bk.open_or_recover(db)
     store.close()
     assert info.backup.path == older and info.backup.seq == 1
@@ -143,7 +123,7 @@ def test_never_pruned_before_a_newer_backup_is_verified(db, clock):
         _add_task(db)
         made.append(bk.make_backup(db, bk.REASON_MANUAL, keep=10))
     for path in made[1:]:
-        _corrupt(path)
+        corrupt(path)
     (made[0].parent / bk.INDEX_FILE).unlink()  # no cached verification: the files are checked
     removed = bk.prune(db, keep=2)
     assert removed == [] and all(p.exists() for p in made)  # the only good backup is the oldest: nothing goes
@@ -228,7 +208,7 @@ def test_usb_copy_holds_attachments_and_restores_on_another_pc(db, tmp_path, clo
     result = bk.restore_backup(other, copy)
     assert result.files_restored == 1
     assert sha256_file(other.parent / rel) == sha and check_files(other) == []
-    assert _tasks(other) == _tasks(db)
+    assert task_count(other) == task_count(db)
 
 
 def test_restore_refuses_to_write_outside_the_attachments_folder(db, tmp_path, clock):

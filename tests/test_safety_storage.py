@@ -13,7 +13,7 @@ from cchc_desktop import backup as bk
 from cchc_desktop import db as db_module
 from cchc_desktop.cli import main
 from cchc_desktop.db import Database, DatabaseError, latest_version
-from cchc_desktop.demo import create_demo_plan, demo_appendix_path
+from cchc_desktop.demo import demo_appendix_path
 from cchc_desktop.errors import (DISK_FULL, IO_ERROR, LOCKED, PERMISSION, READ_ONLY, StorageError, classify,
                                  describe_error)
 from cchc_desktop.instance_lock import InstanceLock
@@ -21,15 +21,12 @@ from cchc_desktop.open_path import open_database
 from cchc_desktop.safe_write import sha256_file
 from cchc_desktop.store import Store
 
+from backup_support import demo_database
+
 
 @pytest.fixture
 def demo(tmp_path):
-    path = tmp_path / "data" / "cchc.sqlite3"
-    path.parent.mkdir()
-    store = Store.open(path, actor="tester")
-    create_demo_plan(store)
-    store.close()
-    return path
+    return demo_database(tmp_path)
 
 
 def _cli(capsys, *argv):

@@ -116,3 +116,24 @@ def test_control_characters_are_normalised_on_import_and_on_every_write(store):
     values = [r[0] for r in rows]
     assert "Sửa\nlại" in values and "Kết\nquả" in values and "xã\nA" in values
     assert all(sanitize(v) == v for v in values if v)
+
+
+def test_overlong_text_survives_an_update_workbook_round_trip(store, tmp_path):
+    """The agency returns the workbook untouched: the 40,000-character result is not replaced by the cut one."""
+    from cchc_desktop.demo import create_demo_plan
+    from cchc_desktop.exchange import apply_workbook_import, read_workbooks
+    from cchc_desktop.tracking import get_status, set_status
+    from cchc_desktop.tracking.status import product_context
+
+    plan_id = create_demo_plan(store)
+    product = store.db.query_one("SELECT id FROM product LIMIT 1")[0]
+    key = product_context(store, product).key_for("2026-Q1", REF)
+    long_result = "Kết quả rất dài. " * 2_500
+    set_status(store, product, "2026-Q1", ref=REF, status="in_progress", percent=30, result=long_result)
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    paths = [e.path for e in export_workbooks(store, plan_id, "2026-Q1", folder, all_in_one=True)]
+    previews = read_workbooks(store, paths)
+    assert not [r for p in previews for r in p.changed_rows if any(d.label and "Kết quả" in d.label for d in r.diffs)]
+    apply_workbook_import(store, previews)
+    assert get_status(store, product, key)["result"] == sanitize(long_result).strip()

@@ -8,7 +8,6 @@ through set_date, counts are numbers.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from pathlib import Path
 
 from openpyxl import Workbook
