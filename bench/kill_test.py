@@ -183,6 +183,8 @@ def run(kills: int = 60, seed: int = 1, folder: Path | None = None, verbose: boo
         proc.wait()
         reader.join(5)
         stderr = proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
         if not alive:
             raise RuntimeError(f"child exited by itself before the kill:\n{stderr}")
         counts["kills"] += 1
