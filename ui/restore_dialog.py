@@ -37,7 +37,7 @@ from cchc_desktop.safe_write import SafeWriteError
 from .busy import busy
 from .menus import insert_menu
 
-COLUMNS = ("Thời điểm", "Lý do", "Kế hoạch", "Nhiệm vụ", "Dung lượng", "Tình trạng")
+COLUMNS = ("Bản số · thời điểm (đồng hồ máy)", "Lý do", "Kế hoạch", "Nhiệm vụ", "Dung lượng", "Tình trạng")
 
 
 def _size(n: int) -> str:
