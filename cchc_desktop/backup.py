@@ -23,9 +23,11 @@ This module never imports Qt.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
@@ -33,10 +35,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from .db import DatabaseError, latest_version
+from .db import DatabaseError, is_writable, latest_version
+from .errors import DAMAGED, OTHER, UserError, classify, describe_error
+from .evidence_files import (BLOB_DIR, FileProblem, copy_tree_files, referenced_files, restore_files,
+                             store_blobs)
 from .paths import backups_dir
-from .safe_write import SafeWriteError, atomic_copy, atomic_path, sha256_file
-from .errors import UserError
+from .safe_write import SafeWriteError, atomic_copy, atomic_path, atomic_write_bytes, sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,7 @@ REASON_MERGE = "truoc-khi-hop-nhat"
 REASON_MIGRATION = "truoc-khi-nang-cap"
 REASON_RESTORE = "truoc-khi-khoi-phuc"
 REASON_MANUAL = "thu-cong"
+REASON_USB = "ra-usb"
 
 REASON_LABELS = {
     REASON_START: "Khi khởi động",
@@ -59,11 +64,17 @@ REASON_LABELS = {
     REASON_MIGRATION: "Trước khi nâng cấp cơ sở dữ liệu",
     REASON_RESTORE: "Trước khi khôi phục",
     REASON_MANUAL: "Sao lưu thủ công",
+    REASON_USB: "Sao lưu ra USB",
 }
 
 _SIDECARS = ("-wal", "-shm", "-journal")
 _STAMP_FORMAT = "%Y%m%d-%H%M%S-%f"
-_NAME_RE = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z0-9-]+)\.sqlite3$")
+# <stem>-so<sequence>-<reason>.sqlite3; older backups were named by the clock (read, ordered before all others)
+_NAME_RE = re.compile(r"^(?P<stem>.+)-so(?P<seq>\d{6,})-(?P<reason>[a-z0-9-]+)\.sqlite3$")
+_LEGACY_RE = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z0-9-]+)\.sqlite3$")
+STAMP_TABLE = "cchc_backup_stamp"   # written into each backup: seq, reason, changes, created (hint), hashes
+INDEX_FILE = "chi-muc.json"         # beside the backups: a cache of the stamps and their verification
+CHANGES_FOR_DAILY = 500             # this many changes since the last backup make the daily one due anyway
 
 
 class BackupError(UserError):
@@ -81,6 +92,8 @@ class BackupInfo:
     schema_version: int | None = None
     ok: bool = True
     problem: str = ""
+    seq: int = 0                 # the backup's sequence number (0: an old backup named by the clock)
+    changes: int | None = None   # the database's change counter when it was taken
 
     @property
     def reason_label(self) -> str:
@@ -88,7 +101,9 @@ class BackupInfo:
 
     @property
     def created_label(self) -> str:
-        return self.created.strftime("%d/%m/%Y %H:%M:%S")
+        """«số 12 · 01/12/2026 13:05:00» — the number orders backups; the time is the PC clock's word."""
+        when = self.created.strftime("%d/%m/%Y %H:%M:%S")
+        return f"số {self.seq} · {when}" if self.seq else when
 
 
 @dataclass
@@ -96,6 +111,8 @@ class RestoreResult:
     restored_from: Path
     safety_backup: Path | None = None   # backup of the database as it was before the restore
     set_aside: Path | None = None       # the damaged database, renamed, when it could not be backed up
+    files_restored: int = 0             # attachments copied back beside the database
+    missing_files: list[FileProblem] = field(default_factory=list)
 
 
 @dataclass
@@ -106,14 +123,28 @@ class RecoveryInfo:
     backup: BackupInfo | None            # the backup restored; None = started an empty database
     damaged_copy: Path | None = None     # where the damaged file was kept
     candidates: list[BackupInfo] = field(default_factory=list)
+    changes_behind: int | None = None    # changes known to the damaged database (or the index) but not the backup
+    behind_exact: bool = False           # counted from the damaged file itself (else: at least, from the index)
+    restore: RestoreResult | None = None
 
     def describe(self) -> str:
         lines = [f"Cơ sở dữ liệu «{self.db_path.name}» bị hỏng: {self.problem}"]
         if self.damaged_copy:
             lines.append(f"Tệp hỏng được giữ lại tại «{self.damaged_copy}».")
         if self.backup:
-            lines.append(f"Đã khôi phục bản sao lưu lúc {self.backup.created_label} "
-                         f"({self.backup.task_count} nhiệm vụ).")
+            lines.append(f"Đã khôi phục bản sao lưu {self.backup.created_label} ({self.backup.reason_label}; "
+                         f"{self.backup.task_count} nhiệm vụ).")
+            if self.changes_behind is not None and self.behind_exact:
+                lines.append(f"Bản này thiếu {self.changes_behind} thay đổi so với tệp bị hỏng."
+                             if self.changes_behind else "Bản này có đủ mọi thay đổi của tệp bị hỏng.")
+            elif self.changes_behind is not None:
+                lines.append(f"Bản này thiếu ít nhất {self.changes_behind} thay đổi so với bản sao lưu mới nhất; "
+                             "các thay đổi sau lần sao lưu cuối (nếu có) chỉ còn trong tệp hỏng được giữ lại.")
+            if self.changes_behind:
+                lines.append("Hãy kiểm tra và nhập lại các thay đổi gần nhất.")
+            if self.restore and self.restore.missing_files:
+                lines.append(f"{len(self.restore.missing_files)} tệp minh chứng không có trong bản sao lưu: "
+                             + "; ".join(p.describe() for p in self.restore.missing_files[:5]))
         else:
             lines.append("Không có bản sao lưu dùng được; đã tạo cơ sở dữ liệu mới.")
         return "\n".join(lines)
@@ -137,8 +168,12 @@ def _ro_connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, timeout=10)
 
 
-def check_file(path: str | os.PathLike, *, full: bool = True) -> str | None:
-    """None when `path` is a healthy SQLite database, else a short description of the problem."""
+def check_file(path: str | os.PathLike, *, full: bool = True, strict: bool = False) -> str | None:
+    """None when `path` is a healthy SQLite database, else a short description of the problem.
+
+    `strict`: a file that cannot be read for another reason than damage (I/O error, permission, locked by
+    another program) raises DatabaseError naming that reason — it must not be treated as damaged and replaced.
+    """
     path = Path(path)
     try:
         if path.stat().st_size == 0:
@@ -147,15 +182,20 @@ def check_file(path: str | os.PathLike, *, full: bool = True) -> str | None:
             if handle.read(16) != b"SQLite format 3\x00":
                 return "không phải tệp cơ sở dữ liệu SQLite"
     except OSError as exc:
+        if strict:
+            raise DatabaseError(f"Không mở được cơ sở dữ liệu: {describe_error(exc, path)}") from exc
         return f"không đọc được tệp ({exc.strerror or exc})"
     try:
-        conn = sqlite3.connect(os.fspath(path), timeout=10) if _has_sidecars(path) else _ro_connect(path)
+        conn = sqlite3.connect(os.fspath(path), timeout=10) \
+            if _has_sidecars(path) and is_writable(path) else _ro_connect(path)
         try:
             pragma = "integrity_check" if full else "quick_check"
             rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
         finally:
             conn.close()
     except sqlite3.Error as exc:
+        if strict and classify(exc) not in (DAMAGED, OTHER):
+            raise DatabaseError(f"Không mở được cơ sở dữ liệu: {describe_error(exc, path)}") from exc
         return str(exc)
     if rows != ["ok"]:
         return "; ".join(rows[:3])
@@ -216,13 +256,136 @@ def _unique(path: Path) -> Path:
     raise BackupError(f"Không tạo được tên tệp mới trong «{path.parent}».")
 
 
+# -- stamp (inside each backup) and index (beside them) ------------------------------------------
+def _now() -> datetime:
+    """The wall clock. Only a hint here (shown to the user, one input of "daily"); tests move it."""
+    return datetime.now()
+
+
+def change_counter(conn: sqlite3.Connection) -> int:
+    """The database's change counter: the last change_log sequence number (every logged write)."""
+    try:
+        return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM change_log").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def _read_stamp(path: Path) -> dict:
+    """The stamp written into a backup (sequence, reason, change counter, content hash …); {} if none."""
+    try:
+        conn = _ro_connect(path)
+        try:
+            return {k: v for k, v in conn.execute(f"SELECT key, value FROM {STAMP_TABLE}").fetchall()}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+
+
+def _write_stamp(path: Path, values: dict) -> None:
+    conn = sqlite3.connect(os.fspath(path))
+    try:
+        with conn:
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} (key TEXT PRIMARY KEY, value TEXT)")
+            conn.execute(f"DELETE FROM {STAMP_TABLE}")
+            conn.executemany(f"INSERT INTO {STAMP_TABLE}(key, value) VALUES (?, ?)",
+                             [(k, str(v)) for k, v in values.items()])
+        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise BackupError("Bản sao lưu vừa tạo không đạt kiểm tra toàn vẹn.")
+    finally:
+        conn.close()
+
+
+def _load_index(folder: Path) -> dict:
+    """The small index beside the backups (a cache: the truth is the stamp inside each backup)."""
+    try:
+        data = json.loads((folder / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"next_seq": 1, "files": {}}
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return {"next_seq": 1, "files": {}}
+    return data
+
+
+def _save_index(folder: Path, index: dict) -> None:
+    try:
+        atomic_write_bytes(folder / INDEX_FILE, json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8"))
+    except SafeWriteError as exc:  # the index is a cache; the backups themselves are complete
+        log.warning("backup index not written: %s", exc)
+
+
+@dataclass
+class _Entry:
+    seq: int
+    path: Path
+    reason: str
+    created: datetime | None
+    changes: int | None
+    content_sha: str | None
+    attachments: list[str] | None  # SHA-256s it references; None = unknown (legacy backup)
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _entry(path: Path, stem: str) -> _Entry | None:
+    match = _NAME_RE.match(path.name)
+    if match and match.group("stem") == stem:
+        stamp = _read_stamp(path)
+        try:
+            seq = int(stamp.get("seq") or match.group("seq"))
+        except ValueError:
+            seq = int(match.group("seq"))
+        try:
+            attachments = json.loads(stamp["attachments"]) if "attachments" in stamp else None
+        except ValueError:
+            attachments = None
+        changes = stamp.get("changes")
+        return _Entry(seq, path, stamp.get("reason") or match.group("reason"), _parse_time(stamp.get("created")),
+                      int(changes) if changes and changes.isdigit() else None, stamp.get("content_sha256"),
+                      attachments)
+    legacy = _LEGACY_RE.match(path.name)
+    if legacy and legacy.group("stem") == stem:  # backups named by the clock (before sequences): oldest of all
+        try:
+            created = datetime.strptime(legacy.group("stamp"), _STAMP_FORMAT)
+        except ValueError:
+            return None
+        return _Entry(0, path, legacy.group("reason"), created, None, None, None)
+    return None
+
+
+def _backup_files(db_path: Path, folder: Path | None = None) -> list[_Entry]:
+    """This database's backups, newest first by sequence (never by the clock)."""
+    folder = folder or backups_dir(db_path)
+    if not folder.is_dir():
+        return []
+    found = [e for e in (_entry(p, Path(db_path).stem) for p in folder.glob("*.sqlite3")) if e is not None]
+    found.sort(key=lambda e: (e.seq, e.created or datetime.min if e.seq == 0 else datetime.min, e.path.name),
+               reverse=True)
+    return found
+
+
+def _next_seq(entries: list[_Entry], index: dict) -> int:
+    try:
+        from_index = int(index.get("next_seq", 1))
+    except (TypeError, ValueError):
+        from_index = 1
+    return max([from_index, 1] + [e.seq + 1 for e in entries])
+
+
 # -- backups -------------------------------------------------------------------------------------
 def make_backup(db_path: str | os.PathLike, reason: str = REASON_MANUAL, *, keep: int | None = None,
                 dedupe: bool = True, folder: str | os.PathLike | None = None) -> Path:
-    """Snapshot the database into the backups folder and prune old backups; returns the backup path.
+    """Snapshot the database (and the attachments it references) into the backups folder, then prune.
 
-    With `dedupe`, a snapshot identical to the newest backup is discarded and that backup returned.
-    Raises BackupError (Vietnamese) when the database is unreadable or the disk is full.
+    The backup gets the next sequence number, stored inside it (table `cchc_backup_stamp`) and in the index;
+    its name carries the number, never the clock. With `dedupe`, a snapshot identical to the newest backup is
+    discarded and that backup returned. Raises BackupError (Vietnamese) when the database is unreadable or the
+    disk is full.
     """
     db_path = Path(db_path)
     if not re.fullmatch(r"[a-z0-9-]+", reason):
@@ -233,23 +396,50 @@ def make_backup(db_path: str | os.PathLike, reason: str = REASON_MANUAL, *, keep
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(f"Không tạo được thư mục sao lưu «{folder}»: {exc.strerror or exc}.") from exc
-    target = _unique(folder / f"{db_path.stem}-{_stamp()}-{reason}.sqlite3")
-    newest = _newest_backup_file(db_path, folder)
+        raise BackupError(f"Không tạo được thư mục sao lưu «{folder}»: {describe_error(exc, folder)}") from exc
+    entries = _backup_files(db_path, folder)
+    index = _load_index(folder)
+    seq = _next_seq(entries, index)
+    target = _unique(folder / f"{db_path.stem}-so{seq:06d}-{reason}.sqlite3")
+    newest = entries[0] if entries else None
     try:
         with atomic_path(target) as tmp:
             try:
                 _snapshot(db_path, tmp)
+                content = sha256_file(tmp)
+                if dedupe and newest is not None and content == (newest.content_sha or sha256_file(newest.path)):
+                    log.info("backup skipped (%s): identical to %s", reason, newest.path.name)
+                    raise _Unchanged(newest.path)
+                conn = sqlite3.connect(os.fspath(tmp))
+                try:
+                    changes = change_counter(conn)
+                    refs = referenced_files(conn)
+                finally:
+                    conn.close()
+                _write_stamp(tmp, {"seq": seq, "reason": reason, "created": _now().isoformat(timespec="seconds"),
+                                   "changes": changes, "content_sha256": content, "source": db_path.name,
+                                   "attachments": json.dumps(sorted({r.sha256 for r in refs}))})
             except sqlite3.Error as exc:
-                raise BackupError(f"Không sao lưu được cơ sở dữ liệu «{db_path.name}»: {exc}") from exc
-            if dedupe and newest is not None and sha256_file(tmp) == sha256_file(newest):
-                log.info("backup skipped (%s): identical to %s", reason, newest.name)
-                raise _Unchanged(newest)
+                raise BackupError(f"Không sao lưu được cơ sở dữ liệu «{db_path.name}»: "
+                                  f"{describe_error(exc, db_path)}") from exc
     except _Unchanged as same:
         return same.path
     except SafeWriteError as exc:
         raise BackupError(f"Không ghi được bản sao lưu: {exc}") from exc
-    log.info("backup %s (%s)", target, reason)
+    # the database copy is written, fsynced and read back; now the evidence files it references
+    try:
+        held, problems = store_blobs(refs, db_path.resolve().parent, folder / BLOB_DIR)
+    except (OSError, SafeWriteError) as exc:
+        raise BackupError(f"Bản sao lưu số {seq} chưa chép được tệp minh chứng: {exc}") from exc
+    for problem in problems:
+        log.warning("backup %s: attachment %s", seq, problem.describe())
+    index["files"][target.name] = {"seq": seq, "reason": reason, "changes": changes, "size": target.stat().st_size,
+                                   "verified": True, "attachments": sorted(set(held)),
+                                   "missing": [p.file_path for p in problems]}
+    index["next_seq"] = seq + 1
+    index["last_changes"] = changes
+    _save_index(folder, index)
+    log.info("backup %s no. %d (%s, %d changes)", target, seq, reason, changes)
     prune(db_path, keep, folder=folder)
     return target
 
@@ -260,66 +450,99 @@ class _Unchanged(Exception):
         self.path = path
 
 
-def _backup_files(db_path: Path, folder: Path | None = None) -> list[tuple[datetime, Path, str]]:
-    folder = folder or backups_dir(db_path)
-    found = []
-    if not folder.is_dir():
-        return found
-    for path in folder.glob("*.sqlite3"):
-        match = _NAME_RE.match(path.name)
-        if not match or match.group("stem") != Path(db_path).stem:
-            continue
-        try:
-            created = datetime.strptime(match.group("stamp"), _STAMP_FORMAT)
-        except ValueError:
-            continue
-        found.append((created, path, match.group("reason")))
-    found.sort(key=lambda item: (item[0], item[1].name), reverse=True)
-    return found
-
-
 def _newest_backup_file(db_path: Path, folder: Path | None = None) -> Path | None:
     files = _backup_files(db_path, folder)
-    return files[0][1] if files else None
+    return files[0].path if files else None
+
+
+def _info(entry: _Entry, check: bool) -> BackupInfo | None:
+    try:
+        stat = entry.path.stat()
+    except OSError:
+        return None
+    info = BackupInfo(entry.path, entry.created or datetime.fromtimestamp(stat.st_mtime), entry.reason,
+                      stat.st_size, seq=entry.seq, changes=entry.changes)
+    problem = check_file(entry.path) if check else None
+    if problem is None:
+        try:
+            info.plan_count, info.task_count, info.schema_version = _counts(entry.path)
+        except sqlite3.Error as exc:
+            problem = str(exc)
+    if problem:
+        info.ok, info.problem = False, problem
+    return info
 
 
 def list_backups(db_path: str | os.PathLike, *, check: bool = False) -> list[BackupInfo]:
-    """Backups of this database, newest first, with plan/task counts (and integrity when `check`)."""
-    result = []
-    for created, path, reason in _backup_files(Path(db_path)):
-        try:
-            size = path.stat().st_size
-        except OSError:
-            continue
-        info = BackupInfo(path, created, reason, size)
-        problem = check_file(path) if check else None
-        if problem is None:
-            try:
-                info.plan_count, info.task_count, info.schema_version = _counts(path)
-            except sqlite3.Error as exc:
-                problem = str(exc)
-        if problem:
-            info.ok, info.problem = False, problem
-        result.append(info)
-    return result
+    """Backups of this database, newest first by sequence, with plan/task counts (and integrity when `check`)."""
+    return [i for i in (_info(e, check) for e in _backup_files(Path(db_path))) if i is not None]
+
+
+def _verified(entry: _Entry, index: dict) -> bool:
+    known = index.get("files", {}).get(entry.path.name) or {}
+    try:
+        if known.get("verified") and known.get("seq") == entry.seq and known.get("size") == entry.path.stat().st_size:
+            return True
+    except OSError:
+        return False
+    return check_file(entry.path) is None
 
 
 def prune(db_path: str | os.PathLike, keep: int | None = None, *,
           folder: str | os.PathLike | None = None) -> list[Path]:
-    """Delete all but the newest `keep` backups. Returns the deleted paths."""
+    """Delete all but the newest `keep` backups (by sequence). Nothing is deleted unless a newer backup has
+    been verified; the newest verified backup is always kept. Returns the deleted paths."""
     keep = keep_count(keep)
-    removed = []
+    removed: list[Path] = []
     folder_path = Path(folder) if folder else backups_dir(db_path)
+    if not folder_path.is_dir():
+        return removed
     # temp files of backups interrupted by a crash or power cut (atomic_path names them .<name>.<rnd>.tmp);
     # the instance lock guarantees no other process is writing one now
-    for stale in folder_path.glob(f".{Path(db_path).stem}-*.tmp") if folder_path.is_dir() else ():
+    for stale in [*folder_path.glob(f".{Path(db_path).stem}-*.tmp"), *folder_path.glob(f"{BLOB_DIR}/*/.*.tmp")]:
         with contextlib.suppress(OSError):
             stale.unlink()
-    for _created, path, _reason in _backup_files(Path(db_path), Path(folder) if folder else None)[keep:]:
-        with contextlib.suppress(OSError):
-            path.unlink()
-            removed.append(path)
+    entries = _backup_files(Path(db_path), folder_path)
+    index = _load_index(folder_path)
+    newest_good = next((n for n, e in enumerate(entries) if _verified(e, index)), None)
+    if newest_good is None:
+        return removed  # no verified backup: never delete one
+    kept = []
+    for n, entry in enumerate(entries):
+        if n < keep or n <= newest_good:
+            kept.append(entry)
+            continue
+        try:
+            entry.path.unlink()
+        except OSError:
+            kept.append(entry)
+            continue
+        removed.append(entry.path)
+        index["files"].pop(entry.path.name, None)
+    if removed:
+        _save_index(folder_path, index)
+        _collect_blobs(folder_path, kept)
     return removed
+
+
+def _collect_blobs(folder: Path, kept: list[_Entry]) -> None:
+    """Delete attachment copies that no remaining backup references."""
+    blob_root = folder / BLOB_DIR
+    if not blob_root.is_dir():
+        return
+    wanted: set[str] = set()
+    for entry in kept:
+        if entry.attachments is None:  # legacy backup: read what it references
+            try:
+                wanted.update(r.sha256 for r in referenced_files(entry.path))
+            except sqlite3.Error:
+                return  # cannot tell: delete nothing
+        else:
+            wanted.update(entry.attachments)
+    for blob in blob_root.glob("*/*"):
+        if blob.is_file() and not blob.name.startswith(".") and blob.name not in wanted:
+            with contextlib.suppress(OSError):
+                blob.unlink()
 
 
 def startup_backup(db_path: str | os.PathLike, *, keep: int | None = None) -> Path | None:
@@ -329,34 +552,102 @@ def startup_backup(db_path: str | os.PathLike, *, keep: int | None = None) -> Pa
     return make_backup(db_path, REASON_START, keep=keep)
 
 
-def backup_if_due(db_path: str | os.PathLike, *, every: timedelta = DAILY, keep: int | None = None,
-                  now: datetime | None = None) -> Path | None:
-    """Take the daily backup when the newest backup is older than `every`; else None."""
-    files = _backup_files(Path(db_path))
-    if files and (now or datetime.now()) - files[0][0] < every:
+def _live_counter(db_path: Path) -> int | None:
+    try:
+        conn = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True, timeout=10)
+        try:
+            return change_counter(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
         return None
-    return make_backup(db_path, REASON_DAILY, keep=keep)
+
+
+def backup_if_due(db_path: str | os.PathLike, *, every: timedelta = DAILY, keep: int | None = None,
+                  now: datetime | None = None, since_last: timedelta | None = None) -> Path | None:
+    """Take the daily backup when it is due; else None.
+
+    Measured from the last backup's sequence and the database's change counter: nothing changed since the
+    newest backup → not due, whatever the clock says. When something changed, the clock is only a hint: due when
+    it says `every` has passed, when it is earlier than the newest backup (a clock reset to 2000, or corrected
+    after running ahead — it cannot be trusted, so a backup is taken), or when `CHANGES_FOR_DAILY` changes have
+    piled up. `since_last` (a monotonic time measured by the caller, e.g. the UI timer) replaces the clock when
+    the clock went backwards.
+    """
+    db_path = Path(db_path)
+    files = _backup_files(db_path)
+    if not files:
+        return make_backup(db_path, REASON_DAILY, keep=keep)
+    last = files[0]
+    counter = _live_counter(db_path)
+    if counter is not None and last.changes is not None:
+        if counter == last.changes:
+            return None
+        if abs(counter - last.changes) >= CHANGES_FOR_DAILY:
+            return make_backup(db_path, REASON_DAILY, keep=keep)
+    now = now or _now()
+    if last.created is None or now < last.created:
+        due = since_last is None or since_last >= every
+    else:
+        due = now - last.created >= every
+    return make_backup(db_path, REASON_DAILY, keep=keep) if due else None
 
 
 def backup_to_folder(db_path: str | os.PathLike, folder: str | os.PathLike) -> Path:
-    """'Sao lưu ra USB': a checked snapshot copied to `folder` with the safe-write rule
-    (temp file, fsync, rename, read-back hash). Never overwrites an existing file."""
+    """'Sao lưu ra USB': a folder `CCHC-sao-luu-…` in `folder` holding a checked snapshot and the attachments it
+    references (same layout as the data folder, SHA-256 listed in `manifest.json` and read back after writing).
+    Built under a temporary name and renamed when complete; never overwrites. Returns the database file in it."""
     db_path, folder = Path(db_path), Path(folder)
     if not folder.is_dir():
         raise BackupError(f"Thư mục «{folder}» không tồn tại (USB đã bị rút?).")
-    target = _unique(folder / f"CCHC-sao-luu-{datetime.now():%Y-%m-%d-%H%M%S}.sqlite3")
-    with tempfile.TemporaryDirectory(prefix="cchc-backup-") as tmp_dir:
-        snapshot = Path(tmp_dir) / "snapshot.sqlite3"
-        try:
-            _snapshot(db_path, snapshot)
-        except sqlite3.Error as exc:
-            raise BackupError(f"Không sao lưu được cơ sở dữ liệu «{db_path.name}»: {exc}") from exc
-        try:
-            atomic_copy(snapshot, target)
-        except SafeWriteError as exc:
-            raise BackupError(str(exc)) from exc
-    log.info("backup copied to %s", target)
-    return target
+    name = _unique(folder / f"CCHC-sao-luu-{_now():%Y-%m-%d-%H%M%S}").name
+    final = folder / name
+    work = folder / f".{name}.tmp"
+    try:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        db_copy = work / f"{name}.sqlite3"
+        with tempfile.TemporaryDirectory(prefix="cchc-backup-") as tmp_dir:
+            snapshot = Path(tmp_dir) / "snapshot.sqlite3"
+            try:
+                _snapshot(db_path, snapshot)
+                conn = sqlite3.connect(os.fspath(snapshot))
+                try:
+                    changes, refs = change_counter(conn), referenced_files(conn)
+                finally:
+                    conn.close()
+                newest = _backup_files(db_path)
+                _write_stamp(snapshot, {"seq": newest[0].seq if newest else 0, "reason": REASON_USB,
+                                        "created": _now().isoformat(timespec="seconds"), "changes": changes,
+                                        "content_sha256": "", "source": db_path.name})
+            except sqlite3.Error as exc:
+                raise BackupError(f"Không sao lưu được cơ sở dữ liệu «{db_path.name}»: "
+                                  f"{describe_error(exc, db_path)}") from exc
+            atomic_copy(snapshot, db_copy)
+        problems = copy_tree_files(refs, db_path.resolve().parent, work)
+        manifest = {"database": db_copy.name, "changes": changes,
+                    "files": {db_copy.name: sha256_file(db_copy),
+                              **{r.file_path: r.sha256 for r in refs
+                                 if r.file_path not in {p.file_path for p in problems}}},
+                    "missing": [p.describe() for p in problems]}
+        atomic_write_bytes(work / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+        for rel, sha in manifest["files"].items():  # read everything back from the stick
+            if sha256_file(work / Path(*rel.split("/"))) != sha:
+                raise BackupError(f"Kiểm tra lại tệp «{rel}» trên «{folder}» thất bại (mã băm khác).")
+        os.replace(work, final)
+    except SafeWriteError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise BackupError(str(exc)) from exc
+    except OSError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise BackupError(f"Không sao lưu được ra «{folder}»: {describe_error(exc, folder)}") from exc
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    for problem in problems:
+        log.warning("USB copy: attachment %s", problem.describe())
+    log.info("backup copied to %s (%d attachments)", final, len(refs) - len(problems))
+    return final / db_copy.name
 
 
 # -- restore -------------------------------------------------------------------------------------
@@ -373,13 +664,15 @@ def validate_backup(backup_path: str | os.PathLike) -> BackupInfo:
     if version > latest_version():
         raise BackupError(f"Bản sao lưu «{path.name}» được tạo bởi phiên bản mới hơn của ứng dụng "
                           f"(lược đồ {version}). Hãy cập nhật ứng dụng.")
-    match = _NAME_RE.match(path.name)
-    created = datetime.fromtimestamp(path.stat().st_mtime)
-    if match:
-        with contextlib.suppress(ValueError):
-            created = datetime.strptime(match.group("stamp"), _STAMP_FORMAT)
-    return BackupInfo(path, created, match.group("reason") if match else "", path.stat().st_size,
-                      plans, tasks, version)
+    named = _NAME_RE.match(path.name) or _LEGACY_RE.match(path.name)
+    entry = _entry(path, named.group("stem")) if named else None
+    stamp = _read_stamp(path)
+    created = (entry.created if entry else None) or _parse_time(stamp.get("created")) \
+        or datetime.fromtimestamp(path.stat().st_mtime)
+    changes = stamp.get("changes")
+    return BackupInfo(path, created, entry.reason if entry else stamp.get("reason", ""), path.stat().st_size,
+                      plans, tasks, version, seq=entry.seq if entry else int(stamp.get("seq") or 0),
+                      changes=int(changes) if changes and changes.isdigit() else None)
 
 
 def set_aside(db_path: str | os.PathLike) -> Path | None:
@@ -429,6 +722,17 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
     db_path, backup_path = Path(db_path), Path(backup_path)
     validate_backup(backup_path)
     result = RestoreResult(backup_path)
+    # the evidence files first (content-addressed, never overwriting a good one): an interruption after this
+    # step leaves the old database with extra files, never the restored database without its files
+    try:
+        result.files_restored, result.missing_files = restore_files(
+            referenced_files(backup_path), db_path.resolve().parent,
+            [backup_path.resolve().parent / BLOB_DIR, backups_dir(db_path) / BLOB_DIR, backup_path.resolve().parent])
+    except sqlite3.Error as exc:
+        raise BackupError(f"Không đọc được bản sao lưu «{backup_path.name}»: {describe_error(exc, backup_path)}") \
+            from exc
+    for missing in result.missing_files:
+        log.warning("restore: attachment %s", missing.describe())
     if db_path.exists():
         if check_file(db_path) is None:
             try:
@@ -444,25 +748,39 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
         if side.exists() and not db_path.exists():
             os.replace(side, _unique(side.with_name(side.name + f".cu-{_stamp()}")))
     try:
-        atomic_copy(backup_path, db_path)
-    except SafeWriteError as exc:
-        raise BackupError(f"Khôi phục thất bại, cơ sở dữ liệu chưa bị thay đổi: {exc}") from exc
+        with atomic_path(db_path) as tmp:
+            shutil.copyfile(backup_path, tmp)
+            conn = sqlite3.connect(os.fspath(tmp))  # the stamp belongs to the backup, not to the live data
+            try:
+                conn.execute(f"DROP TABLE IF EXISTS {STAMP_TABLE}")
+                conn.commit()
+            finally:
+                conn.close()
+    except (SafeWriteError, OSError, sqlite3.Error) as exc:
+        raise BackupError(f"Khôi phục thất bại, cơ sở dữ liệu chưa bị thay đổi: "
+                          f"{exc if isinstance(exc, SafeWriteError) else describe_error(exc, db_path)}") from exc
     problem = check_file(db_path)
     if problem:  # cannot happen unless the disk lies; keep the evidence
         raise BackupError(f"Tệp sau khi khôi phục không đạt kiểm tra toàn vẹn: {problem}.")
-    log.info("restored %s from %s", db_path, backup_path)
+    log.info("restored %s from %s (%d attachments copied back)", db_path, backup_path, result.files_restored)
     return result
 
 
 # -- open with recovery --------------------------------------------------------------------------
 def find_good_backup(db_path: str | os.PathLike) -> BackupInfo | None:
-    """The newest backup that passes integrity_check and this app's schema version."""
+    """The newest backup by sequence that passes integrity_check and this app's schema version."""
     for info in list_backups(db_path):
         try:
             return validate_backup(info.path)
         except BackupError as exc:
             log.warning("backup %s unusable: %s", info.path.name, exc)
     return None
+
+
+def _behind(known, backup: BackupInfo | None) -> int | None:
+    if backup is None or backup.changes is None or not isinstance(known, int):
+        return None
+    return max(0, known - backup.changes)
 
 
 def open_or_recover(db_path: str | os.PathLike, *, actor: str | None = None,
@@ -480,15 +798,22 @@ def open_or_recover(db_path: str | os.PathLike, *, actor: str | None = None,
     db_path = Path(db_path)
     if not db_path.exists():
         return Store.open(db_path, actor), None
-    problem = check_file(db_path)
+    problem = check_file(db_path, strict=True)
     if problem is None:
-        if _schema_version(db_path) < latest_version():
+        if _schema_version(db_path) < latest_version() and is_writable(db_path):
             make_backup(db_path, REASON_MIGRATION, dedupe=False)  # before Store.open() migrates it
         # a DatabaseError here (schema too new, file locked, …) is not a recovery case
         return Store.open(db_path, actor), None
     log.error("database %s damaged: %s", db_path, problem)
     candidate = find_good_backup(db_path)
-    proposal = RecoveryInfo(db_path, problem, candidate, candidates=list_backups(db_path))
+    # how far the data had got: the damaged file's own change counter when it can still be read, else at least
+    # the newest backup's (recorded in the index)
+    from_file = _live_counter(db_path)
+    from_index = _load_index(backups_dir(db_path)).get("last_changes")
+    known = max([k for k in (from_file, from_index) if isinstance(k, int)], default=None)
+    exact = bool(from_file)
+    proposal = RecoveryInfo(db_path, problem, candidate, candidates=list_backups(db_path),
+                            changes_behind=_behind(known, candidate), behind_exact=exact)
     if confirm is not None:
         if not confirm(proposal):
             raise DatabaseError(f"Cơ sở dữ liệu «{db_path.name}» bị hỏng ({problem}) và chưa được khôi phục.")
@@ -496,10 +821,12 @@ def open_or_recover(db_path: str | os.PathLike, *, actor: str | None = None,
     elif candidate is None and not allow_empty:
         raise DatabaseError(f"Cơ sở dữ liệu «{db_path.name}» bị hỏng ({problem}) và không có bản sao lưu "
                             "dùng được.")
-    info = RecoveryInfo(db_path, problem, candidate, candidates=proposal.candidates)
+    info = RecoveryInfo(db_path, problem, candidate, candidates=proposal.candidates,
+                        changes_behind=_behind(known, candidate), behind_exact=exact)
     if candidate is not None:
         restored = restore_backup(db_path, candidate.path)
         info.damaged_copy = restored.set_aside or restored.safety_backup
+        info.restore = restored
     else:
         info.damaged_copy = set_aside(db_path)
     return Store.open(db_path, actor), info

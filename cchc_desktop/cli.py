@@ -5,16 +5,26 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_exchange, cli_par, cli_planlife, cli_reports, cli_show, cli_sync
+from . import cli_exchange, cli_par, cli_planlife, cli_reports, cli_safety, cli_show, cli_sync
 from .import_commit import commit_plan
 from .importers.plan_builder import PARTS, read_plan
+from .open_path import open_database, read_only_notice
 from .paths import default_db_path
 from .errors import UserError
 from .store import Store, StoreError
 
 
+_OPENED: list = []  # databases opened by this command (lock released when the command ends)
+
+
 def _open(args) -> Store:
-    return Store.open(Path(args.db) if args.db else default_db_path())
+    """The same open path as the GUI: instance lock, integrity check (a damaged database is refused with the
+    newest good backup named, never silently replaced), backup before migrating."""
+    opened = open_database(Path(args.db) if args.db else default_db_path())
+    _OPENED.append(opened)
+    if opened.read_only:
+        print(f"Lưu ý: {read_only_notice(opened.store.db.path)}", file=sys.stderr)
+    return opened.store
 
 
 def _pick_plan(store: Store, plan_id: str | None) -> str:
@@ -106,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_show.add_parsers(sub)
     cli_planlife.add_parsers(sub)
     cli_reports.add_parsers(sub)
+    cli_safety.add_parsers(sub)
     return parser
 
 
@@ -135,7 +146,8 @@ COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list,
             "show": _with_store(cli_show.cmd_show, True),
             "report": _with_store(cli_reports.cmd_report, None),
             **cli_planlife.commands(_open),
-            **{verb: _with_store(handler, None) for verb, handler in cli_exchange.STORE_COMMANDS.items()}}
+            **{verb: _with_store(handler, None) for verb, handler in cli_exchange.STORE_COMMANDS.items()},
+            **cli_safety.COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,3 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, ValueError, *cli_reports.ERRORS) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    finally:
+        while _OPENED:
+            opened = _OPENED.pop()
+            if opened.lock is not None:
+                opened.lock.release()

@@ -1,27 +1,22 @@
-"""File names that Windows accepts: no reserved device names (CON, PRN, AUX, NUL, COM1–9, LPT1–9, also with an
-extension), no forbidden characters or control characters, no trailing dots or spaces, length bounded."""
+"""File names that Windows accepts: no reserved device names (CON, PRN, AUX, NUL, COM1–9, LPT1–9, with any
+extension; Windows counts ¹²³ as digits too), no forbidden or control characters, no leading/trailing dots or
+spaces, length bounded with the extension kept."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
-_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|CONIN\$|CONOUT\$|COM[0-9¹²³]|LPT[0-9¹²³])(\..*)?$", re.IGNORECASE)
 
 
 def windows_safe_name(name: str, max_length: int = 120, fallback: str = "tep") -> str:
     """``name`` made safe as one Windows path component, keeping its extension when it has to be shortened."""
-    text = unicodedata.normalize("NFC", str(name))
-    text = _FORBIDDEN.sub("_", text)
-    text = re.sub(r"\s+", " ", text).strip(" .")
-    if not text:
-        text = fallback
-    stem, dot, ext = text.rpartition(".")
-    if not dot or not stem or len(ext) > 10 or " " in ext:
-        stem, ext = text, ""
-    if stem.split(".")[0].strip().upper() in _RESERVED:
-        stem = f"_{stem}"
-    suffix = f".{ext}" if ext else ""
-    room = max(1, max_length - len(suffix))
-    stem = stem[:room].rstrip(" .") or fallback
-    return f"{stem}{suffix}"
+    name = BAD_CHARS.sub("_", unicodedata.normalize("NFC", str(name))).strip(" .") or fallback
+    if len(name) > max_length:
+        stem, dot, ext = name.rpartition(".")
+        ext = f".{ext}" if dot and stem and len(ext) <= 10 else ""
+        name = (stem if ext else name)[:max(max_length - len(ext), 1)].rstrip(" .") + ext
+    if RESERVED.match(name):
+        name = "_" + name[:max_length - 1]
+    return name

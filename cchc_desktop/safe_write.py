@@ -4,13 +4,12 @@ under the real name. Errors become SafeWriteError with a Vietnamese message."""
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import tempfile
 from pathlib import Path
 
-from .errors import UserError
+from .errors import NOT_FOUND, UserError, classify, describe_error
 
 class SafeWriteError(UserError):
     """Writing failed; the target file (if any) is unchanged."""
@@ -28,14 +27,8 @@ def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
 
 
 def _explain(exc: OSError, target: Path) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"Không đủ chỗ trống để ghi «{target.name}» vào «{target.parent}»."
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return (f"Không có quyền ghi vào «{target.parent}» (ổ chỉ đọc, USB bị khóa ghi "
-                f"hoặc tệp đang được mở bởi chương trình khác).")
-    if exc.errno == errno.ENOENT:
-        return f"Thư mục «{target.parent}» không tồn tại (USB đã bị rút?)."
-    return f"Không ghi được «{target.name}»: {exc.strerror or exc}."
+    """errors.describe_error for a write into `target` (a missing folder is named, not the file)."""
+    return describe_error(exc, target.parent if classify(exc) == NOT_FOUND else target)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -13,6 +13,7 @@ from .agencies import clean_name, match_key, preferred_name
 from .db import Database
 from .domain import ROLE_COORD, ROLE_LEAD, Agency, Plan, Product, Section, Task
 from .errors import UserError
+from .text import sanitize
 
 ENTITIES = ("plan", "section", "task", "product", "agency")
 _PARENT = {"section": "plan_id", "task": "section_id", "product": "task_id"}
@@ -39,6 +40,11 @@ def roman(number: int) -> str:
             out += letters
             number -= value
     return out
+
+
+def _clean(value):
+    """Every text written to the database passes the boundary sanitiser (text.sanitize)."""
+    return sanitize(value) if isinstance(value, str) else value
 
 
 class StoreError(UserError):
@@ -79,7 +85,7 @@ class Store:
         """Insert one row with id/timestamps (inside the caller's transaction) and log it whole."""
         stamp = changelog.now_iso()
         row = {"id": values.get("id") or changelog.new_id(), "created_at": stamp,
-               "updated_at": stamp, **{k: v for k, v in values.items() if k != "id"}}
+               "updated_at": stamp, **{k: _clean(v) for k, v in values.items() if k != "id"}}
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         self.db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
@@ -93,7 +99,7 @@ class Store:
         current = current if current is not None else self.get_row(table, row_id)
         if current is None:
             raise StoreError("Dòng dữ liệu không còn tồn tại (có thể đã bị xóa).")
-        changed = {k: v for k, v in fields.items() if current.get(k) != v}
+        changed = {k: _clean(v) for k, v in fields.items() if current.get(k) != _clean(v)}
         if not changed:
             return {}
         assigns = ", ".join(f"{k} = ?" for k in changed)

@@ -1,7 +1,7 @@
 """Text normalisation shared by importers, search and sorting.
 
-One place for: NFC normalisation, HTML remnant stripping, whitespace folding,
-accent-insensitive matching keys and the Vietnamese collation key.
+One place for: the boundary sanitiser (control characters), NFC normalisation, HTML remnant
+stripping, whitespace folding, accent-insensitive matching keys and the Vietnamese collation key.
 """
 from __future__ import annotations
 
@@ -12,6 +12,23 @@ import unicodedata
 _TAG_RE = re.compile(r"</?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2007\u202f\u200b\ufeff]+")
 _MULTI_NL_RE = re.compile(r"\s*\n\s*")
+
+
+# Line-breaking controls become "\n" (Word's Shift+Enter is \x0b, a page break \x0c); CR/CRLF too.
+_LINE_BREAKS_RE = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Every other C0/C1 control (tab and newline excepted) and DEL: Excel cannot store them
+# (openpyxl raises IllegalCharacterError), printers show boxes; they carry no meaning in plan text.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def sanitize(value: str) -> str:
+    r"""The one boundary sanitiser for user text, applied on import and on every write: line-breaking
+    control characters become "\n", other control characters (except tab/newline) are dropped, NFC."""
+    if not value:
+        return value
+    text = _LINE_BREAKS_RE.sub("\n", value)
+    text = _CONTROL_RE.sub("", text)
+    return unicodedata.normalize("NFC", text)
 
 
 def nfc(value: str) -> str:
@@ -29,8 +46,7 @@ def clean_cell(value: object) -> str:
         return ""
     text = str(value)
     text = strip_tags(text)
-    text = nfc(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = sanitize(text)
     text = _SPACE_RE.sub(" ", text)
     text = _MULTI_NL_RE.sub("\n", text)
     return text.strip()

@@ -14,35 +14,13 @@ from cchc_desktop.demo import create_demo_plan
 from cchc_desktop.safe_write import sha256_file
 from cchc_desktop.store import Store
 
+from backup_support import corrupt as _corrupt, demo_database, task_count as _task_count
+
 
 @pytest.fixture
 def demo_db(tmp_path):
-    path = tmp_path / "data" / "cchc.sqlite3"
-    path.parent.mkdir()
-    store = Store.open(path, actor="tester")
-    create_demo_plan(store)
-    tasks = store.list_plans()[0]["task_count"]
-    store.close()
-    import shutil
-
-    shutil.rmtree(bk.backups_dir(path), ignore_errors=True)  # no import safety backup under test here
-    return path, tasks
-
-
-def _task_count(path: Path) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT COUNT(*) FROM task").fetchone()[0]
-    finally:
-        conn.close()
-
-
-def _corrupt(path: Path) -> None:
-    """Overwrite the middle of the file (b-tree pages) with garbage."""
-    size = path.stat().st_size
-    with open(path, "r+b") as handle:
-        handle.seek(size // 3)
-        handle.write(b"\xde\xad\xbe\xef" * (size // 12))
+    path = demo_database(tmp_path)
+    return path, _task_count(path)
 
 
 def test_make_backup_is_a_checked_copy_with_counts(demo_db):
@@ -56,7 +34,7 @@ def test_make_backup_is_a_checked_copy_with_counts(demo_db):
     assert infos[0].task_count == tasks and infos[0].plan_count == 1 and infos[0].ok
     assert infos[0].reason_label == "Sao lưu thủ công"
     # self-contained: no -wal/-shm beside the backup
-    assert sorted(p.name for p in made.parent.iterdir()) == [made.name]
+    assert sorted(p.name for p in made.parent.iterdir()) == [made.name, bk.INDEX_FILE]
 
 
 def test_backup_while_store_open_in_wal_mode_sees_committed_rows(tmp_path):
@@ -101,6 +79,12 @@ def test_backup_if_due_daily(demo_db):
     first = bk.backup_if_due(path)
     assert first is not None and first.name.endswith("-hang-ngay.sqlite3")
     assert bk.backup_if_due(path) is None
+    # nothing changed: not due, whatever the clock says
+    assert bk.backup_if_due(path, now=datetime.now() + timedelta(days=1, minutes=1)) is None
+    store = Store.open(path)
+    store.create_plan("xã Mới", 2027)
+    store.close()
+    assert bk.backup_if_due(path, now=datetime.now() + timedelta(hours=1)) is None
     assert bk.backup_if_due(path, now=datetime.now() + timedelta(days=1, minutes=1)) is not None
 
 
@@ -248,6 +232,23 @@ def test_quick_kill_test(tmp_path):
     assert summary["acknowledged"] > 20
     assert summary["missing"] == 0 and summary["partial_imports"] == 0
     assert summary["integrity_failures"] == 0 and summary["final_integrity"] == "ok"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
+@pytest.mark.parametrize("mode", ["clock", "backup-restore"])
+def test_quick_kill_test_clock_backwards_and_during_backup_restore(tmp_path, mode):
+    """6 SIGKILLs with the PC clock 37 days earlier at every restart, or during backups and restores."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kill_test", Path(__file__).parent.parent / "bench" / "kill_test.py")
+    kill_test = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kill_test)
+    summary = kill_test.run(kills=6, seed=5, folder=tmp_path, verbose=False, mode=mode)
+    assert summary["kills"] == 6 and summary["backups_acknowledged"] >= 1
+    assert summary["missing"] == 0 and summary["integrity_failures"] == 0 and summary["final_integrity"] == "ok"
+    assert summary["after_kill_problems"] == 0
+    assert summary["sequence_errors"] == 0 and summary["newest_backup_pruned"] == 0
+    assert summary["newest_good_not_highest"] == 0
 
 
 def test_prune_removes_temp_files_of_interrupted_backups(demo_db):

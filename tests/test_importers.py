@@ -380,8 +380,8 @@ def test_tsv_file_with_bom_and_non_utf8(tmp_path):
     draft = read_appendix(good)
     assert draft.task_count == 1 and draft.sections[0].title == "CÔNG TÁC"
 
-    bad = tmp_path / "cu.txt"
-    bad.write_bytes("\t".join(HEADER).encode("cp1258", errors="replace") + b"\n\xd0\xe3\n")
+    bad = tmp_path / "cu.txt"  # bytes no single-byte Windows code page defines
+    bad.write_bytes("\t".join(HEADER).encode("utf-8") + b"\n\x81\x8d\x8f\x90\x9d\xc3\n")
     with pytest.raises(ImportFailure) as info:
         read_appendix(bad)
     assert "cu.txt" in str(info.value) and "UTF-8" in str(info.value)

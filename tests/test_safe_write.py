@@ -31,7 +31,7 @@ def test_missing_folder_is_a_vietnamese_error(tmp_path):
         atomic_write_bytes(tmp_path / "gone" / "x.xlsx", b"x")
 
 
-@pytest.mark.parametrize("err, words", [(errno.EROFS, "quyền ghi"), (errno.ENOSPC, "Không đủ chỗ trống")])
+@pytest.mark.parametrize("err, words", [(errno.EROFS, "chỉ đọc"), (errno.ENOSPC, "đã đầy")])
 def test_read_only_or_full_target_is_a_vietnamese_error(tmp_path, monkeypatch, err, words):
     target = tmp_path / "x.xlsx"
     target.write_bytes(b"keep")

@@ -26,7 +26,7 @@ def run_gui(db_path: str | Path | None = None) -> int:
     """Start the app: crash handler, single-instance lock, recovery of a damaged database,
     start-up backup, demo plan when the database is empty, main window with the backup menu."""
     from .crash_handler import app_icon, install as install_crash_handler
-    from .restore_dialog import install_backup_menu, open_database
+    from .restore_dialog import install_backup_menu, open_database, show_read_only_banner
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
@@ -45,6 +45,8 @@ def run_gui(db_path: str | Path | None = None) -> int:
         QMessageBox.warning(None, APP_NAME, f"Không tạo được kế hoạch mẫu: {exc}")
     window = build_main_window(opened.store)
     install_backup_menu(window)
+    if opened.read_only:
+        show_read_only_banner(window)
     window.show()
     try:
         return app.exec()

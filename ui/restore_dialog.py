@@ -13,7 +13,9 @@ Before an import or merge the caller runs `make_backup(db_path, REASON_IMPORT)` 
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
 from . import file_dialogs
 from cchc_desktop import APP_NAME
 from cchc_desktop.backup import (BackupError, BackupInfo, RecoveryInfo, backup_if_due, backup_to_folder,
-                                 list_backups, make_backup, open_or_recover, restore_backup,
+                                 list_backups, make_backup, restore_backup,
                                  startup_backup, validate_backup)
 from cchc_desktop.db import NETWORK, DatabaseError, storage_kind
 from cchc_desktop.instance_lock import AlreadyRunning, InstanceLock, LockError
@@ -36,7 +38,7 @@ from cchc_desktop.safe_write import SafeWriteError
 from .busy import busy
 from .menus import insert_menu
 
-COLUMNS = ("Thời điểm", "Lý do", "Kế hoạch", "Nhiệm vụ", "Dung lượng", "Tình trạng")
+COLUMNS = ("Bản số · thời điểm (đồng hồ máy)", "Lý do", "Kế hoạch", "Nhiệm vụ", "Dung lượng", "Tình trạng")
 
 
 def _size(n: int) -> str:
@@ -191,46 +193,57 @@ def ask_recovery(proposal: RecoveryInfo, parent: QWidget | None = None) -> bool:
 @dataclass
 class OpenedDatabase:
     store: object
-    lock: InstanceLock
+    lock: InstanceLock | None
     recovery: RecoveryInfo | None
     startup_backup: Path | None
+    read_only: bool = False
 
     def close(self) -> None:
         self.store.close()
-        self.lock.release()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def open_database(db_path: str | Path, parent: QWidget | None = None,
                   actor: str | None = None) -> OpenedDatabase | None:
-    """Lock, check, recover (asking the user), back up; None when refused or cancelled (already told)."""
+    """The core open path (lock, check, recovery asking the user, backup before migrating) plus the
+    start-up backup; None when refused or cancelled (already told)."""
+    from cchc_desktop.open_path import open_database as open_core, read_only_notice
+
     db_path = Path(db_path)
     try:
-        lock = InstanceLock(db_path).acquire()
+        core = open_core(db_path, actor=actor, confirm=lambda proposal: ask_recovery(proposal, parent))
     except AlreadyRunning as exc:
         QMessageBox.information(parent, APP_NAME, str(exc))
         return None
-    except LockError as exc:
+    except (LockError, DatabaseError, BackupError, SafeWriteError) as exc:
         QMessageBox.critical(parent, APP_NAME, str(exc))
         return None
-    try:
-        store, recovery = open_or_recover(db_path, actor=actor,
-                                          confirm=lambda proposal: ask_recovery(proposal, parent))
-    except (DatabaseError, BackupError, SafeWriteError) as exc:
-        lock.release()
-        QMessageBox.critical(parent, APP_NAME, str(exc))
-        return None
-    if recovery is not None:
-        QMessageBox.information(parent, APP_NAME, recovery.describe())
-    if storage_kind(db_path) == NETWORK:
+    if core.recovery is not None:
+        QMessageBox.information(parent, APP_NAME, core.recovery.describe())
+    if core.read_only:
+        QMessageBox.warning(parent, APP_NAME, read_only_notice(db_path))
+    elif storage_kind(db_path) == NETWORK:
         QMessageBox.warning(parent, APP_NAME,
                             "Cơ sở dữ liệu nằm trên ổ mạng. Ứng dụng ghi an toàn (không dùng WAL, có khóa "
                             "tệp) nhưng chậm hơn; nếu mạng chập chờn hãy chép tệp về ổ đĩa của máy.")
     backup = None
     try:
-        backup = startup_backup(db_path)
+        backup = None if core.read_only else startup_backup(db_path)
     except BackupError as exc:  # never block the start for a failed backup; say so
         QMessageBox.warning(parent, APP_NAME, f"Không tạo được bản sao lưu khi khởi động: {exc}")
-    return OpenedDatabase(store, lock, recovery, backup)
+    return OpenedDatabase(core.store, core.lock, core.recovery, backup, core.read_only)
+
+
+def show_read_only_banner(window) -> None:
+    """Minimal hook: a permanent status-bar banner while the database is open read-only."""
+    from PySide6.QtWidgets import QLabel
+
+    from cchc_desktop.open_path import read_only_notice
+
+    label = QLabel(f"<b>CHỈ ĐỌC</b> — {read_only_notice(window.store.db.path)}")
+    label.setStyleSheet("color: #8a0000;")
+    window.statusBar().addPermanentWidget(label, 1)
 
 
 @dataclass
@@ -264,8 +277,10 @@ def restore_interactively(parent: QWidget | None, hooks: BackupHooks) -> bool:
         return False
     hooks.reopen_store()
     kept = result.safety_backup or result.set_aside
-    QMessageBox.information(parent, APP_NAME, f"Đã khôi phục dữ liệu lúc {info.created_label}.\n"
-                            f"Dữ liệu trước khi khôi phục được giữ tại «{kept}».")
+    missing = "".join(f"\nThiếu tệp minh chứng {m.describe()}" for m in result.missing_files[:5])
+    QMessageBox.information(parent, APP_NAME, f"Đã khôi phục bản sao lưu {info.created_label} "
+                            f"({result.files_restored} tệp minh chứng được chép lại).\n"
+                            f"Dữ liệu trước khi khôi phục được giữ tại «{kept}».{missing}")
     return True
 
 
@@ -324,10 +339,13 @@ class DailyBackupTimer(QObject):
         self.timer.timeout.connect(self.check)
         self.timer.start()
         self.last: Path | None = None
+        self._since = time.monotonic()  # measures the day when the PC clock went backwards
 
     def check(self) -> Path | None:
         try:
-            self.last = backup_if_due(self._db_path()) or self.last
+            made = backup_if_due(self._db_path(), since_last=timedelta(seconds=time.monotonic() - self._since))
+            if made is not None:
+                self.last, self._since = made, time.monotonic()
         except BackupError:
             import logging
 

@@ -78,11 +78,6 @@ def split_row_id(value) -> tuple[str, str] | None:
     return (match.group(1).lower(), match.group(2)) if match else None
 
 
-def neutralise(text: str) -> tuple[str, bool]:
-    """Text that a spreadsheet would run as a formula: flag it so the cell is written as text."""
-    return text, bool(text) and text[0] in "=+-@\t\r"
-
-
 _DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\s*$")
 _ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 

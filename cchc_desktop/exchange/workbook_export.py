@@ -34,8 +34,9 @@ from ..tracking.periods import make_period
 from ..deadlines import parse_deadline
 from ..tracking.status import ProductContext, empty_status
 from ..tracking.timeliness import STATUS_LABELS, STATUSES
+from ..xlsx_safety import cell_text, is_risky, safe_name_value, set_text
 from .target_io import TargetWriteError, ensure_folder, write_target_bytes
-from .workbook_common import (BY_KEY, COLUMNS, DATE_FORMAT, FORMAT_TAG, ID_MARKER, META_MARKER, neutralise,
+from .workbook_common import (BY_KEY, COLUMNS, DATE_FORMAT, FORMAT_TAG, ID_MARKER, META_MARKER,
                               row_id, slug)
 
 DATA_SHEET = "Cập nhật"
@@ -162,15 +163,17 @@ def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: st
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    ws["A1"] = f"CẬP NHẬT TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH — {period_label.upper()}"
+    set_text(ws["A1"], f"CẬP NHẬT TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH — {period_label.upper()}")
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = f"Đơn vị: {unit_heading(plan.unit_kind, plan.unit_name)} — {plan_heading(plan.doc_number, plan.period_label)}"
-    ws["A3"] = f"Cơ quan cập nhật: {scope.agency_name or 'Tất cả cơ quan'}"
-    ws["A4"] = ("Chỉ nhập vào các cột nền vàng. Không xóa, không thêm dòng; có thể sắp xếp lại. "
+    set_text(ws["A2"], f"Đơn vị: {unit_heading(plan.unit_kind, plan.unit_name)} — "
+                       f"{plan_heading(plan.doc_number, plan.period_label)}")
+    set_text(ws["A3"], f"Cơ quan cập nhật: {scope.agency_name or 'Tất cả cơ quan'}")
+    set_text(ws["A4"], "Chỉ nhập vào các cột nền vàng. Không xóa, không thêm dòng; có thể sắp xếp lại. "
                 "Xem trang «Hướng dẫn».")
     ws["A4"].font = Font(italic=True, color="C00000")
     for index, column in enumerate(COLUMNS, start=1):
-        cell = ws.cell(HEADER_ROW, index, column.header)
+        cell = ws.cell(HEADER_ROW, index)
+        set_text(cell, column.header)
         cell.font = Font(bold=True)
         cell.fill = _HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -208,7 +211,7 @@ def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: st
     # Drop-down of statuses from a range on the hidden list sheet (never an inline list).
     lists = wb.create_sheet(LIST_SHEET)
     for i, code in enumerate(STATUSES, start=1):
-        lists.cell(i, 1, STATUS_LABELS[code])
+        set_text(lists.cell(i, 1), STATUS_LABELS[code])
     lists.sheet_state = "hidden"
     col = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
     status_dv = DataValidation(type="list", formula1=f"{LIST_SHEET}!$A$1:$A${len(STATUSES)}", allow_blank=True,
@@ -247,7 +250,8 @@ def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: st
     help_ws = wb.create_sheet(HELP_SHEET)
     help_ws.column_dimensions["A"].width = 110
     for i, line in enumerate(_instructions(scope, period_label), start=1):
-        cell = help_ws.cell(i, 1, line)
+        cell = help_ws.cell(i, 1)
+        set_text(cell, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if i == 1:
             cell.font = Font(bold=True, size=13)
@@ -258,12 +262,12 @@ def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: st
                                 ("period_key", period_key), ("agency_id", scope.agency_id or ""),
                                 ("agency_name", scope.agency_name), ("app", f"{APP_NAME} {APP_VERSION}"),
                                 ("id_column", ID_MARKER), ("meta_column", META_MARKER)), start=1):
-        meta.cell(i, 1, k)
-        meta.cell(i, 2, v)
+        set_text(meta.cell(i, 1), k)
+        set_text(meta.cell(i, 2), v)  # an agency name such as "=cmd|'/c calc'!A1" stays inert text
     meta.sheet_state = "hidden"
     wb.active = 0
     wb.properties.creator = APP_NAME
-    wb.properties.title = f"Cập nhật tiến độ CCHC — {period_label}"
+    wb.properties.title = safe_name_value(f"Cập nhật tiến độ CCHC — {period_label}")
     saved = io.BytesIO()
     wb.save(saved)
     path_tmp.write(_stream_rows(saved.getvalue(), first, data_rows, column_styles))
@@ -282,10 +286,10 @@ def _cell_xml(ref: str, value, styles: tuple[int, int]) -> str:
         return f'<c r="{ref}" s="{styles[0]}"><v>{value}</v></c>'
     if isinstance(value, date):
         return f'<c r="{ref}" s="{styles[0]}"><v>{(value - _EPOCH).days}</v></c>'
-    text = str(value)
+    text, _cut = cell_text(value)          # one sanitiser and the cell limit, as for every other cell
     if not text.isprintable():
         text = _ILLEGAL_XML.sub("", text)
-    text, risky = neutralise(text)
+    risky = is_risky(text)
     return (f'<c r="{ref}" s="{styles[1] if risky else styles[0]}" t="inlineStr"><is><t xml:space="preserve">'
             f'{xml_escape(text)}</t></is></c>')
 

@@ -22,6 +22,7 @@ from ..store import Store
 from ..importers.model import ImportFailure
 from ..importers.xlsx_reader import load_xlsx
 from ..text import clean_cell
+from ..xlsx_safety import is_overflow_text
 from ..tracking.evidence import EvidenceError, add_evidence, list_evidence, update_evidence
 from ..tracking.status import StatusError, get_status, normalise, product_context, set_status
 from ..tracking.timeliness import STATUS_LABELS, due_for
@@ -479,6 +480,8 @@ def _read_loaded(store: Store, preview: "WorkbookPreview", wb) -> "WorkbookPrevi
                     value = parsed_date.isoformat() if parsed_date else ""
                 else:
                     value = _text(raw)
+                    if is_overflow_text(value):  # cut to fit one Excel cell on export: keep the full text
+                        continue
             except (ValueError, TypeError, OverflowError):
                 message = {"status": "Tình trạng không có trong danh sách",
                            "percent": "Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100",

@@ -81,6 +81,7 @@ class AppendixDraft:
     warnings: list[ImportWarning] = field(default_factory=list)
     title: str = ""      # e.g. "NHIỆM VỤ CỤ THỂ TRIỂN KHAI ... NĂM 2026"
     caption: str = ""    # e.g. "(Ban hành kèm theo Kế hoạch số 03/KH-UBND ngày 10/01/2026 ...)"
+    encoding: str = ""   # text files: the encoding the file was read with (e.g. "Windows-1258 (tiếng Việt)")
 
     @property
     def task_count(self) -> int:

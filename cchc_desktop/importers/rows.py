@@ -711,7 +711,11 @@ def build_appendix(tables: Iterable[RawTable], source_name: str, *, file: str = 
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+# Limits read from the zip directory before anything is parsed. A real appendix (3,000 tasks) unzips to a few MB
+# of XML; a crafted 50 KB file can declare hundreds of MB of shared strings.
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024   # every part together (pictures in a .docx included)
+MAX_XML_BYTES = 40 * 1024 * 1024         # the XML parts a reader parses, together
+MAX_PART_RATIO = 1000                    # one part inflating more than 1000× (and over 10 MB): a zip bomb
 
 
 def check_file(path, *, file: str) -> int:
@@ -756,6 +760,10 @@ def check_office_zip(path, *, file: str, kind: str, required_part: str) -> None:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             total = sum(info.file_size for info in zf.infolist())
+            xml_total = sum(info.file_size for info in zf.infolist()
+                            if info.filename.lower().endswith((".xml", ".rels", ".vml")))
+            bomb = next((info for info in zf.infolist() if info.file_size > 10 * 1024 * 1024
+                         and info.file_size > MAX_PART_RATIO * max(info.compress_size, 1)), None)
             if any(info.flag_bits & 0x1 for info in zf.infolist()):
                 raise ImportFailure("tệp được đặt mật khẩu; hãy gỡ mật khẩu rồi nhập lại.",
                                     file=file)
@@ -767,5 +775,9 @@ def check_office_zip(path, *, file: str, kind: str, required_part: str) -> None:
     if required_part not in names:
         raise ImportFailure(f"tệp không phải là tệp {kind} hợp lệ (thiếu phần {required_part}).",
                             file=file)
-    if total > MAX_UNZIPPED_BYTES:
-        raise ImportFailure("tệp có dung lượng giải nén quá lớn; không nhập.", file=file)
+    if total > MAX_UNZIPPED_BYTES or xml_total > MAX_XML_BYTES or bomb is not None:
+        what = (f"phần «{bomb.filename}» nén {bomb.compress_size:,} byte nhưng giải nén ra {bomb.file_size:,} byte"
+                if bomb is not None else f"nội dung giải nén ra {max(total, xml_total) / 1024 / 1024:.0f} MB")
+        raise ImportFailure(f"tệp có dung lượng giải nén bất thường ({what}); một phụ lục thật chỉ cần vài MB "
+                            f"(giới hạn {MAX_XML_BYTES // 1024 // 1024} MB dữ liệu). Không nhập; hãy mở tệp bằng "
+                            f"{kind} và lưu lại rồi thử lại.", file=file)

@@ -95,7 +95,9 @@ def index_workbook(a: Assessment, plan: DossierPlan) -> Workbook:
     headers = ["Mã", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Tài liệu kiểm chứng", "Số, ký hiệu", "Ngày",
                "Trích yếu", "Tệp trong hồ sơ", "Ghi chú"]
     for col, text in enumerate(headers, 1):
-        set_text(ws.cell(row=1, column=col), text).font = Font(bold=True)
+        cell = ws.cell(row=1, column=col)
+        set_text(cell, text)
+        cell.font = Font(bold=True)
     in_dossier = {id(f.document): f.name for f in plan.files}
     why = {id(doc): reason for _code, doc, reason in plan.missing}
     row = 2
@@ -113,7 +115,8 @@ def index_workbook(a: Assessment, plan: DossierPlan) -> Workbook:
                 values += [doc.doc_type, doc.doc_number, vn_date(doc.issued_on) if doc.issued_on else "", doc.summary,
                            in_dossier.get(id(doc), ""), why.get(id(doc), "")]
             for col, value in enumerate(values, 1):
-                cell = set_text(ws.cell(row=row, column=col), value)
+                cell = ws.cell(row=row, column=col)
+                set_text(cell, value)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
             first = False

@@ -8,7 +8,6 @@ through set_date, counts are numbers.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..domain import Plan
 from ..exports.appendix_xlsx import export_appendix_xlsx
 from ..safe_write import atomic_path
-from ..xlsx_safety import set_date, set_text
+from ..xlsx_safety import safe_sheet_title, set_date, set_text
 from .document import Ratio, ReportData, TableData
 from .templates import body_plain_lines
 from .vnformat import upper
@@ -31,7 +30,6 @@ BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
-_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 # total width in Excel character units of a landscape A4 sheet at font 12 (fit to width scales the rest)
 LANDSCAPE_CHARS = 190
 PORTRAIT_CHARS = 120
@@ -42,8 +40,7 @@ def _font(bold=False, italic=False, size=12) -> Font:
 
 
 def _sheet_name(wb: Workbook, title: str) -> str:
-    base = _BAD_SHEET.sub("-", title).strip() or "Bảng"
-    base = base[:31]
+    base = safe_sheet_title(title)
     name, n = base, 2
     while name in wb.sheetnames:
         suffix = f" ({n})"

@@ -148,10 +148,12 @@ def export_portfolio_xlsx(portfolio: Portfolio, path: str | Path, ref_date: _dt.
     ws = wb.active
     ws.title = "So sánh"
     ref = ref_date or _dt.date.today()
-    set_text(ws.cell(row=1, column=1), f"TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CCHC — số liệu đến ngày {ref:%d/%m/%Y}").font = \
-        Font(bold=True, size=13)
+    title = ws.cell(row=1, column=1)
+    set_text(title, f"TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CCHC — số liệu đến ngày {ref:%d/%m/%Y}")
+    title.font = Font(bold=True, size=13)
     for col, text in enumerate(HEADERS, 1):
-        cell = set_text(ws.cell(row=3, column=col), text)
+        cell = ws.cell(row=3, column=col)
+        set_text(cell, text)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for r, row in enumerate(sorted(portfolio.rows, key=lambda x: x.unit), 4):

@@ -8,12 +8,12 @@ to the database folder and the SHA-256, so moving the whole folder keeps the lin
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..filenames import windows_safe_name
 from ..paths import attachments_dir
 from ..safe_write import SafeWriteError, atomic_copy, sha256_file
 from ..store import Store, StoreError
@@ -22,7 +22,8 @@ from . import _rows
 EVIDENCE_FIELDS = ("doc_type", "doc_number", "issued_on", "summary")
 DOC_TYPES = ("Kế hoạch", "Quyết định", "Báo cáo", "Công văn", "Thông báo", "Tờ trình", "Biên bản",
              "Văn bản khác")
-_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+MAX_PATH_CHARS = 200           # the whole stored path, kept well under Windows' 260-character limit
+DEFAULT_MAX_MB = 50            # size cap of one attachment; CCHC_ATTACHMENT_MAX_MB changes it
 
 
 class EvidenceError(StoreError):
@@ -42,9 +43,29 @@ def _db_folder(store: Store) -> Path:
     return Path(store.db.path).resolve().parent
 
 
-def _safe_name(name: str) -> str:
-    name = _BAD_CHARS.sub("_", unicodedata.normalize("NFC", name)).strip(" .") or "tep-dinh-kem"
-    return name[-120:]
+def max_attachment_bytes() -> int:
+    """The size cap of one attachment: CCHC_ATTACHMENT_MAX_MB, else 50 MB."""
+    try:
+        mb = float(os.environ.get("CCHC_ATTACHMENT_MAX_MB", DEFAULT_MAX_MB))
+    except ValueError:
+        mb = DEFAULT_MAX_MB
+    return int(max(mb, 0.001) * 1024 * 1024)
+
+
+def safe_file_name(name: str, budget: int = 120) -> str:
+    """A name every Windows PC accepts: no forbidden characters, no trailing dots/spaces, no device name
+    (CON, AUX, NUL, COM1 … with any extension), at most `budget` characters (extension kept)."""
+    return windows_safe_name(name, budget, fallback="tep-dinh-kem")
+
+
+def _safe_name(name: str, folder: Path | None = None) -> str:
+    """The attachment's stored name, short enough that `folder/name` stays under MAX_PATH_CHARS."""
+    budget = 120 if folder is None else min(120, MAX_PATH_CHARS - len(str(folder)) - 1)
+    if budget < 12:
+        raise EvidenceError(f"Thư mục dữ liệu «{folder}» nằm quá sâu: đường dẫn tệp minh chứng sẽ vượt "
+                            f"{MAX_PATH_CHARS} ký tự. Hãy chuyển dữ liệu vào một thư mục ngắn hơn "
+                            r"(ví dụ D:\CCHC) rồi đính kèm lại.")
+    return safe_file_name(name, budget)
 
 
 def prepare_file(store: Store, source: str | os.PathLike | None) -> PreparedFile | None:
@@ -54,10 +75,16 @@ def prepare_file(store: Store, source: str | os.PathLike | None) -> PreparedFile
     source = Path(source)
     if not source.is_file():
         raise EvidenceError(f"Không tìm thấy tệp «{source}».")
+    limit, size = max_attachment_bytes(), source.stat().st_size
+    if size > limit:
+        raise EvidenceError(f"Tệp «{source.name}» nặng {size / 1024 / 1024:.1f} MB, vượt giới hạn "
+                            f"{limit / 1024 / 1024:.0f} MB cho một tệp minh chứng. Hãy quét lại với độ phân giải "
+                            "thấp hơn hoặc nén tệp PDF rồi đính kèm lại; chưa có gì được lưu.")
     root = attachments_dir(store.db.path)
     try:
         sha = sha256_file(source)
-        target = root / sha[:2] / sha / _safe_name(source.name)
+        folder = root / sha[:2] / sha
+        target = folder / _safe_name(source.name, folder)
         if not (target.exists() and sha256_file(target) == sha):
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_copy(source, target)
