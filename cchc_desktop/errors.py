@@ -35,14 +35,22 @@ _SQLITE_TEXTS = (("disk is full", DISK_FULL), ("readonly database", READ_ONLY), 
                  ("disk i/o error", IO_ERROR), ("database is locked", LOCKED), ("table is locked", LOCKED),
                  ("unable to open database", PERMISSION), ("malformed", DAMAGED), ("not a database", DAMAGED),
                  ("access permission denied", PERMISSION))
-_ERRNOS = {errno.ENOSPC: DISK_FULL, errno.EROFS: READ_ONLY, errno.EACCES: PERMISSION, errno.EPERM: PERMISSION,
-           errno.EIO: IO_ERROR, errno.ENOENT: NOT_FOUND, errno.EBUSY: LOCKED}
-if hasattr(errno, "EDQUOT"):
-    _ERRNOS[errno.EDQUOT] = DISK_FULL
-# Windows: ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION (file open in Excel, antivirus), ERROR_DISK_FULL,
-# ERROR_WRITE_PROTECT (a USB stick with its switch on)
+NAME_TOO_LONG = "name_too_long"
+NOT_A_FOLDER = "not_a_folder"
+_ERRNOS = {errno.ENOSPC: DISK_FULL, errno.EFBIG: DISK_FULL, errno.EROFS: READ_ONLY, errno.EACCES: PERMISSION,
+           errno.EPERM: PERMISSION, errno.EIO: IO_ERROR, errno.ENOENT: NOT_FOUND, errno.ENODEV: NOT_FOUND,
+           errno.ENXIO: NOT_FOUND, errno.EBUSY: LOCKED, errno.ETXTBSY: LOCKED, errno.ENAMETOOLONG: NAME_TOO_LONG,
+           errno.ENOTDIR: NOT_A_FOLDER, errno.EEXIST: NOT_A_FOLDER, errno.EISDIR: NOT_A_FOLDER}
+for _name, _kind in (("EDQUOT", DISK_FULL), ("ENOMEDIUM", NOT_FOUND)):
+    if hasattr(errno, _name):
+        _ERRNOS[getattr(errno, _name)] = _kind
+# Windows (OSError.winerror): ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION (file open in Excel, antivirus),
+# ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL, ERROR_WRITE_PROTECT (a USB stick with its switch on), file/path/drive
+# not found or not ready (a stick pulled out), ERROR_CRC / ERROR_GEN_FAILURE / ERROR_IO_DEVICE, a path too long,
+# ERROR_DIRECTORY
 _WINERRORS = {32: LOCKED, 33: LOCKED, 112: DISK_FULL, 39: DISK_FULL, 19: READ_ONLY, 5: PERMISSION, 23: IO_ERROR,
-              1117: IO_ERROR}
+              31: IO_ERROR, 1117: IO_ERROR, 2: NOT_FOUND, 3: NOT_FOUND, 15: NOT_FOUND, 21: NOT_FOUND,
+              1167: NOT_FOUND, 206: NAME_TOO_LONG, 267: NOT_A_FOLDER}
 
 
 def classify(exc: BaseException) -> str:

@@ -2,8 +2,8 @@
 
 * ``target_error_message``: every OS error (read-only, full, missing, permission, I/O, path too long, …)
   becomes a Vietnamese message naming the path and saying what to do — never the OS's English text.
-  NOTE for the merge with the data-safety branch: this is the exchange's OSError → Vietnamese mapping;
-  unify it with the general one there (same errno / winerror table).
+  The kind of error comes from the one errno / winerror table (``cchc_desktop.errors.classify``); the words
+  here speak of a USB stick or target folder.
 * ``write_target_bytes`` / ``open_target``: atomic (temp file beside the target, fsync, hash check, rename,
   through safe_write.atomic_path), data written with ``os.write`` so a full stick surfaces as ENOSPC here.
 * ``remove_stale_temps``: hidden temp files a killed export left on the target (``.<name>.xxxxxxxx.tmp``)
@@ -18,16 +18,9 @@ import re
 from pathlib import Path
 
 from ..safe_write import SafeWriteError, atomic_path
+from ..errors import (DISK_FULL, IO_ERROR, LOCKED, NAME_TOO_LONG, NOT_A_FOLDER, NOT_FOUND, PERMISSION,
+                      READ_ONLY, classify)
 from .errors import ExchangeError
-
-# Windows error codes (OSError.winerror) mapped onto the errno they mean for the user.
-_WINERROR = {19: errno.EROFS, 112: errno.ENOSPC, 39: errno.ENOSPC, 2: errno.ENOENT, 3: errno.ENOENT,
-             15: errno.ENOENT, 21: errno.ENOENT, 1167: errno.ENOENT, 5: errno.EACCES, 32: errno.EACCES,
-             33: errno.EACCES, 23: errno.EIO, 31: errno.EIO, 1117: errno.EIO, 206: errno.ENAMETOOLONG,
-             267: errno.ENOTDIR}
-_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
-_GONE = {errno.ENOENT, errno.ENODEV, errno.ENXIO, getattr(errno, "ENOMEDIUM", errno.ENODEV)}
-_DENIED = {errno.EACCES, errno.EPERM, getattr(errno, "ETXTBSY", errno.EACCES)}
 
 # Temp names made by atomic_path: "." + target name + "." + 8 random chars (tempfile) + ".tmp".
 _TEMP_RE = re.compile(r"^\.(?P<name>.+\.(?:xlsx|cchc))\.[a-z0-9_]{8}\.tmp$")
@@ -42,55 +35,48 @@ class TargetWriteError(ExchangeError):
         self.path = path
 
 
-def _errno_of(exc: OSError) -> int | None:
-    winerror = getattr(exc, "winerror", None)
-    if winerror in _WINERROR:
-        return _WINERROR[winerror]
-    return exc.errno
-
-
 def target_error_message(exc: OSError, path: str | os.PathLike, *, reading: bool = False) -> str:
     """What went wrong writing (or reading) `path` and what the user can do, in Vietnamese."""
     path = Path(path)
-    code = _errno_of(exc)
+    kind = classify(exc)                       # the one errno / winerror table (cchc_desktop.errors)
     if reading:
-        return _reading_message(code, exc, path)
-    if code == errno.EROFS:
+        return _reading_message(kind, exc, path)
+    if kind == READ_ONLY:
         return (f"Ổ đĩa chứa «{path}» chỉ cho phép đọc (USB đang gạt khóa chống ghi hoặc là ổ chỉ đọc). "
                 f"Hãy gạt khóa ghi trên USB, hoặc chọn thư mục khác, rồi thử lại.")
-    if code in _FULL:
+    if kind == DISK_FULL:
         return (f"Không đủ chỗ trống để ghi «{path}». Hãy xóa bớt tệp trên USB hoặc chọn ổ đĩa khác, rồi thử lại.")
-    if code in _GONE:
+    if kind == NOT_FOUND:
         return (f"Không tìm thấy «{path}» (USB đã bị rút hoặc thư mục không còn). Hãy cắm lại USB hoặc chọn "
                 f"thư mục khác, rồi thử lại.")
-    if code in _DENIED:
+    if kind in (PERMISSION, LOCKED):
         return (f"Không có quyền ghi vào «{path}» (thư mục bị hạn chế quyền, hoặc tệp đang được mở trong chương "
                 f"trình khác như Excel). Hãy đóng tệp đó hoặc chọn thư mục khác, rồi thử lại.")
-    if code == errno.EIO:
+    if kind == IO_ERROR:
         return (f"Lỗi thiết bị khi ghi «{path}» (USB hỏng hoặc bị rút giữa chừng). Hãy rút USB an toàn, cắm lại "
                 f"rồi thử lại; nếu vẫn lỗi, hãy dùng USB khác.")
-    if code == errno.ENAMETOOLONG:
+    if kind == NAME_TOO_LONG:
         return f"Đường dẫn «{path}» quá dài. Hãy chọn thư mục có đường dẫn ngắn hơn (gần gốc ổ đĩa), rồi thử lại."
-    if code in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
+    if kind == NOT_A_FOLDER:
         return (f"«{path}» trùng tên với một tệp hoặc thư mục đã có, nên không dùng được làm nơi lưu. "
                 f"Hãy chọn tên hoặc thư mục khác.")
     return (f"Không ghi được «{path}» (lỗi hệ thống số {exc.errno if exc.errno is not None else '?'}). "
             f"Hãy kiểm tra USB hoặc thư mục đích rồi thử lại.")
 
 
-def _reading_message(code, exc: OSError, path: Path) -> str:
-    if code in _GONE:
+def _reading_message(kind: str, exc: OSError, path: Path) -> str:
+    if kind == NOT_FOUND:
         return (f"Không tìm thấy «{path}» (USB đã bị rút hoặc tệp đã bị chuyển đi). Hãy cắm lại USB hoặc chọn "
                 f"lại tệp.")
-    if code in _DENIED:
+    if kind in (PERMISSION, LOCKED):
         return (f"Không có quyền đọc «{path}» (tệp bị hạn chế quyền hoặc đang được mở trong chương trình khác). "
                 f"Hãy đóng tệp đó hoặc chép tệp ra máy rồi thử lại.")
-    if code == errno.EIO:
+    if kind == IO_ERROR:
         return (f"Lỗi thiết bị khi đọc «{path}» (USB hỏng hoặc bị rút giữa chừng). Hãy chép tệp ra máy hoặc dùng "
                 f"USB khác rồi thử lại.")
-    if code == errno.ENAMETOOLONG:
+    if kind == NAME_TOO_LONG:
         return f"Đường dẫn «{path}» quá dài. Hãy chép tệp vào thư mục có đường dẫn ngắn hơn rồi thử lại."
-    if code == errno.EISDIR:
+    if kind == NOT_A_FOLDER:
         return f"«{path}» là một thư mục, không phải tệp. Hãy chọn tệp."
     return (f"Không đọc được «{path}» (lỗi hệ thống số {exc.errno if exc.errno is not None else '?'}). "
             f"Hãy kiểm tra USB hoặc tệp rồi thử lại.")
