@@ -310,17 +310,22 @@ class Store:
             if agency_id in seen:
                 continue
             seen.add(agency_id)
-            self.db.conn.execute(
-                "INSERT INTO product_agency(product_id, agency_id, role, position) VALUES (?, ?, ?, ?)",
-                (product_id, agency_id, role, position))
-            changelog.record(self.db, "product_agency", product_id, "insert", field=role,
-                             new={"agency_id": agency_id, "position": position}, actor=self.actor)
+            self._link(product_id, agency_id, role, position)
+
+    def _link(self, product_id: str, agency_id: str, role: str, position: int) -> None:
+        self.db.conn.execute(
+            "INSERT INTO product_agency(product_id, agency_id, role, position) VALUES (?, ?, ?, ?)",
+            (product_id, agency_id, role, position))
+        changelog.record(self.db, "product_agency", product_id, "insert", field=role,
+                         new={"agency_id": agency_id, "position": position}, actor=self.actor)
 
     def _unlink(self, product_id: str, agency_id: str, role: str) -> None:
+        found = self.db.query_one("SELECT position FROM product_agency WHERE product_id = ? AND agency_id = ? "
+                                  "AND role = ?", (product_id, agency_id, role))
         self.db.conn.execute("DELETE FROM product_agency WHERE product_id = ? AND agency_id = ? AND role = ?",
                              (product_id, agency_id, role))
         changelog.record(self.db, "product_agency", product_id, "delete", field=role,
-                         old={"agency_id": agency_id}, actor=self.actor)
+                         old={"agency_id": agency_id, "position": found[0] if found else 0}, actor=self.actor)
 
     # -- agencies -----------------------------------------------------------------------------
     def find_agency(self, name: str) -> str | None:
