@@ -298,6 +298,12 @@ class Store:
             "SELECT a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
             "WHERE pa.product_id = ? AND pa.role = ? ORDER BY pa.position", (product_id, role))]
 
+    def agency_links(self, product_id: str, role: str) -> list[Agency]:
+        """The lead or coordinating agencies of a product row, in order."""
+        return [Agency(r[0], r[1]) for r in self.db.query(
+            "SELECT a.id, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
+            "WHERE pa.product_id = ? AND pa.role = ? ORDER BY pa.position", (product_id, role))]
+
     def _set_agencies(self, product_id: str, role: str, names: list[str]) -> None:
         if role not in (ROLE_LEAD, ROLE_COORD):
             raise ValueError(role)

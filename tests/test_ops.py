@@ -184,3 +184,13 @@ def test_op_result_describes_the_change(store, plan):
     edit = app.edit_fields(store, "product", plan["p1"], {"description": "X"})
     assert not edit.structural() and edit.ids("product") == {plan["p1"]} and edit.label == "Sửa hoạt động/sản phẩm"
     assert not app.edit_fields(store, "product", plan["p1"], {"description": "X"})   # nothing changed: falsy
+
+
+def test_op_result_names_the_products_touched(store, plan):
+    status = ops.run(store, "Tình trạng", bulk_update, store, [plan["p1"], plan["p2"]], "2026", percent=20)
+    assert status.products == {plan["p1"], plan["p2"]}
+    links = app.set_agencies(store, plan["p4"], ROLE_LEAD, ["Phòng Kinh tế"])
+    assert links.products == {plan["p4"]}
+    gone = app.delete_rows(store, [("task", plan["t3"])], "Xóa")
+    assert gone.products == {plan["p3"], plan["p4"]}
+    assert not app.edit_fields(store, "section", plan["s1"], {"title": "Mục"}).products

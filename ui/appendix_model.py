@@ -16,9 +16,9 @@ plan's whole span (for a one-year plan: the "Năm" reporting period). So the sta
 count equals the dashboard's for the same date and the yearly period. States are computed lazily
 for the rows on screen and for the rest in idle time (`ensure_index` forces everything).
 
-Edits never write directly: `setData` builds an undo command (ui.commands) and pushes it on the
-undo stack; the command writes to the store (one transaction) and then calls `apply_field` /
-`reload` here.
+Edits never write directly: `setData` runs a core operation (cchc_desktop.ops) as one undo step
+(ui.operations); the model, like every other view, refreshes from the one change notification
+`StoreEvents.changed(OpResult)` (`on_store_changed`), whatever made the change.
 """
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ from cchc_desktop.deadlines import (CONTINUOUS, EMPTY, EVENT, RECURRING, UNKNOWN
 from cchc_desktop.domain import ROLE_COORD, ROLE_LEAD, Plan, Product, Section, Task
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.rollup import classify
-from cchc_desktop.tracking.status import get_settings
+from cchc_desktop.ops import appendix as app_ops
+from cchc_desktop.tracking.status import get_settings, status_rows
 from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, FINISHED, IN_PROGRESS,
                                               NO_DEADLINE, NOT_DONE, NOT_STARTED, OVERDUE)
 from cchc_desktop.tracking.timeliness import STATUS_LABELS as STORED_STATUS_LABELS
@@ -260,13 +261,12 @@ class AppendixModel(QAbstractTableModel):
 
     planLoaded = Signal()
     countsChanged = Signal()
-    selectRequested = Signal(str, str)  # entity, id — after a structural change
-    errorRaised = Signal(str)
 
-    def __init__(self, store, parent=None):
+    def __init__(self, store, parent=None, undo_stack=None):
         super().__init__(parent)
         self.store = store
         self.undo_stack = None
+        self.events = None
         self.plan: Plan | None = None
         self._ref_date: date | None = None     # None: today (re-read on each reclassification)
         self.today = date.today()              # the effective reference date
@@ -291,6 +291,17 @@ class AppendixModel(QAbstractTableModel):
         self._bold.setBold(True)
         self._section_brush = QBrush(SECTION_BACKGROUND)
         self._brushes = {key: QBrush(QColor(color)) for key, color in STATUS_COLORS.items()}
+
+        self.attach(undo_stack)
+
+    def attach(self, undo_stack) -> None:
+        """Edits go on `undo_stack`; the model follows the stack's change notification."""
+        from .operations import events_for
+        if self.events is not None:
+            self.events.changed.disconnect(self.on_store_changed)
+        self.undo_stack = undo_stack
+        self.events = events_for(undo_stack, self)
+        self.events.changed.connect(self.on_store_changed)
 
     # -- loading --------------------------------------------------------------------------------
     @property
@@ -357,20 +368,7 @@ class AppendixModel(QAbstractTableModel):
 
     def _read_statuses(self, product_ids=None) -> dict[str, dict[str, dict]]:
         """Status rows of the plan (or of some products): {product id: {period key: row}}."""
-        sql = ("SELECT ps.product_id, ps.period_key, ps.status, ps.percent, ps.completed_on, ps.result, "
-               "ps.updated_by, ps.updated_at FROM product_status ps ")
-        if product_ids is None:
-            rows = self.store.db.query(
-                sql + "JOIN product p ON p.id = ps.product_id JOIN task t ON t.id = p.task_id "
-                "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?", (self.plan.id,))
-        else:
-            ids = list(product_ids)
-            marks = ", ".join("?" for _ in ids)
-            rows = self.store.db.query(sql + f"WHERE ps.product_id IN ({marks})", ids) if ids else []
-        found: dict[str, dict[str, dict]] = {}
-        for r in rows:
-            found.setdefault(r["product_id"], {})[r["period_key"]] = dict(r)
-        return found
+        return status_rows(self.store, self.plan.id, product_ids)
 
     @property
     def index_ready(self) -> bool:
@@ -818,31 +816,55 @@ class AppendixModel(QAbstractTableModel):
             return ("agencies", product.id, role, names, old)
         return None
 
-    def make_edit_command(self, row: int, col: int, value):
-        from .commands import EditFieldCommand, SetAgenciesCommand
+    def edit_of(self, row: int, col: int, value) -> tuple | None:
+        """(entity, id, field-or-role, new value) of a cell edit that changes something, else None
+        (entity "agencies": the agencies of a role)."""
         target = self.edit_target(row, col, value)
-        if target is None:
+        if target is None or target[3] == target[4]:
             return None
-        entity, row_id, name, new, old = target
-        if new == old:
-            return None
-        if entity == "agencies":
-            return SetAgenciesCommand(self, row_id, name, old, new)
-        return EditFieldCommand(self, entity, row_id, {name: new}, {name: old})
+        return target[:4]
 
     def setData(self, index, value, role=Qt.EditRole):
         if role != Qt.EditRole or not index.isValid():
             return False
-        command = self.make_edit_command(index.row(), index.column(), value)
-        if command is None:
+        edit = self.edit_of(index.row(), index.column(), value)
+        if edit is None:
             return False
-        if self.undo_stack is not None:
-            self.undo_stack.push(command)
+        from .operations import perform
+        entity, row_id, name, new = edit
+        if entity == "agencies":
+            command = perform(self.store, self.undo_stack, self.events,
+                              f"Sửa {app_ops.FIELD_LABELS[(name, None)]}", app_ops.set_agencies,
+                              self.store, row_id, name, new)
         else:
-            command.redo()
+            command = perform(self.store, self.undo_stack, self.events, app_ops.edit_label(entity, [name]),
+                              app_ops.edit_fields, self.store, entity, row_id, {name: new})
         return command.ok
 
-    # -- called by commands after the store has been written -----------------------------------
+    # -- the one change notification ------------------------------------------------------------------
+    def on_store_changed(self, result) -> None:
+        """Refresh from what an operation (or its undo/redo, an import, a merge) changed: rebuild the
+        rows when the plan's structure changed, else update the changed rows in place (keeps scroll
+        and selection) and re-read the states of the products concerned."""
+        if self.plan is None:
+            return
+        entities = result.entities()
+        if result.structural() or "plan" in entities:
+            self.reload()
+            return
+        for change in result.changes:
+            if change.op != "update" or change.entity not in ("section", "task", "product"):
+                continue
+            row = self.store.row(change.entity, change.row_id)
+            if row is not None:
+                self.apply_field(change.entity, change.row_id, {change.field: row[change.field]})
+        for product_id, role in {(c.row_id, c.field) for c in result.changes if c.entity == "product_agency"}:
+            self.apply_agencies(product_id, role)
+        if "tracking_settings" in entities:
+            self.refresh_statuses(None)
+        elif entities & {"product_status", "product"} and result.products:
+            self.refresh_statuses(result.products)
+
     def apply_field(self, entity: str, row_id: str, fields: dict) -> None:
         """Update the in-memory plan after an edit without a reset (keeps scroll and selection)."""
         if not self.plan:
@@ -882,14 +904,11 @@ class AppendixModel(QAbstractTableModel):
     def apply_agencies(self, product_id: str, role: str) -> None:
         if not self.plan:
             return
-        from cchc_desktop.domain import Agency
         found = self._products.get(product_id)
         if found is None:
             return
         section, task, product = found
-        links = [Agency(r[0], r[1]) for r in self.store.db.query(
-            "SELECT a.id, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
-            "WHERE pa.product_id = ? AND pa.role = ? ORDER BY pa.position", (product_id, role))]
+        links = self.store.agency_links(product_id, role)
         if role == ROLE_LEAD:
             product.leads = links
             self._leads_map = None
@@ -961,16 +980,15 @@ class AppendixModel(QAbstractTableModel):
         if target is None or not task_ids:
             return False
         section_id, position = target
-        from .commands import MoveTasksCommand
-        command = MoveTasksCommand(self, task_ids, section_id, position)
-        if not command.changes:
+        if not app_ops.tasks_would_move(self.store, task_ids, section_id, position):
             return False
-        if self.undo_stack is not None:
-            self.undo_stack.push(command)
-        else:
-            command.redo()
-        # The command did the move and reloaded; removeRows is not implemented, so a view that
-        # "removes the source rows" after a successful move drop does nothing.
+        from .operations import perform
+        label = "Di chuyển nhiệm vụ" if len(task_ids) == 1 else f"Di chuyển {len(task_ids)} nhiệm vụ"
+        command = perform(self.store, self.undo_stack, self.events, label, app_ops.move_tasks,
+                          self.store, task_ids, section_id, position,
+                          select_after_do=("task", task_ids[0]), select_after_undo=("task", task_ids[0]))
+        # The operation did the move and the notification reloaded; removeRows is not implemented, so a
+        # view that "removes the source rows" after a successful move drop does nothing.
         return command.ok
 
 

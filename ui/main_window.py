@@ -12,26 +12,27 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFrame,
                                QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem,
-                               QMainWindow, QMessageBox, QScrollArea, QSplitter, QTabWidget,
+                               QMainWindow, QScrollArea, QSplitter, QTabWidget,
                                QToolBar, QToolButton, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
 from cchc_desktop import APP_NAME, APP_VERSION
 from cchc_desktop.db import LOCAL, NETWORK
+from cchc_desktop.errors import UserError
+from cchc_desktop import ops
 from cchc_desktop.import_commit import commit_draft
-from cchc_desktop.store import StoreError
+from cchc_desktop.ops import appendix as app_ops
 
-from . import clipboard, settings
+from . import clipboard, messages, settings
 from .appendix_model import (COL_CONTENT, COL_COORD, COL_DEADLINE, COL_LEAD, COL_PRODUCT, COL_STT, KIND_SECTION,
                              AppendixModel, split_names)
 from .appendix_view import AppendixView
 from .busy import busy
-from .busy import paused as busy_paused
-from .commands import CreateCommand, DeleteCommand, EditFieldCommand, MoveCommand, MoveTasksCommand
 from .delegates import AppendixDelegate
 from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, ImportPreviewDialog
 from .dialogs.plan_properties import PlanPickerDialog, PlanPropertiesDialog, plan_label, unit_label
 from .filter_bar import FilterBar
+from .operations import events_for, perform
 from .screen import fit_to_screen
 
 
@@ -178,8 +179,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.undo_stack = QUndoStack(self)
-        self.model = AppendixModel(store, self)
-        self.model.undo_stack = self.undo_stack
+        self.events = events_for(self.undo_stack)   # the one change notification (ui/operations.py)
+        self.events.message = self.show_error
+        self.model = AppendixModel(store, self, undo_stack=self.undo_stack)
         self.dialog_runner = lambda dialog: bool(dialog.exec())  # tests replace this
         self._agency_cache: list[str] | None = None
         self.actions: dict[str, QAction] = {}
@@ -192,11 +194,10 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.model.countsChanged.connect(self._counts_changed)
         self.model.planLoaded.connect(self._plan_loaded)
-        self.model.selectRequested.connect(self.view.select_entity)
-        self.model.errorRaised.connect(self.show_error)
-        # (not after close: the stack's destructor clears it, by then the store may be closed)
-        self.undo_stack.indexChanged.connect(
-            lambda _i: None if getattr(self, "_closed", False) else self._invalidate_agencies())
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        self.model.modelReset.connect(self._restore_current)
+        self.events.selectRequested.connect(self.view.select_entity)
+        self.events.changed.connect(self._store_changed)
         self._install_tracking()
         self._install_reports()
         fit_to_screen(self, 1366, 768)   # the whole window, status bar included, on a 1366×768 screen
@@ -211,7 +212,6 @@ class MainWindow(QMainWindow):
         self.details.add_panel(self.status_panel)
         self.status_panel.setVisible(False)
         self.currentTaskChanged.connect(self._tracking_product_changed)
-        self.status_panel.statusSaved.connect(self._tracking_refresh)
         self.planChanged.connect(self._tracking_plan_changed)
         self.tabs.currentChanged.connect(self._tracking_tab_changed)
         bulk = QAction("Cập nhật tình trạng nhiều sản phẩm…", self)
@@ -301,8 +301,7 @@ class MainWindow(QMainWindow):
         if not self.model.plan_id:
             return None
         dialog = TargetsDialog(self.store, self.model.plan_id, self, self.undo_stack,
-                               self.dashboard.period_key() if self.dashboard else None,
-                               on_change=lambda: self._tracking_refresh([]))
+                               self.dashboard.period_key() if self.dashboard else None)
         self.dialog_runner(dialog)
         return dialog
 
@@ -313,15 +312,10 @@ class MainWindow(QMainWindow):
         if not self.model.plan_id:
             return False
         return edit_report_settings(self.store, self.model.plan_id, self, self.undo_stack, self.dialog_runner,
-                                    on_change=self._settings_changed, message=self.show_message)
-
-    def _settings_changed(self) -> None:
-        if self.dashboard is not None:
-            self.dashboard.reload_settings()
-        self._tracking_refresh()
+                                    message=self.show_message)
 
     def show_message(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+        messages.error(self, text, title)
 
     def _tracking_jump(self, task_id: str, product_id: str) -> None:
         self.tabs.setCurrentIndex(0)
@@ -353,29 +347,45 @@ class MainWindow(QMainWindow):
             self.show_error("Hãy chọn các sản phẩm cần cập nhật tình trạng trong bảng.")
             return
         period = self.dashboard.period_key() if self.dashboard else str(self.model.plan.year_start)
-        dialog = BulkUpdateDialog(self.store, ids, period, self.undo_stack, self,
-                                  ref=self.model.ref_date, on_change=lambda: self._tracking_refresh(ids))
+        dialog = BulkUpdateDialog(self.store, ids, period, self.undo_stack, self, ref=self.model.ref_date)
         self.dialog_runner(dialog)
 
     def _tracking_product_changed(self, _task_id: str, product_id: str) -> None:
-        self.status_panel.set_product(product_id or None, ref=self.model.ref_date)
+        if (product_id or None) != self.status_panel.product_id or not product_id:
+            self.status_panel.set_product(product_id or None, ref=self.model.ref_date)
         self.status_panel.setVisible(bool(product_id))   # no empty grey form when nothing is selected
 
     def _tracking_tab_changed(self, index: int) -> None:
         if self.dashboard is not None and self.tabs.widget(index) is self.dashboard_page:
             self.dashboard.refresh()
 
-    def _tracking_refresh(self, product_ids=None) -> None:
-        """Recorded statuses changed (status panel, bulk update, their undo/redo, settings):
-        refresh the table's states, the overdue count, the dashboard and the status panel."""
-        if isinstance(product_ids, str):
-            product_ids = [product_ids]
-        self.model.refresh_statuses(product_ids)
-        if self.dashboard is not None:
-            if self.tabs.currentWidget() is self.dashboard_page:   # else: refreshed when shown
-                self.dashboard.refresh()
-        if self.status_panel.product_id and self.status_panel.ctx:
-            self.status_panel._load()
+    def _store_changed(self, result) -> None:
+        """The one change notification (after the model has updated itself): agency catalogue, section
+        list, details pane; a selected row that no longer exists or is filtered out clears the panes."""
+        if getattr(self, "_closed", False):
+            return
+        if result.entities() & {"agency", "agency_alias", "product_agency"}:
+            self._invalidate_agencies()
+        self.sections.refresh(self.model)
+        self._sync_current()
+
+    def _remember_current(self) -> None:
+        row = self.current_row()
+        self._kept = (None if row is None else ("product", row.product.id) if row.product is not None
+                      else ("task", row.task.id) if row.task is not None else ("section", row.section.id))
+
+    def _restore_current(self) -> None:
+        """After a filter or a reload: the same row again when it is still shown, else empty panes."""
+        kept, self._kept = getattr(self, "_kept", None), None
+        if kept is not None and self.model.find_row(*kept) >= 0:
+            self.view.select_entity(*kept)
+        self._sync_current()
+
+    def _sync_current(self) -> None:
+        """Show the current row in the panes again (after a change, a filter, a reload); nothing
+        selected or the row gone/hidden: the panes are cleared and the status panel disabled."""
+        index = self.view.currentIndex()
+        self._current_changed(index, index)
 
     # -- construction ----------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -604,10 +614,13 @@ class MainWindow(QMainWindow):
         if not self.dialog_runner(dialog):
             return
         values = dialog.values()
-        try:
+        def create():
             plan_id = self.store.create_plan(**values)
             self.store.add_section(plan_id, "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
-        except (StoreError, ValueError) as exc:
+            return plan_id
+        try:
+            plan_id = ops.run(self.store, "Tạo kế hoạch mới", create).value
+        except UserError as exc:
             self.show_error(str(exc))
             return
         self.open_plan(plan_id)
@@ -631,8 +644,8 @@ class MainWindow(QMainWindow):
         values = dialog.values()
         values["status"] = "draft"
         try:
-            new_id = self.store.duplicate_plan(plan.id, **values)
-        except (StoreError, ValueError) as exc:
+            new_id = ops.run(self.store, "Nhân bản kế hoạch", self.store.duplicate_plan, plan.id, **values).value
+        except UserError as exc:
             self.show_error(str(exc))
             return
         self.open_plan(new_id)
@@ -649,8 +662,7 @@ class MainWindow(QMainWindow):
         old = {k: getattr(plan, k) for k in new}
         changed = {k: v for k, v in new.items() if old[k] != v}
         if changed:
-            self.undo_stack.push(EditFieldCommand(self.model, "plan", plan.id, changed,
-                                                  {k: old[k] for k in changed}, "Sửa thuộc tính kế hoạch"))
+            self._run("Sửa thuộc tính kế hoạch", app_ops.edit_fields, self.store, "plan", plan.id, changed)
 
     # -- selection ---------------------------------------------------------------------------------
     def current_row(self):
@@ -699,9 +711,10 @@ class MainWindow(QMainWindow):
         self.agency_names()
 
     # -- editing helpers ---------------------------------------------------------------------------
-    def _push(self, command) -> bool:
-        self.undo_stack.push(command)
-        return command.ok
+    def _run(self, label: str, action, /, *args, select_after_do=None, select_after_undo=None, **kwargs) -> bool:
+        """One user action: a core operation as one undo step (ui/operations.py)."""
+        return perform(self.store, self.undo_stack, self.events, label, action, *args,
+                       select_after_do=select_after_do, select_after_undo=select_after_undo, **kwargs).ok
 
     def edit_current(self) -> None:
         index = self.view.currentIndex()
@@ -718,19 +731,6 @@ class MainWindow(QMainWindow):
         plan = self.model.plan
         return plan.sections[-1] if plan and plan.sections else None
 
-    def _new_task(self, section_id: str, position: int | None, content: str = "", products=None):
-        def create():
-            task_id = self.store.add_task(section_id, content, position)
-            for product in (products if products is not None else [None]):
-                if product is None:
-                    self.store.add_product(task_id)
-                else:
-                    self.store.add_product(task_id, product.description, product.deadline_text,
-                                           [a.name for a in product.leads],
-                                           [a.name for a in product.coordinators])
-            return [("task", task_id)]
-        return create
-
     def add_task(self) -> None:
         section = self._target_section()
         if section is None:
@@ -738,7 +738,7 @@ class MainWindow(QMainWindow):
             section = self._target_section()
             if section is None:
                 return
-        if self._push(CreateCommand(self.model, "Thêm nhiệm vụ", self._new_task(section.id, None))):
+        if self._run("Thêm nhiệm vụ", app_ops.add_task, self.store, section.id, select_after_do=_created("task")):
             self._edit_selected_content()
 
     def insert_task(self) -> None:
@@ -746,7 +746,8 @@ class MainWindow(QMainWindow):
         if row is None or row.task is None:
             return self.add_task()
         position = row.section.tasks.index(row.task)
-        if self._push(CreateCommand(self.model, "Chèn nhiệm vụ", self._new_task(row.section.id, position))):
+        if self._run("Chèn nhiệm vụ", app_ops.add_task, self.store, row.section.id, position,
+                     select_after_do=_created("task")):
             self._edit_selected_content()
 
     def _edit_selected_content(self) -> None:
@@ -758,10 +759,8 @@ class MainWindow(QMainWindow):
         row = self.current_row()
         if row is None or row.task is None:
             return
-        position = row.section.tasks.index(row.task) + 1
-        self._push(CreateCommand(self.model, "Nhân bản nhiệm vụ",
-                                 self._new_task(row.section.id, position, row.task.content,
-                                                row.task.products)))
+        self._run("Nhân bản nhiệm vụ", app_ops.duplicate_task, self.store, row.task.id,
+                  select_after_do=_created("task"))
 
     def add_product(self) -> None:
         row = self.current_row()
@@ -770,9 +769,8 @@ class MainWindow(QMainWindow):
         task_id = row.task.id
         position = row.task.products.index(row.product) + 1 if row.product is not None else None
 
-        def create():
-            return [("product", self.store.add_product(task_id, position=position))]
-        if self._push(CreateCommand(self.model, "Thêm hoạt động/sản phẩm", create)):
+        if self._run("Thêm hoạt động/sản phẩm", app_ops.add_product, self.store, task_id, position,
+                     select_after_do=_created("product")):
             index = self.view.currentIndex()
             if index.isValid() and self.isVisible():
                 self.view.edit(self.model.index(index.row(), COL_PRODUCT))
@@ -813,7 +811,8 @@ class MainWindow(QMainWindow):
         n_products = len(targets) - n_tasks
         what = ", ".join(x for x in (f"{n_tasks} nhiệm vụ" if n_tasks else "",
                                      f"{n_products} sản phẩm" if n_products else "") if x)
-        self._push(DeleteCommand(self.model, f"Xóa {what}", targets))
+        self._run(f"Xóa {what}", app_ops.delete_rows, self.store, targets, f"Xóa {what}",
+                  select_after_undo=targets[0])
         self.statusBar().showMessage(f"Đã xóa {what}. Nhấn Ctrl+Z để hoàn tác.", 6000)
 
     def move_current(self, step: int) -> None:
@@ -827,8 +826,7 @@ class MainWindow(QMainWindow):
         if row.product is not None and len(task.products) > 1 and index.column() >= COL_PRODUCT:
             position = task.products.index(row.product) + step
             if 0 <= position < len(task.products):
-                self._push(MoveCommand(self.model, "Di chuyển sản phẩm", "product", row.product.id, position))
-                self.view.select_entity("product", row.product.id)
+                self._move("Di chuyển sản phẩm", "product", row.product.id, position)
             return
         sections = self.model.plan.sections
         position = row.section.tasks.index(task) + step
@@ -840,9 +838,12 @@ class MainWindow(QMainWindow):
                 return
             section = sections[neighbour]
             position = len(section.tasks) if step < 0 else 0
-        command = MoveCommand(self.model, "Di chuyển nhiệm vụ", "task", task.id, position, section.id)
-        if command.changes:
-            self._push(command)
+        self._move("Di chuyển nhiệm vụ", "task", task.id, position, section.id)
+
+    def _move(self, label: str, entity: str, row_id: str, position: int, parent_id: str | None = None) -> None:
+        if app_ops.would_move(self.store, entity, row_id, position, parent_id):
+            self._run(label, app_ops.move, self.store, entity, row_id, position, parent_id, label,
+                      select_after_do=(entity, row_id), select_after_undo=(entity, row_id))
 
     def selected_tasks(self) -> list:
         """The tasks of the selected rows (or of the current row), in table order."""
@@ -874,11 +875,12 @@ class MainWindow(QMainWindow):
         if section is None:
             return False
         task_ids = [t.id for t in tasks]
-        command = MoveTasksCommand(self.model, task_ids, section.id, len(section.tasks))
-        if not command.changes:
+        if not app_ops.tasks_would_move(self.store, task_ids, section.id, len(section.tasks)):
             self.statusBar().showMessage("Nhiệm vụ đã ở cuối mục này.", 5000)
             return False
-        if not self._push(command):
+        label = "Di chuyển nhiệm vụ" if len(task_ids) == 1 else f"Di chuyển {len(task_ids)} nhiệm vụ"
+        if not self._run(label, app_ops.move_tasks, self.store, task_ids, section.id, len(section.tasks),
+                         select_after_do=("task", task_ids[0]), select_after_undo=("task", task_ids[0])):
             return False
         self._select_tasks(task_ids)
         what = "nhiệm vụ" if len(task_ids) == 1 else f"{len(task_ids)} nhiệm vụ"
@@ -915,11 +917,8 @@ class MainWindow(QMainWindow):
             return
         current = self._target_section()
         position = plan.sections.index(current) + 1 if current in plan.sections else None
-        plan_id = plan.id
-
-        def create():
-            return [("section", self.store.add_section(plan_id, title, position))]
-        self._push(CreateCommand(self.model, "Thêm mục", create))
+        self._run("Thêm mục", app_ops.add_section, self.store, plan.id, title, position,
+                  select_after_do=_created("section"))
 
     def rename_section(self) -> None:
         section = self._target_section()
@@ -929,8 +928,7 @@ class MainWindow(QMainWindow):
                                          text=section.title)
         title = " ".join(title.split())
         if ok and title and title != section.title:
-            self._push(EditFieldCommand(self.model, "section", section.id, {"title": title},
-                                        {"title": section.title}, "Đổi tên mục"))
+            self._run("Đổi tên mục", app_ops.edit_fields, self.store, "section", section.id, {"title": title})
 
     def move_section(self, step: int, section=None) -> None:
         section = section or self._target_section()
@@ -939,19 +937,18 @@ class MainWindow(QMainWindow):
             return
         position = plan.sections.index(section) + step
         if 0 <= position < len(plan.sections):
-            self._push(MoveCommand(self.model, "Di chuyển mục", "section", section.id, position))
+            self._move("Di chuyển mục", "section", section.id, position)
 
     def delete_section(self, section=None) -> None:
         section = section or self._target_section()
         if section is None:
             return
-        if section.tasks:
-            answer = QMessageBox.question(
+        if section.tasks and not messages.confirm(
                 self, "Xóa mục", f"Xóa mục «{section.label}» cùng {len(section.tasks)} nhiệm vụ?\n"
-                "(Có thể hoàn tác bằng Ctrl+Z.)", QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-            if answer != QMessageBox.Yes:
-                return
-        self._push(DeleteCommand(self.model, "Xóa mục", [("section", section.id)]))
+                "(Có thể hoàn tác bằng Ctrl+Z.)"):
+            return
+        self._run("Xóa mục", app_ops.delete_rows, self.store, [("section", section.id)], "Xóa mục",
+                  select_after_undo=("section", section.id))
 
     # -- clipboard ---------------------------------------------------------------------------------
     def copy_selection(self) -> None:
@@ -978,7 +975,7 @@ class MainWindow(QMainWindow):
         selected = self.view.selectionModel().selectedIndexes()
         if not start.isValid():
             return 0
-        commands = []
+        edits = []
         extra: list[list[str]] = []      # block rows past the end of the section
         left = start.column()
         if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
@@ -997,30 +994,28 @@ class MainWindow(QMainWindow):
         for row, col, value in targets:
             if row >= self.model.rowCount() or col >= self.model.columnCount():
                 continue
-            command = self.model.make_edit_command(row, col, value)
-            if command is not None:
-                commands.append(command)
-        create = self._paste_rows_creator(extra, left, top) if extra else None
-        if not commands and create is None:
+            edit = self.model.edit_of(row, col, value)
+            if edit is not None:
+                edits.append(edit)
+        new_rows = self._paste_rows_spec(extra, left, top) if extra else None
+        if not edits and new_rows is None:
             self.statusBar().showMessage("Không có ô nào thay đổi (các ô tính tự động không dán được).", 5000)
             return 0
         created_cells = sum(1 for cells in extra for c, v in enumerate(cells)
                             if v.strip() and left + c in PASTE_FIELDS) if extra else 0
-        total = len(commands) + created_cells
-        what = f"Dán {len(commands)} ô" + (f", thêm {len(extra)} dòng" if extra else "")
-        self.undo_stack.beginMacro(what)
-        for command in commands:
-            self.undo_stack.push(command)
-        if create is not None:
-            self.undo_stack.push(CreateCommand(self.model, f"Thêm {len(extra)} dòng khi dán", create))
-        self.undo_stack.endMacro()
+        total = len(edits) + created_cells
+        what = f"Dán {len(edits)} ô" + (f", thêm {len(extra)} dòng" if extra else "")
+        rows, section_id, position, task_id = new_rows or ([], None, None, None)
+        if not self._run(what, app_ops.paste, self.store, what, edits, rows, section_id, position, task_id,
+                         select_after_do=lambda r: r.value[0] if r.value else None):
+            return 0
         self.statusBar().showMessage(f"Đã dán {total} ô" + (f", thêm {len(extra)} dòng mới" if extra else "")
                                      + ". Nhấn Ctrl+Z để hoàn tác.", 5000)
         return total
 
-    def _paste_rows_creator(self, rows: list[list[str]], left: int, top: int):
-        """create() for CreateCommand: new tasks/products in the section of row `top`, after the
-        last task the paste reached."""
+    def _paste_rows_spec(self, rows: list[list[str]], left: int, top: int):
+        """(new rows, section id, position, task id) for `ops.appendix.paste`: new tasks/products in the
+        section of row `top`, after the last task the paste reached."""
         section = self.model.row_info(top).section
         reached = [r.task for r in self.model.rows()[top:] if r.section is section and r.task is not None]
         last_task = reached[-1] if reached else (section.tasks[-1] if section.tasks else None)
@@ -1038,25 +1033,10 @@ class MainWindow(QMainWindow):
                 task_id = "new"
         if not specs:
             return None
-        store, section_id, first_task_id = self.store, section.id, last_task.id if last_task else None
-
-        def create():
-            created = []
-            at, current, current_is_new = position, first_task_id, False
-            for new_task, values in specs:
-                if new_task:
-                    current = store.add_task(section_id, values.get("content", "").strip(), at)
-                    at += 1
-                    current_is_new = True
-                    created.append(("task", current))
-                product = store.add_product(current, values.get("description", "").strip(),
-                                            values.get("deadline_text", "").strip(),
-                                            split_names(values.get("leads", "")),
-                                            split_names(values.get("coordinators", "")))
-                if not current_is_new:     # (products of a new task come and go with it)
-                    created.append(("product", product))
-            return created
-        return create
+        for _new_task, values in specs:
+            for key in ("leads", "coordinators"):
+                values[key] = split_names(values.get(key, ""))
+        return specs, section.id, position, last_task.id if last_task else None
 
     def paste_as_tasks(self, mime=None) -> bool:
         """Paste rows copied from Excel/Word as new tasks, through the importer's preview."""
@@ -1088,10 +1068,10 @@ class MainWindow(QMainWindow):
             with busy(self, f"Đang đọc tệp «{name}»…", show=True):
                 draft = read_appendix(path)
         except ImportFailure as exc:
-            QMessageBox.critical(self, "Không nhập được tệp", f"Không nhập được tệp «{name}».\n\n{exc}")
+            messages.critical(self, f"Không nhập được tệp «{name}».\n\n{exc}", "Không nhập được tệp")
             return False
         except OSError as exc:
-            QMessageBox.critical(self, "Không nhập được tệp", f"Không mở được tệp «{name}»: {exc.strerror}")
+            messages.critical(self, f"Không mở được tệp «{name}»: {exc.strerror}", "Không nhập được tệp")
             return False
         return self._preview_and_commit(draft, allow_section=False)
 
@@ -1113,7 +1093,7 @@ class MainWindow(QMainWindow):
         try:
             with busy(self, "Đang ghi các nhiệm vụ vào kế hoạch…", show=True):
                 if target == TARGET_NEW or plan is None:
-                    result = commit_draft(self.store, draft)
+                    result = ops.run(self.store, f"Nhập {draft.source_name}", commit_draft, self.store, draft).value
                     self.open_plan(result.plan_id)
                     self.statusBar().showMessage(
                         f"Đã nhập {result.tasks} nhiệm vụ, {result.products} sản phẩm vào kế hoạch mới.", 6000)
@@ -1121,43 +1101,18 @@ class MainWindow(QMainWindow):
                 if target == TARGET_SECTION and section is not None:
                     position = (section.tasks.index(row.task) + 1
                                 if row is not None and row.task is not None and row.section is section else None)
-                    self._push(CreateCommand(self.model, "Dán nhiệm vụ mới",
-                                             self._draft_into_section(draft, section.id, position)))
-                    return True
+                    return self._run("Dán nhiệm vụ mới", app_ops.draft_into_section, self.store, draft, section.id,
+                                     position, select_after_do=lambda r: ("task", r.value[0]) if r.value else None)
                 if target == TARGET_CURRENT:
-                    plan_id = plan.id
-
-                    def create():
-                        before = {s.id for s in self.store.load_plan(plan_id).sections}
-                        commit_draft(self.store, draft, plan_id)
-                        return [("section", s.id) for s in self.store.load_plan(plan_id).sections
-                                if s.id not in before]
-                    self._push(CreateCommand(self.model, f"Nhập {draft.source_name}", create))
-                    return True
-        except (StoreError, ValueError) as exc:
+                    return self._run(f"Nhập {draft.source_name}", app_ops.commit_import, self.store, draft, plan.id,
+                                     select_after_do=_first_new_section)
+        except UserError as exc:
             self.show_error(str(exc))
         return False
 
-    def _draft_into_section(self, draft, section_id: str, position: int | None):
-        def create():
-            created = []
-            at = position
-            for s in draft.sections:
-                for task in s.tasks:
-                    task_id = self.store.add_task(section_id, task.content, at)
-                    for product in task.products:
-                        self.store.add_product(task_id, product.description, product.deadline_text,
-                                               product.leads, product.coordinators)
-                    created.append(("task", task_id))
-                    if at is not None:
-                        at += 1
-            return created
-        return create
-
     # -- messages ------------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
-        with busy_paused():   # an undo command may report an error in the middle of a long job
-            QMessageBox.warning(self, APP_NAME, message)
+        messages.error(self, message)
 
     def show_shortcuts(self) -> None:
         lines = []
@@ -1170,10 +1125,10 @@ class MainWindow(QMainWindow):
                 continue
             keys = ", ".join(s.toString(QKeySequence.NativeText) for s in action.shortcuts())
             lines.append(f"<tr><td><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
-        QMessageBox.information(self, "Phím tắt", "<table cellpadding=3>" + "".join(lines) + "</table>")
+        messages.info(self, "<table cellpadding=3>" + "".join(lines) + "</table>", "Phím tắt")
 
     def show_about(self) -> None:
-        QMessageBox.about(self, f"Giới thiệu {APP_NAME}",
+        messages.about(self, f"Giới thiệu {APP_NAME}",
                           f"<b>{APP_NAME}</b> {APP_VERSION}<br>Theo dõi kế hoạch cải cách hành chính "
                           "hằng năm của UBND xã, phường.<br>Dữ liệu lưu tại máy, không cần Internet.")
 
@@ -1205,3 +1160,12 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         self._closed = event.isAccepted()
 
+
+def _created(entity: str):
+    """select_after_do for an operation whose value is the id of the row it created."""
+    return lambda result: (entity, result.value) if result.value else None
+
+
+def _first_new_section(result):
+    ids = [c.row_id for c in result.changes if c.entity == "section" and c.op == "insert"]
+    return ("section", ids[0]) if ids else None

@@ -3,6 +3,7 @@ op id, undoable in the core). See `core` for the mechanism and `appendix` for th
 tracking, report and settings writes run through `run(store, label, function, …)` with their own core
 function (e.g. ``run(store, "Thêm văn bản minh chứng", add_evidence, store, product_id, key, **values)``).
 """
-from .core import Change, OpConflict, OpResult, changes_of, operation, redo, run, undo
+from .core import Change, OpConflict, OpResult, changes_of, operation, products_of, redo, result_of, run, undo
 
-__all__ = ["Change", "OpConflict", "OpResult", "changes_of", "operation", "redo", "run", "undo"]
+__all__ = ["Change", "OpConflict", "OpResult", "changes_of", "operation", "products_of", "redo", "result_of",
+           "run", "undo"]

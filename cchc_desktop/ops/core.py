@@ -43,6 +43,7 @@ class OpResult:
     label: str
     changes: tuple[Change, ...] = ()
     value: Any = None
+    products: frozenset[str] = frozenset()   # product rows whose data, links, status or evidence changed
 
     def __bool__(self) -> bool:   # an operation that changed nothing is falsy
         return bool(self.changes)
@@ -84,11 +85,33 @@ def changes_of(store, op_id: str) -> tuple[Change, ...]:
         "SELECT entity, row_id, op, field FROM change_log WHERE op_id = ? ORDER BY seq", (op_id,)))
 
 
-def run(store, label: str, action: Callable, *args, **kwargs) -> OpResult:
+def products_of(store, op_id: str) -> frozenset[str]:
+    """Ids of the product rows an operation touched: the row itself, its agency links, statuses, evidence."""
+    found = set()
+    for entry in changelog.decode_rows(store.db.query(
+            "SELECT entity, row_id, op, old_value, new_value FROM change_log WHERE op_id = ? AND entity IN "
+            "('product', 'product_agency', 'product_status', 'evidence')", (op_id,))):
+        if entry["entity"] in ("product", "product_agency"):
+            found.add(entry["row_id"])
+            continue
+        for value in (entry["new_value"], entry["old_value"]):
+            if isinstance(value, dict) and value.get("product_id"):
+                found.add(value["product_id"])
+        row = store.get_row(entry["entity"], entry["row_id"])
+        if row is not None:
+            found.add(row["product_id"])
+    return frozenset(found)
+
+
+def result_of(store, op_id: str, label: str, value=None) -> OpResult:
+    return OpResult(op_id, label, changes_of(store, op_id), value, products_of(store, op_id))
+
+
+def run(store, label: str, action: Callable, /, *args, **kwargs) -> OpResult:
     """Run `action(*args, **kwargs)` as one operation; returns what it changed and its value."""
     with operation(store) as op_id:
         value = action(*args, **kwargs)
-    return OpResult(op_id, label, changes_of(store, op_id), value)
+    return result_of(store, op_id, label, value)
 
 
 def undo(store, op_id: str, label: str = "Hoàn tác") -> OpResult:
@@ -166,4 +189,5 @@ def _invert(store, entry: dict) -> None:
         store.insert_row(table, {k: v for k, v in old.items() if k != "updated_at"})
 
 
-__all__ = ["Change", "OpConflict", "OpResult", "changes_of", "operation", "redo", "run", "undo"]
+__all__ = ["Change", "OpConflict", "OpResult", "changes_of", "operation", "products_of", "redo", "result_of",
+           "run", "undo"]

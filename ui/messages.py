@@ -1,0 +1,54 @@
+"""The app's message boxes in one place: error, info, confirm and the «Lưu / Bỏ / Quay lại» question.
+
+Every box waits while a busy indicator (ui/busy.py) is paused, so a message raised in the middle of a long
+job is never hidden behind the «Đang …» dialog.
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from cchc_desktop import APP_NAME
+
+from .busy import paused
+
+SAVE, DISCARD, BACK = "save", "discard", "back"
+
+
+def error(parent, text: str, title: str = APP_NAME) -> None:
+    with paused():
+        QMessageBox.warning(parent, title, text)
+
+
+def critical(parent, text: str, title: str = APP_NAME) -> None:
+    with paused():
+        QMessageBox.critical(parent, title, text)
+
+
+def info(parent, text: str, title: str = APP_NAME) -> None:
+    with paused():
+        QMessageBox.information(parent, title, text)
+
+
+def confirm(parent, title: str, text: str, default_yes: bool = False) -> bool:
+    with paused():
+        answer = QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No,
+                                      QMessageBox.Yes if default_yes else QMessageBox.No)
+    return answer == QMessageBox.Yes
+
+
+def save_discard_back(parent, text: str, title: str = "Thay đổi chưa lưu") -> str:
+    """«Lưu» / «Bỏ» / «Quay lại» → SAVE / DISCARD / BACK."""
+    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
+    save = box.addButton("Lưu", QMessageBox.AcceptRole)
+    discard = box.addButton("Bỏ", QMessageBox.DestructiveRole)
+    back = box.addButton("Quay lại", QMessageBox.RejectRole)
+    box.setDefaultButton(save)
+    box.setEscapeButton(back)
+    with paused():
+        box.exec()
+    clicked = box.clickedButton()
+    return SAVE if clicked is save else DISCARD if clicked is discard else BACK
+
+
+def about(parent, title: str, text: str) -> None:
+    QMessageBox.about(parent, title, text)
