@@ -194,3 +194,18 @@ def test_op_result_names_the_products_touched(store, plan):
     gone = app.delete_rows(store, [("task", plan["t3"])], "Xóa")
     assert gone.products == {plan["p3"], plan["p4"]}
     assert not app.edit_fields(store, "section", plan["s1"], {"title": "Mục"}).products
+
+
+def test_import_into_a_plan_backs_up_first(tmp_path):
+    """The pre-import backup is taken before the operation's transaction (inside one it is skipped)."""
+    from cchc_desktop.backup import REASON_IMPORT, list_backups
+    from cchc_desktop.store import Store
+
+    path = tmp_path / "kh.sqlite3"
+    store = Store.open(path)
+    try:
+        plan_id = store.create_plan("xã A", 2026)
+        app.commit_import(store, read_appendix_text(DRAFT), plan_id)
+        assert [b.reason for b in list_backups(path)] == [REASON_IMPORT]
+    finally:
+        store.close()

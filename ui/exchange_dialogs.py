@@ -11,9 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
+                               QListWidgetItem, QPlainTextEdit, QPushButton,
                                QRadioButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from cchc_desktop import ops
+from cchc_desktop.backup import REASON_IMPORT, REASON_MERGE
 from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, apply_merge, apply_workbook_import,
                                    export_package, export_workbooks, lead_agencies, plan_merge, read_package,
                                    read_workbooks, workbook_files)
@@ -21,6 +23,7 @@ from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
 from cchc_desktop.exchange.merge import TABLE_LABELS
 from cchc_desktop.tracking.periods import default_period, plan_periods
 
+from . import messages
 from .busy import busy
 from .history_dialog import local_time
 from .menus import insert_menu
@@ -253,7 +256,8 @@ class WorkbookImportDialog(QDialog):
             diff.accepted = item.checkState(0) == Qt.Checked
         try:
             with busy(self, "Đang ghi các cập nhật vào cơ sở dữ liệu…", show=True):
-                result = apply_workbook_import(self.store, self.previews)
+                result = _publish(self, ops.run_with_backup(self.store, REASON_IMPORT, "Nhập tệp cập nhật",
+                                                            apply_workbook_import, self.store, self.previews))
         except ExchangeError as exc:
             self.message.setText(f"Không áp dụng được: {exc.message}")
             return
@@ -402,7 +406,8 @@ class PackageImportDialog(QDialog):
                    if self.tombstones.item(i).checkState() == Qt.Checked}
         try:
             with busy(self, "Đang hợp nhất dữ liệu…", show=True):
-                result = apply_merge(self.store, self.plan, confirm=confirm, choices=choices)
+                result = _publish(self, ops.run_with_backup(self.store, REASON_MERGE, "Hợp nhất gói dữ liệu", apply_merge,
+                                                            self.store, self.plan, confirm=confirm, choices=choices))
         except ExchangeError as exc:
             self.message.setText(f"Không hợp nhất được: {exc.message}")
             return
@@ -411,6 +416,16 @@ class PackageImportDialog(QDialog):
         self.message.setText(f"Đã hợp nhất: {result.inserted} dòng mới, {result.updated} trường cập nhật, "
                              f"{result.deleted} dòng xóa, {result.pending_tombstones} dòng xóa chờ xác nhận."
                              + "".join(f"\n• {n}" for n in result.notes))
+
+
+def _publish(dialog, result):
+    """Tell every view what the import or merge changed (the one change notification of the window that
+    opened the dialog); returns the import's own result."""
+    window = dialog.parent()
+    events = getattr(window, "events", None)
+    if events is not None:
+        events.publish(result)
+    return result.value
 
 
 # -- main window hook -------------------------------------------------------------------------------------------
@@ -426,24 +441,18 @@ def install_exchange_menu(window) -> None:
         def wrapped():
             current = plan_id()
             if not current:
-                QMessageBox.information(window, "Trao đổi", "Hãy mở một kế hoạch trước.")
+                messages.info(window, "Hãy mở một kế hoạch trước.", "Trao đổi")
                 return
             run(current)
         return wrapped
 
-    def after(dialog):
-        dialog.exec()
-        reload = getattr(window, "open_plan", None)
-        if reload and plan_id():
-            reload(plan_id())
-
     entries = [
         ("Xuất tệp cập nhật cho các cơ quan (.xlsx)…",
          need_plan(lambda pid: WorkbookExportDialog(window.store, pid, window).exec())),
-        ("Nhập tệp cập nhật từ các cơ quan…", lambda: after(WorkbookImportDialog(window.store, window))),
+        ("Nhập tệp cập nhật từ các cơ quan…", lambda: WorkbookImportDialog(window.store, window).exec()),
         None,
         ("Xuất gói dữ liệu sang máy khác (.cchc)…", lambda: PackageExportDialog(window.store, plan_id(), window).exec()),
-        ("Nhập gói dữ liệu từ máy khác…", lambda: after(PackageImportDialog(window.store, window))),
+        ("Nhập gói dữ liệu từ máy khác…", lambda: PackageImportDialog(window.store, window).exec()),
     ]
     window.exchange_actions = []
     for entry in entries:

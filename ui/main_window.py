@@ -18,6 +18,7 @@ from shiboken6 import isValid
 
 from cchc_desktop import APP_NAME, APP_VERSION
 from cchc_desktop.db import LOCAL, NETWORK
+from cchc_desktop.backup import REASON_IMPORT
 from cchc_desktop.errors import UserError
 from cchc_desktop import ops
 from cchc_desktop.import_commit import commit_draft
@@ -1093,7 +1094,8 @@ class MainWindow(QMainWindow):
         try:
             with busy(self, "Đang ghi các nhiệm vụ vào kế hoạch…", show=True):
                 if target == TARGET_NEW or plan is None:
-                    result = ops.run(self.store, f"Nhập {draft.source_name}", commit_draft, self.store, draft).value
+                    result = ops.run_with_backup(self.store, REASON_IMPORT, f"Nhập {draft.source_name}", commit_draft,
+                                                  self.store, draft).value
                     self.open_plan(result.plan_id)
                     self.statusBar().showMessage(
                         f"Đã nhập {result.tasks} nhiệm vụ, {result.products} sản phẩm vào kế hoạch mới.", 6000)

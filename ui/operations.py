@@ -145,6 +145,10 @@ def perform(store, undo_stack, events: StoreEvents | None, label: str, action: C
     events = events or events_for(undo_stack)
 
     def do() -> ops.OpResult:
+        if getattr(action, "is_op", False):          # a core op function: runs its own operation
+            result = action(*args, **kwargs)
+            result.label = label
+            return result
         result = ops.run(store, label, action, *args, **kwargs)   # an op called inside joins this one
         if isinstance(result.value, ops.OpResult):
             result.value = result.value.value

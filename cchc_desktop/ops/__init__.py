@@ -3,7 +3,8 @@ op id, undoable in the core). See `core` for the mechanism and `appendix` for th
 tracking, report and settings writes run through `run(store, label, function, …)` with their own core
 function (e.g. ``run(store, "Thêm văn bản minh chứng", add_evidence, store, product_id, key, **values)``).
 """
-from .core import Change, OpConflict, OpResult, changes_of, operation, products_of, redo, result_of, run, undo
+from .core import (Change, OpConflict, OpResult, changes_of, op_function, operation, products_of, redo, result_of,
+                   run, run_with_backup, undo)
 
-__all__ = ["Change", "OpConflict", "OpResult", "changes_of", "operation", "products_of", "redo", "result_of",
-           "run", "undo"]
+__all__ = ["Change", "OpConflict", "OpResult", "changes_of", "op_function", "operation", "products_of", "redo",
+           "result_of", "run", "run_with_backup", "undo"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..domain import ROLE_COORD, ROLE_LEAD
 from ..store import StoreError
-from .core import OpResult, run
+from .core import OpResult, op_function, run, run_with_backup
 
 FIELD_LABELS = {
     ("section", "title"): "tên mục",
@@ -23,11 +23,13 @@ def edit_label(entity: str, fields) -> str:
     return "Sửa " + ", ".join(FIELD_LABELS.get((entity, k), k) for k in fields)
 
 
+@op_function
 def edit_fields(store, entity: str, row_id: str, fields: dict, label: str | None = None) -> OpResult:
     """Change editable fields of one plan/section/task/product row."""
     return run(store, label or edit_label(entity, fields), store.update, entity, row_id, **fields)
 
 
+@op_function
 def set_agencies(store, product_id: str, role: str, names: list[str]) -> OpResult:
     return run(store, f"Sửa {FIELD_LABELS[(role, None)]}", store.set_agencies, product_id, role, names)
 
@@ -48,12 +50,14 @@ def _add_task(store, section_id, position, content, products):
     return task_id
 
 
+@op_function
 def add_task(store, section_id: str, position: int | None = None, content: str = "",
              products: list[dict] | None = None, label: str = "Thêm nhiệm vụ") -> OpResult:
     """A new task (with one empty product unless `products` are given); value: the task id."""
     return run(store, label, _add_task, store, section_id, position, content, products)
 
 
+@op_function
 def duplicate_task(store, task_id: str) -> OpResult:
     """A copy of a task with its products right after it; value: the new task id."""
     row = store.row("task", task_id)
@@ -65,14 +69,17 @@ def duplicate_task(store, task_id: str) -> OpResult:
                     [product_spec(p) for p in task.products], "Nhân bản nhiệm vụ")
 
 
+@op_function
 def add_product(store, task_id: str, position: int | None = None) -> OpResult:
     return run(store, "Thêm hoạt động/sản phẩm", store.add_product, task_id, position=position)
 
 
+@op_function
 def add_section(store, plan_id: str, title: str, position: int | None = None) -> OpResult:
     return run(store, "Thêm mục", store.add_section, plan_id, title, position)
 
 
+@op_function
 def delete_rows(store, targets: list[tuple[str, str]], label: str) -> OpResult:
     """Delete sections/tasks/products with everything under them."""
     def delete():
@@ -81,6 +88,7 @@ def delete_rows(store, targets: list[tuple[str, str]], label: str) -> OpResult:
     return run(store, label, delete)
 
 
+@op_function
 def move(store, entity: str, row_id: str, position: int, parent_id: str | None = None,
          label: str = "Di chuyển") -> OpResult:
     return run(store, label, store.move, entity, row_id, position, parent_id)
@@ -117,6 +125,7 @@ def tasks_would_move(store, task_ids: list[str], section_id: str, position: int)
     return _tasks_move_plan(store, task_ids, section_id, position)[2]
 
 
+@op_function
 def move_tasks(store, task_ids: list[str], section_id: str, position: int) -> OpResult:
     """Move several tasks (drag and drop, «Chuyển sang mục…») to `position` of a section, in their order."""
     moving, at, _changes = _tasks_move_plan(store, task_ids, section_id, position)
@@ -128,12 +137,15 @@ def move_tasks(store, task_ids: list[str], section_id: str, position: int) -> Op
     return run(store, "Di chuyển nhiệm vụ" if count == 1 else f"Di chuyển {count} nhiệm vụ", do)
 
 
+@op_function
 def commit_import(store, draft, plan_id: str) -> OpResult:
     """Append an import draft's sections to a plan; value: the import's CommitResult."""
+    from ..backup import REASON_IMPORT
     from ..import_commit import commit_draft
-    return run(store, f"Nhập {draft.source_name}", commit_draft, store, draft, plan_id)
+    return run_with_backup(store, REASON_IMPORT, f"Nhập {draft.source_name}", commit_draft, store, draft, plan_id)
 
 
+@op_function
 def draft_into_section(store, draft, section_id: str, position: int | None) -> OpResult:
     """The draft's tasks as new tasks of one section from `position` (end when None); value: task ids."""
     def do():
@@ -148,6 +160,7 @@ def draft_into_section(store, draft, section_id: str, position: int | None) -> O
     return run(store, "Dán nhiệm vụ mới", do)
 
 
+@op_function
 def paste(store, label: str, edits: list[tuple], new_rows: list[tuple[bool, dict]] | None = None,
           section_id: str | None = None, position: int | None = None, task_id: str | None = None) -> OpResult:
     """Pasted cells as ONE operation. `edits`: (entity, id, field-or-role, value) — entity "agencies" sets the

@@ -114,6 +114,20 @@ def run(store, label: str, action: Callable, /, *args, **kwargs) -> OpResult:
     return result_of(store, op_id, label, value)
 
 
+def run_with_backup(store, reason: str, label: str, action: Callable, /, *args, **kwargs) -> OpResult:
+    """`run` after a backup of the database (imports, merges: cchc_desktop.backup reasons); the backup
+    is taken before the operation's transaction opens (inside one it would be skipped)."""
+    from ..backup import backup_before_change
+    backup_before_change(store, reason)
+    return run(store, label, action, *args, **kwargs)
+
+
+def op_function(function: Callable) -> Callable:
+    """Mark a function that runs its own operation and returns an OpResult (the UI calls it as is)."""
+    function.is_op = True
+    return function
+
+
 def undo(store, op_id: str, label: str = "Hoàn tác") -> OpResult:
     """Put back what operation `op_id` changed, as a new operation (its result's op id is what `redo` takes)."""
     entries = changelog.decode_rows(store.db.query(
@@ -189,5 +203,5 @@ def _invert(store, entry: dict) -> None:
         store.insert_row(table, {k: v for k, v in old.items() if k != "updated_at"})
 
 
-__all__ = ["Change", "OpConflict", "OpResult", "changes_of", "operation", "products_of", "redo", "result_of",
-           "run", "undo"]
+__all__ = ["Change", "OpConflict", "OpResult", "changes_of", "op_function", "operation", "products_of", "redo",
+           "result_of", "run", "run_with_backup", "undo"]
