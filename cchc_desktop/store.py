@@ -67,18 +67,30 @@ class Store:
         if entity not in ENTITIES:
             raise ValueError(entity)
 
+    # The row gateway: sqlite-utils reads rows as dicts, inserts and deletes them (inside the caller's
+    # BEGIN IMMEDIATE / SAVEPOINT transaction, which it never commits); the store adds ids, timestamps,
+    # versions and the change log.
+    @property
+    def path(self):
+        return self.db.path
+
+    @property
+    def storage(self) -> str:
+        return self.db.storage
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.schema_version
+
     def get_row(self, table: str, row_id: str) -> dict | None:
-        found = self.db.query_one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
-        return dict(found) if found else None
+        return next(self.db.utils.query(f"SELECT * FROM {table} WHERE id = ?", [row_id]), None)
 
     def insert_row(self, table: str, values: dict) -> dict:
         """Insert one row with id/timestamps (inside the caller's transaction) and log it whole."""
         stamp = changelog.now_iso()
         row = {"id": values.get("id") or changelog.new_id(), "created_at": stamp,
                "updated_at": stamp, **{k: v for k, v in values.items() if k != "id"}}
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        self.db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
+        self.db.utils[table].insert(row)
         changelog.record(self.db, table, row["id"], "insert", new=row, actor=self.actor)
         return row
 
@@ -92,8 +104,8 @@ class Store:
         changed = {k: v for k, v in fields.items() if current.get(k) != v}
         if not changed:
             return {}
-        assigns = ", ".join(f"{k} = ?" for k in changed)
-        self.db.conn.execute(
+        assigns = ", ".join(f"{k} = ?" for k in changed)     # (version = version + 1: an expression,
+        self.db.conn.execute(                                  # which sqlite-utils' update cannot write)
             f"UPDATE {table} SET {assigns}, updated_at = ?, version = version + 1 WHERE id = ?",
             (*changed.values(), changelog.now_iso(), row_id))
         for key, value in changed.items():
@@ -106,7 +118,7 @@ class Store:
         current = self.get_row(table, row_id)
         if current is None:
             return None
-        self.db.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        self.db.utils[table].delete(row_id)
         changelog.record(self.db, table, row_id, "delete", old=current, actor=self.actor)
         return current
 

@@ -361,7 +361,7 @@ class PackageImportDialog(QDialog):
         self.plan = None
         try:
             with busy(self, "Đang đọc và kiểm tra gói dữ liệu…", show=True) as job:
-                package = read_package(path, local_schema=self.store.db.schema_version)
+                package = read_package(path, local_schema=self.store.schema_version)
                 job.step(text="Đang so sánh gói dữ liệu với dữ liệu trên máy này…")
                 self.plan = plan_merge(self.store, package)
         except ExchangeError as exc:

@@ -561,14 +561,14 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.task_label)
         status.addPermanentWidget(self.overdue_label)
         status.addPermanentWidget(self.db_label, 1)
-        storage = getattr(self.store.db, "storage", LOCAL)
-        where = f"Cơ sở dữ liệu: {self.store.db.path}"
+        storage = self.store.storage
+        where = f"Cơ sở dữ liệu: {self.store.path}"
         if storage == NETWORK:
             where += " — ⚠ thư mục mạng: chỉ một người mở tại một thời điểm"
         elif storage != LOCAL:
             where += " — ổ di động"
         self.db_label.setText(where)
-        self.db_label.setToolTip(str(self.store.db.path))
+        self.db_label.setToolTip(str(self.store.path))
 
     # -- plans -----------------------------------------------------------------------------------
     def open_plan(self, plan_id: str | None) -> None:

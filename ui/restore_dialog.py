@@ -359,7 +359,7 @@ def install_backup_menu(window) -> QObject:
     rebuilt from the restored file). Returns the timer object (kept as `window.backup_timer`).
     """
     def db_path() -> Path:
-        return Path(window.store.db.path)
+        return Path(window.store.path)
 
     def close_store() -> None:
         window.store.close()
