@@ -6,173 +6,32 @@ details pane with ``window.details.add_panel(widget)``; they can follow the sele
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFrame,
-                               QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem,
-                               QMainWindow, QScrollArea, QSplitter, QTabWidget,
-                               QToolBar, QToolButton, QVBoxLayout, QWidget)
-from shiboken6 import isValid
+from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from cchc_desktop import APP_NAME, APP_VERSION
 from cchc_desktop.db import LOCAL, NETWORK
-from cchc_desktop.backup import REASON_IMPORT
-from cchc_desktop.errors import UserError
-from cchc_desktop import ops
-from cchc_desktop.import_commit import commit_draft
-from cchc_desktop.ops import appendix as app_ops
 
-from . import clipboard, messages, settings
-from .appendix_model import (COL_CONTENT, COL_COORD, COL_DEADLINE, COL_LEAD, COL_PRODUCT, COL_STT, KIND_SECTION,
-                             AppendixModel, split_names)
+from . import actions, messages, settings
+from .appendix_model import AppendixModel
 from .appendix_view import AppendixView
-from .busy import busy
 from .delegates import AppendixDelegate
-from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, ImportPreviewDialog
-from .dialogs.plan_properties import PlanPickerDialog, PlanPropertiesDialog, plan_label, unit_label
+from .dialogs.plan_properties import plan_label, unit_label
+from .editing import EditingMixin
 from .filter_bar import FilterBar
-from .operations import events_for, perform
+from .import_flow import ImportMixin
+from .operations import events_for
+from .panes import DetailsPane, SectionPane
+from .paste import PasteMixin
 from .screen import fit_to_screen
+from .window_tracking import TrackingMixin
 
 
-# pasted columns that fill new rows (STT is numbered automatically, the last two are computed)
-PASTE_FIELDS = {COL_CONTENT: "content", COL_PRODUCT: "description", COL_LEAD: "leads", COL_COORD: "coordinators",
-                COL_DEADLINE: "deadline_text"}
+class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWindow):
+    """Wiring only: widgets, the one change notification, selection, plan loading; the actions live in
+    ui/actions.py (table), ui/editing.py, ui/paste.py, ui/import_flow.py and ui/window_tracking.py."""
 
-IMPORT_FILTER = "Phụ lục CCHC (*.xlsx *.xlsm *.docx *.txt *.tsv *.csv);;Tất cả các tệp (*)"
-
-
-class SectionPane(QWidget):
-    """Left pane: the plan's sections with their task counts; add/rename/reorder."""
-
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 0, 4)
-        title = QLabel("<b>Các mục</b>", self)
-        layout.addWidget(title)
-        self.list = QListWidget(self)
-        self.list.setWordWrap(True)
-        self.list.setTextElideMode(Qt.ElideNone)
-        self.list.itemClicked.connect(self._jump)
-        self.list.itemDoubleClicked.connect(lambda _i: window.rename_section())
-        layout.addWidget(self.list, 1)
-        buttons = QHBoxLayout()
-        for text, tip, slot in (("+", "Thêm mục", window.add_section),
-                                ("Đổi tên", "Đổi tên mục", window.rename_section),
-                                ("▲", "Chuyển mục lên", lambda: window.move_section(-1)),
-                                ("▼", "Chuyển mục xuống", lambda: window.move_section(1))):
-            button = QToolButton(self)
-            button.setText(text)
-            button.setToolTip(tip)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-
-    def refresh(self, model: AppendixModel) -> None:
-        current = self.current_section_id()
-        self.list.clear()
-        for section, count in model.section_counts():
-            item = QListWidgetItem(f"{section.numeral}. {section.title}  ({count})", self.list)
-            item.setData(Qt.UserRole, section.id)
-            item.setToolTip(f"{section.label}\n{count} nhiệm vụ")
-            if section.id == current:
-                self.list.setCurrentItem(item)
-
-    def current_section_id(self) -> str | None:
-        item = self.list.currentItem()
-        return item.data(Qt.UserRole) if item else None
-
-    def select(self, section_id: str | None) -> None:
-        for i in range(self.list.count()):
-            if self.list.item(i).data(Qt.UserRole) == section_id:
-                self.list.setCurrentRow(i)
-                return
-
-    def _jump(self, item) -> None:
-        self.window.view.select_entity("section", item.data(Qt.UserRole))
-
-
-class DetailsPane(QScrollArea):
-    """Right pane: the selected task and product, then added panels (status/evidence); scrolls
-    vertically, never horizontally (everything wraps to the pane's width).
-    Extend with `add_panel(widget)`."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.setMinimumWidth(240)
-        body = QWidget(self)
-        self.body_layout = QVBoxLayout(body)
-        self.body_layout.setContentsMargins(8, 8, 8, 8)
-        self.heading = QLabel("<b>Chi tiết nhiệm vụ</b>", body)
-        self.body_layout.addWidget(self.heading)
-        self.info = QLabel(body)
-        self.info.setWordWrap(True)
-        self.info.setTextFormat(Qt.RichText)
-        self.info.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        self.info.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.info.setMinimumWidth(100)
-        self.body_layout.addWidget(self.info)
-        self.extra = QVBoxLayout()
-        self.body_layout.addLayout(self.extra)
-        self.body_layout.addStretch(1)
-        self.setWidget(body)
-        self.show_nothing()
-
-    def add_panel(self, widget: QWidget) -> None:
-        """Add a widget (e.g. the status/evidence panel) under the task details."""
-        self.extra.addWidget(widget)
-
-    def show_nothing(self) -> None:
-        self.info.setText("<i>Chọn một nhiệm vụ trong bảng để xem chi tiết.</i>")
-
-    def show_row(self, model: AppendixModel, row) -> None:
-        """The task, the selected product in full, the task's other products in one line each."""
-        import html
-        if row is None:
-            self.show_nothing()
-            return
-        esc = html.escape
-        if row.kind == KIND_SECTION:
-            self.info.setText(f"<p><b>{esc(row.section.label)}</b></p>"
-                              f"<p>{len(row.section.tasks)} nhiệm vụ</p>")
-            return
-        task = row.task
-        parts = [f"<p style='color:#555'>{esc(row.section.label)}</p>",
-                 f"<p><b>Nhiệm vụ {task.number}.</b> {esc(task.content)}</p>"]
-        selected = row.product if row.product is not None else (task.products[0] if task.products else None)
-        others = []
-        for number, product in enumerate(task.products, 1):
-            info = model.product_info(product.id)
-            state = esc(info.status_label) if info else ""
-            if product is not selected:
-                text = product.description or "(trống)"
-                text = text if len(text) <= 90 else text[:87] + "…"
-                others.append(f"<li>{number}. {esc(text)} <span style='color:#555'>— {state}</span></li>")
-                continue
-            count = f" / {len(task.products)}" if len(task.products) > 1 else ""
-            due = esc(info.due_label) if info else ""
-            parts.append(
-                f"<hr><p><b>Sản phẩm {number}{count}:</b> {esc(product.description) or '<i>(trống)</i>'}</p>"
-                f"<p>Chủ trì: {esc(product.lead_names) or '—'}<br>"
-                f"Phối hợp: {esc(product.coordinator_names) or '—'}<br>"
-                f"Thời gian: {esc(product.deadline_text) or '—'}"
-                f"<br><span style='color:#555'>{esc(info.due_tooltip) if info else ''}</span><br>"
-                f"Hạn xử lý: {due or '—'}<br>Trạng thái: <b>{state}</b></p>")
-        if others:
-            parts.append("<p style='margin-bottom:0'>Các sản phẩm khác của nhiệm vụ:</p>"
-                         f"<ul style='margin-left:-24px'>{''.join(others)}</ul>")
-        self.info.setText("".join(parts))
-
-
-class MainWindow(QMainWindow):
     currentTaskChanged = Signal(str, str)  # task id ("" for none), product id ("" for none)
     planChanged = Signal(str)
 
@@ -187,11 +46,17 @@ class MainWindow(QMainWindow):
         self._agency_cache: list[str] | None = None
         self.actions: dict[str, QAction] = {}
         self._build_widgets()
-        self._build_actions()
-        self._build_menus()
+        actions.build_actions(self)
+        actions.build_menus(self)
+        self._build_view_menu()
         from .exchange_dialogs import install_exchange_menu  # «Trao đổi» menu (USB exchange, #6)
         install_exchange_menu(self)
-        self._build_toolbar()
+        actions.build_late_menus(self)                       # «Theo dõi», «Báo cáo»
+        self.plan_combo = QComboBox(self)
+        self.plan_combo.setMinimumContentsLength(36)
+        self.plan_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.plan_combo.activated.connect(self._plan_combo_activated)
+        actions.build_toolbar(self)
         self._build_status_bar()
         self.model.countsChanged.connect(self._counts_changed)
         self.model.planLoaded.connect(self._plan_loaded)
@@ -200,165 +65,7 @@ class MainWindow(QMainWindow):
         self.events.selectRequested.connect(self.view.select_entity)
         self.events.changed.connect(self._store_changed)
         self._install_tracking()
-        self._install_reports()
         fit_to_screen(self, 1366, 768)   # the whole window, status bar included, on a 1366×768 screen
-
-    # -- progress tracking (issue #4: ui/dashboard.py, ui/status_panel.py, ui/bulk_update.py) -----
-    def _install_tracking(self) -> None:
-        from .status_panel import StatusPanel
-
-        self.dashboard = None
-        self.dashboard_page = None
-        self.status_panel = StatusPanel(self.store, self, undo_stack=self.undo_stack)
-        self.details.add_panel(self.status_panel)
-        self.status_panel.setVisible(False)
-        self.currentTaskChanged.connect(self._tracking_product_changed)
-        self.planChanged.connect(self._tracking_plan_changed)
-        self.tabs.currentChanged.connect(self._tracking_tab_changed)
-        bulk = QAction("Cập nhật tình trạng nhiều sản phẩm…", self)
-        bulk.triggered.connect(self.bulk_update_selection)
-        self.actions["bulk_status"] = bulk
-        self.menus["Nhiệm vụ"].addSeparator()
-        self.menus["Nhiệm vụ"].addAction(bulk)
-        # «Theo dõi» menu: dashboard, targets, report settings
-        from PySide6.QtWidgets import QMenu
-        menu = QMenu("Th&eo dõi", self)
-        for name, text, slot in (("show_dashboard", "&Bảng theo dõi tiến độ", self.show_dashboard),
-                                 ("bulk_status", None, None),
-                                 ("targets", "&Chỉ tiêu của kế hoạch…", self.edit_targets),
-                                 ("report_settings", "Cài đặt &kỳ báo cáo…", self.edit_report_settings)):
-            if text is None:
-                menu.addAction(self.actions[name])
-                continue
-            action = QAction(text, self)
-            action.triggered.connect(lambda _checked=False, f=slot: f())
-            self.actions[name] = action
-            menu.addAction(action)
-        self.menuBar().insertMenu(self.menus["Trợ giúp"].menuAction(), menu)
-        self.menus["Theo dõi"] = menu
-        self.menus["Tệp"].insertAction(self.actions["import"], self.actions["report_settings"])
-
-    # -- reports (issue #5: ui/report_dialog.py, ui/header_settings_dialog.py) ----------------------
-    def _install_reports(self) -> None:
-        from PySide6.QtWidgets import QMenu
-
-        menu = QMenu("&Báo cáo", self)
-        entries = (("reports", "&Lập báo cáo, xem trước, in, xuất Excel…", self.open_reports, "Ctrl+Shift+P"),
-                   ("report_header", "&Tiêu đề và người ký văn bản…", self.edit_report_header, None))
-        for name, text, slot, shortcut in entries:
-            action = QAction(text, self)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(lambda _checked=False, f=slot: f())
-            self.addAction(action)
-            self.actions[name] = action
-            menu.addAction(action)
-        self.menuBar().insertMenu(self.menus["Trợ giúp"].menuAction(), menu)
-        self.menus["Báo cáo"] = menu
-
-    def open_reports(self) -> None:
-        from .report_dialog import ReportDialog
-
-        if not self.model.plan_id:
-            self.show_error("Hãy mở một kế hoạch trước khi lập báo cáo.")
-            return
-        self.dialog_runner(ReportDialog(self.store, self.model.plan_id, self))
-
-    def edit_report_header(self) -> None:
-        from .header_settings_dialog import HeaderSettingsDialog
-
-        if self.model.plan_id:
-            self.dialog_runner(HeaderSettingsDialog(self.store, self.model.plan_id, self))
-
-    def _tracking_plan_changed(self, plan_id: str) -> None:
-        from .dashboard import DashboardWidget
-
-        self.status_panel.set_product(None)
-        if not plan_id:
-            return
-        if self.dashboard is None:
-            self.dashboard = DashboardWidget(self.store, plan_id, self, ref_date=self.model.ref_date)
-            self.dashboard.taskActivated.connect(self._tracking_jump)
-            self.dashboard.refDateChanged.connect(self.set_ref_date)
-            self.dashboard.whole_plan_overdue = self.model.overdue_count
-            self.dashboard.undo_stack = self.undo_stack
-            # Big tab contents scroll instead of forcing the window taller than a 1366×768 screen.
-            self.dashboard_page = QScrollArea(self)
-            self.dashboard_page.setWidgetResizable(True)
-            self.dashboard_page.setFrameShape(QFrame.NoFrame)
-            self.dashboard_page.setWidget(self.dashboard)
-            self.add_tab(self.dashboard_page, "Theo dõi tiến độ")
-        else:
-            self.dashboard.set_plan(plan_id)
-
-    def show_dashboard(self) -> None:
-        if self.dashboard_page is not None:
-            self.tabs.setCurrentWidget(self.dashboard_page)
-
-    def edit_targets(self):
-        """«Chỉ tiêu của kế hoạch…»: add, edit, delete targets; enter actual values (undoable)."""
-        from .targets_dialog import TargetsDialog
-
-        if not self.model.plan_id:
-            return None
-        dialog = TargetsDialog(self.store, self.model.plan_id, self, self.undo_stack,
-                               self.dashboard.period_key() if self.dashboard else None)
-        self.dialog_runner(dialog)
-        return dialog
-
-    def edit_report_settings(self) -> bool:
-        """«Cài đặt kỳ báo cáo…»: the plan's report due days (one undo step)."""
-        from .report_settings_dialog import edit_report_settings
-
-        if not self.model.plan_id:
-            return False
-        return edit_report_settings(self.store, self.model.plan_id, self, self.undo_stack, self.dialog_runner,
-                                    message=self.show_message)
-
-    def show_message(self, title: str, text: str) -> None:
-        messages.error(self, text, title)
-
-    def _tracking_jump(self, task_id: str, product_id: str) -> None:
-        self.tabs.setCurrentIndex(0)
-        self.view.select_entity("product" if product_id else "task", product_id or task_id)
-
-    def set_ref_date(self, value) -> None:
-        """The reference date of the table's "Trạng thái"/"Hạn xử lý", the overdue filter and count,
-        the status panel and the dashboard (default today)."""
-        from datetime import date
-        value = value or date.today()
-        self.model.set_ref_date(None if value == date.today() else value)
-        if self.dashboard is not None and self.dashboard.ref_date() != value:
-            self.dashboard.set_ref_date(value)
-        if self.status_panel.product_id:   # the tracking period containing the new date
-            self.status_panel.set_product(self.status_panel.product_id, ref=value)
-        self.status_panel.ref = value
-        self._counts_changed()
-
-    def bulk_update_selection(self) -> None:
-        from .bulk_update import BulkUpdateDialog
-
-        indexes = self.view.selectionModel().selectedIndexes() or [self.view.currentIndex()]
-        ids = []
-        for index in (i for i in indexes if i.isValid()):
-            row = self.model.row_info(index.row())
-            products = [row.product] if row.product is not None else (row.task.products if row.task else [])
-            ids.extend(p.id for p in products if p.id not in ids)
-        if not ids:
-            self.show_error("Hãy chọn các sản phẩm cần cập nhật tình trạng trong bảng.")
-            return
-        period = self.dashboard.period_key() if self.dashboard else str(self.model.plan.year_start)
-        dialog = BulkUpdateDialog(self.store, ids, period, self.undo_stack, self, ref=self.model.ref_date)
-        self.dialog_runner(dialog)
-
-    def _tracking_product_changed(self, _task_id: str, product_id: str) -> None:
-        if (product_id or None) != self.status_panel.product_id or not product_id:
-            self.status_panel.set_product(product_id or None, ref=self.model.ref_date)
-        self.status_panel.setVisible(bool(product_id))   # no empty grey form when nothing is selected
-
-    def _tracking_tab_changed(self, index: int) -> None:
-        if self.dashboard is not None and self.tabs.widget(index) is self.dashboard_page:
-            self.dashboard.refresh()
 
     def _store_changed(self, result) -> None:
         """The one change notification (after the model has updated itself): agency catalogue, section
@@ -423,134 +130,19 @@ class MainWindow(QMainWindow):
         """Add a tab next to the appendix (e.g. "Tổng quan")."""
         return self.tabs.addTab(widget, title)
 
-    def _action(self, name: str, text: str, slot, shortcut=None, *, table_only: bool = False,
-                tip: str | None = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        if table_only:
-            # Del, Insert, Ctrl+C/V… act on the table only, never while typing in the search box.
-            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
-            self.view.addAction(action)
-        else:
-            self.addAction(action)
-        self.actions[name] = action
-        return action
-
-    def _build_actions(self) -> None:
-        a = self._action
-        a("new_plan", "&Tạo kế hoạch mới…", self.new_plan, QKeySequence.New)
-        a("open_plan", "&Mở kế hoạch…", self.open_plan_dialog, QKeySequence.Open)
-        a("duplicate_plan", "&Nhân bản kế hoạch…", self.duplicate_plan)
-        a("plan_properties", "T&huộc tính kế hoạch…", self.edit_plan_properties, "Alt+Return")
-        a("import", "Nhậ&p phụ lục từ tệp (Excel, Word, văn bản)…", self.import_file_dialog, "Ctrl+I")
-        a("quit", "Th&oát", self.close, QKeySequence.Quit)
-        undo = self.undo_stack.createUndoAction(self, "&Hoàn tác")
-        undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        redo = self.undo_stack.createRedoAction(self, "&Làm lại")
-        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        for name, action in (("undo", undo), ("redo", redo)):
-            self.addAction(action)
-            self.actions[name] = action
-        a("copy", "&Sao chép", self.copy_selection, QKeySequence.Copy, table_only=True)
-        a("paste", "&Dán vào các ô", self.paste, QKeySequence.Paste, table_only=True)
-        a("paste_tasks", "Dán thành &nhiệm vụ mới…", self.paste_as_tasks, "Ctrl+Shift+V", table_only=True)
-        a("edit_cell", "Sửa ô đang chọn", self.edit_current, "F2", table_only=True)
-        a("find", "&Tìm và lọc", self.filter_bar.focus_search, QKeySequence.Find)
-        a("clear_filter", "&Bỏ lọc", self.filter_bar.clear, "Ctrl+Shift+F")
-        a("add_task", "&Thêm nhiệm vụ vào cuối mục", self.add_task, "Ctrl+Return", table_only=True)
-        a("insert_task", "&Chèn nhiệm vụ phía trên", self.insert_task, "Insert", table_only=True)
-        a("duplicate_task", "&Nhân bản nhiệm vụ", self.duplicate_task, "Ctrl+D", table_only=True)
-        a("add_product", "Thêm &hoạt động/sản phẩm", self.add_product, "Ctrl+Shift+Return", table_only=True)
-        a("delete", "&Xóa dòng đang chọn", self.delete_selection, QKeySequence.Delete, table_only=True)
-        a("move_up", "Chuyển &lên", lambda: self.move_current(-1), "Ctrl+Up", table_only=True)
-        a("move_down", "Chuyển xuốn&g", lambda: self.move_current(1), "Ctrl+Down", table_only=True)
-        a("move_to_section", "Chuyển &sang mục…", self.move_to_section, "Ctrl+M", table_only=True,
-          tip="Chuyển các nhiệm vụ đang chọn xuống cuối một mục khác")
-        a("add_section", "Thêm &mục", self.add_section)
-        a("rename_section", "Đổi tên mục…", self.rename_section)
-        a("section_up", "Chuyển mục lên", lambda: self.move_section(-1))
-        a("section_down", "Chuyển mục xuống", lambda: self.move_section(1))
-        a("delete_section", "Xóa mục…", self.delete_section)
-        a("shortcuts", "&Phím tắt", self.show_shortcuts, QKeySequence.HelpContents)
-        a("about", "&Giới thiệu", self.show_about)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        act = self.actions
-        menus = {
-            "&Tệp": ["new_plan", "open_plan", "duplicate_plan", "plan_properties", None, "import", None,
-                     "quit"],
-            "&Sửa": ["undo", "redo", None, "copy", "paste", "paste_tasks", None, "edit_cell", None, "find",
-                     "clear_filter"],
-            "&Xem": [],
-            "&Nhiệm vụ": ["add_task", "insert_task", "duplicate_task", "add_product", None, "move_up",
-                          "move_down", "move_to_section", "delete", None, "add_section", "rename_section",
-                          "section_up", "section_down", "delete_section"],
-            "T&rợ giúp": ["shortcuts", "about"],
-        }
-        self.menus = {}
-        for title, names in menus.items():
-            menu = bar.addMenu(title)
-            self.menus[title.replace("&", "")] = menu
-            for name in names:
-                if name is None:
-                    menu.addSeparator()
-                else:
-                    menu.addAction(act[name])
+    def _build_view_menu(self) -> None:
         view_menu = self.menus["Xem"]
-        for title, widget in (("Bảng các mục", self.sections), ("Chi tiết nhiệm vụ", self.details)):
+        for title, widget, name in (("Bảng các mục", self.sections, "toggle_sections"),
+                                    ("Chi tiết nhiệm vụ", self.details, "toggle_details")):
             toggle = QAction(title, self)
             toggle.setCheckable(True)
             toggle.setChecked(True)
             toggle.toggled.connect(widget.setVisible)
             view_menu.addAction(toggle)
-            self.actions["toggle_" + ("sections" if widget is self.sections else "details")] = toggle
+            self.actions[name] = toggle
         view_menu.addSeparator()
-        view_menu.addAction(act["find"])
-        view_menu.addAction(act["clear_filter"])
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Thanh công cụ", self)
-        bar.setObjectName("main_toolbar")
-        bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        bar.addWidget(QLabel(" Kế hoạch: ", self))
-        self.plan_combo = QComboBox(self)
-        self.plan_combo.setMinimumContentsLength(36)
-        self.plan_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.plan_combo.activated.connect(self._plan_combo_activated)
-        bar.addWidget(self.plan_combo)
-        short = {"new_plan": "Tạo mới", "plan_properties": "Thuộc tính", "import": "Nhập tệp",
-                 "add_task": "+ Nhiệm vụ", "add_product": "+ Sản phẩm", "delete": "Xóa",
-                 "undo": "Hoàn tác", "redo": "Làm lại"}
-        for name in ("new_plan", "plan_properties", "import", None, "add_task", "add_product", "delete",
-                     None, "undo", "redo"):
-            if name is None:
-                bar.addSeparator()
-                continue
-            button = QToolButton(self)
-            button.setDefaultAction(self.actions[name])
-            self._short_button_text(button, name, short[name])
-            # «Hoàn tác»/«Làm lại» change their text with every command ("Hoàn tác Di chuyển nhiệm vụ"):
-            # keep the button short (the toolbar no longer jumps), the full text is in the tooltip
-            self.actions[name].changed.connect(
-                lambda b=button, n=name: self._short_button_text(b, n, short[n]))
-            bar.addWidget(button)
-        self.addToolBar(bar)
-
-    def _short_button_text(self, button: QToolButton, name: str, text: str) -> None:
-        action = self.actions[name]
-        if not (isValid(button) and isValid(action)):   # window being destroyed
-            return
-        button.setText(text)
-        button.setToolTip(action.text().replace("&", "")
-                          + (f" ({action.shortcut().toString(QKeySequence.NativeText)})"
-                             if not action.shortcut().isEmpty() else ""))
+        view_menu.addAction(self.actions["find"])
+        view_menu.addAction(self.actions["clear_filter"])
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -610,61 +202,6 @@ class MainWindow(QMainWindow):
         self._refresh_plan_combo()
         self.sections.refresh(self.model)
 
-    def new_plan(self) -> None:
-        dialog = PlanPropertiesDialog(None, self)
-        if not self.dialog_runner(dialog):
-            return
-        values = dialog.values()
-        def create():
-            plan_id = self.store.create_plan(**values)
-            self.store.add_section(plan_id, "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
-            return plan_id
-        try:
-            plan_id = ops.run(self.store, "Tạo kế hoạch mới", create).value
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        self.open_plan(plan_id)
-
-    def open_plan_dialog(self) -> None:
-        dialog = PlanPickerDialog(self.store.list_plans(), self.model.plan_id, self)
-        if self.dialog_runner(dialog) and dialog.selected_plan_id():
-            self.open_plan(dialog.selected_plan_id())
-
-    def duplicate_plan(self) -> None:
-        plan = self.model.plan
-        if plan is None:
-            return
-        dialog = PlanPropertiesDialog(plan, self, title="Nhân bản kế hoạch")
-        dialog.year_start.setValue(plan.year_start + 1)
-        dialog.year_end.setValue(plan.year_end + 1)
-        dialog.doc_number.clear()
-        dialog.has_date.setChecked(False)
-        if not self.dialog_runner(dialog):
-            return
-        values = dialog.values()
-        values["status"] = "draft"
-        try:
-            new_id = ops.run(self.store, "Nhân bản kế hoạch", self.store.duplicate_plan, plan.id, **values).value
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        self.open_plan(new_id)
-        self.statusBar().showMessage("Đã nhân bản kế hoạch.", 5000)
-
-    def edit_plan_properties(self) -> None:
-        plan = self.model.plan
-        if plan is None:
-            return
-        dialog = PlanPropertiesDialog(plan, self)
-        if not self.dialog_runner(dialog):
-            return
-        new = dialog.values()
-        old = {k: getattr(plan, k) for k in new}
-        changed = {k: v for k, v in new.items() if old[k] != v}
-        if changed:
-            self._run("Sửa thuộc tính kế hoạch", app_ops.edit_fields, self.store, "plan", plan.id, changed)
-
     # -- selection ---------------------------------------------------------------------------------
     def current_row(self):
         index = self.view.currentIndex()
@@ -711,428 +248,17 @@ class MainWindow(QMainWindow):
         self._agency_cache = None
         self.agency_names()
 
-    # -- editing helpers ---------------------------------------------------------------------------
-    def _run(self, label: str, action, /, *args, select_after_do=None, select_after_undo=None, **kwargs) -> bool:
-        """One user action: a core operation as one undo step (ui/operations.py)."""
-        return perform(self.store, self.undo_stack, self.events, label, action, *args,
-                       select_after_do=select_after_do, select_after_undo=select_after_undo, **kwargs).ok
-
-    def edit_current(self) -> None:
-        index = self.view.currentIndex()
-        if index.isValid():
-            self.view.edit(index)
-
-    def _target_section(self):
-        row = self.current_row()
-        if row is not None:
-            return row.section
-        section_id = self.sections.current_section_id()
-        if section_id:
-            return self.model.find_section(section_id)
-        plan = self.model.plan
-        return plan.sections[-1] if plan and plan.sections else None
-
-    def add_task(self) -> None:
-        section = self._target_section()
-        if section is None:
-            self.add_section()
-            section = self._target_section()
-            if section is None:
-                return
-        if self._run("Thêm nhiệm vụ", app_ops.add_task, self.store, section.id, select_after_do=_created("task")):
-            self._edit_selected_content()
-
-    def insert_task(self) -> None:
-        row = self.current_row()
-        if row is None or row.task is None:
-            return self.add_task()
-        position = row.section.tasks.index(row.task)
-        if self._run("Chèn nhiệm vụ", app_ops.add_task, self.store, row.section.id, position,
-                     select_after_do=_created("task")):
-            self._edit_selected_content()
-
-    def _edit_selected_content(self) -> None:
-        index = self.view.currentIndex()
-        if index.isValid() and self.isVisible():
-            self.view.edit(self.model.index(index.row(), COL_CONTENT))
-
-    def duplicate_task(self) -> None:
-        row = self.current_row()
-        if row is None or row.task is None:
-            return
-        self._run("Nhân bản nhiệm vụ", app_ops.duplicate_task, self.store, row.task.id,
-                  select_after_do=_created("task"))
-
-    def add_product(self) -> None:
-        row = self.current_row()
-        if row is None or row.task is None:
-            return
-        task_id = row.task.id
-        position = row.task.products.index(row.product) + 1 if row.product is not None else None
-
-        if self._run("Thêm hoạt động/sản phẩm", app_ops.add_product, self.store, task_id, position,
-                     select_after_do=_created("product")):
-            index = self.view.currentIndex()
-            if index.isValid() and self.isVisible():
-                self.view.edit(self.model.index(index.row(), COL_PRODUCT))
-
-    def delete_selection(self) -> None:
-        indexes = self.view.selectionModel().selectedIndexes() or [self.view.currentIndex()]
-        indexes = [i for i in indexes if i.isValid()]
-        if not indexes:
-            return
-        tasks, products, sections = [], [], []
-        for index in indexes:
-            row = self.model.row_info(index.row())
-            if row.kind == KIND_SECTION:
-                sections.append(row.section)
-            elif index.column() in (COL_STT, COL_CONTENT) or row.product is None:
-                if row.task not in tasks:
-                    tasks.append(row.task)
-            elif row.product not in products:
-                products.append(row.product)
-        if sections and not tasks and not products:
-            return self.delete_section(sections[0])
-        # a product whose task is deleted anyway, or all products of a task selected -> the task
-        by_task: dict[str, list] = {}
-        for product in products:
-            by_task.setdefault(product.task_id, []).append(product)
-        targets = [("task", t.id) for t in tasks]
-        for task_id, chosen in by_task.items():
-            if any(t.id == task_id for t in tasks):
-                continue
-            _section, task = self.model.find_task(task_id)
-            if task is not None and len(chosen) == len(task.products):
-                targets.append(("task", task_id))
-            else:
-                targets.extend(("product", p.id) for p in chosen)
-        if not targets:
-            return
-        n_tasks = sum(1 for e, _ in targets if e == "task")
-        n_products = len(targets) - n_tasks
-        what = ", ".join(x for x in (f"{n_tasks} nhiệm vụ" if n_tasks else "",
-                                     f"{n_products} sản phẩm" if n_products else "") if x)
-        self._run(f"Xóa {what}", app_ops.delete_rows, self.store, targets, f"Xóa {what}",
-                  select_after_undo=targets[0])
-        self.statusBar().showMessage(f"Đã xóa {what}. Nhấn Ctrl+Z để hoàn tác.", 6000)
-
-    def move_current(self, step: int) -> None:
-        row = self.current_row()
-        if row is None:
-            return
-        if row.kind == KIND_SECTION:
-            return self.move_section(step, row.section)
-        index = self.view.currentIndex()
-        task = row.task
-        if row.product is not None and len(task.products) > 1 and index.column() >= COL_PRODUCT:
-            position = task.products.index(row.product) + step
-            if 0 <= position < len(task.products):
-                self._move("Di chuyển sản phẩm", "product", row.product.id, position)
-            return
-        sections = self.model.plan.sections
-        position = row.section.tasks.index(task) + step
-        section = row.section
-        if position < 0 or position >= len(section.tasks):
-            # across the section boundary: end of the previous / start of the next section
-            neighbour = sections.index(section) + step
-            if not 0 <= neighbour < len(sections):
-                return
-            section = sections[neighbour]
-            position = len(section.tasks) if step < 0 else 0
-        self._move("Di chuyển nhiệm vụ", "task", task.id, position, section.id)
-
-    def _move(self, label: str, entity: str, row_id: str, position: int, parent_id: str | None = None) -> None:
-        if app_ops.would_move(self.store, entity, row_id, position, parent_id):
-            self._run(label, app_ops.move, self.store, entity, row_id, position, parent_id, label,
-                      select_after_do=(entity, row_id), select_after_undo=(entity, row_id))
-
-    def selected_tasks(self) -> list:
-        """The tasks of the selected rows (or of the current row), in table order."""
-        tasks = []
-        for row in self.view.selected_rows():
-            info = self.model.row_info(row)
-            if info is not None and info.task is not None and info.task not in tasks:
-                tasks.append(info.task)
-        return tasks
-
-    def move_to_section(self, section_id: str | None = None) -> bool:
-        """«Chuyển sang mục…»: the selected tasks go to the end of a chosen section, in their order,
-        as one undoable step (the command drag-and-drop uses); the selection follows them."""
-        from .dialogs.move_to_section import MoveToSectionDialog
-
-        plan = self.model.plan
-        tasks = self.selected_tasks()
-        if plan is None or not tasks:
-            self.statusBar().showMessage("Hãy chọn nhiệm vụ cần chuyển sang mục khác.", 5000)
-            return False
-        if section_id is None:
-            row = self.current_row()
-            current = row.section.id if row is not None else None
-            dialog = MoveToSectionDialog(plan.sections, current, len(tasks), self)
-            if not self.dialog_runner(dialog):
-                return False
-            section_id = dialog.section_id()
-        section = self.model.find_section(section_id) if section_id else None
-        if section is None:
-            return False
-        task_ids = [t.id for t in tasks]
-        if not app_ops.tasks_would_move(self.store, task_ids, section.id, len(section.tasks)):
-            self.statusBar().showMessage("Nhiệm vụ đã ở cuối mục này.", 5000)
-            return False
-        label = "Di chuyển nhiệm vụ" if len(task_ids) == 1 else f"Di chuyển {len(task_ids)} nhiệm vụ"
-        if not self._run(label, app_ops.move_tasks, self.store, task_ids, section.id, len(section.tasks),
-                         select_after_do=("task", task_ids[0]), select_after_undo=("task", task_ids[0])):
-            return False
-        self._select_tasks(task_ids)
-        what = "nhiệm vụ" if len(task_ids) == 1 else f"{len(task_ids)} nhiệm vụ"
-        self.statusBar().showMessage(f"Đã chuyển {what} sang mục {section.numeral}. Nhấn Ctrl+Z để hoàn tác.",
-                                     6000)
-        return True
-
-    def _select_tasks(self, task_ids: list[str]) -> None:
-        """Select the rows of these tasks, the first one current."""
-        from PySide6.QtCore import QItemSelection, QItemSelectionModel
-
-        rows = [self.model.find_row("task", task_id) for task_id in task_ids]
-        rows = [r for r in rows if r >= 0]
-        if not rows:
-            return
-        self.view.select_entity("task", task_ids[0])
-        if len(rows) > 1:
-            selection = QItemSelection()
-            last_col = self.model.columnCount() - 1
-            for row in rows:
-                info = self.model.row_info(row)
-                end = row + max(1, info.group_len) - 1
-                selection.select(self.model.index(row, 0), self.model.index(end, last_col))
-            self.view.selectionModel().select(selection, QItemSelectionModel.ClearAndSelect)
-
-    # -- sections ----------------------------------------------------------------------------------
-    def add_section(self) -> None:
-        plan = self.model.plan
-        if plan is None:
-            return
-        title, ok = QInputDialog.getText(self, "Thêm mục", "Tên mục (ví dụ: CẢI CÁCH THỂ CHẾ):")
-        title = " ".join(title.split())
-        if not ok or not title:
-            return
-        current = self._target_section()
-        position = plan.sections.index(current) + 1 if current in plan.sections else None
-        self._run("Thêm mục", app_ops.add_section, self.store, plan.id, title, position,
-                  select_after_do=_created("section"))
-
-    def rename_section(self) -> None:
-        section = self._target_section()
-        if section is None:
-            return
-        title, ok = QInputDialog.getText(self, "Đổi tên mục", f"Tên mới của mục {section.numeral}:",
-                                         text=section.title)
-        title = " ".join(title.split())
-        if ok and title and title != section.title:
-            self._run("Đổi tên mục", app_ops.edit_fields, self.store, "section", section.id, {"title": title})
-
-    def move_section(self, step: int, section=None) -> None:
-        section = section or self._target_section()
-        plan = self.model.plan
-        if section is None or plan is None:
-            return
-        position = plan.sections.index(section) + step
-        if 0 <= position < len(plan.sections):
-            self._move("Di chuyển mục", "section", section.id, position)
-
-    def delete_section(self, section=None) -> None:
-        section = section or self._target_section()
-        if section is None:
-            return
-        if section.tasks and not messages.confirm(
-                self, "Xóa mục", f"Xóa mục «{section.label}» cùng {len(section.tasks)} nhiệm vụ?\n"
-                "(Có thể hoàn tác bằng Ctrl+Z.)"):
-            return
-        self._run("Xóa mục", app_ops.delete_rows, self.store, [("section", section.id)], "Xóa mục",
-                  select_after_undo=("section", section.id))
-
-    # -- clipboard ---------------------------------------------------------------------------------
-    def copy_selection(self) -> None:
-        indexes = self.view.selectionModel().selectedIndexes()
-        if not indexes:
-            return
-        rows = self.view.selected_rows()
-        columns = sorted({i.column() for i in indexes})
-        whole = len(columns) == self.model.columnCount() or columns == [COL_STT] or (
-            len(rows) > 1 and set(columns) >= {COL_STT, COL_CONTENT})
-        mime = clipboard.make_mime(self.model, rows, None if whole else columns)
-        QApplication.clipboard().setMimeData(mime)
-        self.statusBar().showMessage(f"Đã sao chép {len(rows)} dòng.", 3000)
-
-    def paste(self, mime=None) -> int:
-        """Paste a block into the cells from the current cell; block rows past the last row of the
-        section become new rows there (a row with "Nội dung/Nhiệm vụ" a new task, else a new product
-        of the task above). One undo step. Returns the number of cells changed or created."""
-        mime = mime or QApplication.clipboard().mimeData()
-        block = clipboard.block_from_mime(mime)
-        if not block:
-            return 0
-        start = self.view.currentIndex()
-        selected = self.view.selectionModel().selectedIndexes()
-        if not start.isValid():
-            return 0
-        edits = []
-        extra: list[list[str]] = []      # block rows past the end of the section
-        left = start.column()
-        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
-            targets = [(i.row(), i.column(), block[0][0]) for i in selected]
-        else:
-            top = min((i.row() for i in selected), default=start.row())
-            left = min((i.column() for i in selected), default=start.column())
-            section = self.model.row_info(top).section
-            targets = []
-            for r, cells in enumerate(block):
-                info = self.model.row_info(top + r)
-                if extra or info is None or (r > 0 and info.kind == KIND_SECTION) or info.section is not section:
-                    extra.append(cells)       # never spill into the next section's rows
-                    continue
-                targets.extend((top + r, left + c, value) for c, value in enumerate(cells))
-        for row, col, value in targets:
-            if row >= self.model.rowCount() or col >= self.model.columnCount():
-                continue
-            edit = self.model.edit_of(row, col, value)
-            if edit is not None:
-                edits.append(edit)
-        new_rows = self._paste_rows_spec(extra, left, top) if extra else None
-        if not edits and new_rows is None:
-            self.statusBar().showMessage("Không có ô nào thay đổi (các ô tính tự động không dán được).", 5000)
-            return 0
-        created_cells = sum(1 for cells in extra for c, v in enumerate(cells)
-                            if v.strip() and left + c in PASTE_FIELDS) if extra else 0
-        total = len(edits) + created_cells
-        what = f"Dán {len(edits)} ô" + (f", thêm {len(extra)} dòng" if extra else "")
-        rows, section_id, position, task_id = new_rows or ([], None, None, None)
-        if not self._run(what, app_ops.paste, self.store, what, edits, rows, section_id, position, task_id,
-                         select_after_do=lambda r: r.value[0] if r.value else None):
-            return 0
-        self.statusBar().showMessage(f"Đã dán {total} ô" + (f", thêm {len(extra)} dòng mới" if extra else "")
-                                     + ". Nhấn Ctrl+Z để hoàn tác.", 5000)
-        return total
-
-    def _paste_rows_spec(self, rows: list[list[str]], left: int, top: int):
-        """(new rows, section id, position, task id) for `ops.appendix.paste`: new tasks/products in the
-        section of row `top`, after the last task the paste reached."""
-        section = self.model.row_info(top).section
-        reached = [r.task for r in self.model.rows()[top:] if r.section is section and r.task is not None]
-        last_task = reached[-1] if reached else (section.tasks[-1] if section.tasks else None)
-        position = section.tasks.index(last_task) + 1 if last_task in section.tasks else len(section.tasks)
-        task_id = last_task.id if last_task is not None else None
-        has_content = left <= COL_CONTENT < left + max(len(r) for r in rows)
-        specs = []
-        for cells in rows:
-            values = {PASTE_FIELDS[left + c]: value for c, value in enumerate(cells) if left + c in PASTE_FIELDS}
-            if not any(v.strip() for v in values.values()):
-                continue
-            new_task = has_content and values.get("content", "").strip() or task_id is None
-            specs.append((bool(new_task), values))
-            if new_task:
-                task_id = "new"
-        if not specs:
-            return None
-        for _new_task, values in specs:
-            for key in ("leads", "coordinators"):
-                values[key] = split_names(values.get(key, ""))
-        return specs, section.id, position, last_task.id if last_task else None
-
-    def paste_as_tasks(self, mime=None) -> bool:
-        """Paste rows copied from Excel/Word as new tasks, through the importer's preview."""
-        mime = mime or QApplication.clipboard().mimeData()
-        block = clipboard.block_from_mime(mime)
-        if not block:
-            self.show_error("Bộ nhớ tạm không có bảng để dán.")
-            return False
-        from cchc_desktop.importers import ImportFailure, read_appendix_text
-        try:
-            with busy(self, "Đang đọc dữ liệu dán…"):
-                draft = read_appendix_text(clipboard.block_to_import_text(block))
-        except ImportFailure as exc:
-            self.show_error(f"Không đọc được dữ liệu dán:\n{exc}")
-            return False
-        return self._preview_and_commit(draft, allow_section=True)
-
-    # -- import ------------------------------------------------------------------------------------
-    def import_file_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Nhập phụ lục nhiệm vụ CCHC", str(Path.home()),
-                                              IMPORT_FILTER)
-        if path:
-            self.import_file(path)
-
-    def import_file(self, path) -> bool:
-        from cchc_desktop.importers import ImportFailure, read_appendix
-        name = Path(path).name
-        try:
-            with busy(self, f"Đang đọc tệp «{name}»…", show=True):
-                draft = read_appendix(path)
-        except ImportFailure as exc:
-            messages.critical(self, f"Không nhập được tệp «{name}».\n\n{exc}", "Không nhập được tệp")
-            return False
-        except OSError as exc:
-            messages.critical(self, f"Không mở được tệp «{name}»: {exc.strerror}", "Không nhập được tệp")
-            return False
-        return self._preview_and_commit(draft, allow_section=False)
-
-    def _preview_and_commit(self, draft, allow_section: bool) -> bool:
-        plan = self.model.plan
-        row = self.current_row()
-        section = row.section if (allow_section and row is not None) else None
-        if allow_section and section is None:
-            section = self._target_section()
-        dialog = ImportPreviewDialog(
-            draft, self, current_plan_label=(f"{unit_label(plan.unit_kind, plan.unit_name)} {plan.period_label}"
-                                             if plan else None),
-            section_label=section.label if section is not None else None,
-            title="Dán thành nhiệm vụ mới" if allow_section else None,
-            current_plan_empty=plan is not None and self.model.task_count() == 0)
-        if not self.dialog_runner(dialog):
-            return False
-        target = dialog.target
-        try:
-            with busy(self, "Đang ghi các nhiệm vụ vào kế hoạch…", show=True):
-                if target == TARGET_NEW or plan is None:
-                    result = ops.run_with_backup(self.store, REASON_IMPORT, f"Nhập {draft.source_name}", commit_draft,
-                                                  self.store, draft).value
-                    self.open_plan(result.plan_id)
-                    self.statusBar().showMessage(
-                        f"Đã nhập {result.tasks} nhiệm vụ, {result.products} sản phẩm vào kế hoạch mới.", 6000)
-                    return True
-                if target == TARGET_SECTION and section is not None:
-                    position = (section.tasks.index(row.task) + 1
-                                if row is not None and row.task is not None and row.section is section else None)
-                    return self._run("Dán nhiệm vụ mới", app_ops.draft_into_section, self.store, draft, section.id,
-                                     position, select_after_do=lambda r: ("task", r.value[0]) if r.value else None)
-                if target == TARGET_CURRENT:
-                    return self._run(f"Nhập {draft.source_name}", app_ops.commit_import, self.store, draft, plan.id,
-                                     select_after_do=_first_new_section)
-        except UserError as exc:
-            self.show_error(str(exc))
-        return False
-
     # -- messages ------------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
         messages.error(self, message)
 
     def show_shortcuts(self) -> None:
-        lines = []
-        for name in ("new_plan", "open_plan", "plan_properties", "import", "reports", "find", "clear_filter",
-                     "copy", "paste", "paste_tasks", "undo", "redo", "insert_task", "add_task", "duplicate_task",
-                     "add_product", "delete", "edit_cell", "move_up", "move_down",
-                     "move_to_section"):
-            action = self.actions.get(name)
-            if action is None or action.shortcut().isEmpty():
-                continue
-            keys = ", ".join(s.toString(QKeySequence.NativeText) for s in action.shortcuts())
-            lines.append(f"<tr><td><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
-        messages.info(self, "<table cellpadding=3>" + "".join(lines) + "</table>", "Phím tắt")
+        messages.info(self, actions.shortcut_help(self), "Phím tắt")
 
     def show_about(self) -> None:
         messages.about(self, f"Giới thiệu {APP_NAME}",
-                          f"<b>{APP_NAME}</b> {APP_VERSION}<br>Theo dõi kế hoạch cải cách hành chính "
-                          "hằng năm của UBND xã, phường.<br>Dữ liệu lưu tại máy, không cần Internet.")
+                       f"<b>{APP_NAME}</b> {APP_VERSION}<br>Theo dõi kế hoạch cải cách hành chính "
+                       "hằng năm của UBND xã, phường.<br>Dữ liệu lưu tại máy, không cần Internet.")
 
     # -- window state --------------------------------------------------------------------------------
     def restore_layout(self) -> bool:
@@ -1161,13 +287,3 @@ class MainWindow(QMainWindow):
         prefs.sync()
         super().closeEvent(event)
         self._closed = event.isAccepted()
-
-
-def _created(entity: str):
-    """select_after_do for an operation whose value is the id of the row it created."""
-    return lambda result: (entity, result.value) if result.value else None
-
-
-def _first_new_section(result):
-    ids = [c.row_id for c in result.changes if c.entity == "section" and c.op == "insert"]
-    return ("section", ids[0]) if ids else None
