@@ -209,3 +209,4 @@ def test_import_into_a_plan_backs_up_first(tmp_path):
         assert [b.reason for b in list_backups(path)] == [REASON_IMPORT]
     finally:
         store.close()
+

@@ -207,3 +207,13 @@ def test_refused_undo_says_why_and_changes_nothing(window, store, request):
     window.undo_stack.undo()
     assert store.row("product", product.id)["description"] == "Từ gói của máy khác"
     assert any("Không hoàn tác được" in text for _kind, text in request.node.message_boxes)
+
+
+def test_paste_and_import_read_tab_separated_text_alike():
+    """One TSV reader: Excel's quoting (tabs, line breaks and "" inside a quoted cell), blank lines kept."""
+    from cchc_desktop.importers.text_reader import parse_tsv_rows
+    from ui.clipboard import parse_tsv
+
+    text = 'a\t"b\tc"\t"d\n""e"""\r\n\nx 5" tall\ty\n'
+    assert parse_tsv(text) == [["a", "b c", 'd\n"e"'], [""], ['x 5" tall', "y"]]
+    assert [r.cells for r in parse_tsv_rows(text, file="t")] == [["a", "b\tc", 'd\n"e"'], [], ['x 5" tall', "y"]]

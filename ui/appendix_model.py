@@ -36,7 +36,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from cchc_desktop.deadlines import (CONTINUOUS, EMPTY, EVENT, RECURRING, UNKNOWN, format_date,
                                     parse_deadline)
-from cchc_desktop.domain import ROLE_COORD, ROLE_LEAD, Plan, Product, Section, Task
+from cchc_desktop.domain import ROLE_LEAD, Plan, Product, Section, Task
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.rollup import classify
 from cchc_desktop.ops import appendix as app_ops
@@ -45,6 +45,11 @@ from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, FIN
                                               NO_DEADLINE, NOT_DONE, NOT_STARTED, OVERDUE)
 from cchc_desktop.tracking.timeliness import STATUS_LABELS as STORED_STATUS_LABELS
 from cchc_desktop.tracking.timeliness import tracking_keys, tracking_span
+
+from .clipboard import rows_to_tsv
+from .columns import (AGENCY_ROLES, COL_CONTENT, COL_COORD, COL_DEADLINE, COL_DUE, COL_LEAD,  # noqa: F401
+                      COL_PRODUCT, COL_STATUS, COL_STT, COLUMN_COUNT, EDITABLE_COLUMNS, HEADERS, KIND_PRODUCT,
+                      KIND_SECTION, KIND_TASK, MIME_TASKS, PRODUCT_FIELDS)
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -59,16 +64,6 @@ def fast_fold(value: str) -> str:
     ascii_text = unicodedata.normalize("NFD", value).encode("ascii", "ignore").decode("ascii")
     return _NON_WORD.sub(" ", ascii_text.lower()).strip()
 
-COL_STT, COL_CONTENT, COL_PRODUCT, COL_LEAD, COL_COORD, COL_DEADLINE, COL_DUE, COL_STATUS = range(8)
-HEADERS = ["STT", "Nội dung/Nhiệm vụ", "Hoạt động/Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp",
-           "Thời gian thực hiện", "Hạn xử lý", "Trạng thái"]
-COLUMN_COUNT = len(HEADERS)
-EDITABLE_COLUMNS = {COL_CONTENT, COL_PRODUCT, COL_LEAD, COL_COORD, COL_DEADLINE}
-PRODUCT_FIELDS = {COL_PRODUCT: "description", COL_DEADLINE: "deadline_text"}
-AGENCY_ROLES = {COL_LEAD: ROLE_LEAD, COL_COORD: ROLE_COORD}
-
-KIND_SECTION, KIND_PRODUCT, KIND_TASK = "section", "product", "task"
-MIME_TASKS = "application/x-cchc-task-ids"
 
 # Custom roles
 RowKindRole = Qt.UserRole + 1
@@ -941,7 +936,6 @@ class AppendixModel(QAbstractTableModel):
                 task_ids.append(row.task.id)
         mime = QMimeData()
         mime.setData(MIME_TASKS, json.dumps(task_ids).encode("utf-8"))
-        from .clipboard import rows_to_tsv
         mime.setText(rows_to_tsv(self, sorted({i.row() for i in indexes})))
         return mime
 

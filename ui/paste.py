@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
+from cchc_desktop.errors import UserError
 from cchc_desktop.ops import appendix as app_ops
 
 from . import clipboard
@@ -34,7 +35,11 @@ class PasteMixin:
         section become new rows there (a row with "Nội dung/Nhiệm vụ" a new task, else a new product
         of the task above). One undo step. Returns the number of cells changed or created."""
         mime = mime or QApplication.clipboard().mimeData()
-        block = clipboard.block_from_mime(mime)
+        try:
+            block = clipboard.block_from_mime(mime)
+        except UserError as exc:          # e.g. far too many rows
+            self.show_error(f"Không đọc được dữ liệu dán:\n{exc}")
+            return 0
         if not block:
             return 0
         start = self.view.currentIndex()
@@ -107,7 +112,11 @@ class PasteMixin:
     def paste_as_tasks(self, mime=None) -> bool:
         """Paste rows copied from Excel/Word as new tasks, through the importer's preview."""
         mime = mime or QApplication.clipboard().mimeData()
-        block = clipboard.block_from_mime(mime)
+        try:
+            block = clipboard.block_from_mime(mime)
+        except UserError as exc:
+            self.show_error(f"Không đọc được dữ liệu dán:\n{exc}")
+            return False
         if not block:
             self.show_error("Bộ nhớ tạm không có bảng để dán.")
             return False
