@@ -210,3 +210,16 @@ def test_import_into_a_plan_backs_up_first(tmp_path):
     finally:
         store.close()
 
+
+
+def test_one_due_and_state_formatter():
+    from datetime import date
+
+    from cchc_desktop.deadlines import parse_deadline
+    from cchc_desktop.tracking import display
+
+    q2 = parse_deadline("Quý II/2026", 2026, 2026)
+    assert display.due_text(q2, "overdue", due=date(2026, 6, 30), days_left=-20) == "30/06/2026 (quá 20 ngày)"
+    assert display.due_text(q2, "done", completed_on="2026-07-01") == "Xong 01/07/2026"
+    assert display.due_text(parse_deadline("Thường xuyên", 2026, 2026), "in_progress") == "Thường xuyên"
+    assert display.state_text("in_progress", 40, due_soon=True) == "Đang thực hiện (40%) · sắp đến hạn"

@@ -34,15 +34,15 @@ from datetime import date, timedelta
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from cchc_desktop.deadlines import (CONTINUOUS, EMPTY, EVENT, RECURRING, UNKNOWN, format_date,
-                                    parse_deadline)
+from cchc_desktop.deadlines import UNKNOWN, format_date, parse_deadline
 from cchc_desktop.domain import ROLE_LEAD, Plan, Product, Section, Task
+from cchc_desktop.tracking import display
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.rollup import classify
 from cchc_desktop.ops import appendix as app_ops
 from cchc_desktop.tracking.status import get_settings, status_rows
-from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, FINISHED, IN_PROGRESS,
-                                              NO_DEADLINE, NOT_DONE, NOT_STARTED, OVERDUE)
+from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, FINISHED, IN_PROGRESS, NO_DEADLINE, NOT_DONE,
+                                              NOT_STARTED, OVERDUE)
 from cchc_desktop.tracking.timeliness import STATUS_LABELS as STORED_STATUS_LABELS
 from cchc_desktop.tracking.timeliness import tracking_keys, tracking_span
 
@@ -74,18 +74,8 @@ StatusKeyRole = Qt.UserRole + 4
 # Status keys: the tracking core's states (timeliness.STATES) plus "soon" for the filter
 # (unfinished and due within the plan's "sắp đến hạn" window).
 STATUS_OVERDUE = OVERDUE
-STATUS_SOON = "soon"
-STATUS_LABELS = {
-    OVERDUE: "Quá hạn",
-    STATUS_SOON: "Sắp đến hạn",
-    IN_PROGRESS: "Đang thực hiện",
-    NOT_STARTED: "Chưa triển khai",
-    DONE: "Hoàn thành đúng hạn",
-    DONE_LATE: "Hoàn thành quá hạn",
-    NOT_DONE: "Không thực hiện",
-    EVENT_DRIVEN: "Theo phát sinh",
-    NO_DEADLINE: "Chưa rõ thời hạn",
-}
+STATUS_SOON = display.SOON
+STATUS_LABELS = display.STATE_TEXT
 STATUS_COLORS = {OVERDUE: "#b3261e", STATUS_SOON: "#9a6700", NO_DEADLINE: "#8a4b00",
                  DONE: "#1b5e20", DONE_LATE: "#5d4037", NOT_DONE: "#6d4c41"}
 
@@ -193,8 +183,7 @@ def no_gc_pauses():
             gc.enable()
 
 
-def _dmy(iso: str) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso and len(iso) >= 10 else iso
+_dmy = display.dmy
 
 
 def tracking_period(plan: Plan, settings):
@@ -204,41 +193,14 @@ def tracking_period(plan: Plan, settings):
     return replace(make_period(str(plan.year_start), settings), end=date.max)
 
 
-def due_text(info: ProductInfo, ref: date) -> str:
-    """The "Hạn xử lý" cell: the relevant due date given the recorded status."""
-    deadline, state = info.deadline, info.status
-    if deadline.kind == EMPTY and state not in (DONE, DONE_LATE):
-        return ""
-    if state in (DONE, DONE_LATE) and not info.periodic:
-        return f"Xong {_dmy(info.completed_on)}" if info.completed_on else "Đã xong"
-    if state == NOT_DONE and not info.periodic:
-        return "—"
-    if state == OVERDUE:
-        due = format_date(info.due) if info.due else ""
-        return f"{due} (quá {-info.days_left} ngày)" if info.days_left else due
-    if state == NO_DEADLINE or deadline.kind == UNKNOWN:
-        return "⚠ Không rõ"
-    if state == EVENT_DRIVEN or deadline.kind == EVENT:
-        return "Theo sự kiện"
-    if deadline.kind == CONTINUOUS:
-        return "Thường xuyên"
-    upcoming = info.next_due
-    if deadline.kind == RECURRING:
-        return f"Kỳ tới {format_date(upcoming)}" if upcoming else "Đã hết kỳ"
-    if upcoming is None:
-        return format_date(info.due) if info.due else ""
-    later = sum(1 for d in deadline.due_dates if d > upcoming)
-    return format_date(upcoming) + (f" (+{later} hạn)" if later else "")
+def due_text(info: ProductInfo, ref: date | None = None) -> str:
+    """The "Hạn xử lý" cell (the core's formatter, cchc_desktop.tracking.display)."""
+    return display.due_text(info.deadline, info.status, due=info.due, next_due=info.next_due,
+                            days_left=info.days_left, completed_on=info.completed_on, periodic=info.periodic)
 
 
 def status_text(info: ProductInfo) -> str:
-    label = STATUS_LABELS.get(info.status, info.status)
-    if info.status == IN_PROGRESS and info.percent:
-        label += f" ({info.percent}%)"
-    if info.due_soon:
-        label += " · sắp đến hạn"
-    return label
-
+    return display.state_text(info.status, info.percent, info.due_soon)
 
 
 def _append_task_rows(append, section, task, products) -> None:
