@@ -104,7 +104,7 @@ class BulkUpdateDialog(QDialog):
         self.command = perform(self.store, self.undo_stack, None, f"Cập nhật tình trạng {count} sản phẩm",
                                bulk_update, self.store, self.product_ids, self.period_key, ref=self.ref,
                                evidence=evidence, **fields,
-                               message=lambda text: messages.error(self, text, "Không cập nhật được"))
+                               message=lambda text: messages.error(self, "Không cập nhật được", text))
         return self.command.ok
 
     def _accept(self) -> None:

@@ -441,7 +441,7 @@ def install_exchange_menu(window) -> None:
         def wrapped():
             current = plan_id()
             if not current:
-                messages.info(window, "Hãy mở một kế hoạch trước.", "Trao đổi")
+                messages.info(window, "Trao đổi", "Hãy mở một kế hoạch trước.")
                 return
             run(current)
         return wrapped

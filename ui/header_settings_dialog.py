@@ -3,11 +3,12 @@ người ký). Stored per plan by cchc_desktop.reports.header_settings."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
-                               QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
+                               QPlainTextEdit, QVBoxLayout, QWidget)
 
 from cchc_desktop.reports.header_settings import SIGN_MODES, HeaderSettings, get_header, save_header
 from cchc_desktop.store import StoreError
 
+from . import messages
 from .screen import fit_to_screen
 
 LABELS = {
@@ -91,6 +92,6 @@ class HeaderSettingsDialog(QDialog):
         try:
             save_header(self.store, self.plan_id, self.values())
         except StoreError as exc:
-            QMessageBox.warning(self, "Chưa lưu được", str(exc))
+            messages.error(self, "Chưa lưu được", str(exc))
             return
         super().accept()

@@ -35,10 +35,10 @@ class ImportMixin:
             with busy(self, f"Đang đọc tệp «{name}»…", show=True):
                 draft = read_appendix(path)
         except ImportFailure as exc:
-            messages.critical(self, f"Không nhập được tệp «{name}».\n\n{exc}", "Không nhập được tệp")
+            messages.critical(self, "Không nhập được tệp", f"Không nhập được tệp «{name}».\n\n{exc}")
             return False
         except OSError as exc:
-            messages.critical(self, f"Không mở được tệp «{name}»: {exc.strerror}", "Không nhập được tệp")
+            messages.critical(self, "Không nhập được tệp", f"Không mở được tệp «{name}»: {exc.strerror}")
             return False
         return self._preview_and_commit(draft, allow_section=False)
 

@@ -250,10 +250,10 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
 
     # -- messages ------------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
-        messages.error(self, message)
+        messages.error(self, APP_NAME, message)
 
     def show_shortcuts(self) -> None:
-        messages.info(self, actions.shortcut_help(self), "Phím tắt")
+        messages.info(self, "Phím tắt", actions.shortcut_help(self))
 
     def show_about(self) -> None:
         messages.about(self, f"Giới thiệu {APP_NAME}",

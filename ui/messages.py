@@ -14,19 +14,20 @@ from .busy import paused
 SAVE, DISCARD, BACK = "save", "discard", "back"
 
 
-def error(parent, text: str, title: str = APP_NAME) -> None:
+def error(parent, title: str, text: str) -> None:
+    """A refusal or a problem the user can act on (title: APP_NAME or what failed)."""
     with paused():
-        QMessageBox.warning(parent, title, text)
+        QMessageBox.warning(parent, title or APP_NAME, text)
 
 
-def critical(parent, text: str, title: str = APP_NAME) -> None:
+def critical(parent, title: str, text: str) -> None:
     with paused():
-        QMessageBox.critical(parent, title, text)
+        QMessageBox.critical(parent, title or APP_NAME, text)
 
 
-def info(parent, text: str, title: str = APP_NAME) -> None:
+def info(parent, title: str, text: str) -> None:
     with paused():
-        QMessageBox.information(parent, title, text)
+        QMessageBox.information(parent, title or APP_NAME, text)
 
 
 def confirm(parent, title: str, text: str, default_yes: bool = False) -> bool:

@@ -59,7 +59,7 @@ class StoreEvents(QObject):
             self.message(text)
         else:
             from . import messages
-            messages.error(None, text)
+            messages.error(None, "", text)
 
 
 def events_for(undo_stack, parent=None) -> StoreEvents:

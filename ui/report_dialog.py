@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog,
                                QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTabWidget,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from cchc_desktop.reports import catalog
@@ -24,6 +24,7 @@ from cchc_desktop.safe_write import SafeWriteError, atomic_write_bytes
 from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import default_period, get_settings, plan_periods
 
+from . import messages
 from .busy import busy
 from .pdf_preview import PdfPreview, print_pages
 from .screen import fit_to_screen
@@ -53,7 +54,7 @@ class ReportDialog(QDialog):
         self.setWindowTitle("Báo cáo, in và xuất Excel")
         fit_to_screen(self, 1500, 940)   # at 1366×768 the buttons below stay on screen
         self.ask_save_path = lambda title, name, filt: QFileDialog.getSaveFileName(self, title, name, filt)[0]
-        self.message = lambda title, text: QMessageBox.information(self, title, text)
+        self.message = lambda title, text: messages.info(self, title, text)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -350,7 +351,7 @@ class ReportDialog(QDialog):
             with busy(self, "Đang lưu tệp PDF…", show=True):
                 atomic_write_bytes(path, self.pdf)
         except (SafeWriteError, OSError) as exc:
-            QMessageBox.warning(self, "Chưa lưu được", str(exc))
+            messages.error(self, "Chưa lưu được", str(exc))
             return None
         self.set_status(f"Đã lưu {path}")
         return path
@@ -366,7 +367,7 @@ class ReportDialog(QDialog):
             with busy(self, "Đang xuất báo cáo ra Excel…", show=True):
                 catalog.export_xlsx(self.store, self.request(), path)
         except (ReportTemplateError, StoreError, SafeWriteError, OSError) as exc:
-            QMessageBox.warning(self, "Chưa xuất được", str(exc))
+            messages.error(self, "Chưa xuất được", str(exc))
             return None
         self.set_status(f"Đã xuất {path}")
         return path
@@ -385,7 +386,7 @@ class ReportDialog(QDialog):
             with busy(self, "Đang gửi báo cáo tới máy in…", show=True) as job:
                 print_pages(self.preview.pages, printer, progress=job.progress)
         except OSError as exc:
-            QMessageBox.warning(self, "Chưa in được", str(exc))
+            messages.error(self, "Chưa in được", str(exc))
             return False
         self.set_status("Đã gửi lệnh in.")
         return True
@@ -398,7 +399,7 @@ class ReportDialog(QDialog):
                 check_text(self.kind, name, template.text(name), template.name)
         except ReportTemplateError as exc:
             self.set_status(str(exc), error=True)
-            QMessageBox.warning(self, "Mẫu chưa hợp lệ", str(exc))
+            messages.error(self, "Mẫu chưa hợp lệ", str(exc))
             return False
         return True
 
@@ -409,7 +410,7 @@ class ReportDialog(QDialog):
         try:
             saved = save_template(self.store, template)
         except StoreError as exc:
-            QMessageBox.warning(self, "Chưa lưu được mẫu", str(exc))
+            messages.error(self, "Chưa lưu được mẫu", str(exc))
             return False
         self.set_status(f"Đã lưu mẫu «{saved.name}».")
         return True
@@ -427,7 +428,7 @@ class ReportDialog(QDialog):
             copy = duplicate_template(self.store, template.id, name.strip())
             saved = save_template(self.store, copy.with_texts(**{f: template.text(f) for f in KIND_FIELDS[self.kind]}))
         except StoreError as exc:
-            QMessageBox.warning(self, "Chưa lưu được mẫu", str(exc))
+            messages.error(self, "Chưa lưu được mẫu", str(exc))
             return None
         self._loading = True
         self._reload_templates(select=saved.id)
@@ -439,8 +440,7 @@ class ReportDialog(QDialog):
         template_id = self.template_combo.currentData()
         if not template_id or template_id.startswith("builtin:"):
             return
-        if QMessageBox.question(self, "Xóa mẫu", f"Xóa mẫu «{self.template_combo.currentText()}»?") \
-                != QMessageBox.Yes:
+        if not messages.confirm(self, "Xóa mẫu", f"Xóa mẫu «{self.template_combo.currentText()}»?"):
             return
         delete_template(self.store, template_id)
         self._reload_templates()

@@ -117,7 +117,7 @@ class StatusPanel(QGroupBox):
         self.ref: date | None = None
         self._loaded: dict | None = None      # the form as loaded: anything else is an unsaved edit
         self.dialog_runner = lambda dialog: bool(dialog.exec())   # tests replace this
-        self.message = lambda title, text: messages.error(self, text, title)
+        self.message = lambda title, text: messages.error(self, title, text)
         self.confirm = lambda title, text: messages.confirm(self, title, text)
         self.setMinimumWidth(200)
 

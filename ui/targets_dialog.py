@@ -118,7 +118,7 @@ class TargetsEditor(QWidget):
         self.period_key = period_key          # callable -> reporting period key
         self.undo_stack = undo_stack          # (connects the change notification)
         self.dialog_runner = lambda dialog: bool(dialog.exec())   # tests replace these
-        self.message = lambda title, text: messages.error(self, text, title)
+        self.message = lambda title, text: messages.error(self, title, text)
         self.confirm = lambda title, text: messages.confirm(self, title, text)
         self._filling = False
         self.table = QTableWidget(0, 4)

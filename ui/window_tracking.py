@@ -84,7 +84,7 @@ class TrackingMixin:
                                     message=self.show_message)
 
     def show_message(self, title: str, text: str) -> None:
-        messages.error(self, text, title)
+        messages.error(self, title, text)
 
     def _tracking_jump(self, task_id: str, product_id: str) -> None:
         self.tabs.setCurrentIndex(0)
