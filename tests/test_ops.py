@@ -30,10 +30,8 @@ def tables(store) -> dict:
 @pytest.fixture
 def plan(store):
     plan_id = store.create_plan("Xã Thử", 2026)
-    s1 = store.add_section(plan_id, "Công tác chỉ đạo, điều hành")
-    s2 = store.add_section(plan_id, "Cải cách thủ tục hành chính")
-    t1 = store.add_task(s1, "Ban hành kế hoạch CCHC")
-    t2 = store.add_task(s1, "Báo cáo định kỳ")
+    s1, s2 = (store.add_section(plan_id, title) for title in ("Công tác chỉ đạo, điều hành", "Cải cách TTHC"))
+    t1, t2 = (store.add_task(s1, content) for content in ("Ban hành kế hoạch CCHC", "Báo cáo định kỳ"))
     t3 = store.add_task(s2, "Rà soát TTHC")
     ids = {"plan": plan_id, "s1": s1, "s2": s2, "t1": t1, "t2": t2, "t3": t3,
            "p1": store.add_product(t1, "Kế hoạch CCHC năm 2026", "Trước ngày 15/01/2026", ["Phòng Văn hóa - Xã hội"],

@@ -15,18 +15,7 @@ from cchc_desktop.tracking import IN_PROGRESS, NOT_STARTED, get_status
 from ui.appendix_model import COL_DEADLINE, COL_PRODUCT, FilterSpec
 from ui.operations import NOT_REFRESHED
 
-
-@pytest.fixture
-def window(qtbot, store):
-    from ui.app import build_main_window
-
-    create_demo_plan(store)
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+from test_ui_main_window import window  # noqa: F401  (the same window fixture: demo plan, 1366×768)
 
 
 def one_off_products(window):
