@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .backup import REASON_IMPORT, backup_before_change
 from .importers.model import AppendixDraft
-from .store import Store
+from .store import Store, StoreError
 from .text import fold
 
 _CAPTION_RE = re.compile(
@@ -71,7 +71,7 @@ def commit_draft(store: Store, draft: AppendixDraft, plan_id: str | None = None,
         if plan_id is None:
             start = year or info.year_start
             if start is None:
-                raise ValueError("Chưa xác định được năm của kế hoạch.")
+                raise StoreError("Chưa xác định được năm của kế hoạch.")
             plan_id = store.create_plan(
                 unit_name or info.unit_name or "Chưa đặt tên", start,
                 info.year_end if (info.year_end and not year) else start,

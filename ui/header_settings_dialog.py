@@ -6,9 +6,9 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QPlainTextEdit, QVBoxLayout, QWidget)
 
 from cchc_desktop.reports.header_settings import SIGN_MODES, HeaderSettings, get_header, save_header
-from cchc_desktop.store import StoreError
 
 from . import messages
+from .operations import perform_in
 from .screen import fit_to_screen
 
 LABELS = {
@@ -89,9 +89,7 @@ class HeaderSettingsDialog(QDialog):
         self.signer_preview.setText("\n".join(lines))
 
     def accept(self) -> None:
-        try:
-            save_header(self.store, self.plan_id, self.values())
-        except StoreError as exc:
-            messages.error(self, "Chưa lưu được", str(exc))
-            return
-        super().accept()
+        command = perform_in(self, "Sửa tiêu đề và người ký văn bản", save_header, self.store, self.plan_id,
+                             self.values(), message=lambda text: messages.error(self, "Chưa lưu được", text))
+        if command.ok:
+            super().accept()

@@ -159,3 +159,14 @@ def perform(store, undo_stack, events: StoreEvents | None, label: str, action: C
     else:
         command.redo()
     return command
+
+
+def perform_in(widget, label: str, action: Callable, /, *args, message=None, **kwargs) -> OpCommand:
+    """`perform` on the undo stack of the window that `widget` belongs to (a dialog opened from the main
+    window: its parent chain), or without a stack when there is none."""
+    owner = widget
+    while owner is not None and getattr(owner, "undo_stack", None) is None:
+        owner = owner.parent()
+    stack = getattr(owner, "undo_stack", None)
+    return perform(getattr(owner, "store", None) or widget.store, stack, getattr(owner, "events", None), label,
+                   action, *args, message=message, **kwargs)

@@ -25,6 +25,7 @@ from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import default_period, get_settings, plan_periods
 
 from . import messages
+from .operations import perform_in
 from .busy import busy
 from .pdf_preview import PdfPreview, print_pages
 from .screen import fit_to_screen
@@ -407,11 +408,11 @@ class ReportDialog(QDialog):
         template = self.edited_template()
         if template is None or template.builtin or not self._check_texts():
             return False
-        try:
-            saved = save_template(self.store, template)
-        except StoreError as exc:
-            messages.error(self, "Chưa lưu được mẫu", str(exc))
+        command = perform_in(self, f"Lưu mẫu «{template.name}»", save_template, self.store, template,
+                             message=lambda text: messages.error(self, "Chưa lưu được mẫu", text))
+        if not command.ok:
             return False
+        saved = command.result.value
         self.set_status(f"Đã lưu mẫu «{saved.name}».")
         return True
 
@@ -424,12 +425,14 @@ class ReportDialog(QDialog):
                                             text=template.name.replace(" (mẫu có sẵn)", "") + " - bản sửa")
             if not ok or not name.strip():
                 return None
-        try:
+        def save_as():
             copy = duplicate_template(self.store, template.id, name.strip())
-            saved = save_template(self.store, copy.with_texts(**{f: template.text(f) for f in KIND_FIELDS[self.kind]}))
-        except StoreError as exc:
-            messages.error(self, "Chưa lưu được mẫu", str(exc))
+            return save_template(self.store, copy.with_texts(**{f: template.text(f) for f in KIND_FIELDS[self.kind]}))
+        command = perform_in(self, "Lưu thành mẫu mới", save_as,
+                             message=lambda text: messages.error(self, "Chưa lưu được mẫu", text))
+        if not command.ok:
             return None
+        saved = command.result.value
         self._loading = True
         self._reload_templates(select=saved.id)
         self._loading = False
@@ -442,8 +445,9 @@ class ReportDialog(QDialog):
             return
         if not messages.confirm(self, "Xóa mẫu", f"Xóa mẫu «{self.template_combo.currentText()}»?"):
             return
-        delete_template(self.store, template_id)
-        self._reload_templates()
+        if perform_in(self, "Xóa mẫu", delete_template, self.store, template_id,
+                      message=lambda text: messages.error(self, "Chưa xóa được mẫu", text)).ok:
+            self._reload_templates()
 
     def edit_header(self) -> None:
         from .header_settings_dialog import HeaderSettingsDialog
