@@ -1,4 +1,4 @@
-"""The app's message boxes in one place: error, info, confirm and the «Lưu / Bỏ / Quay lại» question.
+"""The app's message boxes in one place: error, critical, info, confirm, about.
 
 Every box waits while a busy indicator (ui/busy.py) is paused, so a message raised in the middle of a long
 job is never hidden behind the «Đang …» dialog.
@@ -10,8 +10,6 @@ from PySide6.QtWidgets import QMessageBox
 from cchc_desktop import APP_NAME
 
 from .busy import paused
-
-SAVE, DISCARD, BACK = "save", "discard", "back"
 
 
 def error(parent, title: str, text: str) -> None:
@@ -35,20 +33,6 @@ def confirm(parent, title: str, text: str, default_yes: bool = False) -> bool:
         answer = QMessageBox.question(parent, title, text, QMessageBox.Yes | QMessageBox.No,
                                       QMessageBox.Yes if default_yes else QMessageBox.No)
     return answer == QMessageBox.Yes
-
-
-def save_discard_back(parent, text: str, title: str = "Thay đổi chưa lưu") -> str:
-    """«Lưu» / «Bỏ» / «Quay lại» → SAVE / DISCARD / BACK."""
-    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
-    save = box.addButton("Lưu", QMessageBox.AcceptRole)
-    discard = box.addButton("Bỏ", QMessageBox.DestructiveRole)
-    back = box.addButton("Quay lại", QMessageBox.RejectRole)
-    box.setDefaultButton(save)
-    box.setEscapeButton(back)
-    with paused():
-        box.exec()
-    clicked = box.clickedButton()
-    return SAVE if clicked is save else DISCARD if clicked is discard else BACK
 
 
 def about(parent, title: str, text: str) -> None:
