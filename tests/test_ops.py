@@ -221,3 +221,20 @@ def test_one_due_and_state_formatter():
     assert display.due_text(q2, "done", completed_on="2026-07-01") == "Xong 01/07/2026"
     assert display.due_text(parse_deadline("Thường xuyên", 2026, 2026), "in_progress") == "Thường xuyên"
     assert display.state_text("in_progress", 40, due_soon=True) == "Đang thực hiện (40%) · sắp đến hạn"
+
+
+def test_appendix_rows_and_filter_in_the_core(store, plan):
+    """The table's rows come from the core: sections, one row per product, a filter hides empty sections."""
+    from cchc_desktop.appendix_rows import KIND_SECTION, FilterSpec, all_rows, filtered_rows
+
+    loaded = store.load_plan(plan["plan"])
+    rows = all_rows(loaded)
+    assert [r.kind for r in rows] == ["section", "product", "product", "section", "product", "product"]
+    assert rows[4].first and rows[4].group_len == 2 and not rows[5].first
+    folded = {t.id: t.content.lower() for _s, t in loaded.iter_tasks()}
+    only_p4 = filtered_rows(loaded, FilterSpec(text="x"), "", folded, {plan["p4"]},
+                            lambda pid: store.row("product", pid)["task_id"])
+    assert [(r.kind, r.product.id if r.product else r.section.id) for r in only_p4] == [
+        (KIND_SECTION, plan["s2"]), ("product", plan["p4"])]
+    assert [r.task.id for r in filtered_rows(loaded, FilterSpec(text="x"), "định kỳ", folded, None, str)
+            if r.kind != KIND_SECTION] == [plan["t2"]]

@@ -29,7 +29,7 @@ import time
 from contextlib import contextmanager
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -41,10 +41,13 @@ from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.rollup import classify
 from cchc_desktop.ops import appendix as app_ops
 from cchc_desktop.tracking.status import get_settings, status_rows
-from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, FINISHED, IN_PROGRESS, NO_DEADLINE, NOT_DONE,
-                                              NOT_STARTED, OVERDUE)
+from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, IN_PROGRESS, NO_DEADLINE, NOT_DONE, NOT_STARTED,
+                                              OVERDUE)
 from cchc_desktop.tracking.timeliness import STATUS_LABELS as STORED_STATUS_LABELS
 from cchc_desktop.tracking.timeliness import tracking_keys, tracking_span
+
+from cchc_desktop.appendix_rows import (FilterSpec, Row, all_rows, filtered_rows, passing_by_state,  # noqa: F401
+                                        state_checks)
 
 from .clipboard import rows_to_tsv
 from .columns import (AGENCY_ROLES, COL_CONTENT, COL_COORD, COL_DEADLINE, COL_DUE, COL_LEAD,  # noqa: F401
@@ -90,33 +93,6 @@ _ROW_KIND, _ENTITY_ID, _TASK_ID, _STATUS_KEY = (int(RowKindRole), int(EntityIdRo
 _ALIGN_SECTION = int(Qt.AlignLeft | Qt.AlignVCenter)
 _ALIGN_STT = int(Qt.AlignHCenter | Qt.AlignTop)
 _ALIGN_CELL = int(Qt.AlignLeft | Qt.AlignTop)
-
-
-@dataclass
-class FilterSpec:
-    text: str = ""
-    section_id: str | None = None
-    lead_agency_id: str | None = None
-    status: str | None = None      # one of STATUS_LABELS keys
-    overdue_only: bool = False
-    due_within_days: int | None = None
-
-    def is_empty(self) -> bool:
-        return not (self.text.strip() or self.section_id or self.lead_agency_id or self.status
-                    or self.overdue_only or self.due_within_days is not None)
-
-    def uses_status(self) -> bool:
-        return bool(self.status or self.overdue_only or self.due_within_days is not None)
-
-
-@dataclass(slots=True)
-class Row:
-    kind: str
-    section: Section
-    task: Task | None = None
-    product: Product | None = None
-    first: bool = True        # first visible row of its task group
-    group_len: int = 1        # rows in the group (set on the first row)
 
 
 @dataclass(slots=True)
@@ -202,16 +178,6 @@ def due_text(info: ProductInfo, ref: date | None = None) -> str:
 def status_text(info: ProductInfo) -> str:
     return display.state_text(info.status, info.percent, info.due_soon)
 
-
-def _append_task_rows(append, section, task, products) -> None:
-    """A task's rows as printed: one row per product (the first carries STT/content and the span),
-    or a single task row when it has no product."""
-    if not products:
-        append(Row(KIND_TASK, section, task, None, True, 1))
-        return
-    append(Row(KIND_PRODUCT, section, task, products[0], True, len(products)))
-    for product in products[1:]:
-        append(Row(KIND_PRODUCT, section, task, product, False, 1))
 
 class AppendixModel(QAbstractTableModel):
     """The appendix table of the current plan."""
@@ -494,24 +460,10 @@ class AppendixModel(QAbstractTableModel):
         passing: set[str] | None = None
         if spec.lead_agency_id:
             passing = self._lead_products(spec.lead_agency_id)
-        checks = []
-        if spec.status:
-            wanted = spec.status
-            checks.append((lambda i: i.due_soon) if wanted == STATUS_SOON else (lambda i: i.status == wanted))
-        if spec.overdue_only:
-            checks.append(lambda i: i.status == OVERDUE)
-        if spec.due_within_days is not None:
-            first, last = self.today, self.today + timedelta(days=spec.due_within_days)
-            checks.append(lambda i: i.next_due is not None and first <= i.next_due <= last
-                          and i.status not in FINISHED and i.status != OVERDUE)
+        checks = state_checks(spec, self.today)
         if checks:
             self.ensure_index()   # every state computed
-            items = self._info.items()
-            if len(checks) == 1:
-                check = checks[0]
-                states = {pid for pid, info in items if check(info)}
-            else:
-                states = {pid for pid, info in items if all(c(info) for c in checks)}
+            states = passing_by_state(self._info.items(), checks)
             passing = states if passing is None else passing & states
         return passing
 
@@ -522,13 +474,7 @@ class AppendixModel(QAbstractTableModel):
 
     def _all_rows_now(self) -> list[Row]:
         with no_gc_pauses():
-            rows: list[Row] = []
-            append = rows.append
-            for section in self.plan.sections:
-                append(Row(KIND_SECTION, section))
-                for task in section.tasks:
-                    _append_task_rows(append, section, task, task.products)
-        return rows
+            return all_rows(self.plan)
 
     def _build_rows(self) -> list[Row]:
         if not self.plan:
@@ -539,33 +485,12 @@ class AppendixModel(QAbstractTableModel):
         if not phrase and not spec.section_id and not (spec.lead_agency_id or spec.uses_status()):
             return self._unfiltered_rows()
         passing = self._passing_products(spec)
-        if passing is not None:
-            products_map = self._products
-            tasks_with = {products_map[pid][1].id for pid in passing}
         if phrase:
             self.ensure_index()
-        task_folded = self._task_folded
-        rows: list[Row] = []
-        append = rows.append
+        products = self._products
         with no_gc_pauses():
-            for section in self.plan.sections:
-                if spec.section_id and section.id != spec.section_id:
-                    continue
-                append(Row(KIND_SECTION, section))
-                shown = 0
-                for task in section.tasks:
-                    if phrase and phrase not in task_folded[task.id]:
-                        continue
-                    products = task.products
-                    if passing is not None:
-                        if task.id not in tasks_with:
-                            continue
-                        products = [p for p in products if p.id in passing]
-                    shown += 1
-                    _append_task_rows(append, section, task, products)
-                if not shown and spec.section_id != section.id:
-                    rows.pop()  # hide a section with no matching task
-        return rows
+            return filtered_rows(self.plan, spec, phrase, self._task_folded, passing,
+                                 lambda pid: products[pid][1].id)
 
     # -- counts for the status bar and the section pane ----------------------------------------
     def task_count(self) -> int:

@@ -2,6 +2,7 @@
 (below both: the model imports the clipboard, the clipboard only these names)."""
 from __future__ import annotations
 
+from cchc_desktop.appendix_rows import KIND_PRODUCT, KIND_SECTION, KIND_TASK  # noqa: F401  (row kinds)
 from cchc_desktop.domain import ROLE_COORD, ROLE_LEAD
 
 COL_STT, COL_CONTENT, COL_PRODUCT, COL_LEAD, COL_COORD, COL_DEADLINE, COL_DUE, COL_STATUS = range(8)
@@ -12,5 +13,4 @@ EDITABLE_COLUMNS = {COL_CONTENT, COL_PRODUCT, COL_LEAD, COL_COORD, COL_DEADLINE}
 PRODUCT_FIELDS = {COL_PRODUCT: "description", COL_DEADLINE: "deadline_text"}
 AGENCY_ROLES = {COL_LEAD: ROLE_LEAD, COL_COORD: ROLE_COORD}
 
-KIND_SECTION, KIND_PRODUCT, KIND_TASK = "section", "product", "task"
 MIME_TASKS = "application/x-cchc-task-ids"
