@@ -98,8 +98,10 @@ class OpCommand(QUndoCommand):
         except UserError as exc:
             self.error = str(exc)
             self.setObsolete(True)
-            first = self.result is None and self.message is not None
-            self.message(self.error) if first else self.events.tell(self.error)
+            if self.result is None and self.message is not None:
+                self.message(self.error)       # the widget that asked shows the refusal
+            else:
+                self.events.tell(self.error)
             return None
         except BaseException:
             self.error = "lỗi chương trình"
