@@ -67,9 +67,8 @@ class Store:
         if entity not in ENTITIES:
             raise ValueError(entity)
 
-    # The row gateway: sqlite-utils reads rows as dicts, inserts and deletes them (inside the caller's
-    # BEGIN IMMEDIATE / SAVEPOINT transaction, which it never commits); the store adds ids, timestamps,
-    # versions and the change log.
+    # The row gateway: sqlite-utils reads rows as dicts and deletes them (inside the caller's BEGIN IMMEDIATE /
+    # SAVEPOINT transaction, which it never commits); the store adds ids, timestamps, versions and the log.
     @property
     def path(self):
         return self.db.path
@@ -90,7 +89,9 @@ class Store:
         stamp = changelog.now_iso()
         row = {"id": values.get("id") or changelog.new_id(), "created_at": stamp,
                "updated_at": stamp, **{k: v for k, v in values.items() if k != "id"}}
-        self.db.utils[table].insert(row)
+        columns = ", ".join(row)       # (raw INSERT: sqlite-utils' insert re-reads the table's schema on
+        marks = ", ".join("?" for _ in row)   # every call, which doubled the time of imports and bulk writes)
+        self.db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
         changelog.record(self.db, table, row["id"], "insert", new=row, actor=self.actor)
         return row
 
