@@ -408,11 +408,11 @@ def _plan_aliases(store, plan, tables, id_map, present) -> None:
 
 def _copy_entry(db, entry: dict) -> None:
     db.conn.execute(
-        "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value, op_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (entry.get("at") or changelog.now_iso(), int(entry["lamport"]), entry["origin"], entry.get("actor") or "",
          entry["entity"], entry["row_id"], entry["op"], entry.get("field"), entry.get("old_value"),
-         entry.get("new_value")))
+         entry.get("new_value"), getattr(db, "current_op", None)))   # (the local operation that merged it)
 
 
 def _write_attachments(store: Store, plan: MergePlan) -> int:
