@@ -64,11 +64,17 @@ def record(db: Database, entity: str, row_id: str, op: str, *, field: str | None
            origin: str | None = None, at: str | None = None) -> int:
     """Append one change; must run inside the transaction that made the change."""
     stamp = lamport if lamport is not None else tick(db)
-    cur = db.conn.execute(
-        "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (at or now_iso(), stamp, origin or installation_id(db), actor, entity, row_id, op, field,
-         _encode(old), _encode(new)))
+    values = (at or now_iso(), stamp, origin or installation_id(db), actor, entity, row_id, op, field,
+              _encode(old), _encode(new))
+    op_id = getattr(db, "current_op", None)     # set by cchc_desktop.ops while an operation runs
+    if op_id is None:
+        cur = db.conn.execute(
+            "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    else:
+        cur = db.conn.execute(
+            "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value,"
+            " op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, op_id))
     return int(cur.lastrowid)
 
 

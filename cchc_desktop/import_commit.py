@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from .backup import REASON_IMPORT, backup_before_change
 from .importers.model import AppendixDraft
 from .importers.plan_facts import PlanFacts, split_unit
-from .store import Store
+from .store import Store, StoreError
 from .text import nfc
 
 
@@ -79,7 +79,7 @@ def _new_plan(store: Store, facts: PlanFacts, unit_name: str, year: int | None) 
     info = plan_info_from_facts(facts)
     start = year or info.year_start
     if start is None:
-        raise ValueError("Chưa xác định được năm của kế hoạch.")
+        raise StoreError("Chưa xác định được năm của kế hoạch.")
     end = info.year_end if (info.year_end and not year) else start
     name, kind = _unit_override(unit_name) if unit_name else (info.unit_name, info.unit_kind)
     return store.create_plan(name or "Chưa đặt tên", start, end, unit_kind=kind or info.unit_kind,

@@ -77,17 +77,30 @@ class Store:
         if entity not in ENTITIES:
             raise ValueError(entity)
 
+    # The row gateway: sqlite-utils reads rows as dicts and deletes them (inside the caller's BEGIN IMMEDIATE /
+    # SAVEPOINT transaction, which it never commits); the store adds ids, timestamps, versions and the log.
+    @property
+    def path(self):
+        return self.db.path
+
+    @property
+    def storage(self) -> str:
+        return self.db.storage
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.schema_version
+
     def get_row(self, table: str, row_id: str) -> dict | None:
-        found = self.db.query_one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
-        return dict(found) if found else None
+        return next(self.db.utils.query(f"SELECT * FROM {table} WHERE id = ?", [row_id]), None)
 
     def insert_row(self, table: str, values: dict) -> dict:
         """Insert one row with id/timestamps (inside the caller's transaction) and log it whole."""
         stamp = changelog.now_iso()
         row = {"id": values.get("id") or changelog.new_id(), "created_at": stamp,
                "updated_at": stamp, **{k: _clean(v) for k, v in values.items() if k != "id"}}
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
+        columns = ", ".join(row)       # (raw INSERT: sqlite-utils' insert re-reads the table's schema on
+        marks = ", ".join("?" for _ in row)   # every call, which doubled the time of imports and bulk writes)
         self.db.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
         changelog.record(self.db, table, row["id"], "insert", new=row, actor=self.actor)
         return row
@@ -102,8 +115,8 @@ class Store:
         changed = {k: _clean(v) for k, v in fields.items() if current.get(k) != _clean(v)}
         if not changed:
             return {}
-        assigns = ", ".join(f"{k} = ?" for k in changed)
-        self.db.conn.execute(
+        assigns = ", ".join(f"{k} = ?" for k in changed)     # (version = version + 1: an expression,
+        self.db.conn.execute(                                  # which sqlite-utils' update cannot write)
             f"UPDATE {table} SET {assigns}, updated_at = ?, version = version + 1 WHERE id = ?",
             (*changed.values(), changelog.now_iso(), row_id))
         for key, value in changed.items():
@@ -116,7 +129,7 @@ class Store:
         current = self.get_row(table, row_id)
         if current is None:
             return None
-        self.db.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        self.db.utils[table].delete(row_id)
         changelog.record(self.db, table, row_id, "delete", old=current, actor=self.actor)
         return current
 
@@ -355,6 +368,12 @@ class Store:
             "SELECT a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
             "WHERE pa.product_id = ? AND pa.role = ? ORDER BY pa.position", (product_id, role))]
 
+    def agency_links(self, product_id: str, role: str) -> list[Agency]:
+        """The lead or coordinating agencies of a product row, in order."""
+        return [Agency(r[0], r[1]) for r in self.db.query(
+            "SELECT a.id, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
+            "WHERE pa.product_id = ? AND pa.role = ? ORDER BY pa.position", (product_id, role))]
+
     def _set_agencies(self, product_id: str, role: str, names: list[str]) -> None:
         if role not in (ROLE_LEAD, ROLE_COORD):
             raise ValueError(role)
@@ -367,17 +386,22 @@ class Store:
             if agency_id in seen:
                 continue
             seen.add(agency_id)
-            self.db.conn.execute(
-                "INSERT INTO product_agency(product_id, agency_id, role, position) VALUES (?, ?, ?, ?)",
-                (product_id, agency_id, role, position))
-            changelog.record(self.db, "product_agency", product_id, "insert", field=role,
-                             new={"agency_id": agency_id, "position": position}, actor=self.actor)
+            self._link(product_id, agency_id, role, position)
+
+    def _link(self, product_id: str, agency_id: str, role: str, position: int) -> None:
+        self.db.conn.execute(
+            "INSERT INTO product_agency(product_id, agency_id, role, position) VALUES (?, ?, ?, ?)",
+            (product_id, agency_id, role, position))
+        changelog.record(self.db, "product_agency", product_id, "insert", field=role,
+                         new={"agency_id": agency_id, "position": position}, actor=self.actor)
 
     def _unlink(self, product_id: str, agency_id: str, role: str) -> None:
+        found = self.db.query_one("SELECT position FROM product_agency WHERE product_id = ? AND agency_id = ? "
+                                  "AND role = ?", (product_id, agency_id, role))
         self.db.conn.execute("DELETE FROM product_agency WHERE product_id = ? AND agency_id = ? AND role = ?",
                              (product_id, agency_id, role))
         changelog.record(self.db, "product_agency", product_id, "delete", field=role,
-                         old={"agency_id": agency_id}, actor=self.actor)
+                         old={"agency_id": agency_id, "position": found[0] if found else 0}, actor=self.actor)
 
     # -- agencies -----------------------------------------------------------------------------
     def find_agency(self, name: str) -> str | None:

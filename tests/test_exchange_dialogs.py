@@ -4,6 +4,7 @@ from PySide6.QtCore import Qt
 
 from cchc_desktop.exchange import export_package, export_workbook
 from cchc_desktop.exchange.workbook_common import COLUMNS, ID_MARKER
+from cchc_desktop.store import Store
 from cchc_desktop.tracking import get_status
 from exchange_support import open_pair
 from ui.exchange_dialogs import PackageImportDialog, WorkbookExportDialog, WorkbookImportDialog
@@ -167,3 +168,38 @@ def test_conflicts_dialog_restores_the_other_value_in_one_click(qtbot, tmp_path)
     assert conflicts.tree.topLevelItemCount() == 0 and "Đã khôi phục" in conflicts.message.text()
     a.close()
     b.close()
+
+
+def test_merged_package_reaches_the_open_window(qtbot, tmp_path):
+    """A package merged from the «Trao đổi» menu refreshes the table and the pane through the one change
+    notification (no reload by hand), and the pane follows a status the other PC recorded."""
+    from ui.main_window import MainWindow
+
+    a = Store.open(tmp_path / "a.sqlite3", actor="A")
+    b = Store.open(tmp_path / "b.sqlite3", actor="B")
+    try:
+        plan_id, p1, _p2 = _plan(a)
+        export_package(a, tmp_path / "1.cchc")
+        first = PackageImportDialog(b, path=str(tmp_path / "1.cchc"))
+        qtbot.addWidget(first)
+        qtbot.mouseClick(first.apply_button, Qt.LeftButton)
+        window = MainWindow(b)
+        qtbot.addWidget(window)
+        window.open_plan(plan_id)
+        window.view.select_entity("product", p1)
+        assert window.status_panel.product_id == p1
+        section = a.row("task", a.row("product", p1)["task_id"])["section_id"]
+        a.add_task(section, "Nhiệm vụ mới từ máy A")
+        from cchc_desktop.tracking import set_status
+        set_status(a, p1, "2026", status="in_progress", percent=70)
+        export_package(a, tmp_path / "2.cchc")
+        dialog = PackageImportDialog(b, window, path=str(tmp_path / "2.cchc"))
+        qtbot.addWidget(dialog)
+        qtbot.mouseClick(dialog.apply_button, Qt.LeftButton)
+        contents = [t.content for _s, t in window.model.plan.iter_tasks()]
+        assert "Nhiệm vụ mới từ máy A" in contents
+        window.view.select_entity("product", p1)
+        assert window.status_panel.percent.value() == 70
+    finally:
+        a.close()
+        b.close()

@@ -274,3 +274,26 @@ def test_export_to_read_only_target_gives_clear_message(pair, tmp_path, monkeypa
         export_package(a, tmp_path / "x.cchc")
     assert not (tmp_path / "x.cchc").exists()
     assert os.listdir(tmp_path)  # nothing half-written under the real name
+
+
+def test_a_merge_is_one_operation_that_can_be_undone_and_redone(pair, tmp_path):
+    """Merges run as an operation (cchc_desktop.ops): its undo gives back the plan as before the merge,
+    its redo the merged plan."""
+    from cchc_desktop import ops
+
+    a, b = pair
+    ids = make_plan(a)
+    exchange(a, b, tmp_path / "first.cchc")
+    a.update("product", ids["p1"], description="Kế hoạch CCHC (sửa ở A)")
+    set_status(a, ids["p2"], "2026", status="in_progress", percent=40)
+    a.add_task(ids["s1"], "Nhiệm vụ mới ở A")
+    export_package(a, tmp_path / "second.cchc")
+    before = dump(b)
+    plan = plan_merge(b, read_package(tmp_path / "second.cchc", local_schema=b.db.schema_version))
+    merged = ops.run(b, "Hợp nhất", apply_merge, b, plan, confirm=True)
+    after = dump(b)
+    assert after != before and merged.changes
+    undone = ops.undo(b, merged.op_id)
+    assert dump(b) == before
+    ops.redo(b, undone.op_id)
+    assert dump(b) == after

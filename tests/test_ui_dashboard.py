@@ -68,8 +68,9 @@ def test_bulk_update_is_one_undo_step(qtbot, store, demo):
     ids = [p.id for p in products[:5]]
     stack = QUndoStack()
     changed = []
-    dialog = BulkUpdateDialog(store, ids, "2026-Q2", undo_stack=stack, ref=date(2026, 6, 1),
-                              on_change=lambda: changed.append(1))
+    from ui.operations import events_for
+    events_for(stack).changed.connect(lambda _result: changed.append(1))
+    dialog = BulkUpdateDialog(store, ids, "2026-Q2", undo_stack=stack, ref=date(2026, 6, 1))
     qtbot.addWidget(dialog)
     dialog.status.setCurrentIndex(dialog.status.findData(DONE))
     dialog.set_date.setChecked(True)

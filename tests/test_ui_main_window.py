@@ -603,9 +603,10 @@ def test_filter_indexes_follow_edits_and_statuses(window, store):
     model.set_filter(FilterSpec())
     twins = [p for _s, _t, p in model.plan.iter_products() if p.deadline_text == "Thường xuyên"][:2]
     assert model.product_info(twins[0].id).status == model.product_info(twins[1].id).status
-    set_status(store, twins[0].id, "2026", ref=date(2026, 12, 1), status=DONE, completed_on="2026-12-01")
+    from cchc_desktop import ops
     window.set_ref_date(date(2026, 12, 2))
-    window._tracking_refresh([twins[0].id])
+    window.events.publish(ops.run(store, "Tình trạng", set_status, store, twins[0].id, "2026", ref=date(2026, 12, 1),
+                                  status=DONE, completed_on="2026-12-01"))   # a change from another source
     assert model.product_info(twins[0].id).stored_status == DONE
     assert model.product_info(twins[1].id).stored_status != DONE
     # a filter after scrolling to the bottom measures only the rows on screen
@@ -684,9 +685,10 @@ def test_periodic_status_cell_says_it_is_the_average_over_periods(window, store)
 
     model = window.model
     product = next(p for _s, _t, p in model.plan.iter_products() if p.deadline_text == "Thường xuyên")
-    set_status(store, product.id, "2026-Q4", status=IN_PROGRESS, percent=50)
+    from cchc_desktop import ops
     window.set_ref_date(date(2026, 11, 20))
-    window._tracking_refresh([product.id])
+    window.events.publish(ops.run(store, "Tình trạng", set_status, store, product.id, "2026-Q4",
+                                  status=IN_PROGRESS, percent=50))
     row = model.find_row("product", product.id)
     assert model.data(model.index(row, COL_STATUS)) == "Đang thực hiện (12%)"     # core figure unchanged
     tip = model.data(model.index(row, COL_STATUS), Qt.ToolTipRole)

@@ -4,12 +4,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from cchc_desktop import APP_NAME
 from cchc_desktop.demo import ensure_demo_plan
 from cchc_desktop.paths import default_db_path
 from cchc_desktop.store import Store
+from . import messages
 
 
 def build_main_window(store: Store):
@@ -42,7 +43,7 @@ def run_gui(db_path: str | Path | None = None) -> int:
     try:
         ensure_demo_plan(opened.store)
     except Exception as exc:  # noqa: BLE001 - a broken demo must not stop the app
-        QMessageBox.warning(None, APP_NAME, f"Không tạo được kế hoạch mẫu: {exc}")
+        messages.error(None, APP_NAME, f"Không tạo được kế hoạch mẫu: {exc}")
     window = build_main_window(opened.store)
     install_backup_menu(window)
     if opened.read_only:

@@ -16,9 +16,9 @@ plan's whole span (for a one-year plan: the "Năm" reporting period). So the sta
 count equals the dashboard's for the same date and the yearly period. States are computed lazily
 for the rows on screen and for the rest in idle time (`ensure_index` forces everything).
 
-Edits never write directly: `setData` builds an undo command (ui.commands) and pushes it on the
-undo stack; the command writes to the store (one transaction) and then calls `apply_field` /
-`reload` here.
+Edits never write directly: `setData` runs a core operation (cchc_desktop.ops) as one undo step
+(ui.operations); the model, like every other view, refreshes from the one change notification
+`StoreEvents.changed(OpResult)` (`on_store_changed`), whatever made the change.
 """
 from __future__ import annotations
 
@@ -29,21 +29,30 @@ import time
 from contextlib import contextmanager
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from cchc_desktop.deadlines import (CONTINUOUS, EMPTY, EVENT, RECURRING, UNKNOWN, format_date,
-                                    parse_deadline)
-from cchc_desktop.domain import ROLE_COORD, ROLE_LEAD, Plan, Product, Section, Task
+from cchc_desktop.deadlines import UNKNOWN, format_date, parse_deadline
+from cchc_desktop.domain import ROLE_LEAD, Plan, Product, Section, Task
+from cchc_desktop.tracking import display
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.rollup import classify
-from cchc_desktop.tracking.status import get_settings
-from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, FINISHED, IN_PROGRESS,
-                                              NO_DEADLINE, NOT_DONE, NOT_STARTED, OVERDUE)
+from cchc_desktop.ops import appendix as app_ops
+from cchc_desktop.tracking.status import get_settings, status_rows
+from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, IN_PROGRESS, NO_DEADLINE, NOT_DONE, NOT_STARTED,
+                                              OVERDUE)
 from cchc_desktop.tracking.timeliness import STATUS_LABELS as STORED_STATUS_LABELS
 from cchc_desktop.tracking.timeliness import tracking_keys, tracking_span
+
+from cchc_desktop.appendix_rows import (FilterSpec, Row, all_rows, filtered_rows, passing_by_state,  # noqa: F401
+                                        state_checks)
+
+from .clipboard import rows_to_tsv
+from .columns import (AGENCY_ROLES, COL_CONTENT, COL_COORD, COL_DEADLINE, COL_DUE, COL_LEAD,  # noqa: F401
+                      COL_PRODUCT, COL_STATUS, COL_STT, COLUMN_COUNT, EDITABLE_COLUMNS, HEADERS, KIND_PRODUCT,
+                      KIND_SECTION, KIND_TASK, MIME_TASKS, PRODUCT_FIELDS)
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -58,16 +67,6 @@ def fast_fold(value: str) -> str:
     ascii_text = unicodedata.normalize("NFD", value).encode("ascii", "ignore").decode("ascii")
     return _NON_WORD.sub(" ", ascii_text.lower()).strip()
 
-COL_STT, COL_CONTENT, COL_PRODUCT, COL_LEAD, COL_COORD, COL_DEADLINE, COL_DUE, COL_STATUS = range(8)
-HEADERS = ["STT", "Nội dung/Nhiệm vụ", "Hoạt động/Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp",
-           "Thời gian thực hiện", "Hạn xử lý", "Trạng thái"]
-COLUMN_COUNT = len(HEADERS)
-EDITABLE_COLUMNS = {COL_CONTENT, COL_PRODUCT, COL_LEAD, COL_COORD, COL_DEADLINE}
-PRODUCT_FIELDS = {COL_PRODUCT: "description", COL_DEADLINE: "deadline_text"}
-AGENCY_ROLES = {COL_LEAD: ROLE_LEAD, COL_COORD: ROLE_COORD}
-
-KIND_SECTION, KIND_PRODUCT, KIND_TASK = "section", "product", "task"
-MIME_TASKS = "application/x-cchc-task-ids"
 
 # Custom roles
 RowKindRole = Qt.UserRole + 1
@@ -78,18 +77,8 @@ StatusKeyRole = Qt.UserRole + 4
 # Status keys: the tracking core's states (timeliness.STATES) plus "soon" for the filter
 # (unfinished and due within the plan's "sắp đến hạn" window).
 STATUS_OVERDUE = OVERDUE
-STATUS_SOON = "soon"
-STATUS_LABELS = {
-    OVERDUE: "Quá hạn",
-    STATUS_SOON: "Sắp đến hạn",
-    IN_PROGRESS: "Đang thực hiện",
-    NOT_STARTED: "Chưa triển khai",
-    DONE: "Hoàn thành đúng hạn",
-    DONE_LATE: "Hoàn thành quá hạn",
-    NOT_DONE: "Không thực hiện",
-    EVENT_DRIVEN: "Theo phát sinh",
-    NO_DEADLINE: "Chưa rõ thời hạn",
-}
+STATUS_SOON = display.SOON
+STATUS_LABELS = display.STATE_TEXT
 STATUS_COLORS = {OVERDUE: "#b3261e", STATUS_SOON: "#9a6700", NO_DEADLINE: "#8a4b00",
                  DONE: "#1b5e20", DONE_LATE: "#5d4037", NOT_DONE: "#6d4c41"}
 
@@ -104,33 +93,6 @@ _ROW_KIND, _ENTITY_ID, _TASK_ID, _STATUS_KEY = (int(RowKindRole), int(EntityIdRo
 _ALIGN_SECTION = int(Qt.AlignLeft | Qt.AlignVCenter)
 _ALIGN_STT = int(Qt.AlignHCenter | Qt.AlignTop)
 _ALIGN_CELL = int(Qt.AlignLeft | Qt.AlignTop)
-
-
-@dataclass
-class FilterSpec:
-    text: str = ""
-    section_id: str | None = None
-    lead_agency_id: str | None = None
-    status: str | None = None      # one of STATUS_LABELS keys
-    overdue_only: bool = False
-    due_within_days: int | None = None
-
-    def is_empty(self) -> bool:
-        return not (self.text.strip() or self.section_id or self.lead_agency_id or self.status
-                    or self.overdue_only or self.due_within_days is not None)
-
-    def uses_status(self) -> bool:
-        return bool(self.status or self.overdue_only or self.due_within_days is not None)
-
-
-@dataclass(slots=True)
-class Row:
-    kind: str
-    section: Section
-    task: Task | None = None
-    product: Product | None = None
-    first: bool = True        # first visible row of its task group
-    group_len: int = 1        # rows in the group (set on the first row)
 
 
 @dataclass(slots=True)
@@ -197,8 +159,7 @@ def no_gc_pauses():
             gc.enable()
 
 
-def _dmy(iso: str) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso and len(iso) >= 10 else iso
+_dmy = display.dmy
 
 
 def tracking_period(plan: Plan, settings):
@@ -208,65 +169,27 @@ def tracking_period(plan: Plan, settings):
     return replace(make_period(str(plan.year_start), settings), end=date.max)
 
 
-def due_text(info: ProductInfo, ref: date) -> str:
-    """The "Hạn xử lý" cell: the relevant due date given the recorded status."""
-    deadline, state = info.deadline, info.status
-    if deadline.kind == EMPTY and state not in (DONE, DONE_LATE):
-        return ""
-    if state in (DONE, DONE_LATE) and not info.periodic:
-        return f"Xong {_dmy(info.completed_on)}" if info.completed_on else "Đã xong"
-    if state == NOT_DONE and not info.periodic:
-        return "—"
-    if state == OVERDUE:
-        due = format_date(info.due) if info.due else ""
-        return f"{due} (quá {-info.days_left} ngày)" if info.days_left else due
-    if state == NO_DEADLINE or deadline.kind == UNKNOWN:
-        return "⚠ Không rõ"
-    if state == EVENT_DRIVEN or deadline.kind == EVENT:
-        return "Theo sự kiện"
-    if deadline.kind == CONTINUOUS:
-        return "Thường xuyên"
-    upcoming = info.next_due
-    if deadline.kind == RECURRING:
-        return f"Kỳ tới {format_date(upcoming)}" if upcoming else "Đã hết kỳ"
-    if upcoming is None:
-        return format_date(info.due) if info.due else ""
-    later = sum(1 for d in deadline.due_dates if d > upcoming)
-    return format_date(upcoming) + (f" (+{later} hạn)" if later else "")
+def due_text(info: ProductInfo, ref: date | None = None) -> str:
+    """The "Hạn xử lý" cell (the core's formatter, cchc_desktop.tracking.display)."""
+    return display.due_text(info.deadline, info.status, due=info.due, next_due=info.next_due,
+                            days_left=info.days_left, completed_on=info.completed_on, periodic=info.periodic)
 
 
 def status_text(info: ProductInfo) -> str:
-    label = STATUS_LABELS.get(info.status, info.status)
-    if info.status == IN_PROGRESS and info.percent:
-        label += f" ({info.percent}%)"
-    if info.due_soon:
-        label += " · sắp đến hạn"
-    return label
+    return display.state_text(info.status, info.percent, info.due_soon)
 
-
-
-def _append_task_rows(append, section, task, products) -> None:
-    """A task's rows as printed: one row per product (the first carries STT/content and the span),
-    or a single task row when it has no product."""
-    if not products:
-        append(Row(KIND_TASK, section, task, None, True, 1))
-        return
-    append(Row(KIND_PRODUCT, section, task, products[0], True, len(products)))
-    for product in products[1:]:
-        append(Row(KIND_PRODUCT, section, task, product, False, 1))
 
 class AppendixModel(QAbstractTableModel):
     """The appendix table of the current plan."""
 
     planLoaded = Signal()
     countsChanged = Signal()
-    selectRequested = Signal(str, str)  # entity, id — after a structural change
-    errorRaised = Signal(str)
 
-    def __init__(self, store, parent=None):
+    def __init__(self, store, parent=None, undo_stack=None):
         super().__init__(parent)
         self.store = store
         self.undo_stack = None
+        self.events = None
         self.plan: Plan | None = None
         self._ref_date: date | None = None     # None: today (re-read on each reclassification)
         self.today = date.today()              # the effective reference date
@@ -291,6 +214,17 @@ class AppendixModel(QAbstractTableModel):
         self._bold.setBold(True)
         self._section_brush = QBrush(SECTION_BACKGROUND)
         self._brushes = {key: QBrush(QColor(color)) for key, color in STATUS_COLORS.items()}
+
+        self.attach(undo_stack)
+
+    def attach(self, undo_stack) -> None:
+        """Edits go on `undo_stack`; the model follows the stack's change notification."""
+        from .operations import events_for
+        if self.events is not None:
+            self.events.changed.disconnect(self.on_store_changed)
+        self.undo_stack = undo_stack
+        self.events = events_for(undo_stack, self)
+        self.events.changed.connect(self.on_store_changed)
 
     # -- loading --------------------------------------------------------------------------------
     @property
@@ -357,20 +291,7 @@ class AppendixModel(QAbstractTableModel):
 
     def _read_statuses(self, product_ids=None) -> dict[str, dict[str, dict]]:
         """Status rows of the plan (or of some products): {product id: {period key: row}}."""
-        sql = ("SELECT ps.product_id, ps.period_key, ps.status, ps.percent, ps.completed_on, ps.result, "
-               "ps.updated_by, ps.updated_at FROM product_status ps ")
-        if product_ids is None:
-            rows = self.store.db.query(
-                sql + "JOIN product p ON p.id = ps.product_id JOIN task t ON t.id = p.task_id "
-                "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?", (self.plan.id,))
-        else:
-            ids = list(product_ids)
-            marks = ", ".join("?" for _ in ids)
-            rows = self.store.db.query(sql + f"WHERE ps.product_id IN ({marks})", ids) if ids else []
-        found: dict[str, dict[str, dict]] = {}
-        for r in rows:
-            found.setdefault(r["product_id"], {})[r["period_key"]] = dict(r)
-        return found
+        return status_rows(self.store, self.plan.id, product_ids)
 
     @property
     def index_ready(self) -> bool:
@@ -539,24 +460,10 @@ class AppendixModel(QAbstractTableModel):
         passing: set[str] | None = None
         if spec.lead_agency_id:
             passing = self._lead_products(spec.lead_agency_id)
-        checks = []
-        if spec.status:
-            wanted = spec.status
-            checks.append((lambda i: i.due_soon) if wanted == STATUS_SOON else (lambda i: i.status == wanted))
-        if spec.overdue_only:
-            checks.append(lambda i: i.status == OVERDUE)
-        if spec.due_within_days is not None:
-            first, last = self.today, self.today + timedelta(days=spec.due_within_days)
-            checks.append(lambda i: i.next_due is not None and first <= i.next_due <= last
-                          and i.status not in FINISHED and i.status != OVERDUE)
+        checks = state_checks(spec, self.today)
         if checks:
             self.ensure_index()   # every state computed
-            items = self._info.items()
-            if len(checks) == 1:
-                check = checks[0]
-                states = {pid for pid, info in items if check(info)}
-            else:
-                states = {pid for pid, info in items if all(c(info) for c in checks)}
+            states = passing_by_state(self._info.items(), checks)
             passing = states if passing is None else passing & states
         return passing
 
@@ -567,13 +474,7 @@ class AppendixModel(QAbstractTableModel):
 
     def _all_rows_now(self) -> list[Row]:
         with no_gc_pauses():
-            rows: list[Row] = []
-            append = rows.append
-            for section in self.plan.sections:
-                append(Row(KIND_SECTION, section))
-                for task in section.tasks:
-                    _append_task_rows(append, section, task, task.products)
-        return rows
+            return all_rows(self.plan)
 
     def _build_rows(self) -> list[Row]:
         if not self.plan:
@@ -584,33 +485,12 @@ class AppendixModel(QAbstractTableModel):
         if not phrase and not spec.section_id and not (spec.lead_agency_id or spec.uses_status()):
             return self._unfiltered_rows()
         passing = self._passing_products(spec)
-        if passing is not None:
-            products_map = self._products
-            tasks_with = {products_map[pid][1].id for pid in passing}
         if phrase:
             self.ensure_index()
-        task_folded = self._task_folded
-        rows: list[Row] = []
-        append = rows.append
+        products = self._products
         with no_gc_pauses():
-            for section in self.plan.sections:
-                if spec.section_id and section.id != spec.section_id:
-                    continue
-                append(Row(KIND_SECTION, section))
-                shown = 0
-                for task in section.tasks:
-                    if phrase and phrase not in task_folded[task.id]:
-                        continue
-                    products = task.products
-                    if passing is not None:
-                        if task.id not in tasks_with:
-                            continue
-                        products = [p for p in products if p.id in passing]
-                    shown += 1
-                    _append_task_rows(append, section, task, products)
-                if not shown and spec.section_id != section.id:
-                    rows.pop()  # hide a section with no matching task
-        return rows
+            return filtered_rows(self.plan, spec, phrase, self._task_folded, passing,
+                                 lambda pid: products[pid][1].id)
 
     # -- counts for the status bar and the section pane ----------------------------------------
     def task_count(self) -> int:
@@ -818,31 +698,55 @@ class AppendixModel(QAbstractTableModel):
             return ("agencies", product.id, role, names, old)
         return None
 
-    def make_edit_command(self, row: int, col: int, value):
-        from .commands import EditFieldCommand, SetAgenciesCommand
+    def edit_of(self, row: int, col: int, value) -> tuple | None:
+        """(entity, id, field-or-role, new value) of a cell edit that changes something, else None
+        (entity "agencies": the agencies of a role)."""
         target = self.edit_target(row, col, value)
-        if target is None:
+        if target is None or target[3] == target[4]:
             return None
-        entity, row_id, name, new, old = target
-        if new == old:
-            return None
-        if entity == "agencies":
-            return SetAgenciesCommand(self, row_id, name, old, new)
-        return EditFieldCommand(self, entity, row_id, {name: new}, {name: old})
+        return target[:4]
 
     def setData(self, index, value, role=Qt.EditRole):
         if role != Qt.EditRole or not index.isValid():
             return False
-        command = self.make_edit_command(index.row(), index.column(), value)
-        if command is None:
+        edit = self.edit_of(index.row(), index.column(), value)
+        if edit is None:
             return False
-        if self.undo_stack is not None:
-            self.undo_stack.push(command)
+        from .operations import perform
+        entity, row_id, name, new = edit
+        if entity == "agencies":
+            command = perform(self.store, self.undo_stack, self.events,
+                              f"Sửa {app_ops.FIELD_LABELS[(name, None)]}", app_ops.set_agencies,
+                              self.store, row_id, name, new)
         else:
-            command.redo()
+            command = perform(self.store, self.undo_stack, self.events, app_ops.edit_label(entity, [name]),
+                              app_ops.edit_fields, self.store, entity, row_id, {name: new})
         return command.ok
 
-    # -- called by commands after the store has been written -----------------------------------
+    # -- the one change notification ------------------------------------------------------------------
+    def on_store_changed(self, result) -> None:
+        """Refresh from what an operation (or its undo/redo, an import, a merge) changed: rebuild the
+        rows when the plan's structure changed, else update the changed rows in place (keeps scroll
+        and selection) and re-read the states of the products concerned."""
+        if self.plan is None:
+            return
+        entities = result.entities()
+        if result.structural() or "plan" in entities:
+            self.reload()
+            return
+        for change in result.changes:
+            if change.op != "update" or change.entity not in ("section", "task", "product"):
+                continue
+            row = self.store.row(change.entity, change.row_id)
+            if row is not None:
+                self.apply_field(change.entity, change.row_id, {change.field: row[change.field]})
+        for product_id, role in {(c.row_id, c.field) for c in result.changes if c.entity == "product_agency"}:
+            self.apply_agencies(product_id, role)
+        if "tracking_settings" in entities:
+            self.refresh_statuses(None)
+        elif entities & {"product_status", "product"} and result.products:
+            self.refresh_statuses(result.products)
+
     def apply_field(self, entity: str, row_id: str, fields: dict) -> None:
         """Update the in-memory plan after an edit without a reset (keeps scroll and selection)."""
         if not self.plan:
@@ -882,14 +786,11 @@ class AppendixModel(QAbstractTableModel):
     def apply_agencies(self, product_id: str, role: str) -> None:
         if not self.plan:
             return
-        from cchc_desktop.domain import Agency
         found = self._products.get(product_id)
         if found is None:
             return
         section, task, product = found
-        links = [Agency(r[0], r[1]) for r in self.store.db.query(
-            "SELECT a.id, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
-            "WHERE pa.product_id = ? AND pa.role = ? ORDER BY pa.position", (product_id, role))]
+        links = self.store.agency_links(product_id, role)
         if role == ROLE_LEAD:
             product.leads = links
             self._leads_map = None
@@ -922,7 +823,6 @@ class AppendixModel(QAbstractTableModel):
                 task_ids.append(row.task.id)
         mime = QMimeData()
         mime.setData(MIME_TASKS, json.dumps(task_ids).encode("utf-8"))
-        from .clipboard import rows_to_tsv
         mime.setText(rows_to_tsv(self, sorted({i.row() for i in indexes})))
         return mime
 
@@ -961,16 +861,15 @@ class AppendixModel(QAbstractTableModel):
         if target is None or not task_ids:
             return False
         section_id, position = target
-        from .commands import MoveTasksCommand
-        command = MoveTasksCommand(self, task_ids, section_id, position)
-        if not command.changes:
+        if not app_ops.tasks_would_move(self.store, task_ids, section_id, position):
             return False
-        if self.undo_stack is not None:
-            self.undo_stack.push(command)
-        else:
-            command.redo()
-        # The command did the move and reloaded; removeRows is not implemented, so a view that
-        # "removes the source rows" after a successful move drop does nothing.
+        from .operations import perform
+        label = "Di chuyển nhiệm vụ" if len(task_ids) == 1 else f"Di chuyển {len(task_ids)} nhiệm vụ"
+        command = perform(self.store, self.undo_stack, self.events, label, app_ops.move_tasks,
+                          self.store, task_ids, section_id, position,
+                          select_after_do=("task", task_ids[0]), select_after_undo=("task", task_ids[0]))
+        # The operation did the move and the notification reloaded; removeRows is not implemented, so a
+        # view that "removes the source rows" after a successful move drop does nothing.
         return command.ok
 
 

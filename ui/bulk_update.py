@@ -1,73 +1,37 @@
 """Set status / completion date / evidence on several product rows at once: one transaction, one undo step.
 
 The Qt-free core is `cchc_desktop.tracking.bulk_update(store, product_ids, period_key, **fields)`
-(re-exported here); this module adds the QUndoCommand and the dialog.
+(re-exported here), run as one operation (ui/operations.py); this module is the dialog.
 """
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QGroupBox, QLabel, QLineEdit, QMessageBox,
+                               QFormLayout, QGroupBox, QLabel, QLineEdit,
                                QPlainTextEdit, QSpinBox, QVBoxLayout)
 
-from .date_edit import DateEdit
-from cchc_desktop.store import StoreError
-from cchc_desktop.tracking import STATUS_LABELS, STATUSES, bulk_update, undo_bulk
+from cchc_desktop.tracking import STATUS_LABELS, STATUSES, bulk_update
 from cchc_desktop.tracking.periods import make_period
 
+from . import messages
+from .date_edit import DateEdit
 from .evidence_form import EvidenceFields
+from .operations import perform
 
-__all__ = ["bulk_update", "BulkUpdateCommand", "BulkUpdateDialog"]
-
-
-class BulkUpdateCommand(QUndoCommand):
-    """One undo step for a bulk status update. Pass `changes` when the update was already applied
-    (the dialog applies it first to report errors), so the first redo() does nothing."""
-
-    def __init__(self, store, product_ids, period_key, fields: dict, evidence: dict | None = None,
-                 ref: date | None = None, changes=None, on_change=None, text: str | None = None):
-        n = len(product_ids)
-        super().__init__(text or f"Cập nhật tình trạng {n} sản phẩm")
-        self.store, self.product_ids, self.period_key = store, list(product_ids), period_key
-        self.fields, self.evidence, self.ref = dict(fields), evidence, ref
-        self.changes = changes
-        self._skip_first = changes is not None
-        self.on_change = on_change
-        self.error: str | None = None
-
-    def redo(self):
-        if self._skip_first:
-            self._skip_first = False
-        else:
-            try:
-                self.changes = bulk_update(self.store, self.product_ids, self.period_key, ref=self.ref,
-                                           evidence=self.evidence, **self.fields)
-            except StoreError as exc:
-                self.error = str(exc)
-                self.setObsolete(True)
-                return
-        if self.on_change:
-            self.on_change()
-
-    def undo(self):
-        if self.changes:
-            undo_bulk(self.store, self.changes)
-        if self.on_change:
-            self.on_change()
+__all__ = ["bulk_update", "BulkUpdateDialog"]
 
 
 class BulkUpdateDialog(QDialog):
     """Choose what to set on the selected rows; `apply()` does it (tests call it directly)."""
 
     def __init__(self, store, product_ids: list[str], period_key: str, undo_stack=None, parent=None,
-                 ref: date | None = None, on_change=None):
+                 ref: date | None = None):
         super().__init__(parent)
         self.store, self.product_ids, self.period_key = store, list(product_ids), period_key
-        self.undo_stack, self.ref, self.on_change = undo_stack, ref, on_change
-        self.command: BulkUpdateCommand | None = None
+        self.undo_stack, self.ref = undo_stack, ref
+        self.command = None
         self.setWindowTitle("Cập nhật nhiều sản phẩm")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"Áp dụng cho <b>{len(self.product_ids)}</b> sản phẩm — kỳ "
@@ -137,23 +101,16 @@ class BulkUpdateDialog(QDialog):
         return self.evidence_fields.values()
 
     def apply(self) -> bool:
-        """Apply in one transaction and push one undo command. Returns False (message shown) on error."""
+        """Apply as one operation (one transaction, one undo step). Returns False (message shown) on error."""
         fields, evidence = self.fields(), self.evidence()
         if not fields and not evidence:
             return True
-        try:
-            changes = bulk_update(self.store, self.product_ids, self.period_key, ref=self.ref,
-                                  evidence=evidence, **fields)
-        except StoreError as exc:
-            QMessageBox.warning(self, "Không cập nhật được", str(exc))
-            return False
-        self.command = BulkUpdateCommand(self.store, self.product_ids, self.period_key, fields, evidence,
-                                         self.ref, changes=changes, on_change=self.on_change)
-        if self.undo_stack is not None:
-            self.undo_stack.push(self.command)
-        elif self.on_change:
-            self.on_change()
-        return True
+        count = len(self.product_ids)
+        self.command = perform(self.store, self.undo_stack, None, f"Cập nhật tình trạng {count} sản phẩm",
+                               bulk_update, self.store, self.product_ids, self.period_key, ref=self.ref,
+                               evidence=evidence, **fields,
+                               message=lambda text: messages.error(self, "Không cập nhật được", text))
+        return self.command.ok
 
     def _accept(self) -> None:
         if self.apply():

@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData
 
 from cchc_desktop.text import clean_cell
 
-from .appendix_model import COL_DEADLINE, COL_STT, COLUMN_COUNT, HEADERS, KIND_SECTION
+from .columns import COL_DEADLINE, COL_STT, COLUMN_COUNT, HEADERS, KIND_SECTION
 
 OFFICIAL_COLUMNS = list(range(COL_STT, COL_DEADLINE + 1))  # the six columns of the printed appendix
 IMPORT_HEADER = "\t".join(["TT", "Nội dung/Nhiệm vụ", "Hoạt động/Sản phẩm", "Cơ quan chủ trì",
@@ -88,44 +88,12 @@ def make_mime(model, rows: list[int], columns: list[int] | None = None) -> QMime
 
 # -- reading ------------------------------------------------------------------------------------
 def parse_tsv(text: str) -> list[list[str]]:
-    """Excel's text format: tab-separated, rows by newline, quoted cells may hold tabs/newlines."""
-    rows: list[list[str]] = []
-    row: list[str] = []
-    cell: list[str] = []
-    i, n = 0, len(text)
-    quoted = False
-    at_cell_start = True
-    while i < n:
-        ch = text[i]
-        if quoted:
-            if ch == '"':
-                if i + 1 < n and text[i + 1] == '"':
-                    cell.append('"')
-                    i += 1
-                else:
-                    quoted = False
-            else:
-                cell.append(ch)
-        elif ch == '"' and at_cell_start:
-            quoted = True
-            at_cell_start = False
-        elif ch == "\t":
-            row.append("".join(cell))
-            cell, at_cell_start = [], True
-        elif ch in "\r\n":
-            if ch == "\r" and i + 1 < n and text[i + 1] == "\n":
-                i += 1
-            row.append("".join(cell))
-            rows.append(row)
-            row, cell, at_cell_start = [], [], True
-        else:
-            cell.append(ch)
-            at_cell_start = False
-        i += 1
-    if cell or row:
-        row.append("".join(cell))
-        rows.append(row)
-    return [[clean_cell(c) for c in r] for r in rows]
+    """Excel's text format: tab-separated, rows by newline, quoted cells may hold tabs/newlines (the
+    importer's reader, so pasting and importing read the same text the same way)."""
+    from cchc_desktop.importers.text_reader import parse_tsv_rows
+
+    rows = parse_tsv_rows(text, file="Dữ liệu dán")
+    return [[clean_cell(c) for c in (r.cells or [""])] for r in rows]
 
 
 class _TableParser(HTMLParser):

@@ -542,7 +542,22 @@ class DashboardWidget(QWidget):
 
     @undo_stack.setter
     def undo_stack(self, stack) -> None:
+        """Target edits go on `stack`; the dashboard follows the stack's change notification."""
+        if getattr(self, "_events", None) is not None:
+            self._events.changed.disconnect(self._store_changed)
         self.targets_editor.undo_stack = stack
+        self._events = self.targets_editor.events
+        self.targets_editor.events.changed.connect(self._store_changed)
+
+    def _store_changed(self, result) -> None:
+        """After any change: the report settings' "sắp đến hạn" window, else the figures (when shown;
+        a hidden dashboard is refreshed when its tab is opened)."""
+        if self.plan_id is None or self.store.row("plan", self.plan_id) is None:
+            return
+        if "tracking_settings" in result.entities():
+            self.reload_settings()
+        elif self.window() is self or self.isVisibleTo(self.window()):   # its tab is the current one
+            self.refresh()
 
     # -- actions -------------------------------------------------------------------------------------
     def _activate(self, table: QTableWidget, row: int) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QCompleter, QFrame, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+from PySide6.QtWidgets import (QCompleter, QFrame, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QStyledItemDelegate, QToolButton, QVBoxLayout, QWidget)
 
 from cchc_desktop.deadlines import parse_deadline
 from cchc_desktop.text import fold
 
+from . import messages
 from .appendix_model import (AGENCY_ROLES, COL_CONTENT, COL_DEADLINE, COL_PRODUCT, KIND_SECTION,
                              RowKindRole, split_names)
 
@@ -208,11 +209,9 @@ class AppendixDelegate(QStyledItemDelegate):
         if not new:
             return True
         listing = "\n".join(f"• {n}" for n in new)
-        answer = QMessageBox.question(
-            self.view, "Cơ quan mới",
-            f"Các cơ quan sau chưa có trong danh mục:\n{listing}\n\nThêm vào danh mục cơ quan?",
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
-        return answer == QMessageBox.Yes
+        return messages.confirm(self.view, "Cơ quan mới",
+                                f"Các cơ quan sau chưa có trong danh mục:\n{listing}\n\nThêm vào danh mục cơ quan?",
+                                default_yes=True)
 
     def updateEditorGeometry(self, editor, option, index):
         rect = QRect(option.rect)

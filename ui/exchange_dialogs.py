@@ -11,10 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton,
+                               QListWidgetItem, QPlainTextEdit, QPushButton,
                                QRadioButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from . import file_dialogs
+from cchc_desktop import ops
+from cchc_desktop.backup import REASON_IMPORT, REASON_MERGE
 from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, apply_merge, apply_workbook_import,
                                    export_package, export_workbooks, lead_agencies, list_conflicts, plan_merge,
                                    read_package, read_workbooks, restore_conflict, workbook_files)
@@ -22,6 +23,7 @@ from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
 from cchc_desktop.exchange.merge import TABLE_LABELS
 from cchc_desktop.tracking.periods import default_period, plan_periods
 
+from . import file_dialogs, messages
 from .busy import busy
 from .history_dialog import local_time
 from .menus import insert_menu
@@ -273,7 +275,8 @@ class WorkbookImportDialog(QDialog):
             preview.refused = bool(offered) and not any(d.accepted for r in preview.rows for d in r.diffs)
         try:
             with busy(self, "Đang ghi các cập nhật vào cơ sở dữ liệu…", show=True):
-                result = apply_workbook_import(self.store, self.previews)
+                result = _publish(self, ops.run_with_backup(self.store, REASON_IMPORT, "Nhập tệp cập nhật",
+                                                            apply_workbook_import, self.store, self.previews))
         except ExchangeError as exc:
             self.message.setText(f"Không áp dụng được: {exc.message}")
             return
@@ -378,7 +381,7 @@ class PackageImportDialog(QDialog):
         self.plan = None
         try:
             with busy(self, "Đang đọc và kiểm tra gói dữ liệu…", show=True) as job:
-                package = read_package(path, local_schema=self.store.db.schema_version)
+                package = read_package(path, local_schema=self.store.schema_version)
                 job.step(text="Đang so sánh gói dữ liệu với dữ liệu trên máy này…")
                 self.plan = plan_merge(self.store, package)
         except ExchangeError as exc:
@@ -433,7 +436,8 @@ class PackageImportDialog(QDialog):
                    if self.tombstones.item(i).checkState() == Qt.Checked}
         try:
             with busy(self, "Đang hợp nhất dữ liệu…", show=True):
-                result = apply_merge(self.store, self.plan, confirm=confirm, choices=choices)
+                result = _publish(self, ops.run_with_backup(self.store, REASON_MERGE, "Hợp nhất gói dữ liệu", apply_merge,
+                                                            self.store, self.plan, confirm=confirm, choices=choices))
         except ExchangeError as exc:
             self.message.setText(f"Không hợp nhất được: {exc.message}")
             return
@@ -443,6 +447,16 @@ class PackageImportDialog(QDialog):
                              f"{result.deleted} dòng xóa, {result.pending_tombstones} dòng xóa chờ xác nhận, "
                              f"{result.conflicts} xung đột được lưu (Trao đổi → Xung đột đã ghi nhận…)."
                              + "".join(f"\n• {n}" for n in result.notes))
+
+
+def _publish(dialog, result):
+    """Tell every view what the import or merge changed (the one change notification of the window that
+    opened the dialog); returns the import's own result."""
+    window = dialog.parent()
+    events = getattr(window, "events", None)
+    if events is not None:
+        events.publish(result)
+    return result.value
 
 
 class ConflictsDialog(QDialog):
@@ -485,8 +499,9 @@ class ConflictsDialog(QDialog):
         item = self.tree.currentItem() or self.tree.topLevelItem(0)
         if item is None:
             return
-        try:
-            conflict = restore_conflict(self.store, item.data(0, Qt.UserRole))
+        try:   # one operation (undoable, and every view is told)
+            conflict = _publish(self, ops.run(self.store, "Khôi phục giá trị xung đột", restore_conflict, self.store,
+                                              item.data(0, Qt.UserRole)))
         except ExchangeError as exc:
             self.message.setText(f"Không khôi phục được: {exc.message}")
             return
@@ -507,25 +522,19 @@ def install_exchange_menu(window) -> None:
         def wrapped():
             current = plan_id()
             if not current:
-                QMessageBox.information(window, "Trao đổi", "Hãy mở một kế hoạch trước.")
+                messages.info(window, "Trao đổi", "Hãy mở một kế hoạch trước.")
                 return
             run(current)
         return wrapped
 
-    def after(dialog):
-        dialog.exec()
-        reload = getattr(window, "open_plan", None)
-        if reload and plan_id():
-            reload(plan_id())
-
     entries = [
         ("Xuất tệp cập nhật cho các cơ quan (.xlsx)…",
          need_plan(lambda pid: WorkbookExportDialog(window.store, pid, window).exec())),
-        ("Nhập tệp cập nhật từ các cơ quan…", lambda: after(WorkbookImportDialog(window.store, window))),
+        ("Nhập tệp cập nhật từ các cơ quan…", lambda: WorkbookImportDialog(window.store, window).exec()),
         None,
         ("Xuất gói dữ liệu sang máy khác (.cchc)…", lambda: PackageExportDialog(window.store, plan_id(), window).exec()),
-        ("Nhập gói dữ liệu từ máy khác…", lambda: after(PackageImportDialog(window.store, window))),
-        ("Xung đột đã ghi nhận…", lambda: after(ConflictsDialog(window.store, window))),
+        ("Nhập gói dữ liệu từ máy khác…", lambda: PackageImportDialog(window.store, window).exec()),
+        ("Xung đột đã ghi nhận…", lambda: ConflictsDialog(window.store, window).exec()),
     ]
     window.exchange_actions = []
     for entry in entries:

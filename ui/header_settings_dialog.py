@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
+                               QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget)
 
 from cchc_desktop.reports.header_settings import SIGN_MODES, HeaderSettings, get_header, save_header
-from cchc_desktop.store import StoreError
 
+from . import messages
+from .operations import perform_in
 from .screen import fit_to_screen
 
 LABELS = {
@@ -96,9 +97,7 @@ class HeaderSettingsDialog(QDialog):
         self.signer_preview.setText("\n".join(lines))
 
     def accept(self) -> None:
-        try:
-            save_header(self.store, self.plan_id, self.values())
-        except StoreError as exc:
-            QMessageBox.warning(self, "Chưa lưu được", str(exc))
-            return
-        super().accept()
+        command = perform_in(self, "Sửa tiêu đề và người ký văn bản", save_header, self.store, self.plan_id,
+                             self.values(), message=lambda text: messages.error(self, "Chưa lưu được", text))
+        if command.ok:
+            super().accept()

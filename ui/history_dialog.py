@@ -54,7 +54,7 @@ def show_value(field: str | None, value, agencies: dict | None = None) -> str:
 def history_rows(store, product_id: str) -> list[list[str]]:
     """[time, who, object, action, field, old, new] newest first."""
     rows = []
-    agencies = {r[0]: r[1] for r in store.db.query("SELECT id, name FROM agency")}
+    agencies = {a.id: a.name for a in store.agencies()}
     for h in product_history(store, product_id):
         field = h["field"]
         rows.append([local_time(h["at"]), h["actor"] or "—", ENTITY_LABELS.get(h["entity"], h["entity"]),
@@ -67,9 +67,9 @@ class HistoryDialog(QDialog):
     def __init__(self, store, product_id: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Lịch sử thay đổi")
-        row = store.db.query_one("SELECT description FROM product WHERE id = ?", (product_id,))
+        row = store.row("product", product_id)
         layout = QVBoxLayout(self)
-        title = QLabel(f"<b>Lịch sử:</b> {(row[0] if row else '') or '(sản phẩm đã xóa)'}")
+        title = QLabel(f"<b>Lịch sử:</b> {(row['description'] if row else '') or '(sản phẩm đã xóa)'}")
         title.setWordWrap(True)
         layout.addWidget(title)
         rows = history_rows(store, product_id)

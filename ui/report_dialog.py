@@ -12,7 +12,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTabWidget,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from . import file_dialogs
@@ -26,6 +26,8 @@ from cchc_desktop.safe_write import SafeWriteError, atomic_write_bytes
 from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import default_period, get_settings, plan_periods
 
+from . import messages
+from .operations import perform_in
 from .busy import busy
 from .pdf_preview import PdfPreview, print_pages
 from .screen import fit_to_screen
@@ -57,7 +59,7 @@ class ReportDialog(QDialog):
         fit_to_screen(self, 1500, 940)   # at 1366×768 the buttons below stay on screen
         self.ask_save_path = lambda title, name, filt: file_dialogs.save_file(self, file_dialogs.REPORTS, title, name,
                                                                               filt)
-        self.message = lambda title, text: QMessageBox.information(self, title, text)
+        self.message = lambda title, text: messages.info(self, title, text)
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -360,7 +362,7 @@ class ReportDialog(QDialog):
             with busy(self, "Đang lưu tệp PDF…", show=True):
                 atomic_write_bytes(path, self.pdf)
         except (SafeWriteError, OSError) as exc:
-            QMessageBox.warning(self, "Chưa lưu được", str(exc))
+            messages.error(self, "Chưa lưu được", str(exc))
             return None
         self.set_status(f"Đã lưu {path}")
         return path
@@ -382,7 +384,7 @@ class ReportDialog(QDialog):
             with busy(self, f"Đang xuất báo cáo ra {program}…", show=True):
                 export(self.store, self.request(), path)
         except (ReportTemplateError, StoreError, SafeWriteError, OSError) as exc:
-            QMessageBox.warning(self, "Chưa xuất được", str(exc))
+            messages.error(self, "Chưa xuất được", str(exc))
             return None
         self.set_status(f"Đã xuất {path}")
         return path
@@ -401,7 +403,7 @@ class ReportDialog(QDialog):
             with busy(self, "Đang gửi báo cáo tới máy in…", show=True) as job:
                 print_pages(self.preview.pages, printer, progress=job.progress)
         except OSError as exc:
-            QMessageBox.warning(self, "Chưa in được", str(exc))
+            messages.error(self, "Chưa in được", str(exc))
             return False
         self.set_status("Đã gửi lệnh in.")
         return True
@@ -414,7 +416,7 @@ class ReportDialog(QDialog):
                 check_text(self.kind, name, template.text(name), template.name)
         except ReportTemplateError as exc:
             self.set_status(str(exc), error=True)
-            QMessageBox.warning(self, "Mẫu chưa hợp lệ", str(exc))
+            messages.error(self, "Mẫu chưa hợp lệ", str(exc))
             return False
         return True
 
@@ -422,11 +424,11 @@ class ReportDialog(QDialog):
         template = self.edited_template()
         if template is None or template.builtin or not self._check_texts():
             return False
-        try:
-            saved = save_template(self.store, template)
-        except StoreError as exc:
-            QMessageBox.warning(self, "Chưa lưu được mẫu", str(exc))
+        command = perform_in(self, f"Lưu mẫu «{template.name}»", save_template, self.store, template,
+                             message=lambda text: messages.error(self, "Chưa lưu được mẫu", text))
+        if not command.ok:
             return False
+        saved = command.result.value
         self.set_status(f"Đã lưu mẫu «{saved.name}».")
         return True
 
@@ -439,12 +441,14 @@ class ReportDialog(QDialog):
                                             text=template.name.replace(" (mẫu có sẵn)", "") + " - bản sửa")
             if not ok or not name.strip():
                 return None
-        try:
+        def save_as():
             copy = duplicate_template(self.store, template.id, name.strip())
-            saved = save_template(self.store, copy.with_texts(**{f: template.text(f) for f in KIND_FIELDS[self.kind]}))
-        except StoreError as exc:
-            QMessageBox.warning(self, "Chưa lưu được mẫu", str(exc))
+            return save_template(self.store, copy.with_texts(**{f: template.text(f) for f in KIND_FIELDS[self.kind]}))
+        command = perform_in(self, "Lưu thành mẫu mới", save_as,
+                             message=lambda text: messages.error(self, "Chưa lưu được mẫu", text))
+        if not command.ok:
             return None
+        saved = command.result.value
         self._loading = True
         self._reload_templates(select=saved.id)
         self._loading = False
@@ -455,11 +459,11 @@ class ReportDialog(QDialog):
         template_id = self.template_combo.currentData()
         if not template_id or template_id.startswith("builtin:"):
             return
-        if QMessageBox.question(self, "Xóa mẫu", f"Xóa mẫu «{self.template_combo.currentText()}»?") \
-                != QMessageBox.Yes:
+        if not messages.confirm(self, "Xóa mẫu", f"Xóa mẫu «{self.template_combo.currentText()}»?"):
             return
-        delete_template(self.store, template_id)
-        self._reload_templates()
+        if perform_in(self, "Xóa mẫu", delete_template, self.store, template_id,
+                      message=lambda text: messages.error(self, "Chưa xóa được mẫu", text)).ok:
+            self._reload_templates()
 
     def edit_header(self) -> None:
         from .header_settings_dialog import HeaderSettingsDialog

@@ -1,6 +1,6 @@
 """«Cài đặt kỳ báo cáo»: per-plan report due days (ReportSettings) with a live list of the due dates.
 
-Saved with `edit_report_settings()` as one undoable step (ui.tracking_commands)."""
+Saved with `edit_report_settings()` as one undoable step (ui.operations)."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QGroupBox
 from cchc_desktop.deadlines import format_date
 from cchc_desktop.tracking import ReportSettings, get_settings, plan_periods, set_settings
 
-from . import tracking_commands as tc
+from .operations import perform
 
 
 
@@ -102,7 +102,7 @@ class ReportSettingsDialog(QDialog):
 
 
 def edit_report_settings(store, plan_id: str, parent=None, undo_stack=None, dialog_runner=None,
-                         on_change=None, message=None) -> bool:
+                         message=None) -> bool:
     """Show the dialog; save the changes as one undo step. True when something was saved."""
     dialog = ReportSettingsDialog(store, plan_id, parent)
     runner = dialog_runner or (lambda d: bool(d.exec()))
@@ -111,10 +111,5 @@ def edit_report_settings(store, plan_id: str, parent=None, undo_stack=None, dial
     new = dialog.changes()
     if not new:
         return False
-    old = {k: getattr(dialog.initial, k) for k in new}
-    command = tc.CallCommand(store, "Cài đặt kỳ báo cáo", lambda: set_settings(store, plan_id, **new),
-                             lambda: set_settings(store, plan_id, **old), on_change=on_change)
-    error = tc.run(command, undo_stack)
-    if error and message is not None:
-        message("Không lưu được cài đặt", error)
-    return error is None
+    return perform(store, undo_stack, None, "Cài đặt kỳ báo cáo", set_settings, store, plan_id, **new,
+                   message=(lambda text: message("Không lưu được cài đặt", text)) if message else None).ok

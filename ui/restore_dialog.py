@@ -22,7 +22,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHeaderView,
-                               QLabel, QMessageBox, QTableWidget, QTableWidgetItem,
+                               QLabel, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from . import file_dialogs
@@ -35,6 +35,7 @@ from cchc_desktop.instance_lock import AlreadyRunning, InstanceLock, LockError
 from cchc_desktop.paths import backups_dir
 from cchc_desktop.safe_write import SafeWriteError
 
+from . import messages
 from .busy import busy
 from .menus import insert_menu
 
@@ -151,7 +152,7 @@ class RestoreDialog(QDialog):
         if info is None:
             return
         if not info.ok:
-            QMessageBox.warning(self, APP_NAME, f"Bản sao lưu này bị hỏng ({info.problem}); hãy chọn bản khác.")
+            messages.error(self, APP_NAME, f"Bản sao lưu này bị hỏng ({info.problem}); hãy chọn bản khác.")
             return
         self.chosen = info
         self.accept()
@@ -164,17 +165,15 @@ class RestoreDialog(QDialog):
         try:
             info = validate_backup(name)
         except BackupError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+            messages.error(self, APP_NAME, str(exc))
             return
         self.backups.insert(0, info)
         self._fill()
         self.table.selectRow(0)
 
     def _start_empty(self) -> None:
-        answer = QMessageBox.question(
-            self, APP_NAME, "Bắt đầu với cơ sở dữ liệu trống? Tệp hỏng vẫn được giữ lại để nhờ kỹ thuật "
-            "viên cứu dữ liệu.")
-        if answer == QMessageBox.Yes:
+        if messages.confirm(self, APP_NAME, "Bắt đầu với cơ sở dữ liệu trống? Tệp hỏng vẫn được giữ lại để nhờ "
+                            "kỹ thuật viên cứu dữ liệu."):
             self.start_empty = True
             self.chosen = None
             self.accept()
@@ -214,24 +213,24 @@ def open_database(db_path: str | Path, parent: QWidget | None = None,
     try:
         core = open_core(db_path, actor=actor, confirm=lambda proposal: ask_recovery(proposal, parent))
     except AlreadyRunning as exc:
-        QMessageBox.information(parent, APP_NAME, str(exc))
+        messages.info(parent, APP_NAME, str(exc))
         return None
     except (LockError, DatabaseError, BackupError, SafeWriteError) as exc:
-        QMessageBox.critical(parent, APP_NAME, str(exc))
+        messages.critical(parent, APP_NAME, str(exc))
         return None
     if core.recovery is not None:
-        QMessageBox.information(parent, APP_NAME, core.recovery.describe())
+        messages.info(parent, APP_NAME, core.recovery.describe())
     if core.read_only:
-        QMessageBox.warning(parent, APP_NAME, read_only_notice(db_path))
+        messages.error(parent, APP_NAME, read_only_notice(db_path))
     elif storage_kind(db_path) == NETWORK:
-        QMessageBox.warning(parent, APP_NAME,
+        messages.error(parent, APP_NAME,
                             "Cơ sở dữ liệu nằm trên ổ mạng. Ứng dụng ghi an toàn (không dùng WAL, có khóa "
                             "tệp) nhưng chậm hơn; nếu mạng chập chờn hãy chép tệp về ổ đĩa của máy.")
     backup = None
     try:
         backup = None if core.read_only else startup_backup(db_path)
     except BackupError as exc:  # never block the start for a failed backup; say so
-        QMessageBox.warning(parent, APP_NAME, f"Không tạo được bản sao lưu khi khởi động: {exc}")
+        messages.error(parent, APP_NAME, f"Không tạo được bản sao lưu khi khởi động: {exc}")
     return OpenedDatabase(core.store, core.lock, core.recovery, backup, core.read_only)
 
 
@@ -262,10 +261,8 @@ def restore_interactively(parent: QWidget | None, hooks: BackupHooks) -> bool:
     if dialog.exec() != QDialog.Accepted or dialog.chosen is None:
         return False
     info = dialog.chosen
-    answer = QMessageBox.question(
-        parent, APP_NAME, f"Khôi phục dữ liệu về thời điểm {info.created_label} ({info.task_count} nhiệm vụ)?\n"
-        "Dữ liệu hiện tại sẽ được sao lưu trước.")
-    if answer != QMessageBox.Yes:
+    if not messages.confirm(parent, APP_NAME, f"Khôi phục dữ liệu về thời điểm {info.created_label} "
+                            f"({info.task_count} nhiệm vụ)?\nDữ liệu hiện tại sẽ được sao lưu trước."):
         return False
     hooks.close_store()
     try:
@@ -273,12 +270,12 @@ def restore_interactively(parent: QWidget | None, hooks: BackupHooks) -> bool:
             result = restore_backup(db_path, info.path)
     except (BackupError, SafeWriteError) as exc:
         hooks.reopen_store()
-        QMessageBox.critical(parent, APP_NAME, str(exc))
+        messages.critical(parent, APP_NAME, str(exc))
         return False
     hooks.reopen_store()
     kept = result.safety_backup or result.set_aside
     missing = "".join(f"\nThiếu tệp minh chứng {m.describe()}" for m in result.missing_files[:5])
-    QMessageBox.information(parent, APP_NAME, f"Đã khôi phục bản sao lưu {info.created_label} "
+    messages.info(parent, APP_NAME, f"Đã khôi phục bản sao lưu {info.created_label} "
                             f"({result.files_restored} tệp minh chứng được chép lại).\n"
                             f"Dữ liệu trước khi khôi phục được giữ tại «{kept}».{missing}")
     return True
@@ -289,9 +286,9 @@ def backup_now(parent: QWidget | None, hooks: BackupHooks) -> Path | None:
         with busy(parent, "Đang sao lưu dữ liệu…", show=True):
             path = make_backup(hooks.db_path(), "thu-cong", dedupe=False)
     except BackupError as exc:
-        QMessageBox.critical(parent, APP_NAME, str(exc))
+        messages.critical(parent, APP_NAME, str(exc))
         return None
-    QMessageBox.information(parent, APP_NAME, f"Đã sao lưu vào «{path}».")
+    messages.info(parent, APP_NAME, f"Đã sao lưu vào «{path}».")
     return path
 
 
@@ -303,9 +300,9 @@ def backup_to_usb(parent: QWidget | None, hooks: BackupHooks) -> Path | None:
         with busy(parent, "Đang sao lưu ra USB và kiểm tra lại tệp…", show=True):
             path = backup_to_folder(hooks.db_path(), folder)
     except (BackupError, SafeWriteError) as exc:
-        QMessageBox.critical(parent, APP_NAME, str(exc))
+        messages.critical(parent, APP_NAME, str(exc))
         return None
-    QMessageBox.information(parent, APP_NAME, f"Đã sao lưu ra «{path}» và kiểm tra lại tệp. "
+    messages.info(parent, APP_NAME, f"Đã sao lưu ra «{path}» và kiểm tra lại tệp. "
                             "Có thể rút USB sau khi dùng «Safely Remove» của Windows.")
     return path
 
@@ -378,7 +375,7 @@ def install_backup_menu(window) -> QObject:
     rebuilt from the restored file). Returns the timer object (kept as `window.backup_timer`).
     """
     def db_path() -> Path:
-        return Path(window.store.db.path)
+        return Path(window.store.path)
 
     def close_store() -> None:
         window.store.close()

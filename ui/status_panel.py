@@ -1,30 +1,52 @@
 """Edit the progress of one product row: status, percent, completion date, result, evidence, notes.
 
-Saving goes through `BulkUpdateCommand` (one product) so it is one undo step when an undo stack is
-given; every change is also in the change log ("Lịch sử…" shows it).
+Like the table, the pane has no Save button: each field the user commits (a status picked, a percent or
+date left, a text box left) is saved at once as one undoable operation (ui/operations.py), and whatever is
+still being typed is saved before another product is shown. The pane refreshes from the one change
+notification, whatever made the change; a product that is deleted clears and disables it. The wheel never
+changes a field that does not have the focus (scrolling the pane is safe).
 """
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox,
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog,
+                               QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from .date_edit import DateEdit
 from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import (DONE, DONE_LATE, NOT_DONE, STATUS_LABELS, STATUSES, add_evidence,
-                                   bulk_update, evidence_file, get_status, list_evidence, update_evidence,
-                                   product_context, verify_evidence_file)
+                                   bulk_update, delete_evidence, evidence_file, get_status, list_evidence,
+                                   update_evidence, product_context, verify_evidence_file)
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.timeliness import assess, due_for
 
-from . import tracking_commands
-from .bulk_update import BulkUpdateCommand
+from . import messages
 from .evidence_form import EvidenceFields, qdate as _qdate
 from .history_dialog import HistoryDialog, local_time
+from .operations import events_for, perform
+
+
+class WheelGuard(QObject):
+    """Event filter: a wheel over a spin box, date box or combo box that does not have the focus scrolls
+    the pane instead of changing the value."""
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Wheel and not watched.hasFocus():
+            event.ignore()
+            return True
+        return False
+
+
+def guard_wheel(owner, *widgets) -> None:
+    guard = getattr(owner, "_wheel_guard", None) or WheelGuard(owner)
+    owner._wheel_guard = guard
+    for widget in widgets:
+        widget.setFocusPolicy(Qt.StrongFocus)      # (no focus from the wheel either)
+        widget.installEventFilter(guard)
 
 
 class EvidenceDialog(QDialog):
@@ -54,7 +76,9 @@ class EvidenceDialog(QDialog):
 
 class TextBox(QPlainTextEdit):
     """A few-line plain-text field (wraps in the narrow details pane) with QLineEdit-style
-    `text()` / `setText()`."""
+    `text()` / `setText()`; `committed` when the user leaves it."""
+
+    committed = Signal()
 
     def __init__(self, lines: int = 2, placeholder: str = "", parent=None):
         super().__init__(parent)
@@ -71,6 +95,10 @@ class TextBox(QPlainTextEdit):
     def setText(self, text: str) -> None:
         self.setPlainText(text or "")
 
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.committed.emit()
+
 
 class StatusPanel(QGroupBox):
     """Progress of the selected product row. Call `set_product(product_id)`; emits statusSaved.
@@ -83,12 +111,15 @@ class StatusPanel(QGroupBox):
         super().__init__("Tình hình thực hiện", parent)
         self.store = store
         self.undo_stack = undo_stack
+        self.events = events_for(undo_stack, self)
+        self.events.changed.connect(self._store_changed)
         self.product_id: str | None = None
         self.ctx = None
         self.ref: date | None = None
+        self._loaded: dict | None = None      # the form as loaded: anything else is an unsaved edit
         self.dialog_runner = lambda dialog: bool(dialog.exec())   # tests replace this
-        self.message = lambda title, text: QMessageBox.warning(self, title, text)
-        self.confirm = lambda title, text: QMessageBox.question(self, title, text) == QMessageBox.Yes
+        self.message = lambda title, text: messages.error(self, title, text)
+        self.confirm = lambda title, text: messages.confirm(self, title, text)
         self.setMinimumWidth(200)
 
         self.period = QComboBox()
@@ -168,13 +199,12 @@ class StatusPanel(QGroupBox):
             ev_buttons.addWidget(button)
         ev_buttons.addStretch(1)
 
-        self.save_button = QPushButton("Lưu")
-        self.save_button.setToolTip("Lưu tình trạng của sản phẩm trong kỳ đã chọn (có thể hoàn tác)")
-        self.save_button.clicked.connect(self.save)
+        self.hint = QLabel("Mỗi thay đổi được lưu ngay khi rời ô (có thể hoàn tác bằng Ctrl+Z).")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
         history = QPushButton("Lịch sử…")
         history.clicked.connect(self.show_history)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
         buttons.addWidget(history)
         buttons.addStretch(1)
 
@@ -182,6 +212,7 @@ class StatusPanel(QGroupBox):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.timing)
         layout.addLayout(form)
+        layout.addWidget(self.hint)
         layout.addLayout(buttons)
         layout.addSpacing(6)
         layout.addWidget(QLabel("<b>Văn bản minh chứng</b>"))
@@ -191,12 +222,25 @@ class StatusPanel(QGroupBox):
 
         self.status.currentIndexChanged.connect(self._status_changed)
         self.period.currentIndexChanged.connect(self._period_changed)
+        # each field the user commits is saved at once (programmatic changes are not)
+        self.status.activated.connect(lambda _i: self._commit_field())
+        self.percent.editingFinished.connect(self._commit_field)
+        self.completed.editingFinished.connect(self._commit_field)
+        for box in (self.reason, self.result, self.notes):
+            box.committed.connect(self._commit_field)
+        guard_wheel(self, self.period, self.status, self.percent, self.completed)
         self.set_product(None)
 
     # -- loading -----------------------------------------------------------------------------------
     def set_product(self, product_id: str | None, period_key: str | None = None, ref: date | None = None) -> None:
-        """Show a product (None: nothing). `period_key`: a reporting or tracking key to open on."""
+        """Show a product (None: nothing, the pane cleared and disabled). `period_key`: a reporting or
+        tracking key to open on. What the user changed on the product shown before is saved first."""
+        self.commit_pending()
+        self._show(product_id, period_key, ref)
+
+    def _show(self, product_id: str | None, period_key: str | None = None, ref: date | None = None) -> None:
         self.product_id = product_id or None
+        self._loaded = None
         self.ref = ref
         self.setEnabled(self.product_id is not None)
         if not self.product_id:
@@ -205,13 +249,15 @@ class StatusPanel(QGroupBox):
             self.period.clear()
             self.period.blockSignals(False)
             self.timing.setText("<i>Chọn một sản phẩm để cập nhật tình hình thực hiện.</i>")
+            for box in (self.reason, self.result, self.notes):
+                box.setText("")
             self.evidence.setRowCount(0)
             self.updated.setText("")
             return
         try:
             self.ctx = product_context(self.store, self.product_id)
         except StoreError:
-            self.set_product(None)
+            self._show(None)
             return
         keys = self.ctx.keys()
         current = self.ctx.key_for(period_key, ref or date.today())
@@ -230,7 +276,21 @@ class StatusPanel(QGroupBox):
 
     def _period_changed(self, _index: int) -> None:
         if self.ctx:
+            if self._loaded is not None and self.form_fields() != self._loaded:
+                self._save_key(self._loaded_key)    # what was typed belongs to the period shown before
             self._load()
+
+    def _store_changed(self, result) -> None:
+        """The one change notification: show the product again when its data, deadline, status or
+        evidence changed (from anywhere), or clear the pane when it was deleted."""
+        if not self.product_id:
+            return
+        if self.product_id not in result.products and not (result.entities() & {"tracking_settings", "plan"}):
+            return
+        if self.store.row("product", self.product_id) is None:
+            self._show(None)
+            return
+        self._show(self.product_id, self.current_key(), self.ref)
 
     def _load(self) -> None:
         key = self.current_key()
@@ -256,6 +316,7 @@ class StatusPanel(QGroupBox):
                              if row["id"] else "Chưa cập nhật tình trạng cho kỳ này.")
         self._fill_evidence()
         self._status_changed()
+        self._loaded, self._loaded_key = self.form_fields(), key
 
     def _fill_evidence(self) -> None:
         rows = list_evidence(self.store, self.product_id, self.current_key())
@@ -294,42 +355,48 @@ class StatusPanel(QGroupBox):
                   "completed_on": self.completed.date().toPython() if code in (DONE, DONE_LATE) else ""}
         return fields
 
+    def is_dirty(self) -> bool:
+        return bool(self.product_id) and self._loaded is not None and self.form_fields() != self._loaded
+
+    def _commit_field(self) -> None:
+        """A field the user left: save it now (a «Không thực hiện» waits for its reason)."""
+        if not self.is_dirty():
+            return
+        if self.status.currentData() == NOT_DONE and not self.reason.text().strip():
+            self.timing.setText("<b>Hãy ghi lý do không thực hiện</b> — tình trạng sẽ được lưu khi có lý do.")
+            return
+        self.save()
+
+    def commit_pending(self) -> bool:
+        """Save what the user changed and has not committed yet (before another product is shown).
+        False when it was refused (the message says why and the change is not kept)."""
+        if not self.is_dirty():
+            return True
+        return self.save()
+
     def save(self) -> bool:
+        """Save the form of the period shown as one undoable operation."""
         if not self.product_id:
             return False
-        key, fields = self.current_key(), self.form_fields()
-        try:
-            changes = bulk_update(self.store, [self.product_id], key, **fields)
-        except StoreError as exc:
-            self.message("Không lưu được", str(exc))
-            return False
-        product_id = self.product_id
-        command = BulkUpdateCommand(self.store, [product_id], key, fields, changes=changes,
-                                    on_change=lambda: self._changed(product_id),
-                                    text="Cập nhật tình trạng sản phẩm")
-        if self.undo_stack is not None:
-            self.undo_stack.push(command)
-        else:
-            self._changed(product_id)
-        return True
+        return self._save_key(self.current_key())
 
-    def _changed(self, product_id: str) -> None:
-        if product_id == self.product_id and self.ctx:
-            self._load()
-        self.statusSaved.emit(product_id)
+    def _save_key(self, key: str) -> bool:
+        product_id, fields = self.product_id, self.form_fields()
+        command = perform(self.store, self.undo_stack, self.events, "Cập nhật tình trạng sản phẩm", bulk_update,
+                          self.store, [product_id], key, **fields,
+                          message=lambda text: self.message("Không lưu được", text))
+        if command.ok:
+            self._loaded = fields if key == self.current_key() else self._loaded
+            self.statusSaved.emit(product_id)
+        return command.ok
 
     # -- evidence --------------------------------------------------------------------------------------
-    def _evidence_changed(self, product_id: str) -> None:
-        if product_id == self.product_id and self.ctx:
-            self._fill_evidence()
-        self.statusSaved.emit(product_id)
-
-    def _run(self, command, title: str) -> bool:
-        error = tracking_commands.run(command, self.undo_stack)
-        if error:
-            self.message(title, error)
-            return False
-        return True
+    def _run(self, title: str, label: str, action, /, *args, **kwargs) -> bool:
+        command = perform(self.store, self.undo_stack, self.events, label, action, *args,
+                          message=lambda text: self.message(title, text), **kwargs)
+        if command.ok:
+            self.statusSaved.emit(self.product_id or "")
+        return command.ok
 
     def add_evidence_dialog(self) -> bool:
         if not self.product_id:
@@ -338,12 +405,10 @@ class StatusPanel(QGroupBox):
         dialog = EvidenceDialog(self, default_date=self.completed.date() if done else None)
         if not self.dialog_runner(dialog):
             return False
-        product_id, key, values = self.product_id, self.current_key(), dialog.values()
-        command = tracking_commands.CreateRowsCommand(
-            self.store, "Thêm văn bản minh chứng", "evidence",
-            lambda: [add_evidence(self.store, product_id, key, **values)],
-            on_change=lambda: self._evidence_changed(product_id))
-        return self._run(command, "Không thêm được minh chứng")
+        values = dialog.values()
+        source = values.pop("source_file", None)
+        return self._run("Không thêm được minh chứng", "Thêm văn bản minh chứng", add_evidence, self.store,
+                         self.product_id, self.current_key(), source_file=source, **values)
 
     def selected_evidence_id(self) -> str | None:
         row = self.evidence.currentRow()
@@ -366,12 +431,8 @@ class StatusPanel(QGroupBox):
                    if (v.isoformat() if hasattr(v, "isoformat") else (v or "").strip()) != current[k]}
         if not changed and not source:
             return False
-        product_id = self.product_id
-        command = tracking_commands.UpdateRowCommand(
-            self.store, "Sửa văn bản minh chứng", "evidence", evidence_id,
-            lambda: update_evidence(self.store, evidence_id, source_file=source, **changed),
-            on_change=lambda: self._evidence_changed(product_id))
-        return self._run(command, "Không sửa được minh chứng")
+        return self._run("Không sửa được minh chứng", "Sửa văn bản minh chứng", update_evidence, self.store,
+                         evidence_id, source_file=source, **changed)
 
     def delete_selected_evidence(self) -> bool:
         evidence_id = self.selected_evidence_id()
@@ -380,11 +441,8 @@ class StatusPanel(QGroupBox):
         if not self.confirm("Xóa minh chứng", "Xóa văn bản minh chứng đã chọn? (Có thể hoàn tác bằng Ctrl+Z; "
                             "tệp đính kèm vẫn được giữ lại.)"):
             return False
-        product_id = self.product_id
-        command = tracking_commands.DeleteRowsCommand(
-            self.store, "Xóa văn bản minh chứng", "evidence", [evidence_id],
-            on_change=lambda: self._evidence_changed(product_id))
-        return self._run(command, "Không xóa được minh chứng")
+        return self._run("Không xóa được minh chứng", "Xóa văn bản minh chứng", delete_evidence, self.store,
+                         evidence_id)
 
     def _open_evidence(self, row: int, col: int) -> None:
         """Double-click: open the attached file (column «Trích yếu / tệp»), else edit the document."""

@@ -1,5 +1,5 @@
 """Targets (chỉ tiêu) of a plan: list with the actual value of a reporting period, add / edit /
-delete, seed targets. Every change is saved at once and is one undo step (ui.tracking_commands).
+delete, seed targets. Every change is saved at once and is one undo step (ui.operations).
 
 `TargetsEditor` is the widget (also the dashboard's «Chỉ tiêu» tab); `TargetsDialog` wraps it with a
 period picker (menu «Theo dõi › Chỉ tiêu của kế hoạch…"); `TargetEditDialog` edits one target.
@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from cchc_desktop.tracking import (add_default_targets, add_target, default_targets, list_targets, plan_periods,
+from cchc_desktop.tracking import (add_default_targets, add_target, default_targets, delete_target, list_targets,
+                                   plan_periods,
                                    set_actual, target_results, update_target)
+from cchc_desktop.tracking.targets import get_actual
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.targets import COMPARISON_LABELS, format_value
 
-from . import tracking_commands as tc
+from . import messages
+from .operations import events_for, perform
 
 COMPARISON_CHOICES = [(">=", "≥  không thấp hơn"), ("<=", "≤  không vượt quá"), ("=", "=  bằng"),
                       (">", ">  cao hơn"), ("<", "<  thấp hơn")]
@@ -113,10 +116,10 @@ class TargetsEditor(QWidget):
         super().__init__(parent)
         self.store, self.plan_id = store, plan_id
         self.period_key = period_key          # callable -> reporting period key
-        self.undo_stack = undo_stack
+        self.undo_stack = undo_stack          # (connects the change notification)
         self.dialog_runner = lambda dialog: bool(dialog.exec())   # tests replace these
-        self.message = lambda title, text: QMessageBox.warning(self, title, text)
-        self.confirm = lambda title, text: QMessageBox.question(self, title, text) == QMessageBox.Yes
+        self.message = lambda title, text: messages.error(self, title, text)
+        self.confirm = lambda title, text: messages.confirm(self, title, text)
         self._filling = False
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Chỉ tiêu", "Yêu cầu", "Thực hiện (kỳ này)", "Kết quả"])
@@ -198,13 +201,31 @@ class TargetsEditor(QWidget):
         return next((t for t in list_targets(self.store, self.plan_id) if t["id"] == target_id), None)
 
     # -- changes -------------------------------------------------------------------------------------
-    def _run(self, command, title: str) -> bool:
-        error = tc.run(command, self.undo_stack)
-        if error:
-            self.message(title, error)
+    @property
+    def undo_stack(self):
+        return self._undo_stack
+
+    @undo_stack.setter
+    def undo_stack(self, stack) -> None:
+        """Changes go on `stack`; the editor follows the stack's change notification."""
+        self._undo_stack = stack
+        if getattr(self, "events", None) is not None:
+            self.events.changed.disconnect(self._store_changed)
+        self.events = events_for(stack, self)
+        self.events.changed.connect(self._store_changed)
+
+    def _store_changed(self, result) -> None:
+        if result.entities() & {"target", "target_actual", "plan"}:
             self._changed()
-            return False
-        return True
+
+    def _run(self, title: str, label: str, action, /, *args, **kwargs):
+        """The value of the operation (one undo step), or None when it was refused (message shown)."""
+        command = perform(self.store, self._undo_stack, self.events, label, action, *args,
+                          message=lambda text: self.message(title, text), **kwargs)
+        if not command.ok:
+            self._changed()
+            return None
+        return command.result.value if command.result.value is not None else True
 
     def _changed(self) -> None:
         self.refresh()
@@ -215,11 +236,8 @@ class TargetsEditor(QWidget):
         if not self.dialog_runner(dialog):
             return None
         values = dialog.values()
-        plan_id = self.plan_id
-        command = tc.CreateRowsCommand(
-            self.store, f"Thêm chỉ tiêu «{values['title']}»", "target",
-            lambda: [add_target(self.store, plan_id, **values)], on_change=self._changed)
-        return command.ids[0] if self._run(command, "Không thêm được chỉ tiêu") else None
+        return self._run("Không thêm được chỉ tiêu", f"Thêm chỉ tiêu «{values['title']}»", add_target, self.store,
+                         self.plan_id, **values)
 
     def edit_selected(self) -> bool:
         target_id = self.selected_id()
@@ -233,9 +251,8 @@ class TargetsEditor(QWidget):
         new = {k: v for k, v in dialog.values().items() if target.get(k) != v}
         if not new:
             return False
-        command = tc.UpdateRowCommand(self.store, f"Sửa chỉ tiêu «{target['title']}»", "target", target_id,
-                                      lambda: update_target(self.store, target_id, **new), on_change=self._changed)
-        return self._run(command, "Không sửa được chỉ tiêu")
+        return self._run("Không sửa được chỉ tiêu", f"Sửa chỉ tiêu «{target['title']}»", update_target, self.store,
+                         target_id, **new) is not None
 
     def delete_selected(self) -> bool:
         target_id = self.selected_id()
@@ -245,9 +262,8 @@ class TargetsEditor(QWidget):
         if not self.confirm("Xóa chỉ tiêu", f"Xóa chỉ tiêu «{target['title']}» cùng các số liệu thực hiện đã "
                             "nhập? (Có thể hoàn tác bằng Ctrl+Z.)"):
             return False
-        command = tc.DeleteRowsCommand(self.store, f"Xóa chỉ tiêu «{target['title']}»", "target", [target_id],
-                                       on_change=self._changed)
-        return self._run(command, "Không xóa được chỉ tiêu")
+        return self._run("Không xóa được chỉ tiêu", f"Xóa chỉ tiêu «{target['title']}»", delete_target, self.store,
+                         target_id) is not None
 
     def add_defaults(self) -> list[str]:
         plan_id = self.plan_id
@@ -255,23 +271,17 @@ class TargetsEditor(QWidget):
         if all(spec.title in existing for spec in default_targets()):
             self.message("Chỉ tiêu", "Các chỉ tiêu mẫu đã có trong kế hoạch.")
             return []
-        command = tc.CreateRowsCommand(self.store, "Thêm các chỉ tiêu mẫu", "target",
-                                       lambda: add_default_targets(self.store, plan_id), on_change=self._changed)
-        return command.ids if self._run(command, "Không thêm được chỉ tiêu") else []
+        return self._run("Không thêm được chỉ tiêu", "Thêm các chỉ tiêu mẫu", add_default_targets, self.store,
+                         plan_id) or []
 
     def set_actual_value(self, target_id: str, value: float | None) -> bool:
         period = self.period_key()
-        row = self.store.db.query_one("SELECT actual_value, notes FROM target_actual WHERE target_id = ? "
-                                      "AND period_key = ?", (target_id, period))
-        old_value, old_notes = (row["actual_value"], row["notes"]) if row else (None, "")
+        old_value, old_notes = get_actual(self.store, target_id, period)
         if old_value == value:
             return False
         label = make_period(period).label
-        command = tc.CallCommand(
-            self.store, f"Nhập số liệu chỉ tiêu ({label})",
-            lambda: set_actual(self.store, target_id, period, value, old_notes),
-            lambda: set_actual(self.store, target_id, period, old_value, old_notes), on_change=self._changed)
-        return self._run(command, "Không lưu được số liệu")
+        return self._run("Không lưu được số liệu", f"Nhập số liệu chỉ tiêu ({label})", set_actual, self.store,
+                         target_id, period, value, old_notes) is not None
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != 2:
@@ -295,8 +305,7 @@ class TargetsEditor(QWidget):
 class TargetsDialog(QDialog):
     """Menu «Theo dõi › Chỉ tiêu của kế hoạch…»: the targets editor with a period picker."""
 
-    def __init__(self, store, plan_id: str, parent=None, undo_stack=None, period_key: str | None = None,
-                 on_change=None):
+    def __init__(self, store, plan_id: str, parent=None, undo_stack=None, period_key: str | None = None):
         super().__init__(parent)
         self.setWindowTitle("Chỉ tiêu của kế hoạch")
         self.resize(820, 480)
@@ -306,8 +315,6 @@ class TargetsDialog(QDialog):
             self.period.addItem(period.label, period.key)
         self.period.setCurrentIndex(max(0, self.period.findData(period_key or str(plan["year_start"]))))
         self.editor = TargetsEditor(store, plan_id, self.period.currentData, undo_stack, self)
-        if on_change is not None:
-            self.editor.changed.connect(on_change)
         self.period.currentIndexChanged.connect(lambda _i: self.editor.refresh())
         top = QHBoxLayout()
         top.addWidget(QLabel("Số liệu thực hiện của kỳ:"))

@@ -598,16 +598,17 @@ def _plan_aliases(store, plan, tables, id_map, present) -> None:
             taken.add(row["match_key"])
 
 
-def _entry_values(entry: dict) -> tuple:
+def _entry_values(entry: dict, op_id=None) -> tuple:
+    """A remote change-log entry as stored here; ``op_id``: the local operation that merged it."""
     return (entry.get("at") or changelog.now_iso(), int(entry["lamport"]), entry["origin"], entry.get("actor") or "",
             entry["entity"], entry["row_id"], entry["op"], entry.get("field"), entry.get("old_value"),
-            entry.get("new_value"))
+            entry.get("new_value"), op_id)
 
 
 def _copy_entry(db, entry: dict) -> None:
     db.conn.execute(
-        "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _entry_values(entry))
+        "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value, op_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _entry_values(entry, getattr(db, "current_op", None)))
 
 
 def _write_attachments(store: Store, plan: MergePlan) -> int:
@@ -725,10 +726,11 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
             db.conn.executemany("INSERT OR IGNORE INTO agency_alias(match_key, alias, agency_id) VALUES (?, ?, ?)",
                                 [(a["match_key"], a["alias"], a["agency_id"]) for a in plan.aliases])
             deferred = pending_keys | {_key(t.entry) for t in plan.tombstones if t.row_id in confirmed}
+            op_id = getattr(db, "current_op", None)       # the local operation that merges (refreshes the window)
             db.conn.executemany(
-                "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_entry_values(e) for e in plan.new_entries if _key(e) not in deferred])  # tombstones: when applied
+                "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value,"
+                " op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_entry_values(e, op_id) for e in plan.new_entries if _key(e) not in deferred])  # tombstones: later
             changelog.tick(db, plan.max_lamport)
             updates: dict[tuple, list] = {}
             overrides = []

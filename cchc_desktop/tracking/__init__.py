@@ -10,7 +10,7 @@ from .evidence import (DOC_TYPES, add_evidence, delete_evidence, evidence_file, 
 from .periods import (ReportingPeriod, ReportSettings, default_period, make_period, next_report,
                       parse_period_key, plan_periods)
 from .rollup import Counts, Group, ProductState, Summary, plan_summary
-from .status import (StatusChange, StatusError, bulk_update, get_settings, get_status, list_statuses,
+from .status import (StatusChange, StatusError, bulk_update, get_settings, get_status, list_statuses, status_rows,
                      product_context, product_history, set_settings, set_status, undo_bulk)
 from .targets import (TargetResult, TargetSpec, add_default_targets, add_target, default_targets,
                       delete_target, is_met, list_targets, set_actual, target_results, update_target)

@@ -91,6 +91,24 @@ def list_statuses(store: Store, product_id: str) -> list[dict]:
         "SELECT * FROM product_status WHERE product_id = ? ORDER BY period_key", (product_id,))]
 
 
+def status_rows(store: Store, plan_id: str, product_ids=None) -> dict[str, dict[str, dict]]:
+    """The recorded statuses of a plan (or of some of its products): {product id: {period key: row}}, with
+    the fields the table and the roll-ups classify by."""
+    sql = ("SELECT ps.product_id, ps.period_key, ps.status, ps.percent, ps.completed_on, ps.result, "
+           "ps.updated_by, ps.updated_at FROM product_status ps ")
+    if product_ids is None:
+        rows = store.db.query(sql + "JOIN product p ON p.id = ps.product_id JOIN task t ON t.id = p.task_id "
+                              "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?", (plan_id,))
+    else:
+        ids = list(product_ids)
+        marks = ", ".join("?" for _ in ids)
+        rows = store.db.query(sql + f"WHERE ps.product_id IN ({marks})", ids) if ids else []
+    found: dict[str, dict[str, dict]] = {}
+    for r in rows:
+        found.setdefault(r["product_id"], {})[r["period_key"]] = dict(r)
+    return found
+
+
 # -- validation & writing -----------------------------------------------------------------------
 def _iso(value) -> str:
     if value in (None, ""):

@@ -150,6 +150,13 @@ def delete_target(store: Store, target_id: str) -> None:
         _rows.delete(store, "target", target_id)
 
 
+def get_actual(store: Store, target_id: str, period_key: str) -> tuple[float | None, str]:
+    """(actual value, notes) of a target in one period; (None, "") when none was entered."""
+    row = store.db.query_one("SELECT actual_value, notes FROM target_actual WHERE target_id = ? AND period_key = ?",
+                             (target_id, period_key))
+    return (row["actual_value"], row["notes"]) if row else (None, "")
+
+
 def list_targets(store: Store, plan_id: str) -> list[dict]:
     return [dict(r) for r in store.db.query(
         "SELECT * FROM target WHERE plan_id = ? ORDER BY position, created_at", (plan_id,))]

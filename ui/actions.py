@@ -1,0 +1,185 @@
+"""The main window's actions in one declarative table: name, text, slot, shortcut(s), where it acts, tip.
+
+The table builds the QActions (`window.actions[name]`), the menus (`MENUS`: which actions, in which order),
+the toolbar (`TOOLBAR`) and the F1 shortcut help (every action with a shortcut, in table order). Feature
+modules that bring their own menu (USB exchange, backups) add it with ui/menus.insert_menu.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QToolBar, QToolButton
+from shiboken6 import isValid
+
+from .menus import insert_menu
+
+UNDO, REDO = "undo", "redo"     # made by the undo stack, listed here for the menus and the help
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    text: str
+    slot: Callable | None            # slot(window); None: the undo stack's own action
+    keys: tuple = ()                 # QKeySequence.StandardKey or "Ctrl+…" texts
+    table_only: bool = False         # Del, Insert, Ctrl+C/V…: on the table only, never while typing a search
+    tip: str = ""
+
+
+A = ActionSpec
+ACTIONS: tuple[ActionSpec, ...] = (
+    A("new_plan", "&Tạo kế hoạch mới…", lambda w: w.new_plan(), (QKeySequence.New,)),
+    A("open_plan", "&Mở kế hoạch…", lambda w: w.open_plan_dialog(), (QKeySequence.Open,)),
+    A("duplicate_plan", "&Nhân bản kế hoạch…", lambda w: w.duplicate_plan()),
+    A("plan_properties", "T&huộc tính kế hoạch…", lambda w: w.edit_plan_properties(), ("Alt+Return",)),
+    A("import", "Nhậ&p phụ lục từ tệp (Excel, Word, văn bản)…", lambda w: w.import_file_dialog(), ("Ctrl+I",)),
+    A("reports", "&Lập báo cáo, xem trước, in, xuất Excel…", lambda w: w.open_reports(), ("Ctrl+Shift+P",)),
+    A("report_header", "&Tiêu đề và người ký văn bản…", lambda w: w.edit_report_header()),
+    A("par_self", "Tự đánh giá, chấm điểm &Chỉ số CCHC…", lambda w: w.open_par()),
+    A("quit", "Th&oát", lambda w: w.close(), (QKeySequence.Quit,)),
+    A(UNDO, "&Hoàn tác", None, ("Ctrl+Z",)),
+    A(REDO, "&Làm lại", None, ("Ctrl+Y", "Ctrl+Shift+Z")),
+    A("find", "&Tìm và lọc", lambda w: w.filter_bar.focus_search(), (QKeySequence.Find,)),
+    A("clear_filter", "&Bỏ lọc", lambda w: w.filter_bar.clear(), ("Ctrl+Shift+F",)),
+    A("copy", "&Sao chép", lambda w: w.copy_selection(), (QKeySequence.Copy,), True),
+    A("paste", "&Dán vào các ô", lambda w: w.paste(), (QKeySequence.Paste,), True),
+    A("paste_tasks", "Dán thành &nhiệm vụ mới…", lambda w: w.paste_as_tasks(), ("Ctrl+Shift+V",), True),
+    A("insert_task", "&Chèn nhiệm vụ phía trên", lambda w: w.insert_task(), ("Insert",), True),
+    A("add_task", "&Thêm nhiệm vụ vào cuối mục", lambda w: w.add_task(), ("Ctrl+Return",), True),
+    A("duplicate_task", "&Nhân bản nhiệm vụ", lambda w: w.duplicate_task(), ("Ctrl+D",), True),
+    A("add_product", "Thêm &hoạt động/sản phẩm", lambda w: w.add_product(), ("Ctrl+Shift+Return",), True),
+    A("delete", "&Xóa dòng đang chọn", lambda w: w.delete_selection(), (QKeySequence.Delete,), True),
+    A("edit_cell", "Sửa ô đang chọn", lambda w: w.edit_current(), ("F2",), True),
+    A("move_up", "Chuyển &lên", lambda w: w.move_current(-1), ("Ctrl+Up",), True),
+    A("move_down", "Chuyển xuốn&g", lambda w: w.move_current(1), ("Ctrl+Down",), True),
+    A("move_to_section", "Chuyển &sang mục…", lambda w: w.move_to_section(), ("Ctrl+M",), True,
+      "Chuyển các nhiệm vụ đang chọn xuống cuối một mục khác"),
+    A("add_section", "Thêm &mục", lambda w: w.add_section()),
+    A("rename_section", "Đổi tên mục…", lambda w: w.rename_section()),
+    A("section_up", "Chuyển mục lên", lambda w: w.move_section(-1)),
+    A("section_down", "Chuyển mục xuống", lambda w: w.move_section(1)),
+    A("delete_section", "Xóa mục…", lambda w: w.delete_section()),
+    A("bulk_status", "Cập nhật tình trạng nhiều sản phẩm…", lambda w: w.bulk_update_selection()),
+    A("show_dashboard", "&Bảng theo dõi tiến độ", lambda w: w.show_dashboard()),
+    A("targets", "&Chỉ tiêu của kế hoạch…", lambda w: w.edit_targets()),
+    A("report_settings", "Cài đặt &kỳ báo cáo…", lambda w: w.edit_report_settings()),
+    A("shortcuts", "&Phím tắt", lambda w: w.show_shortcuts(), (QKeySequence.HelpContents,)),
+    A("about", "&Giới thiệu", lambda w: w.show_about()),
+)
+SPECS = {spec.name: spec for spec in ACTIONS}
+
+# menu title -> action names (None: a separator); the first block is built before the feature menus,
+# LATE_MENUS after them (just before «Trợ giúp»)
+MENUS = {
+    "&Tệp": ["new_plan", "open_plan", "duplicate_plan", "plan_properties", None, "report_settings", "import",
+             None, "quit"],
+    "&Sửa": [UNDO, REDO, None, "copy", "paste", "paste_tasks", None, "edit_cell", None, "find", "clear_filter"],
+    "&Xem": [],
+    "&Nhiệm vụ": ["add_task", "insert_task", "duplicate_task", "add_product", None, "move_up", "move_down",
+                  "move_to_section", "delete", None, "add_section", "rename_section", "section_up", "section_down",
+                  "delete_section", None, "bulk_status"],
+    "T&rợ giúp": ["shortcuts", "about"],
+}
+LATE_MENUS = {
+    "Th&eo dõi": ["show_dashboard", "bulk_status", "targets", "report_settings"],
+    "&Báo cáo": ["reports", "report_header", "par_self"],
+}
+TOOLBAR = (("new_plan", "Tạo mới"), ("plan_properties", "Thuộc tính"), ("import", "Nhập tệp"), None,
+           ("add_task", "+ Nhiệm vụ"), ("add_product", "+ Sản phẩm"), ("delete", "Xóa"), None,
+           (UNDO, "Hoàn tác"), (REDO, "Làm lại"))
+
+
+def _keys(spec: ActionSpec) -> list[QKeySequence]:
+    return [QKeySequence(k) for k in spec.keys]
+
+
+def build_actions(window) -> None:
+    """window.actions[name] for every row of the table (undo/redo from window.undo_stack)."""
+    for spec in ACTIONS:
+        if spec.slot is None:
+            make = window.undo_stack.createUndoAction if spec.name == UNDO else window.undo_stack.createRedoAction
+            action = make(window, spec.text)
+        else:
+            action = QAction(spec.text, window)
+            action.triggered.connect(lambda _checked=False, f=spec.slot: f(window))
+        if spec.keys:
+            action.setShortcuts(_keys(spec))
+        if spec.tip:
+            action.setStatusTip(spec.tip)
+        if spec.table_only:
+            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            window.view.addAction(action)
+        else:
+            window.addAction(action)
+        window.actions[spec.name] = action
+
+
+def _fill(window, menu, names) -> None:
+    for name in names:
+        if name is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(window.actions[name])
+
+
+def build_menus(window) -> None:
+    bar = window.menuBar()
+    window.menus = {}
+    for title, names in MENUS.items():
+        menu = bar.addMenu(title)
+        window.menus[title.replace("&", "")] = menu
+        _fill(window, menu, names)
+
+
+def build_late_menus(window) -> None:
+    for title, names in LATE_MENUS.items():
+        _fill(window, insert_menu(window, title), names)
+
+
+def build_toolbar(window) -> QToolBar:
+    bar = QToolBar("Thanh công cụ", window)
+    bar.setObjectName("main_toolbar")
+    bar.setMovable(False)
+    bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+    bar.addWidget(QLabel(" Kế hoạch: ", window))
+    bar.addWidget(window.plan_combo)
+    for entry in TOOLBAR:
+        if entry is None:
+            bar.addSeparator()
+            continue
+        name, short = entry
+        button = QToolButton(window)
+        button.setDefaultAction(window.actions[name])
+        _short_text(window, button, name, short)
+        # «Hoàn tác»/«Làm lại» change their text with every step ("Hoàn tác Di chuyển nhiệm vụ"): the button
+        # stays short (the toolbar no longer jumps), the full text is in the tooltip
+        window.actions[name].changed.connect(lambda b=button, n=name, t=short: _short_text(window, b, n, t))
+        bar.addWidget(button)
+    window.addToolBar(bar)
+    return bar
+
+
+def _short_text(window, button: QToolButton, name: str, text: str) -> None:
+    action = window.actions[name]
+    if not (isValid(button) and isValid(action)):   # window being destroyed
+        return
+    button.setText(text)
+    button.setToolTip(action.text().replace("&", "")
+                      + (f" ({action.shortcut().toString(QKeySequence.NativeText)})"
+                         if not action.shortcut().isEmpty() else ""))
+
+
+def shortcut_help(window) -> str:
+    """The F1 list: every action of the table that has a shortcut, in table order."""
+    lines = []
+    for spec in ACTIONS:
+        action = window.actions.get(spec.name)
+        if not spec.keys or action is None:
+            continue
+        keys = ", ".join(s.toString(QKeySequence.NativeText) for s in action.shortcuts())
+        text = (spec.text if spec.slot is None else action.text()).replace("&", "")
+        lines.append(f"<tr><td><b>{keys}</b></td><td>{text}</td></tr>")
+    return "<table cellpadding=3>" + "".join(lines) + "</table>"

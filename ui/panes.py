@@ -1,0 +1,136 @@
+"""The main window's side panes: the section list (left) and the details of the selected row (right)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QScrollArea, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from .appendix_model import KIND_SECTION, AppendixModel
+
+
+class SectionPane(QWidget):
+    """Left pane: the plan's sections with their task counts; add/rename/reorder."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 0, 4)
+        title = QLabel("<b>Các mục</b>", self)
+        layout.addWidget(title)
+        self.list = QListWidget(self)
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.ElideNone)
+        self.list.itemClicked.connect(self._jump)
+        self.list.itemDoubleClicked.connect(lambda _i: window.rename_section())
+        layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        for text, tip, slot in (("+", "Thêm mục", window.add_section),
+                                ("Đổi tên", "Đổi tên mục", window.rename_section),
+                                ("▲", "Chuyển mục lên", lambda: window.move_section(-1)),
+                                ("▼", "Chuyển mục xuống", lambda: window.move_section(1))):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+    def refresh(self, model: AppendixModel) -> None:
+        current = self.current_section_id()
+        self.list.clear()
+        for section, count in model.section_counts():
+            item = QListWidgetItem(f"{section.numeral}. {section.title}  ({count})", self.list)
+            item.setData(Qt.UserRole, section.id)
+            item.setToolTip(f"{section.label}\n{count} nhiệm vụ")
+            if section.id == current:
+                self.list.setCurrentItem(item)
+
+    def current_section_id(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.UserRole) if item else None
+
+    def select(self, section_id: str | None) -> None:
+        for i in range(self.list.count()):
+            if self.list.item(i).data(Qt.UserRole) == section_id:
+                self.list.setCurrentRow(i)
+                return
+
+    def _jump(self, item) -> None:
+        self.window.view.select_entity("section", item.data(Qt.UserRole))
+
+
+class DetailsPane(QScrollArea):
+    """Right pane: the selected task and product, then added panels (status/evidence); scrolls
+    vertically, never horizontally (everything wraps to the pane's width).
+    Extend with `add_panel(widget)`."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setMinimumWidth(240)
+        body = QWidget(self)
+        self.body_layout = QVBoxLayout(body)
+        self.body_layout.setContentsMargins(8, 8, 8, 8)
+        self.heading = QLabel("<b>Chi tiết nhiệm vụ</b>", body)
+        self.body_layout.addWidget(self.heading)
+        self.info = QLabel(body)
+        self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.RichText)
+        self.info.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.info.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.info.setMinimumWidth(100)
+        self.body_layout.addWidget(self.info)
+        self.extra = QVBoxLayout()
+        self.body_layout.addLayout(self.extra)
+        self.body_layout.addStretch(1)
+        self.setWidget(body)
+        self.show_nothing()
+
+    def add_panel(self, widget: QWidget) -> None:
+        """Add a widget (e.g. the status/evidence panel) under the task details."""
+        self.extra.addWidget(widget)
+
+    def show_nothing(self) -> None:
+        self.info.setText("<i>Chọn một nhiệm vụ trong bảng để xem chi tiết.</i>")
+
+    def show_row(self, model: AppendixModel, row) -> None:
+        """The task, the selected product in full, the task's other products in one line each."""
+        import html
+        if row is None:
+            self.show_nothing()
+            return
+        esc = html.escape
+        if row.kind == KIND_SECTION:
+            self.info.setText(f"<p><b>{esc(row.section.label)}</b></p>"
+                              f"<p>{len(row.section.tasks)} nhiệm vụ</p>")
+            return
+        task = row.task
+        parts = [f"<p style='color:#555'>{esc(row.section.label)}</p>",
+                 f"<p><b>Nhiệm vụ {task.number}.</b> {esc(task.content)}</p>"]
+        selected = row.product if row.product is not None else (task.products[0] if task.products else None)
+        others = []
+        for number, product in enumerate(task.products, 1):
+            info = model.product_info(product.id)
+            state = esc(info.status_label) if info else ""
+            if product is not selected:
+                text = product.description or "(trống)"
+                text = text if len(text) <= 90 else text[:87] + "…"
+                others.append(f"<li>{number}. {esc(text)} <span style='color:#555'>— {state}</span></li>")
+                continue
+            count = f" / {len(task.products)}" if len(task.products) > 1 else ""
+            due = esc(info.due_label) if info else ""
+            parts.append(
+                f"<hr><p><b>Sản phẩm {number}{count}:</b> {esc(product.description) or '<i>(trống)</i>'}</p>"
+                f"<p>Chủ trì: {esc(product.lead_names) or '—'}<br>"
+                f"Phối hợp: {esc(product.coordinator_names) or '—'}<br>"
+                f"Thời gian: {esc(product.deadline_text) or '—'}"
+                f"<br><span style='color:#555'>{esc(info.due_tooltip) if info else ''}</span><br>"
+                f"Hạn xử lý: {due or '—'}<br>Trạng thái: <b>{state}</b></p>")
+        if others:
+            parts.append("<p style='margin-bottom:0'>Các sản phẩm khác của nhiệm vụ:</p>"
+                         f"<ul style='margin-left:-24px'>{''.join(others)}</ul>")
+        self.info.setText("".join(parts))

@@ -1,0 +1,137 @@
+"""The main window's progress tracking and reports: status panel, dashboard tab, bulk status update,
+targets, report settings, report dialogs, reference date."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QScrollArea
+
+from . import messages
+
+
+class TrackingMixin:
+    """MainWindow's tracking and report actions (their menu entries are in ui/actions.py)."""
+
+    # -- progress tracking (issue #4: ui/dashboard.py, ui/status_panel.py, ui/bulk_update.py) -----
+    def _install_tracking(self) -> None:
+        from .status_panel import StatusPanel
+
+        self.dashboard = None
+        self.dashboard_page = None
+        self.status_panel = StatusPanel(self.store, self, undo_stack=self.undo_stack)
+        self.details.add_panel(self.status_panel)
+        self.status_panel.setVisible(False)
+        self.currentTaskChanged.connect(self._tracking_product_changed)
+        self.planChanged.connect(self._tracking_plan_changed)
+        self.tabs.currentChanged.connect(self._tracking_tab_changed)
+
+    # -- reports (issue #5: ui/report_dialog.py, ui/header_settings_dialog.py) ----------------------
+    def open_reports(self) -> None:
+        from .report_dialog import ReportDialog
+
+        if not self.model.plan_id:
+            self.show_error("Hãy mở một kế hoạch trước khi lập báo cáo.")
+            return
+        self.dialog_runner(ReportDialog(self.store, self.model.plan_id, self))
+
+    def open_par(self) -> None:
+        from .par_dialog import ParDialog
+
+        if not self.model.plan_id:
+            self.show_error("Hãy mở một kế hoạch trước khi tự đánh giá Chỉ số CCHC.")
+            return
+        self.dialog_runner(ParDialog(self.store, self.model.plan_id, self))
+
+    def edit_report_header(self) -> None:
+        from .header_settings_dialog import HeaderSettingsDialog
+
+        if self.model.plan_id:
+            self.dialog_runner(HeaderSettingsDialog(self.store, self.model.plan_id, self))
+
+    def _tracking_plan_changed(self, plan_id: str) -> None:
+        from .dashboard import DashboardWidget
+
+        self.status_panel.set_product(None)
+        if not plan_id:
+            return
+        if self.dashboard is None:
+            self.dashboard = DashboardWidget(self.store, plan_id, self, ref_date=self.model.ref_date)
+            self.dashboard.taskActivated.connect(self._tracking_jump)
+            self.dashboard.refDateChanged.connect(self.set_ref_date)
+            self.dashboard.whole_plan_overdue = self.model.overdue_count
+            self.dashboard.undo_stack = self.undo_stack
+            # Big tab contents scroll instead of forcing the window taller than a 1366×768 screen.
+            self.dashboard_page = QScrollArea(self)
+            self.dashboard_page.setWidgetResizable(True)
+            self.dashboard_page.setFrameShape(QFrame.NoFrame)
+            self.dashboard_page.setWidget(self.dashboard)
+            self.add_tab(self.dashboard_page, "Theo dõi tiến độ")
+        else:
+            self.dashboard.set_plan(plan_id)
+
+    def show_dashboard(self) -> None:
+        if self.dashboard_page is not None:
+            self.tabs.setCurrentWidget(self.dashboard_page)
+
+    def edit_targets(self):
+        """«Chỉ tiêu của kế hoạch…»: add, edit, delete targets; enter actual values (undoable)."""
+        from .targets_dialog import TargetsDialog
+
+        if not self.model.plan_id:
+            return None
+        dialog = TargetsDialog(self.store, self.model.plan_id, self, self.undo_stack,
+                               self.dashboard.period_key() if self.dashboard else None)
+        self.dialog_runner(dialog)
+        return dialog
+
+    def edit_report_settings(self) -> bool:
+        """«Cài đặt kỳ báo cáo…»: the plan's report due days (one undo step)."""
+        from .report_settings_dialog import edit_report_settings
+
+        if not self.model.plan_id:
+            return False
+        return edit_report_settings(self.store, self.model.plan_id, self, self.undo_stack, self.dialog_runner,
+                                    message=self.show_message)
+
+    def show_message(self, title: str, text: str) -> None:
+        messages.error(self, title, text)
+
+    def _tracking_jump(self, task_id: str, product_id: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.view.select_entity("product" if product_id else "task", product_id or task_id)
+
+    def set_ref_date(self, value) -> None:
+        """The reference date of the table's "Trạng thái"/"Hạn xử lý", the overdue filter and count,
+        the status panel and the dashboard (default today)."""
+        from datetime import date
+        value = value or date.today()
+        self.model.set_ref_date(None if value == date.today() else value)
+        if self.dashboard is not None and self.dashboard.ref_date() != value:
+            self.dashboard.set_ref_date(value)
+        if self.status_panel.product_id:   # the tracking period containing the new date
+            self.status_panel.set_product(self.status_panel.product_id, ref=value)
+        self.status_panel.ref = value
+        self._counts_changed()
+
+    def bulk_update_selection(self) -> None:
+        from .bulk_update import BulkUpdateDialog
+
+        indexes = self.view.selectionModel().selectedIndexes() or [self.view.currentIndex()]
+        ids = []
+        for index in (i for i in indexes if i.isValid()):
+            row = self.model.row_info(index.row())
+            products = [row.product] if row.product is not None else (row.task.products if row.task else [])
+            ids.extend(p.id for p in products if p.id not in ids)
+        if not ids:
+            self.show_error("Hãy chọn các sản phẩm cần cập nhật tình trạng trong bảng.")
+            return
+        period = self.dashboard.period_key() if self.dashboard else str(self.model.plan.year_start)
+        dialog = BulkUpdateDialog(self.store, ids, period, self.undo_stack, self, ref=self.model.ref_date)
+        self.dialog_runner(dialog)
+
+    def _tracking_product_changed(self, _task_id: str, product_id: str) -> None:
+        if (product_id or None) != self.status_panel.product_id or not product_id:
+            self.status_panel.set_product(product_id or None, ref=self.model.ref_date)
+        self.status_panel.setVisible(bool(product_id))   # no empty grey form when nothing is selected
+
+    def _tracking_tab_changed(self, index: int) -> None:
+        if self.dashboard is not None and self.tabs.widget(index) is self.dashboard_page:
+            self.dashboard.refresh()
