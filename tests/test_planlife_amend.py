@@ -97,7 +97,7 @@ def test_apply_keeps_statuses_and_evidence_on_the_right_products(store, demo):
     assert labels == ["đã bỏ theo điều chỉnh số 41/KH-UBND ngày 15/07/2026"] * len(DROPPED)
     # numbering stays contiguous in every section
     for section in live.sections:
-        assert [t.number for t in section.tasks] == list(range(1, len(section.tasks) + 1))
+        assert [t.number for t in section.tasks] == [str(n) for n in range(1, len(section.tasks) + 1)]
     assert amend.plan_citation(store, plan_id) == ("Kế hoạch số 03/KH-UBND ngày 10/01/2026, được điều chỉnh tại "
                                                    "Kế hoạch số 41/KH-UBND ngày 15/07/2026")
     assert amend.plan_citation(store, plan_id, dt.date(2026, 7, 1)) == "Kế hoạch số 03/KH-UBND ngày 10/01/2026"
@@ -195,7 +195,7 @@ def test_deleting_and_restoring_a_section_keeps_archived_tasks_out_of_the_number
     store.restore(shot)
     assert rows() == before
     section = next(s for s in store.load_plan(plan_id).sections if s.id == section_id)
-    assert [t.number for t in section.tasks] == list(range(1, len(section.tasks) + 1))
+    assert [t.number for t in section.tasks] == [str(n) for n in range(1, len(section.tasks) + 1)]
 
 
 def test_periodic_report_cites_the_amendment_from_its_date(store, demo):

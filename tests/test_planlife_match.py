@@ -72,7 +72,6 @@ def test_a_dropped_task_does_not_shift_pairs_by_number(store):
 
 def test_source_stt_column_is_used_when_present(store):
     plan_id, ids = _plan(store, OLD)
-    store.db.conn.execute("ALTER TABLE task ADD COLUMN source_stt TEXT")   # added by the reports branch
     store.db.conn.execute("UPDATE task SET source_stt = '7' WHERE id = ?", (ids[OLD[0][1][1][0]],))
     side = match.old_side(store, plan_id)
     assert [t.stt for t in side.tasks] == ["1", "7", "3", "1", "2"]

@@ -303,7 +303,8 @@ def test_periodic_report_texts_header_tables_and_signer(demo, outputs):
     assert "BÁO CÁO" in body_paragraphs and nfc(report.header.subject) in body_paragraphs
     # every computed table of the body, cell by cell as the report data holds it (figures as plain text)
     grids = [t for t in _tables(doc) if t.find(f"{W}tblPr/{W}tblBorders/{W}top").get(f"{W}val") == "single"]
-    used = [t for key, t in report.tables.items() if f"\ue000{key}\ue000" in report.body and t.rows]
+    used = sorted((t for key, t in report.tables.items() if f"\ue000{key}\ue000" in report.body and t.rows),
+                  key=lambda t: report.body.index(f"\ue000{t.key}\ue000"))      # in the order the body prints them
     assert len(grids) == len(used) + 1  # + the appendix
     for grid, table in zip(grids, used):
         rows = grid.findall(f"{W}tr")
@@ -391,7 +392,7 @@ def test_write_is_atomic(demo, tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", full_disk)
     with pytest.raises(SafeWriteError) as err:
         render_docx(report, target)
-    assert "Không đủ chỗ trống" in str(err.value) and "bao-cao.docx" in str(err.value)
+    assert "đã đầy" in str(err.value) and "bao-cao.docx" in str(err.value)
     monkeypatch.setattr(os, "replace", real_replace)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["bao-cao.docx"]

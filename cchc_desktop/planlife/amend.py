@@ -362,7 +362,7 @@ def _plan_layout(diff: AmendmentDiff) -> tuple[list[dict], set[str], set[str]]:
         home = by_new.get(task.section)
         if oi is None:
             if home is not None and _accepted(diff, f"task+:{ni}"):
-                home["tasks"].append({"id": None, "content": task.content,
+                home["tasks"].append({"id": None, "content": task.content, "stt": task.stt,
                                       "products": [_product(None, p) for p in task.products]})
             continue
         before = old.tasks[oi]
@@ -388,7 +388,9 @@ def _plan_layout(diff: AmendmentDiff) -> tuple[list[dict], set[str], set[str]]:
                     archived_products.add(was.id)
                 else:
                     products.append(_product(was.id, was))
-        home["tasks"].append({"id": before.id, "content": content, "products": products})
+        # the amended plan is numbered as the revised document numbers it
+        home["tasks"].append({"id": before.id, "content": content, "stt": task.stt or before.stt,
+                              "products": products})
     for oi, task in enumerate(old.tasks):
         if oi in placed:
             continue
@@ -396,7 +398,8 @@ def _plan_layout(diff: AmendmentDiff) -> tuple[list[dict], set[str], set[str]]:
             archived_tasks.add(task.id)
         else:
             by_old[task.section]["tasks"].append(
-                {"id": task.id, "content": task.content, "products": [_product(p.id, p) for p in task.products]})
+                {"id": task.id, "content": task.content, "stt": task.stt,
+                 "products": [_product(p.id, p) for p in task.products]})
     return sections, archived_tasks, archived_products
 
 
@@ -428,6 +431,7 @@ def _has_work(store: Store, diff: AmendmentDiff) -> bool:
 
 def _write(store: Store, diff: AmendmentDiff, amendment_id: str, when: str) -> None:
     sections, archived_tasks, archived_products = _plan_layout(diff)
+    numbered = any(r["name"] == "source_stt" for r in store.db.query("PRAGMA table_info(task)"))
     archive = {"archived_on": when, "amendment_id": amendment_id}
     for task_id in archived_tasks:
         store.update_row("task", task_id, archive)
@@ -440,12 +444,13 @@ def _write(store: Store, diff: AmendmentDiff, amendment_id: str, when: str) -> N
         else:
             store.update_row("section", section["id"], {"position": si, "title": section["title"]})
         for ti, task in enumerate(section["tasks"]):
+            values = {"section_id": section["id"], "position": ti, "content": task["content"]}
+            if numbered and task.get("stt"):
+                values["source_stt"] = task["stt"]          # STT as written in the (revised) signed plan
             if task["id"] is None:
-                task["id"] = store.insert_row("task", {"section_id": section["id"], "position": ti,
-                                                       "content": task["content"]})["id"]
+                task["id"] = store.insert_row("task", values)["id"]
             else:
-                store.update_row("task", task["id"], {"section_id": section["id"], "position": ti,
-                                                      "content": task["content"]})
+                store.update_row("task", task["id"], values)
             for pi, product in enumerate(task["products"]):
                 values = {"task_id": task["id"], "position": pi, "description": product["description"],
                           "deadline_text": product["deadline_text"]}
