@@ -95,10 +95,13 @@ def test_pane_shows_a_deadline_edited_in_the_table_and_its_undo(window, store):
 def test_new_product_pane_follows_its_deadline(window, store):
     product = one_off_products(window)[0]
     select(window, product)
+    timing = window.status_panel.timing.text()
     window.add_product()
     new_id = window.status_panel.product_id
     assert new_id and new_id != product.id
-    assert "Chưa rõ thời hạn" in window.status_panel.timing.text() or "hạn" not in window.status_panel.timing.text()
+    # a new product starts with the deadline of the row above (issue #20), and the pane says so
+    assert store.row("product", new_id)["deadline_text"] == product.deadline_text
+    assert window.status_panel.timing.text() == timing and "hạn" in timing
     row = window.model.find_row("product", new_id)
     assert window.model.setData(window.model.index(row, COL_DEADLINE), "Tháng 9/2026")
     assert "hạn 30/09/2026" in window.status_panel.timing.text()

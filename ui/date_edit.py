@@ -28,6 +28,7 @@ def _py(value: QDate) -> _dt.date | None:
 
 class DateEdit(QWidget):
     dateChanged = Signal(QDate)
+    editingFinished = Signal()       # the user left the field or picked a day (a form saves the field then)
 
     def __init__(self, date: QDate | _dt.date | QWidget | None = None, parent: QWidget | None = None):
         if isinstance(date, QWidget):                    # DateEdit(parent), like QDateEdit(parent)
@@ -53,7 +54,7 @@ class DateEdit(QWidget):
         self.button.setMenu(menu)
         self.button.setPopupMode(QToolButton.InstantPopup)
         menu.aboutToShow.connect(lambda: self.calendar.setSelectedDate(self._value))
-        self.calendar.clicked.connect(lambda d: (self.setDate(d), menu.close()))
+        self.calendar.clicked.connect(lambda d: (self.setDate(d), menu.close(), self.editingFinished.emit()))
         self.hint = QLabel(self)
         self.hint.setStyleSheet("color: #555;")
         layout = QHBoxLayout(self)
@@ -149,3 +150,4 @@ class DateEdit(QWidget):
             self.hint.setText(f"{exc}{kept}")
             return
         self.setDate(self._empty_date if value is None else QDate(value.year, value.month, value.day))
+        self.editingFinished.emit()

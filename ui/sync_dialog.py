@@ -7,6 +7,7 @@ closes, and reloads the open plan when something was merged.
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer
@@ -101,13 +102,13 @@ class SyncController(QObject):
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.window and event.type() == QEvent.Close:
-            folder = self.folder
             self.stop()                                   # nothing runs once the window (and its store) is gone
-            if folder is not None:
-                try:
+            try:
+                folder = self.folder
+                if folder is not None:
                     sync_folder.publish(self.store, folder)
-                except (UserError, OSError):
-                    pass                                  # the next start publishes again
+            except (UserError, OSError, sqlite3.Error):
+                pass                                      # the next start publishes again
         return False
 
 
