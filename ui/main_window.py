@@ -18,7 +18,6 @@ from shiboken6 import isValid
 
 from cchc_desktop import APP_NAME, APP_VERSION
 from cchc_desktop.db import LOCAL, NETWORK
-from cchc_desktop.import_commit import commit_draft
 from cchc_desktop.store import StoreError
 
 from . import clipboard, settings
@@ -186,7 +185,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._build_menus()
-        from .exchange_dialogs import install_exchange_menu  # «Trao đổi» menu (USB exchange, #6)
+        from .exchange_menu import install_exchange_menu  # «Trao đổi» menu (USB exchange, #6); dialogs load on use
         install_exchange_menu(self)
         self._build_toolbar()
         self._build_status_bar()
@@ -1096,6 +1095,8 @@ class MainWindow(QMainWindow):
         return self._preview_and_commit(draft, allow_section=False)
 
     def _preview_and_commit(self, draft, allow_section: bool) -> bool:
+        from cchc_desktop.import_commit import commit_draft   # loaded on first import, not at start (#18)
+
         plan = self.model.plan
         row = self.current_row()
         section = row.section if (allow_section and row is not None) else None
