@@ -59,17 +59,31 @@ def _encode(value) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
+_INSERT_CHANGE = ("INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, "
+                  "new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 def record(db: Database, entity: str, row_id: str, op: str, *, field: str | None = None,
            old=None, new=None, actor: str = "", lamport: int | None = None,
            origin: str | None = None, at: str | None = None) -> int:
     """Append one change; must run inside the transaction that made the change."""
     stamp = lamport if lamport is not None else tick(db)
-    cur = db.conn.execute(
-        "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (at or now_iso(), stamp, origin or installation_id(db), actor, entity, row_id, op, field,
-         _encode(old), _encode(new)))
+    cur = db.conn.execute(_INSERT_CHANGE, (at or now_iso(), stamp, origin or installation_id(db), actor, entity,
+                                           row_id, op, field, _encode(old), _encode(new)))
     return int(cur.lastrowid)
+
+
+def record_many(db: Database, changes: list[tuple], *, actor: str = "", at: str | None = None) -> None:
+    """Append many changes at once, in order: each is (entity, row_id, op, field, old, new). They take
+    consecutive Lamport values, exactly as that many `record` calls would; inside the caller's transaction."""
+    if not changes:
+        return
+    first = int(get_meta(db, "lamport") or 0) + 1
+    set_meta(db, "lamport", str(first + len(changes) - 1))
+    stamp, origin = at or now_iso(), installation_id(db)
+    db.conn.executemany(_INSERT_CHANGE, [
+        (stamp, first + i, origin, actor, entity, row_id, op, field, _encode(old), _encode(new))
+        for i, (entity, row_id, op, field, old, new) in enumerate(changes)])
 
 
 def history(db: Database, row_id: str | None = None, limit: int = 500) -> list[dict]:

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from .backup import REASON_IMPORT, backup_before_change
+from .import_batch import write_sections
 from .importers.model import AppendixDraft
 from .store import Store
 from .text import fold
@@ -65,7 +66,6 @@ def commit_draft(store: Store, draft: AppendixDraft, plan_id: str | None = None,
     All or nothing: one transaction; on any error the database is unchanged.
     """
     info = plan_info_from_draft(draft)
-    counts = [0, 0, 0]
     backup_before_change(store, REASON_IMPORT)
     with store.transaction():
         if plan_id is None:
@@ -77,14 +77,5 @@ def commit_draft(store: Store, draft: AppendixDraft, plan_id: str | None = None,
                 info.year_end if (info.year_end and not year) else start,
                 unit_kind=info.unit_kind, doc_number=info.doc_number, doc_date=info.doc_date,
                 title=draft.title)
-        for section in draft.sections:
-            section_id = store.add_section(plan_id, section.title)
-            counts[0] += 1
-            for task in section.tasks:
-                task_id = store.add_task(section_id, task.content)
-                counts[1] += 1
-                for product in task.products:
-                    store.add_product(task_id, product.description, product.deadline_text,
-                                      product.leads, product.coordinators)
-                    counts[2] += 1
+        counts = write_sections(store, plan_id, draft.sections)   # batched, every row logged (issue 18)
     return CommitResult(plan_id, *counts)
