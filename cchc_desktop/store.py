@@ -375,33 +375,45 @@ class Store:
             raise StoreError("Không tìm thấy kế hoạch (có thể đã bị xóa).")
         plan = Plan(**{k: row[k] for k in ("id", "unit_name", "unit_kind", "superior_body", "title",
                                            "year_start", "year_end", "doc_number", "doc_date", "status")})
+        # Plain tuples (no sqlite3.Row) and one Agency object per agency: a 20,000-task plan loads in
+        # half the time and memory (issue 18).
+        def rows(sql):
+            with self.db._lock:
+                cursor = self.db.conn.cursor()
+                cursor.row_factory = None
+                return cursor.execute(sql, (plan_id,)).fetchall()
         sections = {}
-        for r in self.db.query("SELECT * FROM section WHERE plan_id = ? ORDER BY position", (plan_id,)):
-            section = Section(r["id"], plan_id, r["position"], roman(r["position"] + 1), r["title"])
-            sections[section.id] = section
+        for sid, position, title in rows("SELECT id, position, title FROM section WHERE plan_id = ? "
+                                         "ORDER BY position"):
+            section = Section(sid, plan_id, position, roman(position + 1), title)
+            sections[sid] = section
             plan.sections.append(section)
         tasks = {}
-        for r in self.db.query(
-                "SELECT t.* FROM task t JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? "
-                "ORDER BY t.position", (plan_id,)):
-            task = Task(r["id"], r["section_id"], r["position"], r["content"])
-            tasks[task.id] = task
-            sections[task.section_id].tasks.append(task)
+        for tid, section_id, position, content in rows(
+                "SELECT t.id, t.section_id, t.position, t.content FROM task t JOIN section s ON s.id = t.section_id "
+                "WHERE s.plan_id = ? ORDER BY t.position"):
+            task = Task(tid, section_id, position, content)
+            tasks[tid] = task
+            sections[section_id].tasks.append(task)
         products = {}
-        for r in self.db.query(
-                "SELECT p.* FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
-                "WHERE s.plan_id = ? ORDER BY p.position", (plan_id,)):
-            product = Product(r["id"], r["task_id"], r["position"], r["description"], r["deadline_text"])
-            products[product.id] = product
-            tasks[product.task_id].products.append(product)
-        for r in self.db.query(
+        for pid, task_id, position, description, deadline_text in rows(
+                "SELECT p.id, p.task_id, p.position, p.description, p.deadline_text FROM product p "
+                "JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
+                "WHERE s.plan_id = ? ORDER BY p.position"):
+            product = Product(pid, task_id, position, description, deadline_text)
+            products[pid] = product
+            tasks[task_id].products.append(product)
+        agencies: dict[str, Agency] = {}
+        for product_id, role, agency_id, name in rows(
                 "SELECT pa.product_id, pa.role, a.id, a.name FROM product_agency pa "
                 "JOIN agency a ON a.id = pa.agency_id JOIN product p ON p.id = pa.product_id "
                 "JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
-                "WHERE s.plan_id = ? ORDER BY pa.position", (plan_id,)):
-            product = products[r["product_id"]]
-            target = product.leads if r["role"] == ROLE_LEAD else product.coordinators
-            target.append(Agency(r["id"], r["name"]))
+                "WHERE s.plan_id = ? ORDER BY pa.position"):
+            product = products[product_id]
+            agency = agencies.get(agency_id)
+            if agency is None:
+                agency = agencies[agency_id] = Agency(agency_id, name)
+            (product.leads if role == ROLE_LEAD else product.coordinators).append(agency)
         return plan
 
     def history(self, row_id: str | None = None, limit: int = 500) -> list[dict]:

@@ -112,3 +112,21 @@ def test_summary_read_while_hidden_is_current(qtbot, store, demo, counted_summar
     assert len(counted_summaries) == 1      # refresh of a hidden dashboard: nothing computed yet
     assert w.summary.totals.completed == before + 1
     assert w.card_text("completed") == str(before + 1)
+
+
+def test_start_builds_the_dashboard_after_the_tables_first_paint(qtbot, store, demo, counted_summaries):
+    from ui.app import build_main_window
+
+    plan_id, _ = demo
+    window = build_main_window(store)
+    qtbot.addWidget(window)
+    assert window.model.plan_id == plan_id and window.model.rowCount() > 0
+    assert window.dashboard is None and window.dashboard_page is None     # not before the table paints
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitUntil(lambda: window.dashboard is not None)
+    assert window.tabs.indexOf(window.dashboard_page) > 0 and window.dashboard.plan_id == plan_id
+    assert counted_summaries == []          # built, not computed: its tab is still hidden
+    other = store.create_plan("Khác", 2027)
+    window.open_plan(other)                 # later plan changes reach it at once
+    assert window.dashboard.plan_id == other

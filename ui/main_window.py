@@ -272,8 +272,8 @@ class MainWindow(QMainWindow):
         from .dashboard import DashboardWidget
 
         self.status_panel.set_product(None)
-        if not plan_id:
-            return
+        if not plan_id or (self.dashboard is None and getattr(self, "defer_dashboard", False)):
+            return   # (at start: built after the table's first paint, ui/startup.py)
         if self.dashboard is None:
             self.dashboard = DashboardWidget(self.store, plan_id, self, ref_date=self.model.ref_date)
             self.dashboard.taskActivated.connect(self._tracking_jump)
