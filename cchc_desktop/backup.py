@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from .db import DatabaseError, latest_version
+from .db import Database, DatabaseError, latest_version
 from .paths import backups_dir
 from .safe_write import SafeWriteError, atomic_copy, atomic_path, sha256_file
 from .errors import UserError
@@ -484,8 +484,9 @@ def open_or_recover(db_path: str | os.PathLike, *, actor: str | None = None,
     if problem is None:
         if _schema_version(db_path) < latest_version():
             make_backup(db_path, REASON_MIGRATION, dedupe=False)  # before Store.open() migrates it
-        # a DatabaseError here (schema too new, file locked, …) is not a recovery case
-        return Store.open(db_path, actor), None
+        # a DatabaseError here (schema too new, file locked, …) is not a recovery case; the file was
+        # checked just above, so the store does not run a second integrity_check (half the start, #18)
+        return Store(Database(db_path, check=False), actor), None
     log.error("database %s damaged: %s", db_path, problem)
     candidate = find_good_backup(db_path)
     proposal = RecoveryInfo(db_path, problem, candidate, candidates=list_backups(db_path))
