@@ -41,18 +41,9 @@ app.installEventFilter(_filter)
 """
 
 BARE = _TRIGGER + r"""
-from PySide6.QtCore import QAbstractTableModel, QModelIndex
-from PySide6.QtWidgets import QMainWindow
-class Empty(QAbstractTableModel):
-    def rowCount(self, parent=QModelIndex()): return 0
-    def columnCount(self, parent=QModelIndex()): return 8
-    def data(self, index, role=0): return None
-window = QMainWindow()
-view = QTableView(window)
-view.setModel(Empty())
-window.setCentralWidget(view)
-window.resize(1366, 768)
-window.show()
+sys.path.insert(0, {root!r})
+from bench.bench_ui import bare_window
+window = bare_window()
 sys.exit(app.exec())
 """
 
@@ -110,10 +101,10 @@ def main() -> int:
     dbs = {n: make_plan_db(tmp, n) for n in sizes}
     for db in dbs.values():           # first start takes the start-up backup: not a cold start
         run_child(REAL.format(root=str(ROOT), db=str(db)), env)
-    run_child(BARE, env)
+    run_child(BARE.format(root=str(ROOT)), env)
     bare_times, real_times = [], {n: [] for n in sizes}
     for _ in range(runs):             # interleaved, so machine load hits both alike
-        bare_times.append(run_child(BARE, env))
+        bare_times.append(run_child(BARE.format(root=str(ROOT)), env))
         for n, db in dbs.items():
             real_times[n].append(run_child(REAL.format(root=str(ROOT), db=str(db)), env))
     bare = statistics.median(bare_times)
