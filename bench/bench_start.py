@@ -24,8 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# The quit trigger shared by both children: the first Paint of a QTableView's viewport quits the app.
-_TRIGGER = r"""
+def first_paint_quit(delay_ms: int = 0) -> str:
+    """Child-process code: quit the app `delay_ms` after the first Paint of a QTableView's viewport
+    (the quit trigger shared by both children here and by tests/test_startup_imports.py)."""
+    return r"""
 import sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QTableView
@@ -34,11 +36,14 @@ class _FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Paint and isinstance(obj.parent(), QTableView) and obj is obj.parent().viewport():
             app.removeEventFilter(self)
-            QTimer.singleShot(0, app.quit)
+            QTimer.singleShot(%d, app.quit)
         return False
 _filter = _FirstPaint()
 app.installEventFilter(_filter)
-"""
+""" % delay_ms
+
+
+_TRIGGER = first_paint_quit()
 
 BARE = _TRIGGER + r"""
 sys.path.insert(0, {root!r})

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import main
+from bench.bench_start import first_paint_quit
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("openpyxl", "reportlab", "docx", "PySide6.QtPdf", "sqlite_utils", "cchc_desktop.cli",
@@ -23,22 +24,10 @@ def test_only_a_bare_db_option_skips_the_cli(argv, expected):
     assert main._gui_only(argv) == expected
 
 
-CHILD = r"""
-import json, sys
+CHILD = first_paint_quit(50) + r"""
 sys.path.insert(0, {root!r})
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QTableView
-app = QApplication(sys.argv)
-class FirstPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Paint and isinstance(obj.parent(), QTableView) and obj is obj.parent().viewport():
-            app.removeEventFilter(self)
-            QTimer.singleShot(50, app.quit)
-        return False
-f = FirstPaint()
-app.installEventFilter(f)
+import json
 import main
-from cchc_desktop.store import Store
 code = main.main(["--db", {db!r}])
 print(json.dumps({{"code": code, "modules": sorted(sys.modules)}}))
 """
