@@ -57,6 +57,19 @@ class Empty(QAbstractTableModel):
         return None
 
 
+def bare_window():
+    """The baseline window of the start and open benchmarks: a QMainWindow around an empty QTableView."""
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    view = QTableView(window)
+    view.setModel(Empty(view))
+    window.setCentralWidget(view)
+    window.resize(1366, 768)
+    window.show()
+    return window
+
+
 def ms(start: float) -> float:
     return (time.perf_counter() - start) * 1000
 

@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
-from .db import DatabaseError, is_writable, latest_version
+from .db import Database, DatabaseError, is_writable, latest_version
 from .errors import DAMAGED, OTHER, UserError, classify, describe_error
 from .evidence_files import (BLOB_DIR, FileProblem, copy_tree_files, referenced_files, restore_files,
                              store_blobs)
@@ -802,8 +802,9 @@ def open_or_recover(db_path: str | os.PathLike, *, actor: str | None = None,
     if problem is None:
         if _schema_version(db_path) < latest_version() and is_writable(db_path):
             make_backup(db_path, REASON_MIGRATION, dedupe=False)  # before Store.open() migrates it
-        # a DatabaseError here (schema too new, file locked, …) is not a recovery case
-        return Store.open(db_path, actor), None
+        # a DatabaseError here (schema too new, file locked, …) is not a recovery case; the file was
+        # checked just above, so the store does not run a second integrity_check (half the start, #18)
+        return Store(Database(db_path, check=False), actor), None
     log.error("database %s damaged: %s", db_path, problem)
     candidate = find_good_backup(db_path)
     # how far the data had got: the damaged file's own change counter when it can still be read, else at least

@@ -59,6 +59,12 @@ def _encode(value) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
+_INSERT_CHANGE = ("INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, "
+                  "new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_CHANGE_OP = ("INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, "
+                     "new_value, op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 def record(db: Database, entity: str, row_id: str, op: str, *, field: str | None = None,
            old=None, new=None, actor: str = "", lamport: int | None = None,
            origin: str | None = None, at: str | None = None) -> int:
@@ -68,14 +74,27 @@ def record(db: Database, entity: str, row_id: str, op: str, *, field: str | None
               _encode(old), _encode(new))
     op_id = getattr(db, "current_op", None)     # set by cchc_desktop.ops while an operation runs
     if op_id is None:
-        cur = db.conn.execute(
-            "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+        cur = db.conn.execute(_INSERT_CHANGE, values)
     else:
-        cur = db.conn.execute(
-            "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value,"
-            " op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, op_id))
+        cur = db.conn.execute(_INSERT_CHANGE_OP, (*values, op_id))
     return int(cur.lastrowid)
+
+
+def record_many(db: Database, changes: list[tuple], *, actor: str = "", at: str | None = None) -> None:
+    """Append many changes at once, in order: each is (entity, row_id, op, field, old, new). They take
+    consecutive Lamport values, exactly as that many `record` calls would; inside the caller's transaction."""
+    if not changes:
+        return
+    first = int(get_meta(db, "lamport") or 0) + 1
+    set_meta(db, "lamport", str(first + len(changes) - 1))
+    stamp, origin = at or now_iso(), installation_id(db)
+    op_id = getattr(db, "current_op", None)     # stamped like `record` while an operation runs (undo needs it)
+    values = [(stamp, first + i, origin, actor, entity, row_id, op, field, _encode(old), _encode(new))
+              for i, (entity, row_id, op, field, old, new) in enumerate(changes)]
+    if op_id is None:
+        db.conn.executemany(_INSERT_CHANGE, values)
+    else:
+        db.conn.executemany(_INSERT_CHANGE_OP, [(*v, op_id) for v in values])
 
 
 def history(db: Database, row_id: str | None = None, limit: int = 500) -> list[dict]:

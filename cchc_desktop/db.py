@@ -14,8 +14,6 @@ import sys
 import threading
 from pathlib import Path
 
-import sqlite_utils
-
 from .resources import migrations_dir
 from .errors import DAMAGED, OTHER, READ_ONLY, StorageError, UserError, classify, describe_error
 
@@ -187,6 +185,7 @@ class Database:
         self.conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         self._depth = 0
+        self._utils = None
         try:
             self._configure()
             if check:
@@ -205,7 +204,6 @@ class Database:
         except DatabaseError:
             self.conn.close()
             raise
-        self.utils = sqlite_utils.Database(self.conn)
 
     # -- setup -------------------------------------------------------------------------------
     def _configure(self) -> None:
@@ -224,6 +222,14 @@ class Database:
         if rows != ["ok"]:
             raise DatabaseError(
                 f"Cơ sở dữ liệu «{self.path.name}» bị hỏng (integrity_check: {'; '.join(rows[:5])}).")
+
+    @property
+    def utils(self):
+        """A sqlite_utils view of the connection, imported on first use (it costs ~100 ms at start)."""
+        if self._utils is None:
+            import sqlite_utils
+            self._utils = sqlite_utils.Database(self.conn)
+        return self._utils
 
     @property
     def schema_version(self) -> int:

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from . import changelog
-from .import_commit import commit_draft
-from .importers import read_appendix
 from .resources import DEMO_APPENDIX, resource_path
 from .store import Store
 
@@ -17,6 +15,9 @@ DEMO_PLAN_KEY = "demo_plan_id"
 
 def create_demo_plan(store: Store) -> str:
     """Import the bundled seed appendix as a new plan, remembered as this database's demo plan."""
+    from .import_commit import commit_draft   # the importers load only when a demo is made (issue 18)
+    from .importers import read_appendix
+
     draft = read_appendix(demo_appendix_path())
     with store.transaction():
         result = commit_draft(store, draft)

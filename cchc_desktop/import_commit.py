@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .backup import REASON_IMPORT, backup_before_change
+from .import_batch import write_sections
 from .importers.model import AppendixDraft
 from .importers.plan_facts import PlanFacts, split_unit
 from .store import Store, StoreError
@@ -103,16 +104,11 @@ def _update_plan(store: Store, plan_id: str, facts: PlanFacts, unit_name: str) -
 
 
 def _write_appendix(store: Store, plan_id: str, draft: AppendixDraft, counts: list[int]) -> None:
-    for section in draft.sections:
-        section_id = store.add_section(plan_id, section.title)
-        counts[0] += 1
-        for task in section.tasks:
-            task_id = store.add_task(section_id, task.content, source_stt=source_stt(task.number))
-            counts[1] += 1
-            for product in task.products:
-                store.add_product(task_id, product.description, product.deadline_text,
-                                  product.leads, product.coordinators)
-                counts[2] += 1
+    """Batched (issue 18): every row and its change-log entry as the one-by-one store calls would write them,
+    with the STT as written in the file."""
+    written = write_sections(store, plan_id, draft.sections, stt=lambda task: source_stt(task.number))
+    for i, n in enumerate(written):
+        counts[i] += n
 
 
 def _target_key(title: str, value, comparison: str, unit: str) -> tuple:

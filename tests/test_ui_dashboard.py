@@ -34,12 +34,12 @@ def test_dashboard_builds_on_demo_plan_and_activates_overdue(qtbot, store, demo)
     w.set_period("2026")
     s = w.summary
     assert s.totals.total == len(products)
-    assert w.section_table.rowCount() == len([g for g in s.by_section if g.counts.total]) + 1
-    assert w.agency_table.rowCount() >= 1 and w.targets_table.rowCount() == 1
+    assert w.section_table.model().rowCount() == len([g for g in s.by_section if g.counts.total]) + 1
+    assert w.agency_table.model().rowCount() >= 1 and w.targets_table.rowCount() == 1
     assert s.overdue, "the demo plan has overdue items at 20/07/2026"
-    assert w.overdue_table.rowCount() == len(s.overdue)
+    assert w.overdue_table.model().rowCount() == len(s.overdue)
     with qtbot.waitSignal(w.taskActivated) as blocker:
-        rect = w.overdue_table.visualItemRect(w.overdue_table.item(0, 0))
+        rect = w.overdue_table.visualRect(w.overdue_table.model().index(0, 0))
         qtbot.mouseClick(w.overdue_table.viewport(), Qt.LeftButton, pos=rect.center())
     assert blocker.args == [s.overdue[0].task_id, s.overdue[0].product_id]
     # reference date and period pickers drive the summary

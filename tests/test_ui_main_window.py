@@ -496,6 +496,7 @@ def test_coordinator_role_constant_used():
 def test_window_fits_1366x768_with_readable_details(window, qtbot):
     from PySide6.QtWidgets import QScrollArea
 
+    qtbot.waitUntil(lambda: window.dashboard_page is not None)   # built after the table's first paint
     window.tabs.setCurrentWidget(window.dashboard_page)
     qtbot.wait(10)
     assert isinstance(window.dashboard_page, QScrollArea) and window.dashboard_page.widget() is window.dashboard

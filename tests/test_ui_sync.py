@@ -25,7 +25,7 @@ def test_main_window_sync_dialog_writes_our_package_and_refuses_the_db_folder(qt
     texts = [a.text() for a in window.exchange_actions]
     assert "Thư mục đồng &bộ…" in texts and "Xem tiến độ &nhiều xã (chỉ đọc)…" in texts
     warnings = []
-    monkeypatch.setattr("ui.sync_dialog.QMessageBox.warning", lambda *a: warnings.append(a[2]))
+    monkeypatch.setattr("ui.sync_dialog.messages.error", lambda *a: warnings.append(a[2]))
     dialog = SyncDialog(window.sync_controller, window)
     qtbot.addWidget(dialog)
     dialog.path_edit.setText(str(tmp_path / "db"))

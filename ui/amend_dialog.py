@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QUndoCommand
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
+                               QHeaderView, QInputDialog, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
 from cchc_desktop.errors import UserError
@@ -18,6 +18,7 @@ from cchc_desktop.importers import SUPPORTED_EXTENSIONS, read_appendix, read_app
 from cchc_desktop.planlife import amend
 from cchc_desktop.reports.vnformat import vn_date
 
+from . import messages
 from .busy import busy
 from .screen import fit_to_screen
 
@@ -159,7 +160,7 @@ class AmendDialog(QDialog):
                 draft = read()
                 diff = amend.prepare_amendment(self.store, self.plan_id, draft)
         except UserError as exc:
-            QMessageBox.warning(self, "Điều chỉnh kế hoạch", str(exc))
+            messages.error(self, "Điều chỉnh kế hoạch", str(exc))
             return
         self.diff = diff
         self.source_label.setText(f"Tệp điều chỉnh: «{draft.source_name}» — {len(draft.sections)} mục, "
@@ -248,10 +249,10 @@ class AmendDialog(QDialog):
             with busy(self, "Đang điều chỉnh kế hoạch…"):
                 undo = amend.apply_amendment(self.store, self.diff, **meta)
         except UserError as exc:
-            QMessageBox.warning(self, "Điều chỉnh kế hoạch", str(exc))
+            messages.error(self, "Điều chỉnh kế hoạch", str(exc))
             return
         if undo is None:
-            QMessageBox.information(self, "Điều chỉnh kế hoạch", "Kế hoạch đã đúng như tệp điều chỉnh: "
+            messages.info(self, "Điều chỉnh kế hoạch", "Kế hoạch đã đúng như tệp điều chỉnh: "
                                                                 "không có gì thay đổi.")
             return
         self.applied = undo

@@ -16,9 +16,11 @@ from . import messages
 def build_main_window(store: Store):
     """The main window on an open store, with the last (or first) plan loaded. Not shown."""
     from .main_window import MainWindow
+    from .startup import build_after_first_paint
 
     window = MainWindow(store)
     window.restore_layout()
+    build_after_first_paint(window)   # the table paints first, the dashboard follows (issue 18)
     window.open_initial_plan()
     return window
 

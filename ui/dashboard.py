@@ -1,6 +1,9 @@
 """Dashboard tab: where the plan stands at a reference date in a reporting period.
 
-Reads everything through `cchc_desktop.tracking.plan_summary` (the same API the reports use).
+Reads everything through `cchc_desktop.tracking.plan_summary` (the same API the reports use). The summary
+is computed when the dashboard is visible (or when `summary` is read), never for a hidden tab: `refresh()`
+on a hidden dashboard only marks it stale (issue 18). Its lists are Qt models over the summary
+(`ui.dashboard_models`).
 Charts are drawn with QPainter using grey levels *and* hatch patterns plus numeric labels, so they
 stay readable printed in black and white.
 """
@@ -10,17 +13,17 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout,
-                               QHeaderView, QLabel, QPushButton, QSizePolicy, QSpinBox,
-                               QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from .date_edit import DateEdit
 from cchc_desktop.deadlines import format_date
-from cchc_desktop.tracking import (STATE_LABELS, Summary, default_period, get_settings, next_report,
-                                   plan_periods, plan_summary)
+from cchc_desktop.tracking import (STATE_LABELS, Summary, default_period, get_settings, make_period, next_report,
+                                   plan_periods, plan_summary, target_results)
 from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE,
                                               NOT_DONE, NOT_STARTED, OVERDUE)
 
+from .dashboard_models import SummaryTableModel, activated_key, summary_table
 from .targets_dialog import TargetsEditor
 
 # Drawing order of the states in the stacked bars, and their fill: (background, pattern colour, pattern).
@@ -234,38 +237,51 @@ class _Card(QFrame):
         self.detail.setText(detail)
 
 
-def _item(text, data=None, align=None) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-    if data is not None:
-        item.setData(Qt.UserRole, data)
-    if align is not None:
-        item.setTextAlignment(align)
-    return item
-
-
-def _table(headers: list[str], stretch: int = 1) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeToContents)
-    for column in range(stretch):
-        header.setSectionResizeMode(column, QHeaderView.Stretch)
-    timer = QTimer(table)                      # re-wrap rows once column widths settle
-    timer.setSingleShot(True)
-    timer.setInterval(0)
-    timer.timeout.connect(table.resizeRowsToContents)
-    header.sectionResized.connect(lambda *_: timer.start())
-    return table
-
-
 GROUP_HEADERS = ["", "Tổng", "Hoàn thành", "Tỷ lệ HT", "Đúng hạn", "Quá hạn HT", "Đang TH", "Chưa TK",
                  "Quá hạn", "Không TH", "Theo phát sinh"]
+TOTAL_LABEL = "Tổng cộng"
+
+
+def _group_cells(row):
+    label, c = row
+    return (label, c.total, c.completed, _pct(c.completed, c.total), c.done, c.done_late, c.in_progress,
+            c.not_started, c.overdue, c.not_done, c.event + c.no_deadline)
+
+
+def _item_key(it):
+    return (it.task_id, it.product_id)
+
+
+def _item_tooltip(it) -> str:
+    return f"{it.deadline_text}\n{it.deadline.describe()}"
+
+
+def group_model(first_header: str) -> SummaryTableModel:
+    """Counts per section / lead agency: rows are (label, Counts); the «Tổng cộng» row is bold."""
+    return SummaryTableModel([first_header, *GROUP_HEADERS[1:]], _group_cells, right=range(1, len(GROUP_HEADERS)),
+                             bold=lambda row: row[0] == TOTAL_LABEL)
+
+
+def due_model(ref_date, overdue: bool) -> SummaryTableModel:
+    """Overdue (days late) or due-soon (days left) products: rows are ProductState."""
+    def cells(it):
+        due = it.due if overdue else (it.next_due or it.due)
+        days = it.days_overdue if overdue else ((due - ref_date()).days if due else "")
+        return (it.description or "(chưa có mô tả)",
+                f"{it.section_label.split('.')[0]}.{it.stt}. {it.task_content}",
+                it.lead_names or "—", format_date(due) if due else "", days)
+    last = "Số ngày quá hạn" if overdue else "Còn (ngày)"
+    return SummaryTableModel(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", last], cells, right=(4,),
+                             key=_item_key, tooltip=_item_tooltip)
+
+
+def all_items_model() -> SummaryTableModel:
+    """Every product of the period: rows are ProductState."""
+    def cells(it):
+        return (it.description, it.section_label.split(".")[0], it.lead_names or "—", it.deadline_text,
+                it.state_label, it.percent, it.updated_by)
+    return SummaryTableModel(["Sản phẩm", "Lĩnh vực", "Cơ quan chủ trì", "Thời gian thực hiện", "Tình trạng", "%",
+                              "Cập nhật bởi"], cells, key=_item_key)
 
 
 class DashboardWidget(QWidget):
@@ -278,7 +294,6 @@ class DashboardWidget(QWidget):
         super().__init__(parent)
         self.store = store
         self.plan_id = plan_id
-        self.summary: Summary | None = None
         self.whole_plan_overdue = None   # optional callable -> int: overdue in the whole plan (status bar)
         plan = store.row("plan", plan_id)
         self.year_start, self.year_end = plan["year_start"], plan["year_end"]
@@ -335,12 +350,11 @@ class DashboardWidget(QWidget):
         chart_box.setChildrenCollapsible(False)
 
         # -- tables --------------------------------------------------------------------------------
-        self.overdue_table = _table(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Số ngày quá hạn"], 3)
-        self.soon_table = _table(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", "Còn (ngày)"], 3)
-        self.section_table = _table(["Lĩnh vực", *GROUP_HEADERS[1:]])
-        self.agency_table = _table(["Cơ quan chủ trì", *GROUP_HEADERS[1:]])
-        self.items_table = _table(["Sản phẩm", "Lĩnh vực", "Cơ quan chủ trì", "Thời gian thực hiện",
-                                   "Tình trạng", "%", "Cập nhật bởi"], 1)
+        self.overdue_table = summary_table(due_model(self.ref_date, overdue=True), 3)
+        self.soon_table = summary_table(due_model(self.ref_date, overdue=False), 3)
+        self.section_table = summary_table(group_model("Lĩnh vực"))
+        self.agency_table = summary_table(group_model("Cơ quan chủ trì"))
+        self.items_table = summary_table(all_items_model(), 1)
         # targets: add / edit / delete / actual values, each an undo step (ui.targets_dialog)
         self.targets_editor = TargetsEditor(store, plan_id, self.period_key, None, self)
         self.targets_editor.changed.connect(self.refresh)
@@ -348,8 +362,8 @@ class DashboardWidget(QWidget):
         targets_box = self.targets_editor
 
         for table in (self.overdue_table, self.soon_table, self.items_table):
-            table.cellClicked.connect(lambda r, _c, t=table: self._activate(t, r))
-            table.cellActivated.connect(lambda r, _c, t=table: self._activate(t, r))
+            table.clicked.connect(self._activate)
+            table.activated.connect(self._activate)
 
         # Charts and lists share one tab widget so each gets the full width and height of the
         # dashboard (at 1366×768 the tab is about 890×560 px).
@@ -377,6 +391,8 @@ class DashboardWidget(QWidget):
         self.period_combo.currentIndexChanged.connect(self.refresh)
         self.soon_spin.valueChanged.connect(self.refresh)
         self.scope_combo.currentIndexChanged.connect(self.refresh)
+        self._summary: Summary | None = None
+        self._stale = True
         self.refresh()
 
     # -- state ---------------------------------------------------------------------------------------
@@ -439,19 +455,63 @@ class DashboardWidget(QWidget):
             self.refresh()
 
     def card_text(self, key: str) -> str:
+        self.ensure_current()
         return self.cards[key].value.text()
 
     def _to_today(self) -> None:
         self.set_ref_date(date.today())
 
     # -- refresh -------------------------------------------------------------------------------------
+    @property
+    def summary(self) -> Summary | None:
+        """The summary shown (computed now when the dashboard was refreshed while hidden)."""
+        self.ensure_current()
+        return self._summary
+
     def refresh(self) -> None:
+        """The plan's data, the reference date, the period or the window changed. Visible: recompute now.
+        Hidden: only the report-due line and the targets (a few rows) follow; the summary waits for
+        `showEvent` (or a read of `summary`)."""
         if self.store.row("plan", self.plan_id) is None:
             return
+        self._stale = True
+        if self.isVisible():
+            self.ensure_current()
+            return
+        settings = get_settings(self.store, self.plan_id)
+        period = make_period(self.period_key(), settings)
+        self._show_report_due(period, settings)
+        self.targets_editor.plan_id = self.plan_id
+        self.targets_editor.fill(target_results(self.store, self.plan_id, period.key), period.key)
+
+    def ensure_current(self) -> None:
+        """Compute and show the summary if it is stale."""
+        if self._stale and self.store.row("plan", self.plan_id) is not None:
+            self._stale = False
+            self._compute()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:   # paint the tab first, then fill it (a refresh() on the way wins)
+            QTimer.singleShot(0, self.ensure_current)
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        if not event.spontaneous():   # another tab: the table may change meanwhile (a minimised window does not)
+            self._stale = True
+
+    def _show_report_due(self, period, settings) -> None:
+        report = next_report(self.year_start, self.year_end, self.ref_date(), settings)
+        period_due = f"Hạn báo cáo {period.label}: {format_date(period.report_due)}"
+        if report is not None and report.key != period.key:
+            period_due += f" · báo cáo tiếp theo: {report.label} ({format_date(report.report_due)})"
+        self.report_label.setText(period_due)
+
+    def _compute(self) -> None:
         ref = self.ref_date()
         s = plan_summary(self.store, self.plan_id, ref, self.period_key(), self.soon_spin.value(),
                          cumulative=bool(self.scope_combo.currentData()))
-        self.summary = s
+        self._summary = s
         t = s.totals
         self.cards["total"].set(str(t.total), s.period.label)
         self.cards["completed"].set(f"{t.completed}", f"{_pct(t.completed, t.total)} · quá hạn: {t.done_late}")
@@ -468,69 +528,20 @@ class DashboardWidget(QWidget):
         self.cards["due_soon"].set(str(len(s.due_soon)), f"trong {self.soon_spin.value()} ngày tới")
         self.cards["targets"].set(f"{s.targets_met}/{len(s.targets)}",
                                   f"có số liệu: {s.targets_measured}" if s.targets else "chưa khai báo")
-        report = next_report(self.year_start, self.year_end, ref, s.settings)
-        period_due = f"Hạn báo cáo {s.period.label}: {format_date(s.period.report_due)}"
-        if report is not None and report.key != s.period.key:
-            period_due += f" · báo cáo tiếp theo: {report.label} ({format_date(report.report_due)})"
-        self.report_label.setText(period_due)
+        self._show_report_due(s.period, s.settings)
 
         self.section_chart.set_rows([(g.label, g.counts) for g in s.by_section])
         self.state_chart.set_counts(t)
-        self._fill_groups(self.section_table, s.by_section, t)
-        self._fill_groups(self.agency_table, s.by_agency, None)
-        self._fill_items(self.overdue_table, s.overdue, overdue=True)
-        self._fill_items(self.soon_table, s.due_soon, overdue=False)
-        self._fill_all(s)
+        self.section_table.model().set_rows(
+            [(g.label, g.counts) for g in s.by_section if g.counts.total] + [(TOTAL_LABEL, t)])
+        self.agency_table.model().set_rows([(g.label, g.counts) for g in s.by_agency if g.counts.total])
+        self.overdue_table.model().set_rows(s.overdue)
+        self.soon_table.model().set_rows(s.due_soon)
+        self.items_table.model().set_rows(s.items)
         self._fill_targets(s)
         self.tabs.setTabText(self.tabs.indexOf(self.overdue_table), f"Quá hạn ({len(s.overdue)})")
         self.tabs.setTabText(self.tabs.indexOf(self.soon_table),
                              f"Sắp đến hạn {self.soon_spin.value()} ngày ({len(s.due_soon)})")
-
-    def _fill_groups(self, table: QTableWidget, groups, totals) -> None:
-        rows = [(g.label, g.counts) for g in groups if g.counts.total]
-        if totals is not None:
-            rows.append(("Tổng cộng", totals))
-        table.setRowCount(len(rows))
-        right = Qt.AlignRight | Qt.AlignVCenter
-        for r, (label, c) in enumerate(rows):
-            values = [c.total, c.completed, _pct(c.completed, c.total), c.done, c.done_late, c.in_progress,
-                      c.not_started, c.overdue, c.not_done, c.event + c.no_deadline]
-            table.setItem(r, 0, _item(label))
-            for col, value in enumerate(values, start=1):
-                table.setItem(r, col, _item(value, align=right))
-            if label == "Tổng cộng":
-                for col in range(table.columnCount()):
-                    f = table.item(r, col).font()
-                    f.setBold(True)
-                    table.item(r, col).setFont(f)
-        table.resizeRowsToContents()
-
-    def _fill_items(self, table: QTableWidget, items, overdue: bool) -> None:
-        table.setRowCount(len(items))
-        for r, it in enumerate(items):
-            data = (it.task_id, it.product_id)
-            due = it.due if overdue else (it.next_due or it.due)
-            days = it.days_overdue if overdue else ((due - self.ref_date()).days if due else "")
-            table.setItem(r, 0, _item(it.description or "(chưa có mô tả)", data))
-            table.setItem(r, 1, _item(f"{it.section_label.split('.')[0]}.{it.stt}. {it.task_content}", data))
-            table.setItem(r, 2, _item(it.lead_names or "—", data))
-            table.setItem(r, 3, _item(format_date(due) if due else "", data))
-            table.setItem(r, 4, _item(days, data, Qt.AlignRight | Qt.AlignVCenter))
-            tip = f"{it.deadline_text}\n{it.deadline.describe()}"
-            for c in range(5):
-                table.item(r, c).setToolTip(tip)
-        table.resizeRowsToContents()
-
-    def _fill_all(self, s: Summary) -> None:
-        table = self.items_table
-        table.setRowCount(len(s.items))
-        for r, it in enumerate(s.items):
-            data = (it.task_id, it.product_id)
-            values = [it.description, it.section_label.split(".")[0], it.lead_names or "—", it.deadline_text,
-                      it.state_label, it.percent, it.updated_by]
-            for c, v in enumerate(values):
-                table.setItem(r, c, _item(v, data))
-        table.resizeRowsToContents()
 
     def _fill_targets(self, s: Summary) -> None:
         self.targets_editor.plan_id = self.plan_id
@@ -560,9 +571,8 @@ class DashboardWidget(QWidget):
             self.refresh()
 
     # -- actions -------------------------------------------------------------------------------------
-    def _activate(self, table: QTableWidget, row: int) -> None:
-        item = table.item(row, 0)
-        data = item.data(Qt.UserRole) if item else None
+    def _activate(self, index) -> None:
+        data = activated_key(index)
         if data:
             self.taskActivated.emit(data[0], data[1])
 

@@ -1,14 +1,14 @@
 """USB exchange dialogs: update workbooks for agencies (export / import with preview) and full
 packages between two copies of the app (export / import with conflicts and deletions to confirm).
 
-Entry point for the main window: ``install_exchange_menu(window)`` adds the «Trao đổi» menu.
+The «Trao đổi» menu that opens them: ``ui.exchange_menu.install_exchange_menu(window)``.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QPushButton,
@@ -23,10 +23,10 @@ from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
 from cchc_desktop.exchange.merge import TABLE_LABELS
 from cchc_desktop.tracking.periods import default_period, plan_periods
 
-from . import file_dialogs, messages
+from . import file_dialogs
 from .busy import busy
+from .exchange_menu import install_exchange_menu  # noqa: F401 - re-exported
 from .history_dialog import local_time
-from .menus import insert_menu
 from .screen import fit_to_screen
 
 CONFLICT_BRUSH = QBrush(QColor("#fde2c4"))
@@ -507,48 +507,6 @@ class ConflictsDialog(QDialog):
             return
         self.reload()
         self.message.setText(f"Đã khôi phục {conflict.field_label} của «{conflict.label}».")
-
-
-# -- main window hook -------------------------------------------------------------------------------------------
-def install_exchange_menu(window) -> None:
-    """Add the «Trao đổi» menu to the main window (needs window.store and window.model.plan_id)."""
-    menu = insert_menu(window, "Tra&o đổi")
-
-    def plan_id():
-        model = getattr(window, "model", None)
-        return getattr(model, "plan_id", None)
-
-    def need_plan(run):
-        def wrapped():
-            current = plan_id()
-            if not current:
-                messages.info(window, "Trao đổi", "Hãy mở một kế hoạch trước.")
-                return
-            run(current)
-        return wrapped
-
-    entries = [
-        ("Xuất tệp cập nhật cho các cơ quan (.xlsx)…",
-         need_plan(lambda pid: WorkbookExportDialog(window.store, pid, window).exec())),
-        ("Nhập tệp cập nhật từ các cơ quan…", lambda: WorkbookImportDialog(window.store, window).exec()),
-        None,
-        ("Xuất gói dữ liệu sang máy khác (.cchc)…", lambda: PackageExportDialog(window.store, plan_id(), window).exec()),
-        ("Nhập gói dữ liệu từ máy khác…", lambda: PackageImportDialog(window.store, window).exec()),
-        ("Xung đột đã ghi nhận…", lambda: ConflictsDialog(window.store, window).exec()),
-    ]
-    window.exchange_actions = []
-    for entry in entries:
-        if entry is None:
-            menu.addSeparator()
-            continue
-        action = QAction(entry[0], window)
-        action.triggered.connect(entry[1])
-        menu.addAction(action)
-        window.exchange_actions.append(action)
-    window.exchange_menu = menu
-    from .sync_dialog import install_sync  # sync folder and portfolio (#19)
-
-    install_sync(window, menu)
 
 
 __all__ = ["ConflictsDialog", "PackageExportDialog", "PackageImportDialog", "WorkbookExportDialog", "WorkbookImportDialog",

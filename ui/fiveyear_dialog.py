@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHeaderView,
-                               QLabel, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+                               QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from cchc_desktop.errors import UserError
 from cchc_desktop.planlife import fiveyear
@@ -15,6 +15,7 @@ from cchc_desktop.safe_write import SafeWriteError
 from cchc_desktop.tracking import list_targets
 from cchc_desktop.tracking.targets import format_value
 
+from . import messages
 from .busy import busy
 from .screen import fit_to_screen
 
@@ -80,7 +81,7 @@ class FiveYearDialog(QDialog):
             with busy(self, "Đang lập báo cáo…"):
                 render_pdf(fiveyear.build_period_report(self.store, self.plan_id, _dt.date.today()), path)
         except (UserError, SafeWriteError, OSError) as exc:
-            QMessageBox.warning(self, "Lưu báo cáo", f"Không lưu được báo cáo: {exc}")
+            messages.error(self, "Lưu báo cáo", f"Không lưu được báo cáo: {exc}")
 
     # -- a yearly plan: its parent and its target links ------------------------------------------------------
     def _build_links(self, layout: QVBoxLayout) -> None:
@@ -106,7 +107,7 @@ class FiveYearDialog(QDialog):
         try:
             fiveyear.link_plan(self.store, self.plan_id, parent_id)
         except UserError as exc:
-            QMessageBox.warning(self, "Kế hoạch giai đoạn", str(exc))
+            messages.error(self, "Kế hoạch giai đoạn", str(exc))
         self.plan = self.store.get_row("plan", self.plan_id)
         self._fill_targets()
 
@@ -133,4 +134,4 @@ class FiveYearDialog(QDialog):
         try:
             fiveyear.link_target(self.store, target_id, parent_id)
         except UserError as exc:
-            QMessageBox.warning(self, "Kế hoạch giai đoạn", str(exc))
+            messages.error(self, "Kế hoạch giai đoạn", str(exc))

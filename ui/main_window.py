@@ -50,7 +50,7 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
         actions.build_actions(self)
         actions.build_menus(self)
         self._build_view_menu()
-        from .exchange_dialogs import install_exchange_menu  # «Trao đổi» menu (USB exchange, #6)
+        from .exchange_menu import install_exchange_menu  # «Trao đổi» menu (USB exchange, #6); dialogs load on use
         install_exchange_menu(self)
         from .rollover_dialog import install_planlife_menu  # «Kế hoạch» menu: amend, roll over, 5-year (#15)
         install_planlife_menu(self)

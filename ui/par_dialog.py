@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTreeWidget,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from cchc_desktop.errors import UserError
@@ -20,7 +20,7 @@ from cchc_desktop.par import catalog as par_catalog
 from cchc_desktop.par import mapping, scoring
 from cchc_desktop.par.scoring import EVIDENCE_LABELS, FULL, MISSING, points_text
 
-from . import file_dialogs
+from . import file_dialogs, messages
 from .busy import busy
 
 COLUMNS = ["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Tối đa", "Tự tính", "Tự chấm", "Tài liệu kiểm chứng"]
@@ -272,7 +272,7 @@ class ParDialog(QDialog):
 
     # -- actions ------------------------------------------------------------------------------------
     def _error(self, text: str) -> None:
-        QMessageBox.warning(self, "Tự đánh giá Chỉ số CCHC", text)
+        messages.error(self, "Tự đánh giá Chỉ số CCHC", text)
 
     def save_score(self) -> None:
         r = self._current()
@@ -316,11 +316,11 @@ class ParDialog(QDialog):
         except UserError as exc:
             self._error(str(exc))
             return
-        answer = QMessageBox.question(
+        answer = messages.confirm(
             self, "Nhập Bộ chỉ số",
             f"«{Path(path).name}»: {len(draft.areas)} lĩnh vực, {len(draft.criteria)} tiêu chí, tổng điểm tối đa "
             f"{points_text(draft.total_points)}. Nhập làm Bộ chỉ số năm {self.year}?")
-        if answer != QMessageBox.Yes:
+        if not answer:
             return
         self._load_catalogs(par_catalog.commit_catalog(self.store, draft))
 
@@ -332,7 +332,7 @@ class ParDialog(QDialog):
             return
         proposals = mapping.propose_links(self.store, self.plan_id, self.catalog_id)
         if not proposals:
-            QMessageBox.information(self, "Đề xuất liên kết", "Không có đề xuất mới.")
+            messages.info(self, "Đề xuất liên kết", "Không có đề xuất mới.")
             return
         dialog = ProposalDialog(proposals, self)
         if dialog.exec() == QDialog.Accepted and dialog.chosen():
@@ -383,13 +383,13 @@ class ParDialog(QDialog):
         lines = [f"• {r.code}: {r.doc_number or '—'} {r.summary} — {STATUS_LABELS[r.status]}"
                  + (f" ({r.why}; {r.where})" if r.why else "") for r in preview.rows]
         if not preview.to_add:
-            QMessageBox.information(self, "Văn bản cơ quan gửi lại",
+            messages.info(self, "Văn bản cơ quan gửi lại",
                                     "Không có văn bản mới để thêm.\n" + "\n".join(lines[:30]))
             return
-        answer = QMessageBox.question(self, "Văn bản cơ quan gửi lại",
+        answer = messages.confirm(self, "Văn bản cơ quan gửi lại",
                                       f"Thêm {len(preview.to_add)} văn bản vào hồ sơ tài liệu kiểm chứng?\n\n"
                                       + "\n".join(lines[:30]))
-        if answer != QMessageBox.Yes:
+        if not answer:
             return
         added = apply_chase(self.store, self.plan_id, preview)
         self.undo_stack.append(lambda: undo_chase(self.store, added))
@@ -403,8 +403,8 @@ class ParDialog(QDialog):
         folder = file_dialogs.folder(self, file_dialogs.USB, "Chọn thư mục lưu (ví dụ ổ USB)")
         if not folder:
             return
-        zipped = QMessageBox.question(self, "Hồ sơ tài liệu kiểm chứng",
-                                      "Nén hồ sơ tài liệu kiểm chứng thành một tệp .zip?") == QMessageBox.Yes
+        zipped = messages.confirm(self, "Hồ sơ tài liệu kiểm chứng",
+                                      "Nén hồ sơ tài liệu kiểm chứng thành một tệp .zip?")
         try:
             with busy(self, "Đang xuất báo cáo và hồ sơ…", total=1) as job:
                 result = export_all(self.store, self.assessment, folder, as_zip=zipped, progress=job.progress)
@@ -412,7 +412,7 @@ class ParDialog(QDialog):
             self._error(str(exc))
             return
         missing = "".join(f"\n  • {code}: «{doc.label}» — {why}" for code, doc, why in result.dossier.missing)
-        QMessageBox.information(
+        messages.info(
             self, "Đã xuất", f"Đã ghi vào «{result.folder}»:\n" + "\n".join(f"  • {n}" for n in result.written)
             + (f"\n\nTài liệu không có trong hồ sơ:{missing}" if missing else ""))
 

@@ -7,12 +7,13 @@ it needs window.store, window.model (plan_id, reload) and window.undo_stack, and
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit,
                                QSpinBox, QVBoxLayout)
 
 from cchc_desktop.errors import UserError
 from cchc_desktop.planlife import rollover
 
+from . import messages
 from .busy import busy
 from .menus import insert_menu
 from .screen import fit_to_screen
@@ -71,7 +72,7 @@ class RolloverDialog(QDialog):
             with busy(self, "Đang tạo kế hoạch năm sau…"):
                 self.new_plan_id = rollover.apply_rollover(self.store, self.preview)
         except UserError as exc:
-            QMessageBox.warning(self, "Tạo kế hoạch năm sau", str(exc))
+            messages.error(self, "Tạo kế hoạch năm sau", str(exc))
             return
         self.accept()
 
@@ -90,7 +91,7 @@ def install_planlife_menu(window) -> None:
         def wrapped():
             current = plan_id()
             if not current:
-                QMessageBox.information(window, title, "Hãy mở một kế hoạch trước.")
+                messages.info(window, title, "Hãy mở một kế hoạch trước.")
                 return
             dialog = make(current)
             window.dialog_runner(dialog) if hasattr(window, "dialog_runner") else dialog.exec()

@@ -12,15 +12,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
+                               QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from cchc_desktop import changelog
 from cchc_desktop.errors import UserError
 from cchc_desktop.sync import folder as sync_folder
-from cchc_desktop.sync.portfolio import HEADERS, export_portfolio_xlsx, open_portfolio, row_values
 
-from . import file_dialogs
+from . import file_dialogs, messages
 from .busy import busy
 
 POLL_MS = 30_000           # network shares do not always notify changes
@@ -167,7 +166,7 @@ class SyncDialog(QDialog):
         try:
             sync_folder.set_folder(self.store, text or None)
         except UserError as exc:
-            QMessageBox.warning(self, "Thư mục đồng bộ", str(exc))
+            messages.error(self, "Thư mục đồng bộ", str(exc))
             return False
         with self.store.transaction():
             changelog.set_meta(self.store.db, META_AUTO, "1" if self.auto.isChecked() else "0")
@@ -176,7 +175,7 @@ class SyncDialog(QDialog):
 
     def sync_now(self) -> None:
         if not self.path_edit.text().strip():
-            QMessageBox.information(self, "Thư mục đồng bộ", "Hãy chọn thư mục đồng bộ trước.")
+            messages.info(self, "Thư mục đồng bộ", "Hãy chọn thư mục đồng bộ trước.")
             return
         if not self._save():
             return
@@ -195,6 +194,8 @@ class PortfolioDialog(QDialog):
     """Several communes' packages side by side, read-only (nothing is merged into this database)."""
 
     def __init__(self, parent: QWidget | None = None):
+        from cchc_desktop.sync.portfolio import HEADERS
+
         super().__init__(parent)
         self.portfolio = None
         self.setWindowTitle("Xem tiến độ nhiều xã (chỉ đọc)")
@@ -225,6 +226,8 @@ class PortfolioDialog(QDialog):
         self.resize(1200, 560)
 
     def load(self, paths: list[Path]) -> None:
+        from cchc_desktop.sync.portfolio import open_portfolio, row_values
+
         self.close_portfolio()
         with busy(self, "Đang đọc các gói dữ liệu…", total=max(1, len(paths))) as job:
             self.portfolio = open_portfolio(paths, progress=job.progress)
@@ -253,12 +256,14 @@ class PortfolioDialog(QDialog):
                                       "Excel (*.xlsx)")
         if not path:
             return
+        from cchc_desktop.sync.portfolio import export_portfolio_xlsx
+
         try:
             export_portfolio_xlsx(self.portfolio, path)
         except UserError as exc:
-            QMessageBox.warning(self, "Xuất bảng so sánh", str(exc))
+            messages.error(self, "Xuất bảng so sánh", str(exc))
             return
-        QMessageBox.information(self, "Xuất bảng so sánh", f"Đã ghi «{path}».")
+        messages.info(self, "Xuất bảng so sánh", f"Đã ghi «{path}».")
 
     def drill_down(self, row: int) -> None:
         from cchc_desktop.tracking.rollup import plan_summary

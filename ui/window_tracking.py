@@ -47,12 +47,12 @@ class TrackingMixin:
             self.dialog_runner(HeaderSettingsDialog(self.store, self.model.plan_id, self))
 
     def _tracking_plan_changed(self, plan_id: str) -> None:
-        from .dashboard import DashboardWidget
-
         self.status_panel.set_product(None)
-        if not plan_id:
-            return
+        if not plan_id or (self.dashboard is None and getattr(self, "defer_dashboard", False)):
+            return   # (at start: built after the table's first paint, ui/startup.py)
         if self.dashboard is None:
+            from .dashboard import DashboardWidget
+
             self.dashboard = DashboardWidget(self.store, plan_id, self, ref_date=self.model.ref_date)
             self.dashboard.taskActivated.connect(self._tracking_jump)
             self.dashboard.refDateChanged.connect(self.set_ref_date)

@@ -1,7 +1,7 @@
 """Excel (.xlsx/.xlsm) appendix reader.
 
-The workbook is opened with ``read_only=False`` (merged ranges are only known
-then), ``data_only=True`` (cached formula results, never formulas) and
+The workbook is opened with ``read_only=True`` and each sheet's XML is streamed
+once (cells and merged ranges from the same pass), ``data_only=True`` (cached formula results, never formulas) and
 ``keep_links=False`` (external links are neither kept nor followed).  Merged
 cells are expanded before the rows reach :mod:`.rows`:
 
@@ -50,39 +50,44 @@ def sheet_to_table(ws, *, file: str) -> RawTable:
     """Rows of one worksheet as a RawTable (merged cells expanded, see module docstring).
 
     Only cells that hold a value are visited (a stray formatted cell at row
-    1,048,576 must not make us walk a million empty rows).
+    1,048,576 must not make us walk a million empty rows). A read-only worksheet
+    is streamed once: its cells and its merged ranges come from the same pass over
+    the sheet XML (issue 18: no per-cell objects, merged ranges read once).
     """
-    cells_by_row: dict[int, dict[int, object]] = {}
-    for (r, c), cell in getattr(ws, "_cells", {}).items():
-        if c <= MAX_COLUMNS and cell.value not in (None, ""):
-            cells_by_row.setdefault(r, {})[c] = cell
+    if hasattr(ws, "_get_source"):            # openpyxl ReadOnlyWorksheet
+        cells_by_row, ranges = _stream_sheet(ws, file=file)
+    else:
+        cells_by_row = {}
+        for (r, c), cell in getattr(ws, "_cells", {}).items():
+            if c <= MAX_COLUMNS and cell.value not in (None, ""):
+                cells_by_row.setdefault(r, {})[c] = (cell.value, cell)
+        ranges = [(g.min_row, g.min_col, g.max_row, g.max_col) for g in ws.merged_cells.ranges]
     if len(cells_by_row) > MAX_ROWS:
         raise ImportFailure(f"trang tính có quá nhiều dòng (hơn {MAX_ROWS} dòng); không nhập.",
                             file=file, sheet=ws.title)
     max_col = max((c for row in cells_by_row.values() for c in row), default=0)
-    for rng in ws.merged_cells.ranges:
-        if rng.min_col <= MAX_COLUMNS and rng.min_row in cells_by_row:
-            max_col = max(max_col, min(rng.max_col, MAX_COLUMNS))
+    for min_row, min_col, _max_r, max_c in ranges:
+        if min_col <= MAX_COLUMNS and min_row in cells_by_row:
+            max_col = max(max_col, min(max_c, MAX_COLUMNS))
     grid: dict[int, list[str]] = {}
     bold: dict[int, bool] = {}
     for r in sorted(cells_by_row):
         row = cells_by_row[r]
         texts = [""] * max_col
-        for c, cell in row.items():
-            texts[c - 1] = _cell_text(cell.value)
+        for c, (value, _cell) in row.items():
+            texts[c - 1] = _cell_text(value)
         if not any(t.strip() for t in texts):
             continue
         grid[r] = texts
-        first = row[min(row)]
+        first = row[min(row)][1]
         bold[r] = bool(first.font is not None and first.font.b)
     merged_across: set[int] = set()
-    for rng in ws.merged_cells.ranges:
-        min_row, min_col, max_r, max_c = rng.min_row, rng.min_col, rng.max_row, rng.max_col
+    for min_row, min_col, max_r, max_c in ranges:
         if min_col > max_col:
             continue
         if max_c - min_col + 1 >= 3:
             merged_across.add(min_row)
-        top = ws.cell(row=min_row, column=min_col).value
+        top = cells_by_row.get(min_row, {}).get(min_col, (None,))[0]
         if max_c == min_col and top not in (None, ""):
             text = _cell_text(top)
             for r in range(min_row + 1, max_r + 1):
@@ -93,9 +98,55 @@ def sheet_to_table(ws, *, file: str) -> RawTable:
     return RawTable(rows=rows, sheet=ws.title, column_count=max_col)
 
 
-def load_xlsx(path: str | os.PathLike):
+def _stream_sheet(ws, *, file: str):
+    """One pass over a read-only sheet's XML: {row: {column: (value, cell)}} of the non-empty cells
+    (cell = a ReadOnlyCell made only for the first cell of a row, for its font) and the merged ranges
+    as (min_row, min_col, max_row, max_col). Cells hidden under a merged range (not its top-left) are
+    dropped, as openpyxl does when it loads a workbook in full."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet.cell_range import CellRange
+
+    wb = ws.parent
+    found: dict[int, dict[int, tuple]] = {}
+    with ws._get_source() as source:
+        parser = WorkSheetParser(source, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for r, cells in parser.parse():
+            kept = {cell["column"]: cell for cell in cells
+                    if cell["column"] <= MAX_COLUMNS and cell["value"] not in (None, "")}
+            if kept:
+                found[r] = kept
+                if len(found) > MAX_ROWS:
+                    raise ImportFailure(f"trang tính có quá nhiều dòng (hơn {MAX_ROWS} dòng); không nhập.",
+                                        file=file, sheet=ws.title)
+    ranges = []
+    for merge in (parser.merged_cells.mergeCell if parser.merged_cells else ()):
+        rng = CellRange(merge.ref)
+        ranges.append((rng.min_row, rng.min_col, rng.max_row, rng.max_col))
+        for r in range(rng.min_row, rng.max_row + 1):
+            row = found.get(r)
+            if row:
+                for c in range(rng.min_col, min(rng.max_col, MAX_COLUMNS) + 1):
+                    if (r, c) != (rng.min_row, rng.min_col):
+                        row.pop(c, None)
+    cells_by_row: dict[int, dict[int, tuple]] = {}
+    for r, row in found.items():
+        if not row:
+            continue
+        first = min(row)
+        out = {c: (cell["value"], None) for c, cell in row.items()}
+        cell = row[first]
+        out[first] = (cell["value"], ReadOnlyCell(ws, r, first, cell["value"], cell["data_type"],
+                                                  cell.get("style_id") or 0))
+        cells_by_row[r] = out
+    return cells_by_row, ranges
+
+
+def load_xlsx(path: str | os.PathLike, *, read_only: bool = False):
     """Open an .xlsx/.xlsm safely (size and zip-bomb checks, no external links, no macros, cached
-    values only). Any damage becomes ImportFailure naming the file; the caller closes the workbook."""
+    values only). Any damage becomes ImportFailure naming the file; the caller closes the workbook.
+    `read_only=True` streams the sheets (the appendix reader: `sheet_to_table` reads them in one pass)."""
     name = os.path.basename(os.fspath(path))
     check_file(path, file=name)
     check_office_zip(path, file=name, kind="Excel", required_part="xl/workbook.xml")
@@ -103,7 +154,7 @@ def load_xlsx(path: str | os.PathLike):
         import openpyxl
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, read_only=False, data_only=True, keep_links=False,
+            return openpyxl.load_workbook(path, read_only=read_only, data_only=True, keep_links=False,
                                           keep_vba=False)
     except ImportFailure:
         raise
@@ -113,7 +164,7 @@ def load_xlsx(path: str | os.PathLike):
 
 
 def read_xlsx(path: str | os.PathLike) -> AppendixDraft:
-    wb = load_xlsx(path)
+    wb = load_xlsx(path, read_only=True)
     try:
         return _read_workbook(wb, os.path.basename(os.fspath(path)))
     finally:

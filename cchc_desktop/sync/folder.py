@@ -20,13 +20,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .. import changelog
 from ..errors import UserError
-from ..exchange import ExchangeError, apply_merge, export_package, plan_merge, read_package
-from ..exchange.merge import FieldChange
-from ..reports.common import slug
 from ..safe_write import sha256_file
 from ..store import Store
+
+if TYPE_CHECKING:                        # the exchange (openpyxl …) loads when a round runs, not at start-up
+    from ..exchange.merge import FieldChange
 
 SUFFIX = ".cchc"
 META_FOLDER = "sync_folder"
@@ -77,6 +79,8 @@ class SyncReport:
 
 
 def own_file_name(store: Store) -> str:
+    from ..reports.common import slug
+
     plans = store.list_plans()
     unit = plans[0]["unit_name"] if plans else "cchc"
     return f"{slug(unit) or 'cchc'}.{changelog.installation_id(store.db)[:8]}{SUFFIX}"
@@ -126,6 +130,8 @@ def _seen(store: Store) -> dict[str, str]:
 
 def publish(store: Store, folder: Path, *, force: bool = False) -> str:
     """Write this installation's package into the folder when something changed since the last one."""
+    from ..exchange import export_package
+
     lamport = changelog.get_meta(store.db, "lamport") or "0"
     name = own_file_name(store)
     if not force and changelog.get_meta(store.db, META_PUBLISHED) == lamport and (folder / name).is_file():
@@ -163,6 +169,8 @@ def sync_once(store: Store, folder: str | os.PathLike | None = None, *, auto_app
     still being copied is refused as incomplete and tried again next round. A watcher also passes ``settle`` and
     keeps ``sizes`` between rounds: a file is then merged only once it looked the same in two rounds.
     ``auto_apply=False`` only previews (status "waiting")."""
+    from ..exchange import ExchangeError, apply_merge, plan_merge, read_package
+
     path = check_folder(store, folder if folder is not None else (get_folder(store) or ""))
     sizes = {} if sizes is None else sizes
     report = SyncReport()

@@ -1,0 +1,139 @@
+"""Issue 18 import paths: the streamed .xlsx sheet equals the fully loaded one, and the batched commit
+writes and logs exactly what the one-by-one store calls write (checked against the database rows)."""
+import json
+import sys
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.worksheet.cell_range import CellRange
+
+from cchc_desktop import changelog
+from cchc_desktop.import_commit import commit_draft
+from cchc_desktop.importers import read_appendix
+from cchc_desktop.importers.xlsx_reader import load_xlsx, sheet_to_table
+from cchc_desktop.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.bench_import import build_appendix_xlsx  # noqa: E402
+
+
+def _tables(path):
+    out = []
+    for read_only in (False, True):
+        wb = load_xlsx(path, read_only=read_only)
+        try:
+            out.append([sheet_to_table(ws, file=path.name) for ws in wb.worksheets])
+        finally:
+            wb.close()
+    return out
+
+
+def test_streamed_sheet_equals_the_fully_loaded_sheet(tmp_path):
+    path = build_appendix_xlsx(tmp_path / "a.xlsx", 120)
+    full, streamed = _tables(path)
+    assert full == streamed
+    rows = streamed[0].rows
+    assert any(r.bold and r.merged_across for r in rows)            # section rows: bold, merged across
+    assert len(rows) == 120 + 8 + 6                                  # products + sections + title/header rows
+
+
+def test_streamed_sheet_ignores_text_hidden_under_a_merge(tmp_path):
+    """A merge over cells that still hold text (LibreOffice keeps it) shows only the top-left cell."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["TT", "Nội dung", "Sản phẩm", "Chủ trì", "Phối hợp", "Thời gian"])
+    ws.append([1, "Nhiệm vụ một", "Sản phẩm A", "Phòng Kinh tế", "", "Quý I/2026"])
+    ws.append(["ẩn", "chữ ẩn dưới ô gộp", "Sản phẩm B", "Phòng Kinh tế", "", "Quý II/2026"])
+    ws["A4"] = "II. MỤC HAI"
+    ws["A4"].font = Font(bold=True)
+    ws["C4"] = "cũng ẩn"
+    for ref in ("A2:A3", "B2:B3", "A4:F4"):
+        ws.merged_cells.add(CellRange(ref))     # added without clearing the covered cells
+    ws["G9"] = "ngoài bảng"
+    path = tmp_path / "hidden.xlsx"
+    wb.save(path)
+    full, streamed = _tables(path)
+    assert full == streamed
+    by_row = {r.row: r for r in streamed[0].rows}
+    assert by_row[3].cells[:2] == ["1", "Nhiệm vụ một"]            # copied down from the top-left cell
+    assert by_row[4].cells[0] == "II. MỤC HAI" and by_row[4].cells[2] == ""
+    assert by_row[4].bold and by_row[4].merged_across
+    assert by_row[9].cells[6] == "ngoài bảng"
+
+
+def _one_by_one(store, draft) -> str:
+    """The old commit path: one store call per section, task and product."""
+    plan_id = store.create_plan("Một", 2026)
+    with store.transaction():
+        for section in draft.sections:
+            section_id = store.add_section(plan_id, section.title)
+            for task in section.tasks:
+                task_id = store.add_task(section_id, task.content)
+                for product in task.products:
+                    store.add_product(task_id, product.description, product.deadline_text,
+                                      product.leads, product.coordinators)
+    return plan_id
+
+
+def _shape(store, plan_id):
+    plan = store.load_plan(plan_id)
+    return [(s.title, [(t.content, [(p.description, p.deadline_text, [a.name for a in p.leads],
+                                     [a.name for a in p.coordinators]) for p in t.products])
+                       for t in s.tasks]) for s in plan.sections]
+
+
+def test_batched_commit_writes_and_logs_like_the_one_by_one_path(tmp_path):
+    draft = read_appendix(build_appendix_xlsx(tmp_path / "a.xlsx", 150))
+    old = Store.open(tmp_path / "old.sqlite3", actor="thử")
+    new = Store.open(tmp_path / "new.sqlite3", actor="thử")
+    try:
+        old_plan = _one_by_one(old, draft)
+        lamport_before = int(changelog.get_meta(new.db, "lamport") or 0)
+        new_plan = commit_draft(new, draft).plan_id
+        assert _shape(new, new_plan) == _shape(old, old_plan)
+
+        # every row of the plan has its insert in the change log, with the row's own values
+        log = changelog.decode_rows(new.db.query("SELECT * FROM change_log ORDER BY seq"))
+        inserts = {(e["entity"], e["row_id"]): e["new_value"] for e in log if e["op"] == "insert"
+                   and e["entity"] in ("section", "task", "product", "agency")}
+        for table in ("section", "task", "product", "agency"):
+            for row in new.db.query(f"SELECT * FROM {table}"):
+                logged = inserts.pop((table, row["id"]))
+                assert {k: v for k, v in dict(row).items() if k != "version"} == logged
+        assert not [k for k in inserts if k[0] != "plan"]
+        links = sorted((e["row_id"], e["field"], e["new_value"]["agency_id"], e["new_value"]["position"])
+                       for e in log if e["entity"] == "product_agency")
+        assert links == sorted(tuple(r) for r in new.db.query(
+            "SELECT product_id, role, agency_id, position FROM product_agency"))
+        # consecutive Lamport values, the clock left at the last one, one origin
+        stamps = [e["lamport"] for e in log if e["lamport"] > lamport_before]
+        assert stamps == list(range(lamport_before + 1, lamport_before + 1 + len(stamps)))
+        assert int(changelog.get_meta(new.db, "lamport")) == max(e["lamport"] for e in log)
+        assert {e["origin"] for e in log} == {changelog.installation_id(new.db)}
+        assert {e["actor"] for e in log} == {"thử"}
+
+        # the same kinds of log entries as the one-by-one path, entity by entity
+        def kinds(store):
+            return sorted((e["entity"], e["op"], e["field"] or "", json.dumps(sorted((e["new_value"] or {}).keys())))
+                          for e in changelog.decode_rows(store.db.query("SELECT * FROM change_log"))
+                          if e["entity"] != "plan")
+        assert kinds(new) == kinds(old)
+    finally:
+        old.close()
+        new.close()
+
+
+def test_batched_commit_appends_after_existing_sections_and_reuses_agencies(tmp_path):
+    draft = read_appendix(build_appendix_xlsx(tmp_path / "a.xlsx", 30))
+    store = Store.open(tmp_path / "s.sqlite3", actor="thử")
+    try:
+        plan_id = commit_draft(store, draft).plan_id
+        agencies = store.db.query_one("SELECT COUNT(*) FROM agency")[0]
+        commit_draft(store, draft, plan_id)
+        positions = [r[0] for r in store.db.query(
+            "SELECT position FROM section WHERE plan_id = ? ORDER BY position", (plan_id,))]
+        assert positions == list(range(2 * len(draft.sections)))
+        assert store.db.query_one("SELECT COUNT(*) FROM agency")[0] == agencies
+    finally:
+        store.close()

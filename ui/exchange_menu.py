@@ -1,0 +1,58 @@
+"""The «Trao đổi» menu of the main window. Light on purpose: the dialogs (and through them the exchange
+core and openpyxl) are imported when an entry is first chosen, not while the window starts (issue 18).
+Imports and merges tell the open views through the one change notification (ui/operations.py)."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+
+from . import messages
+from .menus import insert_menu
+
+
+def dialogs():
+    """ui.exchange_dialogs, imported on first use."""
+    from . import exchange_dialogs
+    return exchange_dialogs
+
+
+# -- main window hook -------------------------------------------------------------------------------------------
+def install_exchange_menu(window) -> None:
+    """Add the «Trao đổi» menu to the main window (needs window.store and window.model.plan_id)."""
+    menu = insert_menu(window, "Tra&o đổi")
+
+    def plan_id():
+        model = getattr(window, "model", None)
+        return getattr(model, "plan_id", None)
+
+    def need_plan(run):
+        def wrapped():
+            current = plan_id()
+            if not current:
+                messages.info(window, "Trao đổi", "Hãy mở một kế hoạch trước.")
+                return
+            run(current)
+        return wrapped
+
+    entries = [
+        ("Xuất tệp cập nhật cho các cơ quan (.xlsx)…",
+         need_plan(lambda pid: dialogs().WorkbookExportDialog(window.store, pid, window).exec())),
+        ("Nhập tệp cập nhật từ các cơ quan…", lambda: dialogs().WorkbookImportDialog(window.store, window).exec()),
+        None,
+        ("Xuất gói dữ liệu sang máy khác (.cchc)…",
+         lambda: dialogs().PackageExportDialog(window.store, plan_id(), window).exec()),
+        ("Nhập gói dữ liệu từ máy khác…", lambda: dialogs().PackageImportDialog(window.store, window).exec()),
+        ("Xung đột đã ghi nhận…", lambda: dialogs().ConflictsDialog(window.store, window).exec()),
+    ]
+    window.exchange_actions = []
+    for entry in entries:
+        if entry is None:
+            menu.addSeparator()
+            continue
+        action = QAction(entry[0], window)
+        action.triggered.connect(entry[1])
+        menu.addAction(action)
+        window.exchange_actions.append(action)
+    window.exchange_menu = menu
+    from .sync_dialog import install_sync  # sync folder and portfolio (#19); light until used
+
+    install_sync(window, menu)
