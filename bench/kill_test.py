@@ -6,11 +6,13 @@
 Each child takes the instance lock, opens the store and loops: add a task, change a product deadline,
 every 7th step import the demo appendix as a whole plan (one transaction), every 11th step take a
 backup. After each committed step it prints `ACK <kind> <tag>` and flushes. The parent kills it with
-SIGKILL after a random delay (0.05–0.8 s, so some kills land during start-up, migrations, imports and
-backups), checks `PRAGMA integrity_check`, and starts the next child on the same file (the stale lock
-must be taken over). Half the rounds run the database in DELETE-journal mode, as on a USB stick.
-At the end every acknowledged edit must be present and every imported plan complete (39 tasks):
-prints the counts; exit code 0 when nothing was lost.
+SIGKILL after a random delay (0.05–0.8 s), counted from the start of the child in half the rounds (so
+kills land during start-up and migrations) and from its first acknowledged step in the other half (so
+every such round has something to lose, however slow the machine), checks `PRAGMA integrity_check`, and
+starts the next child on the same file (the stale lock must be taken over). Half the rounds run the
+database in DELETE-journal mode, as on a USB stick. At the end every acknowledged edit must be present and
+every imported plan complete (39 tasks): prints the counts; exit code 0 when nothing was lost. What is
+checked is correctness (nothing acknowledged lost), never how many edits a round managed.
 """
 from __future__ import annotations
 
@@ -77,6 +79,41 @@ def _integrity(path: Path) -> str:
         conn.close()
 
 
+def find_lost(db_path: Path, acked: list[tuple[str, ...]], demo_tasks: int) -> tuple[list, dict[str, int]]:
+    """The acknowledged steps the database no longer shows, and {imported plan name: task count}.
+
+    A task must exist, an import must be a complete plan, and a product's deadline must carry the
+    latest acknowledged value or a later one (committed just before a kill, not yet acknowledged)."""
+    conn = sqlite3.connect(db_path)
+    try:
+        tasks = {r[0] for r in conn.execute("SELECT content FROM task WHERE content LIKE 'kill-edit-%'")}
+        deadlines = {r[0]: r[1] for r in conn.execute("SELECT id, deadline_text FROM product")}
+        plans = {r[0]: r[1] for r in conn.execute(
+            "SELECT p.unit_name, (SELECT COUNT(*) FROM task t JOIN section s ON s.id = t.section_id "
+            "WHERE s.plan_id = p.id) FROM plan p WHERE p.unit_name LIKE 'kill-import-%'")}
+    finally:
+        conn.close()
+    missing: list[tuple[str, ...]] = []
+    last_deadline: dict[str, int] = {}
+    for ack in acked:
+        kind, tag = ack[0], ack[1]
+        if kind == "task" and f"kill-edit-{tag}" not in tasks:
+            missing.append(ack)
+        elif kind == "import" and plans.get(f"kill-import-{tag}") != demo_tasks:
+            missing.append(ack)
+        elif kind == "deadline":
+            last_deadline[ack[2]] = max(last_deadline.get(ack[2], 0), int(tag[1:]))
+    for product_id, number in last_deadline.items():
+        value = deadlines.get(product_id) or ""
+        found = int(value.rsplit("-k", 1)[1]) if value.startswith("kill-deadline-k") else -1
+        if found < number:
+            missing.append(("deadline", f"k{number}", product_id))
+    return missing, plans
+
+
+ACK_WAIT_LIMIT = 60.0
+
+
 def run(kills: int = 60, seed: int = 1, folder: Path | None = None, verbose: bool = True) -> dict:
     rng = random.Random(seed)
     own_tmp = None
@@ -94,7 +131,8 @@ def run(kills: int = 60, seed: int = 1, folder: Path | None = None, verbose: boo
     store.close()
 
     acked: list[tuple[str, ...]] = []
-    counts = {"kills": 0, "wal_rounds": 0, "delete_rounds": 0, "killed_before_ready": 0, "integrity_failures": 0}
+    counts = {"kills": 0, "wal_rounds": 0, "delete_rounds": 0, "killed_before_ready": 0, "integrity_failures": 0,
+              "rounds_killed_after_an_ack": 0}
     next_start = 0
     started = time.perf_counter()
     for round_no in range(kills):
@@ -103,17 +141,37 @@ def run(kills: int = 60, seed: int = 1, folder: Path | None = None, verbose: boo
                                  "--start", str(next_start), "--journal", journal],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
         lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+        first_ack = threading.Event()
+
+        def read(out=proc.stdout, lines=lines, first_ack=first_ack):
+            for line in out:
+                lines.append(line)
+                if line.startswith("ACK "):
+                    first_ack.set()
+
+        reader = threading.Thread(target=read, daemon=True)
         reader.start()
+        after_ack = (round_no // 2) % 2 == 1
+        if after_ack:
+            # a limit, not a timing assertion: a child that acknowledges nothing in a minute is broken
+            round_started = time.perf_counter()
+            while not first_ack.wait(0.05):
+                if proc.poll() is not None or time.perf_counter() - round_started > ACK_WAIT_LIMIT:
+                    break
         time.sleep(rng.uniform(0.05, 0.8))
         alive = proc.poll() is None
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         reader.join(5)
         stderr = proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
         if not alive:
             raise RuntimeError(f"child exited by itself before the kill:\n{stderr}")
+        if after_ack and not first_ack.is_set():
+            raise RuntimeError(f"child acknowledged nothing within {ACK_WAIT_LIMIT} s:\n{stderr}")
         counts["kills"] += 1
+        counts["rounds_killed_after_an_ack"] += after_ack
         counts[f"{journal}_rounds"] += 1
         if not any(line.startswith("READY") for line in lines):
             counts["killed_before_ready"] += 1
@@ -128,37 +186,16 @@ def run(kills: int = 60, seed: int = 1, folder: Path | None = None, verbose: boo
             print(f"round {round_no}: integrity_check: {result}")
     elapsed = time.perf_counter() - started
 
-    conn = sqlite3.connect(db_path)
-    missing = []
-    tasks = {r[0] for r in conn.execute("SELECT content FROM task WHERE content LIKE 'kill-edit-%'")}
-    deadlines = {r[0]: r[1] for r in conn.execute("SELECT id, deadline_text FROM product")}
-    plans = {r[0]: r[1] for r in conn.execute(
-        "SELECT p.unit_name, (SELECT COUNT(*) FROM task t JOIN section s ON s.id = t.section_id "
-        "WHERE s.plan_id = p.id) FROM plan p WHERE p.unit_name LIKE 'kill-import-%'")}
-    last_deadline: dict[str, int] = {}
-    for ack in acked:
-        kind, tag = ack[0], ack[1]
-        if kind == "task" and f"kill-edit-{tag}" not in tasks:
-            missing.append(ack)
-        elif kind == "import" and plans.get(f"kill-import-{tag}") != demo_tasks:
-            missing.append(ack)
-        elif kind == "deadline":
-            last_deadline[ack[2]] = max(last_deadline.get(ack[2], 0), int(tag[1:]))
-    for product_id, number in last_deadline.items():
-        # the latest acknowledged value, or a later one committed just before a kill (not yet acknowledged)
-        value = deadlines.get(product_id) or ""
-        found = int(value.rsplit("-k", 1)[1]) if value.startswith("kill-deadline-k") else -1
-        if found < number:
-            missing.append(("deadline", f"k{number}", product_id))
+    missing, plans = find_lost(db_path, acked, demo_tasks)
     partial_imports = [name for name, n in plans.items() if n != demo_tasks]
     backups_dir = db_path.parent / "backups"
     leftovers = [p.name for p in backups_dir.glob(".*.tmp")] if backups_dir.is_dir() else []
-    conn.close()
     summary = {
         **counts,
         "acknowledged": len(acked),
         "acknowledged_by_kind": {k: sum(1 for a in acked if a[0] == k) for k in ("task", "deadline", "import", "backup")},
         "missing": len(missing),
+        "missing_items": missing[:10],
         "partial_imports": len(partial_imports),
         "final_integrity": _integrity(db_path),
         "leftover_backup_temp_files": len(leftovers),
