@@ -101,12 +101,16 @@ def load_xlsx(path: str | os.PathLike):
     check_office_zip(path, file=name, kind="Excel", required_part="xl/workbook.xml")
     try:
         import openpyxl
-        with _warnings.catch_warnings():
+        # our own handle, closed here: openpyxl leaves the file open when a damaged part stops the load
+        # (a full load, not read-only, needs nothing from the file afterwards)
+        with open(path, "rb") as handle, _warnings.catch_warnings():
             _warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, read_only=False, data_only=True, keep_links=False,
+            return openpyxl.load_workbook(handle, read_only=False, data_only=True, keep_links=False,
                                           keep_vba=False)
     except ImportFailure:
         raise
+    except OSError as exc:
+        raise ImportFailure(f"không đọc được tệp ({exc.strerror or exc}).", file=name) from None
     except Exception:
         raise ImportFailure("tệp Excel bị hỏng hoặc không đúng định dạng, không mở được.",
                             file=name) from None
