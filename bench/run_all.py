@@ -35,14 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
 
-WORDS = ("xây dựng kế hoạch chuyển đổi số cải cách thủ tục hành chính báo cáo kiểm tra tuyên truyền "
-         "văn bản quy phạm pháp luật dịch vụ công trực tuyến số hóa hồ sơ đánh giá cán bộ công chức "
-         "ngân sách tài chính công bộ máy tổ chức một cửa liên thông").split()
-AGENCIES = ["Phòng Văn hóa - Xã hội", "Văn phòng HĐND-UBND", "Phòng Kinh tế", "Trung tâm PV hành chính công",
-            "Công an xã", "Quân sự xã", "Bưu điện xã"]
-DEADLINES = ["Thường xuyên", "Quý I/2026", "Quý II, III, IV/2026", "Trước ngày 15/01/2026",
-             "Định kỳ hằng quý, 6 tháng, 1 năm", "Khi có phát sinh", "Tháng 6/2026", "30/9/2026"]
+from plan_data import AGENCIES, DEADLINES, sentence  # noqa: E402
+
+
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 HEADER = ["TT", "Nội dung/Nhiệm vụ", "Hoạt động/Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp",
           "Thời gian thực hiện"]
@@ -91,15 +88,11 @@ def best_of(repeat: int, fn, setup=None) -> float:
 def plan_rows(tasks: int, seed: int = 7) -> list[tuple[int, str, list[tuple[str, str, str, str]]]]:
     """[(section index, task content, [(product, lead, coordinator, deadline), ...]), ...]"""
     rng = random.Random(seed)
-
-    def sentence(low, high):
-        return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high))).capitalize()
-
     out = []
     for n in range(tasks):
-        products = [(sentence(5, 25), rng.choice(AGENCIES), rng.choice(AGENCIES), rng.choice(DEADLINES))
+        products = [(sentence(rng, 5, 25), rng.choice(AGENCIES), rng.choice(AGENCIES), rng.choice(DEADLINES))
                     for _ in range(rng.choice((1, 1, 1, 2, 3)))]
-        out.append((n * len(ROMAN) // tasks, sentence(8, 30), products))
+        out.append((n * len(ROMAN) // tasks, sentence(rng, 8, 30), products))
     return out
 
 
