@@ -126,6 +126,8 @@ def ensure_soffice() -> str | None:
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found:
         return found
+    if os.environ.get("CCHC_BENCH_NO_INSTALL"):   # bench/run_all.py: never install from inside a run
+        return None
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         print("soffice not found: installing libreoffice-writer with apt-get …", flush=True)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}

@@ -8,8 +8,9 @@
 Each child opens the database through the app's one open path (instance lock, integrity check, backup before
 migrating) and loops: add a task, change a product deadline, every 7th step import the demo appendix as a whole
 plan (one transaction), every 11th step (every 5th in clock mode) take a backup. After each committed step it
-prints `ACK <kind> <tag>` and flushes. The parent kills it with SIGKILL after a random delay — one round in four
-counted from the start (kills during start-up and migrations), the others after the child said READY — checks
+prints `ACK <kind> <tag>` and flushes. The parent kills it with SIGKILL after a random delay — counted from the
+child's first acknowledged step in half the rounds (so every such round has something to lose, however slow the
+machine), from the start in one round in eight (kills during start-up and migrations), else after READY — checks
 `PRAGMA integrity_check`, and starts the next child on the same file (the stale lock must be taken over). Half
 the rounds run the database in DELETE-journal mode, as on a USB stick.
 At the end every acknowledged edit must be present and every imported plan complete (39 tasks).
@@ -107,6 +108,41 @@ def _integrity(path: Path) -> str:
         conn.close()
 
 
+def find_lost(db_path: Path, acked: list[tuple[str, ...]], demo_tasks: int) -> tuple[list, dict[str, int]]:
+    """The acknowledged steps the database no longer shows, and {imported plan name: task count}.
+
+    A task must exist, an import must be a complete plan, and a product's deadline must carry the
+    latest acknowledged value or a later one (committed just before a kill, not yet acknowledged)."""
+    conn = sqlite3.connect(db_path)
+    try:
+        tasks = {r[0] for r in conn.execute("SELECT content FROM task WHERE content LIKE 'kill-edit-%'")}
+        deadlines = {r[0]: r[1] for r in conn.execute("SELECT id, deadline_text FROM product")}
+        plans = {r[0]: r[1] for r in conn.execute(
+            "SELECT p.unit_name, (SELECT COUNT(*) FROM task t JOIN section s ON s.id = t.section_id "
+            "WHERE s.plan_id = p.id) FROM plan p WHERE p.unit_name LIKE 'kill-import-%'")}
+    finally:
+        conn.close()
+    missing: list[tuple[str, ...]] = []
+    last_deadline: dict[str, int] = {}
+    for ack in acked:
+        kind, tag = ack[0], ack[1]
+        if kind == "task" and f"kill-edit-{tag}" not in tasks:
+            missing.append(ack)
+        elif kind == "import" and plans.get(f"kill-import-{tag}") != demo_tasks:
+            missing.append(ack)
+        elif kind == "deadline":
+            last_deadline[ack[2]] = max(last_deadline.get(ack[2], 0), int(tag[1:]))
+    for product_id, number in last_deadline.items():
+        value = deadlines.get(product_id) or ""
+        found = int(value.rsplit("-k", 1)[1]) if value.startswith("kill-deadline-k") else -1
+        if found < number:
+            missing.append(("deadline", f"k{number}", product_id))
+    return missing, plans
+
+
+ACK_WAIT_LIMIT = 60.0
+
+
 def _wait_ready(lines: list[str], proc, limit: float = 20.0) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline and proc.poll() is None:
@@ -160,7 +196,7 @@ def run(kills: int = 60, seed: int = 1, folder: Path | None = None, verbose: boo
 
     acked: list[tuple[str, ...]] = []
     counts = {"kills": 0, "wal_rounds": 0, "delete_rounds": 0, "killed_before_ready": 0, "integrity_failures": 0,
-              "after_kill_problems": 0}
+              "after_kill_problems": 0, "rounds_killed_after_an_ack": 0}
     next_start = 0
     clock = datetime(2026, 11, 3, 9, 0)
     started = time.perf_counter()
@@ -173,9 +209,27 @@ def run(kills: int = 60, seed: int = 1, folder: Path | None = None, verbose: boo
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                 cwd=ROOT)
         lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+        first_ack = threading.Event()
+
+        def read(out=proc.stdout, lines=lines, first_ack=first_ack):
+            for line in out:
+                lines.append(line)
+                if line.startswith("ACK "):
+                    first_ack.set()
+
+        reader = threading.Thread(target=read, daemon=True)
         reader.start()
-        if round_no % 4 != 3:  # three rounds in four: kill while working; the fourth: at any moment
+        # a quarter of the rounds: kill at any moment (start-up, migrations); half: only after the child's first
+        # acknowledged step (so every such round has something to lose, however slow the machine); the rest:
+        # once it is working
+        after_ack = (round_no // 2) % 2 == 1
+        if after_ack:
+            # a limit, not a timing assertion: a child that acknowledges nothing in a minute is broken
+            round_started = time.perf_counter()
+            while not first_ack.wait(0.05):
+                if proc.poll() is not None or time.perf_counter() - round_started > ACK_WAIT_LIMIT:
+                    break
+        elif round_no % 4 != 3:
             _wait_ready(lines, proc)
         time.sleep(rng.uniform(0.05, 0.8))
         alive = proc.poll() is None
@@ -187,7 +241,10 @@ def run(kills: int = 60, seed: int = 1, folder: Path | None = None, verbose: boo
         proc.stderr.close()
         if not alive:
             raise RuntimeError(f"child exited by itself before the kill:\n{stderr}")
+        if after_ack and not first_ack.is_set():
+            raise RuntimeError(f"child acknowledged nothing within {ACK_WAIT_LIMIT} s:\n{stderr}")
         counts["kills"] += 1
+        counts["rounds_killed_after_an_ack"] += after_ack
         counts[f"{journal}_rounds"] += 1
         if not any(line.startswith("READY") for line in lines):
             counts["killed_before_ready"] += 1
@@ -206,29 +263,8 @@ def run(kills: int = 60, seed: int = 1, folder: Path | None = None, verbose: boo
             print(f"round {round_no}: {problems[:3]}")
     elapsed = time.perf_counter() - started
 
-    conn = sqlite3.connect(db_path)
-    missing = []
-    tasks = {r[0] for r in conn.execute("SELECT content FROM task WHERE content LIKE 'kill-edit-%'")}
-    deadlines = {r[0]: r[1] for r in conn.execute("SELECT id, deadline_text FROM product")}
-    plans = {r[0]: r[1] for r in conn.execute(
-        "SELECT p.unit_name, (SELECT COUNT(*) FROM task t JOIN section s ON s.id = t.section_id "
-        "WHERE s.plan_id = p.id) FROM plan p WHERE p.unit_name LIKE 'kill-import-%'")}
-    conn.close()
-    last_deadline: dict[str, int] = {}
-    for ack in acked if mode != "backup-restore" else ():  # a restore legitimately goes back in time
-        kind, tag = ack[0], ack[1]
-        if kind == "task" and f"kill-edit-{tag}" not in tasks:
-            missing.append(ack)
-        elif kind == "import" and plans.get(f"kill-import-{tag}") != demo_tasks:
-            missing.append(ack)
-        elif kind == "deadline":
-            last_deadline[ack[2]] = max(last_deadline.get(ack[2], 0), int(tag[1:]))
-    for product_id, number in last_deadline.items():
-        # the latest acknowledged value, or a later one committed just before a kill (not yet acknowledged)
-        value = deadlines.get(product_id) or ""
-        found = int(value.rsplit("-k", 1)[1]) if value.startswith("kill-deadline-k") else -1
-        if found < number:
-            missing.append(("deadline", f"k{number}", product_id))
+    # a restore legitimately goes back in time: nothing acknowledged before it can be asked for afterwards
+    missing, plans = find_lost(db_path, acked if mode != "backup-restore" else [], demo_tasks)
     partial_imports = [name for name, n in plans.items() if n != demo_tasks]
     backups_dir = db_path.parent / "backups"
     leftovers = [p.name for p in backups_dir.glob(".*.tmp")] if backups_dir.is_dir() else []
@@ -239,6 +275,7 @@ def run(kills: int = 60, seed: int = 1, folder: Path | None = None, verbose: boo
         "acknowledged_by_kind": {k: sum(1 for a in acked if a[0] == k)
                                  for k in ("task", "deadline", "import", "backup", "restore")},
         "missing": len(missing),
+        "missing_items": missing[:10],
         "partial_imports": len(partial_imports),
         "final_integrity": _integrity(db_path),
         "leftover_backup_temp_files": len(leftovers),

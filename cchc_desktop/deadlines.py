@@ -14,7 +14,9 @@ Principles:
   plan stays 2025; see :attr:`Deadline.years_outside_plan`).
 * Missing years ("Quý II", "30/6") take the year written later in the same
   phrase ("30/6 và 31/12/2026"), else an earlier one, else ``plan_year``.
-* ``parse_deadline`` never raises for any input and is cached.
+* ``parse_deadline`` never raises for any input and is cached. ``strict=True``
+  (used by the fuzz tests) skips the cache and re-raises an internal error
+  instead of answering UNKNOWN, so a parser crash cannot hide.
 
 Kinds (``Deadline.kind``):
 
@@ -258,10 +260,13 @@ def final_due(deadline: Deadline) -> date | None:
     return deadline.due_dates[-1] if deadline.due_dates else None
 
 
-def parse_deadline(text: str, plan_year: int, plan_year_end: int | None = None) -> Deadline:
+def parse_deadline(text: str, plan_year: int, plan_year_end: int | None = None, *,
+                   strict: bool = False) -> Deadline:
     """Interpret one deadline text for a plan covering plan_year..plan_year_end.
 
-    Never raises: anything not understood becomes UNKNOWN (blank text: EMPTY).
+    Never raises: anything not understood becomes UNKNOWN (blank text: EMPTY). With ``strict=True``
+    an exception inside the parser (a bug, never a verdict on the text) propagates instead of
+    becoming UNKNOWN, and the cache is bypassed so an earlier graceful answer cannot mask it.
     """
     if text is None:
         text = ""
@@ -274,11 +279,17 @@ def parse_deadline(text: str, plan_year: int, plan_year_end: int | None = None) 
         plan_year, end = date.today().year, None
     if end is None or end < plan_year or end - plan_year > _MAX_SPAN_YEARS:
         end = plan_year
+    if strict:
+        return _parse_text(text, plan_year, end, strict=True)
     return _parse_cached(text, plan_year, end)
 
 
 @lru_cache(maxsize=4096)
 def _parse_cached(text: str, plan_year: int, plan_year_end: int) -> Deadline:
+    return _parse_text(text, plan_year, plan_year_end, strict=False)
+
+
+def _parse_text(text: str, plan_year: int, plan_year_end: int, strict: bool) -> Deadline:
     base = Deadline(raw=text, kind=UNKNOWN, plan_year=plan_year, plan_year_end=plan_year_end)
     if not text.strip():
         return _replace(base, kind=EMPTY)
@@ -287,6 +298,8 @@ def _parse_cached(text: str, plan_year: int, plan_year_end: int) -> Deadline:
     try:
         result = _parse(_normalise(text), plan_year, plan_year_end)
     except Exception:  # the parser must never break the editor or an import
+        if strict:
+            raise
         return base
     if result is None:
         return base
@@ -522,7 +535,10 @@ def _parse_items(s: str, plan_year: int) -> dict | None:
     periods: set[Period] = set()
     for kind, year, index, day in items:
         if kind == "D":
-            dates.add(date(year, index, day))   # ValueError (31/02) -> UNKNOWN upstream
+            try:
+                dates.add(date(year, index, day))
+            except ValueError:          # "31/02": not a calendar date -> UNKNOWN, never guessed
+                return None
         else:
             period = Period(year, kind, None if kind == UNIT_YEAR else index)
             periods.add(period)

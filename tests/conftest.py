@@ -57,3 +57,33 @@ def _no_blocking_message_boxes(request, monkeypatch):
     for kind in ("critical", "warning", "information"):
         monkeypatch.setattr(QMessageBox, kind, record(kind))
     yield
+
+
+@pytest.fixture(autouse=True)
+def _databases_closed(monkeypatch):
+    """A test closes every database it opens. Python 3.11's sqlite3 does not warn about an unclosed
+    connection (3.13 does), so the suite checks it here and raises the ResourceWarning itself."""
+    import sqlite3
+    import warnings
+
+    from cchc_desktop import db as db_module
+
+    opened: list = []
+    original = db_module.Database.__init__
+
+    def tracking_init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        opened.append(self)
+
+    monkeypatch.setattr(db_module.Database, "__init__", tracking_init)
+    yield
+    left_open = []
+    for database in opened:
+        try:
+            database.conn.execute("SELECT 1")
+        except sqlite3.ProgrammingError:
+            continue  # closed
+        left_open.append(database.path.name)
+        database.close()
+    if left_open:
+        warnings.warn(ResourceWarning(f"database left open by the test: {', '.join(left_open)}"))

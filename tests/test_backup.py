@@ -219,18 +219,29 @@ def test_migration_hook_reason_is_accepted(demo_db):
         bk.make_backup(path, "../evil")
 
 
-@pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
-def test_quick_kill_test(tmp_path):
-    """10 SIGKILLs of a child editing/importing/backing up (bench/kill_test.py has the 60-kill run)."""
+def _kill_test_module():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("kill_test", Path(__file__).parent.parent / "bench" / "kill_test.py")
     kill_test = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(kill_test)
+    return kill_test
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
+def test_quick_kill_test(tmp_path):
+    """10 SIGKILLs of a child editing/importing/backing up (bench/kill_test.py has the 60-kill run).
+
+    Correctness, not throughput: whatever a child acknowledged before its kill is in the database.
+    Half the rounds are killed only after a first acknowledgement, so the check always has something
+    to lose however slow the machine; how many edits a round managed is not asserted."""
+    kill_test = _kill_test_module()
     summary = kill_test.run(kills=10, seed=11, folder=tmp_path, verbose=False)
     assert summary["kills"] == 10
-    assert summary["acknowledged"] > 20
-    assert summary["missing"] == 0 and summary["partial_imports"] == 0
+    assert summary["rounds_killed_after_an_ack"] == 4
+    assert summary["acknowledged"] >= summary["rounds_killed_after_an_ack"]
+    assert summary["missing"] == 0, summary["missing_items"]
+    assert summary["partial_imports"] == 0
     assert summary["integrity_failures"] == 0 and summary["final_integrity"] == "ok"
 
 
@@ -238,17 +249,35 @@ def test_quick_kill_test(tmp_path):
 @pytest.mark.parametrize("mode", ["clock", "backup-restore"])
 def test_quick_kill_test_clock_backwards_and_during_backup_restore(tmp_path, mode):
     """6 SIGKILLs with the PC clock 37 days earlier at every restart, or during backups and restores."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("kill_test", Path(__file__).parent.parent / "bench" / "kill_test.py")
-    kill_test = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(kill_test)
+    kill_test = _kill_test_module()
     summary = kill_test.run(kills=6, seed=5, folder=tmp_path, verbose=False, mode=mode)
     assert summary["kills"] == 6 and summary["backups_acknowledged"] >= 1
     assert summary["missing"] == 0 and summary["integrity_failures"] == 0 and summary["final_integrity"] == "ok"
     assert summary["after_kill_problems"] == 0
     assert summary["sequence_errors"] == 0 and summary["newest_backup_pruned"] == 0
     assert summary["newest_good_not_highest"] == 0
+
+
+def test_kill_test_check_sees_a_lost_edit(tmp_path):
+    """The loss check of the kill test reports an acknowledged task that is absent, an import that is
+    missing and a deadline older than the one acknowledged — so its "0 missing" means something."""
+    from cchc_desktop.demo import create_demo_plan
+    from cchc_desktop.store import Store
+
+    kill_test = _kill_test_module()
+    path = tmp_path / "kill.sqlite3"
+    store = Store.open(path, actor="tester")
+    create_demo_plan(store)
+    section_id = store.db.query_one("SELECT id FROM section ORDER BY created_at LIMIT 1")[0]
+    product_id = store.db.query_one("SELECT id FROM product ORDER BY created_at LIMIT 1")[0]
+    store.add_task(section_id, "kill-edit-k2")
+    store.update("product", product_id, deadline_text="kill-deadline-k5")
+    store.close()
+    present = [("task", "k2"), ("deadline", "k3", product_id), ("deadline", "k5", product_id)]
+    assert kill_test.find_lost(path, present, 39)[0] == []
+    lost = [("task", "k4"), ("import", "k7"), ("deadline", "k9", product_id)]
+    missing, _ = kill_test.find_lost(path, present + lost, 39)
+    assert missing == [("task", "k4"), ("import", "k7"), ("deadline", "k9", product_id)]
 
 
 def test_prune_removes_temp_files_of_interrupted_backups(demo_db):

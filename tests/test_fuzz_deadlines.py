@@ -2,16 +2,20 @@
 
 `parse_deadline` promises never to raise (anything not understood is UNKNOWN); the derived helpers
 (describe, next_due, due_dates_in, final_due) must not raise either, and every due date must be a real
-date near the plan years.
+date near the plan years. The fuzz runs call the parser with ``strict=True``: an internal exception, which
+normal use turns into UNKNOWN, fails the test instead of passing as "not understood".
 """
 from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cchc_desktop.deadlines import Deadline, due_dates_in, final_due, next_due, parse_deadline
+from cchc_desktop import deadlines
+from cchc_desktop.deadlines import (UNKNOWN, Deadline, due_dates_in, final_due, next_due,
+                                    parse_deadline)
 
 from fuzz_support import EXAMPLES, FUZZ, demo_lines, record, summary, OUTCOMES
 
@@ -26,7 +30,7 @@ TOKENS = ["Trước", "ngày", "tháng", "quý", "Quý", "năm", "hằng", "đ�
 
 
 def _check(text: str, year: int, year_end: int | None, target: str) -> None:
-    deadline = parse_deadline(text, year, year_end)
+    deadline = parse_deadline(text, year, year_end, strict=True)
     assert isinstance(deadline, Deadline)
     assert isinstance(deadline.describe(), str)
     ref = date(max(1, min(9998, year)), 6, 15)
@@ -84,3 +88,20 @@ def test_odd_arguments_do_not_raise():
     for args in ((None, 2026), (12345, 2026), ("Quý I", "2026"), ("Quý I", "abc"), ("Quý I", 2026, 1990),
                  ("Quý I", 2026, 99999), ("x" * 100_000, 2026)):
         assert isinstance(parse_deadline(*args), Deadline)
+        assert isinstance(parse_deadline(*args, strict=True), Deadline)
+
+
+def test_strict_mode_surfaces_an_internal_error(monkeypatch):
+    """The guard of the fuzz runs: a crash inside the grammar is UNKNOWN for the editor but an
+    exception under strict=True, even when the same text was parsed (and cached) before."""
+    def broken(*args):
+        raise IndexError("bug in the grammar")
+
+    monkeypatch.setattr(deadlines, "_parse", broken)
+    deadlines._parse_cached.cache_clear()
+    try:
+        assert parse_deadline("Quý II/2026", 2026).kind == UNKNOWN
+        with pytest.raises(IndexError, match="bug in the grammar"):
+            parse_deadline("Quý II/2026", 2026, strict=True)
+    finally:
+        deadlines._parse_cached.cache_clear()

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -34,8 +33,15 @@ def test_second_lock_refused_politely(tmp_path):
 
 
 def test_locks_are_per_database(tmp_path):
-    with InstanceLock(tmp_path / "a.sqlite3"), InstanceLock(tmp_path / "b.sqlite3"):
-        pass
+    a, b = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    with InstanceLock(a) as lock_a, InstanceLock(b) as lock_b:
+        assert lock_a.held and lock_b.held
+        assert lock_path(a) != lock_path(b) and lock_path(a).exists() and lock_path(b).exists()
+        with pytest.raises(AlreadyRunning):   # each database is still guarded on its own
+            InstanceLock(a).acquire()
+        with pytest.raises(AlreadyRunning):
+            InstanceLock(b).acquire()
+    assert not lock_path(a).exists() and not lock_path(b).exists()
 
 
 def _holder(db: Path) -> subprocess.Popen:
@@ -63,6 +69,7 @@ def test_lock_held_by_other_process_then_stale_after_kill(tmp_path):
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        proc.stdout.close()
     assert lock_path(db).exists()  # the crash left the file behind…
     lock = InstanceLock(db).acquire()  # …but the OS released the lock: detected as stale and taken over
     try:
@@ -94,4 +101,3 @@ def test_message_names_other_computer(tmp_path, monkeypatch):
                                              "started": "2026-01-10T08:30:00"}), encoding="utf-8")
         with pytest.raises(AlreadyRunning, match="trên máy «MAY-KE-TOAN».*08:30 ngày 10/01/2026"):
             InstanceLock(db).acquire()
-    time.sleep(0)

@@ -49,7 +49,8 @@ def test_save_pdf_and_xlsx(dialog, tmp_path):
     dialog.ask_save_path = lambda *_a: str(target)
     saved = dialog.save_pdf()
     assert saved.endswith(".pdf")
-    data = open(saved, "rb").read()
+    with open(saved, "rb") as handle:
+        data = handle.read()
     assert data == dialog.pdf and "Số: 07/BC-UBND" in page_texts(data)[0]
     xlsx = dialog.export_xlsx()
     assert xlsx.endswith(".xlsx") and "Nội dung" in load_workbook(xlsx).sheetnames

@@ -152,12 +152,34 @@ def load_xlsx(path: str | os.PathLike, *, read_only: bool = False):
     check_office_zip(path, file=name, kind="Excel", required_part="xl/workbook.xml")
     try:
         import openpyxl
-        with _warnings.catch_warnings():
-            _warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, read_only=read_only, data_only=True, keep_links=False,
-                                          keep_vba=False)
+        # our own handle: openpyxl leaves the file open when a damaged part stops the load. A full load needs
+        # nothing from the file afterwards (closed here); a read-only workbook streams from it until its
+        # close(), which then closes the handle too.
+        handle = open(path, "rb")
+        try:
+            with _warnings.catch_warnings():
+                _warnings.simplefilter("ignore")
+                wb = openpyxl.load_workbook(handle, read_only=read_only, data_only=True, keep_links=False,
+                                            keep_vba=False)
+        except BaseException:
+            handle.close()
+            raise
+        if not read_only:
+            handle.close()
+            return wb
+        close = wb.close
+
+        def close_all() -> None:
+            try:
+                close()
+            finally:
+                handle.close()
+        wb.close = close_all
+        return wb
     except ImportFailure:
         raise
+    except OSError as exc:
+        raise ImportFailure(f"không đọc được tệp ({exc.strerror or exc}).", file=name) from None
     except Exception:
         raise ImportFailure("tệp Excel bị hỏng hoặc không đúng định dạng, không mở được.",
                             file=name) from None

@@ -29,6 +29,8 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paragraph import split as _rl_split, strip as _rl_strip
 
+from .markup import markup
+
 __all__ = ["TextCell", "FlowCell", "GridRow", "PagedGrid"]
 
 _FUZZ = 1e-6
@@ -51,7 +53,7 @@ class TextCell:
     """Plain text in one style, broken into lines like a single-style reportlab Paragraph.
 
     ``text`` is plain (not markup), already NFC with runs of spaces turned into no-break spaces (see
-    :func:`layout.markup`); "\\n" starts a new line. Lines are computed once per width.
+    :func:`markup.markup`); "\\n" starts a new line. Lines are computed once per width.
     """
 
     __slots__ = ("text", "style", "_width", "_lines", "_para")
@@ -103,8 +105,6 @@ class TextCell:
         self._width = width
         lines = self._break(width)
         if lines is None:
-            from .layout import markup
-
             self._para = Paragraph(markup(self.text), self.style)
             self._para.wrap(width, 1e9)
             self._lines = []

@@ -28,12 +28,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Sequence
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -56,7 +54,8 @@ from .grid import EMPTY, FlowCell, GridRow, PagedGrid, TextCell
 from .nd30 import (KINH_GUI, MOTTO, NATIONAL_TITLE, RECIPIENTS_HEADING, appendix_rule_length, authority_lines,
                    header_columns, issuer_lines, issuer_rule_length, kinh_gui_columns, kinh_gui_lines,
                    letter_subject_line, motto_rule_length, number_line, recipient_lines, subject_rule_length)
-from .vnformat import NBSP, upper, vn_long_date
+from .markup import cell_text, markup
+from .vnformat import upper, vn_long_date
 
 __all__ = [
     "LayoutSettings", "DocumentHeader", "SignerBlock", "DocStyles", "HRule", "GridTable",
@@ -196,14 +195,6 @@ def doc_styles(settings: LayoutSettings | None = None, table_size: float | None 
 
 
 _ALIGN = {"LEFT": TA_LEFT, "CENTER": TA_CENTER, "CENTRE": TA_CENTER, "RIGHT": TA_RIGHT, "JUSTIFY": TA_JUSTIFY}
-_MULTISPACE_RE = re.compile(r" {2,}")
-
-
-def markup(text: object) -> str:
-    """Plain text -> reportlab paragraph markup: NFC, XML-escaped, newlines kept, runs of spaces kept."""
-    value = nfc("" if text is None else str(text)).replace("\r\n", "\n").replace("\r", "\n")
-    value = _MULTISPACE_RE.sub(lambda m: NBSP * len(m.group(0)), value)
-    return escape(value).replace("\n", "<br/>")
 
 
 def para(text: object, style: ParagraphStyle, *, is_markup: bool = False) -> Paragraph:
@@ -544,13 +535,6 @@ def appendix_heading(title: str, caption: str = "", *, label: str = "Phụ lục
 
 Cell = str | Flowable | None
 GridTable = PagedGrid  # what grid_table returns (a Flowable; ``repeatRows`` as on reportlab's Table)
-
-
-def cell_text(text: object) -> str:
-    """Plain cell text as a Paragraph would see it after :func:`markup`: NFC, "\\n" line ends, runs of spaces
-    kept as no-break spaces."""
-    value = nfc("" if text is None else str(text)).replace("\r\n", "\n").replace("\r", "\n")
-    return _MULTISPACE_RE.sub(lambda m: NBSP * len(m.group(0)), value)
 
 
 def _plain(value: Cell) -> str:

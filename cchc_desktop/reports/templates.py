@@ -34,6 +34,7 @@ from reportlab.platypus import Flowable
 from ..resources import resource_path
 from ..store import Store, StoreError
 from ..text import nfc
+from .markup import markup
 
 PERIODIC = "periodic"
 REMINDER = "reminder"
@@ -412,8 +413,6 @@ _BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 
 
 def _inline(text: str) -> str:
-    from .layout import markup
-
     return _BOLD_RE.sub(r"<b>\1</b>", markup(text))
 
 
