@@ -8,6 +8,29 @@ ROLE_COORD = "coord"
 
 PLAN_DRAFT = "draft"
 PLAN_ISSUED = "issued"
+UNNAMED = "Chưa đặt tên"   # the unit name of a plan nothing has named yet; printed documents leave a blank instead
+UNIT_KINDS = ("thị trấn", "phường", "đặc khu", "xã")
+
+
+def split_unit_kind(name: str) -> tuple[str, str]:
+    """"xã Xuân Trường" -> ("xã", "Xuân Trường"); "Xuân Trường" -> ("", "Xuân Trường")."""
+    from .text import fold, nfc
+
+    name = nfc(name or "").strip()
+    folded = fold(name)
+    for kind in UNIT_KINDS:
+        if folded.startswith(fold(kind) + " "):
+            return kind, name[len(kind):].strip()
+    return "", name
+
+
+def is_unnamed(name: str) -> bool:
+    """True when the plan's unit has no real name yet (empty or the «Chưa đặt tên» placeholder)."""
+    from .text import fold
+
+    bare = split_unit_kind(name)[1]
+    return not bare.strip() or fold(bare) == fold(UNNAMED)
+
 PLAN_STATUS_LABELS = {PLAN_DRAFT: "Dự thảo", PLAN_ISSUED: "Đã ban hành"}
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from .backup import REASON_IMPORT, backup_before_change
 from .import_batch import write_sections
+from .domain import UNNAMED
 from .importers.model import AppendixDraft
 from .importers.plan_facts import PlanFacts, split_unit
 from .store import Store, StoreError
@@ -83,7 +84,7 @@ def _new_plan(store: Store, facts: PlanFacts, unit_name: str, year: int | None) 
         raise StoreError("Chưa xác định được năm của kế hoạch.")
     end = info.year_end if (info.year_end and not year) else start
     name, kind = _unit_override(unit_name) if unit_name else (info.unit_name, info.unit_kind)
-    return store.create_plan(name or "Chưa đặt tên", start, end, unit_kind=kind or info.unit_kind,
+    return store.create_plan(name or UNNAMED, start, end, unit_kind=kind or info.unit_kind,
                              doc_number=info.doc_number, doc_date=info.doc_date, title=facts.title)
 
 

@@ -23,7 +23,7 @@ from .editing import EditingMixin
 from .filter_bar import FilterBar
 from .import_flow import ImportMixin
 from .operations import events_for
-from .panes import DetailsPane, SectionPane
+from .panes import DetailsPane, SectionPane, UnnamedUnitBanner
 from .paste import PasteMixin
 from .screen import fit_to_screen
 from .window_tracking import TrackingMixin
@@ -77,6 +77,8 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
             return
         if result.entities() & {"agency", "agency_alias", "product_agency"}:
             self._invalidate_agencies()
+        if "plan" in result.entities():
+            self.unnamed_banner.show_for(self.model.plan)
         self.sections.refresh(self.model)
         self._sync_current()
 
@@ -111,6 +113,8 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
         page_layout = QVBoxLayout(appendix_page)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.setSpacing(0)
+        self.unnamed_banner = UnnamedUnitBanner(lambda: self.edit_plan_properties(), self)
+        page_layout.addWidget(self.unnamed_banner)
         page_layout.addWidget(self.filter_bar)
         page_layout.addWidget(self.view, 1)
         self.tabs = QTabWidget(self)
@@ -194,6 +198,7 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
 
     def _plan_loaded(self) -> None:
         plan = self.model.plan
+        self.unnamed_banner.show_for(plan)
         if plan:
             unit = unit_label(plan.unit_kind, plan.unit_name)
             self.setWindowTitle(f"Kế hoạch CCHC năm {plan.period_label} — {unit} — {APP_NAME}")

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QScrollArea, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from .appendix_model import KIND_SECTION, AppendixModel
 
@@ -134,3 +134,27 @@ class DetailsPane(QScrollArea):
             parts.append("<p style='margin-bottom:0'>Các sản phẩm khác của nhiệm vụ:</p>"
                          f"<ul style='margin-left:-24px'>{''.join(others)}</ul>")
         self.info.setText("".join(parts))
+
+
+class UnnamedUnitBanner(QFrame):
+    """Above the table while the plan's unit has no name (issue #20): says so, with a button to set it. Printed
+    documents leave the name blank meanwhile (never «Chưa đặt tên»)."""
+
+    def __init__(self, on_click, parent=None):
+        super().__init__(parent)
+        self.setStyleSheet("UnnamedUnitBanner { background: #fff4d6; border: 1px solid #e0b84a; }")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        self.label = QLabel("Kế hoạch chưa có tên đơn vị (xã / phường / thị trấn): các văn bản in ra sẽ để trống "
+                            "tên đơn vị.", self)
+        self.label.setWordWrap(True)
+        self.button = QPushButton("Đặt tên đơn vị…", self)
+        self.button.clicked.connect(lambda _checked=False: on_click())
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+        self.setVisible(False)
+
+    def show_for(self, plan) -> None:
+        from cchc_desktop.domain import is_unnamed
+
+        self.setVisible(plan is not None and is_unnamed(plan.unit_name))

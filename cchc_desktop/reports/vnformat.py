@@ -8,14 +8,15 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..text import fold, nfc
+from ..domain import UNIT_KINDS, UNNAMED, is_unnamed, split_unit_kind  # noqa: F401 - re-exported
+from ..text import nfc
 
 NBSP = "\u00a0"
 # Blank left for a hand-written day/month/number: five no-break spaces (printing keeps them, wrapping does not
 # swallow them).
 BLANK = NBSP * 5
 
-UNIT_KINDS = ("thị trấn", "phường", "đặc khu", "xã")
+
 
 
 def _as_date(value: _dt.date | str | None) -> _dt.date | None:
@@ -146,19 +147,11 @@ def document_number(number: int | str | None, symbol: str) -> str:
     return f"{text}/{symbol}"
 
 
-def split_unit_kind(name: str) -> tuple[str, str]:
-    """"xã Xuân Trường" -> ("xã", "Xuân Trường"); "Xuân Trường" -> ("", "Xuân Trường")."""
-    name = nfc(name or "").strip()
-    folded = fold(name)
-    for kind in UNIT_KINDS:
-        if folded.startswith(fold(kind) + " "):
-            return kind, name[len(kind):].strip()
-    return "", name
-
-
 def unit_with_kind(name: str, kind: str = "xã") -> str:
     """"Xuân Trường" + "xã" -> "xã Xuân Trường"; a name that already starts with its kind is kept."""
     found, bare = split_unit_kind(name)
+    if is_unnamed(bare):          # a printed document leaves the name blank, to be written by hand
+        return f"{found or kind or 'xã'} {BLANK * 2}"
     if found:
         return f"{found} {bare}"
     return f"{kind} {bare}".strip() if kind else bare
@@ -171,7 +164,8 @@ def unit_kind_of(name: str, kind: str = "xã") -> str:
 
 def place_name(name: str) -> str:
     """Địa danh for the date line: the unit name without its kind ("xã Xuân Trường" -> "Xuân Trường")."""
-    return split_unit_kind(name)[1]
+    bare = split_unit_kind(name)[1]
+    return BLANK * 2 if is_unnamed(bare) else bare
 
 
 def upper(text: str) -> str:
