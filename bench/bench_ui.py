@@ -20,7 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QAbstractTableModel, QModelIndex  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
-from plan_data import AGENCIES, DEADLINES, sentence  # noqa: E402
+from bench.plan_data import AGENCIES, DEADLINES, sentence  # noqa: E402  (run as a script or imported by tests)
 
 
 def build_plan(store, tasks: int) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from . import cli_exchange, cli_par, cli_planlife, cli_reports, cli_safety, cli_show, cli_sync
 from .import_commit import commit_plan
 from .importers.plan_builder import PARTS, read_plan
+from .cli_common import pick_plan
 from .open_path import open_database, read_only_notice
 from .paths import default_db_path
 from .errors import UserError
@@ -27,16 +28,7 @@ def _open(args) -> Store:
     return opened.store
 
 
-def _pick_plan(store: Store, plan_id: str | None) -> str:
-    plans = store.list_plans()
-    if plan_id:
-        matches = [p["id"] for p in plans if p["id"].startswith(plan_id)]
-        if len(matches) != 1:
-            raise StoreError(f"Không tìm thấy kế hoạch duy nhất có mã bắt đầu bằng «{plan_id}».")
-        return matches[0]
-    if not plans:
-        raise StoreError("Cơ sở dữ liệu chưa có kế hoạch nào. Hãy dùng lệnh «import» trước.")
-    return plans[0]["id"]
+_pick_plan = pick_plan   # (the other CLI modules import it from cli_common)
 
 
 def cmd_import(args) -> int:

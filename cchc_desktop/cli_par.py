@@ -8,7 +8,7 @@ from .store import Store, StoreError
 
 
 def _plan(store: Store, args) -> str:
-    from .cli import _pick_plan
+    from .cli_common import pick_plan as _pick_plan
 
     return _pick_plan(store, getattr(args, "plan", None))
 

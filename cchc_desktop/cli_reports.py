@@ -45,7 +45,7 @@ def pick_plan(store, wanted: str | None) -> str:
     exactly one other plan exists), never a guess among several."""
     plans = store.list_plans()
     if wanted or not plans:
-        from .cli import _pick_plan   # one place for --plan prefixes and the "no plan yet" message
+        from .cli_common import pick_plan as _pick_plan
 
         return _pick_plan(store, wanted)
     real = [p for p in plans if not p["is_demo"]]

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import re
 
-from .store import Store, StoreError
+from typing import TYPE_CHECKING
+
+from .errors import UserError
+
+if TYPE_CHECKING:                # (the store imports this module to number new tasks)
+    from .store import Store
 
 CONTINUOUS = "continuous"
 PER_SECTION = "section"
@@ -82,7 +87,7 @@ def renumber(store: Store, plan_id: str, scheme: str = CONTINUOUS) -> dict[str, 
     Returns {task id: old number} for :func:`restore_numbers` (undo). The signed plan's numbers are only ever
     changed here, on an explicit command."""
     if scheme not in SCHEMES:
-        raise StoreError(f"Cách đánh số không hợp lệ: {scheme}")
+        raise UserError(f"Cách đánh số không hợp lệ: {scheme}")
     old: dict[str, str] = {}
     with store.transaction():
         tasks = _plan_tasks(store, plan_id)

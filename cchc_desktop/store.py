@@ -92,7 +92,9 @@ class Store:
         return self.db.schema_version
 
     def get_row(self, table: str, row_id: str) -> dict | None:
-        return next(self.db.utils.query(f"SELECT * FROM {table} WHERE id = ?", [row_id]), None)
+        # plain SQL: the most used read runs at start-up, before sqlite-utils is wanted (issue 18)
+        found = self.db.query_one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        return dict(found) if found is not None else None
 
     def insert_row(self, table: str, values: dict) -> dict:
         """Insert one row with id/timestamps (inside the caller's transaction) and log it whole."""

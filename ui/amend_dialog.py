@@ -1,15 +1,15 @@
 """«Điều chỉnh kế hoạch theo tệp…»: read a revised appendix (.xlsx/.docx/.txt or pasted), show the diff with a
 check box per change, re-pair a wrong match, apply as ONE undoable command (cchc_desktop.planlife.amend).
 
-Entry point for the main window: ``install_planlife_menu(window)`` (in ui/rollover_dialog.py) adds the menu.
+Entry point for the main window: ``install_planlife_menu(window)`` (in ui/planlife_menu.py) adds the menu.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QUndoCommand
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
@@ -18,46 +18,14 @@ from cchc_desktop.importers import SUPPORTED_EXTENSIONS, read_appendix, read_app
 from cchc_desktop.planlife import amend
 from cchc_desktop.reports.vnformat import vn_date
 
-from . import messages
+from . import file_dialogs, messages
 from .busy import busy
+from .operations import perform_in
 from .screen import fit_to_screen
 
 KIND_BRUSHES = {amend.ADDED: QBrush(QColor("#dcf2dc")), amend.DROPPED: QBrush(QColor("#f8d0d0")),
                 amend.MOVED: QBrush(QColor("#dde6f8")), amend.CHANGED: QBrush(QColor("#fff3c4"))}
 COLUMNS = ["Áp dụng", "Loại", "Vị trí", "Nhiệm vụ", "Nội dung", "Cũ", "Mới"]
-
-
-class AmendCommand(QUndoCommand):
-    """The applied amendment on the window's undo stack: undo puts the rows back, redo applies it again."""
-
-    def __init__(self, store, model, diff: amend.AmendmentDiff, undo: amend.AmendUndo, meta: dict):
-        super().__init__(f"Điều chỉnh kế hoạch theo «{diff.draft.source_name}»")
-        self.store, self.model, self.diff, self.undo_info, self.meta = store, model, diff, undo, meta
-        self.first = True
-
-    def _reload(self):
-        reload = getattr(self.model, "reload", None)
-        if reload is not None:
-            reload()
-
-    def redo(self):
-        if self.first:            # already applied by the dialog
-            self.first = False
-            return
-        try:
-            self.undo_info = amend.apply_amendment(self.store, self.diff, **self.meta) or self.undo_info
-        except UserError as exc:
-            self.setObsolete(True)
-            getattr(self.model, "errorRaised").emit(str(exc))
-        self._reload()
-
-    def undo(self):
-        try:
-            amend.undo_amendment(self.store, self.undo_info)
-        except UserError as exc:
-            self.setObsolete(True)
-            getattr(self.model, "errorRaised").emit(str(exc))
-        self._reload()
 
 
 class AmendDialog(QDialog):
@@ -142,7 +110,7 @@ class AmendDialog(QDialog):
     # -- reading ------------------------------------------------------------------------------------
     def pick_file(self) -> None:
         patterns = " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp kế hoạch điều chỉnh", "",
+        path = file_dialogs.open_file(self, file_dialogs.IMPORTS, "Chọn tệp kế hoạch điều chỉnh",
                                               f"Phụ lục nhiệm vụ ({patterns})")
         if path:
             self.load_file(Path(path))
@@ -246,20 +214,21 @@ class AmendDialog(QDialog):
         try:
             meta = {"doc_number": self.number_edit.text().strip(),
                     "doc_date": amend.parse_date(self.date_edit.text()), "note": self.note_edit.text().strip()}
-            with busy(self, "Đang điều chỉnh kế hoạch…"):
-                undo = amend.apply_amendment(self.store, self.diff, **meta)
+            from cchc_desktop.backup import REASON_IMPORT, backup_before_change
+            backup_before_change(self.store, REASON_IMPORT)      # before the operation's transaction
         except UserError as exc:
             messages.error(self, "Điều chỉnh kế hoạch", str(exc))
             return
-        if undo is None:
-            messages.info(self, "Điều chỉnh kế hoạch", "Kế hoạch đã đúng như tệp điều chỉnh: "
-                                                                "không có gì thay đổi.")
+        # one core operation: one undo step (undone by the core), and every view is told (ui/operations.py)
+        with busy(self, "Đang điều chỉnh kế hoạch…"):
+            command = perform_in(self, f"Điều chỉnh kế hoạch theo «{self.diff.draft.source_name}»",
+                                 amend.apply_amendment, self.store, self.diff, **meta,
+                                 message=lambda text: messages.error(self, "Điều chỉnh kế hoạch", text))
+        if not command.ok:
             return
-        self.applied = undo
-        if self.undo_stack is not None:
-            self.undo_stack.push(AmendCommand(self.store, self.model, self.diff, undo, meta))
-        reload = getattr(self.model, "reload", None)
-        if reload is not None:
-            reload()
+        if command.result.value is None:
+            messages.info(self, "Điều chỉnh kế hoạch", "Kế hoạch đã đúng như tệp điều chỉnh: không có gì thay đổi.")
+            return
+        self.applied = command.result.value
         self.accept()
 

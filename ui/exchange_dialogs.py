@@ -25,7 +25,6 @@ from cchc_desktop.tracking.periods import default_period, plan_periods
 
 from . import file_dialogs
 from .busy import busy
-from .exchange_menu import install_exchange_menu  # noqa: F401 - re-exported
 from .history_dialog import local_time
 from .screen import fit_to_screen
 
@@ -509,5 +508,4 @@ class ConflictsDialog(QDialog):
         self.message.setText(f"Đã khôi phục {conflict.field_label} của «{conflict.label}».")
 
 
-__all__ = ["ConflictsDialog", "PackageExportDialog", "PackageImportDialog", "WorkbookExportDialog", "WorkbookImportDialog",
-           "install_exchange_menu"]
+__all__ = ["ConflictsDialog", "PackageExportDialog", "PackageImportDialog", "WorkbookExportDialog", "WorkbookImportDialog"]

@@ -11,7 +11,6 @@ from cchc_desktop.ops import appendix as app_ops
 
 from . import file_dialogs, messages
 from .busy import busy, paused as busy_paused
-from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, ImportPreviewDialog
 from .dialogs.plan_properties import unit_label
 
 IMPORT_FILTER = "Phụ lục CCHC (*.xlsx *.xlsm *.docx *.txt *.tsv *.csv);;Tất cả các tệp (*)"
@@ -40,6 +39,9 @@ class ImportMixin:
         return self._preview_and_commit(draft, allow_section=False)
 
     def _preview_and_commit(self, draft, allow_section: bool) -> bool:
+        # (the preview loads the importers: on first import, not while the window starts — issue 18)
+        from .dialogs.import_preview import TARGET_CURRENT, TARGET_NEW, TARGET_SECTION, ImportPreviewDialog
+
         plan = self.model.plan
         row = self.current_row()
         section = row.section if (allow_section and row is not None) else None

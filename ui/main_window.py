@@ -52,7 +52,7 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
         self._build_view_menu()
         from .exchange_menu import install_exchange_menu  # «Trao đổi» menu (USB exchange, #6); dialogs load on use
         install_exchange_menu(self)
-        from .rollover_dialog import install_planlife_menu  # «Kế hoạch» menu: amend, roll over, 5-year (#15)
+        from .planlife_menu import install_planlife_menu  # «Kế hoạch» menu: amend, roll over, 5-year (#15)
         install_planlife_menu(self)
         actions.build_late_menus(self)                       # «Theo dõi», «Báo cáo»
         self.plan_combo = QComboBox(self)

@@ -1,12 +1,11 @@
 """«Tạo kế hoạch năm sau…»: choose the year, review the changed deadline texts, the texts flagged for review and
 the carried-over tasks (the same text as `main.py rollover`), then create the plan (cchc_desktop.planlife.rollover).
 
-``install_planlife_menu(window)`` adds the «Kế hoạch» menu (amend, roll over, five-year plan) to the main window;
+``ui.planlife_menu.install_planlife_menu(window)`` adds the «Kế hoạch» menu (amend, roll over, five-year plan) to the main window;
 it needs window.store, window.model (plan_id, reload) and window.undo_stack, and uses window.open_plan.
 """
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit,
                                QSpinBox, QVBoxLayout)
 
@@ -15,7 +14,6 @@ from cchc_desktop.planlife import rollover
 
 from . import messages
 from .busy import busy
-from .menus import insert_menu
 from .screen import fit_to_screen
 
 
@@ -75,44 +73,3 @@ class RolloverDialog(QDialog):
             messages.error(self, "Tạo kế hoạch năm sau", str(exc))
             return
         self.accept()
-
-
-def install_planlife_menu(window) -> None:
-    """Add the «Kế hoạch» menu: amend from a revised file, roll over to next year, five-year plan."""
-    from .amend_dialog import AmendDialog
-    from .fiveyear_dialog import FiveYearDialog
-
-    menu = insert_menu(window, "&Kế hoạch")
-
-    def plan_id():
-        return getattr(getattr(window, "model", None), "plan_id", None)
-
-    def run(make, title):
-        def wrapped():
-            current = plan_id()
-            if not current:
-                messages.info(window, title, "Hãy mở một kế hoạch trước.")
-                return
-            dialog = make(current)
-            window.dialog_runner(dialog) if hasattr(window, "dialog_runner") else dialog.exec()
-            new_id = getattr(dialog, "new_plan_id", None)
-            if new_id and hasattr(window, "open_plan"):
-                window.open_plan(new_id)
-        return wrapped
-
-    entries = [
-        ("Điều chỉnh kế hoạch theo tệp điều chỉnh, bổ sung…", "amend",
-         run(lambda pid: AmendDialog(window.store, pid, window, undo_stack=getattr(window, "undo_stack", None),
-                                     model=getattr(window, "model", None)), "Điều chỉnh kế hoạch")),
-        ("Tạo kế hoạch năm sau…", "rollover",
-         run(lambda pid: RolloverDialog(window.store, pid, window), "Tạo kế hoạch năm sau")),
-        ("Kế hoạch giai đoạn (5 năm)…", "fiveyear",
-         run(lambda pid: FiveYearDialog(window.store, pid, window), "Kế hoạch giai đoạn")),
-    ]
-    window.planlife_actions = {}
-    for text, name, slot in entries:
-        action = QAction(text, window)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        window.planlife_actions[name] = action
-    window.planlife_menu = menu

@@ -119,7 +119,7 @@ def read_docx_blocks(path: str | os.PathLike) -> PlanBlocks:
     from docx.oxml.ns import qn
     from docx.table import Table
 
-    from .docx_reader import table_to_raw
+    from .docx_tables import table_to_raw
     name = os.path.basename(os.fspath(path))
     document, items = open_docx(path, name)
     out = PlanBlocks(name)

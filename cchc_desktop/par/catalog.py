@@ -167,7 +167,7 @@ def _tables(path: Path) -> list[RawTable]:
         finally:
             wb.close()
     if suffix == ".docx":
-        from ..importers.docx_reader import table_to_raw
+        from ..importers.docx_tables import table_to_raw
         from ..importers.plan_blocks import open_docx
 
         tables = list(open_docx(path, name)[0].tables)

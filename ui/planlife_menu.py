@@ -1,0 +1,58 @@
+"""The «Kế hoạch» menu (issue #15): amend from a revised file, roll over to next year, five-year plan. Light on
+purpose: the dialogs load when an entry is first chosen (issue #18)."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+
+from . import messages
+from .menus import insert_menu
+
+
+def install_planlife_menu(window) -> None:
+    """Add the «Kế hoạch» menu: amend from a revised file, roll over to next year, five-year plan."""
+    menu = insert_menu(window, "&Kế hoạch")
+
+    def AmendDialog(*args, **kwargs):          # the dialogs (importers, reports) load when first chosen
+        from .amend_dialog import AmendDialog as dialog
+        return dialog(*args, **kwargs)
+
+    def RolloverDialog(*args, **kwargs):
+        from .rollover_dialog import RolloverDialog as dialog
+        return dialog(*args, **kwargs)
+
+    def FiveYearDialog(*args, **kwargs):
+        from .fiveyear_dialog import FiveYearDialog as dialog
+        return dialog(*args, **kwargs)
+
+    def plan_id():
+        return getattr(getattr(window, "model", None), "plan_id", None)
+
+    def run(make, title):
+        def wrapped():
+            current = plan_id()
+            if not current:
+                messages.info(window, title, "Hãy mở một kế hoạch trước.")
+                return
+            dialog = make(current)
+            window.dialog_runner(dialog) if hasattr(window, "dialog_runner") else dialog.exec()
+            new_id = getattr(dialog, "new_plan_id", None)
+            if new_id and hasattr(window, "open_plan"):
+                window.open_plan(new_id)
+        return wrapped
+
+    entries = [
+        ("Điều chỉnh kế hoạch theo tệp điều chỉnh, bổ sung…", "amend",
+         run(lambda pid: AmendDialog(window.store, pid, window, undo_stack=getattr(window, "undo_stack", None),
+                                     model=getattr(window, "model", None)), "Điều chỉnh kế hoạch")),
+        ("Tạo kế hoạch năm sau…", "rollover",
+         run(lambda pid: RolloverDialog(window.store, pid, window), "Tạo kế hoạch năm sau")),
+        ("Kế hoạch giai đoạn (5 năm)…", "fiveyear",
+         run(lambda pid: FiveYearDialog(window.store, pid, window), "Kế hoạch giai đoạn")),
+    ]
+    window.planlife_actions = {}
+    for text, name, slot in entries:
+        action = QAction(text, window)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        window.planlife_actions[name] = action
+    window.planlife_menu = menu
