@@ -70,6 +70,40 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("about", "&Giới thiệu", lambda w: w.show_about()),
 )
 SPECS = {spec.name: spec for spec in ACTIONS}
+# what changes data: switched off while the database is open read-only (issue #12); reading, searching,
+# copying, reports and exports stay available
+WRITES = ("new_plan", "duplicate_plan", "plan_properties", "import", "report_header", UNDO, REDO, "paste",
+          "paste_tasks", "insert_task", "add_task", "duplicate_task", "add_product", "delete", "edit_cell",
+          "move_up", "move_down", "move_to_section", "add_section", "rename_section", "section_up",
+          "section_down", "delete_section", "bulk_status", "targets", "report_settings")
+
+
+def set_read_only(window) -> None:
+    """Every write action off, the table and the details pane not editable: a read-only database (a file or
+    folder without write permission, a locked USB stick) opens for reading only."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    for name in WRITES:
+        action = window.actions.get(name)
+        if action is not None:
+            action.setEnabled(False)
+    stack = getattr(window, "undo_stack", None)
+    if stack is not None:
+        stack.setActive(False)
+        for action in (window.actions.get(UNDO), window.actions.get(REDO)):
+            if action is not None:
+                stack.canUndoChanged.connect(lambda _on, a=action: a.setEnabled(False))
+                stack.canRedoChanged.connect(lambda _on, a=action: a.setEnabled(False))
+    window.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    window.view.setDragEnabled(False)
+    panel = getattr(window, "status_panel", None)
+    if panel is not None:
+        panel.read_only = True           # shows the status and history, changes nothing
+        panel.setEnabled(False)
+    for action in getattr(window, "exchange_actions", []):
+        if "Nhập" in action.text() or "đồng bộ" in action.text():
+            action.setEnabled(False)
+    window.read_only = True
 
 # menu title -> action names (None: a separator); the first block is built before the feature menus,
 # LATE_MENUS after them (just before «Trợ giúp»)

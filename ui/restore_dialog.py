@@ -240,9 +240,12 @@ def show_read_only_banner(window) -> None:
 
     from cchc_desktop.open_path import read_only_notice
 
+    from .actions import set_read_only
+
     label = QLabel(f"<b>CHỈ ĐỌC</b> — {read_only_notice(window.store.db.path)}")
     label.setStyleSheet("color: #8a0000;")
     window.statusBar().addPermanentWidget(label, 1)
+    set_read_only(window)       # write actions off: the core would refuse them anyway, now nothing offers them
 
 
 @dataclass

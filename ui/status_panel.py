@@ -242,7 +242,7 @@ class StatusPanel(QGroupBox):
         self.product_id = product_id or None
         self._loaded = None
         self.ref = ref
-        self.setEnabled(self.product_id is not None)
+        self.setEnabled(self.product_id is not None and not getattr(self, "read_only", False))
         if not self.product_id:
             self.ctx = None
             self.period.blockSignals(True)
