@@ -83,19 +83,22 @@ def set_read_only(window) -> None:
     folder without write permission, a locked USB stick) opens for reading only."""
     from PySide6.QtWidgets import QAbstractItemView
 
+    actions = window.actions if isinstance(getattr(window, "actions", None), dict) else {}
     for name in WRITES:
-        action = window.actions.get(name)
+        action = actions.get(name)
         if action is not None:
             action.setEnabled(False)
     stack = getattr(window, "undo_stack", None)
     if stack is not None:
         stack.setActive(False)
-        for action in (window.actions.get(UNDO), window.actions.get(REDO)):
+        for action in (actions.get(UNDO), actions.get(REDO)):
             if action is not None:
                 stack.canUndoChanged.connect(lambda _on, a=action: a.setEnabled(False))
                 stack.canRedoChanged.connect(lambda _on, a=action: a.setEnabled(False))
-    window.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    window.view.setDragEnabled(False)
+    view = getattr(window, "view", None)
+    if view is not None:
+        view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        view.setDragEnabled(False)
     panel = getattr(window, "status_panel", None)
     if panel is not None:
         panel.read_only = True           # shows the status and history, changes nothing
