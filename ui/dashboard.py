@@ -300,7 +300,7 @@ class DashboardWidget(QWidget):
         ref = ref_date or date.today()
 
         # -- controls -------------------------------------------------------------------------
-        self.ref_edit = DateEdit()
+        self.ref_edit = DateEdit(compact=True)     # (a crowded row: what was understood shows as the tooltip)
         self.ref_edit.setCalendarPopup(True)
         self.ref_edit.setDisplayFormat("dd/MM/yyyy")
         self.ref_edit.setDate(QDate(ref.year, ref.month, ref.day))

@@ -171,13 +171,16 @@ def fit_rows(table: QTableView) -> None:
     model = table.model()
     rows = model.rowCount()
     header = table.horizontalHeader()
+    # a text column takes at most a fair share of the width, so the stretched first column (the product or the
+    # section) keeps the most room (issue #20: «Sản phẩm» was squeezed by long deadlines and agency names)
+    share = max(80, int(table.viewport().width() * 0.8 / max(1, model.columnCount() - 1)))
     for column in range(model.columnCount()):
         if header.sectionResizeMode(column) != QHeaderView.Stretch:
             width = header.sectionSizeFromContents(column).width()
             # the widest of the header and of the first rows (enough for counts, dates and short names)
             for row in range(min(rows, 20)):
                 width = max(width, table.sizeHintForIndex(model.index(row, column)).width())
-            header.resizeSection(column, min(width + 8, 320))
+            header.resizeSection(column, min(width + 8, 320, share))
     if rows <= WRAP_ROWS_UP_TO:
         table.resizeRowsToContents()
 

@@ -30,10 +30,14 @@ class DateEdit(QWidget):
     dateChanged = Signal(QDate)
     editingFinished = Signal()       # the user left the field or picked a day (a form saves the field then)
 
-    def __init__(self, date: QDate | _dt.date | QWidget | None = None, parent: QWidget | None = None):
+    def __init__(self, date: QDate | _dt.date | QWidget | None = None, parent: QWidget | None = None, *,
+                 compact: bool = False):
+        """``compact``: no hint beside the field (a crowded toolbar row); the hint then shows as its tooltip and a
+        text that is not a date still turns the field red."""
         if isinstance(date, QWidget):                    # DateEdit(parent), like QDateEdit(parent)
             date, parent = None, date
         super().__init__(parent)
+        self.compact = compact
         self._value: QDate = QDate.currentDate()
         self._empty_date: QDate | None = None        # set by setMinimumDate + setSpecialValueText (optional date)
         self._empty_text = ""
@@ -42,8 +46,9 @@ class DateEdit(QWidget):
         self.edit.setPlaceholderText("dd/mm/yyyy")
         self.edit.setMaxLength(12)
         self.edit.setToolTip("Gõ ngày/tháng/năm (10/01/2026, 1/1/2026, 10012026) hoặc chọn trên lịch")
+        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 16)
         self.button = QToolButton(self)
-        self.button.setText("📅")
+        self.button.setText("▾")
         self.button.setToolTip("Chọn trên lịch")
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
@@ -63,6 +68,8 @@ class DateEdit(QWidget):
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.button)
         layout.addWidget(self.hint)
+        self.hint.setVisible(not compact)
+        self.hint_text = ""
         self.edit.textEdited.connect(self._preview)
         self.edit.editingFinished.connect(self._commit)
         self.setFocusProxy(self.edit)
@@ -109,6 +116,11 @@ class DateEdit(QWidget):
         return self.edit.text()
 
     # -- internals -------------------------------------------------------------------------------------
+    def _hint(self, text: str) -> None:
+        self.hint.setText(text)
+        if self.compact:
+            self.edit.setToolTip(text or "Gõ ngày/tháng/năm (10/01/2026, 1/1/2026, 10012026) hoặc chọn trên lịch")
+
     def _is_empty_value(self, value: QDate) -> bool:
         return self._empty_date is not None and value == self._empty_date
 
@@ -116,11 +128,11 @@ class DateEdit(QWidget):
         self.edit.setStyleSheet("")
         if self._is_empty_value(self._value):
             self.edit.setText("")
-            self.hint.setText("")
+            self._hint("")
             return
         self.edit.setText(format_date(_py(self._value)))
         self.hint.setStyleSheet("color: #555;")
-        self.hint.setText(describe(_py(self._value)).split(",")[0])
+        self._hint(describe(_py(self._value)).split(",")[0])
 
     def _parse(self, text: str) -> _dt.date | None:
         """The typed date; None for an empty optional field. Raises DateTextError."""
@@ -133,10 +145,10 @@ class DateEdit(QWidget):
             value = self._parse(text)
         except DateTextError as exc:
             self.hint.setStyleSheet("color: #b00020;")
-            self.hint.setText("?" if len(text.strip()) < 6 else str(exc))
+            self._hint("?" if len(text.strip()) < 6 else str(exc))
             return
         self.hint.setStyleSheet("color: #555;")
-        self.hint.setText(self._empty_text if value is None else f"→ {describe(value)}")
+        self._hint(self._empty_text if value is None else f"→ {describe(value)}")
 
     def _commit(self) -> None:
         text = self.edit.text()
@@ -147,7 +159,7 @@ class DateEdit(QWidget):
             self.edit.setStyleSheet(_ERROR_STYLE)
             self.hint.setStyleSheet("color: #b00020;")
             kept = "" if self._is_empty_value(self._value) else f" — vẫn giữ {format_date(_py(self._value))}"
-            self.hint.setText(f"{exc}{kept}")
+            self._hint(f"{exc}{kept}")
             return
         self.setDate(self._empty_date if value is None else QDate(value.year, value.month, value.day))
         self.editingFinished.emit()
