@@ -100,19 +100,22 @@ def merge_agencies(store: Store, keep_id: str, other_id: str) -> dict:
         links = [dict(r) for r in store.db.query("SELECT * FROM product_agency WHERE agency_id = ?", (other_id,))]
         aliases = [dict(r) for r in store.db.query("SELECT * FROM agency_alias WHERE agency_id = ?", (other_id,))]
         moved = []
+        # every step is a logged link/alias/row change that the core's undo (cchc_desktop.ops) can replay back
         for link in links:
-            store.db.conn.execute("DELETE FROM product_agency WHERE product_id = ? AND agency_id = ? AND role = ?",
-                                  (link["product_id"], other_id, link["role"]))
+            store._unlink(link["product_id"], other_id, link["role"])
             exists = store.db.query_one("SELECT 1 FROM product_agency WHERE product_id = ? AND agency_id = ? "
                                         "AND role = ?", (link["product_id"], keep_id, link["role"]))
             if not exists:
-                store.db.conn.execute("INSERT INTO product_agency(product_id, agency_id, role, position) "
-                                      "VALUES (?, ?, ?, ?)", (link["product_id"], keep_id, link["role"],
-                                                              link["position"]))
+                store._link(link["product_id"], keep_id, link["role"], link["position"])
                 moved.append(link)
-            changelog.record(store.db, "product_agency", link["product_id"], "update", field=link["role"],
-                             old={"agency_id": other_id}, new={"agency_id": keep_id}, actor=store.actor)
-        store.db.conn.execute("UPDATE agency_alias SET agency_id = ? WHERE agency_id = ?", (keep_id, other_id))
+        for alias in aliases:                       # the other name's own aliases now point to the kept agency
+            store.db.conn.execute("DELETE FROM agency_alias WHERE match_key = ?", (alias["match_key"],))
+            changelog.record(store.db, "agency_alias", other_id, "delete", field="alias", old=alias["alias"],
+                             actor=store.actor)
+            store.db.conn.execute("INSERT INTO agency_alias(match_key, alias, agency_id) VALUES (?, ?, ?)",
+                                  (alias["match_key"], alias["alias"], keep_id))
+            changelog.record(store.db, "agency_alias", keep_id, "insert", field="alias", new=alias["alias"],
+                             actor=store.actor)
         store.delete_row("agency", other_id)
         store.db.conn.execute(
             "INSERT INTO agency_alias(match_key, alias, agency_id) VALUES (?, ?, ?) "

@@ -34,8 +34,8 @@ _DOTTED_RE = re.compile(r"^(\d{1,3})\.(\d{1,3})$")
 def _plan_tasks(store: Store, plan_id: str) -> list[dict]:
     return [dict(r) for r in store.db.query(
         "SELECT t.id, t.section_id, s.position AS section_pos, t.position, COALESCE(t.source_stt, '') AS stt "
-        "FROM task t JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? ORDER BY s.position, t.position",
-        (plan_id,))]
+        "FROM task t JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?" + store._live("task", "t")
+        + " ORDER BY s.position, t.position", (plan_id,))]      # tasks dropped by an amendment keep their number
 
 
 def detect_scheme(tasks: list[dict]) -> str:

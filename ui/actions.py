@@ -57,6 +57,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("move_down", "Chuyển xuốn&g", lambda w: w.move_current(1), ("Ctrl+Down",), True),
     A("move_to_section", "Chuyển &sang mục…", lambda w: w.move_to_section(), ("Ctrl+M",), True,
       "Chuyển các nhiệm vụ đang chọn xuống cuối một mục khác"),
+    A("renumber", "Đánh số &lại nhiệm vụ…", lambda w: w.open_plan_tool("renumber"),
+      tip="Đánh số lại STT của các nhiệm vụ (liên tục, theo mục …); hoàn tác được"),
+    A("merge_agencies", "Gộp tên &cơ quan viết khác nhau…", lambda w: w.open_plan_tool("merge_agencies")),
     A("add_section", "Thêm &mục", lambda w: w.add_section()),
     A("rename_section", "Đổi tên mục…", lambda w: w.rename_section()),
     A("section_up", "Chuyển mục lên", lambda w: w.move_section(-1)),
@@ -75,7 +78,7 @@ SPECS = {spec.name: spec for spec in ACTIONS}
 WRITES = ("new_plan", "duplicate_plan", "plan_properties", "import", "report_header", UNDO, REDO, "paste",
           "paste_tasks", "insert_task", "add_task", "duplicate_task", "add_product", "delete", "edit_cell",
           "move_up", "move_down", "move_to_section", "add_section", "rename_section", "section_up",
-          "section_down", "delete_section", "bulk_status", "targets", "report_settings")
+          "section_down", "delete_section", "bulk_status", "targets", "report_settings", "renumber", "merge_agencies")
 
 
 def set_read_only(window) -> None:
@@ -117,7 +120,7 @@ MENUS = {
     "&Xem": [],
     "&Nhiệm vụ": ["add_task", "insert_task", "duplicate_task", "add_product", None, "move_up", "move_down",
                   "move_to_section", "delete", None, "add_section", "rename_section", "section_up", "section_down",
-                  "delete_section", None, "bulk_status"],
+                  "delete_section", None, "renumber", "merge_agencies", None, "bulk_status"],
     "T&rợ giúp": ["shortcuts", "about"],
 }
 LATE_MENUS = {

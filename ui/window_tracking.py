@@ -32,6 +32,16 @@ class TrackingMixin:
             return
         self.dialog_runner(ReportDialog(self.store, self.model.plan_id, self))
 
+    def open_plan_tool(self, which: str) -> None:
+        """«Đánh số lại nhiệm vụ…» / «Gộp tên cơ quan viết khác nhau…» (ui/plan_tools_dialog.py)."""
+        from .plan_tools_dialog import AgencyMergeDialog, RenumberDialog
+
+        if not self.model.plan_id:
+            self.show_error("Hãy mở một kế hoạch trước.")
+            return
+        dialog = (RenumberDialog if which == "renumber" else AgencyMergeDialog)(self.store, self.model.plan_id, self)
+        self.dialog_runner(dialog)
+
     def open_par(self) -> None:
         from .par_dialog import ParDialog
 
