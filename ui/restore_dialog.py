@@ -242,7 +242,7 @@ def show_read_only_banner(window) -> None:
 
     from .actions import set_read_only
 
-    label = QLabel(f"<b>CHỈ ĐỌC</b> — {read_only_notice(window.store.db.path)}")
+    label = QLabel(f"<b>CHỈ ĐỌC</b> — {read_only_notice(window.store.path)}")
     label.setStyleSheet("color: #8a0000;")
     window.statusBar().addPermanentWidget(label, 1)
     set_read_only(window)       # write actions off: the core would refuse them anyway, now nothing offers them

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
                                QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from cchc_desktop import changelog
 from cchc_desktop.errors import UserError
 from cchc_desktop.sync import folder as sync_folder
 
@@ -24,7 +23,6 @@ from .busy import busy
 
 POLL_MS = 30_000           # network shares do not always notify changes
 SETTLE_MS = 3_000          # a change is looked at again after this (files must stop changing first)
-META_AUTO = "sync_auto_apply"
 
 
 class SyncController(QObject):
@@ -55,7 +53,7 @@ class SyncController(QObject):
 
     @property
     def auto_apply(self) -> bool:
-        return changelog.get_meta(self.store.db, META_AUTO) != "0"
+        return sync_folder.auto_apply(self.store)
 
     def restart(self) -> None:
         self.stop()
@@ -168,8 +166,7 @@ class SyncDialog(QDialog):
         except UserError as exc:
             messages.error(self, "Thư mục đồng bộ", str(exc))
             return False
-        with self.store.transaction():
-            changelog.set_meta(self.store.db, META_AUTO, "1" if self.auto.isChecked() else "0")
+        sync_folder.set_auto_apply(self.store, self.auto.isChecked())
         self.controller.restart()
         return True
 

@@ -34,6 +34,7 @@ SUFFIX = ".cchc"
 META_FOLDER = "sync_folder"
 META_SEEN = "sync_seen"               # {file name: sha256 merged}
 META_PUBLISHED = "sync_published"     # lamport of the last package written
+META_AUTO = "sync_auto_apply"         # "0": merges wait for the user; anything else: applied automatically
 _TEMP_RE = re.compile(r"(^\.|^~|\.tmp$|\.partial$|\.part$|\.crdownload$|\.!sync$)", re.I)
 _CONFLICT_RE = re.compile(r"(conflicted copy|\.sync-conflict-|conflict)", re.I)
 
@@ -114,6 +115,15 @@ def set_folder(store: Store, folder: str | os.PathLike | None) -> None:
             store.db.conn.execute("DELETE FROM meta WHERE key = ?", (META_FOLDER,))
         else:
             changelog.set_meta(store.db, META_FOLDER, str(check_folder(store, folder)))
+
+
+def auto_apply(store: Store) -> bool:
+    return changelog.get_meta(store.db, META_AUTO) != "0"
+
+
+def set_auto_apply(store: Store, on: bool) -> None:
+    with store.transaction():
+        changelog.set_meta(store.db, META_AUTO, "1" if on else "0")
 
 
 def get_folder(store: Store) -> Path | None:
