@@ -400,3 +400,25 @@ def test_agencies_answers_come_back_from_the_chase_workbook(demo, tmp_path):
     assert again.rows[0].status == PRESENT and not again.to_add   # the same file twice adds nothing
     undo_chase(store, added)
     assert count(store, "SELECT COUNT(*) FROM par_document") == before
+
+
+def test_chase_letters_go_to_real_agencies_with_their_criteria(demo, tmp_path):
+    from cchc_desktop.agency_groups import is_group
+    from cchc_desktop.reports.document import render_pdf
+
+    store, plan_id, catalog_id = demo
+    mapping.confirm_links(store, plan_id, mapping.propose_links(store, plan_id, catalog_id))
+    a = scoring.assessment(store, plan_id, catalog_id)
+    listed = {agency: {r.code for r in results} for agency, results in outputs.chase_list(store, a).items()
+              if agency != outputs.NO_AGENCY and not is_group(agency)}
+    letters = outputs.chase_letters(store, a)
+    assert listed and len(letters) == len(listed)
+    for letter in letters:
+        agency = letter.header.recipients_to[0]
+        assert agency in listed and not is_group(agency)
+        assert {row[0] for row in letter.tables["bang_tai_lieu"].rows} == listed[agency]
+        assert letter.header.is_official_letter and "tài liệu kiểm chứng" in letter.header.letter_subject
+    pdf = tmp_path / "cv.pdf"
+    render_pdf(letters[0], pdf)
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages).replace("\n", " ")
+    assert letters[0].header.recipients_to[0] in text and "Kính gửi" in text

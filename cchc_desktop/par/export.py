@@ -11,7 +11,7 @@ from ..reports.report_xlsx import export_report_xlsx
 from ..safe_write import SafeWriteError
 from ..store import Store
 from .dossier import DossierPlan, dossier_plan, export_dossier
-from .outputs import build_par_report, build_score_table_report, chase_report
+from .outputs import build_par_report, build_score_table_report, chase_letters, chase_report
 from .scoring import Assessment
 
 
@@ -63,6 +63,11 @@ def export_all(store: Store, a: Assessment, out: str | Path, *, as_zip: bool = F
     chase = chase_report(store, a)
     if chase.appendices:
         export_report_xlsx(chase, out / f"{chase.file_stem}.xlsx")
+        letters = out / f"Cong-van-de-nghi-tai-lieu-{a.year}"
+        letters.mkdir(exist_ok=True)
+        for letter in chase_letters(store, a):      # one công văn per agency, in Word for the leader to edit
+            (docx or (lambda data, path: render_pdf(data, path.with_suffix(".pdf"))))(
+                letter, letters / f"{letter.file_stem}.docx")
     step(f"{chase.file_stem}.xlsx" if chase.appendices else "")
     step(export_dossier(store, a, out, as_zip=as_zip).name)
     result.written = [w for w in result.written if w]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from ..reports.common import base_context
+from ..reports.common import base_context, slug
 from ..reports.document import AppendixData, ReportData, TableData
 from ..reports.header_settings import HeaderSettings, get_header
 from ..reports.templates import PAR_SELF, ReportTemplate, builtin_template, render_template, table_marker
@@ -180,3 +180,41 @@ def chase_report(store: Store, a: Assessment) -> ReportData:
     return ReportData(kind="par_chase", title=f"Tiêu chí Chỉ số CCHC năm {a.year} còn thiếu tài liệu kiểm chứng",
                       header=None, signer=None, appendices=appendices, landscape_first=True,
                       file_stem=f"thieu-tai-lieu-kiem-chung-{a.year}")
+
+
+def chase_letter(store: Store, a: Assessment, agency: str, results: list[CriterionResult], *,
+                 number: str | int | None = None, issue_date: _dt.date | None = None,
+                 reply_by: _dt.date | None = None) -> ReportData:
+    """Công văn to one agency asking for the documents its criteria still lack (ND30 letter layout: Số …/UBND-VP,
+    V/v …, Kính gửi, the list as a table, Nơi nhận «Như trên»)."""
+    from ..reports.vnformat import vn_date
+
+    plan = store.load_plan(a.plan_id)
+    header = get_header(store, a.plan_id)
+    unit = unit_with_kind(plan.unit_name, plan.unit_kind or "xã")
+    due = vn_date(reply_by) if reply_by else "ngày …/…/" + str(a.year)
+    subject = f"V/v cung cấp tài liệu kiểm chứng Chỉ số cải cách hành chính năm {a.year}"
+    table = TableData("bang_tai_lieu", "Tài liệu kiểm chứng cần cung cấp",
+                      ["Mã", "Tiêu chí", "Tài liệu kiểm chứng cần có", "Hiện có"],
+                      [[r.code, r.criterion.title, r.criterion.required_docs, evidence_cell(r)] for r in results],
+                      [0.08, 0.37, 0.3, 0.25], ["CENTER", "LEFT", "LEFT", "LEFT"], font_size=12)
+    body = (f"Để hoàn thành việc tự đánh giá, xác định Chỉ số cải cách hành chính năm {a.year}, Ủy ban nhân dân "
+            f"{unit} đề nghị {agency} cung cấp tài liệu kiểm chứng (bản sao văn bản, kèm số, ký hiệu, ngày ban hành "
+            f"và trích yếu) cho {len(results)} tiêu chí, tiêu chí thành phần dưới đây:\n"
+            f"{table_marker('bang_tai_lieu')}\n"
+            f"Đề nghị {agency} gửi tài liệu về Ủy ban nhân dân {unit} (qua công chức phụ trách cải cách hành chính) "
+            f"trước {due}; có thể ghi số, ký hiệu, ngày và trích yếu văn bản vào danh sách tiêu chí gửi kèm./.")
+    doc_header = header.document_header(number=number, date=issue_date, year=a.year, subject=subject,
+                                        recipients_to=[agency], letter=True)
+    return ReportData(kind="par_letter", title=subject, header=doc_header, signer=header.signer(letter=True),
+                      body=body, tables={"bang_tai_lieu": table}, author=f"Ủy ban nhân dân {unit}",
+                      file_stem=f"cong-van-tai-lieu-kiem-chung-{slug(agency)}")
+
+
+def chase_letters(store: Store, a: Assessment, **kwargs) -> list[ReportData]:
+    """One letter per agency that leads products linked to criteria still lacking evidence (a group phrase such as
+    «Các cơ quan, đơn vị liên quan» is not an agency and gets no letter)."""
+    from ..agency_groups import is_group
+
+    return [chase_letter(store, a, agency, results, **kwargs)
+            for agency, results in sorted(chase_list(store, a).items()) if agency != NO_AGENCY and not is_group(agency)]
