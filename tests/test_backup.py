@@ -418,3 +418,18 @@ def test_import_workbook_and_merge_take_a_backup_first(tmp_path):
         assert REASON_IMPORT in reasons
     finally:
         store.close()
+
+
+def test_start_without_changes_makes_no_copy(demo_db, monkeypatch):
+    """Nothing logged since the newest backup: the start does not copy and hash the database again (issue 18);
+    one logged change and it does."""
+    path, _ = demo_db
+    first = bk.startup_backup(path)
+    calls = []
+    real = bk.make_backup
+    monkeypatch.setattr(bk, "make_backup", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert bk.startup_backup(path) == first and calls == []
+    store = Store.open(path)
+    store.create_plan("xã Mới", 2027)
+    store.close()
+    assert bk.startup_backup(path) != first and len(calls) == 1
