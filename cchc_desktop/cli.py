@@ -12,7 +12,7 @@ from .cli_common import pick_plan
 from .open_path import open_database, read_only_notice
 from .paths import default_db_path
 from .errors import UserError
-from .store import Store, StoreError
+from .store import Store
 
 
 _OPENED: list = []  # databases opened by this command (lock released when the command ends)
@@ -28,9 +28,6 @@ def _open(args) -> Store:
     return opened.store
 
 
-_pick_plan = pick_plan   # (the other CLI modules import it from cli_common)
-
-
 def cmd_import(args) -> int:
     draft = read_plan(Path(args.file))
     cli_show.print_plan_draft(draft)
@@ -40,7 +37,7 @@ def cmd_import(args) -> int:
     parts = [p for p in PARTS if p not in (args.skip or [])]
     store = _open(args)
     try:
-        plan_id = _pick_plan(store, args.plan) if args.plan else None
+        plan_id = pick_plan(store, args.plan) if args.plan else None
         result = commit_plan(store, draft, plan_id, parts=parts, unit_name=args.unit or "", year=args.year)
     finally:
         store.close()
@@ -69,7 +66,7 @@ def cmd_list(args) -> int:
 
     store = _open(args)
     try:
-        plan = store.load_plan(_pick_plan(store, args.plan))
+        plan = store.load_plan(pick_plan(store, args.plan))
     finally:
         store.close()
     print(f"Kế hoạch CCHC {plan.unit_name} {plan.period_label}")
@@ -120,7 +117,7 @@ def _with_store(handler, needs_plan: bool | None):
             if needs_plan is None:
                 return handler(store, args)
             plan = getattr(args, "plan", None)
-            plan_id = _pick_plan(store, plan) if (needs_plan or plan) else None
+            plan_id = pick_plan(store, plan) if (needs_plan or plan) else None
             return handler(store, plan_id, args)
         finally:
             store.close()

@@ -8,9 +8,9 @@ from .store import Store, StoreError
 
 
 def _plan(store: Store, args) -> str:
-    from .cli_common import pick_plan as _pick_plan
+    from .cli_common import pick_plan
 
-    return _pick_plan(store, getattr(args, "plan", None))
+    return pick_plan(store, getattr(args, "plan", None))
 
 
 def _year(store: Store, plan_id: str, args) -> int:

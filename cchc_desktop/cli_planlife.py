@@ -15,8 +15,8 @@ from .tracking.targets import format_value
 def _plan_id(store, wanted: str | None, what: str = "--plan") -> str:
     """The plan named by an id prefix, or the only plan of the database."""
     if wanted:
-        from .cli_common import pick_plan as _pick_plan
-        return _pick_plan(store, wanted)
+        from .cli_common import pick_plan
+        return pick_plan(store, wanted)
     plans = store.list_plans()
     if len(plans) == 1:
         return plans[0]["id"]

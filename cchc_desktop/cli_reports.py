@@ -45,9 +45,9 @@ def pick_plan(store, wanted: str | None) -> str:
     exactly one other plan exists), never a guess among several."""
     plans = store.list_plans()
     if wanted or not plans:
-        from .cli_common import pick_plan as _pick_plan
+        from .cli_common import pick_plan
 
-        return _pick_plan(store, wanted)
+        return pick_plan(store, wanted)
     real = [p for p in plans if not p["is_demo"]]
     if len(plans) == 1 or len(real) == 1:
         return (plans if len(plans) == 1 else real)[0]["id"]

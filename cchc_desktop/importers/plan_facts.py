@@ -10,9 +10,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..domain import UNIT_KINDS
 from ..text import clean_cell, fold, nfc
 
-UNIT_KINDS = ("thị trấn", "đặc khu", "phường", "xã")   # longest first for matching
 _BLANK = r"[\s.…_·-]*"
 _NUMBER_RE = re.compile(r"\bs[oố]\s*:?\s*(?P<num>\d{0,5}[a-z]?)" + _BLANK + r"/\s*(?P<sym>[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)+)",
                         re.IGNORECASE)
