@@ -10,6 +10,7 @@ from cchc_desktop.importers import read_appendix
 from cchc_desktop.planlife import amend
 from cchc_desktop.planlife.match import similarity
 from cchc_desktop.tracking import add_evidence, plan_summary, set_status
+from cchc_desktop.store import roman
 from planlife_support import (ADDED, DEADLINES, DROPPED, MOVED, NEW_DEADLINE, REWORDED, dump, revised_layout,
                               write_revised_xlsx)
 
@@ -223,3 +224,122 @@ def test_amended_plan_travels_in_a_usb_package(store, demo, tmp_path):
         assert amend.history_text(other, plan_id) == amend.history_text(store, plan_id)
     finally:
         other.close()
+
+
+# -- products moved between tasks ----------------------------------------------------------------------------
+def _entry(sections, task_id):
+    return next((si, ti, t) for si, s in enumerate(sections) for ti, t in enumerate(s["tasks"]) if t["old_id"] == task_id)
+
+
+@pytest.fixture
+def moved_products(store, demo, tmp_path):
+    """The demo revision plus three products moved to another task: inside a section, across sections, and out
+    of a dropped task into an added one. Returns (plan_id, path, {product id: (old STT, new STT)}, kept ids)."""
+    plan_id, plan, _path, _expected = demo
+    sections, _ = revised_layout(store, plan_id)
+    moves = {}
+
+    def move(src, dst_si, dst_ti, new_task=None):
+        si, ti, pi = src
+        product = plan.sections[si].tasks[ti].products[pi]
+        if (si, ti) not in DROPPED:
+            _s, _t, entry = _entry(sections, plan.sections[si].tasks[ti].id)
+            entry["products"] = [p for p in entry["products"] if p["id"] != product.id]
+        dest = new_task or sections[dst_si]["tasks"][dst_ti]
+        dest["products"].append({"id": product.id, "description": product.description,
+                                 "deadline": product.deadline_text, "leads": product.lead_names,
+                                 "coords": product.coordinator_names})
+        moves[product.id] = (f"{roman(si + 1)}.{ti + 1}", f"{roman(dst_si + 1)}.{dst_ti + 1}")
+
+    _s, within_ti, _e = _entry(sections, plan.sections[2].tasks[6].id)
+    move((2, 7, 1), 2, within_ti)                                   # III.8 -> III.7, same section
+    _s, across_ti, _e = _entry(sections, plan.sections[6].tasks[0].id)
+    move((5, 0, 3), 6, across_ti)                                   # VI.1 -> VII.1, another section
+    added = sections[4]["tasks"][-1]                                # an added task of section V…
+    assert added["old_id"] is None
+    added["products"] = []
+    move((DROPPED[1][0], DROPPED[1][1], 0), 4, len(sections[4]["tasks"]) - 1, added)   # …takes a dropped task's product
+    path = write_revised_xlsx(tmp_path / "chuyen-san-pham.xlsx", sections, CAPTION)
+    return plan_id, path, moves
+
+
+def test_a_product_moved_to_another_task_is_shown_as_moved(store, moved_products):
+    plan_id, path, moves = moved_products
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    assert diff.count(amend.PRODUCT_MOVED) == len(moves) == 3
+    # the rest of the revision is read as before: nothing of the moves shows as a dropped or added product
+    assert (diff.count(amend.CHANGED, "content"), diff.count(amend.DROPPED, "content"),
+            diff.count(amend.ADDED, "content"), diff.count(amend.MOVED),
+            diff.count(amend.CHANGED, "deadline_text")) == (len(REWORDED), len(DROPPED), len(ADDED), len(MOVED),
+                                                           len(DEADLINES))
+    assert not [c for c in diff.changes if c.key.startswith(("product+", "product-"))]
+    text = amend.preview_text(diff)
+    for product_id, (old_stt, new_stt) in moves.items():
+        description = store.get_row("product", product_id)["description"]
+        change = next(c for c in diff.changes if c.kind == amend.PRODUCT_MOVED
+                      and c.subject == amend._short(description))
+        assert (change.old, change.new) == (f"nhiệm vụ {old_stt}", f"nhiệm vụ {new_stt}")
+        assert f"chuyển từ nhiệm vụ {old_stt} sang nhiệm vụ {new_stt}" in text
+
+
+def test_applying_moves_keeps_the_product_row_and_undo_restores_everything(store, moved_products):
+    from cchc_desktop import ops
+
+    plan_id, path, moves = moved_products
+    statuses = {r["id"]: dict(r) for r in store.db.query("SELECT * FROM product_status")}
+    evidence = {r["id"]: dict(r) for r in store.db.query("SELECT * FROM evidence")}
+    products_before = store.db.query_one("SELECT COUNT(*) FROM product")[0]
+    before = dump(store, bookkeeping=False)
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    result = ops.run(store, "Điều chỉnh", amend.apply_amendment, store, diff)
+    assert result.value is not None
+    # the moved rows kept their ids (no new product for them), statuses and evidence, and are live under the
+    # task that the revised file puts them in
+    assert {r["id"]: dict(r) for r in store.db.query("SELECT * FROM product_status")} == statuses
+    assert {r["id"]: dict(r) for r in store.db.query("SELECT * FROM evidence")} == evidence
+    where = {p.id: (f"{roman(s.position + 1)}.{t.number}", t.content) for s, t, p in store.load_plan(plan_id).iter_products()}
+    for product_id, (_old_stt, new_stt) in moves.items():
+        row = store.get_row("product", product_id)
+        assert row["archived_on"] == "" and where[product_id][0] == new_stt
+        assert store.db.query_one("SELECT COUNT(*) FROM product_status WHERE product_id = ?", (product_id,))[0] == 1
+        assert store.db.query_one("SELECT COUNT(*) FROM evidence WHERE product_id = ?", (product_id,))[0] == 1
+    # the dropped task lost the product it gave away; only the added tasks' own products are new rows
+    new_rows = store.db.query_one("SELECT COUNT(*) FROM product")[0] - products_before
+    assert new_rows == len(ADDED) - 1
+    # re-applying the same file: nothing to do, nothing written
+    exact = dump(store)
+    again = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    assert again.changes == [] and amend.apply_amendment(store, again) is None and dump(store) == exact
+    # undo (the core op undo the GUI uses): every table exactly as before
+    ops.undo(store, result.op_id)
+    assert dump(store, bookkeeping=False) == before
+
+
+def test_undo_amendment_restores_moved_products(store, moved_products):
+    plan_id, path, _moves = moved_products
+    before = dump(store, bookkeeping=False)
+    undo = amend.apply_amendment(store, amend.prepare_amendment(store, plan_id, read_appendix(path)))
+    assert dump(store, bookkeeping=False) != before
+    amend.undo_amendment(store, undo)
+    assert dump(store, bookkeeping=False) == before
+
+
+def test_a_refused_move_is_a_drop_and_an_add(store, moved_products):
+    plan_id, path, moves = moved_products
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    across = next(pid for pid, (old, new) in moves.items() if old.split(".")[0] != new.split(".")[0]
+                  and not old.startswith(roman(DROPPED[1][0] + 1)))
+    change = next(c for c in diff.changes if c.kind == amend.PRODUCT_MOVED
+                  and c.subject == amend._short(store.get_row("product", across)["description"]))
+    change.accepted = False
+    assert "[KHÔNG CHUYỂN" in amend.preview_text(diff)
+    old_task = store.get_row("product", across)["task_id"]
+    amend.apply_amendment(store, diff)
+    row = store.get_row("product", across)
+    assert row["task_id"] == old_task and row["archived_on"] == "2026-07-15"    # dropped, history kept
+    copies = store.db.query("SELECT * FROM product WHERE description = ? AND id <> ?", (row["description"], across))
+    assert len(copies) == 1 and copies[0]["archived_on"] == ""                  # added anew where it moved
+    assert store.db.query_one("SELECT COUNT(*) FROM product_status WHERE product_id = ?", (copies[0]["id"],))[0] == 0
+    # the other two moves were applied
+    for product_id in set(moves) - {across}:
+        assert store.get_row("product", product_id)["archived_on"] == ""

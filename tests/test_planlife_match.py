@@ -88,3 +88,49 @@ def test_apply_refuses_a_stale_preview(store):
     with pytest.raises(amend.AmendError, match="xem trước lại"):
         amend.apply_amendment(store, diff)
     assert store.get_row("task", ids[OLD[0][1][2][0]])["archived_on"] == ""
+
+
+def _products_plan(store, tasks):
+    plan_id = store.create_plan("xã Thử", 2026)
+    section_id = store.add_section(plan_id, "CÔNG TÁC CHỈ ĐẠO")
+    ids = {}
+    for content, products in tasks:
+        task_id = store.add_task(section_id, content)
+        for description, lead in products:
+            ids[(content, description)] = store.add_product(task_id, description, "Quý II/2026", [lead])
+    return plan_id, ids
+
+
+def _products_text(tasks) -> str:
+    out = HEADER + "I\tCÔNG TÁC CHỈ ĐẠO\t\t\t\t\n"
+    for n, (content, products) in enumerate(tasks, 1):
+        for k, (description, lead) in enumerate(products):
+            out += f"{n if k == 0 else ''}\t{content if k == 0 else ''}\t{description}\t{lead}\t\tQuý II/2026\n"
+    return out
+
+
+def test_products_moved_between_tasks_are_followed_only_when_distinctive(store):
+    old = [("Ban hành kế hoạch cải cách hành chính năm 2026", [("Kế hoạch cải cách hành chính năm 2026", "Văn phòng"),
+                                                               ("Báo cáo", "Văn phòng")]),
+           ("Kiểm tra công tác cải cách hành chính", [("Kế hoạch kiểm tra", "Văn phòng"),
+                                                      ("Thông báo kết luận kiểm tra các cơ quan chuyên môn",
+                                                       "Văn phòng")]),
+           ("Tuyên truyền cải cách hành chính trên loa truyền thanh", [("Báo cáo", "Văn hóa")])]
+    plan_id, ids = _products_plan(store, old)
+    revised = [("Ban hành kế hoạch cải cách hành chính năm 2026",
+                [("Kế hoạch cải cách hành chính năm 2026", "Văn phòng"),
+                 # moved from task 2, reworded a little, same lead: followed
+                 ("Thông báo kết luận kiểm tra các cơ quan, đơn vị", "Văn phòng")]),
+               ("Kiểm tra công tác cải cách hành chính", [("Kế hoạch kiểm tra", "Văn phòng")]),
+               # task 3 dropped; a new task has a "Báo cáo" too: too generic to be the same product
+               ("Tổ chức đối thoại với người dân về thủ tục hành chính", [("Báo cáo", "Văn hóa")])]
+    diff = amend.prepare_amendment(store, plan_id, read_appendix_text(_products_text(revised)))
+    moves = diff.products.moves
+    assert list(moves) == [(0, 1)]
+    oi, pj = moves[(0, 1)]
+    assert diff.old.tasks[oi].products[pj].id == ids[(old[1][0], old[1][1][1][0])]
+    assert [c.key for c in diff.changes if c.kind == amend.PRODUCT_MOVED] == ["pmove:0:1"]
+    # the old "Báo cáo" of task 1 (left over, not moved) is dropped; the new task is added with its own product
+    assert {c.key for c in diff.changes if c.kind == amend.DROPPED} == {f"product-:{ids[(old[0][0], 'Báo cáo')]}",
+                                                                       f"task-:{diff.old.tasks[2].id}"}
+    assert diff.count(amend.ADDED, "content") == 1

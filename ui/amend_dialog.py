@@ -24,7 +24,8 @@ from .operations import perform_in
 from .screen import fit_to_screen
 
 KIND_BRUSHES = {amend.ADDED: QBrush(QColor("#dcf2dc")), amend.DROPPED: QBrush(QColor("#f8d0d0")),
-                amend.MOVED: QBrush(QColor("#dde6f8")), amend.CHANGED: QBrush(QColor("#fff3c4"))}
+                amend.MOVED: QBrush(QColor("#dde6f8")), amend.PRODUCT_MOVED: QBrush(QColor("#e4dcf4")),
+                amend.CHANGED: QBrush(QColor("#fff3c4"))}
 COLUMNS = ["Áp dụng", "Loại", "Vị trí", "Nhiệm vụ", "Nội dung", "Cũ", "Mới"]
 
 

@@ -25,10 +25,11 @@ from ..store import Store, roman
 from . import match
 
 ADDED, DROPPED, CHANGED, MOVED = "added", "dropped", "changed", "moved"
-KIND_LABELS = {CHANGED: "Sửa", ADDED: "Thêm", DROPPED: "Bỏ", MOVED: "Chuyển mục"}
+PRODUCT_MOVED = "product_moved"      # a product that moved to another task (keeps its id, statuses, evidence)
+KIND_LABELS = {CHANGED: "Sửa", ADDED: "Thêm", DROPPED: "Bỏ", MOVED: "Chuyển mục", PRODUCT_MOVED: "Chuyển nhiệm vụ"}
 FIELD_LABELS = {"title": "Tên mục", "content": "Nội dung nhiệm vụ", "description": "Hoạt động/Sản phẩm",
                 "deadline_text": "Thời gian thực hiện", "leads": "Cơ quan chủ trì",
-                "coordinators": "Cơ quan phối hợp", "section": "Mục"}
+                "coordinators": "Cơ quan phối hợp", "section": "Mục", "task": "Nhiệm vụ"}
 _PRODUCT_FIELDS = ("description", "deadline_text", "leads", "coordinators")
 _BOOKKEEPING = ("created_at", "updated_at", "version")
 
@@ -40,9 +41,9 @@ class AmendError(UserError):
 @dataclass
 class Change:
     key: str                  # stable id of the change inside one diff
-    kind: str                 # ADDED / DROPPED / CHANGED / MOVED
+    kind: str                 # ADDED / DROPPED / CHANGED / MOVED / PRODUCT_MOVED
     where: str                # "I.3" (revised numbering for added/changed/moved, old numbering for dropped)
-    subject: str              # the task (or section) text, shortened
+    subject: str              # the task (or section) text, shortened; the product's for PRODUCT_MOVED
     field: str = ""           # for CHANGED: content / description / deadline_text / leads / coordinators / title
     old: str = ""
     new: str = ""
@@ -60,6 +61,7 @@ class AmendmentDiff:
     old: match.Side
     new: match.Side
     pairing: match.Pairing
+    products: match.ProductPairing = field(default_factory=match.ProductPairing)
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0        # paired tasks with nothing to change
     changed_tasks: int = 0    # paired tasks with at least one change (text, products, section)
@@ -118,7 +120,7 @@ def prepare_amendment(store: Store, plan_id: str, draft: AppendixDraft, *, doc_n
 def revised_index(change: Change) -> int | None:
     """The revised task a change belongs to (None for dropped tasks/products and section changes)."""
     head, _, rest = change.key.partition(":")
-    if head in ("task", "task+", "move", "product", "product+"):
+    if head in ("task", "task+", "move", "product", "product+", "pmove"):
         return int(rest.split(":")[0])
     return None
 
@@ -150,10 +152,27 @@ def _where(side: match.Side, task: match.TaskRow) -> str:
     return f"{roman(task.section + 1)}.{task.stt}"
 
 
+def _product_changes(ni: int, pi: int, where: str, subject: str, was: match.Row, product: match.Row) -> list[Change]:
+    out = []
+    for fld in _PRODUCT_FIELDS:
+        a, b = getattr(was, fld), getattr(product, fld)
+        if fld in ("leads", "coordinators"):
+            if [match.match_key(x) for x in a] == [match.match_key(x) for x in b]:
+                continue
+            a, b = _names(a), _names(b)
+        elif a == b:
+            continue
+        out.append(Change(f"product:{ni}:{pi}:{fld}", CHANGED, where, subject, fld, a, b))
+    return out
+
+
 def _compare(diff: AmendmentDiff) -> None:
     old, new, pairing = diff.old, diff.new, diff.pairing
+    products = diff.products = match.pair_all_products(old, new, pairing.tasks)
+    moved_from = products.moved_from()
+    kept_old = {oi: ni for ni, oi in pairing.tasks.items()}
     changes: list[Change] = []
-    unchanged = changed = 0
+    touched: set[int] = set()          # revised tasks (paired) with at least one change
     for si, section in enumerate(new.sections):
         oi = pairing.sections.get(si)
         if oi is None:
@@ -165,49 +184,47 @@ def _compare(diff: AmendmentDiff) -> None:
     for ni, task in enumerate(new.tasks):
         where, subject = _where(new, task), _short(task.content)
         oi = pairing.tasks.get(ni)
+        count = len(changes)
         if oi is None:
             changes.append(Change(f"task+:{ni}", ADDED, where, subject, "content", "", task.content))
-            continue
-        before = old.tasks[oi]
-        count = len(changes)
-        if pairing.sections.get(task.section) != before.section:
-            changes.append(Change(f"move:{ni}", MOVED, where, subject, "section",
-                                  f"{roman(before.section + 1)}. {_short(old.sections[before.section].title, 40)}",
-                                  f"{roman(task.section + 1)}. {_short(new.sections[task.section].title, 40)}"))
-        if task.content != before.content:
-            changes.append(Change(f"task:{ni}:content", CHANGED, where, subject, "content", before.content,
-                                  task.content))
-        product_pairs = match.pair_products(before.products, task.products)
+        else:
+            before = old.tasks[oi]
+            if pairing.sections.get(task.section) != before.section:
+                changes.append(Change(f"move:{ni}", MOVED, where, subject, "section",
+                                      f"{roman(before.section + 1)}. {_short(old.sections[before.section].title, 40)}",
+                                      f"{roman(task.section + 1)}. {_short(new.sections[task.section].title, 40)}"))
+            if task.content != before.content:
+                changes.append(Change(f"task:{ni}:content", CHANGED, where, subject, "content", before.content,
+                                      task.content))
+        within = products.within.get(ni, {})
         for pi, product in enumerate(task.products):
-            pj = product_pairs.get(pi)
-            if pj is None:
+            if pi in within:
+                changes.extend(_product_changes(ni, pi, where, subject, old.tasks[oi].products[within[pi]], product))
+            elif (ni, pi) in products.moves:
+                from_task, pj = products.moves[(ni, pi)]
+                changes.append(Change(f"pmove:{ni}:{pi}", PRODUCT_MOVED, where, _short(product.description),
+                                      "task", f"nhiệm vụ {_where(old, old.tasks[from_task])}",
+                                      f"nhiệm vụ {where}"))
+                changes.extend(_product_changes(ni, pi, where, subject, old.tasks[from_task].products[pj], product))
+                if from_task in kept_old:
+                    touched.add(kept_old[from_task])
+            elif oi is not None:
                 changes.append(Change(f"product+:{ni}:{pi}", ADDED, where, subject, "description", "",
                                       product.description))
-                continue
-            was = before.products[pj]
-            for fld in _PRODUCT_FIELDS:
-                a, b = getattr(was, fld), getattr(product, fld)
-                if fld in ("leads", "coordinators"):
-                    if [match.match_key(x) for x in a] == [match.match_key(x) for x in b]:
-                        continue
-                    a, b = _names(a), _names(b)
-                elif a == b:
-                    continue
-                changes.append(Change(f"product:{ni}:{pi}:{fld}", CHANGED, where, subject, fld, a, b))
-        for pj, was in enumerate(before.products):
-            if pj not in product_pairs.values():
-                changes.append(Change(f"product-:{was.id}", DROPPED, where, subject, "description",
-                                      was.description, ""))
-        unchanged += len(changes) == count
-        changed += len(changes) != count
-    paired_old = set(pairing.tasks.values())
+        if oi is not None:
+            for pj, was in enumerate(old.tasks[oi].products):
+                if pj not in within.values() and (oi, pj) not in moved_from:
+                    changes.append(Change(f"product-:{was.id}", DROPPED, where, subject, "description",
+                                          was.description, ""))
+            if len(changes) != count:
+                touched.add(ni)
     for oi, task in enumerate(old.tasks):
-        if oi not in paired_old:
+        if oi not in kept_old:
             changes.append(Change(f"task-:{task.id}", DROPPED, _where(old, task), _short(task.content), "content",
                                   task.content, ""))
     diff.changes = changes
-    diff.unchanged = unchanged
-    diff.changed_tasks = changed
+    diff.changed_tasks = len(touched)
+    diff.unchanged = len(pairing.tasks) - len(touched)
 
 
 def preview_text(diff: AmendmentDiff) -> str:
@@ -217,7 +234,8 @@ def preview_text(diff: AmendmentDiff) -> str:
              + (f" ngày {vn_date(diff.doc_date)}" if diff.doc_date else "") + ":",
              f"  {diff.unchanged} nhiệm vụ không đổi, {diff.changed_tasks} nhiệm vụ có thay đổi, "
              f"{diff.count(ADDED, 'content')} nhiệm vụ thêm, {diff.count(DROPPED, 'content')} nhiệm vụ bỏ, "
-             f"{diff.count(MOVED)} nhiệm vụ chuyển mục, {diff.count(CHANGED, 'deadline_text')} thời hạn thay đổi."]
+             f"{diff.count(MOVED)} nhiệm vụ chuyển mục, {diff.count(PRODUCT_MOVED)} sản phẩm chuyển nhiệm vụ, "
+             f"{diff.count(CHANGED, 'deadline_text')} thời hạn thay đổi."]
     if not diff.changes:
         lines.append("  Kế hoạch đã đúng như tệp điều chỉnh: không có gì thay đổi.")
     for number, change in enumerate(diff.changes, 1):
@@ -228,6 +246,10 @@ def preview_text(diff: AmendmentDiff) -> str:
             lines.append(f"{head} {change.label}: «{old}» → «{new}»{mark}")
         elif change.kind == MOVED:
             lines.append(f"{head} «{change.subject}»: {change.old} → {change.new}{mark}")
+        elif change.kind == PRODUCT_MOVED:
+            refused = " [KHÔNG CHUYỂN: bỏ ở nhiệm vụ cũ, thêm mới ở nhiệm vụ mới]" if not change.accepted else ""
+            lines.append(f"{head} sản phẩm «{change.subject}»: chuyển từ {change.old} sang {change.new} "
+                         f"(giữ tình trạng, minh chứng, lịch sử){refused}")
         elif change.kind == ADDED:
             what = "mục" if change.key.startswith("section") else (
                 "sản phẩm" if change.key.startswith("product") else "nhiệm vụ")
@@ -315,7 +337,8 @@ def apply_amendment(store: Store, diff: AmendmentDiff, *, doc_number: str | None
     before = capture(store, diff.plan_id)
     with store.transaction():
         summary = (f"{diff.count(ADDED, 'content')} thêm, {diff.count(DROPPED, 'content')} bỏ, "
-                   f"{diff.count(MOVED)} chuyển mục, {sum(1 for c in diff.accepted if c.kind == CHANGED)} sửa")
+                   f"{diff.count(MOVED)} chuyển mục, {diff.count(PRODUCT_MOVED)} sản phẩm chuyển nhiệm vụ, "
+                   f"{sum(1 for c in diff.accepted if c.kind == CHANGED)} sửa")
         amendment = store.insert_row("plan_amendment", {
             "plan_id": diff.plan_id, "doc_number": number, "doc_date": when, "note": note,
             "source_name": diff.draft.source_name, "fingerprint": diff.fingerprint, "summary": summary})
@@ -355,51 +378,68 @@ def _plan_layout(diff: AmendmentDiff) -> tuple[list[dict], set[str], set[str]]:
             by_old[oi] = entry
             sections.append(entry)
     by_new = {e["new_index"]: e for e in sections if "new_index" in e}
+    products = diff.products
+    kept_old = set(pairing.tasks.values())
+
+    def placed_task(ni: int) -> bool:      # the revised task exists after applying
+        return ni in pairing.tasks or (by_new.get(new.tasks[ni].section) is not None
+                                       and _accepted(diff, f"task+:{ni}"))
+    # moves that happen: accepted, into a task that exists (a refused move is a drop plus an add)
+    moves = {(ni, pi): src for (ni, pi), src in products.moves.items()
+             if _accepted(diff, f"pmove:{ni}:{pi}") and placed_task(ni)}
+    moved_out = set(moves.values())
+    refused_out = set(products.moves.values()) - moved_out
     placed: set[int] = set()
     archived_tasks, archived_products = set(), set()
+
+    def revised_products(ni: int, task: match.TaskRow, before: match.TaskRow | None) -> list[dict]:
+        out = []
+        within = products.within.get(ni, {})
+        for pi, product in enumerate(task.products):
+            if pi in within or (ni, pi) in moves:
+                oi, pj = (pairing.tasks[ni], within[pi]) if pi in within else moves[(ni, pi)]
+                was = old.tasks[oi].products[pj]
+                values = {fld: getattr(product, fld) if _accepted(diff, f"product:{ni}:{pi}:{fld}")
+                          else getattr(was, fld) for fld in _PRODUCT_FIELDS}
+                out.append({"id": was.id, **values})
+            elif (ni, pi) in products.moves or before is None or _accepted(diff, f"product+:{ni}:{pi}"):
+                out.append(_product(None, product))
+        return out
+
     for ni, task in enumerate(new.tasks):
         oi = pairing.tasks.get(ni)
         home = by_new.get(task.section)
         if oi is None:
-            if home is not None and _accepted(diff, f"task+:{ni}"):
+            if placed_task(ni):
                 home["tasks"].append({"id": None, "content": task.content, "stt": task.stt,
-                                      "products": [_product(None, p) for p in task.products]})
+                                      "products": revised_products(ni, task, None)})
             continue
         before = old.tasks[oi]
         placed.add(oi)
         if home is None or (home is not by_old[before.section] and not _accepted(diff, f"move:{ni}")):
             home = by_old[before.section]
         content = task.content if _accepted(diff, f"task:{ni}:content") else before.content
-        products = []
-        product_pairs = match.pair_products(before.products, task.products)
-        for pi, product in enumerate(task.products):
-            pj = product_pairs.get(pi)
-            if pj is None:
-                if _accepted(diff, f"product+:{ni}:{pi}"):
-                    products.append(_product(None, product))
-                continue
-            was = before.products[pj]
-            values = {fld: getattr(product, fld) if _accepted(diff, f"product:{ni}:{pi}:{fld}")
-                      else getattr(was, fld) for fld in _PRODUCT_FIELDS}
-            products.append({"id": was.id, **values})
+        product_rows = revised_products(ni, task, before)
+        within = products.within.get(ni, {})
         for pj, was in enumerate(before.products):
-            if pj not in product_pairs.values():
-                if _accepted(diff, f"product-:{was.id}"):
-                    archived_products.add(was.id)
-                else:
-                    products.append(_product(was.id, was))
+            if pj in within.values() or (oi, pj) in moved_out:
+                continue
+            if (oi, pj) in refused_out or _accepted(diff, f"product-:{was.id}"):
+                archived_products.add(was.id)
+            else:
+                product_rows.append(_product(was.id, was))
         # the amended plan is numbered as the revised document numbers it
         home["tasks"].append({"id": before.id, "content": content, "stt": task.stt or before.stt,
-                              "products": products})
+                              "products": product_rows})
     for oi, task in enumerate(old.tasks):
-        if oi in placed:
+        if oi in placed or oi in kept_old:
             continue
         if _accepted(diff, f"task-:{task.id}"):
             archived_tasks.add(task.id)
-        else:
-            by_old[task.section]["tasks"].append(
-                {"id": task.id, "content": task.content, "stt": task.stt,
-                 "products": [_product(p.id, p) for p in task.products]})
+            continue
+        by_old[task.section]["tasks"].append(
+            {"id": task.id, "content": task.content, "stt": task.stt,
+             "products": [_product(p.id, p) for pj, p in enumerate(task.products) if (oi, pj) not in moved_out]})
     return sections, archived_tasks, archived_products
 
 
@@ -474,13 +514,7 @@ def undo_amendment(store: Store, undo: AmendUndo) -> None:
     before = undo.before
     now = capture(store, undo.plan_id)
     with store.transaction():
-        for task_id in now["task"].keys() - before["task"].keys():
-            store.delete("task", task_id)
-        for product_id in now["product"].keys() - before["product"].keys():
-            if store.get_row("product", product_id) is not None:
-                store.delete("product", product_id)
-        for section_id in now["section"].keys() - before["section"].keys():
-            store.delete("section", section_id)
+        # rows put back first (a product moved into an added task returns to its old task before that task goes)
         for table in ("section", "task", "product", "agency"):
             for row_id, old in before[table].items():
                 current = store.get_row(table, row_id)
@@ -489,6 +523,13 @@ def undo_amendment(store: Store, undo: AmendUndo) -> None:
                 fields = {k: v for k, v in old.items() if k not in _BOOKKEEPING and current.get(k) != v}
                 if fields:
                     store.update_row(table, row_id, fields, current)
+        for task_id in now["task"].keys() - before["task"].keys():
+            store.delete("task", task_id)
+        for product_id in now["product"].keys() - before["product"].keys():
+            if store.get_row("product", product_id) is not None:
+                store.delete("product", product_id)
+        for section_id in now["section"].keys() - before["section"].keys():
+            store.delete("section", section_id)
         now_links = capture(store, undo.plan_id)["links"]
         for product_id in before["product"]:
             if now_links.get(product_id, []) != before["links"].get(product_id, []):

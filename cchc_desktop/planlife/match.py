@@ -9,7 +9,12 @@ Tasks are paired in passes, each pass only among rows still unpaired, best score
 4. ``agency``  same section, same lead agencies and deadline texts of the products, similarity ≥ 0.3.
 
 The source STT is the stored ``source_stt`` when the task row has one, else the task's number in its section.
-Products are paired inside a paired task the same way (exact, similarity, then the only one left).
+
+Products (``pair_all_products``) are paired inside a paired task first (exact, then similarity); then a product
+left over on both sides is followed to another task (a product moved between tasks, within or across sections, also
+into an added task or out of a dropped one) when its text is distinctive — at least ``MOVE_WORDS`` words and
+written once in the plan and once in the revised file — and similar (≥ ``MOVE_MIN``, or ≥ ``MOVE_AGENCY_MIN`` with
+the same lead agencies); last, the only product left in a paired task on both sides is the same product reworded.
 """
 from __future__ import annotations
 
@@ -27,6 +32,9 @@ TEXT_MIN = 0.6
 AGENCY_MIN = 0.3
 PRODUCT_MIN = 0.5
 SECTION_MIN = 0.6
+MOVE_MIN = 0.8            # a product followed to another task: similarity of its text…
+MOVE_AGENCY_MIN = 0.6     # …or this much with the same lead agencies
+MOVE_WORDS = 4            # shorter texts ("Báo cáo", "Kế hoạch") are too generic to follow across tasks
 
 BASIS_LABELS = {"exact": "trùng nội dung", "stt": "cùng STT", "text": "nội dung gần giống",
                 "agency": "cùng cơ quan chủ trì và thời hạn", "manual": "ghép thủ công"}
@@ -195,17 +203,91 @@ def pair_tasks(old: Side, new: Side, sections: dict[int, int]) -> tuple[dict[int
     return pairs, basis
 
 
-def pair_products(old: list[Row], new: list[Row]) -> dict[int, int]:
-    """Revised product index -> old product index inside one paired task."""
+def _pair_close(old: list[Row], new: list[Row]) -> tuple[dict[int, int], set[int], set[int]]:
+    """Exact, then similar texts inside one paired task: (pairs, revised left over, old left over)."""
     left, right = set(range(len(new))), set(range(len(old)))
     pairs = dict(_greedy([(1.0 + (i == j), i, j) for i in range(len(new)) for j in range(len(old))
                           if same_text(new[i].description, old[j].description)], left, right))
     pairs.update(_greedy([(sc, i, j) for i in left for j in right
                           if (sc := similarity(new[i].description, old[j].description)) >= PRODUCT_MIN],
                          left, right))
+    return pairs, left, right
+
+
+def pair_products(old: list[Row], new: list[Row]) -> dict[int, int]:
+    """Revised product index -> old product index inside one paired task (no other task considered)."""
+    pairs, left, right = _pair_close(old, new)
     if len(left) == 1 and len(right) == 1:     # the only row left on both sides: the same row, reworded
         pairs[left.pop()] = right.pop()
     return pairs
+
+
+@dataclass
+class ProductPairing:
+    """``within``: revised task -> {revised product -> old product of its paired task};
+    ``moves``: (revised task, revised product) -> (old task, old product) of another task."""
+
+    within: dict[int, dict[int, int]] = field(default_factory=dict)
+    moves: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+
+    def moved_from(self) -> set[tuple[int, int]]:
+        return set(self.moves.values())
+
+
+def _distinctive(side: Side) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for task in side.tasks:
+        for product in task.products:
+            key = " ".join(words(product.description))
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def pair_all_products(old: Side, new: Side, tasks: dict[int, int]) -> ProductPairing:
+    """Pair the products of the whole plan: inside paired tasks, then moved between tasks (module docstring)."""
+    out = ProductPairing()
+    leftovers: dict[int, tuple[set[int], set[int]]] = {}
+    for ni, oi in sorted(tasks.items()):
+        pairs, left, right = _pair_close(old.tasks[oi].products, new.tasks[ni].products)
+        out.within[ni] = pairs
+        leftovers[ni] = (left, right)
+    kept_old = {oi: ni for ni, oi in tasks.items()}
+    free_new = [(ni, pi) for ni, task in enumerate(new.tasks) for pi in range(len(task.products))
+                if ni not in tasks or pi in leftovers[ni][0]]
+    free_old = [(oi, pj) for oi, task in enumerate(old.tasks) for pj in range(len(task.products))
+                if oi not in kept_old or pj in leftovers[kept_old[oi]][1]]
+    once_old, once_new = _distinctive(old), _distinctive(new)
+
+    def usable(row: Row, once: dict[str, int]) -> bool:
+        found = words(row.description)
+        return len(found) >= MOVE_WORDS and once.get(" ".join(found)) == 1
+
+    candidates = []
+    for a, (ni, pi) in enumerate(free_new):
+        product = new.tasks[ni].products[pi]
+        if not usable(product, once_new):
+            continue
+        for b, (oi, pj) in enumerate(free_old):
+            was = old.tasks[oi].products[pj]
+            if tasks.get(ni) == oi or not usable(was, once_old):
+                continue
+            score = similarity(product.description, was.description)
+            leads = {match_key(n) for n in product.leads}
+            same_leads = bool(leads) and leads == {match_key(n) for n in was.leads}
+            if score >= MOVE_MIN or (same_leads and score >= MOVE_AGENCY_MIN):
+                candidates.append((score + 0.05 * same_leads, a, b))
+    for a, b in _greedy(candidates, set(range(len(free_new))), set(range(len(free_old)))):
+        ni, pi = free_new[a]
+        oi, pj = free_old[b]
+        out.moves[(ni, pi)] = (oi, pj)
+        if ni in leftovers:
+            leftovers[ni][0].discard(pi)
+        if oi in kept_old:
+            leftovers[kept_old[oi]][1].discard(pj)
+    for ni, (left, right) in leftovers.items():
+        if len(left) == 1 and len(right) == 1:     # the only row left on both sides: the same row, reworded
+            out.within[ni][left.pop()] = right.pop()
+    return out
 
 
 def pair(old: Side, new: Side) -> Pairing:
