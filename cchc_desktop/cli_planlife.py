@@ -9,7 +9,6 @@ from pathlib import Path
 from .errors import UserError
 from .importers import read_appendix
 from .planlife import amend, fiveyear, rollover
-from .tracking.targets import format_value
 
 
 def _plan_id(store, wanted: str | None, what: str = "--plan") -> str:
@@ -98,11 +97,27 @@ def cmd_link_target(store, args) -> int:
 
 
 def cmd_link_task(store, args) -> int:
+    """Link a yearly task to the five-year task and/or target it serves (the task pane's picker); ``--list``
+    prints the choices (labels as in the picker, with their ids), ``--search`` narrows them."""
     task = _row_id(store, "task", args.task, "nhiệm vụ")
-    parent_task = _row_id(store, "task", args.parent_task, "nhiệm vụ") if args.parent_task else None
-    parent_target = _row_id(store, "target", args.parent_target, "chỉ tiêu") if args.parent_target else None
-    fiveyear.link_task(store, task, parent_task_id=parent_task, parent_target_id=parent_target)
-    print("Đã cập nhật liên kết nhiệm vụ.")
+    if args.list or args.search:
+        plan_id = fiveyear._plan_of(store, "task", task)
+        choices = fiveyear.search(fiveyear.link_choices(store, plan_id), args.search or "")
+        if fiveyear.plan_link(store, plan_id) is None:
+            raise UserError("Kế hoạch của nhiệm vụ này chưa thuộc kế hoạch giai đoạn nào (dùng link-plan trước).")
+        for choice in choices:
+            print(f"{choice.id[:8]}  {choice.label}")
+        if not choices:
+            print("Không có nhiệm vụ/chỉ tiêu giai đoạn nào phù hợp.")
+        return 0
+    if not args.parent_task and not args.parent_target:
+        raise UserError("Cần --parent-task hoặc --parent-target (mã, hoặc none để bỏ liên kết), hoặc --list.")
+    for kind, wanted, table, label in ((fiveyear.TASK, args.parent_task, "task", "nhiệm vụ"),
+                                       (fiveyear.TARGET, args.parent_target, "target", "chỉ tiêu")):
+        if wanted:
+            row_id = None if wanted.lower() in ("none", "-") else _row_id(store, table, wanted, label)
+            fiveyear.set_task_link(store, task, kind, row_id)
+    print(fiveyear.task_link_text(store, task))
     return 0
 
 
@@ -110,10 +125,7 @@ def cmd_period_report(store, args) -> int:
     from .reports.document import render_pdf
 
     plan_id = _plan_id(store, args.plan)
-    for t in fiveyear.target_progress(store, plan_id):
-        years = ", ".join(f"{y}: {'—' if v is None else format_value(v)}" for y, v in t.yearly.items())
-        pct = "—" if t.progress is None else f"{t.progress:.1f}%".replace(".", ",")
-        print(f"{t.title} ({t.requirement}): {years}; tiến độ {pct}")
+    print(fiveyear.progress_text(store, plan_id))        # the same cells as the dashboard's «Tiến độ giai đoạn»
     if args.out:
         ref = _dt.date.fromisoformat(args.date) if args.date else _dt.date.today()
         render_pdf(fiveyear.build_period_report(store, plan_id, ref), Path(args.out))
@@ -145,8 +157,10 @@ def add_parsers(sub) -> None:
     p.add_argument("--mode", choices=("sum", "latest"), help="sum: cộng dồn; latest: lấy năm gần nhất")
     p = sub.add_parser("link-task", help="gắn nhiệm vụ năm với nhiệm vụ/chỉ tiêu giai đoạn")
     p.add_argument("--task", required=True)
-    p.add_argument("--parent-task")
-    p.add_argument("--parent-target")
+    p.add_argument("--parent-task", help="mã nhiệm vụ giai đoạn, hoặc none để bỏ (liên kết chỉ tiêu được giữ)")
+    p.add_argument("--parent-target", help="mã chỉ tiêu giai đoạn, hoặc none để bỏ (liên kết nhiệm vụ được giữ)")
+    p.add_argument("--list", action="store_true", help="liệt kê nhiệm vụ và chỉ tiêu giai đoạn có thể chọn")
+    p.add_argument("--search", help="chỉ liệt kê những mục chứa các từ này (không cần dấu)")
     p = sub.add_parser("period-report", help="kết quả thực hiện kế hoạch giai đoạn (và báo cáo PDF)")
     p.add_argument("--plan")
     p.add_argument("--out", help="tệp PDF")

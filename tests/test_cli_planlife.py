@@ -103,14 +103,31 @@ def test_five_year_commands(tmp_path, capsys):
     assert run(capsys, "--db", db, "link-target", "--target", t1[:8], "--parent", t5[:8])[0] == 2   # not linked yet
     assert run(capsys, "--db", db, "link-plan", "--plan", yearly[:8], "--parent", five[:8])[0] == 0
     assert run(capsys, "--db", db, "link-target", "--target", t1[:8], "--parent", t5[:8])[0] == 0
-    assert run(capsys, "--db", db, "link-task", "--task", task1[:8], "--parent-task", task5[:8])[0] == 0
+    # the picker's choices (accent-free search), then a task and a target linked one at a time
+    code, out, _ = run(capsys, "--db", db, "link-task", "--task", task1[:8], "--search", "nhan rong")
+    assert code == 0 and out.splitlines() == [f"{task5[:8]}  Nhiệm vụ I.1. Nhân rộng mô hình"]
+    assert run(capsys, "--db", db, "link-task", "--task", task1[:8])[0] == 2          # nothing to link
+    code, out, _ = run(capsys, "--db", db, "link-task", "--task", task1[:8], "--parent-task", task5[:8])
+    assert code == 0
+    code, out, _ = run(capsys, "--db", db, "link-task", "--task", task1[:8], "--parent-target", t5[:8])
+    store = Store.open(db)
+    try:
+        assert fiveyear.task_links(store, yearly) == {task1: (task5, t5)}      # the task link was kept
+        assert out.strip() == fiveyear.task_link_text(store, task1)             # the pane's text
+        assert "Nhiệm vụ I.1. Nhân rộng mô hình; Chỉ tiêu: Số mô hình mới (≥ 10 mô hình)" in out
+        expected = fiveyear.progress_text(store, five)
+    finally:
+        store.close()
     out_pdf = tmp_path / "giai-doan.pdf"
     code, out, _ = run(capsys, "--db", db, "period-report", "--plan", five[:8], "--out", out_pdf, "--date",
                        "2026-12-31")
-    assert code == 0 and "Số mô hình mới (≥ 10 mô hình): 2026: 4, 2027: —" in out and "tiến độ 40,0%" in out
+    assert code == 0 and out.startswith(expected + "\n")                 # the dashboard tab's cells, as text
+    assert "1. Số mô hình mới — Đến năm 2030: ≥ 10 mô hình; 2026: 4; 2027: —" in out and "Tiến độ: 40%" in out
     assert out_pdf.read_bytes().startswith(b"%PDF")
+    assert run(capsys, "--db", db, "period-report", "--plan", yearly[:8])[0] == 2        # a yearly plan has none
+    assert run(capsys, "--db", db, "link-task", "--task", task1[:8], "--parent-task", "none")[0] == 0
     store = Store.open(db)
     try:
-        assert fiveyear.task_links(store, yearly) == {task1: (task5, None)}
+        assert fiveyear.task_links(store, yearly) == {task1: (None, t5)}
     finally:
         store.close()

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from ..errors import UserError
 from ..store import Store, roman
+from ..text import fold
 from ..tracking import plan_summary, target_results
 from ..tracking.targets import COMPARISON_LABELS, format_value, is_met
 from ..tracking.timeliness import DONE, DONE_LATE
-from .amend import plan_citation
 
 SUM, LATEST = "sum", "latest"
 PARENT, ROLLED_FROM = "parent", "rolled_from"
@@ -135,6 +135,89 @@ def task_links(store: Store, plan_id: str) -> dict[str, tuple[str | None, str | 
         "WHERE s.plan_id = ?", (plan_id,))}
 
 
+TASK, TARGET = "task", "target"
+
+
+@dataclass(frozen=True)
+class LinkChoice:
+    """A five-year task or target a yearly task can serve: ``label`` as shown in the picker, the pane and the CLI."""
+
+    kind: str          # TASK / TARGET
+    id: str
+    label: str
+
+    @property
+    def key(self) -> str:
+        return fold(self.label)
+
+
+def _task_choice(where: str, content: str, task_id: str) -> LinkChoice:
+    return LinkChoice(TASK, task_id, f"Nhiệm vụ {where}. {' '.join(content.split())}")
+
+
+def _target_choice(row: dict) -> LinkChoice:
+    unit = row["unit"] if row["unit"] == "%" else (f" {row['unit']}" if row["unit"] else "")
+    requirement = f"{COMPARISON_LABELS.get(row['comparison'], row['comparison'])} {format_value(row['target_value'])}{unit}"
+    return LinkChoice(TARGET, row["id"], f"Chỉ tiêu: {' '.join(row['title'].split())} ({requirement})")
+
+
+def link_choices(store: Store, plan_id: str) -> list[LinkChoice]:
+    """The tasks, then the targets, of the multi-year plan that the yearly plan ``plan_id`` belongs to (none when
+    it belongs to none): what the task pane's picker lists."""
+    parent = plan_link(store, plan_id)
+    if parent is None:
+        return []
+    plan = store.load_plan(parent)
+    out = [_task_choice(f"{roman(section.position + 1)}.{task.number}", task.content, task.id)
+           for section, task in plan.iter_tasks()]
+    out += [_target_choice(dict(r)) for r in store.db.query(
+        "SELECT * FROM target WHERE plan_id = ? ORDER BY position, created_at", (parent,))]
+    return out
+
+
+def search(choices: list[LinkChoice], query: str) -> list[LinkChoice]:
+    """The choices containing every word of ``query``, accents and case ignored ("chi tieu mo hinh")."""
+    wanted = fold(query).split()
+    return [c for c in choices if all(w in c.key for w in wanted)]
+
+
+def task_link_choices(store: Store, task_id: str) -> list[LinkChoice]:
+    """What a yearly task serves now: its five-year task and/or target, labelled as in the picker."""
+    row = store.db.query_one("SELECT * FROM task_link WHERE task_id = ?", (task_id,))
+    if row is None:
+        return []
+    out = []
+    parent_plan = _plan_of(store, "task", row["parent_task_id"]) if row["parent_task_id"] else None
+    if parent_plan is not None:
+        out += [_task_choice(f"{roman(section.position + 1)}.{task.number}", task.content, task.id)
+                for section, task in store.load_plan(parent_plan).iter_tasks() if task.id == row["parent_task_id"]]
+    if row["parent_target_id"]:
+        target = store.db.query_one("SELECT * FROM target WHERE id = ?", (row["parent_target_id"],))
+        if target is not None:
+            out.append(_target_choice(dict(target)))
+    return out
+
+
+LINK_FIELD = "Phục vụ nhiệm vụ/chỉ tiêu kế hoạch giai đoạn"
+
+
+def task_link_text(store: Store, task_id: str) -> str:
+    """"Phục vụ nhiệm vụ/chỉ tiêu kế hoạch giai đoạn: Nhiệm vụ II.3. …; Chỉ tiêu: … (≥ 10 mô hình)" (pane, CLI)."""
+    labels = [c.label for c in task_link_choices(store, task_id)]
+    return f"{LINK_FIELD}: " + ("; ".join(labels) if labels else "chưa liên kết")
+
+
+def set_task_link(store: Store, task_id: str, kind: str, row_id: str | None) -> None:
+    """Link a yearly task to one five-year task (``kind`` TASK) or target (TARGET), keeping its link of the other
+    kind; None removes that link. (The pane's picker; one undoable operation when run through ``ops.run``.)"""
+    row = store.db.query_one("SELECT * FROM task_link WHERE task_id = ?", (task_id,))
+    current = {TASK: row["parent_task_id"] if row else None, TARGET: row["parent_target_id"] if row else None}
+    if kind not in current:
+        raise FiveYearError(f"Loại liên kết không hợp lệ: {kind}")
+    current[kind] = row_id
+    link_task(store, task_id, parent_task_id=current[TASK], parent_target_id=current[TARGET])
+
+
 def link_target(store: Store, target_id: str, parent_target_id: str | None, mode: str | None = None) -> None:
     """Count a yearly target toward a five-year target (None removes the link). ``mode`` defaults to
     ``latest`` for percentages and ``sum`` for counts."""
@@ -227,6 +310,49 @@ def target_progress(store: Store, plan_id: str) -> list[TargetProgress]:
     return out
 
 
+VERDICTS = {True: "Đạt", False: "Chưa đạt", None: "Chưa có số liệu"}
+
+
+def progress_headers(years: list[int]) -> list[str]:
+    """Columns of the five-year progress table (dashboard tab, dialog, report, CLI)."""
+    return ["Chỉ tiêu", f"Đến năm {years[-1]}", *(str(y) for y in years), "Kết quả đến nay", "Tiến độ",
+            "Đánh giá"]
+
+
+def progress_cells(t: TargetProgress) -> list[str]:
+    """One target's row under ``progress_headers``: value per year, cumulative (or latest) value, % of the end
+    value, met or not."""
+    pct = t.progress
+    return [t.title, t.requirement, *(_value_text(t.yearly[y], t.unit) for y in t.years),
+            _value_text(t.value, t.unit) + (" (lũy kế)" if t.mode == SUM and t.value is not None else ""),
+            "—" if pct is None else f"{format_value(round(pct, 1))}%", VERDICTS[t.met]]
+
+
+def linked_text(store: Store, plan_id: str) -> str:
+    """"Kế hoạch giai đoạn 2026–2030: năm 2026, năm 2027 được liên kết." """
+    plan = _plan(store, plan_id)
+    children = yearly_plans(store, plan_id)
+    return (f"Kế hoạch giai đoạn {_years(plan)}: "
+            + (", ".join(f"năm {c['year_start']}" for c in children) or "chưa có kế hoạch năm nào")
+            + " được liên kết.")
+
+
+def progress_text(store: Store, plan_id: str, progress: list[TargetProgress] | None = None) -> str:
+    """The progress table as text, one line per target (CLI ``period-report``; same cells as the dashboard)."""
+    plan = _plan(store, plan_id)
+    if plan["year_start"] == plan["year_end"]:
+        raise FiveYearError("Tiến độ giai đoạn chỉ có ở kế hoạch nhiều năm (ví dụ giai đoạn 2026–2030).")
+    progress = target_progress(store, plan_id) if progress is None else progress
+    headers = progress_headers(list(range(plan["year_start"], plan["year_end"] + 1)))
+    lines = [linked_text(store, plan_id)]
+    for i, t in enumerate(progress, 1):
+        cells = progress_cells(t)
+        lines.append(f"{i}. {cells[0]} — " + "; ".join(f"{h}: {c}" for h, c in zip(headers[1:], cells[1:])))
+    if not progress:
+        lines.append("Kế hoạch giai đoạn chưa có chỉ tiêu.")
+    return "\n".join(lines)
+
+
 @dataclass
 class TaskProgress:
     task_id: str
@@ -268,6 +394,7 @@ def build_period_report(store: Store, plan_id: str, ref_date: _dt.date, *, numbe
     from ..reports.header_settings import get_header
     from ..reports.templates import table_marker
     from ..reports.vnformat import unit_with_kind
+    from .amend import plan_citation
 
     plan = _plan(store, plan_id)
     if plan["year_start"] == plan["year_end"]:
@@ -276,18 +403,11 @@ def build_period_report(store: Store, plan_id: str, ref_date: _dt.date, *, numbe
     unit = unit_with_kind(plan["unit_name"], plan["unit_kind"] or "xã")
     progress = target_progress(store, plan_id)
     years = list(range(plan["year_start"], plan["year_end"] + 1))
-    rows = []
-    for i, t in enumerate(progress, 1):
-        pct = t.progress
-        rows.append([str(i), t.title, t.requirement, *(_value_text(t.yearly[y], t.unit) for y in years),
-                     _value_text(t.value, t.unit) + (" (lũy kế)" if t.mode == SUM and t.value is not None else ""),
-                     "—" if pct is None else f"{format_value(round(pct, 1))}%",
-                     {True: "Đạt", False: "Chưa đạt", None: "Chưa có số liệu"}[t.met]])
+    rows = [[str(i), *progress_cells(t)] for i, t in enumerate(progress, 1)]
     fixed = [0.05, 0.27, 0.10]
     year_share = 0.34 / len(years)
     targets = TableData("bang_chi_tieu_giai_doan", "Chỉ tiêu giai đoạn",
-                        ["TT", "Chỉ tiêu", f"Đến năm {plan['year_end']}", *(str(y) for y in years),
-                         "Kết quả đến nay", "Tiến độ", "Đánh giá"], rows,
+                        ["TT", *progress_headers(years)], rows,
                         fixed + [year_share] * len(years) + [0.10, 0.07, 0.07],
                         ["CENTER", "LEFT", "CENTER"] + ["CENTER"] * (len(years) + 3),
                         empty_text="Kế hoạch giai đoạn chưa có chỉ tiêu.", font_size=10)
