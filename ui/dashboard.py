@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButt
 
 from .date_edit import DateEdit
 from cchc_desktop.deadlines import format_date
+from cchc_desktop.planlife import fiveyear
 from cchc_desktop.tracking import (STATE_LABELS, Summary, default_period, get_settings, make_period, next_report,
                                    plan_periods, plan_summary, target_results)
 from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE,
@@ -284,6 +285,60 @@ def all_items_model() -> SummaryTableModel:
                               "Cập nhật bởi"], cells, key=_item_key)
 
 
+class PeriodProgressBox(QWidget):
+    """«Tiến độ giai đoạn» (a multi-year plan only): each target's value per year from the linked yearly plans,
+    the cumulative (or latest) value, the end value and the % reached; below, the products completed per year of
+    the yearly tasks linked to each five-year task. Models over ``planlife.fiveyear.target_progress`` /
+    ``task_progress`` — the figures of the report «Kết quả thực hiện Kế hoạch giai đoạn»."""
+
+    def __init__(self, on_activate, parent=None):
+        super().__init__(parent)
+        self.on_activate = on_activate          # a five-year task clicked: show it in the appendix
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        self.splitter = QSplitter(Qt.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        layout.addWidget(self.splitter, 1)
+        self.years: list[int] = []
+        self.targets_table = self.tasks_table = None
+
+    def set_years(self, years: list[int]) -> None:
+        """(Re)build the two tables for the plan's years (their columns)."""
+        if years == self.years:
+            return
+        self.years = years
+        for table in (self.targets_table, self.tasks_table):
+            if table is not None:
+                table.setParent(None)
+                table.deleteLater()
+        targets = SummaryTableModel(fiveyear.progress_headers(years, two_lines=True), fiveyear.progress_cells,
+                                    right=range(2, len(years) + 5),
+                                    tooltip=lambda t: f"{t.title}\nCách tổng hợp: {fiveyear.MODE_LABELS[t.mode]}")
+        tasks = SummaryTableModel(["Nhiệm vụ giai đoạn", *(str(y) for y in years)],
+                                  lambda t: (f"{t.where}. {t.content}",
+                                             *(f"{t.yearly[y][0]}/{t.yearly[y][1]}" if y in t.yearly else "—"
+                                               for y in years)),
+                                  right=range(1, len(years) + 1), key=lambda t: (t.task_id, ""))
+        self.targets_table = summary_table(targets)
+        self.tasks_table = summary_table(tasks)
+        self.tasks_table.setToolTip("Số sản phẩm hoàn thành / tổng số sản phẩm của các nhiệm vụ năm được liên kết")
+        self.tasks_table.clicked.connect(self.on_activate)
+        self.tasks_table.activated.connect(self.on_activate)
+        self.splitter.addWidget(self.targets_table)
+        self.splitter.addWidget(self.tasks_table)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 100])
+
+    def set_progress(self, note: str, targets: list, tasks: list) -> None:
+        self.note.setText(note)
+        self.targets_table.model().set_rows(targets)
+        self.tasks_table.model().set_rows([t for t in tasks if t.yearly])
+
+
 class DashboardWidget(QWidget):
     """Dashboard for one plan. Emits taskActivated(task_id, product_id) when an item is clicked."""
 
@@ -323,12 +378,17 @@ class DashboardWidget(QWidget):
         self.report_label.setWordWrap(True)
         self.report_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.report_label.setStyleSheet("color: #333;")
+        # two rows, so the tab fits beside the details pane at 1366 px (the report line shares the second)
         controls = QHBoxLayout()
         for widget in (QLabel("Ngày tham chiếu:"), self.ref_edit, today_btn, QLabel("Kỳ báo cáo:"),
-                       self.period_combo, self.scope_combo, QLabel("Sắp đến hạn trong:"), self.soon_spin,
-                       refresh_btn):
+                       self.period_combo, self.scope_combo):
             controls.addWidget(widget)
         controls.addStretch(1)
+        second = QHBoxLayout()
+        for widget in (QLabel("Sắp đến hạn trong:"), self.soon_spin, refresh_btn):
+            second.addWidget(widget)
+        second.addSpacing(12)
+        second.addWidget(self.report_label, 1)
 
         # -- cards --------------------------------------------------------------------------------
         self.cards = {key: _Card(title) for key, title in (
@@ -377,11 +437,13 @@ class DashboardWidget(QWidget):
         self.tabs.addTab(targets_box, "Chỉ tiêu")
         self.tabs.addTab(self.items_table, "Tất cả sản phẩm")
         self.targets_box = targets_box
+        self.period_box = PeriodProgressBox(self._activate)   # a multi-year plan: «Tiến độ giai đoạn» (issue #15)
+        self._update_period_tab()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(controls)
-        layout.addWidget(self.report_label)
+        layout.addLayout(second)
         layout.addLayout(cards)
         layout.addWidget(self.tabs, 1)
 
@@ -444,6 +506,7 @@ class DashboardWidget(QWidget):
         self.soon_spin.blockSignals(False)
         self.set_period(default_period(self.year_start, self.year_end, self.ref_date()).key)
         self._auto_period = True
+        self._update_period_tab()
         self.refresh()
 
     def reload_settings(self) -> None:
@@ -453,6 +516,17 @@ class DashboardWidget(QWidget):
             self.soon_spin.setValue(days)   # refreshes
         else:
             self.refresh()
+
+    def _update_period_tab(self) -> None:
+        """«Tiến độ giai đoạn» is a tab of multi-year plans only (next to «Chỉ tiêu»)."""
+        index = self.tabs.indexOf(self.period_box)
+        if self.year_start == self.year_end:
+            if index >= 0:
+                self.tabs.removeTab(index)
+            return
+        self.period_box.set_years(list(range(self.year_start, self.year_end + 1)))
+        if index < 0:
+            self.tabs.insertTab(self.tabs.indexOf(self.targets_box) + 1, self.period_box, "Tiến độ giai đoạn")
 
     def card_text(self, key: str) -> str:
         self.ensure_current()
@@ -539,6 +613,10 @@ class DashboardWidget(QWidget):
         self.soon_table.model().set_rows(s.due_soon)
         self.items_table.model().set_rows(s.items)
         self._fill_targets(s)
+        if self.year_start != self.year_end:
+            self.period_box.set_progress(fiveyear.linked_text(self.store, self.plan_id),
+                                         fiveyear.target_progress(self.store, self.plan_id),
+                                         fiveyear.task_progress(self.store, self.plan_id))
         self.tabs.setTabText(self.tabs.indexOf(self.overdue_table), f"Quá hạn ({len(s.overdue)})")
         self.tabs.setTabText(self.tabs.indexOf(self.soon_table),
                              f"Sắp đến hạn {self.soon_spin.value()} ngày ({len(s.due_soon)})")

@@ -173,14 +173,21 @@ def fit_rows(table: QTableView) -> None:
     header = table.horizontalHeader()
     # a text column takes at most a fair share of the width, so the stretched first column (the product or the
     # section) keeps the most room (issue #20: «Sản phẩm» was squeezed by long deadlines and agency names)
-    share = max(80, int(table.viewport().width() * 0.8 / max(1, model.columnCount() - 1)))
+    # (when every column fits in that budget at its natural width, none is squeezed: e.g. the many short year
+    # columns of «Tiến độ giai đoạn» keep their whole header)
+    budget = int(table.viewport().width() * 0.8)
+    share = max(80, int(budget / max(1, model.columnCount() - 1)))
+    wanted = {}
     for column in range(model.columnCount()):
         if header.sectionResizeMode(column) != QHeaderView.Stretch:
             width = header.sectionSizeFromContents(column).width()
             # the widest of the header and of the first rows (enough for counts, dates and short names)
             for row in range(min(rows, 20)):
                 width = max(width, table.sizeHintForIndex(model.index(row, column)).width())
-            header.resizeSection(column, min(width + 8, 320, share))
+            wanted[column] = min(width + 8, 320)
+    fits = sum(wanted.values()) <= budget
+    for column, width in wanted.items():
+        header.resizeSection(column, width if fits else min(width, share))
     if rows <= WRAP_ROWS_UP_TO:
         table.resizeRowsToContents()
 

@@ -13,10 +13,10 @@ from cchc_desktop.planlife import fiveyear
 from cchc_desktop.reports.document import render_pdf
 from cchc_desktop.safe_write import SafeWriteError
 from cchc_desktop.tracking import list_targets
-from cchc_desktop.tracking.targets import format_value
 
 from . import messages
 from .busy import busy
+from .operations import perform_in
 from .screen import fit_to_screen
 
 
@@ -44,23 +44,14 @@ class FiveYearDialog(QDialog):
 
     # -- a multi-year plan: progress and report -----------------------------------------------------------
     def _build_progress(self, layout: QVBoxLayout) -> None:
-        children = fiveyear.yearly_plans(self.store, self.plan_id)
-        text = (f"Kế hoạch giai đoạn {_years(self.plan)}: "
-                + (", ".join(f"năm {c['year_start']}" for c in children) or "chưa có kế hoạch năm nào")
-                + " được liên kết.")
-        layout.addWidget(QLabel(text, self))
+        layout.addWidget(QLabel(fiveyear.linked_text(self.store, self.plan_id), self))
         progress = fiveyear.target_progress(self.store, self.plan_id)
         years = list(range(self.plan["year_start"], self.plan["year_end"] + 1))
-        headers = ["Chỉ tiêu", "Yêu cầu", *(str(y) for y in years), "Kết quả đến nay", "Tiến độ", "Đánh giá"]
+        headers = fiveyear.progress_headers(years)
         self.table = QTableWidget(len(progress), len(headers), self)
         self.table.setHorizontalHeaderLabels(headers)
         for r, t in enumerate(progress):
-            cells = [t.title, t.requirement,
-                     *("—" if t.yearly[y] is None else format_value(t.yearly[y]) for y in years),
-                     "—" if t.value is None else format_value(t.value),
-                     "—" if t.progress is None else f"{format_value(round(t.progress, 1))}%",
-                     {True: "Đạt", False: "Chưa đạt", None: "Chưa có số liệu"}[t.met]]
-            for c, value in enumerate(cells):
+            for c, value in enumerate(fiveyear.progress_cells(t)):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
@@ -103,12 +94,18 @@ class FiveYearDialog(QDialog):
         layout.addWidget(self.targets, 1)
         self._fill_targets()
 
+    def _perform(self, label: str, action, *args) -> bool:
+        """One core operation on the main window's undo stack (ui/operations.py)."""
+        command = perform_in(self, label, action, *args,
+                             message=lambda text: messages.error(self, "Kế hoạch giai đoạn", text))
+        return command.ok
+
     def set_parent(self, parent_id: str | None) -> None:
-        try:
-            fiveyear.link_plan(self.store, self.plan_id, parent_id)
-        except UserError as exc:
-            messages.error(self, "Kế hoạch giai đoạn", str(exc))
+        label = "Gắn kế hoạch năm với kế hoạch giai đoạn" if parent_id else "Bỏ gắn kế hoạch giai đoạn"
+        self._perform(label, fiveyear.link_plan, self.store, self.plan_id, parent_id)
         self.plan = self.store.get_row("plan", self.plan_id)
+        current = fiveyear.plan_link(self.store, self.plan_id)
+        self.parent_combo.setCurrentIndex(max(0, self.parent_combo.findData(current)))
         self._fill_targets()
 
     def _fill_targets(self) -> None:
@@ -131,7 +128,5 @@ class FiveYearDialog(QDialog):
             self.link_combos.append(combo)
 
     def set_target_parent(self, target_id: str, parent_id: str | None) -> None:
-        try:
-            fiveyear.link_target(self.store, target_id, parent_id)
-        except UserError as exc:
-            messages.error(self, "Kế hoạch giai đoạn", str(exc))
+        self._perform("Tính chỉ tiêu năm vào chỉ tiêu giai đoạn", fiveyear.link_target, self.store, target_id,
+                      parent_id)

@@ -90,9 +90,12 @@ class DetailsPane(QScrollArea):
         self.setWidget(body)
         self.show_nothing()
 
-    def add_panel(self, widget: QWidget) -> None:
-        """Add a widget (e.g. the status/evidence panel) under the task details."""
-        self.extra.addWidget(widget)
+    def add_panel(self, widget: QWidget, first: bool = False) -> None:
+        """Add a widget (e.g. the status/evidence panel) under the task details (``first``: above the others)."""
+        if first:
+            self.extra.insertWidget(0, widget)
+        else:
+            self.extra.addWidget(widget)
 
     def show_nothing(self) -> None:
         self.info.setText("<i>Chọn một nhiệm vụ trong bảng để xem chi tiết.</i>")

@@ -56,3 +56,6 @@ def install_planlife_menu(window) -> None:
         menu.addAction(action)
         window.planlife_actions[name] = action
     window.planlife_menu = menu
+    if hasattr(window, "details"):          # the task pane's «Phục vụ nhiệm vụ/chỉ tiêu kế hoạch giai đoạn»
+        from .fiveyear_link_panel import install_task_link_panel
+        install_task_link_panel(window)

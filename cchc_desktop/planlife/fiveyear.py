@@ -313,9 +313,11 @@ def target_progress(store: Store, plan_id: str) -> list[TargetProgress]:
 VERDICTS = {True: "Đạt", False: "Chưa đạt", None: "Chưa có số liệu"}
 
 
-def progress_headers(years: list[int]) -> list[str]:
-    """Columns of the five-year progress table (dashboard tab, dialog, report, CLI)."""
-    return ["Chỉ tiêu", f"Đến năm {years[-1]}", *(str(y) for y in years), "Kết quả đến nay", "Tiến độ",
+def progress_headers(years: list[int], *, two_lines: bool = False) -> list[str]:
+    """Columns of the five-year progress table (dashboard tab, dialog, report, CLI); ``two_lines`` breaks the
+    long ones (narrow screen columns)."""
+    gap = "\n" if two_lines else " "
+    return ["Chỉ tiêu", f"Đến năm{gap}{years[-1]}", *(str(y) for y in years), f"Kết quả{gap}đến nay", "Tiến độ",
             "Đánh giá"]
 
 
