@@ -143,3 +143,35 @@ def test_amend_dialog_reads_pasted_rows(qtbot, qapp, store, request):
     assert dialog.applied is None and store.db.query_one("SELECT COUNT(*) FROM plan_amendment")[0] == 0
     assert [kind for kind, text in request.node.message_boxes if "ngày ban hành" in text] == ["warning"]
     qapp.clipboard().clear()
+
+
+def test_amend_dialog_lists_a_product_moved_to_another_task(qtbot, store, tmp_path):
+    plan_id = create_demo_plan(store)
+    plan = store.load_plan(plan_id)
+    sections, _ = revised_layout(store, plan_id)
+    moved = plan.sections[5].tasks[0].products[3]
+    source = next(t for t in sections[5]["tasks"] if t["old_id"] == plan.sections[5].tasks[0].id)
+    source["products"] = [p for p in source["products"] if p["id"] != moved.id]
+    target = next(t for t in sections[6]["tasks"] if t["old_id"] == plan.sections[6].tasks[0].id)
+    target["products"].append({"id": moved.id, "description": moved.description, "deadline": moved.deadline_text,
+                               "leads": moved.lead_names, "coords": moved.coordinator_names})
+    path = write_revised_xlsx(tmp_path / "dieu-chinh.xlsx", sections, CAPTION)
+    window = _window(qtbot, store)
+    window.open_plan(plan_id)
+    from ui.amend_dialog import AmendDialog
+
+    dialog = AmendDialog(store, plan_id, window, undo_stack=window.undo_stack, model=window.model)
+    qtbot.addWidget(dialog)
+    dialog.load_file(path)
+    rows = [dialog.tree.topLevelItem(i) for i in range(dialog.tree.topLevelItemCount())]
+    row = next(r for r in rows if r.text(1) == amend.KIND_LABELS[amend.PRODUCT_MOVED])
+    assert (row.text(5), row.text(6)) == ("nhiệm vụ VI.1", "nhiệm vụ VII.1")
+    assert "chuyển từ nhiệm vụ VI.1 sang nhiệm vụ VII.1" in dialog.text.toPlainText()
+    row.setCheckState(0, Qt.Unchecked)
+    assert "[KHÔNG CHUYỂN" in dialog.text.toPlainText()
+    row.setCheckState(0, Qt.Checked)
+    dialog.apply()
+    live = {p.id: t.id for _s, t, p in store.load_plan(plan_id).iter_products()}
+    assert live[moved.id] == plan.sections[6].tasks[0].id
+    window.undo_stack.undo()
+    assert store.get_row("product", moved.id)["task_id"] == plan.sections[5].tasks[0].id

@@ -73,7 +73,7 @@ class AmendDialog(QDialog):
         self.tree.setRootIsDecorated(False)
         self.tree.setWordWrap(True)
         self.tree.header().setSectionResizeMode(QHeaderView.Interactive)
-        for column, width in enumerate((60, 85, 55, 200, 130, 250, 250)):
+        for column, width in enumerate((60, 125, 55, 200, 150, 220, 220)):
             self.tree.setColumnWidth(column, width)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())

@@ -29,7 +29,7 @@ PRODUCT_MOVED = "product_moved"      # a product that moved to another task (kee
 KIND_LABELS = {CHANGED: "Sửa", ADDED: "Thêm", DROPPED: "Bỏ", MOVED: "Chuyển mục", PRODUCT_MOVED: "Chuyển nhiệm vụ"}
 FIELD_LABELS = {"title": "Tên mục", "content": "Nội dung nhiệm vụ", "description": "Hoạt động/Sản phẩm",
                 "deadline_text": "Thời gian thực hiện", "leads": "Cơ quan chủ trì",
-                "coordinators": "Cơ quan phối hợp", "section": "Mục", "task": "Nhiệm vụ"}
+                "coordinators": "Cơ quan phối hợp", "section": "Mục", "task": "Sản phẩm chuyển nhiệm vụ"}
 _PRODUCT_FIELDS = ("description", "deadline_text", "leads", "coordinators")
 _BOOKKEEPING = ("created_at", "updated_at", "version")
 
