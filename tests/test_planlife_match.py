@@ -115,7 +115,8 @@ def test_products_moved_between_tasks_are_followed_only_when_distinctive(store):
            ("Kiểm tra công tác cải cách hành chính", [("Kế hoạch kiểm tra", "Văn phòng"),
                                                       ("Thông báo kết luận kiểm tra các cơ quan chuyên môn",
                                                        "Văn phòng")]),
-           ("Tuyên truyền cải cách hành chính trên loa truyền thanh", [("Báo cáo", "Văn hóa")])]
+           ("Tuyên truyền cải cách hành chính trên loa truyền thanh",
+            [("Báo cáo", "Văn hóa"), ("Báo cáo kết quả tuyên truyền trên loa truyền thanh", "Văn hóa")])]
     plan_id, ids = _products_plan(store, old)
     revised = [("Ban hành kế hoạch cải cách hành chính năm 2026",
                 [("Kế hoạch cải cách hành chính năm 2026", "Văn phòng"),
@@ -123,7 +124,10 @@ def test_products_moved_between_tasks_are_followed_only_when_distinctive(store):
                  ("Thông báo kết luận kiểm tra các cơ quan, đơn vị", "Văn phòng")]),
                ("Kiểm tra công tác cải cách hành chính", [("Kế hoạch kiểm tra", "Văn phòng")]),
                # task 3 dropped; a new task has a "Báo cáo" too: too generic to be the same product
-               ("Tổ chức đối thoại với người dân về thủ tục hành chính", [("Báo cáo", "Văn hóa")])]
+               ("Tổ chức đối thoại với người dân về thủ tục hành chính", [("Báo cáo", "Văn hóa")]),
+               # a new task whose product reads like the dropped task's second one, of another agency: not a move
+               ("Tổ chức tuyên truyền trên trang thông tin điện tử",
+                [("Báo cáo kết quả tuyên truyền trên loa phát thanh xã", "Văn phòng")])]
     diff = amend.prepare_amendment(store, plan_id, read_appendix_text(_products_text(revised)))
     moves = diff.products.moves
     assert list(moves) == [(0, 1)]
@@ -133,4 +137,10 @@ def test_products_moved_between_tasks_are_followed_only_when_distinctive(store):
     # the old "Báo cáo" of task 1 (left over, not moved) is dropped; the new task is added with its own product
     assert {c.key for c in diff.changes if c.kind == amend.DROPPED} == {f"product-:{ids[(old[0][0], 'Báo cáo')]}",
                                                                        f"task-:{diff.old.tasks[2].id}"}
-    assert diff.count(amend.ADDED, "content") == 1
+    assert diff.count(amend.ADDED, "content") == 2
+    assert match.MOVE_AGENCY_MIN <= match.similarity(old[2][1][1][0], revised[3][1][0][0]) < match.MOVE_MIN
+    # the same two texts with the same lead agency and deadline: followed as a move
+    revised[3] = (revised[3][0], [(revised[3][1][0][0], "Văn hóa")])
+    diff = amend.prepare_amendment(store, plan_id, read_appendix_text(_products_text(revised)))
+    oi, pj = diff.products.moves[(3, 0)]
+    assert diff.old.tasks[oi].products[pj].id == ids[(old[2][0], old[2][1][1][0])]

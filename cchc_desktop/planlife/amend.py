@@ -336,8 +336,9 @@ def apply_amendment(store: Store, diff: AmendmentDiff, *, doc_number: str | None
     backup_before_change(store, REASON_IMPORT)
     before = capture(store, diff.plan_id)
     with store.transaction():
+        moved = sum(1 for c in diff.accepted if c.kind == PRODUCT_MOVED)
         summary = (f"{diff.count(ADDED, 'content')} thêm, {diff.count(DROPPED, 'content')} bỏ, "
-                   f"{diff.count(MOVED)} chuyển mục, {diff.count(PRODUCT_MOVED)} sản phẩm chuyển nhiệm vụ, "
+                   f"{diff.count(MOVED)} chuyển mục, {moved} sản phẩm chuyển nhiệm vụ, "
                    f"{sum(1 for c in diff.accepted if c.kind == CHANGED)} sửa")
         amendment = store.insert_row("plan_amendment", {
             "plan_id": diff.plan_id, "doc_number": number, "doc_date": when, "note": note,

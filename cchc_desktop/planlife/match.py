@@ -13,8 +13,10 @@ The source STT is the stored ``source_stt`` when the task row has one, else the 
 Products (``pair_all_products``) are paired inside a paired task first (exact, then similarity); then a product
 left over on both sides is followed to another task (a product moved between tasks, within or across sections, also
 into an added task or out of a dropped one) when its text is distinctive — at least ``MOVE_WORDS`` words and
-written once in the plan and once in the revised file — and similar (≥ ``MOVE_MIN``, or ≥ ``MOVE_AGENCY_MIN`` with
-the same lead agencies); last, the only product left in a paired task on both sides is the same product reworded.
+written once in the plan and once in the revised file — and near-identical (≥ ``MOVE_MIN``), or similar
+(≥ ``MOVE_AGENCY_MIN``) with the same lead agencies and deadline text ("Báo cáo kết quả thực hiện kế hoạch A" is
+not "… kế hoạch B" of another agency: a doubtful move stays a drop plus an add, which loses no history); last,
+the only product left in a paired task on both sides is the same product reworded.
 """
 from __future__ import annotations
 
@@ -32,8 +34,8 @@ TEXT_MIN = 0.6
 AGENCY_MIN = 0.3
 PRODUCT_MIN = 0.5
 SECTION_MIN = 0.6
-MOVE_MIN = 0.8            # a product followed to another task: similarity of its text…
-MOVE_AGENCY_MIN = 0.6     # …or this much with the same lead agencies
+MOVE_MIN = 0.9            # a product followed to another task: similarity of its text (near-identical)…
+MOVE_AGENCY_MIN = 0.75    # …or this much with the same lead agencies and the same deadline text
 MOVE_WORDS = 4            # shorter texts ("Báo cáo", "Kế hoạch") are too generic to follow across tasks
 
 BASIS_LABELS = {"exact": "trùng nội dung", "stt": "cùng STT", "text": "nội dung gần giống",
@@ -274,8 +276,9 @@ def pair_all_products(old: Side, new: Side, tasks: dict[int, int]) -> ProductPai
             score = similarity(product.description, was.description)
             leads = {match_key(n) for n in product.leads}
             same_leads = bool(leads) and leads == {match_key(n) for n in was.leads}
-            if score >= MOVE_MIN or (same_leads and score >= MOVE_AGENCY_MIN):
-                candidates.append((score + 0.05 * same_leads, a, b))
+            same_place = same_leads and fold(product.deadline_text) == fold(was.deadline_text)
+            if score >= MOVE_MIN or (same_place and score >= MOVE_AGENCY_MIN):
+                candidates.append((score + 0.05 * same_place, a, b))
     for a, b in _greedy(candidates, set(range(len(free_new))), set(range(len(free_old)))):
         ni, pi = free_new[a]
         oi, pj = free_old[b]
