@@ -17,6 +17,8 @@ import openpyxl
 import pytest
 
 from cchc_desktop.demo import create_demo_plan
+from cchc_desktop.exchange import ExchangeError, export_package, import_package, read_package
+from cchc_desktop.exchange.package import holds_vector
 from cchc_desktop.store import Store
 from cchc_desktop.sync.folder import SyncError, is_candidate, is_conflict_copy, own_file_name, set_folder, sync_once
 from cchc_desktop.sync.portfolio import export_portfolio_xlsx, open_portfolio
@@ -26,23 +28,45 @@ REF = dt.date(2026, 6, 1)
 
 
 class Engine:
-    """Replicates each installation's own package into the other replicas like Syncthing would."""
+    """Replicates each installation's own package into the other replicas like Syncthing would.
 
-    def __init__(self, folders: dict[str, Path], rng: random.Random):
-        self.folders, self.rng = folders, rng
+    Sometimes it makes a conflict copy: ``newest_at_main`` keeps the older version under the conflict name and the
+    new one under the real name (what Syncthing does); otherwise the new version lands in the conflict copy and the
+    real name keeps the older one (the worse case: a stale file under the real name)."""
 
-    def spread(self, owner: str, name: str) -> None:
-        source = self.folders[owner] / name
-        data = source.read_bytes()
+    def __init__(self, folders: dict[str, Path], rng: random.Random, newest_at_main: bool = True):
+        self.folders, self.rng, self.newest_at_main = folders, rng, newest_at_main
+        self.written: dict[str, set[str]] = {}
+
+    def spread(self, owner: str, name: str, only: str | None = None, data: bytes | None = None) -> None:
+        data = (self.folders[owner] / name).read_bytes() if data is None else data
+        written = self.written.setdefault(owner, set())
+        written.add(name)
+        for gone in sorted(n for n in written if not (self.folders[owner] / n).exists()):
+            written.discard(gone)                   # the owner removed its file under an older name: so do we
+            for other, folder in self.folders.items():
+                if other != owner:
+                    (folder / gone).unlink(missing_ok=True)
         for other, folder in self.folders.items():
-            if other == owner:
+            if other == owner or (only and other != only):
                 continue
             target = folder / name
             if target.exists() and target.read_bytes() != data and self.rng.random() < 0.25:
-                target = folder / f"{Path(name).stem}.sync-conflict-20261201-{self.rng.randrange(10**6):06d}-ABC.cchc"
+                copy = folder / f"{Path(name).stem}.sync-conflict-20261201-{self.rng.randrange(10**6):06d}-ABC.cchc"
+                if self.newest_at_main:
+                    target.replace(copy)
+                else:
+                    target = copy
             temp = folder / f".syncthing.{name}.tmp"
             temp.write_bytes(data)
             temp.replace(target)
+
+    def join(self, name: str, folder: Path, source: str) -> None:
+        """A new replica: the engine first copies every package the folder holds."""
+        self.folders[name] = folder
+        for item in self.folders[source].iterdir():
+            if item.suffix == ".cchc":
+                shutil.copy(item, folder / item.name)
 
 
 def logical(store: Store) -> dict:
@@ -86,17 +110,25 @@ def _round(stores, folders, engine, order, reports):
             engine.spread(name, report.published)
 
 
+def _published(folders, name, report):
+    return read_package(folders[name] / report.published)
+
+
+def _log_size(store) -> int:
+    return store.db.query_one("SELECT COUNT(*) FROM change_log")[0]
+
+
 def _products(store):
     return [r[0] for r in store.db.query(
         "SELECT p.id FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
         "ORDER BY s.position, t.position, p.position")]
 
 
-@pytest.mark.parametrize("seed", [1, 7])
-def test_three_installations_converge_and_list_every_concurrent_edit(three, seed):
+@pytest.mark.parametrize("seed,newest_at_main", [(1, True), (7, True), (3, False)])
+def test_three_installations_converge_and_list_every_concurrent_edit(three, seed, newest_at_main):
     stores, folders = three
     rng = random.Random(seed)
-    engine = Engine(folders, rng)
+    engine = Engine(folders, rng, newest_at_main)
     reports = []
     for _ in range(2):                              # the plan reaches B and C
         _round(stores, folders, engine, rng.sample("ABC", 3), reports)
@@ -124,6 +156,33 @@ def test_three_installations_converge_and_list_every_concurrent_edit(three, seed
     for store in stores.values():                   # … and the other is in every installation's history
         assert store.db.query_one("SELECT COUNT(*) FROM change_log WHERE new_value LIKE ? OR old_value LIKE ?",
                                   (f"%{loser}%", f"%{loser}%"))[0] >= 1
+    # the first packages were full snapshots (nobody had acknowledged anything yet) …
+    first = [r for n, r in reports if n == "A" and r.published][0]
+    assert not first.published_delta and first.full_reason
+    # … once every installation acknowledged, a round with one edit carries a handful of changes, not the plan
+    for _ in range(2):
+        _round(stores, folders, engine, rng.sample("ABC", 3), reports)
+    set_status(stores["C"], pc[5], "2026", ref=REF, notes="C: chỉ một sửa đổi")
+    report = sync_once(stores["C"], folders["C"])
+    package = _published(folders, "C", report)
+    total = _log_size(stores["C"])
+    assert len(package.changes) == report.published_changes
+    if newest_at_main:    # a stale file under a peer's real name only makes our packages bigger, never wrong
+        assert report.published_delta and package.is_delta and package.base
+        assert 1 <= len(package.changes) <= 5 and total > 150, (len(package.changes), total)
+        assert {(c["entity"], c["origin"]) for c in package.changes} == {("product_status", package.origin)}
+        assert len(package.tables["product_status"]) == 1
+        assert package.tables["task"] == [] and package.tables["product"] == []
+        full = export_package(stores["C"], folders["C"].parent / "full-C.cchc")
+        size = (folders["C"] / report.published).stat().st_size
+        assert full.changes == total and size * 5 < full.path.stat().st_size
+    engine.spread("C", report.published)
+    for _ in range(2):
+        _round(stores, folders, engine, rng.sample("ABC", 3), reports)
+    views = [logical(stores[n]) for n in "ABC"]
+    assert views[0] == views[1] == views[2]
+    assert any(r[5] and r[5][0][1][3] == "C: chỉ một sửa đổi" for r in next(iter(views[0].values())))
+    assert all(not r.files or all(f.status != "needs_full" for f in r.files) for _n, r in reports)
 
 
 def test_half_written_package_is_skipped_until_complete(three):
