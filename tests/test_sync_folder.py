@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import random
 import shutil
+import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -281,3 +282,164 @@ def test_portfolio_reads_packages_without_touching_them_and_exports(tmp_path):
     units = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=3).value for r in range(4, 7)}
     assert units == {u: v[1] for u, v in expected.items()}
     assert ws.cell(row=4, column=5).number_format == "0.0%"
+
+
+def _converge(stores, folders, engine, rng, reports, rounds=3):
+    names = sorted(stores)
+    for _ in range(rounds):
+        _round(stores, folders, engine, rng.sample(names, len(names)), reports)
+
+
+def _edits(stores, rng, tag):
+    for name, store in stores.items():
+        products = _products(store)
+        set_status(store, products[rng.randrange(len(products))], "2026", ref=REF, notes=f"{tag} {name}")
+
+
+def test_a_fourth_installation_joining_later_gets_full_snapshots_and_converges(three, tmp_path):
+    stores, folders = three
+    rng = random.Random(5)
+    engine = Engine(folders, rng)
+    reports: list = []
+    _converge(stores, folders, engine, rng, reports)
+    _edits(stores, rng, "vòng 1")
+    _converge(stores, folders, engine, rng, reports)
+    before = [r for _n, r in reports[-3:]]
+    assert all(r.published_delta for r in before if r.published)       # steady state: deltas only
+    (tmp_path / "D").mkdir()
+    stores["D"] = Store.open(tmp_path / "D" / "cchc.sqlite3", actor="D")
+    folders["D"] = tmp_path / "sync-D"
+    folders["D"].mkdir()
+    set_folder(stores["D"], folders["D"])
+    engine.join("D", folders["D"], "A")
+    first = sync_once(stores["D"], folders["D"])
+    # every package in the folder is a delta whose base D lacks: none is merged, nothing is acknowledged
+    assert {f.status for f in first.files} == {"needs_full"} and len(first.files) >= 3
+    assert stores["D"].list_plans() == [] and set(holds_vector(stores["D"].db)) <= {"D"}
+    engine.spread("D", first.published)
+    reports = []
+    _round(stores, folders, engine, ["A", "B", "C", "D"], reports)
+    assert [r.published_delta for _n, r in reports[:3]] == [False] * 3     # D acknowledged nothing: full
+    assert all("chưa nhận đủ" in r.full_reason for _n, r in reports[:3])
+    assert len(stores["D"].list_plans()) == 1
+    _edits(stores, rng, "vòng 2")
+    _converge(stores, folders, engine, rng, reports)
+    views = [logical(stores[n]) for n in "ABCD"]
+    assert views[0] == views[1] == views[2] == views[3]
+    notes = {r[5][0][1][3] for r in next(iter(views[0].values())) if r[5]}
+    assert {f"vòng 2 {n}" for n in "ABCD"} <= notes
+    _converge(stores, folders, engine, rng, reports, rounds=2)
+    set_status(stores["D"], _products(stores["D"])[0], "2026", ref=REF, notes="D lần nữa")
+    last = sync_once(stores["D"], folders["D"])
+    assert last.published_delta and 1 <= last.published_changes <= 5       # D is acknowledged too now
+
+
+def test_a_database_restored_from_an_old_backup_gets_and_sends_full_snapshots(three, tmp_path):
+    stores, folders = three
+    rng = random.Random(11)
+    engine = Engine(folders, rng)
+    reports: list = []
+    _converge(stores, folders, engine, rng, reports)
+    _edits(stores, rng, "đầu")
+    _converge(stores, folders, engine, rng, reports)
+    backup = tmp_path / "B-backup.sqlite3"
+    stores["B"].db.conn.execute("VACUUM INTO ?", (str(backup),))
+    lost = _products(stores["B"])[7]
+    set_status(stores["B"], lost, "2026", ref=REF, notes="B: sau bản sao lưu")       # only in the lost state
+    _edits({n: stores[n] for n in "AC"}, rng, "trước khôi phục")
+    _converge(stores, folders, engine, rng, reports)
+    own = stores["B"].db.query_one("SELECT value FROM meta WHERE key = 'installation_id'")[0]
+    assert holds_vector(stores["A"].db)[own] == holds_vector(stores["B"].db)[own]    # A acknowledged B's edit
+    path = Path(stores["B"].db.path)
+    stores["B"].close()
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        extra.unlink(missing_ok=True)
+    shutil.copy(backup, path)                               # the user puts an old copy of the database back
+    stores["B"] = Store.open(path, actor="B")
+    assert holds_vector(stores["B"].db)[own] < holds_vector(stores["A"].db)[own]
+    report = sync_once(stores["B"], folders["B"])
+    # the peers acknowledge more of B's changes than B has: B writes a full snapshot, and does not merge the
+    # deltas whose base it lost (nothing acknowledged that is not written)
+    assert not report.published_delta and "khôi phục" in report.full_reason
+    statuses = {f.status for f in report.files}
+    assert "needs_full" in statuses and "merged" not in statuses
+    engine.spread("B", report.published)
+    _edits(stores, rng, "sau khôi phục")
+    _converge(stores, folders, engine, rng, reports)
+    views = [logical(stores[n]) for n in "ABC"]
+    assert views[0] == views[1] == views[2]
+    notes = {r[5][0][1][3] for r in next(iter(views[0].values())) if r[5]}
+    assert "B: sau bản sao lưu" in notes                   # B got back the edit its restore had lost
+    assert {f"sau khôi phục {n}" for n in "ABC"} <= notes
+    assert {f"trước khôi phục {n}" for n in "AC"} <= notes
+
+
+def test_a_half_written_delta_is_skipped_and_picked_up_once_complete(three):
+    stores, folders = three
+    rng = random.Random(2)
+    engine = Engine(folders, rng)
+    reports: list = []
+    _converge(stores, folders, engine, rng, reports)
+    set_status(stores["A"], _products(stores["A"])[2], "2026", ref=REF, notes="A: gói rút gọn")
+    report = sync_once(stores["A"], folders["A"])
+    assert report.published_delta
+    data = (folders["A"] / report.published).read_bytes()
+    origin = read_package(folders["A"] / report.published).origin
+    acked = holds_vector(stores["B"].db)[origin]
+    engine.spread("A", report.published, only="B", data=data[: len(data) // 2])
+    first = sync_once(stores["B"], folders["B"])
+    assert [f.status for f in first.files if f.name == report.published] == ["incomplete"]
+    assert holds_vector(stores["B"].db)[origin] == acked                 # nothing acknowledged
+    engine.spread("A", report.published, only="B", data=data)
+    second = sync_once(stores["B"], folders["B"])
+    assert [f.status for f in second.files if f.name == report.published] == ["merged"]
+    assert holds_vector(stores["B"].db)[origin] > acked
+    assert stores["B"].db.query_one("SELECT COUNT(*) FROM product_status WHERE notes = 'A: gói rút gọn'")[0] == 1
+
+
+def test_a_delta_is_never_merged_where_its_base_is_missing(three, tmp_path, monkeypatch):
+    stores, folders = three
+    rng = random.Random(4)
+    engine = Engine(folders, rng)
+    reports: list = []
+    _converge(stores, folders, engine, rng, reports)
+    set_status(stores["A"], _products(stores["A"])[1], "2026", ref=REF, notes="A: rút gọn")
+    report = sync_once(stores["A"], folders["A"])
+    delta = folders["A"] / report.published
+    assert read_package(delta).is_delta
+    (tmp_path / "E").mkdir()
+    fresh = Store.open(tmp_path / "E" / "x.sqlite3")
+    with pytest.raises(ExchangeError, match="gói đầy đủ") as info:      # USB import of a sync-folder delta
+        import_package(fresh, delta)
+    assert info.value.code == "base" and fresh.list_plans() == []
+    assert fresh.db.query_one("SELECT COUNT(*) FROM change_log")[0] == 0
+    fresh.close()
+    portfolio = open_portfolio([delta], REF)
+    try:
+        assert portfolio.rows == [] and "gói đầy đủ" in portfolio.refused[0][1]
+    finally:
+        portfolio.close()
+    # USB packages stay full snapshots without acknowledgements (unknown receivers)
+    usb = export_package(stores["A"], tmp_path / "usb.cchc")
+    manifest = read_package(usb.path).manifest
+    assert "holds" not in manifest and not manifest.get("delta") and usb.changes == _log_size(stores["A"])
+    # an acknowledgement is written in the merge's own transaction: a merge that fails acknowledges nothing
+    from cchc_desktop.exchange import merge
+
+    origin = read_package(delta).origin
+    acked = holds_vector(stores["B"].db)[origin]
+
+    def broken(db, holds):
+        real(db, holds)
+        raise sqlite3.IntegrityError("constraint failed")
+
+    real = merge.raise_holds
+    monkeypatch.setattr(merge, "raise_holds", broken)
+    engine.spread("A", report.published, only="B")
+    with pytest.raises(ExchangeError):
+        sync_once(stores["B"], folders["B"])
+    assert holds_vector(stores["B"].db)[origin] == acked
+    assert stores["B"].db.query_one("SELECT COUNT(*) FROM product_status WHERE notes = 'A: rút gọn'")[0] == 0
+    monkeypatch.setattr(merge, "raise_holds", real)
+    assert [f.status for f in sync_once(stores["B"], folders["B"]).files if f.name == report.published] == ["merged"]
+    assert holds_vector(stores["B"].db)[origin] > acked

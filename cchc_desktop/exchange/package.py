@@ -127,15 +127,53 @@ def holds_vector(db: Database) -> dict[str, int]:
     except (ValueError, TypeError, AttributeError):
         stored = {}
     origin = changelog.installation_id(db)
-    own = db.query_one("SELECT MAX(lamport) FROM change_log WHERE origin = ?", (origin,))
-    stored[origin] = int(own[0] or 0) if own else 0
+    stored[origin] = _own_newest(db, origin)
+    gap = _own_gap(db)
+    if gap is not None:
+        stored[origin] = min(stored[origin], gap[0])
     return {k: v for k, v in stored.items() if v > 0}
+
+
+META_OWN_GAP = "exchange_own_gap"    # [lo, hi]: our own changes in (lo, hi] are only at the peers (restored copy)
+
+
+def _own_newest(db: Database, origin: str) -> int:
+    row = db.query_one("SELECT MAX(lamport) FROM change_log WHERE origin = ?", (origin,))
+    return int(row[0] or 0) if row else 0
+
+
+def _own_gap(db: Database) -> tuple[int, int] | None:
+    try:
+        lo, hi = json.loads(changelog.get_meta(db, META_OWN_GAP) or "null") or (None, None)
+        return (int(lo), int(hi)) if lo is not None else None
+    except (ValueError, TypeError):
+        return None
+
+
+def note_peers_hold_of_ours(db: Database, peak: int) -> bool:
+    """The peers hold our own changes up to ``peak``. More than our log has: this database is an older copy
+    (restored from a backup). Until a merge brings those changes back we acknowledge only what we have, and our
+    clock moves past ``peak`` so our next changes can never be taken for the lost ones (inside a transaction).
+    Returns True when this copy is behind its peers."""
+    origin = changelog.installation_id(db)
+    newest = _own_newest(db, origin)
+    gap = _own_gap(db)
+    if peak <= newest and gap is None:
+        return False
+    if peak > (gap[1] if gap else newest):
+        lo = min(gap[0], newest) if gap else newest
+        changelog.set_meta(db, META_OWN_GAP, json.dumps([lo, peak]))
+        changelog.tick(db, peak)
+    return True
 
 
 def raise_holds(db: Database, holds: dict[str, int]) -> None:
     """After a merge of a package whose base we held: we now hold what its writer held (call inside the
     transaction that wrote the merge, never before)."""
     origin = changelog.installation_id(db)
+    gap = _own_gap(db)
+    if gap is not None and int(holds.get(origin, 0)) >= gap[1]:
+        db.conn.execute("DELETE FROM meta WHERE key = ?", (META_OWN_GAP,))      # our lost changes are back
     current = holds_vector(db)
     current.pop(origin, None)
     for key, value in holds.items():

@@ -189,13 +189,15 @@ def peer_holds(store: Store, folder: Path) -> dict[str, dict[str, int]]:
 def delta_base(store: Store, folder: Path) -> tuple[dict[str, int] | None, str]:
     """The base of our next package ({origin: lowest acknowledgement over the peers}) or (None, why a full
     snapshot is needed)."""
-    from ..exchange.package import holds_vector
+    from ..exchange.package import holds_vector, note_peers_hold_of_ours
 
     peers = peer_holds(store, folder)
     if not peers:
         return None, "chưa thấy máy nào khác trong thư mục"
-    ours = holds_vector(store.db)
     own = changelog.installation_id(store.db)
+    with store.transaction():
+        note_peers_hold_of_ours(store.db, max(peer.get(own, 0) for peer in peers.values()))
+    ours = holds_vector(store.db)
     for peer in peers.values():
         if peer.get(own, 0) > ours.get(own, 0):
             return None, "máy khác đã có những thay đổi của máy này mà máy này không còn (khôi phục từ bản sao lưu cũ?)"
