@@ -153,8 +153,8 @@ def _own_gap(db: Database) -> tuple[int, int] | None:
 def note_peers_hold_of_ours(db: Database, peak: int) -> bool:
     """The peers hold our own changes up to ``peak``. More than our log has: this database is an older copy
     (restored from a backup). Until a merge brings those changes back we acknowledge only what we have, and our
-    clock moves past ``peak`` so our next changes can never be taken for the lost ones (inside a transaction).
-    Returns True when this copy is behind its peers."""
+    clock moves past ``peak`` so our next changes can never be taken for the lost ones (writes only then, in its
+    own transaction). Returns True when this copy is behind its peers."""
     origin = changelog.installation_id(db)
     newest = _own_newest(db, origin)
     gap = _own_gap(db)
@@ -162,8 +162,9 @@ def note_peers_hold_of_ours(db: Database, peak: int) -> bool:
         return False
     if peak > (gap[1] if gap else newest):
         lo = min(gap[0], newest) if gap else newest
-        changelog.set_meta(db, META_OWN_GAP, json.dumps([lo, peak]))
-        changelog.tick(db, peak)
+        with db.transaction():
+            changelog.set_meta(db, META_OWN_GAP, json.dumps([lo, peak]))
+            changelog.tick(db, peak)
     return True
 
 

@@ -195,8 +195,7 @@ def delta_base(store: Store, folder: Path) -> tuple[dict[str, int] | None, str]:
     if not peers:
         return None, "chưa thấy máy nào khác trong thư mục"
     own = changelog.installation_id(store.db)
-    with store.transaction():
-        note_peers_hold_of_ours(store.db, max(peer.get(own, 0) for peer in peers.values()))
+    note_peers_hold_of_ours(store.db, max(peer.get(own, 0) for peer in peers.values()))
     ours = holds_vector(store.db)
     for peer in peers.values():
         if peer.get(own, 0) > ours.get(own, 0):
@@ -287,7 +286,8 @@ def sync_once(store: Store, folder: str | os.PathLike | None = None, *, auto_app
     own = own_file_name(store)
     origin = changelog.installation_id(store.db)
     seen = _seen(store)
-    peers = _peers(store)
+    present = {p.name for p in path.iterdir()}
+    peers = {name: info for name, info in _peers(store).items() if name in present}    # files gone: forgotten
     waiting_base: list[tuple[Path, str, object, bool]] = []     # deltas whose base we do not hold (yet)
 
     def remember(name: str, digest: str | None) -> None:
