@@ -5,7 +5,8 @@
     .venv/bin/python bench/run_all.py --only scaling --sizes 500,2000      # just the import/export scaling
 
 Parts:
-* the existing scripts in bench/ (bench_ui, bench_reports, bench_libreoffice_roundtrip, kill_test, build_size),
+* the existing scripts in bench/ (bench_ui, bench_reports, bench_libreoffice_roundtrip, bench_sync, kill_test,
+  build_size),
   each run as its own process; the figures are read from what it prints;
 * import/export scaling at each size, on a generated plan (8 sections, 1–3 products per task, 7 agencies):
   - ``read_appendix`` of a generated .xlsx vs openpyxl's bare read-only pass over the same file;
@@ -385,6 +386,20 @@ def existing(quick: bool) -> None:
         add("exchange", "update workbook → LibreOffice Calc → import", "demo plan", f"{verdict}; {took:.0f} s")
     else:
         add("exchange", "update workbook → LibreOffice Calc → import", "demo plan", "skipped: LibreOffice not installed")
+
+    sync_tasks = "500" if quick else "5000"
+    print(f"bench_sync.py {sync_tasks}", flush=True)
+    code, out, _ = run_script("bench_sync.py", sync_tasks, "--repeat", "1" if quick else "3")
+    full = re.search(r"^full snapshot\s+\|\s+(\d+) KB \|\s+([\d,]+) \|\s+([\d.]+) s", out, re.M)
+    delta = re.search(r"^delta\s+\|\s+(\d+) KB \|\s+([\d,]+) \|\s+([\d.]+) s", out, re.M)
+    size = f"{int(sync_tasks):,} tasks"
+    if full and delta:
+        add("sync", "sync folder: package after one edit (delta)", size, f"{delta.group(1)} KB",
+            f"full snapshot {full.group(1)} KB", f"{float(delta.group(1)) / max(1.0, float(full.group(1))):.3f}×")
+        add("sync", "sync folder: round with one edit (writer + reader)", size, secs(float(delta.group(3))),
+            f"full snapshots {secs(float(full.group(3)))}", ratio(float(delta.group(3)), float(full.group(3))))
+    else:
+        add("sync", "bench_sync.py", size, f"no figures (exit {code})")
 
     kills = "6" if quick else "60"
     print(f"kill_test.py --kills {kills}", flush=True)

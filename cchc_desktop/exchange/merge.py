@@ -37,7 +37,7 @@ from ..store import Store
 from ..tracking.status import STATUS_FIELDS, StatusError, set_status
 from . import schema
 from .errors import ExchangeError
-from .package import Package, upgrade_tables
+from .package import Package, missing_base, raise_holds, upgrade_tables
 
 Stamp = tuple
 ZERO: Stamp = (0, "")
@@ -337,6 +337,11 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
     local_origin = db.query_one("SELECT value FROM meta WHERE key = 'installation_id'")
     if local_origin and local_origin[0] == package.origin:
         raise ExchangeError("Gói dữ liệu này được xuất từ chính máy này; không cần nhập lại.", code="self")
+    if missing_base(db, package):
+        raise ExchangeError(
+            f"Gói «{package.path.name}» chỉ chứa những thay đổi mới (gói rút gọn của thư mục đồng bộ), mà máy này "
+            "chưa có phần trước đó; hợp nhất nó sẽ thiếu dữ liệu. Cần gói đầy đủ: máy kia sẽ tự gửi gói đầy đủ ở "
+            "lượt đồng bộ sau, hoặc xuất gói dữ liệu (Trao đổi → Xuất gói dữ liệu) từ máy đó.", code="base")
     defaults = {name: schema.column_defaults(db, name) for name in infos}
     local = _LocalLog(store, package.seen, defaults)
     id_map = {r["remote_id"]: r["local_id"] for r in db.query("SELECT remote_id, local_id FROM exchange_id_map")}
@@ -799,6 +804,8 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
                 "INSERT OR REPLACE INTO exchange_import(sha256, kind, fingerprint, file_name, summary, imported_at) "
                 "VALUES (?, 'package', ?, ?, ?, ?)",
                 (package.sha256, str(package.manifest.get("fingerprint", "")), package.path.name, plan.summary(), now))
+            if package.holds is not None:     # a sync-folder package: we now hold what its writer held
+                raise_holds(db, package.holds)
     except sqlite3.Error as exc:
         raise ExchangeError(f"Không ghi được dữ liệu từ gói vào cơ sở dữ liệu: {exc}. Cơ sở dữ liệu không đổi.",
                             code="db") from exc

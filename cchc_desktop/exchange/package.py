@@ -5,7 +5,11 @@ anything touches the database.
 Package layout (format_version 1)::
 
     manifest.json       format, app/schema version, plan ids, created_at, unit, origin, lamport,
-                        seen vector {origin: max lamport}, members {name: {sha256, size}}
+                        seen vector {origin: max lamport}, members {name: {sha256, size}};
+                        sync-folder packages also: holds {origin: lamport} (this installation's
+                        acknowledgements: it holds every change of that origin up to that Lamport value),
+                        delta (true: only what the peers have not acknowledged) and base {origin: lamport}
+                        (a delta holds every change above its base; the reader must hold the rest)
     data/<table>.jsonl  one JSON object per row (every row table in scope, plus link tables)
     changes.jsonl       change_log entries (without seq), old/new values as stored JSON text
     attachments/<sha>   evidence files, named by their SHA-256
@@ -90,10 +94,167 @@ class Package:
     def unit_name(self) -> str:
         return str(self.manifest.get("unit_name") or "")
 
+    @property
+    def holds(self) -> dict[str, int] | None:
+        """The writer's acknowledgements (sync-folder packages only; None for USB packages)."""
+        value = self.manifest.get("holds")
+        return None if value is None else {str(k): int(v) for k, v in value.items()}
+
+    @property
+    def is_delta(self) -> bool:
+        return bool(self.manifest.get("delta"))
+
+    @property
+    def base(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in (self.manifest.get("base") or {}).items()}
+
 
 # -- export ----------------------------------------------------------------------------------------
 def seen_vector(db: Database) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in db.query("SELECT origin, MAX(lamport) FROM change_log GROUP BY origin")}
+
+
+META_HOLDS = "exchange_holds"        # {origin: lamport}: every change of that origin up to it is held here
+
+
+def holds_vector(db: Database) -> dict[str, int]:
+    """What this installation acknowledges: for each origin, the Lamport value up to which it holds every change
+    of that origin (in its log, or as a deletion waiting in exchange_tombstone). Raised only by a merge that was
+    committed (``raise_holds``); for our own origin it is the newest change we made. A plain maximum of the log
+    would not do: a plan-scoped USB package or a waiting deletion leaves holes below it."""
+    try:
+        stored = {str(k): int(v) for k, v in json.loads(changelog.get_meta(db, META_HOLDS) or "{}").items()}
+    except (ValueError, TypeError, AttributeError):
+        stored = {}
+    origin = changelog.installation_id(db)
+    stored[origin] = _own_newest(db, origin)
+    gap = _own_gap(db)
+    if gap is not None:
+        stored[origin] = min(stored[origin], gap[0])
+    return {k: v for k, v in stored.items() if v > 0}
+
+
+META_OWN_GAP = "exchange_own_gap"    # [lo, hi]: our own changes in (lo, hi] are only at the peers (restored copy)
+
+
+def _own_newest(db: Database, origin: str) -> int:
+    row = db.query_one("SELECT MAX(lamport) FROM change_log WHERE origin = ?", (origin,))
+    return int(row[0] or 0) if row else 0
+
+
+def _own_gap(db: Database) -> tuple[int, int] | None:
+    try:
+        lo, hi = json.loads(changelog.get_meta(db, META_OWN_GAP) or "null") or (None, None)
+        return (int(lo), int(hi)) if lo is not None else None
+    except (ValueError, TypeError):
+        return None
+
+
+def note_peers_hold_of_ours(db: Database, peak: int) -> bool:
+    """The peers hold our own changes up to ``peak``. More than our log has: this database is an older copy
+    (restored from a backup). Until a merge brings those changes back we acknowledge only what we have, and our
+    clock moves past ``peak`` so our next changes can never be taken for the lost ones (writes only then, in its
+    own transaction). Returns True when this copy is behind its peers."""
+    origin = changelog.installation_id(db)
+    newest = _own_newest(db, origin)
+    gap = _own_gap(db)
+    if peak <= newest and gap is None:
+        return False
+    if peak > (gap[1] if gap else newest):
+        lo = min(gap[0], newest) if gap else newest
+        with db.transaction():
+            changelog.set_meta(db, META_OWN_GAP, json.dumps([lo, peak]))
+            changelog.tick(db, peak)
+    return True
+
+
+def raise_holds(db: Database, holds: dict[str, int]) -> None:
+    """After a merge of a package whose base we held: we now hold what its writer held (call inside the
+    transaction that wrote the merge, never before)."""
+    origin = changelog.installation_id(db)
+    gap = _own_gap(db)
+    if gap is not None and int(holds.get(origin, 0)) >= gap[1]:
+        db.conn.execute("DELETE FROM meta WHERE key = ?", (META_OWN_GAP,))      # our lost changes are back
+    current = holds_vector(db)
+    current.pop(origin, None)
+    for key, value in holds.items():
+        if key != origin and int(value) > current.get(key, 0):
+            current[key] = int(value)
+    changelog.set_meta(db, META_HOLDS, json.dumps(current, sort_keys=True))
+
+
+def missing_base(db: Database, package: "Package") -> dict[str, int]:
+    """For a delta: {origin: base} the package leaves out and we do not hold (empty: safe to merge)."""
+    if not package.is_delta:
+        return {}
+    held = holds_vector(db)
+    return {o: b for o, b in package.base.items() if b > held.get(o, 0)}
+
+
+def _delta_changes(db: Database, base: dict[str, int]) -> list[dict]:
+    """Change-log entries above the base, per origin through the (origin, lamport) index, in log order."""
+    entries = []
+    for (origin,) in db.query("SELECT DISTINCT origin FROM change_log"):
+        entries += [dict(r) for r in db.query("SELECT * FROM change_log WHERE origin = ? AND lamport > ?",
+                                              (origin, base.get(origin, 0)))]
+    entries.sort(key=lambda e: e["seq"])
+    return entries
+
+
+def _held_deletions(db: Database, base: dict[str, int] | None) -> list[dict]:
+    """Deletions received from a peer that wait here (or were refused): we acknowledge them, so we pass them on
+    like our log, and whoever has not decided about them yet lists them too."""
+    if db.query_one("SELECT 1 FROM sqlite_master WHERE name = 'exchange_tombstone'") is None:
+        return []
+    out = []
+    logged = None
+    for r in db.query("SELECT origin, lamport, entry FROM exchange_tombstone WHERE state IN ('pending', 'rejected') "
+                      "ORDER BY lamport, origin"):
+        if base is not None and int(r[1]) <= base.get(r[0], 0):
+            continue
+        if logged is None:
+            logged = {(o, int(lam)) for o, lam in db.query(
+                "SELECT origin, lamport FROM change_log WHERE op = 'delete' AND field IS NULL")}
+        if (r[0], int(r[1])) in logged:
+            continue
+        try:
+            entry = json.loads(r[2])
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            entry.pop("seq", None)
+            out.append(entry)
+    return out
+
+
+def _delta_rows(db: Database, tables: dict[str, schema.TableInfo], changes: list[dict]
+                ) -> tuple[dict[str, list[dict]], list[dict]]:
+    """The current rows the changes touch (what a merge compares and inserts), the agency catalogue whole, and
+    the agency links of every touched product."""
+    touched: dict[str, set[str]] = {}
+    for entry in changes:
+        entity = "product" if entry["entity"] == "product_agency" else entry["entity"]
+        touched.setdefault(entity, set()).add(entry["row_id"])
+    rows: dict[str, list[dict]] = {}
+    for name in tables:
+        if name == "agency":
+            rows[name] = [dict(r) for r in db.query("SELECT * FROM agency ORDER BY id")]
+            continue
+        ids = sorted(touched.get(name, ()))
+        found = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            found += [dict(r) for r in db.query(
+                f"SELECT * FROM {name} WHERE id IN ({','.join('?' for _ in chunk)})", tuple(chunk))]
+        rows[name] = sorted(found, key=lambda r: r["id"])
+    products = sorted(touched.get("product", ()))
+    links = []
+    for i in range(0, len(products), 500):
+        chunk = products[i:i + 500]
+        links += [dict(r) for r in db.query(
+            f"SELECT * FROM product_agency WHERE product_id IN ({','.join('?' for _ in chunk)})", tuple(chunk))]
+    links.sort(key=lambda r: (r["product_id"], r["role"], r["position"]))
+    return rows, links
 
 
 def _scope_ids(db: Database, tables: dict[str, schema.TableInfo], plan_ids: list[str] | None
@@ -161,19 +322,34 @@ def _attachment_file(db_path: Path, row: dict) -> Path:
 
 
 def export_package(store: Store, target: str | os.PathLike, *, plan_ids: list[str] | None = None,
-                   since_peer: str | None = None, unit_name: str = "", progress=None) -> ExportResult:
-    """Write a .cchc package atomically (temp file, fsync, hash check, rename). Raises ExchangeError."""
+                   since_peer: str | None = None, unit_name: str = "", progress=None, sync: bool = False,
+                   base: dict[str, int] | None = None) -> ExportResult:
+    """Write a .cchc package atomically (temp file, fsync, hash check, rename). Raises ExchangeError.
+
+    Default (USB, unknown receivers): a full package. ``sync``: a sync-folder package, which also carries our
+    acknowledgements (``holds``) and the deletions we hold without having applied them; with a ``base``
+    {origin: lamport} it is a delta: only the changes above the base and the rows they touch (the receivers
+    acknowledged the rest). A delta is always of the whole database (no plan scope)."""
     db = store.db
     target = Path(target)
     tables = schema.row_tables(db)
-    rows = _scope_ids(db, tables, plan_ids)
-    product_ids = {r["id"] for r in rows.get("product", [])}
+    if base is not None:
+        sync, plan_ids, since_peer = True, None, None
+        changes = _delta_changes(db, base)
+        rows, product_links = _delta_rows(db, tables, changes)
+    else:
+        rows = _scope_ids(db, tables, plan_ids)
+        product_ids = {r["id"] for r in rows.get("product", [])}
+        product_links = [dict(r) for r in db.query("SELECT * FROM product_agency ORDER BY product_id, role, position")
+                         if plan_ids is None or r["product_id"] in product_ids]
+        changes = _scope_changes(db, tables, rows, plan_ids)
     links = {
-        "product_agency": [dict(r) for r in db.query("SELECT * FROM product_agency ORDER BY product_id, role, position")
-                           if plan_ids is None or r["product_id"] in product_ids],
+        "product_agency": product_links,
         "agency_alias": [dict(r) for r in db.query("SELECT * FROM agency_alias ORDER BY match_key")],
     }
-    changes = _scope_changes(db, tables, rows, plan_ids)
+    if sync:
+        plan_ids = since_peer = None
+        changes += _held_deletions(db, base)
     if since_peer:
         peer = db.query_one("SELECT seen FROM exchange_peer WHERE origin = ?", (since_peer,))
         known = {k: int(v) for k, v in json.loads(peer[0]).items()} if peer else {}
@@ -212,6 +388,8 @@ def export_package(store: Store, target: str | os.PathLike, *, plan_ids: list[st
         "seen": seen_vector(db), "since_peer": since_peer or "", "missing_attachments": missing,
         "members": {},
     }
+    if sync:
+        manifest.update(holds=holds_vector(db), delta=base is not None, base=dict(base or {}))
     for name, data in members.items():
         manifest["members"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
     for digest, source in attachments.items():
@@ -377,8 +555,11 @@ def _check_manifest(manifest, local_schema: int | None) -> None:
     if not isinstance(manifest.get("members"), dict) or not isinstance(manifest.get("origin"), str) \
             or not manifest["origin"]:
         raise ExchangeError("Tệp mô tả của gói dữ liệu không đầy đủ.", code="corrupt")
-    seen = manifest.get("seen", {})
-    if not isinstance(seen, dict) or not all(isinstance(v, int) for v in seen.values()):
+    for key in ("seen", "holds", "base"):
+        vector = manifest.get(key, {})
+        if not isinstance(vector, dict) or not all(isinstance(v, int) for v in vector.values()):
+            raise ExchangeError("Tệp mô tả của gói dữ liệu không đầy đủ.", code="corrupt")
+    if not isinstance(manifest.get("delta", False), bool):
         raise ExchangeError("Tệp mô tả của gói dữ liệu không đầy đủ.", code="corrupt")
 
 
@@ -439,5 +620,5 @@ def attachment_bytes(package: Package, digest: str) -> bytes | None:
     return package.attachments.get(digest)
 
 
-__all__ = ["ExportResult", "Limits", "Package", "SUFFIX", "export_package", "read_package", "upgrade_tables",
-           "seen_vector"]
+__all__ = ["ExportResult", "Limits", "Package", "SUFFIX", "export_package", "holds_vector", "missing_base",
+           "raise_holds", "read_package", "seen_vector", "upgrade_tables"]

@@ -11,6 +11,15 @@ Merging uses the exchange's preview rules: a round applies what merges without q
 field conflicts (the rule's winner applied, the other value kept in history) and leaves deletions waiting for the
 user. What was merged is remembered by file hash in the database's local ``meta`` table, so an unchanged file is
 not merged twice.
+
+The folder stays small: each package carries its writer's acknowledgements (``holds``: for every origin, the
+Lamport value up to which it holds all that origin's changes, raised only when a merge is committed), and a
+package carries only the changes above the lowest acknowledgement of the installations whose files are in the
+folder (a delta, with that base in its manifest) and the rows they touch. It is a full snapshot instead when no
+other installation is known yet, when one has not acknowledged anything of an origin we hold (a new installation,
+an older app), or when one acknowledges more of our own changes than we have (this database was restored from an
+older backup). A reader that does not hold a delta's base does not merge it (nothing acknowledged, the file is
+tried again); its own package tells the writer what it holds, so the writer's next package covers it.
 """
 from __future__ import annotations
 
@@ -33,7 +42,8 @@ if TYPE_CHECKING:                        # the exchange (openpyxl …) loads whe
 SUFFIX = ".cchc"
 META_FOLDER = "sync_folder"
 META_SEEN = "sync_seen"               # {file name: sha256 merged}
-META_PUBLISHED = "sync_published"     # lamport of the last package written
+META_PUBLISHED = "sync_published"     # {"state": what the last package was written from, "sha256": its hash}
+META_PEERS = "sync_peers"             # {file name: {"origin", "holds"}} read from the other packages
 META_AUTO = "sync_auto_apply"         # "0": merges wait for the user; anything else: applied automatically
 _TEMP_RE = re.compile(r"(^\.|^~|\.tmp$|\.partial$|\.part$|\.crdownload$|\.!sync$)", re.I)
 _CONFLICT_RE = re.compile(r"(conflicted copy|\.sync-conflict-|conflict)", re.I)
@@ -46,7 +56,7 @@ class SyncError(UserError):
 @dataclass
 class FileOutcome:
     name: str
-    status: str                # merged / unchanged / incomplete / refused / waiting
+    status: str                # merged / unchanged / incomplete / refused / waiting / needs_full
     detail: str = ""
     conflict_copy: bool = False
 
@@ -59,15 +69,23 @@ class SyncReport:
     pending_deletions: int = 0
     inserted: int = 0
     updated: int = 0
+    published_delta: bool = False         # the package written is a delta (else a full snapshot)
+    published_changes: int = 0            # change-log entries it carries
+    full_reason: str = ""                 # why it is a full snapshot
 
     @property
     def merged(self) -> list[FileOutcome]:
         return [f for f in self.files if f.status == "merged"]
 
     def lines(self) -> list[str]:
-        out = [f"Đã ghi gói của máy này: «{self.published}»."] if self.published else []
+        out = []
+        if self.published:
+            kind = (f"gói rút gọn, {self.published_changes} thay đổi các máy khác chưa xác nhận" if self.published_delta
+                    else f"gói đầy đủ: {self.full_reason}" if self.full_reason else "gói đầy đủ")
+            out.append(f"Đã ghi gói của máy này: «{self.published}» ({kind}).")
         labels = {"merged": "đã hợp nhất", "unchanged": "không có gì mới", "incomplete": "chưa chép xong, sẽ thử lại",
-                  "refused": "bị từ chối", "waiting": "chờ bạn xem"}
+                  "refused": "bị từ chối", "waiting": "chờ bạn xem",
+                  "needs_full": "chỉ có phần thay đổi mới mà máy này chưa có phần trước; chờ gói đầy đủ từ máy kia"}
         for f in self.files:
             extra = " (bản xung đột do phần mềm đồng bộ tạo)" if f.conflict_copy else ""
             out.append(f"«{f.name}»{extra}: {labels[f.status]}" + (f" — {f.detail}" if f.detail else ""))
@@ -138,17 +156,95 @@ def _seen(store: Store) -> dict[str, str]:
         return {}
 
 
-def publish(store: Store, folder: Path, *, force: bool = False) -> str:
-    """Write this installation's package into the folder when something changed since the last one."""
-    from ..exchange import export_package
+def _peers(store: Store) -> dict[str, dict]:
+    try:
+        value = json.loads(changelog.get_meta(store.db, META_PEERS) or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
-    lamport = changelog.get_meta(store.db, "lamport") or "0"
+
+def peer_holds(store: Store, folder: Path) -> dict[str, dict[str, int]]:
+    """{origin: acknowledgements} of the other installations whose package is in the folder now. When the sync
+    engine left conflict copies beside an installation's file, its main file counts (the engines keep the newest
+    version under the real name); several main files of one origin (a renamed unit): the lowest values."""
+    own = changelog.installation_id(store.db)
+    try:
+        present = {p.name for p in folder.iterdir()}
+    except OSError:
+        present = set()
+    files: dict[str, list[tuple[bool, dict]]] = {}
+    for name, info in _peers(store).items():
+        if name in present and isinstance(info, dict) and info.get("origin") and info["origin"] != own:
+            holds = {str(k): int(v) for k, v in (info.get("holds") or {}).items()}
+            files.setdefault(info["origin"], []).append((is_conflict_copy(name), holds))
+    out = {}
+    for origin, found in files.items():
+        mains = [h for copy, h in found if not copy] or [h for _copy, h in found]
+        keys = set().union(*mains)
+        out[origin] = {k: min(h.get(k, 0) for h in mains) for k in keys}
+    return out
+
+
+def delta_base(store: Store, folder: Path) -> tuple[dict[str, int] | None, str]:
+    """The base of our next package ({origin: lowest acknowledgement over the peers}) or (None, why a full
+    snapshot is needed)."""
+    from ..exchange.package import holds_vector, note_peers_hold_of_ours
+
+    peers = peer_holds(store, folder)
+    if not peers:
+        return None, "chưa thấy máy nào khác trong thư mục"
+    own = changelog.installation_id(store.db)
+    note_peers_hold_of_ours(store.db, max(peer.get(own, 0) for peer in peers.values()))
+    ours = holds_vector(store.db)
+    for peer in peers.values():
+        if peer.get(own, 0) > ours.get(own, 0):
+            return None, "máy khác đã có những thay đổi của máy này mà máy này không còn (khôi phục từ bản sao lưu cũ?)"
+        if any(value > 0 and peer.get(origin, 0) <= 0 for origin, value in ours.items()):
+            return None, "có máy chưa nhận đủ dữ liệu (máy mới tham gia hoặc phiên bản cũ)"
+    keys = set(ours).union(*peers.values())
+    return {k: min(peer.get(k, 0) for peer in peers.values()) for k in sorted(keys)}, ""
+
+
+@dataclass
+class Published:
+    name: str = ""                 # "" when nothing had to be written
+    delta: bool = False
+    changes: int = 0
+    reason: str = ""
+
+
+def publish(store: Store, folder: Path, *, force: bool = False, deltas: bool = True) -> str:
+    """Write this installation's package into the folder when something changed since the last one."""
+    return publish_package(store, folder, force=force, deltas=deltas).name
+
+
+def publish_package(store: Store, folder: Path, *, force: bool = False, deltas: bool = True) -> Published:
+    """Write our package: a delta over what every peer in the folder acknowledged, or a full snapshot (see the
+    module notes). Skipped when neither our data, our acknowledgements nor the peers' changed and our file in the
+    folder is the one we wrote (a database restored from a backup writes again)."""
+    from ..exchange import export_package
+    from ..exchange.package import holds_vector
+
+    base, reason = delta_base(store, folder) if deltas else (None, "")
     name = own_file_name(store)
-    if not force and changelog.get_meta(store.db, META_PUBLISHED) == lamport and (folder / name).is_file():
-        return ""
-    export_package(store, folder / name)
+    state = {"lamport": changelog.get_meta(store.db, "lamport") or "0", "holds": holds_vector(store.db),
+             "base": base}
+    try:
+        before = json.loads(changelog.get_meta(store.db, META_PUBLISHED) or "{}")
+    except ValueError:
+        before = {}
+    target = folder / name
+    if not force and isinstance(before, dict) and before.get("state") == state and target.is_file():
+        try:
+            if sha256_file(target) == before.get("sha256"):
+                return Published()
+        except OSError:
+            pass
+    result = export_package(store, target, sync=True, base=base)
     with store.transaction():
-        changelog.set_meta(store.db, META_PUBLISHED, lamport)
+        changelog.set_meta(store.db, META_PUBLISHED, json.dumps({"state": state, "sha256": result.sha256},
+                                                                sort_keys=True))
     mine = f".{changelog.installation_id(store.db)[:8]}{SUFFIX}"
     for old in folder.iterdir():                  # our file under an older name (the unit was renamed)
         if old.name != name and old.name.endswith(mine) and not is_conflict_copy(old.name):
@@ -156,7 +252,7 @@ def publish(store: Store, folder: Path, *, force: bool = False) -> str:
                 old.unlink()
             except OSError:
                 pass
-    return name
+    return Published(name, base is not None, result.changes, reason)
 
 
 def _stable(path: Path, sizes: dict[str, tuple[int, float]]) -> bool:
@@ -172,20 +268,64 @@ def _stable(path: Path, sizes: dict[str, tuple[int, float]]) -> bool:
 
 
 def sync_once(store: Store, folder: str | os.PathLike | None = None, *, auto_apply: bool = True,
-              sizes: dict[str, tuple[int, float]] | None = None, settle: bool = False) -> SyncReport:
+              sizes: dict[str, tuple[int, float]] | None = None, settle: bool = False,
+              deltas: bool = True) -> SyncReport:
     """One round: merge every complete package of the other installations, then write our own.
 
     Every package is checked whole (zip directory, every member's SHA-256) before anything is merged, so a file
     still being copied is refused as incomplete and tried again next round. A watcher also passes ``settle`` and
     keeps ``sizes`` between rounds: a file is then merged only once it looked the same in two rounds.
-    ``auto_apply=False`` only previews (status "waiting")."""
+    ``auto_apply=False`` only previews (status "waiting"). A delta whose base we do not hold is not merged
+    (status "needs_full", tried again next round). ``deltas=False`` writes a full snapshot (benchmark baseline)."""
     from ..exchange import ExchangeError, apply_merge, plan_merge, read_package
+    from ..exchange.package import raise_holds
 
     path = check_folder(store, folder if folder is not None else (get_folder(store) or ""))
     sizes = {} if sizes is None else sizes
     report = SyncReport()
     own = own_file_name(store)
+    origin = changelog.installation_id(store.db)
     seen = _seen(store)
+    present = {p.name for p in path.iterdir()}
+    peers = {name: info for name, info in _peers(store).items() if name in present}    # files gone: forgotten
+    waiting_base: list[tuple[Path, str, object, bool]] = []     # deltas whose base we do not hold (yet)
+
+    def remember(name: str, digest: str | None) -> None:
+        if digest is not None:
+            seen[name] = digest
+        with store.transaction():
+            changelog.set_meta(store.db, META_SEEN, json.dumps(seen, ensure_ascii=False, sort_keys=True))
+            changelog.set_meta(store.db, META_PEERS, json.dumps(peers, ensure_ascii=False, sort_keys=True))
+
+    def merge(name: str, digest: str, package, conflict_copy: bool) -> bool:
+        """Plan and apply one package; False when it is a delta we cannot merge yet."""
+        try:
+            plan = plan_merge(store, package)
+        except ExchangeError as exc:
+            if exc.code == "base":
+                return False
+            report.files.append(FileOutcome(name, "refused", str(exc), conflict_copy))
+            remember(name, None)
+            return True
+        if plan.is_empty:
+            report.files.append(FileOutcome(name, "unchanged", "", conflict_copy))
+            if package.holds is not None:                 # nothing to write: we hold all it brings
+                with store.transaction():
+                    raise_holds(store.db, package.holds)
+        elif not auto_apply:
+            report.files.append(FileOutcome(name, "waiting", plan.summary(), conflict_copy))
+            remember(name, None)
+            return True
+        else:
+            result = apply_merge(store, plan, confirm=False)     # acknowledges in the same transaction
+            report.conflicts += plan.conflicts
+            report.pending_deletions += result.pending_tombstones
+            report.inserted += result.inserted
+            report.updated += result.updated
+            report.files.append(FileOutcome(name, "merged", plan.summary(), conflict_copy))
+        remember(name, digest)
+        return True
+
     for entry in sorted(path.iterdir(), key=lambda p: p.name):
         name = entry.name
         if name == own or not entry.is_file() or not is_candidate(name):
@@ -208,27 +348,24 @@ def sync_once(store: Store, folder: str | os.PathLike | None = None, *, auto_app
             status = "refused" if exc.code in ("schema", "zip_slip", "zip_bomb", "too_big") else "incomplete"
             report.files.append(FileOutcome(name, status, str(exc), conflict_copy))
             continue
-        if package.origin == changelog.installation_id(store.db):
+        if package.origin == origin:
             continue                          # an older file of this installation (e.g. before the unit was named)
-        try:
-            plan = plan_merge(store, package)
-        except ExchangeError as exc:
-            report.files.append(FileOutcome(name, "refused", str(exc), conflict_copy))
-            continue
-        if plan.is_empty:
-            report.files.append(FileOutcome(name, "unchanged", "", conflict_copy))
-        elif not auto_apply:
-            report.files.append(FileOutcome(name, "waiting", plan.summary(), conflict_copy))
-            continue
-        else:
-            result = apply_merge(store, plan, confirm=False)
-            report.conflicts += plan.conflicts
-            report.pending_deletions += result.pending_tombstones
-            report.inserted += result.inserted
-            report.updated += result.updated
-            report.files.append(FileOutcome(name, "merged", plan.summary(), conflict_copy))
-        seen[name] = digest
-        with store.transaction():
-            changelog.set_meta(store.db, META_SEEN, json.dumps(seen, ensure_ascii=False, sort_keys=True))
-    report.published = publish(store, path)
+        peers[name] = {"origin": package.origin, "holds": package.holds or {}}
+        if not merge(name, digest, package, conflict_copy):
+            waiting_base.append((entry, digest, package, conflict_copy))
+            remember(name, None)
+    progress = True
+    while waiting_base and progress:      # a full package merged in this round may have brought the base
+        progress = False
+        for item in list(waiting_base):
+            entry, digest, package, conflict_copy = item
+            if merge(entry.name, digest, package, conflict_copy):
+                waiting_base.remove(item)
+                progress = True
+    for entry, _digest, package, conflict_copy in waiting_base:
+        report.files.append(FileOutcome(entry.name, "needs_full", "", conflict_copy))
+    published = publish_package(store, path, deltas=deltas)
+    report.published = published.name
+    report.published_delta, report.published_changes = published.delta, published.changes
+    report.full_reason = published.reason
     return report
