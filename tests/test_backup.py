@@ -349,8 +349,8 @@ def test_backup_menu_and_timer_on_a_window(qtbot, tmp_path):
     menus = [a.text() for a in window.menuBar().actions()]
     assert "Sao &lưu" in menus
     menu = window.menuBar().actions()[menus.index("Sao &lưu")].menu()
-    assert [a.text() for a in menu.actions()] == ["Sao lưu ngay", "Sao lưu ra USB…", "Khôi phục…",
-                                                   "Mở thư mục sao lưu"]
+    assert [a.text() for a in menu.actions()] == ["Sao lưu &ngay", "Sao lưu ra &USB…", "&Khôi phục…",
+                                                   "&Mở thư mục sao lưu"]
     made = timer.check()
     assert made is not None and made.name.endswith("-hang-ngay.sqlite3")
     assert timer.check() == made  # not due again today

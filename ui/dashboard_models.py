@@ -177,17 +177,19 @@ def fit_rows(table: QTableView) -> None:
     # columns of «Tiến độ giai đoạn» keep their whole header)
     budget = int(table.viewport().width() * 0.8)
     share = max(80, int(budget / max(1, model.columnCount() - 1)))
-    wanted = {}
+    wanted, heads = {}, {}
     for column in range(model.columnCount()):
         if header.sectionResizeMode(column) != QHeaderView.Stretch:
             width = header.sectionSizeFromContents(column).width()
+            heads[column] = min(width + 8, 320)
             # the widest of the header and of the first rows (enough for counts, dates and short names)
             for row in range(min(rows, 20)):
                 width = max(width, table.sizeHintForIndex(model.index(row, column)).width())
             wanted[column] = min(width + 8, 320)
     fits = sum(wanted.values()) <= budget
+    # squeezed, a column still keeps its whole header («Theo phát sinh» was cut to «heo phát sin»)
     for column, width in wanted.items():
-        header.resizeSection(column, width if fits else min(width, share))
+        header.resizeSection(column, width if fits else min(width, max(share, heads[column])))
     if rows <= WRAP_ROWS_UP_TO:
         table.resizeRowsToContents()
 

@@ -34,14 +34,14 @@ def install_exchange_menu(window) -> None:
         return wrapped
 
     entries = [
-        ("Xuất tệp cập nhật cho các cơ quan (.xlsx)…",
+        ("&Xuất tệp cập nhật cho các cơ quan (.xlsx)…",
          need_plan(lambda pid: dialogs().WorkbookExportDialog(window.store, pid, window).exec())),
-        ("Nhập tệp cập nhật từ các cơ quan…", lambda: dialogs().WorkbookImportDialog(window.store, window).exec()),
+        ("Nhập &tệp cập nhật từ các cơ quan…", lambda: dialogs().WorkbookImportDialog(window.store, window).exec()),
         None,
-        ("Xuất gói dữ liệu sang máy khác (.cchc)…",
+        ("Xuất &gói dữ liệu sang máy khác (.cchc)…",
          lambda: dialogs().PackageExportDialog(window.store, plan_id(), window).exec()),
-        ("Nhập gói dữ liệu từ máy khác…", lambda: dialogs().PackageImportDialog(window.store, window).exec()),
-        ("Xung đột đã ghi nhận…", lambda: dialogs().ConflictsDialog(window.store, window).exec()),
+        ("Nhập gói &dữ liệu từ máy khác…", lambda: dialogs().PackageImportDialog(window.store, window).exec()),
+        ("X&ung đột đã ghi nhận…", lambda: dialogs().ConflictsDialog(window.store, window).exec()),
     ]
     window.exchange_actions = []
     for entry in entries:

@@ -139,8 +139,8 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
 
     def _build_view_menu(self) -> None:
         view_menu = self.menus["Xem"]
-        for title, widget, name in (("Bảng các mục", self.sections, "toggle_sections"),
-                                    ("Chi tiết nhiệm vụ", self.details, "toggle_details")):
+        for title, widget, name in (("Bảng các &mục", self.sections, "toggle_sections"),
+                                    ("&Chi tiết nhiệm vụ", self.details, "toggle_details")):
             toggle = QAction(title, self)
             toggle.setCheckable(True)
             toggle.setChecked(True)

@@ -41,12 +41,12 @@ def install_planlife_menu(window) -> None:
         return wrapped
 
     entries = [
-        ("Điều chỉnh kế hoạch theo tệp điều chỉnh, bổ sung…", "amend",
+        ("Điều &chỉnh kế hoạch theo tệp điều chỉnh, bổ sung…", "amend",
          run(lambda pid: AmendDialog(window.store, pid, window, undo_stack=getattr(window, "undo_stack", None),
                                      model=getattr(window, "model", None)), "Điều chỉnh kế hoạch")),
-        ("Tạo kế hoạch năm sau…", "rollover",
+        ("Tạo kế hoạch năm &sau…", "rollover",
          run(lambda pid: RolloverDialog(window.store, pid, window), "Tạo kế hoạch năm sau")),
-        ("Kế hoạch giai đoạn (5 năm)…", "fiveyear",
+        ("Kế hoạch &giai đoạn (5 năm)…", "fiveyear",
          run(lambda pid: FiveYearDialog(window.store, pid, window), "Kế hoạch giai đoạn")),
     ]
     window.planlife_actions = {}

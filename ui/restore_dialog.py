@@ -314,10 +314,10 @@ def add_backup_menu(window, hooks: BackupHooks):
     """Add the "Sao lưu" menu to a QMainWindow; returns the QMenu."""
     menu = insert_menu(window, "Sao &lưu")   # (&S belongs to «Sửa»)
     actions = (
-        ("Sao lưu ngay", lambda: backup_now(window, hooks)),
-        ("Sao lưu ra USB…", lambda: backup_to_usb(window, hooks)),
-        ("Khôi phục…", lambda: restore_interactively(window, hooks)),
-        ("Mở thư mục sao lưu", lambda: QDesktopServices.openUrl(
+        ("Sao lưu &ngay", lambda: backup_now(window, hooks)),
+        ("Sao lưu ra &USB…", lambda: backup_to_usb(window, hooks)),
+        ("&Khôi phục…", lambda: restore_interactively(window, hooks)),
+        ("&Mở thư mục sao lưu", lambda: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(backups_dir(hooks.db_path()))))),
     )
     for text, slot in actions:

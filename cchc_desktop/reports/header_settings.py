@@ -60,8 +60,8 @@ class HeaderSettings:
         """The warning to show before producing a report without a signer name ("" when none is due)."""
         if self.signer_name.strip() or self.blank_signer:
             return ""
-        return ("Chưa có họ tên người ký. Hãy nhập họ tên, chức vụ người ký trong «Thiết lập tiêu đề, người ký» "
-                "hoặc chọn «Để trống để ký tay».")
+        return ("Chưa có họ tên người ký. Hãy nhập họ tên, chức vụ người ký trong «Báo cáo → Tiêu đề và người ký "
+                "văn bản…» hoặc chọn «Để trống họ tên để ký tay».")
 
     def document_header(self, *, number: str | int | None = None, symbol: str | None = None,
                         date: _dt.date | None = None, year: int | None = None, doc_type: str = "",
