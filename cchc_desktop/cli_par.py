@@ -133,6 +133,7 @@ def cmd_export(store: Store, args) -> int:
         print(f"  Thiếu tệp: tiêu chí {code}, «{doc.label}»: {why}.")
     for name in result.written:
         print(f"Đã ghi «{name}».")
+    print("Mẫu văn bản: " + ", ".join(f"«{name}»" for name in result.templates) + ".")
     print(f"Tổng điểm tự đánh giá: {a.total:g}/{a.max_total:g}; {len(result.dossier.files)} tệp trong hồ sơ, "
           f"{len(result.dossier.missing)} tài liệu thiếu tệp, {len(a.problems)} việc cần xem.")
     return 0

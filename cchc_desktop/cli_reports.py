@@ -19,7 +19,8 @@ from .reports.catalog import (APPENDIX, NEEDS_AGENCY, REPORT_KINDS, ReportReques
 from .tracking.periods import default_period, plan_periods
 
 KIND_ALIASES = {"agency-tasks": "agency_tasks", "phu-luc": APPENDIX, "dinh-ky": "periodic",
-                "don-doc": "reminder", "co-quan": "agency_tasks"}
+                "don-doc": "reminder", "co-quan": "agency_tasks", "par-letter": "par_letter",
+                "tai-lieu-kiem-chung": "par_letter", "par-self": "par_self"}
 # one writer per output extension (a .docx renderer of ReportData plugs in here with one line)
 WRITERS = {
     ".pdf": lambda store, request, out: render_report_pdf(store, request, out),
@@ -71,10 +72,22 @@ def build_request(store, args) -> ReportRequest:
     if kind in NEEDS_AGENCY and agency:
         if agency not in plan_agency_names(store, plan_id, groups=False):
             raise ReportArgumentError(f"Không có cơ quan «{agency}» trong kế hoạch.")
-    elif kind == "reminder":
-        raise ReportArgumentError("Công văn đôn đốc cần tên cơ quan: --agency \"Tên cơ quan\".")
+    elif kind in ("reminder", "par_letter"):
+        raise ReportArgumentError(f"{REPORT_KINDS[kind]} cần tên cơ quan: --agency \"Tên cơ quan\".")
+    template_id = ""
+    if getattr(args, "template", None):
+        from .reports.catalog import EDITABLE
+        from .reports.templates import find_template
+
+        if kind not in EDITABLE:
+            raise ReportArgumentError(f"«{REPORT_KINDS[kind]}» không dùng mẫu chỉnh sửa được (bỏ --template).")
+        try:
+            template_id = find_template(store, kind, args.template).id
+        except UserError as exc:
+            raise ReportArgumentError(str(exc)) from None
+    reply = parse_vn_date(args.reply_by, "Hạn trả lời (--reply-by)") if getattr(args, "reply_by", None) else None
     return ReportRequest(kind, plan_id, period, ref, agency=agency, number=(args.number or "").strip(),
-                         issue_date=issue)
+                         issue_date=issue, template_id=template_id, reply_by=reply)
 
 
 def cmd_report(store, args) -> int:
@@ -99,7 +112,9 @@ def add_parsers(sub) -> None:
     p.add_argument("--date", help="ngày ban hành in trên văn bản dd/mm/yyyy (mặc định để trống)")
     p.add_argument("--number", help="số văn bản, ví dụ 05")
     p.add_argument("--agency", help="tên cơ quan (công văn đôn đốc, danh mục nhiệm vụ của một cơ quan)")
-    p.add_argument("--out", required=True, help="tệp .pdf hoặc .xlsx")
+    p.add_argument("--template", help="tên mẫu đã lưu (mặc định: mẫu có sẵn)")
+    p.add_argument("--reply-by", help="hạn cơ quan trả lời dd/mm/yyyy (công văn đôn đốc, đề nghị tài liệu)")
+    p.add_argument("--out", required=True, help="tệp .pdf, .xlsx hoặc .docx")
 
 
 ERRORS = (ReportArgumentError,)

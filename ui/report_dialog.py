@@ -232,11 +232,16 @@ class ReportDialog(QDialog):
             self.agency_combo.addItem(ALL_AGENCIES, "")
             for name in plan_agencies(self.plan):
                 self.agency_combo.addItem(name, name)
+        elif kind == catalog.PAR_LETTER:
+            from cchc_desktop.par.outputs import letter_agencies
+
+            for name in letter_agencies(self.store, self.plan_id, self.plan.year_start):
+                self.agency_combo.addItem(name, name)
         needs_agency = kind in catalog.NEEDS_AGENCY
         self.agency_label.setVisible(needs_agency)
         self.agency_combo.setVisible(needs_agency)
-        self.reply_label.setVisible(kind == catalog.REMINDER)
-        self.reply_edit.setVisible(kind == catalog.REMINDER)
+        self.reply_label.setVisible(kind in catalog.REPLY_BY)
+        self.reply_edit.setVisible(kind in catalog.REPLY_BY)
         for widget in (self.number_edit, self.date_check, self.issue_edit):
             widget.setEnabled(kind in catalog.NUMBERED and
                               (widget is not self.issue_edit or self.date_check.isChecked()))
@@ -320,9 +325,12 @@ class ReportDialog(QDialog):
 
     def refresh(self) -> None:
         self.timer.stop()
-        if self.kind in catalog.NEEDS_AGENCY and self.kind == catalog.REMINDER and not self.agency_combo.currentData():
+        if self.kind in (catalog.REMINDER, catalog.PAR_LETTER) and not self.agency_combo.currentData():
             self.pdf = None
-            self.preview.set_message("Kế hoạch chưa có cơ quan chủ trì nào để đôn đốc.")
+            self.preview.set_message("Kế hoạch chưa có cơ quan chủ trì nào để đôn đốc."
+                                     if self.kind == catalog.REMINDER else
+                                     "Không có cơ quan nào cần đề nghị cung cấp tài liệu kiểm chứng (chưa có Bộ chỉ "
+                                     "số năm, hoặc các tiêu chí gắn với nhiệm vụ đã đủ tài liệu).")
             self._set_outputs(False)
             return
         try:
