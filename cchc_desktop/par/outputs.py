@@ -4,6 +4,7 @@ kind ``par_self``) and the per-agency list of criteria still lacking evidence. O
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 
 from ..reports.common import base_context, slug
 from ..reports.document import AppendixData, ReportData, TableData
@@ -239,6 +240,40 @@ def build_chase_letter(store: Store, plan_id: str, catalog_id: str, agency: str,
         raise StoreError(f"«{agency.strip()}» không chủ trì nhiệm vụ nào gắn với tiêu chí còn thiếu tài liệu kiểm "
                          f"chứng. Cơ quan cần đề nghị: {listed}.")
     return chase_letter(store, a, name, agencies[name], **kwargs)
+
+
+@dataclass
+class WorkbookChase:
+    """What the agencies' update workbooks carry of the self-assessment: per agency (folded name) the criteria its
+    products serve that still lack evidence, as rows [code, criterion, required documents, what is there]."""
+
+    year: int
+    catalog_name: str
+    by_agency: dict[str, list[list[str]]]
+    every: list[list[str]]                  # the all-agencies workbook: every leaf lacking evidence
+
+    def rows_for(self, agency_name: str | None) -> list[list[str]]:
+        from ..text import fold
+
+        return self.every if not agency_name else self.by_agency.get(fold(agency_name), [])
+
+
+def workbook_chase(store: Store, plan_id: str) -> WorkbookChase | None:
+    """None when no PAR catalogue exists for the plan's year (the workbooks stay as they were)."""
+    from ..text import fold
+    from .catalog import catalog_for_year
+
+    year = store.load_plan(plan_id).year_start
+    catalog = catalog_for_year(store, year)
+    if catalog is None:
+        return None
+    a = assessment(store, plan_id, catalog["id"], with_previous=False)
+
+    def row(r: CriterionResult) -> list[str]:
+        return [r.code, r.criterion.title, r.criterion.required_docs, evidence_cell(r)]
+
+    by_agency = {fold(agency): [row(r) for r in results] for agency, results in chase_agencies(store, a).items()}
+    return WorkbookChase(year, catalog["name"], by_agency, [row(r) for r in a.without_full_evidence])
 
 
 def letter_agencies(store: Store, plan_id: str, year: int) -> list[str]:
