@@ -308,6 +308,10 @@ def _write_par_sheet(wb, scope: _Scope) -> None:
     first = HEADER_ROW + 1
     for offset, values in enumerate(scope.par_rows):
         r = first + offset
+        # rows sized to their wrapped text (a spreadsheet opened without recalculating layout keeps 15 pt rows)
+        lines = max(max(1, -(-len(part) // max(1, int(widths[i] * 1.1) - 2)))
+                    for i, text in enumerate(values[:4]) for part in (str(text or "").split("\n") or [""]))
+        ws.row_dimensions[r].height = 15 * max(lines, 2)
         for index in range(1, len(headers) + 1):
             cell = ws.cell(r, index)
             cell.border = _BORDER
