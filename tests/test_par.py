@@ -171,7 +171,8 @@ def test_scores_are_capped_need_explanations_and_override_reasons(demo):
         scoring.set_score(store, plan_id, crit["id"], crit["max_points"] + 0.5, explanation="x")
     with pytest.raises(StoreError, match="giải trình"):
         scoring.set_score(store, plan_id, crit["id"], 1)        # no evidence at all
-    change = scoring.set_score(store, plan_id, crit["id"], 1, explanation="Báo cáo quý IV chưa ban hành")
+    change = scoring.set_score(store, plan_id, crit["id"], 1, explanation="Báo cáo quý IV chưa ban hành",
+                               override_reason="Sổ báo cáo chưa ghi đủ")         # 1.2 has the rule bao_cao
     assert store.db.query_one("SELECT points FROM par_score WHERE id = ?", (change.after["id"],))[0] == 1
     area = store.db.query_one("SELECT id FROM par_criterion WHERE code = '1'")[0]
     with pytest.raises(StoreError, match="thành phần"):
@@ -358,7 +359,8 @@ def test_cli_par_round_trip_and_bad_input(tmp_path):
     ok = _cli(db, "par", "import-catalog", str(province_xlsx(tmp_path / "bo.xlsx")), "--year", "2026")
     assert ok.returncode == 0, ok.stderr
     assert _cli(db, "par", "score", "1.2", "9", "--explain", "x").returncode == 2
-    assert _cli(db, "par", "score", "1.2", "1,5", "--explain", "Thiếu báo cáo quý IV").returncode == 0
+    assert _cli(db, "par", "score", "1.2", "1,5", "--explain", "Thiếu báo cáo quý IV",
+                "--reason", "Sổ báo cáo chưa ghi đủ").returncode == 0
     out = _cli(db, "par", "export", "--out", str(tmp_path / "usb"))
     assert out.returncode == 0, out.stderr
     names = {p.name for p in (tmp_path / "usb").iterdir()}
