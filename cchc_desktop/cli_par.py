@@ -155,8 +155,64 @@ def cmd_import_chase(store: Store, args) -> int:
     return 0
 
 
+def cmd_issued(store: Store, args) -> int:
+    """The register of issued periodic reports: list (with the on-time verdict), add, remove, propose from the
+    plan's evidence documents. Every write is one operation (undoable like any other)."""
+    from . import ops
+    from .tracking.issued_reports import (SOURCE_LABELS, add_issued, add_proposals, delete_issued,
+                                          evidence_proposals, list_issued, report_checks)
+
+    plan_id = _plan(store, args)
+    year = _year(store, plan_id, args)
+    if args.action == "add":
+        if not (args.period and args.date):
+            raise StoreError("Cần kỳ báo cáo và ngày ban hành, ví dụ «par issued add 2026-Q1 12/03/2026 "
+                             "--number 15/BC-UBND».")
+        result = ops.run(store, "Ghi sổ báo cáo đã ban hành", add_issued, store, plan_id, args.period, args.date,
+                         doc_number=args.number or "", summary=args.summary or "")
+        print(f"Đã ghi sổ: kỳ {result.value['period_key']}, số {result.value['doc_number'] or '(không số)'}, "
+              f"ngày {args.date}.")
+    elif args.action == "remove":
+        wanted = (args.period or "").strip().lower()
+        found = [r for r in list_issued(store, plan_id) if wanted and r["id"].startswith(wanted)]
+        if len(found) != 1:
+            raise StoreError(f"Không tìm thấy đúng một dòng sổ có mã bắt đầu bằng «{args.period or ''}» (xem «par "
+                             "issued»).")
+        ops.run(store, "Xóa dòng sổ báo cáo", delete_issued, store, found[0]["id"])
+        print(f"Đã xóa dòng sổ {found[0]['id'][:8]}.")
+    elif args.action == "propose":
+        proposals = evidence_proposals(store, plan_id, year)
+        for p in proposals:
+            print(f"  {p.label}")
+        if args.apply and proposals:
+            ops.run(store, "Ghi sổ báo cáo từ văn bản minh chứng", add_proposals, store, plan_id, proposals)
+            print(f"Đã ghi {len(proposals)} báo cáo vào sổ.")
+        else:
+            print(f"{len(proposals)} đề xuất từ văn bản minh chứng" + ("; thêm --apply để ghi tất cả."
+                                                                       if proposals else "."))
+        return 0
+    for row in list_issued(store, plan_id, year):
+        print(f"  {row['id'][:8]}  {row['period_key']:8}  {row['doc_number'] or '(không số)'}  "
+              f"{_dt.date.fromisoformat(row['issued_on']):%d/%m/%Y}  {row['summary']}  [{SOURCE_LABELS[row['source']]}]")
+    ref = _dt.date.today() if args.ref is None else _parse_date(args.ref)
+    checks = report_checks(store, plan_id, year, min(ref, _dt.date(year, 12, 31)))
+    counted = [c for c in checks if c.counted]
+    print(f"{sum(c.on_time for c in counted)}/{len(counted)} báo cáo đúng hạn: " + "; ".join(c.text for c in checks))
+    return 0
+
+
+def _parse_date(text: str) -> _dt.date:
+    from .dates import DateTextError, parse_user_date
+
+    try:
+        return parse_user_date(text)
+    except DateTextError as exc:
+        raise StoreError(str(exc)) from None
+
+
 VERBS = {"import-catalog": cmd_import_catalog, "example": cmd_example, "propose": cmd_propose,
-         "score": cmd_score, "show": cmd_show, "export": cmd_export, "import-chase": cmd_import_chase}
+         "score": cmd_score, "show": cmd_show, "export": cmd_export, "import-chase": cmd_import_chase,
+         "issued": cmd_issued}
 
 
 def cmd_par(store: Store, args) -> int:
@@ -199,3 +255,15 @@ def add_parsers(sub) -> None:
     v.add_argument("--plan")
     v.add_argument("--year", type=int)
     v.add_argument("--apply", action="store_true", help="ghi vào hồ sơ")
+    v = verbs.add_parser("issued", help="sổ báo cáo định kỳ đã ban hành (dùng cho tiêu chí báo cáo đúng hạn)")
+    v.add_argument("action", nargs="?", default="list", choices=["list", "add", "remove", "propose"],
+                   help="list: xem sổ và số báo cáo đúng hạn; add KỲ NGÀY: ghi một báo cáo; remove MÃ: xóa một dòng; "
+                        "propose: lấy từ văn bản minh chứng của kế hoạch")
+    v.add_argument("period", nargs="?", help="kỳ báo cáo (2026-Q1, 2026-H1, 2026-Q3, 2026) hoặc mã dòng cần xóa")
+    v.add_argument("date", nargs="?", help="ngày ban hành dd/mm/yyyy")
+    v.add_argument("--number", help="số, ký hiệu báo cáo, ví dụ 15/BC-UBND")
+    v.add_argument("--summary", help="trích yếu")
+    v.add_argument("--ref", help="tính đúng hạn đến ngày dd/mm/yyyy (mặc định hôm nay)")
+    v.add_argument("--apply", action="store_true", help="(propose) ghi tất cả đề xuất")
+    v.add_argument("--plan")
+    v.add_argument("--year", type=int)
