@@ -74,3 +74,32 @@ def test_proposal_review_keeps_only_ticked_links(qtbot, store):
     review.list.item(0).setCheckState(Qt.Unchecked)
     assert review.chosen() == proposals[1:]
     assert review.result() != QDialog.Accepted
+
+
+def test_register_dialog_adds_and_undoes_through_the_window_stack(qtbot, store, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QWidget
+
+    from ui.issued_reports_dialog import IssuedReportsDialog
+
+    plan_id = create_demo_plan(store)
+    window = QWidget()
+    window.store, window.undo_stack = store, QUndoStack(window)
+    qtbot.addWidget(window)
+    dialog = IssuedReportsDialog(store, plan_id, window)
+    assert dialog.add_entry({"period_key": "2026-Q1", "issued_on": dt.date(2026, 3, 12), "doc_number": "15/BC-UBND",
+                             "summary": "Báo cáo CCHC quý I"})
+    assert store.db.query_one("SELECT doc_number, issued_on FROM report_issue")[:] == ("15/BC-UBND", "2026-03-12")
+    assert dialog.table.rowCount() == 1 and "Quý I 12/03 (hạn 15/03)" in dialog.checks_label.text()
+    errors = []
+    import ui.issued_reports_dialog as module
+    monkeypatch.setattr(module.messages, "error", lambda _parent, _title, text: errors.append(text))
+    assert not dialog.add_entry({"period_key": "2026-Q3", "issued_on": dt.date(2026, 6, 1)})
+    assert errors and "trước khi kỳ báo cáo bắt đầu" in errors[0]
+    dialog.resize(1366, 768)
+    dialog.grab().save(str(tmp_path / "so-bao-cao.png"))
+    window.undo_stack.undo()
+    dialog.refresh()
+    assert store.db.query_one("SELECT COUNT(*) FROM report_issue")[0] == 0 and dialog.table.rowCount() == 0

@@ -72,7 +72,7 @@ class ParDialog(QDialog):
         super().__init__(parent)
         self.store, self.plan_id = store, plan_id
         self.year = store.load_plan(plan_id).year_start
-        self.undo_stack: list = []          # callables that undo one action each (Ctrl+Z)
+        self.score_undo: list = []          # callables that undo one scoring action each (Ctrl+Z here)
         self.assessment: scoring.Assessment | None = None
         self.setWindowTitle(f"Tự đánh giá, chấm điểm Chỉ số CCHC năm {self.year}")
 
@@ -162,13 +162,16 @@ class ParDialog(QDialog):
         answers.setToolTip("Đọc số, ngày, trích yếu văn bản mà các cơ quan ghi vào danh sách tiêu chí còn thiếu "
                            "tài liệu kiểm chứng")
         answers.clicked.connect(self.import_answers)
+        issued = QPushButton("Sổ &báo cáo đã ban hành…", self)
+        issued.setToolTip("Các báo cáo định kỳ đã ban hành (số, ngày): phần mềm tính tiêu chí báo cáo đúng hạn")
+        issued.clicked.connect(self.open_issued_reports)
         export = QPushButton("&Xuất báo cáo và hồ sơ…", self)
         export.clicked.connect(self.export)
         close = QPushButton("Đóng", self)
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
         bottom.addWidget(self.total_label, 1)
-        for button in (propose, accept, answers, export, close):
+        for button in (propose, accept, issued, answers, export, close):
             bottom.addWidget(button)
 
         layout = QVBoxLayout(self)
@@ -286,13 +289,13 @@ class ParDialog(QDialog):
         except UserError as exc:
             self._error(str(exc))
             return
-        self.undo_stack.append(lambda: scoring.undo_score(self.store, change))
+        self.score_undo.append(lambda: scoring.undo_score(self.store, change))
         self.refresh(keep=r.code)
 
     def undo(self) -> None:
-        if not self.undo_stack:
+        if not self.score_undo:
             return
-        self.undo_stack.pop()()
+        self.score_undo.pop()()
         self.refresh()
 
     def accept_computed(self) -> None:
@@ -300,7 +303,7 @@ class ParDialog(QDialog):
             return
         try:
             changes = scoring.accept_computed(self.store, self.plan_id, self.catalog_id)
-            self.undo_stack.append(lambda: [scoring.undo_score(self.store, c) for c in reversed(changes)])
+            self.score_undo.append(lambda: [scoring.undo_score(self.store, c) for c in reversed(changes)])
         except UserError as exc:
             self._error(str(exc))
         self.refresh()
@@ -366,6 +369,13 @@ class ParDialog(QDialog):
             return
         self.refresh(keep=r.code)
 
+    def open_issued_reports(self) -> None:
+        from .issued_reports_dialog import IssuedReportsDialog
+
+        dialog = IssuedReportsDialog(self.store, self.plan_id, self)
+        dialog.exec()
+        self.refresh()
+
     def import_answers(self) -> None:
         from cchc_desktop.par.chase_import import STATUS_LABELS, apply_chase, read_chase_files, undo_chase
 
@@ -392,7 +402,7 @@ class ParDialog(QDialog):
         if not answer:
             return
         added = apply_chase(self.store, self.plan_id, preview)
-        self.undo_stack.append(lambda: undo_chase(self.store, added))
+        self.score_undo.append(lambda: undo_chase(self.store, added))
         self.refresh()
 
     def export(self) -> None:
