@@ -1,4 +1,5 @@
-"""Headless PAR Index self-assessment commands: `main.py par <verb> …` (Vietnamese output, exit 2 on bad input)."""
+"""Headless PAR Index self-assessment commands: `main.py par <verb> …` (Vietnamese output, exit 2 on bad input).
+Every write is one core operation (``cchc_desktop.ops.par``), logged and undoable like the app's."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -34,7 +35,8 @@ def _print_catalog(draft_or_row, count: int, total: float) -> None:
 
 
 def cmd_import_catalog(store: Store, args) -> int:
-    from .par.catalog import commit_catalog, read_catalog
+    from .ops.par import import_catalog
+    from .par.catalog import read_catalog
 
     year = args.year or _dt.date.today().year
     draft = read_catalog(Path(args.file), year, args.name or "")
@@ -44,23 +46,25 @@ def cmd_import_catalog(store: Store, args) -> int:
     if args.dry_run:
         print("Chỉ xem trước: chưa ghi gì.")
         return 0
-    commit_catalog(store, draft)
+    import_catalog(store, draft)
     print(f"Đã nhập Bộ chỉ số năm {year}.")
     return 0
 
 
 def cmd_example(store: Store, args) -> int:
-    from .par.catalog import commit_catalog, example_catalog
+    from .ops.par import import_catalog
+    from .par.catalog import example_catalog
 
     year = args.year or _dt.date.today().year
     draft = example_catalog(year)
-    commit_catalog(store, draft)
+    import_catalog(store, draft)
     _print_catalog(draft.name, len(draft.criteria), draft.total_points)
     return 0
 
 
 def cmd_propose(store: Store, args) -> int:
-    from .par.mapping import confirm_links, propose_links
+    from .ops.par import confirm_links
+    from .par.mapping import propose_links
 
     plan_id = _plan(store, args)
     catalog = _catalog(store, _year(store, plan_id, args))
@@ -68,7 +72,7 @@ def cmd_propose(store: Store, args) -> int:
     for p in proposals:
         print(f"  {p.code}: {p.label} — {p.reason}")
     if args.apply:
-        ids = confirm_links(store, plan_id, proposals)
+        ids = confirm_links(store, plan_id, proposals).value
         print(f"Đã gắn {len(ids)} liên kết.")
     else:
         print(f"{len(proposals)} đề xuất; thêm --apply để xác nhận tất cả.")
@@ -84,7 +88,8 @@ def _assessment(store: Store, args):
 
 
 def cmd_score(store: Store, args) -> int:
-    from .par.scoring import points_text, set_score
+    from .ops.par import set_score
+    from .par.scoring import points_text
 
     a = _assessment(store, args)
     try:
@@ -140,7 +145,8 @@ def cmd_export(store: Store, args) -> int:
 
 
 def cmd_import_chase(store: Store, args) -> int:
-    from .par.chase_import import STATUS_LABELS, apply_chase, read_chase_files
+    from .ops.par import import_chase
+    from .par.chase_import import STATUS_LABELS, read_chase_files
 
     a = _assessment(store, args)
     preview = read_chase_files(store, a.plan_id, a.catalog_id, [Path(p) for p in args.files])
@@ -150,7 +156,7 @@ def cmd_import_chase(store: Store, args) -> int:
     if not args.apply:
         print(f"{len(preview.to_add)} văn bản sẽ được thêm; thêm --apply để ghi.")
         return 0
-    added = apply_chase(store, a.plan_id, preview)
+    added = import_chase(store, a.plan_id, preview).value
     print(f"Đã thêm {len(added)} văn bản vào hồ sơ tài liệu kiểm chứng.")
     return 0
 

@@ -19,10 +19,21 @@ def _select(dialog, code):
     raise AssertionError(code)
 
 
+def _window(qtbot, store):
+    """A stand-in for the main window: the store, its undo stack and change notification."""
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    window.store, window.undo_stack = store, QUndoStack(window)
+    qtbot.addWidget(window)
+    return window
+
+
 def test_dialog_scores_a_leaf_refuses_without_explanation_and_undoes(qtbot, store, monkeypatch):
     plan_id = create_demo_plan(store)
-    dialog = ParDialog(store, plan_id)
-    qtbot.addWidget(dialog)
+    window = _window(qtbot, store)
+    dialog = ParDialog(store, plan_id, window)
     assert dialog.catalog_id is None and not dialog.form_box.isEnabled()
     dialog.use_example()
     assert dialog.catalog_id and dialog.example_note.isVisibleTo(dialog)
@@ -40,10 +51,14 @@ def test_dialog_scores_a_leaf_refuses_without_explanation_and_undoes(qtbot, stor
     assert "Tổng điểm tự đánh giá: 3/100" in dialog.total_label.text()
     _select(dialog, "3")
     assert not dialog.form_box.isEnabled()               # an area is the sum of its criteria
-    dialog.undo()
+    assert window.undo_stack.count() == 2              # the example catalogue, the score
+    dialog.undo()                                      # Ctrl+Z in the dialog: the window's stack
     assert store.db.query_one("SELECT COUNT(*) FROM par_score")[0] == 0
+    assert "Tổng điểm tự đánh giá: 0/100" in dialog.total_label.text()     # refreshed by the notification
     _select(dialog, "3.4")
     assert dialog.points.value() == NOT_SCORED
+    dialog.redo()
+    assert store.db.query_one("SELECT points FROM par_score")[0] == 3 and dialog.points.value() == 3
 
 
 def test_wheel_over_an_unfocused_points_box_changes_nothing(qtbot, store):

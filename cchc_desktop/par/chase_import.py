@@ -2,8 +2,9 @@
 agency writes the number, date and summary of its documents in the last three columns and sends the file back.
 
 ``read_chase_files`` previews every filled row (to add / already there / refused and why, naming file, sheet and
-row); ``apply_chase`` adds the new documents to their criteria in one transaction and returns their ids so the
-import can be undone (``undo_chase``). Rows left empty are not rows the agency answered and are passed over."""
+row); ``apply_chase`` adds the new documents to their criteria in one transaction and returns their ids (run as
+one operation, ``ops.par.import_chase``, so the import is one undo step). Rows left empty are not rows the agency
+answered and are passed over."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -188,9 +189,3 @@ def apply_chase(store: Store, plan_id: str, preview: ChasePreview) -> list[str]:
     """Add every row marked ADD, in one transaction; returns the new par_document ids."""
     with store.transaction():
         return [add_chase_row(store, plan_id, r) for r in preview.to_add]
-
-
-def undo_chase(store: Store, document_ids: list[str]) -> None:
-    with store.transaction():
-        for doc_id in document_ids:
-            store.delete_row("par_document", doc_id)

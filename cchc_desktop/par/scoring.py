@@ -272,7 +272,7 @@ def _attach_previous(store: Store, current: Assessment) -> None:
 
 @dataclass(frozen=True)
 class ScoreChange:
-    """A score write and what it replaced (``undo_score`` puts the old values back)."""
+    """A score write and what it replaced (undone like any write: run it as an operation, ``ops.par.set_score``)."""
 
     plan_id: str
     criterion_id: str
@@ -316,15 +316,6 @@ def set_score(store: Store, plan_id: str, criterion_id: str, points: float | Non
         before = dict(row)
         store.update_row("par_score", row["id"], values, before)
         return ScoreChange(plan_id, criterion_id, before, {**before, **values})
-
-
-def undo_score(store: Store, change: ScoreChange) -> None:
-    with store.transaction():
-        if change.before is None:
-            store.delete_row("par_score", change.after["id"])
-        else:
-            store.update_row("par_score", change.before["id"],
-                             {k: change.before[k] for k in ("points", "explanation", "override_reason")})
 
 
 def accept_computed(store: Store, plan_id: str, catalog_id: str, ref_date: _dt.date | None = None) -> list[ScoreChange]:
