@@ -135,32 +135,46 @@ class IssuedReportsDialog(QDialog):
 
 
 class EntryDialog(QDialog):
-    """One issued report: which period, number, date, summary."""
+    """One issued report: which period, number, date, summary. With ``entry`` (a report just saved or printed,
+    ``reports.catalog.IssueEntry``) it asks «Ghi vào sổ báo cáo đã ban hành?» with the header's number and date."""
 
-    def __init__(self, year: int, parent: QWidget | None = None):
+    def __init__(self, year: int, parent: QWidget | None = None, entry=None):
         super().__init__(parent)
-        self.setWindowTitle("Ghi báo cáo định kỳ đã ban hành")
+        self.setWindowTitle("Ghi vào sổ báo cáo đã ban hành?" if entry else "Ghi báo cáo định kỳ đã ban hành")
         form = QFormLayout(self)
+        if entry is not None:
+            question = QLabel("Báo cáo vừa lưu hoặc in là báo cáo định kỳ. Ghi vào sổ báo cáo đã ban hành (dùng "
+                              "cho tiêu chí báo cáo đúng hạn của Chỉ số CCHC)? Kiểm tra số, ký hiệu và ngày ban "
+                              "hành; chưa ban hành thì bấm «Không ghi».", self)
+            question.setWordWrap(True)
+            form.addRow(question)
         self.period = QComboBox(self)
         for slot in reg.REQUIRED:
             self.period.addItem(f"{reg.REPORT_LABELS[slot]} {year}", reg.slot_key(year, slot))
         self.number = QLineEdit(self)
         self.number.setPlaceholderText("ví dụ 15/BC-UBND")
-        today = dt.date.today()
-        self.date = DateEdit(QDate(today.year, today.month, today.day), self)
+        day = (entry.issued_on if entry is not None and entry.issued_on else None) or dt.date.today()
+        self.date = DateEdit(QDate(day.year, day.month, day.day), self)
         self.date.setDisplayFormat("dd/MM/yyyy")
         self.date.setCalendarPopup(True)
         self.summary = QLineEdit(self)
+        if entry is not None:
+            self.period.setCurrentIndex(max(0, self.period.findData(reg.slot_key(*reg.report_slot(entry.period_key)))))
+            self.number.setText(entry.doc_number)
+            self.summary.setText(entry.summary)
+            self.summary.setCursorPosition(0)
         form.addRow("Kỳ báo cáo:", self.period)
         form.addRow("Số, ký hiệu:", self.number)
         form.addRow("Ngày ban hành:", self.date)
         form.addRow("Trích yếu:", self.summary)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         buttons.button(QDialogButtonBox.Ok).setText("Ghi vào sổ")
-        buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
+        buttons.button(QDialogButtonBox.Cancel).setText("Không ghi" if entry is not None else "Hủy")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        if entry is not None:
+            self.resize(640, self.sizeHint().height())
 
     def values(self) -> dict:
         d = self.date.date()

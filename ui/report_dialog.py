@@ -60,6 +60,7 @@ class ReportDialog(QDialog):
         self.ask_save_path = lambda title, name, filt: file_dialogs.save_file(self, file_dialogs.REPORTS, title, name,
                                                                               filt)
         self.message = lambda title, text: messages.info(self, title, text)
+        self.ask_register = self._ask_register    # tests replace this: (IssueEntry) -> values dict or None
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -373,6 +374,7 @@ class ReportDialog(QDialog):
             messages.error(self, "Chưa lưu được", str(exc))
             return None
         self.set_status(f"Đã lưu {path}")
+        self.offer_register()
         return path
 
     def export_xlsx(self) -> str | None:
@@ -395,6 +397,7 @@ class ReportDialog(QDialog):
             messages.error(self, "Chưa xuất được", str(exc))
             return None
         self.set_status(f"Đã xuất {path}")
+        self.offer_register()
         return path
 
     def print_report(self) -> bool:
@@ -414,7 +417,37 @@ class ReportDialog(QDialog):
             messages.error(self, "Chưa in được", str(exc))
             return False
         self.set_status("Đã gửi lệnh in.")
+        self.offer_register()
         return True
+
+    # -- the register of issued reports ------------------------------------------------------------------
+    def _ask_register(self, entry) -> dict | None:
+        from .issued_reports_dialog import EntryDialog
+
+        form = EntryDialog(int(entry.period_key[:4]), self, entry)
+        return form.values() if form.exec() == QDialog.Accepted else None
+
+    def offer_register(self) -> bool:
+        """After a periodic report was saved, exported or printed: «Ghi vào sổ báo cáo đã ban hành?» with the
+        number and date of its header; one operation on the window's undo stack; declined: nothing written."""
+        try:
+            entry = catalog.issue_entry(self.store, self.request())
+        except (ReportTemplateError, StoreError, ValueError):
+            return False                   # (the report itself was written; nothing to offer)
+        if entry is None:
+            return False
+        values = self.ask_register(entry)
+        if not values:
+            return False
+        from cchc_desktop.ops.par import record_issued_report
+
+        command = perform_in(self, "Ghi sổ báo cáo đã ban hành", record_issued_report, self.store, self.plan_id,
+                             values["period_key"], values["issued_on"], doc_number=values.get("doc_number", ""),
+                             summary=values.get("summary", ""),
+                             message=lambda text: messages.error(self, "Chưa ghi được vào sổ", text))
+        if command.ok:
+            self.set_status(self.status.text() + " Đã ghi vào sổ báo cáo đã ban hành.")
+        return command.ok
 
     # -- templates ---------------------------------------------------------------------------------------
     def _check_texts(self) -> bool:

@@ -80,5 +80,15 @@ def import_chase(store, plan_id: str, preview) -> OpResult:
     return run(store, "Nhập văn bản cơ quan gửi lại", apply_chase, store, plan_id, preview)
 
 
+@op_function
+def record_issued_report(store, plan_id: str, period_key: str, issued_on, *, doc_number: str = "",
+                         summary: str = "") -> OpResult:
+    """A periodic report just saved or printed, written in the register of issued reports (value: the row)."""
+    from ..tracking.issued_reports import EXPORTED, add_issued
+
+    return run(store, "Ghi sổ báo cáo đã ban hành", add_issued, store, plan_id, period_key, issued_on,
+               doc_number=doc_number, summary=summary, source=EXPORTED)
+
+
 __all__ = ["accept_computed", "add_document", "confirm_links", "delete_document", "import_catalog", "import_chase",
-           "remove_links", "set_score", "update_criterion"]
+           "record_issued_report", "remove_links", "set_score", "update_criterion"]

@@ -157,3 +157,35 @@ def render_with_warnings(store: Store, request: ReportRequest, *,
         return render_report_pdf(store, request, settings=settings), []
     report = build_report(store, request)
     return render_pdf(report, None, settings=settings), list(report.warnings)
+
+
+@dataclass(frozen=True)
+class IssueEntry:
+    """What the register of issued reports (tracking.issued_reports) is offered after a periodic report was
+    saved or printed: its period, the number and date its header holds ("" / None when left blank to be written by
+    hand) and its title as trích yếu."""
+
+    period_key: str
+    doc_number: str
+    issued_on: _dt.date | None
+    summary: str
+
+
+def issue_entry(store: Store, request: ReportRequest, *, unless_registered: bool = True) -> IssueEntry | None:
+    """The register entry of a periodic report; None for other kinds and (``unless_registered``) when the register
+    already holds this report (the same report with the same number, or any of it when the header has no number)."""
+    from ..text import fold
+    from ..tracking.issued_reports import list_issued, report_slot
+
+    if request.kind != PERIODIC or not request.period_key:
+        return None
+    header = build_report(store, request).header
+    number = header.number_symbol if request.number.strip() else ""
+    doc_type = header.doc_type.strip()
+    summary = " ".join(x for x in (doc_type[:1] + doc_type[1:].lower(), header.subject[:1].lower()
+                                   + header.subject[1:]) if x.strip())
+    slot = report_slot(request.period_key)
+    for row in list_issued(store, request.plan_id) if unless_registered else ():
+        if report_slot(row["period_key"]) == slot and (not number or fold(row["doc_number"]) == fold(number)):
+            return None
+    return IssueEntry(request.period_key, number, request.issue_date, summary)
