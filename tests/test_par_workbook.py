@@ -11,7 +11,7 @@ import pytest
 from cchc_desktop import ops
 from cchc_desktop.demo import create_demo_plan
 from cchc_desktop.exchange import apply_workbook_import, export_workbooks, read_workbooks
-from cchc_desktop.exchange.workbook_export import PAR_SHEET
+from cchc_desktop.exchange.workbook_export import PAR_MORE_TITLE, PAR_SHEET, par_more_rows
 from cchc_desktop.par import catalog, mapping
 
 PERIOD = "2026-Q4"
@@ -65,7 +65,8 @@ def test_workbook_lists_the_agencys_criteria_and_brings_documents_back(linked, t
     assert wb.sheetnames[0] == "Cập nhật" and wb[PAR_SHEET].protection.sheet
     ws = wb[PAR_SHEET]
     header = next(r for r in range(1, 15) if ws.cell(r, 1).value == "Mã")
-    rows = [r for r in range(header + 1, ws.max_row + 1) if ws.cell(r, 1).value]
+    more = next(r for r in range(header, ws.max_row + 1) if ws.cell(r, 1).value == PAR_MORE_TITLE)
+    rows = [r for r in range(header + 1, more) if ws.cell(r, 1).value]
     codes = [ws.cell(r, 1).value for r in rows]
     assert len(rows) >= 2 and len(set(codes)) == len(codes)
     assert set(codes) <= _linked_leaf_codes(store, plan_id, item.agency_name)
@@ -131,3 +132,60 @@ def test_without_a_catalogue_the_workbook_is_as_before(store, tmp_path):
         assert PAR_SHEET not in wb.sheetnames
         assert wb.sheetnames == ["Cập nhật", "DanhMuc", "Hướng dẫn", "_cchc"]
         wb.close()
+
+
+def test_several_documents_per_criterion_in_the_block_of_further_rows(linked, tmp_path):
+    store, plan_id, _catalog_id = linked
+    item = _workbook_with_par_sheet(export_workbooks(store, plan_id, PERIOD, tmp_path / "usb"))
+    wb = openpyxl.load_workbook(item.path)
+    ws = wb[PAR_SHEET]
+    header = next(r for r in range(1, 15) if ws.cell(r, 1).value == "Mã")
+    more = next(r for r in range(header, ws.max_row + 1) if ws.cell(r, 1).value == PAR_MORE_TITLE)
+    listed = [r for r in range(header + 1, more) if ws.cell(r, 1).value]
+    codes = [ws.cell(r, 1).value for r in listed]
+    block = list(range(more + 1, more + 1 + par_more_rows(len(listed))))
+    assert more == listed[-1] + 2 and len(block) >= 10
+    assert all(ws.cell(block[-1], c).value is None for c in range(1, 8))               # blank rows to fill
+    assert not any(ws.cell(block[0], c).protection.locked for c in (1, 5, 6, 7))
+    assert all(ws.cell(block[0], c).protection.locked for c in (2, 3, 4))
+    assert ws.cell(block[0], 1).number_format == "@"
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert lists and f"A{block[0]}:A{block[-1]}" in str(lists[0].sqref)
+    assert lists[0].formula1 == f"$A${listed[0]}:$A${listed[-1]}"
+    dates = next(dv for dv in ws.data_validations.dataValidation if dv.type == "date")
+    assert f"F{block[0]}:F{block[-1]}" in str(dates.sqref)
+    # the criterion's own row, then two more documents of the same criterion, then three bad rows
+    ws.cell(listed[0], 5, "30/KH-UBND")
+    ws.cell(listed[0], 7, "Kế hoạch thứ nhất")
+    written = [(block[0], codes[0], "31/BC-UBND", dt.datetime(2026, 10, 2), "Báo cáo thứ hai"),
+               (block[1], codes[0] + ".", "32/TB-UBND", "05/10/2026", "Thông báo thứ ba"),
+               (block[3], "", "33/QĐ-UBND", None, "Không ghi mã"),
+               (block[4], "9.9", "34/QĐ-UBND", None, "Mã không có"),
+               (block[5], codes[1], "35/KH-UBND", "32/10/2026", "Ngày sai")]
+    for r, code, number, day, summary in written:
+        ws.cell(r, 1, code or None)
+        ws.cell(r, 5, number)
+        ws.cell(r, 6, day)
+        ws.cell(r, 7, summary)
+    wb.save(item.path)
+    wb.close()
+
+    before = _documents(store)
+    previews = read_workbooks(store, [item.path])
+    par_rows = {r.excel_row: r for r in previews[0].rows if r.par is not None}
+    assert set(par_rows) == {listed[0]} | {r for r, *_rest in written}            # each document in the preview
+    for r in (listed[0], block[0], block[1]):
+        assert par_rows[r].diffs and not par_rows[r].errors, r
+    refused = {r: str(par_rows[r].errors[0]) for r in (block[3], block[4], block[5])}
+    assert all(f"trang «{PAR_SHEET}»" in m and f"dòng {r}" in m for r, m in refused.items())
+    assert "cột A" in refused[block[3]] and "Chưa ghi mã tiêu chí" in refused[block[3]]
+    assert "cột A" in refused[block[4]] and "9.9" in refused[block[4]]
+    assert "cột F" in refused[block[5]] and "32/10/2026" in refused[block[5]]
+
+    result = ops.run(store, "Nhập tệp cập nhật", apply_workbook_import, store, previews)
+    assert result.value.par_documents == 3
+    assert _documents(store) - before == {(codes[0], "30/KH-UBND", "", "Kế hoạch thứ nhất"),
+                                          (codes[0], "31/BC-UBND", "2026-10-02", "Báo cáo thứ hai"),
+                                          (codes[0], "32/TB-UBND", "2026-10-05", "Thông báo thứ ba")}
+    ops.undo(store, result.op_id)
+    assert _documents(store) == before

@@ -41,6 +41,13 @@ from .workbook_common import (BY_KEY, COLUMNS, DATE_FORMAT, FORMAT_TAG, ID_MARKE
 
 DATA_SHEET = "Cập nhật"
 PAR_SHEET = "Tài liệu kiểm chứng CCHC"
+PAR_MORE_TITLE = "VĂN BẢN KIỂM CHỨNG KHÁC — tiêu chí có nhiều văn bản: mỗi văn bản một dòng, chọn mã tiêu chí ở cột A"
+
+
+def par_more_rows(criteria: int) -> int:
+    """Blank rows at the bottom of the PAR sheet for further documents (the agency chooses the code): three per
+    criterion listed, at least 10, at most 90."""
+    return max(10, min(90, 3 * criteria))
 HELP_SHEET = "Hướng dẫn"
 LIST_SHEET = "DanhMuc"
 META_SHEET = "_cchc"
@@ -281,8 +288,11 @@ def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: st
 
 def _write_par_sheet(wb, scope: _Scope) -> None:
     """Sheet «Tài liệu kiểm chứng CCHC»: the agency's PAR criteria still lacking evidence, with three yellow columns
-    for the number, date and summary of its documents (read back by par.chase_import, the same reader as the chase
-    list). Protected like the data sheet; only the yellow cells are open."""
+    for the number, date and summary of its documents, then a block of blank rows «Văn bản kiểm chứng khác» where
+    the agency chooses the criterion code (a list of the codes above) for each further document — so a criterion
+    can take several documents in one round. Both parts are read back by par.chase_import (the same reader as the
+    chase list; a blank or unknown code is refused with its cell). Protected like the data sheet; only the yellow
+    cells are open."""
     from ..par.chase_import import DATE_HEADER, NUMBER_HEADER, SUMMARY_HEADER
 
     ws = wb.create_sheet(PAR_SHEET, 1)
@@ -291,7 +301,8 @@ def _write_par_sheet(wb, scope: _Scope) -> None:
     set_text(ws["A2"], f"Cơ quan: {scope.agency_name or 'Tất cả cơ quan'} — các tiêu chí, tiêu chí thành phần còn "
                        "thiếu tài liệu kiểm chứng")
     set_text(ws["A3"], "Ghi số, ký hiệu, ngày ban hành (ngày/tháng/năm) và trích yếu của văn bản kiểm chứng vào các "
-                       "cột nền vàng, mỗi tiêu chí một văn bản; gửi kèm bản sao văn bản. Không thêm, không xóa dòng.")
+                       "ô nền vàng, mỗi dòng một văn bản; tiêu chí có nhiều văn bản: ghi thêm ở phần «Văn bản kiểm "
+                       "chứng khác» cuối trang, chọn mã tiêu chí ở cột A. Gửi kèm bản sao văn bản.")
     ws["A3"].font = Font(italic=True, color="C00000")
     headers = ["Mã", "Tiêu chí", "Tài liệu kiểm chứng cần có", "Hiện có", NUMBER_HEADER, DATE_HEADER,
                SUMMARY_HEADER]
@@ -325,10 +336,40 @@ def _write_par_sheet(wb, scope: _Scope) -> None:
                 if index == 6:
                     cell.number_format = DATE_FORMAT
     last = first + len(scope.par_rows) - 1
+    # -- further documents: the agency chooses the code --------------------------------------------------
+    title_row = last + 2
+    ws.merge_cells(start_row=title_row, start_column=1, end_row=title_row, end_column=len(headers))
+    set_text(ws.cell(title_row, 1), PAR_MORE_TITLE)
+    ws.cell(title_row, 1).font = Font(bold=True)
+    ws.cell(title_row, 1).fill = _HEAD_FILL
+    ws.row_dimensions[title_row].height = 20
+    more_first = title_row + 1
+    more_last = more_first + par_more_rows(len(scope.par_rows)) - 1
+    for r in range(more_first, more_last + 1):
+        for index in range(1, len(headers) + 1):
+            cell = ws.cell(r, index)
+            cell.border = _BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if 2 <= index <= 4:
+                cell.fill = _LOCK_FILL
+                continue
+            cell.protection = Protection(locked=False)
+            cell.fill = _EDIT_FILL
+            if index == 1:
+                cell.number_format = "@"          # "3.10" stays text, never the number 3.1
+                cell.alignment = Alignment(horizontal="center", vertical="top")
+            elif index == 6:
+                cell.number_format = DATE_FORMAT
+    code_dv = DataValidation(type="list", formula1=f"$A${first}:$A${last}", allow_blank=True, showErrorMessage=True,
+                             errorStyle="warning", errorTitle="Mã tiêu chí",
+                             error="Chọn mã tiêu chí trong danh sách phía trên (mã của Bộ chỉ số).")
+    code_dv.add(f"A{more_first}:A{more_last}")
+    ws.add_data_validation(code_dv)
     date_dv = DataValidation(type="date", operator="between", formula1="36526", formula2="73050", allow_blank=True,
                              showErrorMessage=True, errorStyle="warning", errorTitle="Ngày không hợp lệ",
                              error="Nhập ngày dạng ngày/tháng/năm, ví dụ 15/03/2026.")
     date_dv.add(f"F{first}:F{last}")
+    date_dv.add(f"F{more_first}:F{more_last}")
     ws.add_data_validation(date_dv)
     ws.freeze_panes = f"A{first}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"

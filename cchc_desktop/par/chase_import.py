@@ -109,6 +109,14 @@ def document_key(number: str, summary: str) -> str:
     return fold(number) if clean_cell(number) else "~" + fold(summary)
 
 
+def _code_text(value) -> str:
+    """A criterion code as written: "3.4", "3.4." or a number the spreadsheet kept as 3.4 -> "3.4"; an integer kept
+    as 3.0 -> "3"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_cell(value).rstrip(".").upper()
+
+
 def find_chase_header(ws) -> tuple[int, dict[str, int]] | None:
     """(header row, {code/number/date/summary: 0-based column}) of a sheet listing criteria lacking evidence."""
     return _header(ws)
@@ -124,8 +132,8 @@ def read_chase_sheet(ws, file_name: str, index: ChaseIndex, found: tuple[int, di
     for cells in ws.iter_rows(min_row=start + 1):
         values = {k: cells[i].value if i < len(cells) else None for k, i in cols.items()}
         number, summary = clean_cell(values["number"]), clean_cell(values["summary"])
-        code = clean_cell(values["code"]).rstrip(".").upper()
-        if not (number or summary or values["date"] not in (None, "")) or code in ("", "5"):
+        code = _code_text(values["code"])
+        if not (number or summary or values["date"] not in (None, "")) or code == "5":
             continue                              # not answered (or the column-number row)
         row = ChaseRow(file_name, ws.title, cells[0].row, code, number, None, summary, ADD)
         try:
@@ -137,7 +145,10 @@ def read_chase_sheet(ws, file_name: str, index: ChaseIndex, found: tuple[int, di
             row.status, row.why = REFUSED, (f"ngày ban hành «{clean_cell(values['date'])}» không hợp lệ (cần dạng "
                                             "ngày/tháng/năm, ví dụ 15/03/2026)")
             row.cell = f"{get_column_letter(cols['date'] + 1)}{row.row}"
-        if row.status == ADD and code not in index.codes:
+        if row.status == ADD and not code:
+            row.status, row.why = REFUSED, "chưa ghi mã tiêu chí của văn bản"
+            row.cell = f"{get_column_letter(cols['code'] + 1)}{row.row}"
+        elif row.status == ADD and code not in index.codes:
             row.status, row.why = REFUSED, f"Bộ chỉ số không có tiêu chí mã «{code}»"
             row.cell = f"{get_column_letter(cols['code'] + 1)}{row.row}"
         elif row.status == ADD and index.codes[code] not in index.leaves:
