@@ -304,6 +304,9 @@ def _write_par_sheet(wb, scope: _Scope) -> None:
                        "ô nền vàng, mỗi dòng một văn bản; tiêu chí có nhiều văn bản: ghi thêm ở phần «Văn bản kiểm "
                        "chứng khác» cuối trang, chọn mã tiêu chí ở cột A. Gửi kèm bản sao văn bản.")
     ws["A3"].font = Font(italic=True, color="C00000")
+    ws.merge_cells("A3:G3")                 # the instruction wraps within the table's width
+    ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[3].height = 30
     headers = ["Mã", "Tiêu chí", "Tài liệu kiểm chứng cần có", "Hiện có", NUMBER_HEADER, DATE_HEADER,
                SUMMARY_HEADER]
     widths = [9, 42, 34, 34, 18, 15, 36]
@@ -455,7 +458,9 @@ def _instructions(scope: _Scope, period_label: str) -> list[str]:
         "8. Lưu tệp và gửi lại cho bộ phận đầu mối (qua USB hoặc thư điện tử). Không cần đổi tên tệp.",
     ] + ([f"9. Trang «{PAR_SHEET}»: các tiêu chí Chỉ số CCHC năm {scope.par_year} còn thiếu tài liệu kiểm chứng "
           "mà cơ quan chủ trì nhiệm vụ liên quan. Ghi số, ký hiệu, ngày ban hành và trích yếu văn bản vào ba cột nền "
-          "vàng; phần mềm ghi các văn bản này vào hồ sơ tài liệu kiểm chứng khi nhập tệp."] if scope.par_rows else [])
+          "vàng, mỗi dòng một văn bản; tiêu chí có nhiều văn bản thì ghi các văn bản sau ở phần «Văn bản kiểm chứng "
+          "khác» cuối trang (chọn mã tiêu chí ở cột A). Phần mềm ghi các văn bản này vào hồ sơ tài liệu kiểm chứng "
+          "khi nhập tệp."] if scope.par_rows else [])
 
 
 _NOT_READ = object()
