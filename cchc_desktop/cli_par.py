@@ -1,4 +1,5 @@
-"""Headless PAR Index self-assessment commands: `main.py par <verb> …` (Vietnamese output, exit 2 on bad input)."""
+"""Headless PAR Index self-assessment commands: `main.py par <verb> …` (Vietnamese output, exit 2 on bad input).
+Every write is one core operation (``cchc_desktop.ops.par``), logged and undoable like the app's."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -34,7 +35,8 @@ def _print_catalog(draft_or_row, count: int, total: float) -> None:
 
 
 def cmd_import_catalog(store: Store, args) -> int:
-    from .par.catalog import commit_catalog, read_catalog
+    from .ops.par import import_catalog
+    from .par.catalog import read_catalog
 
     year = args.year or _dt.date.today().year
     draft = read_catalog(Path(args.file), year, args.name or "")
@@ -44,23 +46,25 @@ def cmd_import_catalog(store: Store, args) -> int:
     if args.dry_run:
         print("Chỉ xem trước: chưa ghi gì.")
         return 0
-    commit_catalog(store, draft)
+    import_catalog(store, draft)
     print(f"Đã nhập Bộ chỉ số năm {year}.")
     return 0
 
 
 def cmd_example(store: Store, args) -> int:
-    from .par.catalog import commit_catalog, example_catalog
+    from .ops.par import import_catalog
+    from .par.catalog import example_catalog
 
     year = args.year or _dt.date.today().year
     draft = example_catalog(year)
-    commit_catalog(store, draft)
+    import_catalog(store, draft)
     _print_catalog(draft.name, len(draft.criteria), draft.total_points)
     return 0
 
 
 def cmd_propose(store: Store, args) -> int:
-    from .par.mapping import confirm_links, propose_links
+    from .ops.par import confirm_links
+    from .par.mapping import propose_links
 
     plan_id = _plan(store, args)
     catalog = _catalog(store, _year(store, plan_id, args))
@@ -68,7 +72,7 @@ def cmd_propose(store: Store, args) -> int:
     for p in proposals:
         print(f"  {p.code}: {p.label} — {p.reason}")
     if args.apply:
-        ids = confirm_links(store, plan_id, proposals)
+        ids = confirm_links(store, plan_id, proposals).value
         print(f"Đã gắn {len(ids)} liên kết.")
     else:
         print(f"{len(proposals)} đề xuất; thêm --apply để xác nhận tất cả.")
@@ -84,7 +88,8 @@ def _assessment(store: Store, args):
 
 
 def cmd_score(store: Store, args) -> int:
-    from .par.scoring import points_text, set_score
+    from .ops.par import set_score
+    from .par.scoring import points_text
 
     a = _assessment(store, args)
     try:
@@ -133,13 +138,15 @@ def cmd_export(store: Store, args) -> int:
         print(f"  Thiếu tệp: tiêu chí {code}, «{doc.label}»: {why}.")
     for name in result.written:
         print(f"Đã ghi «{name}».")
+    print("Mẫu văn bản: " + ", ".join(f"«{name}»" for name in result.templates) + ".")
     print(f"Tổng điểm tự đánh giá: {a.total:g}/{a.max_total:g}; {len(result.dossier.files)} tệp trong hồ sơ, "
           f"{len(result.dossier.missing)} tài liệu thiếu tệp, {len(a.problems)} việc cần xem.")
     return 0
 
 
 def cmd_import_chase(store: Store, args) -> int:
-    from .par.chase_import import STATUS_LABELS, apply_chase, read_chase_files
+    from .ops.par import import_chase
+    from .par.chase_import import STATUS_LABELS, read_chase_files
 
     a = _assessment(store, args)
     preview = read_chase_files(store, a.plan_id, a.catalog_id, [Path(p) for p in args.files])
@@ -149,13 +156,69 @@ def cmd_import_chase(store: Store, args) -> int:
     if not args.apply:
         print(f"{len(preview.to_add)} văn bản sẽ được thêm; thêm --apply để ghi.")
         return 0
-    added = apply_chase(store, a.plan_id, preview)
+    added = import_chase(store, a.plan_id, preview).value
     print(f"Đã thêm {len(added)} văn bản vào hồ sơ tài liệu kiểm chứng.")
     return 0
 
 
+def cmd_issued(store: Store, args) -> int:
+    """The register of issued periodic reports: list (with the on-time verdict), add, remove, propose from the
+    plan's evidence documents. Every write is one operation (undoable like any other)."""
+    from . import ops
+    from .tracking.issued_reports import (SOURCE_LABELS, add_issued, add_proposals, delete_issued,
+                                          evidence_proposals, list_issued, report_checks)
+
+    plan_id = _plan(store, args)
+    year = _year(store, plan_id, args)
+    if args.action == "add":
+        if not (args.period and args.date):
+            raise StoreError("Cần kỳ báo cáo và ngày ban hành, ví dụ «par issued add 2026-Q1 12/03/2026 "
+                             "--number 15/BC-UBND».")
+        result = ops.run(store, "Ghi sổ báo cáo đã ban hành", add_issued, store, plan_id, args.period, args.date,
+                         doc_number=args.number or "", summary=args.summary or "")
+        print(f"Đã ghi sổ: kỳ {result.value['period_key']}, số {result.value['doc_number'] or '(không số)'}, "
+              f"ngày {args.date}.")
+    elif args.action == "remove":
+        wanted = (args.period or "").strip().lower()
+        found = [r for r in list_issued(store, plan_id) if wanted and r["id"].startswith(wanted)]
+        if len(found) != 1:
+            raise StoreError(f"Không tìm thấy đúng một dòng sổ có mã bắt đầu bằng «{args.period or ''}» (xem «par "
+                             "issued»).")
+        ops.run(store, "Xóa dòng sổ báo cáo", delete_issued, store, found[0]["id"])
+        print(f"Đã xóa dòng sổ {found[0]['id'][:8]}.")
+    elif args.action == "propose":
+        proposals = evidence_proposals(store, plan_id, year)
+        for p in proposals:
+            print(f"  {p.label}")
+        if args.apply and proposals:
+            ops.run(store, "Ghi sổ báo cáo từ văn bản minh chứng", add_proposals, store, plan_id, proposals)
+            print(f"Đã ghi {len(proposals)} báo cáo vào sổ.")
+        else:
+            print(f"{len(proposals)} đề xuất từ văn bản minh chứng" + ("; thêm --apply để ghi tất cả."
+                                                                       if proposals else "."))
+        return 0
+    for row in list_issued(store, plan_id, year):
+        print(f"  {row['id'][:8]}  {row['period_key']:8}  {row['doc_number'] or '(không số)'}  "
+              f"{_dt.date.fromisoformat(row['issued_on']):%d/%m/%Y}  {row['summary']}  [{SOURCE_LABELS[row['source']]}]")
+    ref = _dt.date.today() if args.ref is None else _parse_date(args.ref)
+    checks = report_checks(store, plan_id, year, min(ref, _dt.date(year, 12, 31)))
+    counted = [c for c in checks if c.counted]
+    print(f"{sum(c.on_time for c in counted)}/{len(counted)} báo cáo đúng hạn: " + "; ".join(c.text for c in checks))
+    return 0
+
+
+def _parse_date(text: str) -> _dt.date:
+    from .dates import DateTextError, parse_user_date
+
+    try:
+        return parse_user_date(text)
+    except DateTextError as exc:
+        raise StoreError(str(exc)) from None
+
+
 VERBS = {"import-catalog": cmd_import_catalog, "example": cmd_example, "propose": cmd_propose,
-         "score": cmd_score, "show": cmd_show, "export": cmd_export, "import-chase": cmd_import_chase}
+         "score": cmd_score, "show": cmd_show, "export": cmd_export, "import-chase": cmd_import_chase,
+         "issued": cmd_issued}
 
 
 def cmd_par(store: Store, args) -> int:
@@ -198,3 +261,15 @@ def add_parsers(sub) -> None:
     v.add_argument("--plan")
     v.add_argument("--year", type=int)
     v.add_argument("--apply", action="store_true", help="ghi vào hồ sơ")
+    v = verbs.add_parser("issued", help="sổ báo cáo định kỳ đã ban hành (dùng cho tiêu chí báo cáo đúng hạn)")
+    v.add_argument("action", nargs="?", default="list", choices=["list", "add", "remove", "propose"],
+                   help="list: xem sổ và số báo cáo đúng hạn; add KỲ NGÀY: ghi một báo cáo; remove MÃ: xóa một dòng; "
+                        "propose: lấy từ văn bản minh chứng của kế hoạch")
+    v.add_argument("period", nargs="?", help="kỳ báo cáo (2026-Q1, 2026-H1, 2026-Q3, 2026) hoặc mã dòng cần xóa")
+    v.add_argument("date", nargs="?", help="ngày ban hành dd/mm/yyyy")
+    v.add_argument("--number", help="số, ký hiệu báo cáo, ví dụ 15/BC-UBND")
+    v.add_argument("--summary", help="trích yếu")
+    v.add_argument("--ref", help="tính đúng hạn đến ngày dd/mm/yyyy (mặc định hôm nay)")
+    v.add_argument("--apply", action="store_true", help="(propose) ghi tất cả đề xuất")
+    v.add_argument("--plan")
+    v.add_argument("--year", type=int)

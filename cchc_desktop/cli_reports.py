@@ -3,6 +3,7 @@
     main.py report periodic --period 2026-Q2 --ref 20/06/2026 --number 05 --out bao-cao-quy-2.pdf
     main.py report appendix --out phu-luc.xlsx
     main.py report reminder --agency "Phòng Kinh tế" --out don-doc.pdf
+    main.py report periodic --period 2026-Q1 --number 15 --date 12/03/2026 --register --out bc.pdf   # + sổ báo cáo
 
 Bad input (unknown kind, period, agency, date, extension) gives a Vietnamese message and exit code 2.
 """
@@ -19,7 +20,8 @@ from .reports.catalog import (APPENDIX, NEEDS_AGENCY, REPORT_KINDS, ReportReques
 from .tracking.periods import default_period, plan_periods
 
 KIND_ALIASES = {"agency-tasks": "agency_tasks", "phu-luc": APPENDIX, "dinh-ky": "periodic",
-                "don-doc": "reminder", "co-quan": "agency_tasks"}
+                "don-doc": "reminder", "co-quan": "agency_tasks", "par-letter": "par_letter",
+                "tai-lieu-kiem-chung": "par_letter", "par-self": "par_self"}
 # one writer per output extension (a .docx renderer of ReportData plugs in here with one line)
 WRITERS = {
     ".pdf": lambda store, request, out: render_report_pdf(store, request, out),
@@ -71,10 +73,22 @@ def build_request(store, args) -> ReportRequest:
     if kind in NEEDS_AGENCY and agency:
         if agency not in plan_agency_names(store, plan_id, groups=False):
             raise ReportArgumentError(f"Không có cơ quan «{agency}» trong kế hoạch.")
-    elif kind == "reminder":
-        raise ReportArgumentError("Công văn đôn đốc cần tên cơ quan: --agency \"Tên cơ quan\".")
+    elif kind in ("reminder", "par_letter"):
+        raise ReportArgumentError(f"{REPORT_KINDS[kind]} cần tên cơ quan: --agency \"Tên cơ quan\".")
+    template_id = ""
+    if getattr(args, "template", None):
+        from .reports.catalog import EDITABLE
+        from .reports.templates import find_template
+
+        if kind not in EDITABLE:
+            raise ReportArgumentError(f"«{REPORT_KINDS[kind]}» không dùng mẫu chỉnh sửa được (bỏ --template).")
+        try:
+            template_id = find_template(store, kind, args.template).id
+        except UserError as exc:
+            raise ReportArgumentError(str(exc)) from None
+    reply = parse_vn_date(args.reply_by, "Hạn trả lời (--reply-by)") if getattr(args, "reply_by", None) else None
     return ReportRequest(kind, plan_id, period, ref, agency=agency, number=(args.number or "").strip(),
-                         issue_date=issue)
+                         issue_date=issue, template_id=template_id, reply_by=reply)
 
 
 def cmd_report(store, args) -> int:
@@ -83,11 +97,41 @@ def cmd_report(store, args) -> int:
     if writer is None:
         raise ReportArgumentError(f"Tệp «{out.name}»: chỉ xuất được {', '.join(WRITERS)}.")
     request = build_request(store, args)
+    register = _register_values(store, request, args)    # (checked before anything is written)
     for warning in report_warnings(store, request):
         print(f"Lưu ý: {warning}", file=sys.stderr)
     writer(store, request, out)
     print(f"Đã ghi «{out}».")
+    if register is not None:
+        from .ops.par import record_issued_report
+
+        try:
+            row = record_issued_report(store, request.plan_id, **register).value
+        except UserError as exc:
+            raise ReportArgumentError(f"Đã ghi «{out}» nhưng chưa ghi vào sổ báo cáo đã ban hành: {exc}") from None
+        print(f"Đã ghi vào sổ báo cáo đã ban hành: kỳ {row['period_key']}, số {row['doc_number'] or '(không số)'}, "
+              f"ngày {_dt.date.fromisoformat(row['issued_on']):%d/%m/%Y}.")
     return 0
+
+
+def _register_values(store, request: ReportRequest, args) -> dict | None:
+    """--register [SỐ/KÝ HIỆU] --register-date: what the register of issued reports gets (the number and date of
+    the report's header unless given); None without --register. Refused for a report that is not periodic."""
+    from .reports.catalog import issue_entry
+    from .reports.templates import PERIODIC
+
+    if args.register is None:
+        return None
+    if request.kind != PERIODIC:
+        raise ReportArgumentError("--register chỉ dùng cho báo cáo định kỳ (periodic).")
+    day = (parse_vn_date(args.register_date, "Ngày ban hành (--register-date)") if args.register_date
+           else request.issue_date)
+    if day is None:
+        raise ReportArgumentError("Ghi sổ báo cáo đã ban hành cần ngày ban hành: --date hoặc --register-date "
+                                  "dd/mm/yyyy.")
+    entry = issue_entry(store, request, unless_registered=False)
+    number = args.register.strip() or entry.doc_number
+    return {"period_key": request.period_key, "issued_on": day, "doc_number": number, "summary": entry.summary}
 
 
 def add_parsers(sub) -> None:
@@ -99,7 +143,12 @@ def add_parsers(sub) -> None:
     p.add_argument("--date", help="ngày ban hành in trên văn bản dd/mm/yyyy (mặc định để trống)")
     p.add_argument("--number", help="số văn bản, ví dụ 05")
     p.add_argument("--agency", help="tên cơ quan (công văn đôn đốc, danh mục nhiệm vụ của một cơ quan)")
-    p.add_argument("--out", required=True, help="tệp .pdf hoặc .xlsx")
+    p.add_argument("--template", help="tên mẫu đã lưu (mặc định: mẫu có sẵn)")
+    p.add_argument("--reply-by", help="hạn cơ quan trả lời dd/mm/yyyy (công văn đôn đốc, đề nghị tài liệu)")
+    p.add_argument("--out", required=True, help="tệp .pdf, .xlsx hoặc .docx")
+    p.add_argument("--register", nargs="?", const="", metavar="SỐ/KÝ HIỆU",
+                   help="(báo cáo định kỳ) ghi vào sổ báo cáo đã ban hành; số, ký hiệu mặc định lấy từ --number")
+    p.add_argument("--register-date", help="ngày ban hành ghi vào sổ dd/mm/yyyy (mặc định lấy từ --date)")
 
 
 ERRORS = (ReportArgumentError,)

@@ -12,19 +12,7 @@ from cchc_desktop.reports.header_settings import save_header
 from cchc_desktop.reports.templates import delete_template, duplicate_template
 from cchc_desktop.tracking import (add_default_targets, add_evidence, add_target, bulk_update, delete_evidence,
                                    delete_target, set_actual, set_settings, update_evidence, update_target)
-
-SKIP_TABLES = {"change_log", "meta", "sqlite_sequence"}
-BOOKKEEPING = {"updated_at", "version"}
-
-
-def tables(store) -> dict:
-    """Every data table's rows (bookkeeping columns left out), in a stable order."""
-    found = {}
-    names = [r[0] for r in store.db.query("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    for name in sorted(n for n in names if n not in SKIP_TABLES and not n.startswith("exchange_")):
-        rows = [{k: r[k] for k in r.keys() if k not in BOOKKEEPING} for r in store.db.query(f"SELECT * FROM {name}")]
-        found[name] = sorted(rows, key=lambda r: repr(sorted(r.items())))
-    return found
+from ops_support import tables
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from cchc_desktop import ops
 from cchc_desktop.demo import create_demo_plan
 from cchc_desktop.filenames import windows_safe_name
 from cchc_desktop.importers.model import ImportFailure
@@ -152,9 +153,9 @@ def test_proposals_follow_section_and_keywords_and_confirming_is_undoable(demo):
     assert count(store, "SELECT COUNT(*) FROM change_log") > before
     assert mapping.propose_links(store, plan_id, catalog_id) and not any(
         p.code == "1.2" and p.target_id == report_task for p in mapping.propose_links(store, plan_id, catalog_id))
-    removed = mapping.remove_links(store, ids)
+    removed = ops.run(store, "Bỏ liên kết", mapping.remove_links, store, ids)
     assert count(store, "SELECT COUNT(*) FROM par_link") == 0
-    mapping.restore_links(store, removed)
+    ops.undo(store, removed.op_id)
     assert {r[0] for r in store.db.query("SELECT id FROM par_link")} == set(ids)
 
 
@@ -171,7 +172,9 @@ def test_scores_are_capped_need_explanations_and_override_reasons(demo):
         scoring.set_score(store, plan_id, crit["id"], crit["max_points"] + 0.5, explanation="x")
     with pytest.raises(StoreError, match="giải trình"):
         scoring.set_score(store, plan_id, crit["id"], 1)        # no evidence at all
-    change = scoring.set_score(store, plan_id, crit["id"], 1, explanation="Báo cáo quý IV chưa ban hành")
+    done = ops.run(store, "Chấm", scoring.set_score, store, plan_id, crit["id"], 1,
+                   explanation="Báo cáo quý IV chưa ban hành", override_reason="Sổ báo cáo chưa ghi đủ")  # rule bao_cao
+    change = done.value
     assert store.db.query_one("SELECT points FROM par_score WHERE id = ?", (change.after["id"],))[0] == 1
     area = store.db.query_one("SELECT id FROM par_criterion WHERE code = '1'")[0]
     with pytest.raises(StoreError, match="thành phần"):
@@ -180,7 +183,7 @@ def test_scores_are_capped_need_explanations_and_override_reasons(demo):
     with pytest.raises(StoreError, match="lý do"):
         scoring.set_score(store, plan_id, computed_leaf["id"], 2, explanation="x")
     scoring.set_score(store, plan_id, computed_leaf["id"], 2, explanation="x", override_reason="Số liệu cập nhật muộn")
-    scoring.undo_score(store, change)
+    ops.undo(store, done.op_id)
     assert count(store, "SELECT COUNT(*) FROM par_score WHERE criterion_id = ?", (crit["id"],)) == 0
 
 
@@ -358,7 +361,8 @@ def test_cli_par_round_trip_and_bad_input(tmp_path):
     ok = _cli(db, "par", "import-catalog", str(province_xlsx(tmp_path / "bo.xlsx")), "--year", "2026")
     assert ok.returncode == 0, ok.stderr
     assert _cli(db, "par", "score", "1.2", "9", "--explain", "x").returncode == 2
-    assert _cli(db, "par", "score", "1.2", "1,5", "--explain", "Thiếu báo cáo quý IV").returncode == 0
+    assert _cli(db, "par", "score", "1.2", "1,5", "--explain", "Thiếu báo cáo quý IV",
+                "--reason", "Sổ báo cáo chưa ghi đủ").returncode == 0
     out = _cli(db, "par", "export", "--out", str(tmp_path / "usb"))
     assert out.returncode == 0, out.stderr
     names = {p.name for p in (tmp_path / "usb").iterdir()}
@@ -367,7 +371,8 @@ def test_cli_par_round_trip_and_bad_input(tmp_path):
 
 
 def test_agencies_answers_come_back_from_the_chase_workbook(demo, tmp_path):
-    from cchc_desktop.par.chase_import import ADD, PRESENT, REFUSED, apply_chase, read_chase_files, undo_chase
+    from cchc_desktop.ops import par as par_ops
+    from cchc_desktop.par.chase_import import ADD, PRESENT, REFUSED, read_chase_files
     from cchc_desktop.reports.report_xlsx import export_report_xlsx
 
     store, plan_id, catalog_id = demo
@@ -392,13 +397,14 @@ def test_agencies_answers_come_back_from_the_chase_workbook(demo, tmp_path):
     assert "31/06/2026 không tồn tại" in preview.rows[1].why and "9.9" in preview.rows[2].why
     assert f"dòng {first + 1}" in preview.rows[1].where
     assert count(store, "SELECT COUNT(*) FROM par_document") == before          # preview writes nothing
-    added = apply_chase(store, plan_id, preview)
+    done = par_ops.import_chase(store, plan_id, preview)
+    added = done.value
     row = store.db.query_one("SELECT c.code, d.doc_number, d.issued_on, d.summary FROM par_document d "
                              "JOIN par_criterion c ON c.id = d.criterion_id WHERE d.id = ?", (added[0],))
     assert tuple(row) == (codes[0], "15/BC-UBND", "2026-03-20", "Báo cáo kết quả")
     again = read_chase_files(store, plan_id, catalog_id, [path])
     assert again.rows[0].status == PRESENT and not again.to_add   # the same file twice adds nothing
-    undo_chase(store, added)
+    ops.undo(store, done.op_id)
     assert count(store, "SELECT COUNT(*) FROM par_document") == before
 
 

@@ -19,10 +19,21 @@ def _select(dialog, code):
     raise AssertionError(code)
 
 
+def _window(qtbot, store):
+    """A stand-in for the main window: the store, its undo stack and change notification."""
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    window.store, window.undo_stack = store, QUndoStack(window)
+    qtbot.addWidget(window)
+    return window
+
+
 def test_dialog_scores_a_leaf_refuses_without_explanation_and_undoes(qtbot, store, monkeypatch):
     plan_id = create_demo_plan(store)
-    dialog = ParDialog(store, plan_id)
-    qtbot.addWidget(dialog)
+    window = _window(qtbot, store)
+    dialog = ParDialog(store, plan_id, window)
     assert dialog.catalog_id is None and not dialog.form_box.isEnabled()
     dialog.use_example()
     assert dialog.catalog_id and dialog.example_note.isVisibleTo(dialog)
@@ -40,10 +51,14 @@ def test_dialog_scores_a_leaf_refuses_without_explanation_and_undoes(qtbot, stor
     assert "Tổng điểm tự đánh giá: 3/100" in dialog.total_label.text()
     _select(dialog, "3")
     assert not dialog.form_box.isEnabled()               # an area is the sum of its criteria
-    dialog.undo()
+    assert window.undo_stack.count() == 2              # the example catalogue, the score
+    dialog.undo()                                      # Ctrl+Z in the dialog: the window's stack
     assert store.db.query_one("SELECT COUNT(*) FROM par_score")[0] == 0
+    assert "Tổng điểm tự đánh giá: 0/100" in dialog.total_label.text()     # refreshed by the notification
     _select(dialog, "3.4")
     assert dialog.points.value() == NOT_SCORED
+    dialog.redo()
+    assert store.db.query_one("SELECT points FROM par_score")[0] == 3 and dialog.points.value() == 3
 
 
 def test_wheel_over_an_unfocused_points_box_changes_nothing(qtbot, store):
@@ -74,3 +89,116 @@ def test_proposal_review_keeps_only_ticked_links(qtbot, store):
     review.list.item(0).setCheckState(Qt.Unchecked)
     assert review.chosen() == proposals[1:]
     assert review.result() != QDialog.Accepted
+
+
+def test_register_dialog_adds_and_undoes_through_the_window_stack(qtbot, store, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QWidget
+
+    from ui.issued_reports_dialog import IssuedReportsDialog
+
+    plan_id = create_demo_plan(store)
+    window = QWidget()
+    window.store, window.undo_stack = store, QUndoStack(window)
+    qtbot.addWidget(window)
+    dialog = IssuedReportsDialog(store, plan_id, window)
+    assert dialog.add_entry({"period_key": "2026-Q1", "issued_on": dt.date(2026, 3, 12), "doc_number": "15/BC-UBND",
+                             "summary": "Báo cáo CCHC quý I"})
+    assert store.db.query_one("SELECT doc_number, issued_on FROM report_issue")[:] == ("15/BC-UBND", "2026-03-12")
+    assert dialog.table.rowCount() == 1 and "Quý I 12/03 (hạn 15/03)" in dialog.checks_label.text()
+    errors = []
+    import ui.issued_reports_dialog as module
+    monkeypatch.setattr(module.messages, "error", lambda _parent, _title, text: errors.append(text))
+    assert not dialog.add_entry({"period_key": "2026-Q3", "issued_on": dt.date(2026, 6, 1)})
+    assert errors and "trước khi kỳ báo cáo bắt đầu" in errors[0]
+    dialog.resize(1366, 768)
+    dialog.grab().save(str(tmp_path / "so-bao-cao.png"))
+    window.undo_stack.undo()
+    dialog.refresh()
+    assert store.db.query_one("SELECT COUNT(*) FROM report_issue")[0] == 0 and dialog.table.rowCount() == 0
+
+
+def test_every_par_write_is_one_step_on_the_window_stack_and_the_dialog_follows(qtbot, store, tmp_path):
+    from cchc_desktop.par import mapping
+    from ui.operations import perform_in
+
+    plan_id = create_demo_plan(store)
+    window = _window(qtbot, store)
+    dialog = ParDialog(store, plan_id, window)
+    stack = window.undo_stack
+    dialog.use_example()
+    catalog_id = dialog.catalog_id
+    stack.undo()                                         # the catalogue goes: the dialog says so
+    assert dialog.catalog_id is None and "Chưa có Bộ chỉ số" in dialog.total_label.text()
+    stack.redo()                                         # and comes back, selected
+    assert dialog.catalog_id == catalog_id and dialog.tree.topLevelItemCount() == 8
+    proposals = mapping.propose_links(store, plan_id, catalog_id)
+    assert dialog.confirm_links(proposals[:3])
+    links = store.db.query_one("SELECT COUNT(*) FROM par_link")[0]
+    assert links == 3
+    scan = tmp_path / "quy-che.pdf"
+    scan.write_bytes(b"%PDF-1.4 quy che")
+    assert dialog.add_document_to("3.4", source_file=str(scan), doc_number="20/QĐ-UBND", summary="Quy chế Một cửa")
+    _select(dialog, "3.4")
+    assert any("20/QĐ-UBND" in dialog.documents.item(i).text() for i in range(dialog.documents.count()))
+    assert dialog.accept_computed()
+    computed = store.db.query_one("SELECT COUNT(*) FROM par_score")[0]
+    assert computed > 0
+    assert [stack.text(i) for i in range(stack.count())] == [
+        "Dùng Bộ chỉ số ví dụ", "Gắn 3 liên kết tiêu chí", "Thêm tài liệu kiểm chứng cho tiêu chí 3.4",
+        "Lấy điểm tự tính"]
+    stack.undo()                                         # the computed points: one step
+    assert store.db.query_one("SELECT COUNT(*) FROM par_score")[0] == 0
+    stack.undo()
+    _select(dialog, "3.4")
+    assert not any("20/QĐ-UBND" in dialog.documents.item(i).text() for i in range(dialog.documents.count()))
+    stack.undo()
+    assert store.db.query_one("SELECT COUNT(*) FROM par_link")[0] == 0
+    # a write made elsewhere on the window's stack (e.g. from another dialog) refreshes the open dialog too
+    from PySide6.QtWidgets import QWidget
+
+    from cchc_desktop.ops import par as par_ops
+
+    other = QWidget(window)
+    criterion = store.db.query_one("SELECT id FROM par_criterion WHERE code = '3.4'")[0]
+    assert perform_in(other, "Chấm", par_ops.set_score, store, plan_id, criterion, 1, explanation="Một phần").ok
+    assert _select(dialog, "3.4").text(4) == "1" and "1/100" in dialog.total_label.text()
+    dialog.done(0)                                       # closed: no longer follows the changes
+    stack.undo()
+    assert store.db.query_one("SELECT COUNT(*) FROM par_score")[0] == 0 and "1/100" in dialog.total_label.text()
+
+
+def test_agencies_documents_import_is_one_undo_step(qtbot, store, tmp_path, monkeypatch):
+    import openpyxl
+
+    from cchc_desktop.par import outputs, scoring
+    from cchc_desktop.reports.report_xlsx import export_report_xlsx
+    import ui.par_dialog as module
+
+    plan_id = create_demo_plan(store)
+    window = _window(qtbot, store)
+    dialog = ParDialog(store, plan_id, window)
+    dialog.use_example()
+    path = export_report_xlsx(outputs.chase_report(store, scoring.assessment(store, plan_id, dialog.catalog_id)),
+                              tmp_path / "thieu.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    header = next(r for r in range(1, 15) if ws.cell(row=r, column=1).value == "Mã")
+    code = ws.cell(header + 1, 1).value
+    ws.cell(header + 1, 5, "15/BC-UBND")
+    ws.cell(header + 1, 7, "Báo cáo kết quả")
+    wb.save(path)
+    wb.close()
+    monkeypatch.setattr(module.file_dialogs, "open_files", lambda *_a: [str(path)])
+    asked = []
+    monkeypatch.setattr(module.messages, "confirm", lambda _p, _t, text: asked.append(text) or True)
+    dialog.import_answers()
+    assert asked and f"• {code}: 15/BC-UBND" in asked[0]
+    assert store.db.query_one("SELECT COUNT(*) FROM par_document")[0] == 1
+    assert window.undo_stack.text(window.undo_stack.count() - 1) == "Nhập 1 văn bản cơ quan gửi lại"
+    _select(dialog, code)
+    assert any("15/BC-UBND" in dialog.documents.item(i).text() for i in range(dialog.documents.count()))
+    window.undo_stack.undo()
+    assert store.db.query_one("SELECT COUNT(*) FROM par_document")[0] == 0

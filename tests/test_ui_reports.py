@@ -19,6 +19,8 @@ def dialog(qtbot, store):
     plan_id = seed_demo(store)
     dlg = ReportDialog(store, plan_id, kind="periodic", ref_date=REF)
     qtbot.addWidget(dlg)
+    dlg.offers = []                      # «Ghi vào sổ báo cáo đã ban hành?» after each save: declined here
+    dlg.ask_register = lambda entry: dlg.offers.append(entry)
     dlg.period_combo.setCurrentIndex(dlg.period_combo.findData("2026-Q1"))
     dlg.refresh()
     return dlg
@@ -54,6 +56,53 @@ def test_save_pdf_and_xlsx(dialog, tmp_path):
     assert data == dialog.pdf and "Số: 07/BC-UBND" in page_texts(data)[0]
     xlsx = dialog.export_xlsx()
     assert xlsx.endswith(".xlsx") and "Nội dung" in load_workbook(xlsx).sheetnames
+    assert [(e.period_key, e.doc_number, e.issued_on) for e in dialog.offers] == [("2026-Q1", "07/BC-UBND", None)] * 2
+    assert dialog.store.db.query_one("SELECT COUNT(*) FROM report_issue")[0] == 0     # declined: nothing written
+
+
+def test_saving_a_periodic_report_offers_the_register_one_undoable_step(qtbot, store, tmp_path):
+    import datetime as dt
+
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QWidget
+
+    from ui.issued_reports_dialog import EntryDialog
+    from ui.report_dialog import ReportDialog
+
+    plan_id = seed_demo(store)
+    window = QWidget()
+    window.store, window.undo_stack = store, QUndoStack(window)
+    qtbot.addWidget(window)
+    dlg = ReportDialog(store, plan_id, window, kind="periodic", ref_date=REF)
+    dlg.period_combo.setCurrentIndex(dlg.period_combo.findData("2026-Q2"))
+    dlg.number_edit.setText("41")
+    dlg.date_check.setChecked(True)
+    dlg.issue_edit.setDate(dt.date(2026, 6, 14))
+    dlg.refresh()
+    dlg.ask_save_path = lambda *_a: str(tmp_path / "bc")
+    forms = []
+
+    def accept(entry):                   # the real form, prefilled from the header, then «Ghi vào sổ»
+        form = EntryDialog(2026, dlg, entry)
+        form.resize(640, form.height())
+        form.grab().save(str(tmp_path / "ghi-so.png"))
+        forms.append(form)
+        return form.values()
+    dlg.ask_register = accept
+    assert dlg.save_pdf()
+    form = forms[0]
+    assert (form.period.currentData(), form.number.text(), form.date.date().toString("dd/MM/yyyy")) == \
+        ("2026-H1", "41/BC-UBND", "14/06/2026")
+    assert form.summary.text().startswith("Báo cáo kết quả thực hiện công tác cải cách hành chính")
+    row = store.db.query_one("SELECT period_key, doc_number, issued_on, source FROM report_issue")
+    assert tuple(row) == ("2026-H1", "41/BC-UBND", "2026-06-14", "xuat")
+    assert "sổ báo cáo" in dlg.status.text() and window.undo_stack.count() == 1
+    assert dlg.export_docx() and len(forms) == 1          # already in the register: not asked again
+    window.undo_stack.undo()
+    assert store.db.query_one("SELECT COUNT(*) FROM report_issue")[0] == 0
+    declined = []
+    dlg.ask_register = lambda entry: declined.append(entry)
+    assert dlg.export_xlsx() and declined and store.db.query_one("SELECT COUNT(*) FROM report_issue")[0] == 0
 
 
 def test_export_word_from_the_dialog(dialog, tmp_path, qtbot):

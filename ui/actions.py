@@ -39,6 +39,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("reports", "&Lập báo cáo, xem trước, in, xuất Excel…", lambda w: w.open_reports(), ("Ctrl+Shift+P",)),
     A("report_header", "&Tiêu đề và người ký văn bản…", lambda w: w.edit_report_header()),
     A("par_self", "Tự đánh giá, chấm điểm &Chỉ số CCHC…", lambda w: w.open_par()),
+    A("issued_reports", "&Sổ báo cáo định kỳ đã ban hành…", lambda w: w.open_issued_reports()),
     A("quit", "Th&oát", lambda w: w.close(), (QKeySequence.Quit,)),
     A(UNDO, "&Hoàn tác", None, ("Ctrl+Z",)),
     A(REDO, "&Làm lại", None, ("Ctrl+Y", "Ctrl+Shift+Z")),
@@ -125,7 +126,7 @@ MENUS = {
 }
 LATE_MENUS = {
     "Th&eo dõi": ["show_dashboard", "bulk_status", "targets", "report_settings"],
-    "&Báo cáo": ["reports", "report_header", "par_self"],
+    "&Báo cáo": ["reports", "report_header", "issued_reports", "par_self"],
 }
 TOOLBAR = (("new_plan", "Tạo mới"), ("plan_properties", "Thuộc tính"), ("import", "Nhập tệp"), None,
            ("add_task", "+ Nhiệm vụ"), ("add_product", "+ Sản phẩm"), ("delete", "Xóa"), None,

@@ -163,12 +163,35 @@ def perform(store, undo_stack, events: StoreEvents | None, label: str, action: C
     return command
 
 
-def perform_in(widget, label: str, action: Callable, /, *args, message=None, **kwargs) -> OpCommand:
-    """`perform` on the undo stack of the window that `widget` belongs to (a dialog opened from the main
-    window: its parent chain), or without a stack when there is none."""
+def _window_of(widget):
+    """The widget's window that holds the undo stack (a dialog opened from the main window: its parent chain)."""
     owner = widget
     while owner is not None and getattr(owner, "undo_stack", None) is None:
         owner = owner.parent()
-    stack = getattr(owner, "undo_stack", None)
-    return perform(getattr(owner, "store", None) or widget.store, stack, getattr(owner, "events", None), label,
+    return owner
+
+
+def stack_in(widget):
+    """The undo stack of the window `widget` belongs to, or None."""
+    return getattr(_window_of(widget), "undo_stack", None)
+
+
+def events_in(widget) -> StoreEvents:
+    """The change notification `perform_in(widget, …)` publishes on: the window's (one per undo stack), or,
+    without a window stack, one kept by the widget's own window (so a lone dialog still hears its changes)."""
+    owner = _window_of(widget)
+    if owner is not None:
+        return getattr(owner, "events", None) or events_for(owner.undo_stack)
+    top = widget.window()
+    events = getattr(top, "_store_events", None)
+    if events is None:
+        events = top._store_events = StoreEvents(top)
+    return events
+
+
+def perform_in(widget, label: str, action: Callable, /, *args, message=None, **kwargs) -> OpCommand:
+    """`perform` on the undo stack of the window that `widget` belongs to (a dialog opened from the main
+    window: its parent chain), or without a stack when there is none."""
+    owner = _window_of(widget)
+    return perform(getattr(owner, "store", None) or widget.store, stack_in(widget), events_in(widget), label,
                    action, *args, message=message, **kwargs)

@@ -1,8 +1,11 @@
 """«Tự đánh giá Chỉ số CCHC» (issue #17): the year's criteria with their points, evidence and explanations.
 
-Thin over cchc_desktop.par: the tree shows an Assessment; a leaf's form writes through ``scoring.set_score`` (one
-transaction, undone by ``undo_score`` with Ctrl+Z); link proposals are reviewed one by one before
-``mapping.confirm_links``; «Xuất hồ sơ…» writes the report, the scoring table and the evidence dossier.
+Thin over cchc_desktop.par: the tree shows an Assessment. Every write (catalogue import, confirmed links, a score
+with its explanation and override reason, the computed points taken, a document added, the agencies' documents
+imported) is one core operation (``cchc_desktop.ops.par``) on the main window's undo stack (``perform_in``): Ctrl+Z
+here or in the window undoes it, and the dialog refreshes from the one change notification (``StoreEvents.changed``).
+Link proposals are reviewed one by one before they are confirmed; «Xuất hồ sơ…» writes the report, the scoring
+table and the evidence dossier.
 """
 from __future__ import annotations
 
@@ -16,12 +19,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from cchc_desktop.errors import UserError
+from cchc_desktop.ops import par as par_ops
 from cchc_desktop.par import catalog as par_catalog
 from cchc_desktop.par import mapping, scoring
 from cchc_desktop.par.scoring import EVIDENCE_LABELS, FULL, MISSING, points_text
 
 from . import file_dialogs, messages
 from .busy import busy
+from .operations import events_in, perform_in, stack_in
 
 COLUMNS = ["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Tối đa", "Tự tính", "Tự chấm", "Tài liệu kiểm chứng"]
 NOT_SCORED = -1.0            # the spin box's special value «chưa chấm»
@@ -72,7 +77,6 @@ class ParDialog(QDialog):
         super().__init__(parent)
         self.store, self.plan_id = store, plan_id
         self.year = store.load_plan(plan_id).year_start
-        self.undo_stack: list = []          # callables that undo one action each (Ctrl+Z)
         self.assessment: scoring.Assessment | None = None
         self.setWindowTitle(f"Tự đánh giá, chấm điểm Chỉ số CCHC năm {self.year}")
 
@@ -162,13 +166,16 @@ class ParDialog(QDialog):
         answers.setToolTip("Đọc số, ngày, trích yếu văn bản mà các cơ quan ghi vào danh sách tiêu chí còn thiếu "
                            "tài liệu kiểm chứng")
         answers.clicked.connect(self.import_answers)
+        issued = QPushButton("Sổ &báo cáo đã ban hành…", self)
+        issued.setToolTip("Các báo cáo định kỳ đã ban hành (số, ngày): phần mềm tính tiêu chí báo cáo đúng hạn")
+        issued.clicked.connect(self.open_issued_reports)
         export = QPushButton("&Xuất báo cáo và hồ sơ…", self)
         export.clicked.connect(self.export)
         close = QPushButton("Đóng", self)
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
         bottom.addWidget(self.total_label, 1)
-        for button in (propose, accept, answers, export, close):
+        for button in (propose, accept, issued, answers, export, close):
             bottom.addWidget(button)
 
         layout = QVBoxLayout(self)
@@ -178,10 +185,28 @@ class ParDialog(QDialog):
         layout.addLayout(bottom)
         QShortcut(QKeySequence.Save, self, activated=self.save_score)
         QShortcut(QKeySequence.Undo, self, activated=self.undo)
+        QShortcut(QKeySequence.Redo, self, activated=self.redo)
         self.resize(1200, 720)
         self._load_catalogs()
+        self.events = events_in(self)
+        self.events.changed.connect(self._store_changed)
+
+    def done(self, result: int) -> None:
+        if self.events is not None:        # a closed dialog no longer follows changes
+            self.events.changed.disconnect(self._store_changed)
+            self.events = None
+        super().done(result)
 
     # -- data ---------------------------------------------------------------------------------------
+    def _store_changed(self, result) -> None:
+        """Any committed change (here, in the window, its undo or redo) may move a score: show the data again;
+        a catalogue added (or put back) is selected, one removed falls back to the year's catalogue."""
+        if "par_catalog" in result.entities():
+            added = [c.row_id for c in result.changes if c.entity == "par_catalog" and c.op == "insert"]
+            self._load_catalogs(added[-1] if added else None)
+        else:
+            self.refresh()
+
     @property
     def catalog_id(self) -> str | None:
         return self.catalog_combo.currentData()
@@ -274,36 +299,39 @@ class ParDialog(QDialog):
     def _error(self, text: str) -> None:
         messages.error(self, "Tự đánh giá Chỉ số CCHC", text)
 
-    def save_score(self) -> None:
+    def _write(self, label: str, action, /, *args, **kwargs):
+        """Run one core operation on the window's undo stack; its value, or None when refused (message shown)."""
+        command = perform_in(self, label, action, *args, message=self._error, **kwargs)
+        if not command.ok:
+            return None
+        return command.result.value if command.result.value is not None else True
+
+    def save_score(self) -> bool:
         r = self._current()
         if r is None or not r.criterion.is_leaf:
-            return
+            return False
         value = self.points.value()
         points = None if value <= NOT_SCORED else value
-        try:
-            change = scoring.set_score(self.store, self.plan_id, r.criterion.id, points,
-                                       explanation=self.explanation.toPlainText(), override_reason=self.reason.text())
-        except UserError as exc:
-            self._error(str(exc))
-            return
-        self.undo_stack.append(lambda: scoring.undo_score(self.store, change))
-        self.refresh(keep=r.code)
+        return self._write(f"Chấm điểm tiêu chí {r.code}", par_ops.set_score, self.store, self.plan_id,
+                           r.criterion.id, points, explanation=self.explanation.toPlainText(),
+                           override_reason=self.reason.text()) is not None
 
     def undo(self) -> None:
-        if not self.undo_stack:
-            return
-        self.undo_stack.pop()()
-        self.refresh()
+        """Ctrl+Z: the window's undo stack (the dialog refreshes from the change notification)."""
+        stack = stack_in(self)
+        if stack is not None and stack.canUndo():
+            stack.undo()
 
-    def accept_computed(self) -> None:
+    def redo(self) -> None:
+        stack = stack_in(self)
+        if stack is not None and stack.canRedo():
+            stack.redo()
+
+    def accept_computed(self) -> bool:
         if not self.catalog_id:
-            return
-        try:
-            changes = scoring.accept_computed(self.store, self.plan_id, self.catalog_id)
-            self.undo_stack.append(lambda: [scoring.undo_score(self.store, c) for c in reversed(changes)])
-        except UserError as exc:
-            self._error(str(exc))
-        self.refresh()
+            return False
+        return self._write("Lấy điểm tự tính", par_ops.accept_computed, self.store, self.plan_id,
+                           self.catalog_id) is not None
 
     def import_catalog(self) -> None:
         path = file_dialogs.open_file(self, file_dialogs.PAR, "Chọn tệp Bộ chỉ số của tỉnh",
@@ -322,10 +350,10 @@ class ParDialog(QDialog):
             f"{points_text(draft.total_points)}. Nhập làm Bộ chỉ số năm {self.year}?")
         if not answer:
             return
-        self._load_catalogs(par_catalog.commit_catalog(self.store, draft))
+        self._write(f"Nhập Bộ chỉ số «{Path(path).name}»", par_ops.import_catalog, self.store, draft)
 
     def use_example(self) -> None:
-        self._load_catalogs(par_catalog.commit_catalog(self.store, par_catalog.example_catalog(self.year)))
+        self._write("Dùng Bộ chỉ số ví dụ", par_ops.import_catalog, self.store, par_catalog.example_catalog(self.year))
 
     def propose_links(self) -> None:
         if not self.catalog_id:
@@ -336,8 +364,11 @@ class ParDialog(QDialog):
             return
         dialog = ProposalDialog(proposals, self)
         if dialog.exec() == QDialog.Accepted and dialog.chosen():
-            mapping.confirm_links(self.store, self.plan_id, dialog.chosen())
-            self.refresh()
+            self.confirm_links(dialog.chosen())
+
+    def confirm_links(self, chosen: list[mapping.Proposal]) -> bool:
+        return self._write(f"Gắn {len(chosen)} liên kết tiêu chí", par_ops.confirm_links, self.store, self.plan_id,
+                           chosen) is not None
 
     def add_document(self) -> None:
         r = self._current()
@@ -358,16 +389,21 @@ class ParDialog(QDialog):
         form.addRow(buttons)
         if dialog.exec() != QDialog.Accepted:
             return
-        try:
-            mapping.add_document(self.store, self.plan_id, r.criterion.id, source_file=path,
-                                 doc_number=number.text(), summary=summary.text())
-        except UserError as exc:
-            self._error(str(exc))
-            return
-        self.refresh(keep=r.code)
+        self.add_document_to(r.code, source_file=path, doc_number=number.text(), summary=summary.text())
+
+    def add_document_to(self, code: str, **values) -> bool:
+        """A document added directly to criterion `code` (source_file, doc_number, summary…): one operation."""
+        r = self.assessment.by_code(code)
+        return self._write(f"Thêm tài liệu kiểm chứng cho tiêu chí {code}", par_ops.add_document, self.store,
+                           self.plan_id, r.criterion.id, **values) is not None
+
+    def open_issued_reports(self) -> None:
+        from .issued_reports_dialog import IssuedReportsDialog
+
+        IssuedReportsDialog(self.store, self.plan_id, self).exec()    # (its writes refresh this dialog)
 
     def import_answers(self) -> None:
-        from cchc_desktop.par.chase_import import STATUS_LABELS, apply_chase, read_chase_files, undo_chase
+        from cchc_desktop.par.chase_import import STATUS_LABELS, read_chase_files
 
         if not self.catalog_id:
             return
@@ -391,9 +427,8 @@ class ParDialog(QDialog):
                                       + "\n".join(lines[:30]))
         if not answer:
             return
-        added = apply_chase(self.store, self.plan_id, preview)
-        self.undo_stack.append(lambda: undo_chase(self.store, added))
-        self.refresh()
+        self._write(f"Nhập {len(preview.to_add)} văn bản cơ quan gửi lại", par_ops.import_chase, self.store,
+                    self.plan_id, preview)
 
     def export(self) -> None:
         if self.assessment is None:

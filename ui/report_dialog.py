@@ -60,6 +60,7 @@ class ReportDialog(QDialog):
         self.ask_save_path = lambda title, name, filt: file_dialogs.save_file(self, file_dialogs.REPORTS, title, name,
                                                                               filt)
         self.message = lambda title, text: messages.info(self, title, text)
+        self.ask_register = self._ask_register    # tests replace this: (IssueEntry) -> values dict or None
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -232,11 +233,16 @@ class ReportDialog(QDialog):
             self.agency_combo.addItem(ALL_AGENCIES, "")
             for name in plan_agencies(self.plan):
                 self.agency_combo.addItem(name, name)
+        elif kind == catalog.PAR_LETTER:
+            from cchc_desktop.par.outputs import letter_agencies
+
+            for name in letter_agencies(self.store, self.plan_id, self.plan.year_start):
+                self.agency_combo.addItem(name, name)
         needs_agency = kind in catalog.NEEDS_AGENCY
         self.agency_label.setVisible(needs_agency)
         self.agency_combo.setVisible(needs_agency)
-        self.reply_label.setVisible(kind == catalog.REMINDER)
-        self.reply_edit.setVisible(kind == catalog.REMINDER)
+        self.reply_label.setVisible(kind in catalog.REPLY_BY)
+        self.reply_edit.setVisible(kind in catalog.REPLY_BY)
         for widget in (self.number_edit, self.date_check, self.issue_edit):
             widget.setEnabled(kind in catalog.NUMBERED and
                               (widget is not self.issue_edit or self.date_check.isChecked()))
@@ -320,9 +326,12 @@ class ReportDialog(QDialog):
 
     def refresh(self) -> None:
         self.timer.stop()
-        if self.kind in catalog.NEEDS_AGENCY and self.kind == catalog.REMINDER and not self.agency_combo.currentData():
+        if self.kind in (catalog.REMINDER, catalog.PAR_LETTER) and not self.agency_combo.currentData():
             self.pdf = None
-            self.preview.set_message("Kế hoạch chưa có cơ quan chủ trì nào để đôn đốc.")
+            self.preview.set_message("Kế hoạch chưa có cơ quan chủ trì nào để đôn đốc."
+                                     if self.kind == catalog.REMINDER else
+                                     "Không có cơ quan nào cần đề nghị cung cấp tài liệu kiểm chứng (chưa có Bộ chỉ "
+                                     "số năm, hoặc các tiêu chí gắn với nhiệm vụ đã đủ tài liệu).")
             self._set_outputs(False)
             return
         try:
@@ -365,6 +374,7 @@ class ReportDialog(QDialog):
             messages.error(self, "Chưa lưu được", str(exc))
             return None
         self.set_status(f"Đã lưu {path}")
+        self.offer_register()
         return path
 
     def export_xlsx(self) -> str | None:
@@ -387,6 +397,7 @@ class ReportDialog(QDialog):
             messages.error(self, "Chưa xuất được", str(exc))
             return None
         self.set_status(f"Đã xuất {path}")
+        self.offer_register()
         return path
 
     def print_report(self) -> bool:
@@ -406,7 +417,37 @@ class ReportDialog(QDialog):
             messages.error(self, "Chưa in được", str(exc))
             return False
         self.set_status("Đã gửi lệnh in.")
+        self.offer_register()
         return True
+
+    # -- the register of issued reports ------------------------------------------------------------------
+    def _ask_register(self, entry) -> dict | None:
+        from .issued_reports_dialog import EntryDialog
+
+        form = EntryDialog(int(entry.period_key[:4]), self, entry)
+        return form.values() if form.exec() == QDialog.Accepted else None
+
+    def offer_register(self) -> bool:
+        """After a periodic report was saved, exported or printed: «Ghi vào sổ báo cáo đã ban hành?» with the
+        number and date of its header; one operation on the window's undo stack; declined: nothing written."""
+        try:
+            entry = catalog.issue_entry(self.store, self.request())
+        except (ReportTemplateError, StoreError, ValueError):
+            return False                   # (the report itself was written; nothing to offer)
+        if entry is None:
+            return False
+        values = self.ask_register(entry)
+        if not values:
+            return False
+        from cchc_desktop.ops.par import record_issued_report
+
+        command = perform_in(self, "Ghi sổ báo cáo đã ban hành", record_issued_report, self.store, self.plan_id,
+                             values["period_key"], values["issued_on"], doc_number=values.get("doc_number", ""),
+                             summary=values.get("summary", ""),
+                             message=lambda text: messages.error(self, "Chưa ghi được vào sổ", text))
+        if command.ok:
+            self.set_status(self.status.text() + " Đã ghi vào sổ báo cáo đã ban hành.")
+        return command.ok
 
     # -- templates ---------------------------------------------------------------------------------------
     def _check_texts(self) -> bool:

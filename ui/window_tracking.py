@@ -50,6 +50,14 @@ class TrackingMixin:
             return
         self.dialog_runner(ParDialog(self.store, self.model.plan_id, self))
 
+    def open_issued_reports(self) -> None:
+        from .issued_reports_dialog import IssuedReportsDialog
+
+        if not self.model.plan_id:
+            self.show_error("Hãy mở một kế hoạch trước.")
+            return
+        self.dialog_runner(IssuedReportsDialog(self.store, self.model.plan_id, self))
+
     def edit_report_header(self) -> None:
         from .header_settings_dialog import HeaderSettingsDialog
 

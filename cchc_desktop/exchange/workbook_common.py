@@ -46,6 +46,8 @@ BY_KEY = {c.key: c for c in COLUMNS}
 EDITABLE = tuple(c.key for c in COLUMNS if c.editable)
 READ_ONLY_CHECKED = ("task", "product", "deadline")
 FIELD_LABELS = {c.key: c.header.replace(" (dd/mm/yyyy)", "") for c in COLUMNS}
+PAR_DOCUMENT = "par_document"          # a document an agency wrote on the PAR sheet (par.chase_import)
+FIELD_LABELS[PAR_DOCUMENT] = "Tài liệu kiểm chứng Chỉ số CCHC"
 
 STATUS_BY_FOLD = {fold(label): code for code, label in STATUS_LABELS.items()}
 STATUS_BY_FOLD.update({code: code for code in STATUSES})

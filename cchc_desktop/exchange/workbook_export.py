@@ -40,6 +40,14 @@ from .workbook_common import (BY_KEY, COLUMNS, DATE_FORMAT, FORMAT_TAG, ID_MARKE
                               row_id, slug)
 
 DATA_SHEET = "Cập nhật"
+PAR_SHEET = "Tài liệu kiểm chứng CCHC"
+PAR_MORE_TITLE = "VĂN BẢN KIỂM CHỨNG KHÁC — tiêu chí có nhiều văn bản: mỗi văn bản một dòng, chọn mã tiêu chí ở cột A"
+
+
+def par_more_rows(criteria: int) -> int:
+    """Blank rows at the bottom of the PAR sheet for further documents (the agency chooses the code): three per
+    criterion listed, at least 10, at most 90."""
+    return max(10, min(90, 3 * criteria))
 HELP_SHEET = "Hướng dẫn"
 LIST_SHEET = "DanhMuc"
 META_SHEET = "_cchc"
@@ -77,6 +85,8 @@ class _Scope:
     agency_id: str | None
     agency_name: str
     rows: list[WorkbookRow] = field(default_factory=list)
+    par_rows: list[list[str]] = field(default_factory=list)   # PAR criteria lacking evidence (par.outputs)
+    par_year: int | None = None
 
 
 def collect_rows(store: Store, plan_id: str, period_key: str, agency_id: str | None = None, *,
@@ -247,6 +257,9 @@ def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: st
     ws.protection.formatRows = False
     ws.protection.formatCells = False
 
+    if scope.par_rows:
+        _write_par_sheet(wb, scope)
+
     help_ws = wb.create_sheet(HELP_SHEET)
     help_ws.column_dimensions["A"].width = 110
     for i, line in enumerate(_instructions(scope, period_label), start=1):
@@ -271,6 +284,107 @@ def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: st
     saved = io.BytesIO()
     wb.save(saved)
     path_tmp.write(_stream_rows(saved.getvalue(), first, data_rows, column_styles))
+
+
+def _write_par_sheet(wb, scope: _Scope) -> None:
+    """Sheet «Tài liệu kiểm chứng CCHC»: the agency's PAR criteria still lacking evidence, with three yellow columns
+    for the number, date and summary of its documents, then a block of blank rows «Văn bản kiểm chứng khác» where
+    the agency chooses the criterion code (a list of the codes above) for each further document — so a criterion
+    can take several documents in one round. Both parts are read back by par.chase_import (the same reader as the
+    chase list; a blank or unknown code is refused with its cell). Protected like the data sheet; only the yellow
+    cells are open."""
+    from ..par.chase_import import DATE_HEADER, NUMBER_HEADER, SUMMARY_HEADER
+
+    ws = wb.create_sheet(PAR_SHEET, 1)
+    set_text(ws["A1"], f"TÀI LIỆU KIỂM CHỨNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {scope.par_year}")
+    ws["A1"].font = Font(bold=True, size=13)
+    set_text(ws["A2"], f"Cơ quan: {scope.agency_name or 'Tất cả cơ quan'} — các tiêu chí, tiêu chí thành phần còn "
+                       "thiếu tài liệu kiểm chứng")
+    set_text(ws["A3"], "Ghi số, ký hiệu, ngày ban hành (ngày/tháng/năm) và trích yếu của văn bản kiểm chứng vào các "
+                       "ô nền vàng, mỗi dòng một văn bản; tiêu chí có nhiều văn bản: ghi thêm ở phần «Văn bản kiểm "
+                       "chứng khác» cuối trang, chọn mã tiêu chí ở cột A. Gửi kèm bản sao văn bản.")
+    ws["A3"].font = Font(italic=True, color="C00000")
+    ws.merge_cells("A3:G3")                 # the instruction wraps within the table's width
+    ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[3].height = 30
+    headers = ["Mã", "Tiêu chí", "Tài liệu kiểm chứng cần có", "Hiện có", NUMBER_HEADER, DATE_HEADER,
+               SUMMARY_HEADER]
+    widths = [9, 42, 34, 34, 18, 15, 36]
+    for index, (text, width) in enumerate(zip(headers, widths), start=1):
+        cell = ws.cell(HEADER_ROW, index)
+        set_text(cell, text)
+        cell.font = Font(bold=True)
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = _BORDER
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.row_dimensions[HEADER_ROW].height = 45
+    first = HEADER_ROW + 1
+    for offset, values in enumerate(scope.par_rows):
+        r = first + offset
+        # rows sized to their wrapped text (a spreadsheet opened without recalculating layout keeps 15 pt rows)
+        lines = max(max(1, -(-len(part) // max(1, int(widths[i] * 1.1) - 2)))
+                    for i, text in enumerate(values[:4]) for part in (str(text or "").split("\n") or [""]))
+        ws.row_dimensions[r].height = 15 * max(lines, 2)
+        for index in range(1, len(headers) + 1):
+            cell = ws.cell(r, index)
+            cell.border = _BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if index <= 4:
+                set_text(cell, values[index - 1])
+                cell.fill = _LOCK_FILL
+            else:
+                cell.protection = Protection(locked=False)
+                cell.fill = _EDIT_FILL
+                if index == 6:
+                    cell.number_format = DATE_FORMAT
+    last = first + len(scope.par_rows) - 1
+    # -- further documents: the agency chooses the code --------------------------------------------------
+    title_row = last + 2
+    ws.merge_cells(start_row=title_row, start_column=1, end_row=title_row, end_column=len(headers))
+    set_text(ws.cell(title_row, 1), PAR_MORE_TITLE)
+    ws.cell(title_row, 1).font = Font(bold=True)
+    ws.cell(title_row, 1).fill = _HEAD_FILL
+    ws.row_dimensions[title_row].height = 20
+    more_first = title_row + 1
+    more_last = more_first + par_more_rows(len(scope.par_rows)) - 1
+    for r in range(more_first, more_last + 1):
+        for index in range(1, len(headers) + 1):
+            cell = ws.cell(r, index)
+            cell.border = _BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if 2 <= index <= 4:
+                cell.fill = _LOCK_FILL
+                continue
+            cell.protection = Protection(locked=False)
+            cell.fill = _EDIT_FILL
+            if index == 1:
+                cell.number_format = "@"          # "3.10" stays text, never the number 3.1
+                cell.alignment = Alignment(horizontal="center", vertical="top")
+            elif index == 6:
+                cell.number_format = DATE_FORMAT
+    code_dv = DataValidation(type="list", formula1=f"$A${first}:$A${last}", allow_blank=True, showErrorMessage=True,
+                             errorStyle="warning", errorTitle="Mã tiêu chí",
+                             error="Chọn mã tiêu chí trong danh sách phía trên (mã của Bộ chỉ số).")
+    code_dv.add(f"A{more_first}:A{more_last}")
+    ws.add_data_validation(code_dv)
+    date_dv = DataValidation(type="date", operator="between", formula1="36526", formula2="73050", allow_blank=True,
+                             showErrorMessage=True, errorStyle="warning", errorTitle="Ngày không hợp lệ",
+                             error="Nhập ngày dạng ngày/tháng/năm, ví dụ 15/03/2026.")
+    date_dv.add(f"F{first}:F{last}")
+    date_dv.add(f"F{more_first}:F{more_last}")
+    ws.add_data_validation(date_dv)
+    ws.freeze_panes = f"A{first}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.formatCells = False
 
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -342,13 +456,22 @@ def _instructions(scope: _Scope, period_label: str) -> list[str]:
         "7. Trang tính được khóa KHÔNG có mật khẩu chỉ để tránh sửa nhầm (Review/Xem lại → Unprotect Sheet/Bỏ bảo vệ "
         "trang tính nếu cần).",
         "8. Lưu tệp và gửi lại cho bộ phận đầu mối (qua USB hoặc thư điện tử). Không cần đổi tên tệp.",
-    ]
+    ] + ([f"9. Trang «{PAR_SHEET}»: các tiêu chí Chỉ số CCHC năm {scope.par_year} còn thiếu tài liệu kiểm chứng "
+          "mà cơ quan chủ trì nhiệm vụ liên quan. Ghi số, ký hiệu, ngày ban hành và trích yếu văn bản vào ba cột nền "
+          "vàng, mỗi dòng một văn bản; tiêu chí có nhiều văn bản thì ghi các văn bản sau ở phần «Văn bản kiểm chứng "
+          "khác» cuối trang (chọn mã tiêu chí ở cột A). Phần mềm ghi các văn bản này vào hồ sơ tài liệu kiểm chứng "
+          "khi nhập tệp."] if scope.par_rows else [])
+
+
+_NOT_READ = object()
 
 
 def export_workbook(store: Store, plan_id: str, period_key: str, folder: str | os.PathLike, *,
                     agency_id: str | None = None, agency_name: str | None = None,
-                    file_name: str | None = None, plan=None, _all: list | None = None) -> WorkbookExport:
-    """Write one update workbook atomically into `folder`; registers its fingerprint and baseline."""
+                    file_name: str | None = None, plan=None, _all: list | None = None,
+                    _chase=_NOT_READ) -> WorkbookExport:
+    """Write one update workbook atomically into `folder`; registers its fingerprint and baseline. When the plan's
+    year has a PAR catalogue, the workbook also lists the agency's criteria still lacking evidence."""
     plan = plan or store.load_plan(plan_id)
     period = make_period(period_key)
     if agency_id is not None and agency_name is None:
@@ -356,6 +479,9 @@ def export_workbook(store: Store, plan_id: str, period_key: str, folder: str | o
         agency_name = row["name"] if row else ""
     scope = _Scope(agency_id, agency_name or "", collect_rows(store, plan_id, period_key, agency_id, plan=plan,
                                                              _all=_all))
+    chase = workbook_chase(store, plan_id) if _chase is _NOT_READ else _chase
+    if chase is not None:
+        scope.par_rows, scope.par_year = chase.rows_for(scope.agency_name if agency_id is not None else None), chase.year
     fingerprint = changelog.new_id()
     target = Path(folder) / (file_name or workbook_file_name(period_key, scope.agency_name))
     buffer = io.BytesIO()       # built in memory: a full stick never leaves openpyxl's zip half-written
@@ -371,6 +497,15 @@ def export_workbook(store: Store, plan_id: str, period_key: str, folder: str | o
              int((store.db.query_one("SELECT value FROM meta WHERE key = 'lamport'") or [0])[0]),
              json.dumps(baseline_of(scope.rows), ensure_ascii=False), changelog.now_iso()))
     return WorkbookExport(target, agency_id, scope.agency_name, fingerprint, len(scope.rows), digest)
+
+
+def workbook_chase(store: Store, plan_id: str):
+    """The PAR criteria lacking evidence per agency (par.outputs.WorkbookChase), None without a catalogue."""
+    if store.db.query_one("SELECT 1 FROM par_catalog LIMIT 1") is None:
+        return None                             # no self-assessment at all: nothing heavy is imported
+    from ..par.outputs import workbook_chase as chase
+
+    return chase(store, plan_id)
 
 
 def workbook_file_name(period_key: str, agency_name: str | None) -> str:
@@ -413,6 +548,7 @@ def export_workbooks(store: Store, plan_id: str, period_key: str, folder: str | 
     if agency_ids is not None:
         agencies = [a for a in agencies if a[0] in set(agency_ids)]
     plan = store.load_plan(plan_id)             # read once for every workbook
+    chase = workbook_chase(store, plan_id)
     by_agency: dict[str, list] = {}
     for item in _plan_rows(store, plan, period_key):
         for lead in item[0]:
@@ -421,7 +557,8 @@ def export_workbooks(store: Store, plan_id: str, period_key: str, folder: str | 
     for done, (agency_id, name) in enumerate(agencies, start=1):
         try:
             results.append(export_workbook(store, plan_id, period_key, folder, agency_id=agency_id,
-                                           agency_name=name, plan=plan, _all=by_agency.get(agency_id, [])))
+                                           agency_name=name, plan=plan, _all=by_agency.get(agency_id, []),
+                                           _chase=chase))
         except TargetWriteError as exc:
             if not results:
                 raise

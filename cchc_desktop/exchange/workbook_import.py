@@ -28,8 +28,8 @@ from ..tracking.status import StatusError, get_status, normalise, product_contex
 from ..tracking.timeliness import STATUS_LABELS, due_for
 from .errors import ExchangeError
 from .target_io import target_error_message
-from .workbook_common import (EDITABLE, FIELD_LABELS, ID_MARKER, READ_ONLY_CHECKED, header_key, parse_date,
-                              parse_percent, parse_status, split_row_id)
+from .workbook_common import (EDITABLE, FIELD_LABELS, ID_MARKER, PAR_DOCUMENT, READ_ONLY_CHECKED, header_key,
+                              parse_date, parse_percent, parse_status, split_row_id)
 
 STATUS_KEYS = ("status", "percent", "completed_on", "result", "reason", "notes")
 EVIDENCE_KEYS = ("ev_number", "ev_date", "ev_summary")
@@ -95,6 +95,7 @@ class RowPreview:
     diffs: list[FieldDiff] = field(default_factory=list)
     evidence_id: str | None = None
     errors: list[Issue] = field(default_factory=list)
+    par: object = None          # a row of the PAR sheet (par.chase_import.ChaseRow): a document to record
 
     @property
     def accepted(self) -> list[FieldDiff]:
@@ -170,6 +171,7 @@ class WorkbookImportResult:
     fields: int = 0
     evidence_added: int = 0
     evidence_updated: int = 0
+    par_documents: int = 0
     skipped_files: list[tuple[str, str]] = field(default_factory=list)    # (file name, why)
     skipped_rows: list[tuple[str, Issue]] = field(default_factory=list)   # (file name, row issue)
 
@@ -177,6 +179,8 @@ class WorkbookImportResult:
         """The summary the user sees: what was written, then every skipped file and row."""
         lines = [f"Đã cập nhật {self.rows} dòng, {self.fields} trường từ {self.files} tệp; "
                  f"minh chứng: {self.evidence_added} thêm, {self.evidence_updated} sửa."]
+        if self.par_documents:
+            lines.append(f"Tài liệu kiểm chứng Chỉ số CCHC: {self.par_documents} văn bản được thêm vào hồ sơ.")
         if self.skipped_files:
             lines.append(f"Tệp không nhập ({len(self.skipped_files)}):")
             lines.extend(f"  – «{name}»: {why}" for name, why in self.skipped_files)
@@ -524,11 +528,44 @@ def _read_loaded(store: Store, preview: "WorkbookPreview", wb) -> "WorkbookPrevi
         if row.diffs:
             _validate(store, ctx, row, current, sheet)
         preview.rows.append(row)
+    _read_par_sheets(store, preview, wb, ws)
     missing = [rid for rid in baseline if rid not in seen]
     if missing:
         preview.issues.append(Issue("warning", f"{len(missing)} dòng đã xuất nhưng không còn trong tệp (bị xóa?); "
                                                f"dữ liệu các dòng đó được giữ nguyên.", sheet))
     return preview
+
+
+def _read_par_sheets(store: Store, preview: "WorkbookPreview", wb, data_ws) -> None:
+    """The sheet «Tài liệu kiểm chứng CCHC» (when the export added it): each filled row becomes a row of the preview
+    whose one change is the document to record, read by par.chase_import (the chase list's own reader)."""
+    from ..par.catalog import catalog_for_year
+    from ..par.chase_import import ADD, REFUSED, ChaseIndex, find_chase_header, read_chase_sheet
+    from ..text import fold
+
+    sheets = [(w, found) for w in wb.worksheets if w is not data_ws for found in [find_chase_header(w)] if found]
+    if not sheets:
+        return
+    year = store.load_plan(preview.plan_id).year_start
+    catalog = catalog_for_year(store, year)
+    if catalog is None:
+        preview.issues.append(Issue("warning", f"Máy này chưa có Bộ chỉ số năm {year}: không nhập được tài liệu "
+                                               "kiểm chứng cơ quan ghi trong tệp.", sheets[0][0].title))
+        return
+    index = ChaseIndex.load(store, preview.plan_id, catalog["id"])
+    for ws, found in sheets:
+        headers = {get_column_letter(i + 1): clean_cell(ws.cell(found[0], i + 1).value) for i in found[1].values()}
+        for chase in read_chase_sheet(ws, preview.path.name, index, found):
+            key = fold(chase.doc_number) or "~" + fold(chase.summary)
+            row = RowPreview(f"par:{chase.criterion_id or chase.code}:{key}", "", "", ws.title, chase.row,
+                             f"Tiêu chí {chase.code}: {chase.document_text}", par=chase)
+            if chase.status == REFUSED:
+                letter = chase.cell.rstrip("0123456789")
+                row.errors.append(Issue("error", f"{chase.why[:1].upper()}{chase.why[1:]}.", ws.title, chase.row,
+                                        letter, headers.get(letter, "")))
+            elif chase.status == ADD:
+                row.diffs.append(FieldDiff(PAR_DOCUMENT, "", chase.document_text))
+            preview.rows.append(row)
 
 
 def _validate(store: Store, ctx, row: RowPreview, current: dict, sheet: str) -> None:
@@ -571,8 +608,13 @@ def read_workbooks(store: Store, paths, *, progress=None) -> list[WorkbookPrevie
     first_value: dict[tuple, object] = {}
     for preview in previews:
         for row in preview.rows:
-            for diff in row.diffs:
+            for diff in list(row.diffs):
                 slot = (row.row_id, diff.field)
+                if row.par is not None and slot in first_value:     # the same document sent in two files
+                    row.diffs.remove(diff)
+                    preview.issues.append(Issue("warning", "Văn bản này đã có trong tệp khác đã chọn; chỉ ghi một lần.",
+                                                row.sheet, row.excel_row))
+                    continue
                 if slot in first_value and first_value[slot] != diff.new:
                     diff.conflict, diff.accepted = True, False
                     preview.issues.append(Issue("warning", f"«{diff.label}» của dòng này khác với tệp khác đã chọn.",
@@ -608,6 +650,15 @@ def apply_workbook_import(store: Store, previews: list[WorkbookPreview], *,
             for row in preview.rows:
                 accepted = row.accepted
                 if not accepted:
+                    continue
+                if row.par is not None:          # a document written on the PAR sheet
+                    from ..par.chase_import import add_chase_row
+
+                    add_chase_row(store, preview.plan_id, row.par)
+                    result.par_documents += 1
+                    result.rows += 1
+                    result.fields += 1
+                    touched = True
                     continue
                 status_fields = {d.field: d.new for d in accepted if d.field in STATUS_KEYS}
                 evidence_fields = {_EVIDENCE_FIELD[d.field]: d.new for d in accepted if d.field in EVIDENCE_KEYS}

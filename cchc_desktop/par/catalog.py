@@ -297,9 +297,7 @@ def commit_catalog(store: Store, draft: CatalogDraft, *, replace_id: str | None 
             if store.db.query_one("SELECT 1 FROM par_score WHERE criterion_id IN "
                                   "(SELECT id FROM par_criterion WHERE catalog_id = ?) LIMIT 1", (replace_id,)):
                 raise StoreError("Bộ chỉ số này đã có điểm tự chấm; không thay thế được. Hãy nhập thành bộ mới.")
-            for row in store.db.query("SELECT id FROM par_criterion WHERE catalog_id = ? ORDER BY level DESC",
-                                      (replace_id,)):
-                store.delete_row("par_criterion", row["id"])
+            store._delete_attached("par_catalog", replace_id)   # criteria, their links and documents, logged
             store.delete_row("par_catalog", replace_id)
         catalog = store.insert_row("par_catalog", {"year": draft.year, "name": draft.name, "source": draft.source,
                                                    "is_example": int(draft.is_example)})

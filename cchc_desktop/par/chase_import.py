@@ -2,8 +2,9 @@
 agency writes the number, date and summary of its documents in the last three columns and sends the file back.
 
 ``read_chase_files`` previews every filled row (to add / already there / refused and why, naming file, sheet and
-row); ``apply_chase`` adds the new documents to their criteria in one transaction and returns their ids so the
-import can be undone (``undo_chase``). Rows left empty are not rows the agency answered and are passed over."""
+row); ``apply_chase`` adds the new documents to their criteria in one transaction and returns their ids (run as
+one operation, ``ops.par.import_chase``, so the import is one undo step). Rows left empty are not rows the agency
+answered and are passed over."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -37,10 +38,17 @@ class ChaseRow:
     status: str
     why: str = ""
     criterion_id: str = ""
+    cell: str = ""            # the cell a refusal is about, e.g. "F12"
 
     @property
     def where(self) -> str:
-        return f"tệp «{self.file}», trang «{self.sheet}», dòng {self.row}"
+        return f"tệp «{self.file}», trang «{self.sheet}», dòng {self.row}" + (f", ô {self.cell}" if self.cell else "")
+
+    @property
+    def document_text(self) -> str:
+        """"15/BC-UBND – 20/03/2026 – Báo cáo kết quả" (the parts given)."""
+        date = self.issued_on.strftime("%d/%m/%Y") if self.issued_on else ""
+        return " – ".join(x for x in (self.doc_number, date, self.summary) if x)
 
 
 @dataclass
@@ -76,14 +84,92 @@ def _header(ws) -> tuple[int, dict[str, int]] | None:
     return None
 
 
+@dataclass
+class ChaseIndex:
+    """What a filled row is checked against: the catalogue's codes, its leaves, the documents already there."""
+
+    codes: dict[str, str]                 # code -> criterion id
+    leaves: set[str]
+    have: set[tuple[str, str]]            # (criterion id, folded document number)
+
+    @classmethod
+    def load(cls, store: Store, plan_id: str, catalog_id: str) -> "ChaseIndex":
+        codes = {r["code"]: r["id"] for r in store.db.query(
+            "SELECT id, code FROM par_criterion WHERE catalog_id = ?", (catalog_id,))}
+        leaves = {r["id"] for r in store.db.query(
+            "SELECT id FROM par_criterion c WHERE catalog_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM par_criterion k WHERE k.parent_id = c.id)", (catalog_id,))}
+        have = {(cid, document_key(d.doc_number, d.summary))
+                for cid, docs in criterion_documents(store, plan_id, catalog_id).items() for d in docs}
+        return cls(codes, leaves, have)
+
+
+def document_key(number: str, summary: str) -> str:
+    """What makes two documents of a criterion the same: the number, or the summary of one without a number."""
+    return fold(number) if clean_cell(number) else "~" + fold(summary)
+
+
+def _code_text(value) -> str:
+    """A criterion code as written: "3.4", "3.4." or a number the spreadsheet kept as 3.4 -> "3.4"; an integer kept
+    as 3.0 -> "3"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_cell(value).rstrip(".").upper()
+
+
+def find_chase_header(ws) -> tuple[int, dict[str, int]] | None:
+    """(header row, {code/number/date/summary: 0-based column}) of a sheet listing criteria lacking evidence."""
+    return _header(ws)
+
+
+def read_chase_sheet(ws, file_name: str, index: ChaseIndex, found: tuple[int, dict[str, int]]) -> list[ChaseRow]:
+    """The rows an agency filled in on one sheet (the chase list, or the sheet of an update workbook), each to add,
+    already there, or refused with why (the cell named)."""
+    from openpyxl.utils import get_column_letter
+
+    start, cols = found
+    out = []
+    for cells in ws.iter_rows(min_row=start + 1):
+        values = {k: cells[i].value if i < len(cells) else None for k, i in cols.items()}
+        number, summary = clean_cell(values["number"]), clean_cell(values["summary"])
+        code = _code_text(values["code"])
+        if not (number or summary or values["date"] not in (None, "")) or code == "5":
+            continue                              # not answered (or the column-number row)
+        row = ChaseRow(file_name, ws.title, cells[0].row, code, number, None, summary, ADD)
+        try:
+            row.issued_on = _date(values["date"])
+        except DateTextError as exc:
+            row.status, row.why = REFUSED, str(exc)
+            row.cell = f"{get_column_letter(cols['date'] + 1)}{row.row}"
+        except (TypeError, ValueError, OverflowError):
+            row.status, row.why = REFUSED, (f"ngày ban hành «{clean_cell(values['date'])}» không hợp lệ (cần dạng "
+                                            "ngày/tháng/năm, ví dụ 15/03/2026)")
+            row.cell = f"{get_column_letter(cols['date'] + 1)}{row.row}"
+        if row.status == ADD and not code:
+            row.status, row.why = REFUSED, "chưa ghi mã tiêu chí của văn bản"
+            row.cell = f"{get_column_letter(cols['code'] + 1)}{row.row}"
+        elif row.status == ADD and code not in index.codes:
+            row.status, row.why = REFUSED, f"Bộ chỉ số không có tiêu chí mã «{code}»"
+            row.cell = f"{get_column_letter(cols['code'] + 1)}{row.row}"
+        elif row.status == ADD and index.codes[code] not in index.leaves:
+            row.status, row.why = REFUSED, f"tiêu chí {code} có tiêu chí thành phần; ghi vào từng mục con"
+            row.cell = f"{get_column_letter(cols['code'] + 1)}{row.row}"
+        elif row.status == ADD and not (number or summary):
+            row.status, row.why = REFUSED, "cần số, ký hiệu hoặc trích yếu của văn bản"
+            row.cell = f"{get_column_letter(cols['number'] + 1)}{row.row}"
+        if row.status == ADD:
+            row.criterion_id = index.codes[code]
+            key = (row.criterion_id, document_key(number, summary))
+            if key in index.have:
+                row.status, row.why = PRESENT, "văn bản này đã có trong hồ sơ của tiêu chí"
+            else:
+                index.have.add(key)
+        out.append(row)
+    return out
+
+
 def read_chase_files(store: Store, plan_id: str, catalog_id: str, paths: list[str | os.PathLike]) -> ChasePreview:
-    codes = {r["code"]: r["id"] for r in store.db.query("SELECT id, code FROM par_criterion WHERE catalog_id = ?",
-                                                         (catalog_id,))}
-    leaves = {r["id"] for r in store.db.query(
-        "SELECT id FROM par_criterion c WHERE catalog_id = ? AND NOT EXISTS "
-        "(SELECT 1 FROM par_criterion k WHERE k.parent_id = c.id)", (catalog_id,))}
-    have = {(cid, fold(d.doc_number)) for cid, docs in criterion_documents(store, plan_id, catalog_id).items()
-            for d in docs if d.doc_number}
+    index = ChaseIndex.load(store, plan_id, catalog_id)
     preview = ChasePreview()
     for path in paths:
         name = Path(path).name
@@ -95,31 +181,7 @@ def read_chase_files(store: Store, plan_id: str, catalog_id: str, paths: list[st
                 if found is None:
                     continue
                 sheets += 1
-                start, cols = found
-                for cells in ws.iter_rows(min_row=start + 1):
-                    values = {k: cells[i].value if i < len(cells) else None for k, i in cols.items()}
-                    number, summary = clean_cell(values["number"]), clean_cell(values["summary"])
-                    code = clean_cell(values["code"]).rstrip(".").upper()
-                    if not (number or summary or values["date"] not in (None, "")) or code in ("", "5"):
-                        continue                              # not answered (or the column-number row)
-                    row = ChaseRow(name, ws.title, cells[0].row, code, number, None, summary, ADD)
-                    try:
-                        row.issued_on = _date(values["date"])
-                    except DateTextError as exc:
-                        row.status, row.why = REFUSED, str(exc)
-                    if row.status == ADD and code not in codes:
-                        row.status, row.why = REFUSED, f"Bộ chỉ số không có tiêu chí mã «{code}»"
-                    elif row.status == ADD and codes[code] not in leaves:
-                        row.status, row.why = REFUSED, f"tiêu chí {code} có tiêu chí thành phần; ghi vào từng mục con"
-                    elif row.status == ADD and not (number or summary):
-                        row.status, row.why = REFUSED, "cần số, ký hiệu hoặc trích yếu của văn bản"
-                    if row.status == ADD:
-                        row.criterion_id = codes[code]
-                        if number and (row.criterion_id, fold(number)) in have:
-                            row.status, row.why = PRESENT, "văn bản này đã có trong hồ sơ của tiêu chí"
-                        elif number:
-                            have.add((row.criterion_id, fold(number)))
-                    preview.rows.append(row)
+                preview.rows.extend(read_chase_sheet(ws, name, index, found))
             if sheets == 0:
                 raise ImportFailure("không phải danh sách tiêu chí còn thiếu tài liệu kiểm chứng (không thấy cột "
                                     f"«{NUMBER_HEADER}»).", file=name)
@@ -128,14 +190,13 @@ def read_chase_files(store: Store, plan_id: str, catalog_id: str, paths: list[st
     return preview
 
 
+def add_chase_row(store: Store, plan_id: str, row: ChaseRow) -> str:
+    """Record one answered row as a document of its criterion (inside the caller's transaction)."""
+    return add_document(store, plan_id, row.criterion_id, doc_number=row.doc_number, summary=row.summary,
+                        issued_on=row.issued_on or "")
+
+
 def apply_chase(store: Store, plan_id: str, preview: ChasePreview) -> list[str]:
     """Add every row marked ADD, in one transaction; returns the new par_document ids."""
     with store.transaction():
-        return [add_document(store, plan_id, r.criterion_id, doc_number=r.doc_number, summary=r.summary,
-                             issued_on=r.issued_on or "") for r in preview.to_add]
-
-
-def undo_chase(store: Store, document_ids: list[str]) -> None:
-    with store.transaction():
-        for doc_id in document_ids:
-            store.delete_row("par_document", doc_id)
+        return [add_chase_row(store, plan_id, r) for r in preview.to_add]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..reports.document import render_pdf
 from ..reports.report_xlsx import export_report_xlsx
+from ..reports.templates import PAR_LETTER, PAR_SELF, preferred_template
 from ..safe_write import SafeWriteError
 from ..store import Store
 from .dossier import DossierPlan, dossier_plan, export_dossier
@@ -20,6 +21,7 @@ class ExportResult:
     folder: Path
     written: list[str] = field(default_factory=list)
     dossier: DossierPlan | None = None
+    templates: list[str] = field(default_factory=list)    # names of the templates the texts came from
 
 
 def docx_renderer():
@@ -39,7 +41,12 @@ def export_all(store: Store, a: Assessment, out: str | Path, *, as_zip: bool = F
     except OSError as exc:
         raise SafeWriteError(f"Không tạo được thư mục «{out}»: {exc.strerror or exc}.") from exc
     result = ExportResult(out, dossier=dossier_plan(store, a))
-    report = build_par_report(store, a.plan_id, a.catalog_id, a.ref_date, number=number or None)
+    report_template = preferred_template(store, PAR_SELF)
+    report = build_par_report(store, a.plan_id, a.catalog_id, a.ref_date, number=number or None,
+                              template=report_template)
+    letter_template = preferred_template(store, PAR_LETTER)
+    letters_data = chase_letters(store, a, template=letter_template)     # a broken template stops before writing
+    result.templates = [report_template.name, letter_template.name]
     table = build_score_table_report(store, a.plan_id, a.catalog_id, a.ref_date)
     docx = docx_renderer()
     steps = 2 * (3 if docx else 2) + 2
@@ -65,7 +72,7 @@ def export_all(store: Store, a: Assessment, out: str | Path, *, as_zip: bool = F
         export_report_xlsx(chase, out / f"{chase.file_stem}.xlsx")
         letters = out / f"Cong-van-de-nghi-tai-lieu-{a.year}"
         letters.mkdir(exist_ok=True)
-        for letter in chase_letters(store, a):      # one công văn per agency, in Word for the leader to edit
+        for letter in letters_data:                  # one công văn per agency, in Word for the leader to edit
             (docx or (lambda data, path: render_pdf(data, path.with_suffix(".pdf"))))(
                 letter, letters / f"{letter.file_stem}.docx")
     step(f"{chase.file_stem}.xlsx" if chase.appendices else "")

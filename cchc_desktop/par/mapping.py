@@ -162,7 +162,7 @@ def propose_links(store: Store, plan_id: str, catalog_id: str, *, per_criterion:
 
 
 def confirm_links(store: Store, plan_id: str, proposals: list[Proposal] | list[tuple[str, str, str]]) -> list[str]:
-    """Write the confirmed links in one transaction; returns the new link ids (undo: ``remove_links``)."""
+    """Write the confirmed links in one transaction; returns the new link ids."""
     ids: list[str] = []
     with store.transaction():
         for item in proposals:
@@ -180,15 +180,9 @@ def confirm_links(store: Store, plan_id: str, proposals: list[Proposal] | list[t
 
 
 def remove_links(store: Store, link_ids: list[str]) -> list[dict]:
-    """Remove links (one transaction); returns the removed rows so ``restore_links`` can put them back."""
+    """Remove links (one transaction); returns the removed rows."""
     with store.transaction():
         return [row for row in (store.delete_row("par_link", i) for i in link_ids) if row]
-
-
-def restore_links(store: Store, rows: list[dict]) -> None:
-    with store.transaction():
-        for row in rows:
-            store.insert_row("par_link", {k: v for k, v in row.items() if k not in ("created_at", "updated_at")})
 
 
 def add_document(store: Store, plan_id: str, criterion_id: str, *, source_file: str | os.PathLike | None = None,

@@ -4,11 +4,12 @@ kind ``par_self``) and the per-agency list of criteria still lacking evidence. O
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 
 from ..reports.common import base_context, slug
 from ..reports.document import AppendixData, ReportData, TableData
 from ..reports.header_settings import HeaderSettings, get_header
-from ..reports.templates import PAR_SELF, ReportTemplate, builtin_template, render_template, table_marker
+from ..reports.templates import PAR_LETTER, PAR_SELF, ReportTemplate, builtin_template, render_template, table_marker
 from ..reports.vnformat import percent, unit_with_kind, upper
 from ..store import Store
 from ..tracking.periods import make_period
@@ -184,37 +185,107 @@ def chase_report(store: Store, a: Assessment) -> ReportData:
 
 def chase_letter(store: Store, a: Assessment, agency: str, results: list[CriterionResult], *,
                  number: str | int | None = None, issue_date: _dt.date | None = None,
-                 reply_by: _dt.date | None = None) -> ReportData:
+                 reply_by: _dt.date | None = None, template: ReportTemplate | None = None) -> ReportData:
     """Công văn to one agency asking for the documents its criteria still lack (ND30 letter layout: Số …/UBND-VP,
-    V/v …, Kính gửi, the list as a table, Nơi nhận «Như trên»)."""
+    V/v …, Kính gửi, the list as a table, Nơi nhận «Như trên»). The texts come from the editable template kind
+    ``par_letter`` (the built-in one unless given)."""
     from ..reports.vnformat import vn_date
 
+    template = template or builtin_template(PAR_LETTER)
     plan = store.load_plan(a.plan_id)
     header = get_header(store, a.plan_id)
     unit = unit_with_kind(plan.unit_name, plan.unit_kind or "xã")
-    due = vn_date(reply_by) if reply_by else "ngày …/…/" + str(a.year)
-    subject = f"V/v cung cấp tài liệu kiểm chứng Chỉ số cải cách hành chính năm {a.year}"
     table = TableData("bang_tai_lieu", "Tài liệu kiểm chứng cần cung cấp",
                       ["Mã", "Tiêu chí", "Tài liệu kiểm chứng cần có", "Hiện có"],
                       [[r.code, r.criterion.title, r.criterion.required_docs, evidence_cell(r)] for r in results],
                       [0.08, 0.37, 0.3, 0.25], ["CENTER", "LEFT", "LEFT", "LEFT"], font_size=12)
-    body = (f"Để hoàn thành việc tự đánh giá, xác định Chỉ số cải cách hành chính năm {a.year}, Ủy ban nhân dân "
-            f"{unit} đề nghị {agency} cung cấp tài liệu kiểm chứng (bản sao văn bản, kèm số, ký hiệu, ngày ban hành "
-            f"và trích yếu) cho {len(results)} tiêu chí, tiêu chí thành phần dưới đây:\n"
-            f"{table_marker('bang_tai_lieu')}\n"
-            f"Đề nghị {agency} gửi tài liệu về Ủy ban nhân dân {unit} (qua công chức phụ trách cải cách hành chính) "
-            f"trước {due}; có thể ghi số, ký hiệu, ngày và trích yếu văn bản vào danh sách tiêu chí gửi kèm./.")
-    doc_header = header.document_header(number=number, date=issue_date, year=a.year, subject=subject,
-                                        recipients_to=[agency], letter=True)
-    return ReportData(kind="par_letter", title=subject, header=doc_header, signer=header.signer(letter=True),
-                      body=body, tables={"bang_tai_lieu": table}, author=f"Ủy ban nhân dân {unit}",
-                      file_stem=f"cong-van-tai-lieu-kiem-chung-{slug(agency)}")
+    ctx = base_context(plan, header, make_period(str(a.year), get_settings(store, a.plan_id)), a.ref_date)
+    catalog = store.db.query_one("SELECT name FROM par_catalog WHERE id = ?", (a.catalog_id,))
+    ctx.update({
+        "co_quan": agency.strip(), "bo_chi_so": catalog["name"] if catalog else "",
+        "so_tieu_chi": len(results),
+        "tieu_chi": [{"ma": r.code, "ten": r.criterion.title, "can_co": r.criterion.required_docs,
+                      "hien_co": evidence_cell(r)} for r in results],
+        "han_gui": vn_date(reply_by) if reply_by else "ngày …/…/" + str(a.year),
+        "bang_tai_lieu": table_marker("bang_tai_lieu"),
+    })
+    texts = render_template(template, ctx)
+    doc_header = header.document_header(number=number, date=issue_date, year=a.year, subject=texts.subject,
+                                        recipients_to=texts.recipients_to, letter=True)
+    return ReportData(kind=PAR_LETTER, title=texts.subject, header=doc_header, signer=header.signer(letter=True),
+                      body=texts.body, tables={"bang_tai_lieu": table}, context=ctx, author=f"Ủy ban nhân dân {unit}",
+                      file_stem=f"cong-van-tai-lieu-kiem-chung-{slug(agency)}",
+                      warnings=[header.signer_warning] if header.signer_warning else [])
+
+
+def chase_agencies(store: Store, a: Assessment) -> dict[str, list[CriterionResult]]:
+    """The agencies a letter goes to, each with its criteria: chase_list without the unlinked criteria and without
+    group phrases such as «Các cơ quan, đơn vị liên quan» (not an agency, no letter)."""
+    from ..agency_groups import is_group
+
+    return {agency: results for agency, results in sorted(chase_list(store, a).items())
+            if agency != NO_AGENCY and not is_group(agency)}
+
+
+def build_chase_letter(store: Store, plan_id: str, catalog_id: str, agency: str, ref_date: _dt.date | None = None,
+                       **kwargs) -> ReportData:
+    """The letter to one agency named by the user (the report dialog, ``main.py report par_letter``)."""
+    from ..store import StoreError
+
+    a = assessment(store, plan_id, catalog_id, ref_date, with_previous=False)
+    agencies = chase_agencies(store, a)
+    name = next((n for n in agencies if n.casefold() == agency.strip().casefold()), None)
+    if name is None:
+        listed = "; ".join(f"«{n}»" for n in agencies) or "không có cơ quan nào"
+        raise StoreError(f"«{agency.strip()}» không chủ trì nhiệm vụ nào gắn với tiêu chí còn thiếu tài liệu kiểm "
+                         f"chứng. Cơ quan cần đề nghị: {listed}.")
+    return chase_letter(store, a, name, agencies[name], **kwargs)
+
+
+@dataclass
+class WorkbookChase:
+    """What the agencies' update workbooks carry of the self-assessment: per agency (folded name) the criteria its
+    products serve that still lack evidence, as rows [code, criterion, required documents, what is there]."""
+
+    year: int
+    catalog_name: str
+    by_agency: dict[str, list[list[str]]]
+    every: list[list[str]]                  # the all-agencies workbook: every leaf lacking evidence
+
+    def rows_for(self, agency_name: str | None) -> list[list[str]]:
+        from ..text import fold
+
+        return self.every if not agency_name else self.by_agency.get(fold(agency_name), [])
+
+
+def workbook_chase(store: Store, plan_id: str) -> WorkbookChase | None:
+    """None when no PAR catalogue exists for the plan's year (the workbooks stay as they were)."""
+    from ..text import fold
+    from .catalog import catalog_for_year
+
+    year = store.load_plan(plan_id).year_start
+    catalog = catalog_for_year(store, year)
+    if catalog is None:
+        return None
+    a = assessment(store, plan_id, catalog["id"], with_previous=False)
+
+    def row(r: CriterionResult) -> list[str]:
+        return [r.code, r.criterion.title, r.criterion.required_docs, evidence_cell(r)]
+
+    by_agency = {fold(agency): [row(r) for r in results] for agency, results in chase_agencies(store, a).items()}
+    return WorkbookChase(year, catalog["name"], by_agency, [row(r) for r in a.without_full_evidence])
+
+
+def letter_agencies(store: Store, plan_id: str, year: int) -> list[str]:
+    """The agencies a chase letter can go to for the plan's catalogue of ``year`` ([] without a catalogue)."""
+    from .catalog import catalog_for_year
+
+    catalog = catalog_for_year(store, year)
+    if catalog is None:
+        return []
+    return list(chase_agencies(store, assessment(store, plan_id, catalog["id"], with_previous=False)))
 
 
 def chase_letters(store: Store, a: Assessment, **kwargs) -> list[ReportData]:
-    """One letter per agency that leads products linked to criteria still lacking evidence (a group phrase such as
-    «Các cơ quan, đơn vị liên quan» is not an agency and gets no letter)."""
-    from ..agency_groups import is_group
-
-    return [chase_letter(store, a, agency, results, **kwargs)
-            for agency, results in sorted(chase_list(store, a).items()) if agency != NO_AGENCY and not is_group(agency)]
+    """One letter per agency that leads products linked to criteria still lacking evidence."""
+    return [chase_letter(store, a, agency, results, **kwargs) for agency, results in chase_agencies(store, a).items()]

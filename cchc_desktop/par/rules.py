@@ -3,6 +3,9 @@
 * ``hoan_thanh; 100%=3; 80%=2; 50%=1`` — share of the plan's products due by the reference date that are completed
   (on time or late); the points of the highest band reached, 0 below the lowest. ``hoan_thanh muc=I,II; …`` counts
   only the products of those plan sections.
+* ``bao_cao; 100%=2; 75%=1,5; 50%=1`` — share of the year's periodic reports (Quý I, 6 tháng, Quý III, Năm) due by
+  the reference date that were issued by their due date, from the register of issued reports
+  (tracking.issued_reports); bands as for ``hoan_thanh``.
 * ``chi_tieu: dung han`` — the plan target whose title contains these words (accents optional): met → the maximum
   points, not met → 0, no actual value → not computed.
 """
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from ..text import fold
 
 COMPLETION = "hoan_thanh"
+REPORTS = "bao_cao"
 TARGET = "chi_tieu"
 _BAND_RE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*%\s*=\s*(\d+(?:[.,]\d+)?)$")
 
@@ -42,6 +46,12 @@ def parse_rule(text: str) -> Rule | None:
         if not words:
             raise ValueError("quy tắc «chi_tieu» cần từ khóa của chỉ tiêu, ví dụ «chi_tieu: dung han».")
         return Rule(TARGET, words=words, text=text)
+    if key.startswith(REPORTS):
+        parts = [p.strip() for p in key.split(";")]
+        if parts[0][len(REPORTS):].strip():
+            raise ValueError(f"không hiểu «{parts[0]}» trong quy tắc «bao_cao» (viết «bao_cao; 100%=2; 75%=1»).")
+        bands = _bands(parts[1:], REPORTS)
+        return Rule(REPORTS, bands=bands, text=text)
     if key.startswith(COMPLETION):
         parts = [p.strip() for p in key.split(";")]
         head = parts[0][len(COMPLETION):].strip()
@@ -51,15 +61,21 @@ def parse_rule(text: str) -> Rule | None:
             if not match:
                 raise ValueError(f"không hiểu «{head}» trong quy tắc «hoan_thanh» (viết «muc=I,II»).")
             sections = tuple(s.strip().upper() for s in match.group(1).split(",") if s.strip())
-        bands = []
-        for part in parts[1:]:
-            if not part:
-                continue
-            match = _BAND_RE.match(part.replace(" ", ""))
-            if not match:
-                raise ValueError(f"không hiểu mức «{part}» trong quy tắc «hoan_thanh» (viết «80%=2»).")
-            bands.append((_num(match.group(1)), _num(match.group(2))))
-        if not bands:
-            raise ValueError("quy tắc «hoan_thanh» cần ít nhất một mức, ví dụ «hoan_thanh; 100%=3; 80%=2».")
-        return Rule(COMPLETION, bands=tuple(sorted(bands, reverse=True)), sections=sections, text=text)
-    raise ValueError(f"không hiểu quy tắc «{text}» (dùng «hoan_thanh; 100%=3; 80%=2» hoặc «chi_tieu: từ khóa»).")
+        return Rule(COMPLETION, bands=_bands(parts[1:], COMPLETION), sections=sections, text=text)
+    raise ValueError(f"không hiểu quy tắc «{text}» (dùng «hoan_thanh; 100%=3; 80%=2», «bao_cao; 100%=2; 75%=1» "
+                     "hoặc «chi_tieu: từ khóa»).")
+
+
+def _bands(parts: list[str], kind: str) -> tuple[tuple[float, float], ...]:
+    """"100%=3", "80%=2" … -> ((100, 3), (80, 2)), highest first."""
+    bands = []
+    for part in parts:
+        if not part:
+            continue
+        match = _BAND_RE.match(part.replace(" ", ""))
+        if not match:
+            raise ValueError(f"không hiểu mức «{part}» trong quy tắc «{kind}» (viết «80%=2»).")
+        bands.append((_num(match.group(1)), _num(match.group(2))))
+    if not bands:
+        raise ValueError(f"quy tắc «{kind}» cần ít nhất một mức, ví dụ «{kind}; 100%=3; 80%=2».")
+    return tuple(sorted(bands, reverse=True))

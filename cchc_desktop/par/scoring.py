@@ -17,7 +17,7 @@ from ..tracking.targets import target_results
 from ..tracking.timeliness import DONE, DONE_LATE, EVENT_DRIVEN, NO_DEADLINE
 from .catalog import Criterion, load_criteria
 from .mapping import EvidenceDoc, criterion_documents, linked_products
-from .rules import COMPLETION, TARGET, Rule, parse_rule
+from .rules import COMPLETION, REPORTS, TARGET, Rule, parse_rule
 
 FULL, PARTIAL, MISSING = "full", "partial", "missing"
 EVIDENCE_LABELS = {FULL: "Đủ", PARTIAL: "Chưa đủ", MISSING: "Chưa có"}
@@ -124,6 +124,29 @@ class Assessment:
 
 # ------------------------------------------------------------------------------------------- computed rules
 
+def _band(rule: Rule, share: float, maximum: float) -> tuple[float, str]:
+    """The points of the highest band the share reaches (0 below the lowest) and how it is said."""
+    for minimum, value in rule.bands:
+        if share + 1e-9 >= minimum:
+            return min(value, maximum), f"mức từ {points_text(minimum)}%"
+    return 0.0, "dưới mức thấp nhất"
+
+
+def _reports(rule: Rule, store: Store, plan_id: str, year: int, ref: _dt.date, maximum: float) -> Computed:
+    """Periodic reports issued on time, from the register of issued reports (tracking.issued_reports)."""
+    from ..tracking.issued_reports import report_checks
+
+    checks = report_checks(store, plan_id, year, ref)
+    counted = [c for c in checks if c.counted]
+    on_time = [c for c in counted if c.on_time]
+    share = 100.0 * len(on_time) / len(counted) if counted else 0.0
+    points, band_text = _band(rule, share, maximum)
+    share_text = f"{share:.0f}".replace(".", ",")
+    return Computed(points, f"{len(on_time)}/{len(counted)} báo cáo đúng hạn: "
+                            + "; ".join(c.text for c in checks)
+                            + f" ({share_text}%, {band_text}) → {points_text(points)} điểm")
+
+
 def _completion(rule: Rule, summary, ref: _dt.date, maximum: float) -> Computed:
     items = [i for i in summary.items if i.state not in (EVENT_DRIVEN, NO_DEADLINE)]
     if rule.sections:
@@ -202,7 +225,9 @@ def assessment(store: Store, plan_id: str, catalog_id: str, ref_date: _dt.date |
         computed = None
         if rule is not None and crit.is_leaf:
             computed = (_completion(rule, summary, ref, crit.max_points) if rule.kind == COMPLETION
-                        else _target(rule, targets, crit.max_points) if rule.kind == TARGET else None)
+                        else _target(rule, targets, crit.max_points) if rule.kind == TARGET
+                        else _reports(rule, store, plan_id, year, ref, crit.max_points) if rule.kind == REPORTS
+                        else None)
         score = scores.get(crit.id, {})
         own = docs.get(crit.id, [])
         state, notes = _evidence_state(crit, own, products.get(crit.id, set()), done)
@@ -247,7 +272,7 @@ def _attach_previous(store: Store, current: Assessment) -> None:
 
 @dataclass(frozen=True)
 class ScoreChange:
-    """A score write and what it replaced (``undo_score`` puts the old values back)."""
+    """A score write and what it replaced (undone like any write: run it as an operation, ``ops.par.set_score``)."""
 
     plan_id: str
     criterion_id: str
@@ -291,15 +316,6 @@ def set_score(store: Store, plan_id: str, criterion_id: str, points: float | Non
         before = dict(row)
         store.update_row("par_score", row["id"], values, before)
         return ScoreChange(plan_id, criterion_id, before, {**before, **values})
-
-
-def undo_score(store: Store, change: ScoreChange) -> None:
-    with store.transaction():
-        if change.before is None:
-            store.delete_row("par_score", change.after["id"])
-        else:
-            store.update_row("par_score", change.before["id"],
-                             {k: change.before[k] for k in ("points", "explanation", "override_reason")})
 
 
 def accept_computed(store: Store, plan_id: str, catalog_id: str, ref_date: _dt.date | None = None) -> list[ScoreChange]:

@@ -3,7 +3,9 @@
 * ``appendix``      template 1, the plan appendix (landscape; appendix_pdf / exports/appendix_xlsx);
 * ``periodic``      template 2, periodic result report (portrait body + landscape appendix);
 * ``reminder``      template 3, công văn đôn đốc one agency;
-* ``agency_tasks``  template 4, the per-agency task list (one agency or all).
+* ``agency_tasks``  template 4, the per-agency task list (one agency or all);
+* ``par_self``      the PAR Index self-assessment report with its scoring table;
+* ``par_letter``    công văn asking one agency for the evidence its PAR criteria still lack.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from .layout import LayoutSettings
 from .periodic_report import build_periodic_report
 from .reminder_letter import build_reminder_letter
 from .report_xlsx import export_plan_appendix_xlsx, export_report_xlsx
-from .templates import AGENCY_TASKS, PAR_SELF, PERIODIC, REMINDER, ReportTemplate, get_template
+from .templates import AGENCY_TASKS, PAR_LETTER, PAR_SELF, PERIODIC, REMINDER, ReportTemplate, get_template
 
 APPENDIX = "appendix"
 REPORT_KINDS = {
@@ -31,11 +33,13 @@ REPORT_KINDS = {
     REMINDER: "Công văn đôn đốc cơ quan thực hiện nhiệm vụ",
     AGENCY_TASKS: "Danh mục nhiệm vụ CCHC của từng cơ quan",
     PAR_SELF: "Báo cáo tự đánh giá, xác định Chỉ số CCHC năm (kèm bảng điểm)",
+    PAR_LETTER: "Công văn đề nghị cơ quan cung cấp tài liệu kiểm chứng Chỉ số CCHC",
 }
-NEEDS_AGENCY = {REMINDER, AGENCY_TASKS}
+NEEDS_AGENCY = {REMINDER, AGENCY_TASKS, PAR_LETTER}
 USES_PERIOD = {PERIODIC, REMINDER}
-EDITABLE = {PERIODIC, REMINDER, AGENCY_TASKS, PAR_SELF}
-NUMBERED = {PERIODIC, REMINDER, PAR_SELF}        # "Số: …" and the issue date are asked
+EDITABLE = {PERIODIC, REMINDER, AGENCY_TASKS, PAR_SELF, PAR_LETTER}
+NUMBERED = {PERIODIC, REMINDER, PAR_SELF, PAR_LETTER}        # "Số: …" and the issue date are asked
+REPLY_BY = {REMINDER, PAR_LETTER}                            # a date the agency must answer by
 
 
 @dataclass
@@ -79,16 +83,23 @@ def build_report(store: Store, request: ReportRequest) -> ReportData:
         year = int(request.period_key[:4]) if request.period_key[:4].isdigit() else None
         return build_agency_tasks(store, request.plan_id, request.agency, request.ref, year=year,
                                   template=template)
-    if request.kind == PAR_SELF:
+    if request.kind in (PAR_SELF, PAR_LETTER):
         from ..par.catalog import catalog_for_year
-        from ..par.outputs import build_par_report
 
         year = int(request.period_key[:4]) if request.period_key[:4].isdigit() else request.ref.year
         catalog = catalog_for_year(store, year)
         if catalog is None:
             raise StoreError(f"Chưa có Bộ chỉ số năm {year}: mở «Tự đánh giá Chỉ số CCHC…» để nhập Bộ chỉ số "
                              "hoặc dùng bộ ví dụ.")
-        return build_par_report(store, request.plan_id, catalog["id"], min(request.ref, _dt.date(year, 12, 31)),
+        ref = min(request.ref, _dt.date(year, 12, 31))
+        if request.kind == PAR_LETTER:
+            from ..par.outputs import build_chase_letter
+
+            return build_chase_letter(store, request.plan_id, catalog["id"], request.agency, ref, template=template,
+                                      number=number, issue_date=request.issue_date, reply_by=request.reply_by)
+        from ..par.outputs import build_par_report
+
+        return build_par_report(store, request.plan_id, catalog["id"], ref,
                                 template=template, number=number, issue_date=request.issue_date)
     raise ValueError(request.kind)
 
@@ -146,3 +157,35 @@ def render_with_warnings(store: Store, request: ReportRequest, *,
         return render_report_pdf(store, request, settings=settings), []
     report = build_report(store, request)
     return render_pdf(report, None, settings=settings), list(report.warnings)
+
+
+@dataclass(frozen=True)
+class IssueEntry:
+    """What the register of issued reports (tracking.issued_reports) is offered after a periodic report was
+    saved or printed: its period, the number and date its header holds ("" / None when left blank to be written by
+    hand) and its title as trích yếu."""
+
+    period_key: str
+    doc_number: str
+    issued_on: _dt.date | None
+    summary: str
+
+
+def issue_entry(store: Store, request: ReportRequest, *, unless_registered: bool = True) -> IssueEntry | None:
+    """The register entry of a periodic report; None for other kinds and (``unless_registered``) when the register
+    already holds this report (the same report with the same number, or any of it when the header has no number)."""
+    from ..text import fold
+    from ..tracking.issued_reports import list_issued, report_slot
+
+    if request.kind != PERIODIC or not request.period_key:
+        return None
+    header = build_report(store, request).header
+    number = header.number_symbol if request.number.strip() else ""
+    doc_type = header.doc_type.strip()
+    summary = " ".join(x for x in (doc_type[:1] + doc_type[1:].lower(), header.subject[:1].lower()
+                                   + header.subject[1:]) if x.strip())
+    slot = report_slot(request.period_key)
+    for row in list_issued(store, request.plan_id) if unless_registered else ():
+        if report_slot(row["period_key"]) == slot and (not number or fold(row["doc_number"]) == fold(number)):
+            return None
+    return IssueEntry(request.period_key, number, request.issue_date, summary)

@@ -40,12 +40,14 @@ PERIODIC = "periodic"
 REMINDER = "reminder"
 AGENCY_TASKS = "agency_tasks"
 PAR_SELF = "par_self"
-KINDS = (PERIODIC, REMINDER, AGENCY_TASKS, PAR_SELF)
+PAR_LETTER = "par_letter"
+KINDS = (PERIODIC, REMINDER, AGENCY_TASKS, PAR_SELF, PAR_LETTER)
 KIND_LABELS = {
     PERIODIC: "Báo cáo kết quả CCHC định kỳ (quý, 6 tháng, năm)",
     REMINDER: "Công văn đôn đốc thực hiện nhiệm vụ CCHC",
     AGENCY_TASKS: "Danh mục nhiệm vụ CCHC của cơ quan, đơn vị",
     PAR_SELF: "Báo cáo tự đánh giá, xác định Chỉ số CCHC năm",
+    PAR_LETTER: "Công văn đề nghị cung cấp tài liệu kiểm chứng Chỉ số CCHC",
 }
 TEXT_FIELDS = ("doc_type", "subject", "recipients_to", "caption", "body")
 FIELD_LABELS = {
@@ -65,6 +67,8 @@ KIND_FIELDS = {
                    "body": "Ghi chú dưới bảng"},
     PAR_SELF: {"doc_type": "Tên loại văn bản", "subject": "Trích yếu", "recipients_to": "Kính gửi (mỗi dòng một nơi)",
                "body": "Nội dung báo cáo"},
+    PAR_LETTER: {"subject": "Trích yếu (V/v …)", "recipients_to": "Kính gửi (mỗi dòng một nơi)",
+                 "body": "Nội dung công văn"},
 }
 
 MAX_TEXT = 100_000          # characters of one template text
@@ -172,6 +176,15 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "bang_linh_vuc": "Bảng điểm theo lĩnh vực (đặt riêng một dòng)",
         "bang_diem": "Bảng điểm tự đánh giá chi tiết (đặt riêng một dòng)",
     },
+    PAR_LETTER: {
+        **COMMON,
+        "co_quan": "Tên cơ quan, đơn vị được đề nghị cung cấp tài liệu",
+        "bo_chi_so": "Tên Bộ chỉ số dùng để chấm điểm",
+        "so_tieu_chi": "Số tiêu chí, tiêu chí thành phần cơ quan cần cung cấp tài liệu kiểm chứng",
+        "tieu_chi": "Danh sách tiêu chí (mỗi mục: ma, ten, can_co, hien_co)",
+        "han_gui": "Hạn gửi tài liệu, ví dụ «ngày 20/12/2026» (để trống ngày khi chưa chọn hạn)",
+        "bang_tai_lieu": "Bảng tiêu chí và tài liệu kiểm chứng cần cung cấp (đặt riêng một dòng)",
+    },
 }
 TABLE_PLACEHOLDERS = {name for kind in PLACEHOLDERS.values() for name in kind if name.startswith("bang_")}
 
@@ -221,9 +234,11 @@ BUILTIN_NAMES = {
     REMINDER: "Công văn đôn đốc thực hiện nhiệm vụ CCHC (mẫu có sẵn)",
     AGENCY_TASKS: "Danh mục nhiệm vụ CCHC của cơ quan (mẫu có sẵn)",
     PAR_SELF: "Báo cáo tự đánh giá Chỉ số CCHC (mẫu có sẵn)",
+    PAR_LETTER: "Công văn đề nghị cung cấp tài liệu kiểm chứng (mẫu có sẵn)",
 }
 BUILTIN_FILES = {PERIODIC: "bao-cao-dinh-ky.j2", REMINDER: "cong-van-don-doc.j2",
-                 AGENCY_TASKS: "nhiem-vu-co-quan.j2", PAR_SELF: "tu-danh-gia-chi-so-cchc.j2"}
+                 AGENCY_TASKS: "nhiem-vu-co-quan.j2", PAR_SELF: "tu-danh-gia-chi-so-cchc.j2",
+                 PAR_LETTER: "cong-van-tai-lieu-kiem-chung.j2"}
 _SECTION_RE = re.compile(r"^=== *([a-z_]+) *===[ \t]*$", re.M)
 
 
@@ -362,26 +377,42 @@ def render_text(kind: str, field_name: str, text: str, context: Mapping[str, obj
     compiled = _checked_template(kind, field_name, text, template_name)
     try:
         out = compiled.render(dict(context))
-    except SecurityError as exc:
-        raise ReportTemplateError(
-            f"{_where(template_name, field_name)}: mẫu dùng một thao tác không được phép ({exc}). Mẫu chỉ dùng "
-            "các trường dữ liệu và bộ lọc có sẵn.", field=field_name) from None
-    except UndefinedError as exc:
-        match = _UNDEFINED_RE.search(str(exc))
-        name = next((g for g in match.groups() if g), "") if match else str(exc)
-        raise ReportTemplateError(
-            f"{_where(template_name, field_name)}: trường dữ liệu «{name}» không có trong danh sách trường dữ liệu "
-            f"của loại «{KIND_LABELS[kind]}».", field=field_name, placeholder=name) from None
-    except TemplateError as exc:
-        raise ReportTemplateError(f"{_where(template_name, field_name)}: không áp dụng được mẫu ({exc}).",
-                                  field=field_name) from None
-    except (TypeError, ValueError, ArithmeticError, OverflowError) as exc:
-        raise ReportTemplateError(f"{_where(template_name, field_name)}: lỗi khi tính giá trị trong mẫu ({exc}).",
-                                  field=field_name) from None
+    except (TemplateError, TypeError, ValueError, ArithmeticError, OverflowError) as exc:
+        _render_error(exc, kind, field_name, template_name)
     if len(out) > MAX_OUTPUT:
         raise ReportTemplateError(f"{_where(template_name, field_name)}: nội dung sinh ra quá dài.",
                                   field=field_name)
     return nfc(out)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The line of the template text where rendering failed (Jinja2 maps its frames to "<template>")."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _render_error(exc: BaseException, kind: str, field_name: str, template_name: str):
+    """A failure while rendering -> ReportTemplateError naming the template, its part and the line."""
+    line = _template_line(exc)
+    where = _where(template_name, field_name, line)
+    if isinstance(exc, SecurityError):
+        message, name = (f"{where}: mẫu dùng một thao tác không được phép ({exc}). Mẫu chỉ dùng các trường dữ liệu "
+                         "và bộ lọc có sẵn."), ""
+    elif isinstance(exc, UndefinedError):
+        match = _UNDEFINED_RE.search(str(exc))
+        name = next((g for g in match.groups() if g), "") if match else str(exc)
+        message = (f"{where}: trường dữ liệu «{name}» không có trong danh sách trường dữ liệu của loại "
+                   f"«{KIND_LABELS[kind]}».")
+    elif isinstance(exc, TemplateError):
+        message, name = f"{where}: không áp dụng được mẫu ({exc}).", ""
+    else:
+        message, name = f"{where}: lỗi khi tính giá trị trong mẫu ({exc}).", ""
+    raise ReportTemplateError(message, field=field_name, placeholder=name, line=line) from None
 
 
 @dataclass
@@ -531,6 +562,25 @@ def get_template(store: Store, template_id: str) -> ReportTemplate:
     if row is None:
         raise StoreError("Không tìm thấy mẫu báo cáo (có thể đã bị xóa).")
     return _from_row(row)
+
+
+def preferred_template(store: Store, kind: str) -> ReportTemplate:
+    """The template a report made without choosing one uses (the self-assessment export, the agencies' letters,
+    the CLI without --template): the user's copy of the kind saved last, else the built-in one."""
+    row = store.db.query_one(f"SELECT * FROM {TABLE} WHERE kind = ? ORDER BY updated_at DESC, name LIMIT 1",
+                             (kind,))
+    return _from_row(row) if row is not None else builtin_template(kind)
+
+
+def find_template(store: Store, kind: str, name: str) -> ReportTemplate:
+    """A template of the kind by its name (accents and case as typed, spaces trimmed); StoreError listing the
+    names when there is none."""
+    wanted = nfc(name).strip().casefold()
+    found = [t for t in list_templates(store, kind) if t.name.casefold() == wanted]
+    if not found:
+        names = "; ".join(f"«{t.name}»" for t in list_templates(store, kind))
+        raise StoreError(f"Không có mẫu «{name.strip()}» cho loại «{KIND_LABELS[kind]}». Các mẫu: {names}.")
+    return found[0]
 
 
 def _name_taken(store: Store, kind: str, name: str, except_id: str = "") -> bool:
