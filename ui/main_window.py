@@ -107,6 +107,7 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
         self.delegate = AppendixDelegate(self.view, self.agency_names)
         self.view.setItemDelegate(self.delegate)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.doubleClicked.connect(lambda index: self.refuse_archived_edit([index.row()], index.column()))
         self.filter_bar = FilterBar(self)
         self.filter_bar.filterChanged.connect(self.model.set_filter)
         appendix_page = QWidget(self)

@@ -22,6 +22,7 @@ from ..import_commit import plan_info_from_draft
 from ..importers.model import AppendixDraft
 from ..reports.vnformat import vn_date
 from ..store import Store, roman
+from ..tracking.display import archived_text
 from . import match
 
 ADDED, DROPPED, CHANGED, MOVED = "added", "dropped", "changed", "moved"
@@ -542,10 +543,10 @@ def plan_citation(store: Store, plan_id: str, as_of: _dt.date | None = None) -> 
 
 
 def archived_label(amendment: dict | None) -> str:
-    if amendment is None:
-        return "đã bỏ theo điều chỉnh"
-    number = f"số {amendment['doc_number']} " if amendment["doc_number"] else ""
-    return f"đã bỏ theo điều chỉnh {number}ngày {vn_date(amendment['doc_date'])}".replace("  ", " ")
+    """"đã bỏ theo điều chỉnh số … ngày …" (in a sentence): the one formatter's `archived_text`, lower-cased."""
+    text = (archived_text(amendment["doc_number"], amendment["doc_date"]) if amendment is not None
+            else archived_text(known=False))
+    return text[:1].lower() + text[1:]
 
 
 def archived_rows(store: Store, plan_id: str) -> list[dict]:
