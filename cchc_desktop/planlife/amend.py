@@ -515,8 +515,9 @@ def _restore_links(store: Store, product_id: str, current: list[tuple], wanted: 
 
 # -- reading amendments back -------------------------------------------------------------------------------
 def list_amendments(store: Store, plan_id: str) -> list[dict]:
-    return [dict(r) for r in store.db.query(
-        "SELECT * FROM plan_amendment WHERE plan_id = ? ORDER BY doc_date, created_at", (plan_id,))]
+    """The plan's amendments in date order (sqlite-utils' rows_where: dicts, never read at start-up)."""
+    return list(store.db.utils["plan_amendment"].rows_where("plan_id = ?", [plan_id],
+                                                            order_by="doc_date, created_at"))
 
 
 def _doc(number: str, iso_date: str) -> str:
@@ -553,7 +554,7 @@ def archived_rows(store: Store, plan_id: str) -> list[dict]:
     """Tasks and products dropped by amendments, with "đã bỏ theo điều chỉnh số … ngày …"."""
     amendments = {a["id"]: a for a in list_amendments(store, plan_id)}
     out = []
-    for r in store.db.query(
+    for r in store.db.utils.query(
             "SELECT 'task' AS kind, t.id, t.content AS text, t.amendment_id, t.archived_on, s.position AS sp, "
             "t.position AS tp FROM task t JOIN section s ON s.id = t.section_id "
             "WHERE s.plan_id = ? AND t.archived_on <> '' UNION ALL "
@@ -561,7 +562,7 @@ def archived_rows(store: Store, plan_id: str) -> list[dict]:
             "FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
             "WHERE s.plan_id = ? AND p.archived_on <> '' AND t.archived_on = '' ORDER BY 5, 6, 7",
             (plan_id, plan_id)):
-        out.append({**dict(r), "label": archived_label(amendments.get(r["amendment_id"]))})
+        out.append({**r, "label": archived_label(amendments.get(r["amendment_id"]))})
     return out
 
 
