@@ -149,6 +149,7 @@ class AppendixIndex(Layout):
         self._leads: dict[str, set[str]] | None = None
         self.dropped = None                         # store.ArchivedParts when shown
         self.archived_ids: set[str] = set()
+        self.dropped_products: dict[str, Product] = {}
         self.settings = self.period = None
         if plan is None:
             return
@@ -192,6 +193,11 @@ class AppendixIndex(Layout):
 
     def is_archived(self, row_id: str) -> bool:
         return row_id in self.archived_ids
+
+    def product(self, product_id: str) -> Product | None:
+        """A live product, or a dropped one while they are shown."""
+        found = self.products.get(product_id)
+        return found[2] if found is not None else self.dropped_products.get(product_id)
 
     # -- states ---------------------------------------------------------------------------------------------------
     def state_of(self, product: Product) -> ProductInfo:
@@ -370,12 +376,14 @@ class AppendixIndex(Layout):
         if not on or self.plan is None:
             for row_id in self.archived_ids:
                 self.info.pop(row_id, None)
-            self.dropped, self.archived_ids = None, set()
+            self.dropped, self.archived_ids, self.dropped_products = None, set(), {}
             return
         parts = self.store.load_archived(self.plan.id)
         self.dropped = parts
         ids = set(parts.dropped_by)
         self.archived_ids = ids
+        self.dropped_products = {p.id: p for products in parts.products.values() for p in products}
+        self.dropped_products.update((p.id, p) for tasks in parts.tasks.values() for t in tasks for p in t.products)
         for tasks in parts.tasks.values():
             for task in tasks:
                 self.fold_task(task)

@@ -74,6 +74,8 @@ def test_dropped_tasks_shown_in_place_read_only_and_not_counted(qtbot, qtmodelte
             assert not model.setData(index, "sửa thử")
         with pytest.raises(UserError, match="đã bỏ khỏi kế hoạch"):
             model.refuse_archived([number])
+        if row.product is not None:          # the details pane reads the same words
+            assert model.product_info(row.product.id).status_label == LABEL
     # the core refuses too, whatever the caller
     with pytest.raises(UserError, match="đã bỏ khỏi kế hoạch"):
         app_ops.edit_fields(store, "task", dropped[0], {"content": "sửa"})

@@ -268,8 +268,8 @@ class AppendixModel(QAbstractTableModel):
         return [(s, len(s.tasks)) for s in self.plan.sections] if self.plan else []
 
     def product_info(self, product_id: str) -> ProductInfo | None:
-        found = self.core.products.get(product_id)
-        return self.core.state_of(found[2]) if found else None
+        product = self.core.product(product_id)
+        return self.core.state_of(product) if product is not None else None
 
     # -- row lookup -------------------------------------------------------------------------------
     def row_info(self, row: int) -> Row | None:
