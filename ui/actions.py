@@ -68,7 +68,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("delete_section", "Xóa mục…", lambda w: w.delete_section()),
     A("bulk_status", "Cập nhật tình trạng nhiều sản phẩm…", lambda w: w.bulk_update_selection()),
     A("show_dashboard", "&Bảng theo dõi tiến độ", lambda w: w.show_dashboard()),
-    A("show_archived", "Hiện nhiệm vụ đã &bỏ",
+    A("show_archived", "&Hiện nhiệm vụ đã bỏ",
       lambda w: w.model.set_show_archived(w.actions["show_archived"].isChecked()),
       tip="Hiện cả nhiệm vụ, sản phẩm đã bỏ theo kế hoạch điều chỉnh (chữ xám, gạch ngang, chỉ để xem)",
       checkable=True),
