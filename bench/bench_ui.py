@@ -26,15 +26,24 @@ from bench.plan_data import AGENCIES, DEADLINES, sentence  # noqa: E402  (run as
 
 
 def build_plan(store, tasks: int) -> str:
+    """The benchmark plan: 8 sections, `tasks` tasks of 8–30 words with 1–3 products each (random deadlines and
+    agencies, seed 7). Written in one batch (cchc_desktop.import_batch, the rows and log entries add_task /
+    add_product would write one by one), so 20,000 tasks take seconds rather than many minutes."""
+    from types import SimpleNamespace as NS
+
+    from cchc_desktop.import_batch import write_sections
+
     rng = random.Random(7)
+    sections = [NS(title=f"MỤC THỬ NGHIỆM {i + 1}", tasks=[]) for i in range(8)]
+    for n in range(tasks):
+        task = NS(content=sentence(rng, 8, 30), products=[])
+        sections[n * len(sections) // tasks].tasks.append(task)
+        for _ in range(rng.choice((1, 1, 1, 2, 3))):
+            task.products.append(NS(description=sentence(rng, 5, 25), deadline_text=rng.choice(DEADLINES),
+                                    leads=[rng.choice(AGENCIES)], coordinators=[rng.choice(AGENCIES)]))
     with store.transaction():
         plan_id = store.create_plan("Thử nghiệm", 2026)
-        sections = [store.add_section(plan_id, f"MỤC THỬ NGHIỆM {i + 1}") for i in range(8)]
-        for n in range(tasks):
-            task_id = store.add_task(sections[n * len(sections) // tasks], sentence(rng, 8, 30))
-            for _ in range(rng.choice((1, 1, 1, 2, 3))):
-                store.add_product(task_id, sentence(rng, 5, 25), rng.choice(DEADLINES),
-                                  [rng.choice(AGENCIES)], [rng.choice(AGENCIES)])
+        write_sections(store, plan_id, sections)
     return plan_id
 
 

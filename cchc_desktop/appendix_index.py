@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from .appendix_rows import FilterSpec, Layout, Row, all_rows, filtered_rows
+from .appendix_rows import KIND_SECTION, FilterSpec, Layout, Row, all_rows, filtered_rows
 from .deadlines import parse_deadline
 from .domain import Plan, Product, Section, Task
 from .tracking import display
@@ -143,9 +143,13 @@ class AppendixIndex(Layout):
         self._shared: dict[str, ProductInfo] = {}   # deadline text -> state of a product without status rows
         self._by_state: dict[str, set[str]] = {}
         self._soon: set[str] = set()
+        self._state_tasks: dict[str, dict[str, int]] = {}   # state (or SOON) -> task id -> its products in it
         self._pending: list | None = []
         self._all_rows: list[Row] | None = None
         self._products: dict[str, tuple[Section, Task, Product]] | None = None
+        self._task_of: dict[str, str] | None = None
+        self._task_rows: dict[str, list[Row]] | None = None
+        self._all_spans: list[tuple[int, int]] | None = None
         self._leads: dict[str, set[str]] | None = None
         self.dropped = None                         # store.ArchivedParts when shown
         self.archived_ids: set[str] = set()
@@ -167,10 +171,11 @@ class AppendixIndex(Layout):
         if self._products is None:
             found = {}
             if self.plan is not None:
-                for section in self.plan.sections:
-                    for task in section.tasks:
-                        for product in task.products:
-                            found[product.id] = (section, task, product)
+                with no_gc_pauses():
+                    for section in self.plan.sections:
+                        for task in section.tasks:
+                            for product in task.products:
+                                found[product.id] = (section, task, product)
             self._products = found
         return self._products
 
@@ -183,6 +188,15 @@ class AppendixIndex(Layout):
                     leads.setdefault(agency.id, set()).add(product.id)
             self._leads = leads
         return self._leads.get(agency_id, set())
+
+    def agency_names(self) -> set[str]:
+        """The names of the agencies this plan's live products name (leads and coordinators), from the loaded plan
+        (what `agency_groups.plan_agency_names` reads with SQL, without a join over the whole plan)."""
+        if self.plan is None:
+            return set()
+        agencies = {id(a): a for s in self.plan.sections for t in s.tasks for p in t.products
+                    for a in (*p.leads, *p.coordinators)}     # load_plan makes one Agency object per agency
+        return {a.name for a in agencies.values()}
 
     def forget_leads(self) -> None:
         self._leads = None
@@ -217,19 +231,38 @@ class AppendixIndex(Layout):
                     info = self._shared[product.deadline_text] = self._classify(product, {})
             else:
                 info = self._classify(product, rows)
-            self._file(product.id, info)
+            self._file(product, info)
         self.info[product.id] = info
         return info
 
-    def _file(self, product_id: str, info: ProductInfo) -> None:
-        """File a product under its filter keys (replacing an older state)."""
+    def _file(self, product: Product, info: ProductInfo) -> None:
+        """File a product under its filter keys, with its task's count per key (replacing an older state)."""
+        product_id, task_id = product.id, product.task_id
         old = self.info.get(product_id)
         if old is not None:
-            self._by_state.get(old.state, set()).discard(product_id)
-            self._soon.discard(product_id)
-        self._by_state.setdefault(info.state, set()).add(product_id)
+            self._unfile(product_id, task_id, old.state)
+            if product_id in self._soon:
+                self._unfile(product_id, task_id, display.SOON)
+        self._file_key(product_id, task_id, info.state)
         if info.due_soon:
-            self._soon.add(product_id)
+            self._file_key(product_id, task_id, display.SOON)
+
+    def _file_key(self, product_id: str, task_id: str | None, key: str) -> None:
+        (self._soon if key == display.SOON else self._by_state.setdefault(key, set())).add(product_id)
+        if task_id is not None:
+            counts = self._state_tasks.setdefault(key, {})
+            counts[task_id] = counts.get(task_id, 0) + 1
+
+    def _unfile(self, product_id: str, task_id: str | None, key: str) -> None:
+        found = self._soon if key == display.SOON else self._by_state.get(key, set())
+        if product_id not in found:
+            return
+        found.discard(product_id)
+        counts = self._state_tasks.get(key)
+        if task_id is not None and counts is not None and task_id in counts:
+            counts[task_id] -= 1
+            if not counts[task_id]:
+                del counts[task_id]
 
     def _classify(self, product: Product, rows: dict) -> ProductInfo:
         plan = self.plan
@@ -298,8 +331,11 @@ class AppendixIndex(Layout):
         del pending[:done]
         if pending:
             return False
-        if self._leads is None and self.plan is not None:
-            self.lead_products("")          # the lead-agency filter's index, while idle
+        if self.plan is not None:           # the filters' lookups, while idle
+            with no_gc_pauses():
+                self.lead_products("")
+                self.task_of
+                self.task_rows()
         return True
 
     @property
@@ -334,7 +370,7 @@ class AppendixIndex(Layout):
         if product_ids is None:
             self._statuses = status_rows(self.store, self.plan.id)
             keep = {pid: i for pid, i in self.info.items() if pid in self.archived_ids}
-            self.info, self._shared, self._by_state, self._soon = keep, {}, {}, set()
+            self.info, self._shared, self._by_state, self._soon, self._state_tasks = keep, {}, {}, set(), {}
             self._pending = list(self.plan.iter_tasks())
             return None
         products = self.products
@@ -346,7 +382,7 @@ class AppendixIndex(Layout):
                 self._statuses[product_id] = fresh[product_id]
             product = products[product_id][2]
             info = self._classify(product, fresh[product_id]) if product_id in fresh else self._shared_info(product)
-            self._file(product_id, info)
+            self._file(product, info)
             self.info[product_id] = info
         return set(ids)
 
@@ -372,7 +408,7 @@ class AppendixIndex(Layout):
 
     # -- archived rows --------------------------------------------------------------------------------------------
     def show_archived(self, on: bool) -> None:
-        self._all_rows = None
+        self._all_rows = self._task_rows = self._all_spans = None
         if not on or self.plan is None:
             for row_id in self.archived_ids:
                 self.info.pop(row_id, None)
@@ -416,9 +452,48 @@ class AppendixIndex(Layout):
         passing = self.passing(spec)
         if phrase:
             self.ensure()
-        products = self.products
+        per_task = self._state_tasks.get(self._single_state(spec)) if passing is not None else None
         with no_gc_pauses():
-            return filtered_rows(self.plan, spec, phrase, self.folded, passing, lambda pid: products[pid][1].id, self)
+            return filtered_rows(self.plan, spec, phrase, self.folded, passing, self.task_of.__getitem__, self,
+                                 self.task_rows(), per_task)
+
+    @staticmethod
+    def _single_state(spec: FilterSpec) -> str | None:
+        """The one state a filter asks for when that is its only product filter (its per-task counts are kept)."""
+        if spec.lead_agency_id or spec.due_within_days is not None:
+            return None
+        wanted = {spec.status} if spec.status else set()
+        if spec.overdue_only:
+            wanted.add(OVERDUE)
+        return wanted.pop() if len(wanted) == 1 else None
+
+    @property
+    def task_of(self) -> dict[str, str]:
+        """product id -> task id (live products), built on first use."""
+        if self._task_of is None:
+            self._task_of = {pid: found[1].id for pid, found in self.products.items()}
+        return self._task_of
+
+    def task_rows(self) -> dict[str, list[Row]]:
+        """task id -> its rows in the unfiltered table (reused by filters that keep a whole task)."""
+        if self._task_rows is None:
+            found: dict[str, list[Row]] = {}
+            for row in self.all_rows():
+                if row.task is not None:
+                    found.setdefault(row.task.id, []).append(row)
+            self._task_rows = found
+        return self._task_rows
+
+    def spans(self, rows: list[Row]) -> list[tuple[int, int]]:
+        """(row, group length) of every spanned row: 0 for a section row (across the table), else the number of
+        product rows a task's STT and content span. Cached for the unfiltered rows."""
+        if rows is self._all_rows and self._all_spans is not None:
+            return self._all_spans
+        found = [(n, 0 if r.kind == KIND_SECTION else r.group_len) for n, r in enumerate(rows)
+                 if r.kind == KIND_SECTION or (r.first and r.group_len > 1)]
+        if rows is self._all_rows:
+            self._all_spans = found
+        return found
 
     def passing(self, spec: FilterSpec) -> set[str] | None:
         """Ids of the products that pass the product-level filters (None: no such filter): set lookups in the

@@ -85,12 +85,21 @@ def all_rows(plan: Plan, layout: Layout = LIVE) -> list[Row]:
 
 
 def filtered_rows(plan: Plan, spec: FilterSpec, phrase: str, task_folded: dict[str, str],
-                  passing: set[str] | None, task_id_of: Callable[[str], str], layout: Layout = LIVE) -> list[Row]:
+                  passing: set[str] | None, task_id_of: Callable[[str], str], layout: Layout = LIVE,
+                  task_rows: dict[str, list[Row]] | None = None,
+                  per_task: dict[str, int] | None = None) -> list[Row]:
     """The rows that pass: `phrase` (folded) in the task's folded text, `passing` product ids (None: no
-    product filter; `task_id_of(product id)` names their tasks), the section of `spec`."""
-    tasks_with = {task_id_of(pid) for pid in passing} if passing is not None else None
+    product filter; `task_id_of(product id)` names their tasks), the section of `spec`. `task_rows` (task id ->
+    its unfiltered rows) lets a task whose products all pass reuse its rows instead of building them; `per_task`
+    (task id -> how many of its products pass), when the caller keeps it, saves counting them here."""
+    if passing is not None and per_task is None:
+        per_task = {}
+        get = per_task.get
+        for pid in passing:
+            tid = task_id_of(pid)
+            per_task[tid] = get(tid, 0) + 1
     rows: list[Row] = []
-    append = rows.append
+    append, extend = rows.append, rows.extend
     archived = layout.archived
     for section in plan.sections:
         if spec.section_id and section.id != spec.section_id:
@@ -100,13 +109,22 @@ def filtered_rows(plan: Plan, spec: FilterSpec, phrase: str, task_folded: dict[s
         for task in layout.section_tasks(section):
             if phrase and phrase not in task_folded[task.id]:
                 continue
-            products = layout.task_products(task)
-            if passing is not None:
-                if task.id not in tasks_with:
+            if per_task is not None:
+                count = per_task.get(task.id)
+                if count is None:
                     continue
-                products = [p for p in products if p.id in passing]
+                cached = task_rows[task.id] if task_rows is not None else None
+                if cached is None or count != len(cached):
+                    products = layout.task_products(task)
+                    if count != len(products):
+                        shown += 1
+                        append_task_rows(append, section, task, [p for p in products if p.id in passing], archived)
+                        continue
             shown += 1
-            append_task_rows(append, section, task, products, archived)
+            if task_rows is not None:
+                extend(task_rows[task.id])
+            else:
+                append_task_rows(append, section, task, layout.task_products(task), archived)
         if not shown and spec.section_id != section.id:
             rows.pop()  # hide a section with no matching task
     return rows

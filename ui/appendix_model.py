@@ -88,6 +88,7 @@ class AppendixModel(QAbstractTableModel):
         self.today = date.today()              # the effective reference date
         self._filter = FilterSpec()
         self._rows: list[Row] = []
+        self._visible_tasks: int | None = None
         self._show_archived = False
         self.core = AppendixIndex(store, None, self.today)
         self._index_timer = QTimer(self)
@@ -130,7 +131,7 @@ class AppendixModel(QAbstractTableModel):
             self.core = AppendixIndex(self.store, self.plan, self.today, archived=self._show_archived)
             if self.plan is not None:
                 self._index_timer.start()
-            self._rows = self.core.rows(self._filter)
+            self._set_rows(self.core.rows(self._filter))
         self.endResetModel()
         self.planLoaded.emit()
         self.countsChanged.emit()
@@ -153,7 +154,7 @@ class AppendixModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self.core.show_archived(on)
-        self._rows = self.core.rows(self._filter)
+        self._set_rows(self.core.rows(self._filter))
         self.endResetModel()
         self.countsChanged.emit()
 
@@ -246,7 +247,7 @@ class AppendixModel(QAbstractTableModel):
             self.ensure_index()       # the state keys and search texts, before the reset
         self.beginResetModel()
         self._filter = spec
-        self._rows = self.core.rows(spec) if self.plan else []
+        self._set_rows(self.core.rows(spec) if self.plan else [])
         self.endResetModel()
         self.countsChanged.emit()
 
@@ -254,8 +255,18 @@ class AppendixModel(QAbstractTableModel):
     def task_count(self) -> int:
         return sum(len(s.tasks) for s in self.plan.sections) if self.plan else 0
 
+    def _set_rows(self, rows: list[Row]) -> None:
+        self._rows = rows
+        self._visible_tasks = None
+
     def visible_task_count(self) -> int:
-        return sum(1 for r in self._rows if r.kind != KIND_SECTION and r.first and not r.archived)
+        if self._visible_tasks is None:
+            self._visible_tasks = sum(1 for r in self._rows if r.first and r.kind != KIND_SECTION and not r.archived)
+        return self._visible_tasks
+
+    def spans(self) -> list[tuple[int, int]]:
+        """(row, group length) of the spanned rows (0: a section row across the table), from the core."""
+        return self.core.spans(self._rows)
 
     def overdue_count(self) -> int:
         """Products overdue at the reference date (in the whole plan, not only the visible rows)."""
