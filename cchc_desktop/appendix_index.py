@@ -108,8 +108,8 @@ class ProductInfo:
             return f"{self.status_label}\nThời gian thực hiện: {self.deadline.describe()}"
         lines = [f"Thời gian thực hiện: {self.deadline.describe()}"]
         if self.due is not None:
-            lines.append(f"Hạn: {display.date_text(self.due)}" + (
-                f" (quá {-self.days_left} ngày)" if self.state == OVERDUE and self.days_left else ""))
+            late = -self.days_left if self.state == OVERDUE and self.days_left else 0
+            lines.append(f"Hạn: {display.late_date_text(self.due, late)}")
         if self.periods_averaged > 1:
             lines.append(self.average_note())
         own = self.period_percent if self.period_label else self.percent

@@ -40,6 +40,12 @@ def date_text(value: date | str | None) -> str:
 dmy = date_text   # the older name (ISO text -> dd/mm/yyyy)
 
 
+def late_date_text(due: date | None, days_late: int = 0) -> str:
+    """"30/06/2026 (quá 20 ngày)": a due date and, when it has passed, by how many days."""
+    text = date_text(due)
+    return f"{text} (quá {days_late} ngày)" if days_late else text
+
+
 # -- the short form (table cells) -------------------------------------------------------------------------------
 def due_text(deadline, state: str, *, due: date | None = None, next_due: date | None = None,
              days_left: int | None = None, completed_on: str = "", periodic: bool = False) -> str:
@@ -51,8 +57,7 @@ def due_text(deadline, state: str, *, due: date | None = None, next_due: date | 
     if state == NOT_DONE and not periodic:
         return "—"
     if state == OVERDUE:
-        text = date_text(due)
-        return f"{text} (quá {-days_left} ngày)" if days_left else text
+        return late_date_text(due, -days_left if days_left else 0)
     if state == NO_DEADLINE or deadline.kind == UNKNOWN:
         return "⚠ Không rõ"
     if state == EVENT_DRIVEN or deadline.kind == EVENT:
@@ -91,8 +96,9 @@ def state_cell(item) -> str:
 def period_due_text(deadline, due: date | None, days_overdue: int = 0) -> str:
     """The due date of one tracking period (the status pane): "hạn 30/06/2026 (quá 20 ngày)"; the deadline's own
     description when the period has no date."""
-    text = f"hạn {date_text(due)}" if due else deadline.describe()
-    return text + (f" (quá {days_overdue} ngày)" if days_overdue else "")
+    if due:
+        return f"hạn {late_date_text(due, days_overdue)}"
+    return deadline.describe() + (f" (quá {days_overdue} ngày)" if days_overdue else "")
 
 
 def relevant_due(item) -> date | None:
