@@ -27,7 +27,8 @@ from datetime import date
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from cchc_desktop.appendix_index import ARCHIVED, AppendixIndex, ProductInfo, no_gc_pauses
+from cchc_desktop.appendix_index import (ARCHIVED, AppendixIndex, ProductInfo, no_gc_pauses, settle_objects,
+                                         unsettle_objects)
 from cchc_desktop.deadlines import UNKNOWN
 from cchc_desktop.domain import ROLE_LEAD, Plan, Section, Task
 from cchc_desktop.errors import UserError
@@ -124,6 +125,7 @@ class AppendixModel(QAbstractTableModel):
         return self.core.settings
 
     def load(self, plan_id: str | None) -> None:
+        unsettle_objects()
         self.beginResetModel()
         with no_gc_pauses():
             self.plan = self.store.load_plan(plan_id) if plan_id else None
@@ -185,6 +187,7 @@ class AppendixModel(QAbstractTableModel):
         if self.plan is None:
             return
         if self.core.index_some(budget_ms):
+            settle_objects()
             self.countsChanged.emit()
         else:
             self._index_timer.start(0)
@@ -193,6 +196,7 @@ class AppendixModel(QAbstractTableModel):
         if not self.core.ready:
             self._index_timer.stop()
             self.core.ensure()
+            settle_objects()
             self.countsChanged.emit()
 
     def _pinfo(self, product) -> ProductInfo:
