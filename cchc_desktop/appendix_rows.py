@@ -3,17 +3,15 @@
 Rows, in order: a section row, then for each task one row per product; STT and "Nội dung/Nhiệm vụ" belong to
 the task and are shown on the first product row of the group (the view spans them down over the group). A task
 without products has one row. A filter keeps the tasks whose folded text contains the phrase and, for product
-filters (lead agency, state, due window), only the passing products; a section with no task left is hidden.
+filters (lead agency, state, due window — which products pass is the appendix index's business), only the
+passing products; a section with no task left is hidden.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Callable, Iterable
+from typing import Callable
 
 from .domain import Plan, Product, Section, Task
-from .tracking.display import SOON
-from .tracking.timeliness import FINISHED, OVERDUE
 
 KIND_SECTION, KIND_PRODUCT, KIND_TASK = "section", "product", "task"
 
@@ -43,75 +41,90 @@ class Row:
     product: Product | None = None
     first: bool = True        # first visible row of its task group
     group_len: int = 1        # rows in the group (set on the first row)
+    archived: bool = False    # the task or the product was dropped by a plan amendment (shown on request)
 
 
-def append_task_rows(append, section: Section, task: Task, products: list[Product]) -> None:
+class Layout:
+    """Which tasks a section and which products a task show: the live plan's own lists. The appendix index
+    (cchc_desktop/appendix_index.py) puts the rows an amendment dropped back in their place when asked."""
+
+    archived: frozenset | set = frozenset()
+
+    def section_tasks(self, section: Section) -> list[Task]:
+        return section.tasks
+
+    def task_products(self, task: Task) -> list[Product]:
+        return task.products
+
+
+LIVE = Layout()
+
+
+def append_task_rows(append, section: Section, task: Task, products: list[Product], archived=frozenset()) -> None:
     """A task's rows as printed: one row per product (the first carries STT/content and the span), or a
     single task row when it has no product."""
+    dropped = task.id in archived
     if not products:
-        append(Row(KIND_TASK, section, task, None, True, 1))
+        append(Row(KIND_TASK, section, task, None, True, 1, dropped))
         return
-    append(Row(KIND_PRODUCT, section, task, products[0], True, len(products)))
-    for product in products[1:]:
-        append(Row(KIND_PRODUCT, section, task, product, False, 1))
+    count = len(products)
+    for n, product in enumerate(products):
+        append(Row(KIND_PRODUCT, section, task, product, n == 0, count if n == 0 else 1,
+                   dropped or product.id in archived))
 
 
-def all_rows(plan: Plan) -> list[Row]:
+def all_rows(plan: Plan, layout: Layout = LIVE) -> list[Row]:
     rows: list[Row] = []
     append = rows.append
+    archived = layout.archived
     for section in plan.sections:
         append(Row(KIND_SECTION, section))
-        for task in section.tasks:
-            append_task_rows(append, section, task, task.products)
+        for task in layout.section_tasks(section):
+            append_task_rows(append, section, task, layout.task_products(task), archived)
     return rows
 
 
-def state_checks(spec: FilterSpec, today: date) -> list:
-    """Predicates over a product's classified state (an object with status, due_soon, next_due) for the
-    state filters of `spec`: «Trạng thái», «Quá hạn», «Đến hạn trong N ngày»."""
-    checks = []
-    if spec.status:
-        wanted = spec.status
-        checks.append((lambda i: i.due_soon) if wanted == SOON else (lambda i: i.status == wanted))
-    if spec.overdue_only:
-        checks.append(lambda i: i.status == OVERDUE)
-    if spec.due_within_days is not None:
-        first, last = today, today + timedelta(days=spec.due_within_days)
-        checks.append(lambda i: i.next_due is not None and first <= i.next_due <= last
-                      and i.status not in FINISHED and i.status != OVERDUE)
-    return checks
-
-
-def passing_by_state(items: Iterable[tuple[str, object]], checks: list) -> set[str]:
-    """Ids of the products (id, state) that pass every check."""
-    if len(checks) == 1:
-        check = checks[0]
-        return {pid for pid, info in items if check(info)}
-    return {pid for pid, info in items if all(c(info) for c in checks)}
-
-
 def filtered_rows(plan: Plan, spec: FilterSpec, phrase: str, task_folded: dict[str, str],
-                  passing: set[str] | None, task_id_of: Callable[[str], str]) -> list[Row]:
+                  passing: set[str] | None, task_id_of: Callable[[str], str], layout: Layout = LIVE,
+                  task_rows: dict[str, list[Row]] | None = None,
+                  per_task: dict[str, int] | None = None) -> list[Row]:
     """The rows that pass: `phrase` (folded) in the task's folded text, `passing` product ids (None: no
-    product filter; `task_id_of(product id)` names their tasks), the section of `spec`."""
-    tasks_with = {task_id_of(pid) for pid in passing} if passing is not None else None
+    product filter; `task_id_of(product id)` names their tasks), the section of `spec`. `task_rows` (task id ->
+    its unfiltered rows) lets a task whose products all pass reuse its rows instead of building them; `per_task`
+    (task id -> how many of its products pass), when the caller keeps it, saves counting them here."""
+    if passing is not None and per_task is None:
+        per_task = {}
+        get = per_task.get
+        for pid in passing:
+            tid = task_id_of(pid)
+            per_task[tid] = get(tid, 0) + 1
     rows: list[Row] = []
-    append = rows.append
+    append, extend = rows.append, rows.extend
+    archived = layout.archived
     for section in plan.sections:
         if spec.section_id and section.id != spec.section_id:
             continue
         append(Row(KIND_SECTION, section))
         shown = 0
-        for task in section.tasks:
+        for task in layout.section_tasks(section):
             if phrase and phrase not in task_folded[task.id]:
                 continue
-            products = task.products
-            if passing is not None:
-                if task.id not in tasks_with:
+            if per_task is not None:
+                count = per_task.get(task.id)
+                if count is None:
                     continue
-                products = [p for p in products if p.id in passing]
+                cached = task_rows[task.id] if task_rows is not None else None
+                if cached is None or count != len(cached):
+                    products = layout.task_products(task)
+                    if count != len(products):
+                        shown += 1
+                        append_task_rows(append, section, task, [p for p in products if p.id in passing], archived)
+                        continue
             shown += 1
-            append_task_rows(append, section, task, products)
+            if task_rows is not None:
+                extend(task_rows[task.id])
+            else:
+                append_task_rows(append, section, task, layout.task_products(task), archived)
         if not shown and spec.section_id != section.id:
             rows.pop()  # hide a section with no matching task
     return rows

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from . import changelog
 from .agencies import clean_name, match_key, preferred_name
@@ -49,6 +50,15 @@ def _clean(value):
 
 class StoreError(UserError):
     """A refused write, with a Vietnamese message."""
+
+
+@dataclass
+class ArchivedParts:
+    """What plan amendments dropped from a plan (Store.load_archived)."""
+
+    tasks: dict[str, list[Task]] = field(default_factory=dict)         # section id -> archived tasks (with products)
+    products: dict[str, list[Product]] = field(default_factory=dict)   # live task id -> its archived products
+    dropped_by: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # id -> (doc number, doc date)
 
 
 class Store:
@@ -510,6 +520,47 @@ class Store:
                 product = products[product_id]
                 (product.leads if role == ROLE_LEAD else product.coordinators).append(agency)
         return plan
+
+    def load_archived(self, plan_id: str) -> "ArchivedParts":
+        """The tasks and products a plan amendment dropped (what `load_plan` leaves out), as domain objects at
+        their last position, with the amendment that dropped each: for the table's «Hiện nhiệm vụ đã bỏ».
+        Not at start-up (only when asked), so it reads through sqlite-utils' `db.query`."""
+        parts = ArchivedParts()
+        if not self._live("task"):
+            return parts                  # a database older than amendments
+        query = self.db.utils.query
+        amendments = {r["id"]: (r["doc_number"], r["doc_date"]) for r in query(
+            "SELECT id, doc_number, doc_date FROM plan_amendment WHERE plan_id = ?", (plan_id,))}
+        tasks: dict[str, Task] = {}
+        products: dict[str, Product] = {}
+        for r in query("SELECT t.id, t.section_id, t.position, t.content, t.source_stt, t.amendment_id FROM task t "
+                       "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? AND t.archived_on <> '' "
+                       "ORDER BY t.position, t.created_at", (plan_id,)):
+            task = tasks[r["id"]] = Task(r["id"], r["section_id"], r["position"], r["content"],
+                                         source_stt=r["source_stt"] or "")
+            parts.tasks.setdefault(r["section_id"], []).append(task)
+            parts.dropped_by[task.id] = amendments.get(r["amendment_id"])
+        for r in query("SELECT p.id, p.task_id, p.position, p.description, p.deadline_text, p.amendment_id, "
+                       "p.archived_on, t.archived_on AS task_archived FROM product p JOIN task t ON t.id = p.task_id "
+                       "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? "
+                       "AND (p.archived_on <> '' OR t.archived_on <> '') ORDER BY p.position, p.created_at",
+                       (plan_id,)):
+            product = products[r["id"]] = Product(r["id"], r["task_id"], r["position"], r["description"],
+                                                  r["deadline_text"])
+            if r["task_archived"]:
+                tasks[r["task_id"]].products.append(product)
+                parts.dropped_by[product.id] = parts.dropped_by[r["task_id"]]
+            else:
+                parts.products.setdefault(r["task_id"], []).append(product)
+                parts.dropped_by[product.id] = amendments.get(r["amendment_id"])
+        if products:
+            marks = ",".join("?" * len(products))
+            for r in query(f"SELECT pa.product_id, pa.role, a.id, a.name FROM product_agency pa "
+                           f"JOIN agency a ON a.id = pa.agency_id WHERE pa.product_id IN ({marks}) "
+                           "ORDER BY pa.role, pa.position", list(products)):
+                product = products[r["product_id"]]
+                (product.leads if r["role"] == ROLE_LEAD else product.coordinators).append(Agency(r["id"], r["name"]))
+        return parts
 
     def history(self, row_id: str | None = None, limit: int = 500) -> list[dict]:
         return changelog.history(self.db, row_id, limit)

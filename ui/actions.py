@@ -27,6 +27,7 @@ class ActionSpec:
     keys: tuple = ()                 # QKeySequence.StandardKey or "Ctrl+…" texts
     table_only: bool = False         # Del, Insert, Ctrl+C/V…: on the table only, never while typing a search
     tip: str = ""
+    checkable: bool = False          # an on/off view option (unchecked at start)
 
 
 A = ActionSpec
@@ -68,6 +69,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("delete_section", "Xóa mục…", lambda w: w.delete_section()),
     A("bulk_status", "Cập nhật tình trạng nhiều sản phẩm…", lambda w: w.bulk_update_selection()),
     A("show_dashboard", "&Bảng theo dõi tiến độ", lambda w: w.show_dashboard()),
+    A("show_archived", "&Hiện nhiệm vụ đã bỏ",
+      lambda w: w.model.set_show_archived(w.actions["show_archived"].isChecked()),
+      tip="Hiện cả nhiệm vụ, sản phẩm đã bỏ theo kế hoạch điều chỉnh (chữ xám, gạch ngang, chỉ để xem)",
+      checkable=True),
     A("targets", "&Chỉ tiêu của kế hoạch…", lambda w: w.edit_targets()),
     A("report_settings", "Cài đặt &kỳ báo cáo…", lambda w: w.edit_report_settings()),
     A("shortcuts", "&Phím tắt", lambda w: w.show_shortcuts(), (QKeySequence.HelpContents,)),
@@ -118,7 +123,7 @@ MENUS = {
     "&Tệp": ["new_plan", "open_plan", "duplicate_plan", "plan_properties", None, "report_settings", "import",
              None, "quit"],
     "&Sửa": [UNDO, REDO, None, "copy", "paste", "paste_tasks", None, "edit_cell", None, "find", "clear_filter"],
-    "&Xem": [],
+    "&Xem": ["show_archived", None],
     "&Nhiệm vụ": ["add_task", "insert_task", "duplicate_task", "add_product", None, "move_up", "move_down",
                   "move_to_section", "delete", None, "add_section", "rename_section", "section_up", "section_down",
                   "delete_section", None, "renumber", "merge_agencies", None, "bulk_status"],
@@ -146,6 +151,8 @@ def build_actions(window) -> None:
         else:
             action = QAction(spec.text, window)
             action.triggered.connect(lambda _checked=False, f=spec.slot: f(window))
+        if spec.checkable:
+            action.setCheckable(True)
         if spec.keys:
             action.setShortcuts(_keys(spec))
         if spec.tip:

@@ -5,68 +5,44 @@ view), then for each task one row per product ("Hoạt động/Sản phẩm"); S
 belong to the task and are shown once, on the first product row of the group (the view spans them
 down over the group). A task without products has one row.
 
-The model keeps the loaded `Plan` (domain objects) and a flat list of visible rows. Filtering is
-done here, not in a proxy: every task carries a folded (accent/case-insensitive) search string
-computed once, so a filter is one Python pass plus a model reset.
+The model keeps the loaded `Plan`, the visible rows, the roles and the brushes. Everything else is the
+core's (`cchc_desktop.appendix_index.AppendixIndex`): each product's state at the reference date and the
+words of its "Hạn xử lý"/"Trạng thái" cells (the one formatter, cchc_desktop.tracking.display), the search
+text, the filter keys and the rows a filter keeps. States are computed for the rows on screen first and for
+the rest in idle time (`ensure_index` forces everything); filtering then works on the precomputed keys.
 
-"Trạng thái" and "Hạn xử lý" come from the recorded statuses (product_status) classified at the
-reference date (`ref_date`, default today) by the tracking core, exactly as the dashboard does:
-`cchc_desktop.tracking.rollup.classify` — the per-product function of `plan_summary` — over the
-plan's whole span (for a one-year plan: the "Năm" reporting period). So the status bar's overdue
-count equals the dashboard's for the same date and the yearly period. States are computed lazily
-for the rows on screen and for the rest in idle time (`ensure_index` forces everything).
+With «Hiện nhiệm vụ đã bỏ» (`set_show_archived`) the rows an amendment dropped are shown, greyed and struck
+through, at their original place, read-only.
 
 Edits never write directly: `setData` runs a core operation (cchc_desktop.ops) as one undo step
 (ui.operations); the model, like every other view, refreshes from the one change notification
-`StoreEvents.changed(OpResult)` (`on_store_changed`), whatever made the change.
+`StoreEvents.changed(OpResult)` (`on_store_changed`), whatever made the change: it asks the core for the
+states of the changed products.
 """
 from __future__ import annotations
 
-import gc
 import json
-import re
-import time
-from contextlib import contextmanager
-import unicodedata
-from dataclasses import dataclass, replace
 from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from cchc_desktop.deadlines import UNKNOWN, format_date, parse_deadline
-from cchc_desktop.domain import ROLE_LEAD, Plan, Product, Section, Task
+from cchc_desktop.appendix_index import (ARCHIVED, AppendixIndex, ProductInfo, no_gc_pauses, settle_objects,
+                                         unsettle_objects)
+from cchc_desktop.deadlines import UNKNOWN
+from cchc_desktop.domain import ROLE_LEAD, Plan, Section, Task
+from cchc_desktop.errors import UserError
 from cchc_desktop.tracking import display
-from cchc_desktop.tracking.periods import make_period
-from cchc_desktop.tracking.rollup import classify
 from cchc_desktop.ops import appendix as app_ops
-from cchc_desktop.tracking.status import get_settings, status_rows
-from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, IN_PROGRESS, NO_DEADLINE, NOT_DONE, NOT_STARTED,
-                                              OVERDUE)
-from cchc_desktop.tracking.timeliness import STATUS_LABELS as STORED_STATUS_LABELS
-from cchc_desktop.tracking.timeliness import tracking_keys, tracking_span
+from cchc_desktop.tracking.status import get_settings
+from cchc_desktop.tracking.timeliness import DONE, DONE_LATE, NO_DEADLINE, NOT_DONE, OVERDUE
 
-from cchc_desktop.appendix_rows import (FilterSpec, Row, all_rows, filtered_rows, passing_by_state,  # noqa: F401
-                                        state_checks)
+from cchc_desktop.appendix_rows import FilterSpec, Row  # noqa: F401
 
 from .clipboard import rows_to_tsv
 from .columns import (AGENCY_ROLES, COL_CONTENT, COL_COORD, COL_DEADLINE, COL_DUE, COL_LEAD,  # noqa: F401
                       COL_PRODUCT, COL_STATUS, COL_STT, COLUMN_COUNT, EDITABLE_COLUMNS, HEADERS, KIND_PRODUCT,
                       KIND_SECTION, KIND_TASK, MIME_TASKS, PRODUCT_FIELDS)
-
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def fast_fold(value: str) -> str:
-    """Search key: accent/case-insensitive like `cchc_desktop.text.fold`, punctuation as spaces.
-
-    After NFD and đ→d every Vietnamese letter is ASCII plus combining marks, so dropping the
-    non-ASCII code points removes exactly the accents (other symbols such as "–" are dropped too,
-    on both the query and the searched text, so matching is unaffected)."""
-    value = value.replace("đ", "d").replace("Đ", "D")
-    ascii_text = unicodedata.normalize("NFD", value).encode("ascii", "ignore").decode("ascii")
-    return _NON_WORD.sub(" ", ascii_text.lower()).strip()
-
 
 # Custom roles
 RowKindRole = Qt.UserRole + 1
@@ -80,10 +56,12 @@ STATUS_OVERDUE = OVERDUE
 STATUS_SOON = display.SOON
 STATUS_LABELS = display.STATE_TEXT
 STATUS_COLORS = {OVERDUE: "#b3261e", STATUS_SOON: "#9a6700", NO_DEADLINE: "#8a4b00",
-                 DONE: "#1b5e20", DONE_LATE: "#5d4037", NOT_DONE: "#6d4c41"}
+                 DONE: "#1b5e20", DONE_LATE: "#5d4037", NOT_DONE: "#6d4c41", ARCHIVED: "#8a8a8a"}
 
 SECTION_BACKGROUND = QColor("#e8eef7")
 CONTINUATION_TOOLTIP = "Sản phẩm tiếp theo của nhiệm vụ {number}"
+ARCHIVED_REFUSAL = ("«{label}»: dòng này đã bỏ khỏi kế hoạch theo điều chỉnh, chỉ để xem lại; không sửa, "
+                    "chuyển hay xóa được. Tắt «Xem → Hiện nhiệm vụ đã bỏ» để chỉ thấy các dòng đang thực hiện.")
 
 _DISPLAY, _EDIT, _ALIGN, _FONT, _BACKGROUND, _FOREGROUND, _TOOLTIP = (
     int(Qt.DisplayRole), int(Qt.EditRole), int(Qt.TextAlignmentRole), int(Qt.FontRole),
@@ -93,90 +71,6 @@ _ROW_KIND, _ENTITY_ID, _TASK_ID, _STATUS_KEY = (int(RowKindRole), int(EntityIdRo
 _ALIGN_SECTION = int(Qt.AlignLeft | Qt.AlignVCenter)
 _ALIGN_STT = int(Qt.AlignHCenter | Qt.AlignTop)
 _ALIGN_CELL = int(Qt.AlignLeft | Qt.AlignTop)
-
-
-@dataclass(slots=True)
-class ProductInfo:
-    """State of one product row at the reference date (from its recorded statuses), with the
-    display strings of the "Hạn xử lý" and "Trạng thái" cells computed once."""
-    deadline: object
-    due_label: str
-    next_due: date | None
-    status: str                # tracking state (timeliness.STATES)
-    status_label: str = ""
-    due: date | None = None
-    days_left: int | None = None
-    due_soon: bool = False
-    stored_status: str = NOT_STARTED
-    percent: int = 0
-    completed_on: str = ""
-    periodic: bool = False
-    updated_by: str = ""
-    color: QBrush | None = None
-    # periodic products: the table's % is the average over the periods begun so far; the status panel
-    # shows one period ("Quý IV/2026") — these say which, so the two figures can be told apart
-    period_label: str = ""        # the current tracking period
-    period_percent: int = 0       # its own %
-    periods_averaged: int = 0     # how many periods the average covers
-
-    @property
-    def due_tooltip(self) -> str:
-        return self.deadline.describe()
-
-    def tooltip(self) -> str:
-        lines = [f"Thời gian thực hiện: {self.deadline.describe()}"]
-        if self.due is not None:
-            lines.append(f"Hạn: {format_date(self.due)}" + (
-                f" (quá {-self.days_left} ngày)" if self.status == OVERDUE and self.days_left else ""))
-        if self.periods_averaged > 1:
-            lines.append(self.average_note())
-        own = self.period_percent if self.period_label else self.percent
-        lines.append("Tình trạng đã ghi nhận" + (f" ({self.period_label})" if self.period_label else "")
-                     + f": {STORED_STATUS_LABELS.get(self.stored_status, '')}"
-                     + (f", {own}%" if self.stored_status == IN_PROGRESS and own else "")
-                     + (f", hoàn thành ngày {_dmy(self.completed_on)}" if self.completed_on else ""))
-        if self.updated_by:
-            lines.append(f"Người cập nhật: {self.updated_by}")
-        return "\n".join(lines)
-
-    def average_note(self) -> str:
-        """"Trung bình các kỳ: 12% — Quý IV/2026: 50%" (periodic products over several periods)."""
-        return (f"Trung bình các kỳ: {self.percent}% — {self.period_label}: {self.period_percent}%\n"
-                f"(% trong bảng là trung bình của {self.periods_averaged} kỳ đã bắt đầu; "
-                f"mỗi kỳ cập nhật riêng ở «Chi tiết nhiệm vụ»)")
-
-
-@contextmanager
-def no_gc_pauses():
-    """Bulk object creation (loading 5,000 tasks, rebuilding rows) without cyclic-GC passes over
-    the whole plan in the middle of it; the collector runs again afterwards as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-_dmy = display.dmy
-
-
-def tracking_period(plan: Plan, settings):
-    """The period the table classifies in: the plan's first-year reporting period ("Năm 2026",
-    what the dashboard shows for the year) stretched to the end of the plan, open-ended so one-off
-    products dated after the plan still get a state."""
-    return replace(make_period(str(plan.year_start), settings), end=date.max)
-
-
-def due_text(info: ProductInfo, ref: date | None = None) -> str:
-    """The "Hạn xử lý" cell (the core's formatter, cchc_desktop.tracking.display)."""
-    return display.due_text(info.deadline, info.status, due=info.due, next_due=info.next_due,
-                            days_left=info.days_left, completed_on=info.completed_on, periodic=info.periodic)
-
-
-def status_text(info: ProductInfo) -> str:
-    return display.state_text(info.status, info.percent, info.due_soon)
 
 
 class AppendixModel(QAbstractTableModel):
@@ -193,27 +87,22 @@ class AppendixModel(QAbstractTableModel):
         self.plan: Plan | None = None
         self._ref_date: date | None = None     # None: today (re-read on each reclassification)
         self.today = date.today()              # the effective reference date
-        self.settings = None
-        self._period = None
         self._filter = FilterSpec()
         self._rows: list[Row] = []
-        self._all_rows: list[Row] | None = None   # the unfiltered rows, cached per load
-        self._info: dict[str, ProductInfo] = {}
-        self._statuses: dict[str, dict[str, dict]] = {}
-        self._shared_infos: dict[str, ProductInfo] = {}
-        self._products_map: dict[str, tuple[Section, Task, Product]] | None = None
-        self._leads_map: dict[str, set[str]] | None = None    # lead agency id -> product ids
-        self._task_folded: dict[str, str] = {}
-        self._pending: list = []
-        self._index_ready = True
+        self._visible_tasks: int | None = None
+        self._show_archived = False
+        self.core = AppendixIndex(store, None, self.today)
         self._index_timer = QTimer(self)
         self._index_timer.setSingleShot(True)
         self._index_timer.setInterval(40)   # let the table paint first
         self._index_timer.timeout.connect(self._index_some)
         self._bold = QFont()
         self._bold.setBold(True)
+        self._struck = QFont()
+        self._struck.setStrikeOut(True)
         self._section_brush = QBrush(SECTION_BACKGROUND)
         self._brushes = {key: QBrush(QColor(color)) for key, color in STATUS_COLORS.items()}
+        self._grey = self._brushes[ARCHIVED]
 
         self.attach(undo_stack)
 
@@ -231,12 +120,20 @@ class AppendixModel(QAbstractTableModel):
     def plan_id(self) -> str | None:
         return self.plan.id if self.plan else None
 
+    @property
+    def settings(self):
+        return self.core.settings
+
     def load(self, plan_id: str | None) -> None:
+        unsettle_objects()
         self.beginResetModel()
         with no_gc_pauses():
             self.plan = self.store.load_plan(plan_id) if plan_id else None
-            self._index_plan()
-            self._rows = self._build_rows()
+            self.today = self._ref_date or date.today()
+            self.core = AppendixIndex(self.store, self.plan, self.today, archived=self._show_archived)
+            if self.plan is not None:
+                self._index_timer.start()
+            self._set_rows(self.core.rows(self._filter))
         self.endResetModel()
         self.planLoaded.emit()
         self.countsChanged.emit()
@@ -244,147 +141,66 @@ class AppendixModel(QAbstractTableModel):
     def reload(self) -> None:
         self.load(self.plan_id)
 
-    def _index_plan(self) -> None:
-        """Forget derived data; product states are computed on first use (rows on screen), the
-        rest and the search index in idle-time chunks, or on demand (`ensure_index`)."""
-        self._info = {}
-        self._shared_infos = {}
-        self._task_folded = {}
-        self._all_rows = None
-        self._products_map = None
-        self._leads_map = None
-        plan = self.plan
-        self._index_ready = plan is None
-        self._pending = None if plan is not None else []   # None: every task, listed on first use
-        self._statuses = {}
-        if plan is None:
-            return
-        self.today = self._ref_date or date.today()
-        self.settings = get_settings(self.store, plan.id)
-        self._period = tracking_period(plan, self.settings)
-        self._statuses = self._read_statuses()
-        self._index_timer.start()
-
+    # -- dropped rows ------------------------------------------------------------------------------
     @property
-    def _products(self) -> dict[str, tuple[Section, Task, Product]]:
-        """product id -> (section, task, product), built on first use."""
-        if self._products_map is None:
-            found = {}
-            for section in self.plan.sections if self.plan else ():
-                for task in section.tasks:
-                    for product in task.products:
-                        found[product.id] = (section, task, product)
-            self._products_map = found
-        return self._products_map
+    def show_archived(self) -> bool:
+        return self._show_archived
 
-    def _lead_products(self, agency_id: str) -> set[str]:
-        """Ids of the products led by an agency (index built on first use)."""
-        if self._leads_map is None:
-            leads: dict[str, set[str]] = {}
-            for section in self.plan.sections:
-                for task in section.tasks:
-                    for product in task.products:
-                        for agency in product.leads:
-                            leads.setdefault(agency.id, set()).add(product.id)
-            self._leads_map = leads
-        return self._leads_map.get(agency_id, set())
+    def set_show_archived(self, on: bool) -> None:
+        """Show (or hide) the tasks and products plan amendments dropped, at their original place."""
+        on = bool(on)
+        if on == self._show_archived:
+            return
+        self._show_archived = on
+        if self.plan is None:
+            return
+        self.beginResetModel()
+        self.core.show_archived(on)
+        self._set_rows(self.core.rows(self._filter))
+        self.endResetModel()
+        self.countsChanged.emit()
 
-    def _read_statuses(self, product_ids=None) -> dict[str, dict[str, dict]]:
-        """Status rows of the plan (or of some products): {product id: {period key: row}}."""
-        return status_rows(self.store, self.plan.id, product_ids)
+    def is_archived_row(self, row: int) -> bool:
+        found = self.row_info(row)
+        return found is not None and found.archived
 
+    def refuse_archived(self, rows, column: int | None = None) -> None:
+        """Raise the Vietnamese refusal when any of `rows` (row numbers; in `column` when given) shows a dropped
+        task or product."""
+        for number in rows:
+            row = self.row_info(number)
+            if row is not None and row.archived and (column is None or self._archived_cell(row, column)):
+                raise UserError(ARCHIVED_REFUSAL.format(label=self._archived_label(row)))
+
+    def _archived_label(self, row: Row) -> str:
+        target = row.task.id if row.task is not None and self.core.is_archived(row.task.id) else (
+            row.product.id if row.product is not None else row.task.id)
+        return self.core.archived_text(target)
+
+    # -- states (the core's) ------------------------------------------------------------------------
     @property
     def index_ready(self) -> bool:
-        return self._index_ready
+        return self.core.ready
 
     def _index_some(self, budget_ms: float = 12.0) -> None:
-        """Index tasks (search text and product states) for about `budget_ms`, then yield."""
-        if self._pending is None:
-            self._pending = list(self.plan.iter_tasks()) if self.plan else []
-        pending = self._pending
-        deadline = time.perf_counter() + budget_ms / 1000.0
-        done = 0
-        task_folded, infos = self._task_folded, self._info
-        for section, task in pending:
-            done += 1
-            if task.id not in task_folded:
-                self._index_task(section, task)
-            for product in task.products:
-                if product.id not in infos:
-                    infos[product.id] = self._product_info(product)
-            if done % 50 == 0 and time.perf_counter() > deadline:
-                break
-        del pending[:done]
-        if pending:
-            self._index_timer.start(0)
-        elif not self._index_ready:
-            self._index_ready = True
-            if self._leads_map is None and self.plan is not None:
-                self._lead_products("")          # the lead-agency filter's index, while idle
+        """Index a chunk of tasks (search text and product states) in idle time, then yield."""
+        if self.plan is None:
+            return
+        if self.core.index_some(budget_ms):
+            settle_objects()
             self.countsChanged.emit()
+        else:
+            self._index_timer.start(0)
 
     def ensure_index(self) -> None:
-        if not self._index_ready:
+        if not self.core.ready:
             self._index_timer.stop()
-            self._index_some(float("inf"))
+            self.core.ensure()
+            settle_objects()
+            self.countsChanged.emit()
 
-    def _index_task(self, section: Section, task: Task) -> None:
-        parts = [task.content, str(task.number)]
-        for product in task.products:
-            parts.extend((product.description, product.lead_names, product.coordinator_names,
-                          product.deadline_text))
-        self._task_folded[task.id] = fast_fold(" ".join(parts))
-
-    def _pinfo(self, product: Product) -> ProductInfo:
-        info = self._info.get(product.id)
-        if info is None:
-            info = self._info[product.id] = self._product_info(product)
-        return info
-
-    def _product_info(self, product: Product) -> ProductInfo:
-        """Classify one product with the tracking core (same function as plan_summary). Products
-        without any recorded status share one (read-only) result per deadline text."""
-        rows = self._statuses.get(product.id)
-        if rows is None:
-            shared = self._shared_infos.get(product.deadline_text)
-            if shared is None:
-                shared = self._shared_infos[product.deadline_text] = self._classify(product, {})
-            return shared
-        return self._classify(product, rows)
-
-    def _classify(self, product: Product, rows: dict) -> ProductInfo:
-        plan = self.plan
-        deadline = parse_deadline(product.deadline_text, plan.year_start, plan.year_end)
-        found = classify(deadline, rows, self._period, self.today,
-                         plan.year_start, plan.year_end, self.settings.due_soon_days)
-        if found is None:  # not reached with an open-ended period; kept for safety
-            info = ProductInfo(deadline, "", None, NO_DEADLINE)
-        else:
-            info = ProductInfo(deadline, "", found["next_due"], found["state"], due=found["due"],
-                               days_left=found["days_left"], due_soon=found["due_soon"],
-                               stored_status=found["status"], percent=found["percent"],
-                               completed_on=found["completed_on"], periodic=found["periodic"],
-                               updated_by=found["updated_by"])
-        if info.periodic and found is not None:
-            self._period_detail(info, deadline, rows, found)
-        info.due_label = due_text(info, self.today)
-        info.status_label = status_text(info)
-        info.color = self._brushes.get(STATUS_SOON if info.due_soon else info.status)
-        return info
-
-    def _period_detail(self, info: ProductInfo, deadline, rows: dict, found: dict) -> None:
-        """The current period's own % and how many periods classify() averaged (same selection:
-        the periods inside the tracking period that have begun at the reference date)."""
-        plan, period, ref = self.plan, self._period, self.today
-        keys = [k for k in tracking_keys(deadline, plan.year_start, plan.year_end)
-                if tracking_span(k)[0] <= period.end and tracking_span(k)[1] >= period.start]
-        started = [k for k in keys if tracking_span(k)[0] <= ref] or keys[:1]
-        key = found.get("status_key") or (started[-1] if started else "")
-        row = rows.get(key) or {}
-        status = row.get("status") or NOT_STARTED
-        info.period_label = make_period(key).label if key else ""
-        info.period_percent = 100 if status in (DONE, DONE_LATE) else int(row.get("percent") or 0)
-        info.periods_averaged = len(started)
+    def _pinfo(self, product) -> ProductInfo:
+        return self.core.state_of(product)
 
     # -- reference date and recorded statuses ------------------------------------------------------
     @property
@@ -399,37 +215,20 @@ class AppendixModel(QAbstractTableModel):
             self.today = value or date.today()
             return
         self.today = value or date.today()
-        self._reclassify(None)
+        self.core.set_ref(self.today)
+        self._states_changed(None)
 
     def refresh_statuses(self, product_ids=None) -> None:
-        """Re-read recorded statuses (after a status save, bulk update or their undo)."""
+        """Ask the core for the states of the changed products (None: every product) after a status save, a bulk
+        update, their undo or new tracking settings."""
         if self.plan is None:
             return
-        settings = get_settings(self.store, self.plan.id)
-        if settings != self.settings:    # e.g. the "sắp đến hạn" window: every state again
-            self.settings, product_ids = settings, None
-            self._period = tracking_period(self.plan, settings)
-        self._reclassify(product_ids)
+        changed = self.core.reclassify(product_ids, get_settings(self.store, self.plan.id))
+        self._states_changed(changed)
 
-    def _reclassify(self, product_ids) -> None:
-        if product_ids is None:
-            self._statuses = self._read_statuses()
-            self._info = {}
-            self._shared_infos = {}
-            self._index_ready = False          # states again (the search index is kept)
-            self._pending = list(self.plan.iter_tasks())
+    def _states_changed(self, changed: set[str] | None) -> None:
+        if changed is None:
             self._index_timer.start(0)
-            changed = None
-        else:
-            products = self._products
-            ids = [i for i in dict.fromkeys(product_ids) if i in products]
-            fresh = self._read_statuses(ids)
-            for product_id in ids:
-                self._statuses.pop(product_id, None)
-                if product_id in fresh:
-                    self._statuses[product_id] = fresh[product_id]
-                self._info[product_id] = self._product_info(self._products[product_id][2])
-            changed = set(ids)
         if self._filter.uses_status():
             self.set_filter(self._filter)
             return
@@ -448,68 +247,44 @@ class AppendixModel(QAbstractTableModel):
         return self._filter
 
     def set_filter(self, spec: FilterSpec) -> None:
+        if spec.uses_status() or spec.text.strip():
+            self.ensure_index()       # the state keys and search texts, before the reset
         self.beginResetModel()
         self._filter = spec
-        self._rows = self._build_rows()
+        self._set_rows(self.core.rows(spec) if self.plan else [])
         self.endResetModel()
         self.countsChanged.emit()
-
-    def _passing_products(self, spec: FilterSpec) -> set[str] | None:
-        """Ids of the products that pass the product-level filters (None: no such filter). One
-        pass over the precomputed states and a lookup in the lead-agency index, no per-row work."""
-        passing: set[str] | None = None
-        if spec.lead_agency_id:
-            passing = self._lead_products(spec.lead_agency_id)
-        checks = state_checks(spec, self.today)
-        if checks:
-            self.ensure_index()   # every state computed
-            states = passing_by_state(self._info.items(), checks)
-            passing = states if passing is None else passing & states
-        return passing
-
-    def _unfiltered_rows(self) -> list[Row]:
-        if self._all_rows is None:
-            self._all_rows = self._all_rows_now()
-        return self._all_rows
-
-    def _all_rows_now(self) -> list[Row]:
-        with no_gc_pauses():
-            return all_rows(self.plan)
-
-    def _build_rows(self) -> list[Row]:
-        if not self.plan:
-            return []
-        spec = self._filter
-        phrase = fast_fold(spec.text) if spec.text.strip() else ""
-        # the query as a phrase: "chuyen doi so" ≠ "chuyên… đổi… số"
-        if not phrase and not spec.section_id and not (spec.lead_agency_id or spec.uses_status()):
-            return self._unfiltered_rows()
-        passing = self._passing_products(spec)
-        if phrase:
-            self.ensure_index()
-        products = self._products
-        with no_gc_pauses():
-            return filtered_rows(self.plan, spec, phrase, self._task_folded, passing,
-                                 lambda pid: products[pid][1].id)
 
     # -- counts for the status bar and the section pane ----------------------------------------
     def task_count(self) -> int:
         return sum(len(s.tasks) for s in self.plan.sections) if self.plan else 0
 
+    def _set_rows(self, rows: list[Row]) -> None:
+        self._rows = rows
+        self._visible_tasks = None
+
     def visible_task_count(self) -> int:
-        return sum(1 for r in self._rows if r.kind != KIND_SECTION and r.first)
+        if self._visible_tasks is None:
+            self._visible_tasks = sum(1 for r in self._rows if r.first and r.kind != KIND_SECTION and not r.archived)
+        return self._visible_tasks
+
+    def spans(self) -> list[tuple[int, int]]:
+        """(row, group length) of the spanned rows (0: a section row across the table), from the core."""
+        return self.core.spans(self._rows)
 
     def overdue_count(self) -> int:
         """Products overdue at the reference date (in the whole plan, not only the visible rows)."""
+        if self.plan is None:
+            return 0
         self.ensure_index()
-        return sum(1 for info in self._info.values() if info.status == OVERDUE)
+        return self.core.count(OVERDUE)
 
     def section_counts(self) -> list[tuple[Section, int]]:
         return [(s, len(s.tasks)) for s in self.plan.sections] if self.plan else []
 
     def product_info(self, product_id: str) -> ProductInfo | None:
-        found = self._products.get(product_id)
-        return self._pinfo(found[2]) if found else None
+        product = self.core.product(product_id)
+        return self.core.state_of(product) if product is not None else None
 
     # -- row lookup -------------------------------------------------------------------------------
     def row_info(self, row: int) -> Row | None:
@@ -571,22 +346,29 @@ class AppendixModel(QAbstractTableModel):
                 return _ALIGN_SECTION
             return _ALIGN_STT if index.column() == COL_STT else _ALIGN_CELL
         if role == _FOREGROUND:
+            row = self._rows[index.row()]
             col = index.column()
+            if row.archived and self._archived_cell(row, col):
+                return self._grey
             if col < COL_DEADLINE:
                 return None
-            product = self._rows[index.row()].product
+            product = row.product
             if product is None:
                 return None
             info = self._pinfo(product)
+            tone = info.tone
             if col == COL_STATUS:
-                return info.color
-            if col == COL_DUE and info.status in (OVERDUE, DONE, DONE_LATE):
-                return info.color
-            if info.status == NO_DEADLINE and info.deadline.kind == UNKNOWN:
+                return self._brushes.get(tone) if tone else None
+            if col == COL_DUE and info.state in (OVERDUE, DONE, DONE_LATE):
+                return self._brushes.get(tone) if tone else None
+            if info.state == NO_DEADLINE and info.deadline.kind == UNKNOWN:
                 return self._brushes[NO_DEADLINE]
             return None
         if role == _FONT or role == _BACKGROUND:
-            if self._rows[index.row()].kind != KIND_SECTION:
+            row = self._rows[index.row()]
+            if row.kind != KIND_SECTION:
+                if role == _FONT and row.archived and self._archived_cell(row, index.column()):
+                    return self._struck
                 return None
             return self._bold if role == _FONT else self._section_brush
         if role == _EDIT:
@@ -617,7 +399,7 @@ class AppendixModel(QAbstractTableModel):
             return str(row.task.number) if col == COL_STT else row.task.content
         product = row.product
         if product is None:
-            return None
+            return self._archived_label(row) if row.archived and col == COL_STATUS else None
         if col == COL_PRODUCT:
             return product.description
         if col == COL_LEAD:
@@ -627,11 +409,20 @@ class AppendixModel(QAbstractTableModel):
         if col == COL_DEADLINE:
             return product.deadline_text
         info = self._pinfo(product)
+        if row.archived and col == COL_STATUS:
+            return self._archived_label(row)
         if col == COL_DUE:
             return info.due_label
         if col == COL_STATUS:
             return info.status_label
         return None
+
+    def _archived_cell(self, row: Row, col: int) -> bool:
+        """Whether a cell of a row with something dropped shows the dropped thing: STT and content belong to the
+        task (struck only when the task itself was dropped), the other cells to the product."""
+        if col <= COL_CONTENT:
+            return row.task is not None and self.core.is_archived(row.task.id)
+        return True
 
     def display_text(self, row: int, col: int):
         """DisplayRole of a cell without building a QModelIndex (row height fitting)."""
@@ -662,6 +453,8 @@ class AppendixModel(QAbstractTableModel):
         base = Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsDropEnabled
         if row.kind == KIND_SECTION:
             return base | Qt.ItemIsEditable
+        if row.archived and self._archived_cell(row, index.column()):
+            return Qt.ItemIsEnabled | Qt.ItemIsSelectable     # dropped by an amendment: read-only
         base |= Qt.ItemIsDragEnabled
         col = index.column()
         if col == COL_CONTENT and row.first:
@@ -768,35 +561,33 @@ class AppendixModel(QAbstractTableModel):
             if task is None:
                 return
             task.content = fields.get("content", task.content)
-            self._index_task(section, task)
+            self.core.fold_task(task)
             changed_rows = [i for i, r in enumerate(self._rows) if r.task is task]
         elif entity == "product":
-            found = self._products.get(row_id)
+            found = self.core.products.get(row_id)
             if found is None:
                 return
-            section, task, product = found
+            _section, _task, product = found
             for key, value in fields.items():
                 setattr(product, key, value)
-            self._index_task(section, task)
-            if "deadline_text" in fields:   # the state depends on the deadline
-                self._info[product.id] = self._product_info(product)
+            self.core.product_changed(product, "deadline_text" in fields)   # the state depends on the deadline
             changed_rows = [i for i, r in enumerate(self._rows) if r.product is product]
         self._emit_rows_changed(changed_rows)
 
     def apply_agencies(self, product_id: str, role: str) -> None:
         if not self.plan:
             return
-        found = self._products.get(product_id)
+        found = self.core.products.get(product_id)
         if found is None:
             return
-        section, task, product = found
+        _section, task, product = found
         links = self.store.agency_links(product_id, role)
         if role == ROLE_LEAD:
             product.leads = links
-            self._leads_map = None
+            self.core.forget_leads()
         else:
             product.coordinators = links
-        self._index_task(section, task)
+        self.core.fold_task(task)
         self._emit_rows_changed([i for i, r in enumerate(self._rows) if r.product is product])
 
     def _emit_rows_changed(self, rows: list[int]) -> None:
@@ -846,6 +637,8 @@ class AppendixModel(QAbstractTableModel):
             if previous is not None:
                 return previous.section.id, len(previous.section.tasks)
             return target.section.id, 0
+        if target.task not in target.section.tasks:   # a dropped task shown in its old place
+            return target.section.id, min(target.task.position, len(target.section.tasks))
         return target.section.id, target.section.tasks.index(target.task)
 
     def dropMimeData(self, data, action, row, column, parent):

@@ -122,12 +122,13 @@ class AppendixView(QTableView):
         model = self.model()
         if model is None:
             return
-        for number, row in enumerate(model.rows()):
-            if row.kind == KIND_SECTION:
-                self.setSpan(number, 0, 1, COLUMN_COUNT)
-            elif row.first and row.group_len > 1:
-                self.setSpan(number, COL_STT, row.group_len, 1)
-                self.setSpan(number, COL_CONTENT, row.group_len, 1)
+        set_span = self.setSpan
+        for number, length in model.spans():     # precomputed by the core with the rows
+            if length == 0:
+                set_span(number, 0, 1, COLUMN_COUNT)
+            else:
+                set_span(number, COL_STT, length, 1)
+                set_span(number, COL_CONTENT, length, 1)
 
     def _data_changed(self, top_left, bottom_right, roles=()):
         for row in range(top_left.row(), bottom_right.row() + 1):

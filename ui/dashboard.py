@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButt
 from .date_edit import DateEdit
 from cchc_desktop.deadlines import format_date
 from cchc_desktop.planlife import fiveyear
+from cchc_desktop.tracking import display
 from cchc_desktop.tracking import (STATE_LABELS, Summary, default_period, get_settings, make_period, next_report,
                                    plan_periods, plan_summary, target_results)
 from cchc_desktop.tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE,
@@ -266,13 +267,13 @@ def group_model(first_header: str) -> SummaryTableModel:
 def due_model(ref_date, overdue: bool) -> SummaryTableModel:
     """Overdue (days late) or due-soon (days left) products: rows are ProductState."""
     def cells(it):
-        due = it.due if overdue else (it.next_due or it.due)
+        due = display.relevant_due(it)
         days = it.days_overdue if overdue else ((due - ref_date()).days if due else "")
         return (it.description or "(chưa có mô tả)",
                 f"{it.section_label.split('.')[0]}.{it.stt}. {it.task_content}",
-                it.lead_names or "—", format_date(due) if due else "", days)
+                it.lead_names or "—", display.due_cell(it), days)
     last = "Số ngày quá hạn" if overdue else "Còn (ngày)"
-    return SummaryTableModel(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn", last], cells, right=(4,),
+    return SummaryTableModel(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn xử lý", last], cells, right=(4,),
                              key=_item_key, tooltip=_item_tooltip)
 
 
@@ -280,8 +281,8 @@ def all_items_model() -> SummaryTableModel:
     """Every product of the period: rows are ProductState."""
     def cells(it):
         return (it.description, it.section_label.split(".")[0], it.lead_names or "—", it.deadline_text,
-                it.state_label, it.percent, it.updated_by)
-    return SummaryTableModel(["Sản phẩm", "Lĩnh vực", "Cơ quan chủ trì", "Thời gian thực hiện", "Tình trạng", "%",
+                display.state_cell(it), it.percent, it.updated_by)
+    return SummaryTableModel(["Sản phẩm", "Lĩnh vực", "Cơ quan chủ trì", "Thời gian thực hiện", "Trạng thái", "%",
                               "Cập nhật bởi"], cells, key=_item_key)
 
 

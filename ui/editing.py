@@ -82,8 +82,22 @@ class EditingMixin:
 
     def edit_current(self) -> None:
         index = self.view.currentIndex()
-        if index.isValid():
+        if index.isValid() and not self.refuse_archived_edit([index.row()], index.column()):
             self.view.edit(index)
+
+    def _refuse_current(self) -> bool:
+        index = self.view.currentIndex()
+        return index.isValid() and self.refuse_archived_edit([index.row()])
+
+    def refuse_archived_edit(self, rows, column: int | None = None) -> bool:
+        """Show the Vietnamese refusal (and return True) when one of `rows` is a task or product a plan amendment
+        dropped (shown with «Xem → Hiện nhiệm vụ đã bỏ»): those rows are read-only."""
+        try:
+            self.model.refuse_archived(rows, column)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return True
+        return False
 
     def _target_section(self):
         row = self.current_row()
@@ -109,6 +123,8 @@ class EditingMixin:
         row = self.current_row()
         if row is None or row.task is None:
             return self.add_task()
+        if self._refuse_current():
+            return
         position = row.section.tasks.index(row.task)
         if self._run("Chèn nhiệm vụ", app_ops.add_task, self.store, row.section.id, position,
                      select_after_do=_created("task")):
@@ -121,14 +137,14 @@ class EditingMixin:
 
     def duplicate_task(self) -> None:
         row = self.current_row()
-        if row is None or row.task is None:
+        if row is None or row.task is None or self._refuse_current():
             return
         self._run("Nhân bản nhiệm vụ", app_ops.duplicate_task, self.store, row.task.id,
                   select_after_do=_created("task"))
 
     def add_product(self) -> None:
         row = self.current_row()
-        if row is None or row.task is None:
+        if row is None or row.task is None or self._refuse_current():
             return
         task_id = row.task.id
         position = row.task.products.index(row.product) + 1 if row.product is not None else None
@@ -143,7 +159,7 @@ class EditingMixin:
     def delete_selection(self) -> None:
         indexes = self.view.selectionModel().selectedIndexes() or [self.view.currentIndex()]
         indexes = [i for i in indexes if i.isValid()]
-        if not indexes:
+        if not indexes or self.refuse_archived_edit(sorted({i.row() for i in indexes})):
             return
         tasks, products, sections = [], [], []
         for index in indexes:
@@ -182,7 +198,7 @@ class EditingMixin:
 
     def move_current(self, step: int) -> None:
         row = self.current_row()
-        if row is None:
+        if row is None or self._refuse_current():
             return
         if row.kind == KIND_SECTION:
             return self.move_section(step, row.section)

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from cchc_desktop.agency_groups import plan_agency_names
 from cchc_desktop import APP_NAME, APP_VERSION
 from cchc_desktop.db import LOCAL, NETWORK
 
@@ -107,6 +106,7 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
         self.delegate = AppendixDelegate(self.view, self.agency_names)
         self.view.setItemDelegate(self.delegate)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.doubleClicked.connect(lambda index: self.refuse_archived_edit([index.row()], index.column()))
         self.filter_bar = FilterBar(self)
         self.filter_bar.filterChanged.connect(self.model.set_filter)
         appendix_page = QWidget(self)
@@ -247,7 +247,7 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
     # -- agency catalogue --------------------------------------------------------------------------
     def agency_names(self) -> list[str]:
         if self._agency_cache is None:
-            own = set(plan_agency_names(self.store, self.model.plan_id))   # each plan its own list (#13)
+            own = self.model.core.agency_names()     # each plan its own list (#13), from the loaded plan
             agencies = [a for a in self.store.agencies() if a.name in own]
             self._agency_cache = [a.name for a in agencies]
             self.filter_bar.set_agencies([(a.id, a.name) for a in agencies])

@@ -65,6 +65,8 @@ class PasteMixin:
         for row, col, value in targets:
             if row >= self.model.rowCount() or col >= self.model.columnCount():
                 continue
+            if self.refuse_archived_edit([row], col):    # a row a plan amendment dropped: read-only
+                return 0
             edit = self.model.edit_of(row, col, value)
             if edit is not None:
                 edits.append(edit)

@@ -21,6 +21,7 @@ from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import (DONE, DONE_LATE, NOT_DONE, STATUS_LABELS, STATUSES, add_evidence,
                                    bulk_update, delete_evidence, evidence_file, get_status, list_evidence,
                                    update_evidence, product_context, verify_evidence_file)
+from cchc_desktop.tracking import display
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.timeliness import assess, due_for
 
@@ -302,9 +303,7 @@ class StatusPanel(QGroupBox):
         done_on = date.fromisoformat(row["completed_on"]) if row["completed_on"] else None
         t = assess(deadline, row["status"], done_on, ref, key=key)
         due = due_for(deadline, key)
-        due_text = f"hạn {due:%d/%m/%Y}" if due else deadline.describe()
-        self.timing.setText(f"<b>{t.label}</b> — {due_text}"
-                            + (f" (quá {t.days_overdue} ngày)" if t.days_overdue else ""))
+        self.timing.setText(f"<b>{t.label}</b> — {display.period_due_text(deadline, due, t.days_overdue)}")
         self.updated.setText(f"Cập nhật lần cuối: {row['updated_by'] or '—'}, {local_time(row['updated_at'])}"
                              if row["id"] else "Chưa cập nhật tình trạng cho kỳ này.")
         self._fill_evidence()

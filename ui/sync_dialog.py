@@ -263,6 +263,7 @@ class PortfolioDialog(QDialog):
         messages.info(self, "Xuất bảng so sánh", f"Đã ghi «{path}».")
 
     def drill_down(self, row: int) -> None:
+        from cchc_desktop.tracking import display
         from cchc_desktop.tracking.rollup import plan_summary
 
         item = self.rows[row]
@@ -275,7 +276,7 @@ class PortfolioDialog(QDialog):
         table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         for r, state in enumerate(summary.items):
             for c, text in enumerate([state.section_label, state.task_content, state.description, state.lead_names,
-                                      state.state_label]):
+                                      display.state_cell(state)]):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         box = QVBoxLayout(dialog)

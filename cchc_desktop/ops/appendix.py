@@ -17,6 +17,24 @@ FIELD_LABELS = {
 _PARENT = {"section": "plan_id", "task": "section_id", "product": "task_id"}
 
 
+ARCHIVED_REFUSAL = ("Dòng này đã bỏ khỏi kế hoạch theo điều chỉnh, chỉ để xem lại: không sửa, chuyển, nhân bản "
+                    "hay xóa được.")
+
+
+def refuse_archived(store, entity: str, row_id: str) -> None:
+    """Raise the Vietnamese refusal when a task or product (or the task of a product) was dropped by a plan
+    amendment: those rows are kept for their history only."""
+    if entity not in ("task", "product"):
+        return
+    row = store.row(entity, row_id)
+    if row is None:
+        return
+    if row.get("archived_on"):
+        raise StoreError(ARCHIVED_REFUSAL)
+    if entity == "product":
+        refuse_archived(store, "task", row["task_id"])
+
+
 def edit_label(entity: str, fields) -> str:
     if entity == "plan":
         return "Sửa thuộc tính kế hoạch"
@@ -26,11 +44,13 @@ def edit_label(entity: str, fields) -> str:
 @op_function
 def edit_fields(store, entity: str, row_id: str, fields: dict, label: str | None = None) -> OpResult:
     """Change editable fields of one plan/section/task/product row."""
+    refuse_archived(store, entity, row_id)
     return run(store, label or edit_label(entity, fields), store.update, entity, row_id, **fields)
 
 
 @op_function
 def set_agencies(store, product_id: str, role: str, names: list[str]) -> OpResult:
+    refuse_archived(store, "product", product_id)
     return run(store, f"Sửa {FIELD_LABELS[(role, None)]}", store.set_agencies, product_id, role, names)
 
 
@@ -63,6 +83,7 @@ def duplicate_task(store, task_id: str) -> OpResult:
     row = store.row("task", task_id)
     if row is None:
         raise StoreError("Dòng dữ liệu không còn tồn tại (có thể đã bị xóa).")
+    refuse_archived(store, "task", task_id)
     plan_id = store.row("section", row["section_id"])["plan_id"]
     task = next(t for _s, t in store.load_plan(plan_id).iter_tasks() if t.id == task_id)
     return add_task(store, row["section_id"], row["position"] + 1, task.content,
@@ -73,6 +94,7 @@ def duplicate_task(store, task_id: str) -> OpResult:
 def add_product(store, task_id: str, position: int | None = None, like: str | None = None) -> OpResult:
     """A new product row starting with the agencies and deadline of the row above (``like``, else the task's last
     product), all editable (issue #20)."""
+    refuse_archived(store, "task", task_id)
     return run(store, "Thêm hoạt động/sản phẩm", store.add_product_like, task_id, position=position, like=like)
 
 
@@ -84,6 +106,9 @@ def add_section(store, plan_id: str, title: str, position: int | None = None) ->
 @op_function
 def delete_rows(store, targets: list[tuple[str, str]], label: str) -> OpResult:
     """Delete sections/tasks/products with everything under them."""
+    for entity, row_id in targets:
+        refuse_archived(store, entity, row_id)
+
     def delete():
         for entity, row_id in targets:
             store.delete(entity, row_id)
@@ -93,6 +118,7 @@ def delete_rows(store, targets: list[tuple[str, str]], label: str) -> OpResult:
 @op_function
 def move(store, entity: str, row_id: str, position: int, parent_id: str | None = None,
          label: str = "Di chuyển") -> OpResult:
+    refuse_archived(store, entity, row_id)
     return run(store, label, store.move, entity, row_id, position, parent_id)
 
 
@@ -130,6 +156,8 @@ def tasks_would_move(store, task_ids: list[str], section_id: str, position: int)
 @op_function
 def move_tasks(store, task_ids: list[str], section_id: str, position: int) -> OpResult:
     """Move several tasks (drag and drop, «Chuyển sang mục…») to `position` of a section, in their order."""
+    for task_id in task_ids:
+        refuse_archived(store, "task", task_id)
     moving, at, _changes = _tasks_move_plan(store, task_ids, section_id, position)
 
     def do():
@@ -169,6 +197,9 @@ def paste(store, label: str, edits: list[tuple], new_rows: list[tuple[bool, dict
     agencies of a role; `new_rows`: (starts a new task?, {content, description, deadline_text, leads,
     coordinators}) added in section `section_id` from `position`, products of a row that does not start a
     task go to the task before it (`task_id` at first). Value: the created (entity, id) pairs."""
+    for entity, row_id, _name, _value in edits:
+        refuse_archived(store, "product" if entity == "agencies" else entity, row_id)
+
     def do():
         for entity, row_id, name, value in edits:
             if entity == "agencies":

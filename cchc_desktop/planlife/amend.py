@@ -22,6 +22,7 @@ from ..import_commit import plan_info_from_draft
 from ..importers.model import AppendixDraft
 from ..reports.vnformat import vn_date
 from ..store import Store, roman
+from ..tracking.display import archived_text
 from . import match
 
 ADDED, DROPPED, CHANGED, MOVED = "added", "dropped", "changed", "moved"
@@ -556,8 +557,9 @@ def _restore_links(store: Store, product_id: str, current: list[tuple], wanted: 
 
 # -- reading amendments back -------------------------------------------------------------------------------
 def list_amendments(store: Store, plan_id: str) -> list[dict]:
-    return [dict(r) for r in store.db.query(
-        "SELECT * FROM plan_amendment WHERE plan_id = ? ORDER BY doc_date, created_at", (plan_id,))]
+    """The plan's amendments in date order (sqlite-utils' rows_where: dicts, never read at start-up)."""
+    return list(store.db.utils["plan_amendment"].rows_where("plan_id = ?", [plan_id],
+                                                            order_by="doc_date, created_at"))
 
 
 def _doc(number: str, iso_date: str) -> str:
@@ -584,17 +586,17 @@ def plan_citation(store: Store, plan_id: str, as_of: _dt.date | None = None) -> 
 
 
 def archived_label(amendment: dict | None) -> str:
-    if amendment is None:
-        return "đã bỏ theo điều chỉnh"
-    number = f"số {amendment['doc_number']} " if amendment["doc_number"] else ""
-    return f"đã bỏ theo điều chỉnh {number}ngày {vn_date(amendment['doc_date'])}".replace("  ", " ")
+    """"đã bỏ theo điều chỉnh số … ngày …" (in a sentence): the one formatter's `archived_text`, lower-cased."""
+    text = (archived_text(amendment["doc_number"], amendment["doc_date"]) if amendment is not None
+            else archived_text(known=False))
+    return text[:1].lower() + text[1:]
 
 
 def archived_rows(store: Store, plan_id: str) -> list[dict]:
     """Tasks and products dropped by amendments, with "đã bỏ theo điều chỉnh số … ngày …"."""
     amendments = {a["id"]: a for a in list_amendments(store, plan_id)}
     out = []
-    for r in store.db.query(
+    for r in store.db.utils.query(
             "SELECT 'task' AS kind, t.id, t.content AS text, t.amendment_id, t.archived_on, s.position AS sp, "
             "t.position AS tp FROM task t JOIN section s ON s.id = t.section_id "
             "WHERE s.plan_id = ? AND t.archived_on <> '' UNION ALL "
@@ -602,7 +604,7 @@ def archived_rows(store: Store, plan_id: str) -> list[dict]:
             "FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
             "WHERE s.plan_id = ? AND p.archived_on <> '' AND t.archived_on = '' ORDER BY 5, 6, 7",
             (plan_id, plan_id)):
-        out.append({**dict(r), "label": archived_label(amendments.get(r["amendment_id"]))})
+        out.append({**r, "label": archived_label(amendments.get(r["amendment_id"]))})
     return out
 
 

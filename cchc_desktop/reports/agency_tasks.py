@@ -14,7 +14,8 @@ from ..text import fold, sort_key
 from ..tracking import plan_summary
 from ..tracking.rollup import Summary
 from ..tracking.timeliness import DONE, DONE_LATE, OVERDUE
-from .common import base_context, slug, state_text
+from ..tracking.display import state_phrase
+from .common import base_context, slug
 from .document import AppendixData, ReportData, TableData, render_pdf
 from .header_settings import HeaderSettings, get_header
 from .layout import LayoutSettings
@@ -86,7 +87,7 @@ def _agency_table(plan: Plan, summary: Summary, agency: str, in_year: set[str] |
                 rows.append([str(task.number) if new_task else "", task.content if new_task else "",
                              product.description, "Chủ trì" if lead else "Phối hợp",
                              ("Phối hợp: " if lead else "Chủ trì: ") + "; ".join(others) if others else "",
-                             product.deadline_text, state_text(state) if state is not None else ""])
+                             product.deadline_text, state_phrase(state) if state is not None else ""])
             if first is not None and len(rows) - 1 > first:
                 groups.append((first, len(rows) - 1))
     table = TableData("bang_nhiem_vu", agency[:31], HEADERS, rows, SHARES, ALIGN, section_rows=sections,

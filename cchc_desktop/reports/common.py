@@ -4,15 +4,15 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from ..deadlines import CONTINUOUS
 from ..domain import Plan
 from ..text import nfc
 from ..store import Store
 from ..tracking import list_evidence
 from ..tracking.periods import HALF, QUARTER, ReportingPeriod
 from ..tracking.rollup import Counts, ProductState
-from ..tracking.timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE, NOT_DONE,
-                                   NOT_STARTED, OVERDUE, STATE_LABELS, tracking_span)
+from ..tracking.display import date_text, relevant_due
+from ..tracking.timeliness import (EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE, NOT_DONE,
+                                   NOT_STARTED, OVERDUE, tracking_span)
 from .header_settings import HeaderSettings, lines
 from .vnformat import BLANK, partial_vn_date, percent, place_name, unit_kind_of, unit_with_kind, upper, vn_date
 
@@ -95,39 +95,15 @@ def sentence_case(title: str) -> str:
     return lowered[:1].upper() + lowered[1:]
 
 
-def due_text(item: ProductState) -> str:
-    """The deadline as printed in the plan, plus the computed due date when it adds information."""
-    text = item.deadline_text.strip()
-    if item.deadline.kind == CONTINUOUS:
-        return text
-    due = item.due if item.state == OVERDUE else (item.next_due or item.due)
-    if due is not None and vn_date(due) not in text:
-        return f"{text} (hạn {vn_date(due)})" if text else f"Hạn {vn_date(due)}"
-    return text
-
-
-def state_text(item: ProductState) -> str:
-    label = STATE_LABELS[item.state]
-    if item.state == OVERDUE and item.days_overdue:
-        return f"{label} {item.days_overdue} ngày"
-    if item.state in (DONE, DONE_LATE) and item.completed_on:
-        return f"{label} ({vn_date(item.completed_on)})"
-    if item.state == IN_PROGRESS and 0 < item.percent < 100:
-        return f"{label} ({item.percent}%)"
-    if item.state == NOT_STARTED and item.days_left is not None and item.due_soon:
-        return f"{label} (còn {item.days_left} ngày)"
-    return label
-
-
 def overdue_entry(item: ProductState) -> dict:
     return {"noi_dung": item.task_content, "san_pham": item.description, "co_quan": item.lead_names,
-            "thoi_han": item.deadline_text, "han": vn_date(item.due), "so_ngay": item.days_overdue}
+            "thoi_han": item.deadline_text, "han": date_text(relevant_due(item)), "so_ngay": item.days_overdue}
 
 
 def due_soon_entry(item: ProductState) -> dict:
-    due = item.next_due or item.due
+    due = relevant_due(item)
     return {"noi_dung": item.task_content, "san_pham": item.description, "co_quan": item.lead_names,
-            "thoi_han": item.deadline_text, "han": vn_date(due),
+            "thoi_han": item.deadline_text, "han": date_text(due),
             "con_lai": item.days_left if item.days_left is not None else ""}
 
 

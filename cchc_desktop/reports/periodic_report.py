@@ -20,8 +20,9 @@ from ..tracking import get_settings, make_period, plan_summary
 from ..tracking.periods import ReportingPeriod
 from ..tracking.rollup import ProductState, Summary
 from ..tracking.timeliness import DONE, DONE_LATE, OVERDUE
-from .common import (base_context, count_context, due_text, evidence_for, evidence_text, overdue_entry,
-                     due_soon_entry, period_words, ratio_text, sentence_case, slug, state_text, task_and_product)
+from ..tracking.display import deadline_phrase, state_phrase
+from .common import (base_context, count_context, evidence_for, evidence_text, overdue_entry,
+                     due_soon_entry, period_words, ratio_text, sentence_case, slug, task_and_product)
 from .document import AppendixData, Ratio, ReportData, TableData, render_pdf
 from .header_settings import HeaderSettings, get_header
 from .layout import LayoutSettings
@@ -103,7 +104,7 @@ def _typed(item: ProductState) -> list[object]:
 
 
 def _item_rows(items, cite) -> list[list[object]]:
-    return [[cite(item), task_and_product(item), item.lead_names, due_text(item), state_text(item)]
+    return [[cite(item), task_and_product(item), item.lead_names, deadline_phrase(item), state_phrase(item)]
             for item in items]
 
 
@@ -132,7 +133,7 @@ def _targets_table(summary: Summary) -> TableData:
 
 
 def _overdue_table(summary: Summary, cite) -> TableData:
-    rows = [[cite(item), task_and_product(item), item.lead_names, due_text(item), item.days_overdue]
+    rows = [[cite(item), task_and_product(item), item.lead_names, deadline_phrase(item), item.days_overdue]
             for item in summary.overdue]
     return TableData("bang_qua_han", "Quá hạn", ["STT", "Nhiệm vụ, sản phẩm", "Cơ quan chủ trì",
                                                   "Thời hạn", "Số ngày quá hạn"], rows,
@@ -167,7 +168,7 @@ def _appendix_table(store: Store, summary: Summary) -> tuple[TableData, int]:
                 groups.append((first, len(rows) - 1))
             current_task, first = item.task_id, len(rows)
         rows.append(["" if same_task else item.stt, "" if same_task else item.task_content,
-                     item.description, item.lead_names, due_text(item), state_text(item), item.result,
+                     item.description, item.lead_names, deadline_phrase(item), state_phrase(item), item.result,
                      evidence_text(evidence)])
         extra.append(_typed(item))
     if current_task is not None and len(rows) - 1 > first:

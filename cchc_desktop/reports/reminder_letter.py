@@ -11,7 +11,8 @@ from ..store import Store, StoreError
 from ..tracking import plan_summary
 from ..tracking.rollup import ProductState, Summary
 from ..tracking.timeliness import OVERDUE
-from .common import (base_context, count_context, due_soon_entry, due_text, overdue_entry, slug, state_text,
+from ..tracking.display import deadline_phrase, state_phrase
+from .common import (base_context, count_context, due_soon_entry, overdue_entry, slug,
                      task_and_product)
 from .document import ReportData, TableData, render_pdf
 from .header_settings import HeaderSettings, get_header
@@ -32,7 +33,7 @@ def agency_items(summary: Summary, agency: str) -> list[ProductState]:
 
 
 def _table(key: str, title: str, items: list[ProductState], empty: str) -> TableData:
-    rows = [[str(n), task_and_product(i), due_text(i), state_text(i)] for n, i in enumerate(items, 1)]
+    rows = [[str(n), task_and_product(i), deadline_phrase(i), state_phrase(i)] for n, i in enumerate(items, 1)]
     return TableData(key, title, HEADERS, rows, SHARES, ALIGN, empty_text=empty, font_size=12)
 
 

@@ -1,45 +1,63 @@
-"""The words of a product's due date and state, one formatter for every view (table, dashboard, reports,
-exports): «Hạn xử lý» ("30/06/2026 (quá 20 ngày)", "Xong 01/07/2026", "Kỳ tới 15/09/2026", "Thường xuyên"…)
-and «Trạng thái» ("Đang thực hiện (40%) · sắp đến hạn"). Qt-free."""
+"""The words of a product's due date and state: ONE formatter for every view (table, dashboard, reports, exports).
+
+Two forms of the same facts, each from one function:
+* the short form of the table's cells (also the dashboard's lists and the portfolio):
+  «Hạn xử lý» `due_text` ("30/06/2026 (quá 20 ngày)", "Xong 01/07/2026", "Kỳ tới 15/09/2026", "Thường xuyên"…)
+  and «Trạng thái» `state_text` ("Đang thực hiện (40%) · sắp đến hạn");
+* the sentence form of the printed reports: «Thời hạn» `deadline_phrase` (the deadline as written in the plan,
+  plus "(hạn 30/06/2026)" when the computed date adds something) and «Tình trạng» `state_phrase`
+  ("Quá hạn 20 ngày", "Hoàn thành đúng hạn (01/07/2026)", "Chưa triển khai (còn 5 ngày)").
+
+`due_cell`, `state_cell`, `deadline_phrase`, `state_phrase` and `relevant_due` take any classified product with the
+attributes deadline, deadline_text, state, due, next_due, days_left, due_soon, percent, completed_on, periodic
+(the table's ProductInfo and the reports' rollup.ProductState both do). A task or product dropped by a plan
+amendment reads `archived_text` ("Đã bỏ theo điều chỉnh số 41/KH-UBND ngày 15/07/2026"). Qt-free.
+"""
 from __future__ import annotations
 
 from datetime import date
 
-from ..deadlines import CONTINUOUS, EMPTY, EVENT, RECURRING, UNKNOWN, format_date
+from ..deadlines import CONTINUOUS, EMPTY, EVENT, RECURRING, UNKNOWN
 from .timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE, NOT_DONE, NOT_STARTED,
-                         OVERDUE)
+                         OVERDUE, STATE_LABELS)
 
 SOON = "soon"     # a display state: due within the plan's "sắp đến hạn" window
-STATE_TEXT = {
-    OVERDUE: "Quá hạn",
-    SOON: "Sắp đến hạn",
-    IN_PROGRESS: "Đang thực hiện",
-    NOT_STARTED: "Chưa triển khai",
-    DONE: "Hoàn thành đúng hạn",
-    DONE_LATE: "Hoàn thành quá hạn",
-    NOT_DONE: "Không thực hiện",
-    EVENT_DRIVEN: "Theo phát sinh",
-    NO_DEADLINE: "Chưa rõ thời hạn",
-}
+ARCHIVED = "archived"   # a display state: dropped by a plan amendment (shown only on request, never counted)
+STATE_TEXT = {**STATE_LABELS, SOON: "Sắp đến hạn"}   # the filter's choices: the tracking states plus "soon"
 
 
-def dmy(iso: str) -> str:
-    """ISO date text -> dd/mm/yyyy (anything else unchanged)."""
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso and len(iso) >= 10 else iso
+def date_text(value: date | str | None) -> str:
+    """dd/mm/yyyy of a date or an ISO date text; "" for None/""; other text unchanged."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        if len(value) < 10 or value[4] != "-":
+            return value
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
+dmy = date_text   # the older name (ISO text -> dd/mm/yyyy)
+
+
+def late_date_text(due: date | None, days_late: int = 0) -> str:
+    """"30/06/2026 (quá 20 ngày)": a due date and, when it has passed, by how many days."""
+    text = date_text(due)
+    return f"{text} (quá {days_late} ngày)" if days_late else text
+
+
+# -- the short form (table cells) -------------------------------------------------------------------------------
 def due_text(deadline, state: str, *, due: date | None = None, next_due: date | None = None,
              days_left: int | None = None, completed_on: str = "", periodic: bool = False) -> str:
     """The «Hạn xử lý» text: the relevant due date given the recorded status."""
     if deadline.kind == EMPTY and state not in (DONE, DONE_LATE):
         return ""
     if state in (DONE, DONE_LATE) and not periodic:
-        return f"Xong {dmy(completed_on)}" if completed_on else "Đã xong"
+        return f"Xong {date_text(completed_on)}" if completed_on else "Đã xong"
     if state == NOT_DONE and not periodic:
         return "—"
     if state == OVERDUE:
-        text = format_date(due) if due else ""
-        return f"{text} (quá {-days_left} ngày)" if days_left else text
+        return late_date_text(due, -days_left if days_left else 0)
     if state == NO_DEADLINE or deadline.kind == UNKNOWN:
         return "⚠ Không rõ"
     if state == EVENT_DRIVEN or deadline.kind == EVENT:
@@ -47,11 +65,11 @@ def due_text(deadline, state: str, *, due: date | None = None, next_due: date | 
     if deadline.kind == CONTINUOUS:
         return "Thường xuyên"
     if deadline.kind == RECURRING:
-        return f"Kỳ tới {format_date(next_due)}" if next_due else "Đã hết kỳ"
+        return f"Kỳ tới {date_text(next_due)}" if next_due else "Đã hết kỳ"
     if next_due is None:
-        return format_date(due) if due else ""
+        return date_text(due)
     later = sum(1 for d in deadline.due_dates if d > next_due)
-    return format_date(next_due) + (f" (+{later} hạn)" if later else "")
+    return date_text(next_due) + (f" (+{later} hạn)" if later else "")
 
 
 def state_text(state: str, percent: int = 0, due_soon: bool = False) -> str:
@@ -61,4 +79,65 @@ def state_text(state: str, percent: int = 0, due_soon: bool = False) -> str:
         label += f" ({percent}%)"
     if due_soon:
         label += " · sắp đến hạn"
+    return label
+
+
+def due_cell(item) -> str:
+    """`due_text` of a classified product."""
+    return due_text(item.deadline, item.state, due=item.due, next_due=item.next_due, days_left=item.days_left,
+                    completed_on=item.completed_on, periodic=item.periodic)
+
+
+def state_cell(item) -> str:
+    """`state_text` of a classified product."""
+    return state_text(item.state, item.percent, item.due_soon)
+
+
+def period_due_text(deadline, due: date | None, days_overdue: int = 0) -> str:
+    """The due date of one tracking period (the status pane): "hạn 30/06/2026 (quá 20 ngày)"; the deadline's own
+    description when the period has no date."""
+    if due:
+        return f"hạn {late_date_text(due, days_overdue)}"
+    return deadline.describe() + (f" (quá {days_overdue} ngày)" if days_overdue else "")
+
+
+def relevant_due(item) -> date | None:
+    """The date a product is judged against: its missed due date when overdue, else the next (or last) one."""
+    return item.due if item.state == OVERDUE else (item.next_due or item.due)
+
+
+def archived_text(doc_number: str = "", doc_date: str = "", *, known: bool = True) -> str:
+    """"Đã bỏ theo điều chỉnh số 41/KH-UBND ngày 15/07/2026" (the state of a row an amendment dropped)."""
+    if not known:
+        return "Đã bỏ theo điều chỉnh"
+    number = f" số {doc_number.strip()}" if doc_number and doc_number.strip() else ""
+    when = f" ngày {date_text(doc_date)}" if doc_date else ""
+    return f"Đã bỏ theo điều chỉnh{number}{when}"
+
+
+# -- the sentence form (printed reports) ------------------------------------------------------------------------
+def deadline_phrase(item) -> str:
+    """«Thời hạn» of a report: the deadline as printed in the plan, plus the computed due date when it adds
+    information ("Quý II/2026 (hạn 30/06/2026)")."""
+    text = item.deadline_text.strip()
+    if item.deadline.kind == CONTINUOUS:
+        return text
+    due = relevant_due(item)
+    if due is not None and date_text(due) not in text:
+        return f"{text} (hạn {date_text(due)})" if text else f"Hạn {date_text(due)}"
+    return text
+
+
+def state_phrase(item) -> str:
+    """«Tình trạng» of a report: the state with its one telling figure ("Quá hạn 20 ngày", "Hoàn thành đúng hạn
+    (01/07/2026)", "Đang thực hiện (40%)", "Chưa triển khai (còn 5 ngày)")."""
+    label = STATE_TEXT[item.state]
+    if item.state == OVERDUE and item.days_left:
+        return f"{label} {-item.days_left} ngày"
+    if item.state in (DONE, DONE_LATE) and item.completed_on:
+        return f"{label} ({date_text(item.completed_on)})"
+    if item.state == IN_PROGRESS and 0 < item.percent < 100:
+        return f"{label} ({item.percent}%)"
+    if item.state == NOT_STARTED and item.days_left is not None and item.due_soon:
+        return f"{label} (còn {item.days_left} ngày)"
     return label
