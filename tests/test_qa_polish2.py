@@ -1,0 +1,107 @@
+"""QA walk at 1366×768 as a commune officer (second polish round): deadlines of another year warned on import,
+group phrases in the workbook export, one shortening helper, report numbers per kind, printable .xlsx reports,
+the five-year dialog's hint, Vietnamese key names, distinguishable plan labels."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cchc_desktop.cli import main
+from cchc_desktop.deadlines import other_years
+from cchc_desktop.demo import demo_appendix_path
+from cchc_desktop.importers.plan_builder import read_plan
+from cchc_desktop.text import shorten
+
+
+def _demo_rows_of_other_years(year: int) -> list[tuple[int, str]]:
+    """(line number, deadline) of the demo appendix rows whose last column names a year other than `year`,
+    read with a plain split of the tab-separated file (not through the importer)."""
+    out = []
+    with open(demo_appendix_path(), encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            cells = line.rstrip("\n").split("\t")
+            if len(cells) >= 6:
+                years = {int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", cells[-1])}
+                if years - {year}:
+                    out.append((number, cells[-1]))
+    return out
+
+
+# --------------------------------------------------------------------------- 1. deadlines of another year
+
+def test_other_years_is_the_rollover_check():
+    assert other_years("Quý III, IV/2025", 2026) == [2025]
+    assert other_years("Quý IV/2026", 2026) == []
+    assert other_years("Giai đoạn 2026–2030", 2026) == []            # a range is the roll-over's other flag
+    assert other_years("Năm 2027", 2026, 2030) == []
+    assert other_years("30/6/2024 và 31/12/2025", 2026) == [2024, 2025]
+    from cchc_desktop.planlife.rollover import shift_years
+    assert shift_years("Quý IV/2025", 2026, 2027)[1] == ["có năm khác năm kế hoạch (2025) — giữ nguyên"]
+
+
+def test_import_dry_run_warns_each_deadline_of_another_year(tmp_path, capsys):
+    expected = _demo_rows_of_other_years(2026)
+    assert len(expected) == 3
+    code = main(["--db", str(tmp_path / "kh.sqlite3"), "import", str(demo_appendix_path()), "--dry-run"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = [line for line in out.splitlines() if "khác năm của kế hoạch (2026)" in line]
+    assert len(lines) == len(expected)
+    for (row, text), line in zip(expected, lines):
+        assert f"dòng {row} (STT " in line and f"«{text}» thuộc năm 2025" in line and "kiểm tra lại" in line
+    assert {re.search(r"STT ([IVX]+\.\d+)", line).group(1) for line in lines} == {"I.6", "II.1", "V.3"}
+    # the text itself is kept as written: the year given on the command line changes what is "another year"
+    main(["--db", str(tmp_path / "kh.sqlite3"), "import", str(demo_appendix_path()), "--dry-run",
+          "--year", "2025"])
+    out = capsys.readouterr().out
+    assert "khác năm của kế hoạch (2025)" in out and "«Quý III, IV/2025» thuộc" not in out
+
+
+def test_import_preview_dialog_lists_year_warnings(qtbot):
+    from ui.dialogs.import_preview import ImportPreviewDialog
+    draft = read_plan(demo_appendix_path())
+    dialog = ImportPreviewDialog(draft)
+    qtbot.addWidget(dialog)
+    items = [dialog.warning_list.item(i).text() for i in range(dialog.warning_list.count())]
+    year_items = [t for t in items if "khác năm của kế hoạch (2026)" in t]
+    assert len(year_items) == len(_demo_rows_of_other_years(2026))
+    assert any("(STT I.6)" in t and "«Quý III, IV/2025»" in t for t in year_items)
+    assert "3 thời hạn ghi năm khác năm của kế hoạch" in dialog.summary.text()
+    assert f"Cảnh báo ({len(items)})" in [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+
+
+# --------------------------------------------------------------------------- 6. one shortening helper
+
+def test_shorten_marks_the_cut():
+    text = "Tổ chức thực hiện có hiệu quả Kế hoạch số 65/KH-UBND ngày 12/9/2025 thực hiện phân quyền, phân cấp"
+    short = shorten(text, 70)
+    assert len(short) <= 70 and short.endswith("…") and text.startswith(short[:-1])
+    assert shorten("  ngắn \n gọn ", 70) == "ngắn gọn"
+
+
+def test_rollover_preview_marks_cut_task_names(store):
+    from cchc_desktop.demo import create_demo_plan
+    from cchc_desktop.planlife import rollover
+    from cchc_desktop.tracking import set_status
+    plan_id = create_demo_plan(store)
+    plan = store.load_plan(plan_id)
+    long_task = next(t for _s, t in plan.iter_tasks() if len(t.content) > 70)
+    set_status(store, long_task.products[0].id, "2026", status="in_progress", percent=40)
+    import datetime as dt
+    text = rollover.preview_text(rollover.prepare_rollover(store, plan_id, 2027, dt.date(2026, 6, 1)))
+    line = next(l for l in text.splitlines() if long_task.content[:40] in l)
+    assert long_task.content[:60] in line and "… — Chuyển tiếp từ năm 2026" in line
+    assert long_task.content not in line
+
+
+def test_amendment_preview_warns_deadlines_of_another_year(store):
+    from cchc_desktop.demo import create_demo_plan
+    from cchc_desktop.importers import read_appendix
+    from cchc_desktop.planlife import amend
+    plan_id = create_demo_plan(store)
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(demo_appendix_path()))
+    text = amend.preview_text(diff)
+    notes = [line for line in text.splitlines() if line.strip().startswith("Lưu ý:")]
+    assert len(notes) == len(_demo_rows_of_other_years(2026))
+    assert any("(STT V.3)" in n and "«Quý IV/2025» thuộc năm 2025" in n for n in notes)
