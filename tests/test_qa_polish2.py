@@ -105,3 +105,42 @@ def test_amendment_preview_warns_deadlines_of_another_year(store):
     notes = [line for line in text.splitlines() if line.strip().startswith("Lưu ý:")]
     assert len(notes) == len(_demo_rows_of_other_years(2026))
     assert any("(STT V.3)" in n and "«Quý IV/2025» thuộc năm 2025" in n for n in notes)
+
+
+# --------------------------------------------------------------------------- 2. group phrases get no workbook
+
+def _group_led(store, plan_id):
+    """Plain SQL: lead names written as a group phrase ("Các …"), and products whose every lead is one (or
+    that have no lead)."""
+    leads = store.db.query(
+        "SELECT p.id, a.name FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
+        "LEFT JOIN product_agency pa ON pa.product_id = p.id AND pa.role = 'lead' "
+        "LEFT JOIN agency a ON a.id = pa.agency_id WHERE s.plan_id = ? AND t.archived_on = ''", (plan_id,))
+    by_product: dict[str, list] = {}
+    for pid, name in leads:
+        by_product.setdefault(pid, []).append(name)
+    groups = {n for names in by_product.values() for n in names if n and n.startswith("Các ")}
+    only = {pid for pid, names in by_product.items() if all(n is None or n.startswith("Các ") for n in names)}
+    return groups, only
+
+
+def test_group_phrases_get_no_workbook_and_their_products_are_named(store, tmp_path, qtbot):
+    from cchc_desktop.demo import create_demo_plan
+    from cchc_desktop.exchange import export_workbooks, lead_agencies, left_out_of_agency_workbooks
+    from ui.exchange_dialogs import WorkbookExportDialog
+    plan_id = create_demo_plan(store)
+    groups, only = _group_led(store, plan_id)
+    assert groups and only
+    names = [n for _id, n in lead_agencies(store, plan_id)]
+    assert not set(names) & groups
+    dialog = WorkbookExportDialog(store, plan_id)
+    qtbot.addWidget(dialog)
+    listed = {dialog.agencies.item(i).text() for i in range(dialog.agencies.count())}
+    assert listed == set(names) and not listed & groups
+    note = dialog.left_out_note.text()
+    assert all(f"«{g}»" in note for g in groups) and f"{len(only)} sản phẩm" in note
+    assert "Một tệp chung cho tất cả cơ quan" in note
+    left = left_out_of_agency_workbooks(store, plan_id)
+    assert len(left.products) == len(only)
+    written = export_workbooks(store, plan_id, "2026-Q2", tmp_path, agency_ids=dialog.selected_agencies())
+    assert {w.agency_name for w in written} == set(names)
