@@ -144,3 +144,29 @@ def test_group_phrases_get_no_workbook_and_their_products_are_named(store, tmp_p
     assert len(left.products) == len(only)
     written = export_workbooks(store, plan_id, "2026-Q2", tmp_path, agency_ids=dialog.selected_agencies())
     assert {w.agency_name for w in written} == set(names)
+
+
+# --------------------------------------------------------------------------- 3. document number per kind
+
+@pytest.mark.gui
+def test_report_number_and_date_are_kept_per_kind(qtbot, store):
+    import datetime as dt
+    from PySide6.QtCore import QDate
+    from reports_support import REF, seed_demo
+    from ui.report_dialog import ReportDialog
+    plan_id = seed_demo(store)
+    dialog = ReportDialog(store, plan_id, kind="periodic", ref_date=REF)
+    qtbot.addWidget(dialog)
+    dialog.number_edit.setText("15")
+    dialog.date_check.setChecked(True)
+    dialog.issue_edit.setDate(QDate(2026, 4, 2))
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("reminder"))
+    assert dialog.number_edit.text() == "" and not dialog.date_check.isChecked()
+    assert dialog.request().number == "" and dialog.request().issue_date is None
+    dialog.number_edit.setText("16")
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("periodic"))
+    assert dialog.number_edit.text() == "15" and dialog.date_check.isChecked()
+    assert dialog.request().issue_date == dt.date(2026, 4, 2)
+    again = ReportDialog(store, plan_id, kind="reminder", ref_date=REF)    # the session remembers each kind
+    qtbot.addWidget(again)
+    assert again.number_edit.text() == "16"
