@@ -170,3 +170,34 @@ def test_report_number_and_date_are_kept_per_kind(qtbot, store):
     again = ReportDialog(store, plan_id, kind="reminder", ref_date=REF)    # the session remembers each kind
     qtbot.addWidget(again)
     assert again.number_edit.text() == "16"
+
+
+# --------------------------------------------------------------------------- 4. the .xlsx reports print on A4
+
+@pytest.mark.parametrize("kind", ["periodic", "reminder"])
+def test_report_body_sheet_fits_an_a4_page(store, tmp_path, kind):
+    import math
+    from openpyxl import load_workbook
+    from reports_support import PERIOD, REF, seed_demo
+    from cchc_desktop.reports import catalog
+    from cchc_desktop.reports.agency_tasks import lead_agencies
+    plan_id = seed_demo(store)
+    agency = lead_agencies(store.load_plan(plan_id))[0] if kind == "reminder" else ""
+    path = catalog.export_xlsx(store, catalog.ReportRequest(kind=kind, plan_id=plan_id, period_key=PERIOD,
+                                                            ref_date=REF, agency=agency), tmp_path / "r.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Nội dung"]
+    # column units are digits of the default font: Times New Roman 12 (8 px a digit at 96 dpi), not Calibri
+    assert wb._fonts[0].name == "Times New Roman" and wb._fonts[0].sz == 12
+    assert ws.page_setup.orientation == "portrait" and int(ws.page_setup.paperSize) == 9   # A4
+    printable_px = (8.27 - ws.page_margins.left - ws.page_margins.right) * 96
+    assert ws.column_dimensions["A"].width * 8 + 5 <= printable_px
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    room_pt = (ws.column_dimensions["A"].width * 8 + 5) * 0.75
+    rows = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value]
+    assert len(rows) > 3
+    for r in rows:
+        text = str(ws.cell(r, 1).value)
+        assert ws.cell(r, 1).alignment.wrap_text
+        lines = math.ceil(len(text) * 5.0 / room_pt)        # Times 12 averages more than 5 pt a character
+        assert ws.row_dimensions[r].height >= lines * 12, (r, text)
