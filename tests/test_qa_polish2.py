@@ -201,3 +201,45 @@ def test_report_body_sheet_fits_an_a4_page(store, tmp_path, kind):
         assert ws.cell(r, 1).alignment.wrap_text
         lines = math.ceil(len(text) * 5.0 / room_pt)        # Times 12 averages more than 5 pt a character
         assert ws.row_dimensions[r].height >= lines * 12, (r, text)
+
+
+# --------------------------------------------------------------------------- 5. five-year dialog hint
+
+@pytest.fixture
+def window(qtbot, store):
+    from cchc_desktop.demo import create_demo_plan
+    from ui.app import build_main_window
+    create_demo_plan(store)
+    win = build_main_window(store)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _menu_paths(window) -> set[str]:
+    """«Menu → Item» of every menu action, without mnemonics."""
+    out = set()
+    for menu_action in window.menuBar().actions():
+        menu = menu_action.menu()
+        for action in menu.actions() if menu else []:
+            out.add(f"{menu_action.text().replace('&', '')} → {action.text().replace('&', '')}")
+    return out
+
+
+def test_five_year_dialog_says_how_to_get_a_multi_year_plan(qtbot, store, window):
+    from ui.fiveyear_dialog import FiveYearDialog
+    dialog = FiveYearDialog(store, window.model.plan_id, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.parent_combo.count() == 1 and dialog.hint.isVisible()
+    hint = dialog.hint.text()
+    named = re.findall(r"<b>([^<]*→[^<]*)</b>", hint)
+    assert len(named) == 3 and set(named) <= _menu_paths(window)
+    five = store.create_plan("Xuân Trường", 2026, 2030)       # once one exists, the combo offers it, no hint
+    assert five
+    again = FiveYearDialog(store, window.model.plan_id, window)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.parent_combo.count() == 2 and not again.hint.isVisible()
