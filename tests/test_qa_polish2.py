@@ -243,3 +243,26 @@ def test_five_year_dialog_says_how_to_get_a_multi_year_plan(qtbot, store, window
     qtbot.addWidget(again)
     again.show()
     assert again.parent_combo.count() == 2 and not again.hint.isVisible()
+
+
+# --------------------------------------------------------------------------- 7. key names, undo text
+
+def test_shortcut_help_uses_keyboard_names_and_undo_reads_with_a_colon(qtbot, qapp, window):
+    from PySide6.QtGui import QUndoCommand
+    from ui import actions, qt_vi
+    qt_vi.install(qapp)
+    rows = re.findall(r"<tr><td><b>([^<]*)</b></td><td>([^<]*)</td></tr>", actions.shortcut_help(window))
+    keys = {text: key for key, text in rows}
+    assert keys["Chèn nhiệm vụ phía trên"] == "Insert"
+    assert keys["Xóa dòng đang chọn"] == "Delete"
+    assert keys["Thêm nhiệm vụ vào cuối mục"] == "Ctrl+Enter"
+    assert keys["Thêm hoạt động/sản phẩm"] == "Ctrl+Shift+Enter"
+    assert all(key for key, _text in rows)
+    names = " ".join(keys.values())
+    assert not re.search(r"\b(Ins|Del|Return)\b", names)
+    stack = window.undo_stack
+    stack.push(QUndoCommand("Sửa hoạt động/sản phẩm"))
+    assert window.actions["undo"].text().replace("&", "") == "Hoàn tác: Sửa hoạt động/sản phẩm"
+    stack.undo()
+    assert window.actions["redo"].text().replace("&", "") == "Làm lại: Sửa hoạt động/sản phẩm"
+    assert window.actions["undo"].text().replace("&", "") == "Hoàn tác"
