@@ -266,3 +266,27 @@ def test_shortcut_help_uses_keyboard_names_and_undo_reads_with_a_colon(qtbot, qa
     stack.undo()
     assert window.actions["redo"].text().replace("&", "") == "Làm lại: Sửa hoạt động/sản phẩm"
     assert window.actions["undo"].text().replace("&", "") == "Hoàn tác"
+
+
+# --------------------------------------------------------------------------- 8. plan labels told apart
+
+def test_demo_and_imported_seed_have_distinct_plan_labels(qtbot, store, window):
+    from cchc_desktop.import_commit import commit_plan
+    from ui.dialogs.plan_properties import PlanPickerDialog
+    result = commit_plan(store, read_plan(demo_appendix_path()))
+    window._refresh_plan_combo()
+    combo = window.plan_combo
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    ids = [combo.itemData(i) for i in range(combo.count())]
+    assert len(labels) == 2 and result.plan_id in ids
+    strip = [re.sub(r"; kế hoạch mẫu", "", label) for label in labels]
+    assert len(set(strip)) == 2                         # not only the «kế hoạch mẫu» suffix tells them apart
+    for plan_id, label in zip(ids, labels):
+        assert f"mã {plan_id[:4]}" in label
+    picker = PlanPickerDialog(store.list_plans(), ids[0])
+    qtbot.addWidget(picker)
+    assert sorted(picker.list.item(i).text() for i in range(picker.list.count())) == sorted(labels)
+    other = store.create_plan("Phường An Tường", 2027)   # a label unlike the others stays short
+    window._refresh_plan_combo()
+    label = combo.itemText(combo.findData(other))
+    assert "mã " not in label
