@@ -30,7 +30,7 @@ def _open(args) -> Store:
 
 def cmd_import(args) -> int:
     draft = read_plan(Path(args.file))
-    cli_show.print_plan_draft(draft)
+    cli_show.print_plan_draft(draft, plan_years=(args.year, args.year) if args.year else None)
     if args.dry_run:
         print("Chế độ xem trước: chưa ghi gì vào cơ sở dữ liệu.")
         return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .exchange import (ExchangeError, apply_merge, apply_workbook_import, export_package, export_workbooks,
-                       list_conflicts, plan_merge, read_package, read_workbooks, restore_conflict)
+                       left_out_of_agency_workbooks, list_conflicts, plan_merge, read_package, read_workbooks, restore_conflict)
 from .tracking.periods import default_period, plan_periods
 
 
@@ -27,6 +27,9 @@ def cmd_export_workbooks(store, plan_id: str, args) -> int:
     for item in exports:
         print(f"Đã xuất «{item.path.name}»: {item.agency_name or 'tất cả cơ quan'}, {item.rows} dòng.")
     print(f"Kỳ báo cáo {key}: {len(exports)} tệp trong «{folder}».")
+    note = "" if args.all_in_one else left_out_of_agency_workbooks(store, plan_id).note()
+    if note:
+        print("Lưu ý: " + note.replace("\n", "\nLưu ý: "))
     return 0
 
 

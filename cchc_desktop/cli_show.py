@@ -16,8 +16,9 @@ from .text import sort_key
 
 # --------------------------------------------------------------------------- import report
 
-def print_plan_draft(draft: PlanDraft, out=print) -> None:
-    """What the import inferred (with where it was read) and what is still missing."""
+def print_plan_draft(draft: PlanDraft, out=print, plan_years: tuple[int, int] | None = None) -> None:
+    """What the import inferred (with where it was read) and what is still missing. ``plan_years``: the plan's
+    years when they are not the file's (``--year``, an existing plan); deadlines of other years are warned."""
     f = draft.facts
     src = f.sources
     where = lambda key: f" ({src[key]})" if key in src else ""  # noqa: E731
@@ -36,7 +37,8 @@ def print_plan_draft(draft: PlanDraft, out=print) -> None:
         a = draft.appendix
         out(f"  {PART_LABELS['appendix']}: {len(a.sections)} mục, {a.task_count} nhiệm vụ, "
             f"{a.product_count} dòng sản phẩm, {len(a.agency_names())} cơ quan")
-        for warning in a.warnings:
+        start, end = plan_years or (f.year_start, f.year_end)
+        for warning in a.warnings + a.year_warnings(start, end):
             out(f"    Cảnh báo: {warning}")
     out(f"  {PART_LABELS['targets']}: {len(draft.targets)}")
     for t in draft.targets:

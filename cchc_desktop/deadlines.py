@@ -54,7 +54,7 @@ __all__ = [
     "EMPTY", "KINDS", "UNIT_MONTH", "UNIT_QUARTER", "UNIT_HALF", "UNIT_YEAR",
     "MONTHLY", "QUARTERLY", "HALF_YEARLY", "YEARLY", "RECURRENCES", "MAX_TEXT_LENGTH",
     "Period", "Deadline", "parse_deadline", "next_due", "due_dates_in", "final_due",
-    "format_date",
+    "format_date", "year_range_spans", "other_years",
 ]
 
 # --- kinds -----------------------------------------------------------------
@@ -181,6 +181,29 @@ class Deadline:
             text += (f" — lưu ý: {_years_label(outside)} ngoài kỳ kế hoạch "
                      f"{_years_label(_span(self.plan_year, self.plan_year_end), bare=True)}")
         return text
+
+
+# Years as written in a text ("Quý IV/2025", "năm 2026") and year ranges ("2026–2030"), read on the raw text
+# so that a deadline the parser does not understand is checked too.
+_TEXT_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_TEXT_RANGE_RE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d(?!\d)")
+
+
+def year_range_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the year ranges written in the text ("giai đoạn 2026–2030")."""
+    return [(m.start(), m.end()) for m in _TEXT_RANGE_RE.finditer(text or "")]
+
+
+def other_years(text: str, year_start: int, year_end: int | None = None) -> list[int]:
+    """The years written in the text, outside year ranges, that are not plan years (``year_start`` ..
+    ``year_end``): "Quý III, IV/2025" in a 2026 plan -> [2025]. The one check behind «năm khác năm kế hoạch»
+    (import preview, amendment preview, roll-over); the text itself is kept as written."""
+    text = text or ""
+    end = year_end if year_end is not None else year_start
+    ranges = year_range_spans(text)
+    return sorted({int(m.group(0)) for m in _TEXT_YEAR_RE.finditer(text)
+                   if not any(a <= m.start() < b for a, b in ranges)
+                   and not year_start <= int(m.group(0)) <= end})
 
 
 def _span(first: int, last: int) -> tuple[int, ...]:

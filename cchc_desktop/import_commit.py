@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from .backup import REASON_IMPORT, backup_before_change
 from .import_batch import write_sections
 from .domain import UNNAMED
-from .importers.model import AppendixDraft
+from .importers.model import AppendixDraft, source_stt
 from .importers.plan_facts import PlanFacts, split_unit
 from .store import Store, StoreError
 from .text import nfc
@@ -50,11 +50,6 @@ def _unit_override(unit_name: str) -> tuple[str, str]:
     """`--unit "phường An Tường"` -> ("phường An Tường", "phường"); a bare name keeps the kind ""."""
     kind, bare = split_unit(unit_name)
     return (f"{kind} {bare}" if kind else bare), kind
-
-
-def source_stt(number: str) -> str:
-    """The STT as written in the file, without a trailing "." or ")" ("37." -> "37", "1.1" kept)."""
-    return (number or "").strip().rstrip(".)").strip()
 
 
 @dataclass

@@ -56,6 +56,15 @@ def single_line(value: object) -> str:
     return clean_cell(value).replace("\n", " ")
 
 
+def shorten(value: object, limit: int = 70) -> str:
+    """One line of at most ``limit`` characters; a longer text is cut and ends with "…" (the one shortening
+    helper for previews, lists and messages)."""
+    text = " ".join(str(value or "").split())
+    if len(text) <= limit:
+        return text
+    return text[:max(limit - 1, 0)].rstrip() + "…"
+
+
 def fold(value: str) -> str:
     """Accent- and case-insensitive key: "Chuyển đổi SỐ" -> "chuyen doi so"."""
     text = nfc(value).replace("đ", "d").replace("Đ", "D")

@@ -644,7 +644,7 @@ def test_toolbar_undo_button_stays_short(window):
     window.add_task()
     assert window.undo_stack.count() >= 1
     assert undo.text() == "Hoàn tác"
-    assert undo.toolTip().startswith("Hoàn tác Thêm nhiệm vụ")
+    assert undo.toolTip().startswith("Hoàn tác: Thêm nhiệm vụ")
 
 
 def test_menu_mnemonics_are_unique(window):

@@ -142,12 +142,27 @@ def _keys(spec: ActionSpec) -> list[QKeySequence]:
     return [QKeySequence(k) for k in spec.keys]
 
 
+def undo_label(base: str, step: str) -> str:
+    """"&Hoàn tác" + "Sửa ô" -> "&Hoàn tác: Sửa ô"; no step: the bare "&Hoàn tác"."""
+    return f"{base}: {step}" if step else base
+
+
+def _undo_text(action: QAction, base: str, step: str) -> None:
+    if isValid(action):
+        action.setText(undo_label(base, step))
+
+
 def build_actions(window) -> None:
     """window.actions[name] for every row of the table (undo/redo from window.undo_stack)."""
     for spec in ACTIONS:
         if spec.slot is None:
-            make = window.undo_stack.createUndoAction if spec.name == UNDO else window.undo_stack.createRedoAction
+            stack = window.undo_stack
+            make, text_changed = ((stack.createUndoAction, stack.undoTextChanged) if spec.name == UNDO
+                                  else (stack.createRedoAction, stack.redoTextChanged))
             action = make(window, spec.text)
+            # «Hoàn tác: Sửa hoạt động/sản phẩm» (Qt writes the prefix and the step's text with a bare space);
+            # connected after Qt's own slot, so this text is the one shown
+            text_changed.connect(lambda text, a=action, base=spec.text: _undo_text(a, base, text))
         else:
             action = QAction(spec.text, window)
             action.triggered.connect(lambda _checked=False, f=spec.slot: f(window))
@@ -202,7 +217,7 @@ def build_toolbar(window) -> QToolBar:
         button = QToolButton(window)
         button.setDefaultAction(window.actions[name])
         _short_text(window, button, name, short)
-        # «Hoàn tác»/«Làm lại» change their text with every step ("Hoàn tác Di chuyển nhiệm vụ"): the button
+        # «Hoàn tác»/«Làm lại» change their text with every step ("Hoàn tác: Di chuyển nhiệm vụ"): the button
         # stays short (the toolbar no longer jumps), the full text is in the tooltip
         window.actions[name].changed.connect(lambda b=button, n=name, t=short: _short_text(window, b, n, t))
         bar.addWidget(button)
@@ -227,7 +242,9 @@ def shortcut_help(window) -> str:
         action = window.actions.get(spec.name)
         if not spec.keys or action is None:
             continue
-        keys = ", ".join(s.toString(QKeySequence.NativeText) for s in action.shortcuts())
+        keys = ", ".join(s.toString(QKeySequence.NativeText) for s in action.shortcuts() if not s.isEmpty())
+        if not keys:             # a standard key this platform does not define (Quit on some desktops)
+            continue
         text = (spec.text if spec.slot is None else action.text()).replace("&", "")
         lines.append(f"<tr><td><b>{keys}</b></td><td>{text}</td></tr>")
     return "<table cellpadding=3>" + "".join(lines) + "</table>"

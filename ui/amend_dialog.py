@@ -17,6 +17,7 @@ from cchc_desktop.errors import UserError
 from cchc_desktop.importers import SUPPORTED_EXTENSIONS, read_appendix, read_appendix_text
 from cchc_desktop.planlife import amend
 from cchc_desktop.reports.vnformat import vn_date
+from cchc_desktop.text import shorten
 
 from . import file_dialogs, messages
 from .busy import busy
@@ -155,7 +156,11 @@ class AmendDialog(QDialog):
                     item.setToolTip(column, item.text(column))
                 self.tree.addTopLevelItem(item)
             self.text.setPlainText(amend.preview_text(diff))
-            self.summary.setText(amend.preview_text(diff).splitlines()[1].strip())
+            summary = amend.preview_text(diff).splitlines()[1].strip()
+            if diff.year_warnings:
+                summary += (f" {len(diff.year_warnings)} thời hạn ghi năm khác năm của kế hoạch — xem «Lưu ý» "
+                            "trong phần xem trước và kiểm tra lại.")
+            self.summary.setText(summary)
         self._filling = False
         self._update_buttons()
 
@@ -197,7 +202,7 @@ class AmendDialog(QDialog):
         position = next((n + 1 for n, (i, _l) in enumerate(choices) if i == current), 0)
         revised = self.diff.new.tasks[index]
         label, ok = QInputDialog.getItem(self, "Ghép lại nhiệm vụ",
-                                         f"Nhiệm vụ trong tệp điều chỉnh:\n«{revised.content[:150]}»\n\n"
+                                         f"Nhiệm vụ trong tệp điều chỉnh:\n«{shorten(revised.content, 150)}»\n\n"
                                          "là nhiệm vụ nào của kế hoạch hiện tại?", labels, position, False)
         if not ok:
             return

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
 from cchc_desktop import ops
 from cchc_desktop.backup import REASON_IMPORT, REASON_MERGE
 from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, apply_merge, apply_workbook_import,
-                                   export_package, export_workbooks, lead_agencies, list_conflicts, plan_merge,
+                                   export_package, export_workbooks, lead_agencies, left_out_of_agency_workbooks,
+                                   list_conflicts, plan_merge,
                                    read_package, read_workbooks, restore_conflict, workbook_files)
 from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
 from cchc_desktop.exchange.merge import TABLE_LABELS
@@ -93,6 +94,15 @@ class WorkbookExportDialog(QDialog):
             item.setCheckState(Qt.Checked)
         self.all_in_one.toggled.connect(lambda on: self.agencies.setEnabled(not on))
         layout.addWidget(self.agencies, 1)
+        # group phrases ("Các cơ quan, đơn vị") get no workbook: say so, with the products only they lead
+        self.left_out = left_out_of_agency_workbooks(store, plan_id)
+        self.left_out_note = QLabel(self.left_out.note(), self)
+        self.left_out_note.setWordWrap(True)
+        self.left_out_note.setStyleSheet("color: #6a4a00")
+        self.left_out_note.setVisible(bool(self.left_out.note()))
+        if self.left_out.products:
+            self.left_out_note.setToolTip("\n".join(f"{stt}: {text}" for stt, text in self.left_out.products))
+        layout.addWidget(self.left_out_note)
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
         layout.addWidget(self.message)

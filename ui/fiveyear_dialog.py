@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHeaderView,
                                QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
@@ -22,6 +23,15 @@ from .screen import fit_to_screen
 
 def _years(row: dict) -> str:
     return str(row["year_start"]) if row["year_start"] == row["year_end"] else f"{row['year_start']}–{row['year_end']}"
+
+
+NO_FIVE_YEAR_HINT = (
+    "<b>Chưa có kế hoạch giai đoạn (nhiều năm) nào để gắn.</b> Có hai cách tạo:<br>"
+    "• <b>Tệp → Nhập phụ lục từ tệp (Excel, Word, văn bản)…</b> (Ctrl+I): chọn tệp Word (.docx) hoặc văn bản (.txt) của Kế hoạch CCHC "
+    "giai đoạn (ví dụ «… giai đoạn 2026–2030»); các năm được đọc từ tên kế hoạch; chọn ghi vào «Kế hoạch mới».<br>"
+    "• <b>Tệp → Tạo kế hoạch mới…</b> (Ctrl+N), rồi trong <b>Thuộc tính kế hoạch</b> đặt «Năm» từ năm đầu đến "
+    "năm cuối giai đoạn (ví dụ 2026 – 2030) và nhập hoặc gõ nhiệm vụ, chỉ tiêu.<br>"
+    "Sau đó mở lại kế hoạch năm này, vào <b>Kế hoạch → Kế hoạch giai đoạn (5 năm)…</b> để gắn.")
 
 
 class FiveYearDialog(QDialog):
@@ -87,6 +97,13 @@ class FiveYearDialog(QDialog):
         self.parent_combo.activated.connect(lambda _i: self.set_parent(self.parent_combo.currentData()))
         form.addRow("Thuộc kế hoạch giai đoạn:", self.parent_combo)
         layout.addLayout(form)
+        # no multi-year plan yet: say how to get one instead of an empty list (QA: a dead end)
+        self.hint = QLabel(NO_FIVE_YEAR_HINT, self)
+        self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.RichText)
+        self.hint.setStyleSheet("background: #fff8e1; border: 1px solid #e0c070; padding: 6px;")
+        self.hint.setVisible(self.parent_combo.count() == 1)
+        layout.addWidget(self.hint)
         layout.addWidget(QLabel("Chỉ tiêu của kế hoạch năm được tính vào chỉ tiêu giai đoạn:", self))
         self.targets = QTableWidget(0, 2, self)
         self.targets.setHorizontalHeaderLabels(["Chỉ tiêu năm", "Tính vào chỉ tiêu giai đoạn"])

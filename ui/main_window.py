@@ -17,7 +17,7 @@ from . import actions, messages, settings
 from .appendix_model import AppendixModel
 from .appendix_view import AppendixView
 from .delegates import AppendixDelegate
-from .dialogs.plan_properties import plan_label, unit_label
+from .dialogs.plan_properties import plan_labels, unit_label
 from .editing import EditingMixin
 from .filter_bar import FilterBar
 from .import_flow import ImportMixin
@@ -186,9 +186,11 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
     def _refresh_plan_combo(self) -> None:
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
-        for plan in self.store.list_plans():
-            self.plan_combo.addItem(plan_label(plan), plan["id"])
+        plans = self.store.list_plans()
+        for plan, label in zip(plans, plan_labels(plans)):
+            self.plan_combo.addItem(label, plan["id"])
         self.plan_combo.setCurrentIndex(max(0, self.plan_combo.findData(self.model.plan_id)))
+        self.plan_combo.setToolTip(self.plan_combo.currentText())    # the whole label (the box shows its start)
         self.plan_combo.blockSignals(False)
 
     def _plan_combo_activated(self, index: int) -> None:

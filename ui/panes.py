@@ -5,6 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
                                QToolButton, QVBoxLayout, QWidget)
 
+from cchc_desktop.text import shorten
+
 from .appendix_model import KIND_SECTION, AppendixModel
 
 
@@ -121,7 +123,7 @@ class DetailsPane(QScrollArea):
             state = esc(info.status_label) if info else ""
             if product is not selected:
                 text = product.description or "(trống)"
-                text = text if len(text) <= 90 else text[:87] + "…"
+                text = shorten(text, 90)
                 others.append(f"<li>{number}. {esc(text)} <span style='color:#555'>— {state}</span></li>")
                 continue
             count = f" / {len(task.products)}" if len(task.products) > 1 else ""

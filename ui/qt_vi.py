@@ -47,6 +47,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "QFileSystemModel": {"Name": "Tên", "Size": "Kích thước", "Type": "Loại", "Date Modified": "Ngày sửa",
                          "My Computer": "Máy tính", "Computer": "Máy tính"},
     "QCalendarWidget": {"Previous Month": "Tháng trước", "Next Month": "Tháng sau", "Week": "Tuần"},
+    # key names as printed on the keyboards in use (menus, tooltips, the F1 list): Qt writes "Ins", "Del",
+    # "Return", "PgUp"
+    "QShortcut": {"Ins": "Insert", "Del": "Delete", "Return": "Enter", "PgUp": "Page Up", "PgDown": "Page Down",
+                  "Up": "↑", "Down": "↓", "Left": "←", "Right": "→", "Backspace": "Backspace"},
 }
 
 

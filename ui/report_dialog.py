@@ -43,6 +43,11 @@ def _pydate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
+# Number and issue date of each kind of document, remembered per plan for the session: «Số 15» typed for the
+# periodic report is not carried over to the reminder letter (two documents would bear one number).
+_ISSUE_FIELDS: dict[tuple[str, str], tuple[str, bool, dt.date]] = {}
+
+
 class ReportDialog(QDialog):
     rendered = Signal(int)  # page count after each preview
 
@@ -210,6 +215,8 @@ class ReportDialog(QDialog):
             signal.connect(lambda *_a: self.schedule())
         self.date_check.toggled.connect(self.issue_edit.setEnabled)
         self.date_check.toggled.connect(lambda *_a: self.schedule())
+        for signal in (self.number_edit.textChanged, self.date_check.toggled, self.issue_edit.dateChanged):
+            signal.connect(lambda *_a: self._remember_issue())
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
         self._kind_changed()
 
@@ -222,9 +229,19 @@ class ReportDialog(QDialog):
         if not self._loading:
             self.timer.start()
 
+    def _remember_issue(self) -> None:
+        if not self._loading:
+            _ISSUE_FIELDS[(self.plan_id, self.kind)] = (self.number_edit.text(), self.date_check.isChecked(),
+                                                        _pydate(self.issue_edit.date()))
+
     def _kind_changed(self, *_args) -> None:
         self._loading = True
         kind = self.kind
+        number, dated, issued = _ISSUE_FIELDS.get((self.plan_id, kind),
+                                                  ("", False, _pydate(self.ref_edit.date())))
+        self.number_edit.setText(number)
+        self.date_check.setChecked(dated)
+        self.issue_edit.setDate(_qdate(issued))
         self.agency_combo.clear()
         if kind == catalog.REMINDER:
             for name in lead_agencies(self.plan):

@@ -28,10 +28,12 @@ __all__ = ["Conflict", "ExchangeError", "ExportResult", "FieldChange", "Limits",
            "export_package", "import_package", "list_conflicts", "pending_tombstones", "plan_merge", "read_package",
            "restore_conflict"]
 
-from .workbook_export import WorkbookExport, export_workbook, export_workbooks, lead_agencies  # noqa: E402
+from .workbook_export import (LeftOut, WorkbookExport, export_workbook, export_workbooks,  # noqa: E402
+                              lead_agencies, left_out_of_agency_workbooks)
 from .workbook_import import (FieldDiff, Issue, RowPreview, WorkbookImportResult, WorkbookPreview,  # noqa: E402
                               apply_workbook_import, read_workbook, read_workbooks, workbook_files)
 
 __all__ += ["FieldDiff", "Issue", "RowPreview", "WorkbookExport", "WorkbookImportResult", "WorkbookPreview",
-            "apply_workbook_import", "export_workbook", "export_workbooks", "lead_agencies", "read_workbook",
+            "apply_workbook_import", "export_workbook", "export_workbooks", "lead_agencies", "LeftOut",
+            "left_out_of_agency_workbooks", "read_workbook",
             "read_workbooks", "workbook_files"]

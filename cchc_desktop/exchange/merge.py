@@ -34,6 +34,7 @@ from .. import changelog
 from ..backup import REASON_MERGE, backup_before_change
 from ..safe_write import SafeWriteError, atomic_write_bytes, sha256_file
 from ..store import Store
+from ..text import shorten
 from ..tracking.status import STATUS_FIELDS, StatusError, set_status
 from . import schema
 from .errors import ExchangeError
@@ -311,8 +312,7 @@ def describe(store: Store, table: str, row: dict | None, products: dict | None =
 
 
 def _short(text, width: int = 80) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return shorten(text, width)
 
 
 def _safe_relative(value: str) -> bool:

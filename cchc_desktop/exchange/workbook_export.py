@@ -28,7 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..agency_groups import is_group
 from .. import APP_NAME, APP_VERSION, changelog
 from ..domain import ROLE_LEAD
-from ..store import Store
+from ..store import Store, roman
 from ..text import fold, nfc
 from ..tracking.periods import make_period
 from ..deadlines import parse_deadline
@@ -521,14 +521,54 @@ class WorkbookSetError(TargetWriteError):
 
 
 def lead_agencies(store: Store, plan_id: str) -> list[tuple[str, str]]:
-    """(agency id, name) of every lead agency of the plan, in Vietnamese order."""
+    """(agency id, name) of every lead agency of the plan, in Vietnamese order; group phrases ("Các cơ quan,
+    đơn vị") are not agencies and get no workbook (the same :func:`is_group` as the reminder letters)."""
     from ..text import sort_key
 
     rows = store.db.query(
         "SELECT DISTINCT a.id, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
         "JOIN product p ON p.id = pa.product_id JOIN task t ON t.id = p.task_id "
         "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? AND pa.role = ?", (plan_id, ROLE_LEAD))
-    return sorted(((r[0], r[1]) for r in rows), key=lambda r: sort_key(r[1]))
+    return sorted(((r[0], r[1]) for r in rows if not is_group(r[1])), key=lambda r: sort_key(r[1]))
+
+
+@dataclass
+class LeftOut:
+    """What the per-agency workbooks leave out: the group phrases written as lead, and the products whose
+    lead is only a group phrase (or nobody) — they are in no agency's workbook, only in the common one."""
+    groups: list[str] = field(default_factory=list)
+    products: list[tuple[str, str]] = field(default_factory=list)     # (STT "I.6", product description)
+
+    def note(self) -> str:
+        """The note shown in the export dialog and printed by the CLI ("" when nothing is left out)."""
+        if not self.groups and not self.products:
+            return ""
+        lines = []
+        if self.groups:
+            lines.append("Không có tệp riêng cho " + ", ".join(f"«{g}»" for g in self.groups)
+                         + " (cụm từ chỉ nhiều cơ quan, không phải một cơ quan).")
+        if self.products:
+            stts = ", ".join(dict.fromkeys(stt for stt, _d in self.products))
+            lines.append(f"{len(self.products)} sản phẩm có cơ quan chủ trì chỉ ghi bằng cụm từ trên hoặc để trống "
+                         f"(STT {stts}) không nằm trong tệp của cơ quan nào: chọn «Một tệp chung cho tất cả cơ quan» hoặc cập nhật trực tiếp trong "
+                         "ứng dụng.")
+        return "\n".join(lines)
+
+
+def left_out_of_agency_workbooks(store: Store, plan_id: str) -> LeftOut:
+    """Group phrases among the plan's leads, and the products no real agency leads (see :class:`LeftOut`)."""
+    from ..text import sort_key
+
+    plan = store.load_plan(plan_id)
+    groups: set[str] = set()
+    out = LeftOut()
+    for section, task, product in plan.iter_products():
+        names = [a.name for a in product.leads]
+        groups.update(n for n in names if is_group(n))
+        if all(is_group(n) for n in names):
+            out.products.append((f"{roman(section.position + 1)}.{task.number}", product.description))
+    out.groups = sorted(groups, key=sort_key)
+    return out
 
 
 def export_workbooks(store: Store, plan_id: str, period_key: str, folder: str | os.PathLike, *,

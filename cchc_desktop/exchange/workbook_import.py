@@ -21,7 +21,7 @@ from ..safe_write import sha256_file
 from ..store import Store
 from ..importers.model import ImportFailure
 from ..importers.xlsx_reader import load_xlsx
-from ..text import clean_cell
+from ..text import clean_cell, shorten
 from ..xlsx_safety import is_overflow_text
 from ..tracking.evidence import EvidenceError, add_evidence, list_evidence, update_evidence
 from ..tracking.status import StatusError, get_status, normalise, product_context, set_status
@@ -579,8 +579,7 @@ def _validate(store: Store, ctx, row: RowPreview, current: dict, sheet: str) -> 
 
 
 def _short(text, width: int = 90) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return shorten(text, width)
 
 
 def workbook_files(paths) -> list[Path]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..deadlines import other_years
 from ..errors import UserError
 
 class ImportFailure(UserError):
@@ -36,6 +37,7 @@ class ImportWarning:
     message: str
     row: int | None = None
     sheet: str = ""
+    stt: str = ""        # "I.6": the task the row belongs to, when the warning is about a task's row
 
     def __str__(self) -> str:
         parts = []
@@ -43,7 +45,10 @@ class ImportWarning:
             parts.append(f"Trang «{self.sheet}»")
         if self.row is not None:
             parts.append(f"dòng {self.row}")
-        return (", ".join(parts) + ": " if parts else "") + self.message
+        where = ", ".join(parts)
+        if self.stt:
+            where = f"{where} (STT {self.stt})".strip()
+        return (where + ": " if where else "") + self.message
 
 
 @dataclass
@@ -91,6 +96,30 @@ class AppendixDraft:
     def product_count(self) -> int:
         return sum(len(t.products) for s in self.sections for t in s.tasks)
 
+    def year_warnings(self, year_start: int | None, year_end: int | None = None) -> list[ImportWarning]:
+        """One warning per deadline that names a year outside the plan's years ("Quý IV/2025" in a 2026
+        plan): the text is kept as written, the user is asked to check it before the products are overdue
+        from the first day. Same check as the roll-over's «năm khác năm kế hoạch» (deadlines.other_years)."""
+        if not year_start:
+            return []
+        end = year_end or year_start
+        plan_years = str(year_start) if end == year_start else f"{year_start}–{end}"
+        out = []
+        for section in self.sections:
+            for task in section.tasks:
+                number = source_stt(task.number)
+                stt = f"{section.numeral}.{number}" if section.numeral and number else number
+                for product in task.products:
+                    years = other_years(product.deadline_text, year_start, end)
+                    if not years:
+                        continue
+                    named = f"năm {years[0]}" if len(years) == 1 else "các năm " + ", ".join(map(str, years))
+                    out.append(ImportWarning(
+                        f"thời hạn «{product.deadline_text}» thuộc {named}, khác năm của kế hoạch ({plan_years})"
+                        " — kiểm tra lại.", row=product.source_row if product.source_row is not None
+                        else task.source_row, sheet=product.source_sheet or task.source_sheet, stt=stt))
+        return out
+
     def agency_names(self) -> list[str]:
         seen: dict[str, None] = {}
         for section in self.sections:
@@ -99,6 +128,11 @@ class AppendixDraft:
                     for name in product.leads + product.coordinators:
                         seen.setdefault(name, None)
         return list(seen)
+
+
+def source_stt(number: str) -> str:
+    """The STT as written in the file, without a trailing "." or ")" ("37." -> "37", "1.1" kept)."""
+    return (number or "").strip().rstrip(".)").strip()
 
 
 def source_location(sheet: str, row: int | None) -> str:

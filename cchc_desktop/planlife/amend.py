@@ -22,6 +22,7 @@ from ..import_commit import plan_info_from_draft
 from ..importers.model import AppendixDraft
 from ..reports.vnformat import vn_date
 from ..store import Store, roman
+from ..text import shorten
 from ..tracking.display import archived_text
 from . import match
 
@@ -70,6 +71,7 @@ class AmendmentDiff:
     doc_date: str = ""        # ISO date
     note: str = ""
     fingerprint: str = ""
+    year_warnings: list[str] = field(default_factory=list)   # deadlines of the file naming another year
 
     def count(self, kind: str, fld: str | None = None) -> int:
         return sum(1 for c in self.changes if c.kind == kind and (fld is None or c.field == fld))
@@ -83,8 +85,7 @@ class AmendmentDiff:
 
 
 def _short(text: str, limit: int = 70) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def _names(names: list[str]) -> str:
@@ -114,6 +115,8 @@ def prepare_amendment(store: Store, plan_id: str, draft: AppendixDraft, *, doc_n
                          doc_number=doc_number or info.doc_number,
                          doc_date=parse_date(doc_date or info.doc_date or ""), note=note,
                          fingerprint=fingerprint(draft))
+    plan = store.row("plan", plan_id)
+    diff.year_warnings = [str(w) for w in draft.year_warnings(plan["year_start"], plan["year_end"])]
     _compare(diff)
     return diff
 
@@ -237,6 +240,7 @@ def preview_text(diff: AmendmentDiff) -> str:
              f"{diff.count(ADDED, 'content')} nhiệm vụ thêm, {diff.count(DROPPED, 'content')} nhiệm vụ bỏ, "
              f"{diff.count(MOVED)} nhiệm vụ chuyển mục, {diff.count(PRODUCT_MOVED)} sản phẩm chuyển nhiệm vụ, "
              f"{diff.count(CHANGED, 'deadline_text')} thời hạn thay đổi."]
+    lines += [f"  Lưu ý: {w}" for w in diff.year_warnings]
     if not diff.changes:
         lines.append("  Kế hoạch đã đúng như tệp điều chỉnh: không có gì thay đổi.")
     for number, change in enumerate(diff.changes, 1):

@@ -15,14 +15,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..deadlines import other_years, year_range_spans
 from ..errors import UserError
 from ..store import Store, roman
+from ..text import shorten
 from ..tracking import plan_summary
 from . import fiveyear
 from ..tracking.timeliness import DONE, DONE_LATE, EVENT_DRIVEN, NO_DEADLINE, STATUS_LABELS
 
 _YEAR = r"(?<!\d)(?P<y>(?:19|20)\d\d)(?!\d)"
-_RANGE_RE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d(?!\d)")
 _SHIFT_RE = re.compile(r"(?:(?<=/)|(?<=\bnăm )|(?<=\bNăm )|(?<=\bNĂM ))" + _YEAR)
 _ANY_YEAR_RE = re.compile(_YEAR)
 
@@ -35,7 +36,7 @@ def shift_years(text: str, old_year: int, new_year: int) -> tuple[str, list[str]
     """Shift the plan year where the text names it as a date or a year ("/2026", "năm 2026"); return the new text
     and the reasons it should be reviewed (ranges, other years, the plan year in another form)."""
     flags: list[str] = []
-    ranges = [(m.start(), m.end()) for m in _RANGE_RE.finditer(text)]
+    ranges = year_range_spans(text)
     if ranges:
         flags.append("có khoảng năm (" + ", ".join(text[a:b] for a, b in ranges) + ") — giữ nguyên")
 
@@ -51,10 +52,9 @@ def shift_years(text: str, old_year: int, new_year: int) -> tuple[str, list[str]
         return str(new_year)
 
     result = _SHIFT_RE.sub(replace, text)
-    others = sorted({m.group("y") for m in _ANY_YEAR_RE.finditer(text)
-                     if not in_range(m.start()) and int(m.group("y")) != old_year})
+    others = other_years(text, old_year)
     if others:
-        flags.append(f"có năm khác năm kế hoạch ({', '.join(others)}) — giữ nguyên")
+        flags.append(f"có năm khác năm kế hoạch ({', '.join(map(str, others))}) — giữ nguyên")
     unshifted = [m for m in _ANY_YEAR_RE.finditer(text) if int(m.group("y")) == old_year
                  and not in_range(m.start()) and m.start() not in shifted_at]
     if unshifted:
@@ -149,7 +149,7 @@ def preview_text(preview: RolloverPreview) -> str:
     lines.append(f"Cần xem lại, giữ nguyên như cũ ({len(preview.flagged)}):")
     lines += [f"  {s.where} «{s.old}»: {'; '.join(s.flags)}" for s in preview.flagged] or ["  (không có)"]
     lines.append(f"Nhiệm vụ chưa hoàn thành, chuyển tiếp ({len(preview.carried)}):")
-    lines += [f"  {c.where} {c.content[:70]} — {c.note}" for c in preview.carried] or ["  (không có)"]
+    lines += [f"  {c.where} {shorten(c.content, 70)} — {c.note}" for c in preview.carried] or ["  (không có)"]
     return "\n".join(lines)
 
 

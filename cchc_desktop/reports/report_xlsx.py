@@ -33,6 +33,54 @@ TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 # total width in Excel character units of a landscape A4 sheet at font 12 (fit to width scales the rest)
 LANDSCAPE_CHARS = 190
 PORTRAIT_CHARS = 120
+MARGINS = PageMargins(left=0.8, right=0.5, top=0.8, bottom=0.7)        # inches
+_A4_INCHES = (8.27, 11.69)
+
+
+_DIGIT_PX = 8      # widest digit of Times New Roman 12 at 96 dpi: the column unit once it is the default font
+
+
+def use_report_font(wb: Workbook) -> None:
+    """Make Times New Roman 12 the workbook's default font. Column widths are counted in digits of the default
+    font: with openpyxl's Calibri, a machine without Calibri (LibreOffice substitutes a wider font) printed the
+    columns a third wider than planned. (openpyxl has no public setter: font 0 is the default.)"""
+    from openpyxl.utils.indexed_list import IndexedList
+    wb._fonts = IndexedList([_font()] + list(wb._fonts)[1:])
+
+
+def printable_width(landscape: bool = False) -> float:
+    """Column units that fit between the margins of an A4 page at 100 % (a column of w units is
+    w·8 + 5 px at 96 dpi with Times New Roman 12 as default font), one unit spare: the body sheet prints within
+    the page even where a program ignores «fit to width» (LibreOffice cut every paragraph at both margins)."""
+    inches = _A4_INCHES[1 if landscape else 0] - MARGINS.left - MARGINS.right
+    return float(int((inches * 96 - 5) / _DIGIT_PX) - 1)
+
+
+def wrapped_height(text: str, width_units: float, *, size: float = 12, bold: bool = False) -> float:
+    """Row height (points) of ``text`` wrapped in a column of ``width_units``: words measured with the report
+    font (Times New Roman metrics), broken greedily like a spreadsheet cell, 1.2 lines of leading."""
+    from ..fonts import BOLD, REGULAR, register_fonts
+    from .grid import word_width
+
+    register_fonts()
+    font = BOLD if bold else REGULAR
+    room = (width_units * _DIGIT_PX + 5 - 8) * 0.75          # points, less the cell's inner padding
+    space = word_width(" ", font, size)
+    lines = 0
+    for paragraph in str(text or "").split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split():
+            w = word_width(word, font, size)
+            if used and used + space + w > room:
+                lines += 1 + int(w // room)
+                used = w % room
+            elif not used and w > room:
+                lines += int(w // room)
+                used = w % room
+            else:
+                used += (space if used else 0.0) + w
+    return round(max(lines, 1) * size * 1.2 + 3, 1)
 
 
 def _font(bold=False, italic=False, size=12) -> Font:
@@ -55,7 +103,7 @@ def _print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None) -> N
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.8, right=0.5, top=0.8, bottom=0.7)
+    ws.page_margins = PageMargins(left=MARGINS.left, right=MARGINS.right, top=MARGINS.top, bottom=MARGINS.bottom)
     ws.print_options.horizontalCentered = True
     if title_rows:
         ws.print_title_rows = title_rows
@@ -89,7 +137,12 @@ def _merged_row(ws: Worksheet, row: int, ncol: int, value, **style) -> None:
     if style.get("border", True):
         for col in range(2, ncol + 1):
             _put(ws, row, col, None)
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+    if ncol > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+
+
+def _table_width(ws: Worksheet, ncol: int) -> float:
+    return sum(ws.column_dimensions[get_column_letter(c)].width or 13.0 for c in range(1, ncol + 1))
 
 
 def _title_rows(ws: Worksheet, report: ReportData, subtitle: str, ncol: int, ref_date: _dt.date | None) -> int:
@@ -101,7 +154,7 @@ def _title_rows(ws: Worksheet, report: ReportData, subtitle: str, ncol: int, ref
     row = 1
     for text, bold, italic in lines:
         _merged_row(ws, row, ncol, text, bold=bold, italic=italic, align=CENTER, border=False, size=13)
-        ws.row_dimensions[row].height = 34 if len(text) > 90 else 20
+        ws.row_dimensions[row].height = max(20.0, wrapped_height(text, _table_width(ws, ncol), size=13, bold=bold))
         row += 1
     if ref_date is not None:
         _put(ws, row, 1, "Số liệu đến ngày:", italic=True, border=False, align=Alignment(horizontal="right"))
@@ -130,6 +183,8 @@ def write_table(ws: Worksheet, table: TableData, report: ReportData, ref_date: _
     header_row = row
     for col, text in enumerate(headers, start=1):
         _put(ws, row, col, text, bold=True, align=CENTER)
+    ws.row_dimensions[row].height = max(wrapped_height(text, ws.column_dimensions[get_column_letter(col)].width
+                                                       or 13.0, bold=True) for col, text in enumerate(headers, 1))
     row += 1
     if table.number_row:
         for col in range(1, ncol + 1):
@@ -143,6 +198,8 @@ def write_table(ws: Worksheet, table: TableData, report: ReportData, ref_date: _
     first_data = row
     sections = set(table.section_rows)
     bold = set(table.bold_rows)
+    in_group = {i for start, end in table.groups if end > start for i in range(start, end + 1)}
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 13.0 for c in range(1, ncol + 1)]
     if sections:   # sections fold: the rows under a section row are one outline level down
         ws.sheet_properties.outlinePr.summaryBelow = False
     for i, values in enumerate(table.rows):
@@ -161,13 +218,19 @@ def write_table(ws: Worksheet, table: TableData, report: ReportData, ref_date: _
                 value = int(value)   # numeric STT sorts and filters as a number
             center = col > printed or table.align[col - 1].upper() in ("CENTER", "CENTRE")
             _put(ws, r, col, value if value != "" else None, bold=i in bold, align=TOP_CENTER if center else WRAP)
+        # wrapped cells get their height (programs do not grow rows on opening); cells merged down a group
+        # (the task of several products) spread over their rows and are left out
+        ws.row_dimensions[r].height = max((wrapped_height(v, widths[c], bold=i in bold) for c, v in enumerate(values)
+                                           if isinstance(v, str) and v and not (i in in_group and c < 2)),
+                                          default=None)
     for start, end in table.groups:
         for col in (1, 2):
             ws.merge_cells(start_row=first_data + start, start_column=col, end_row=first_data + end, end_column=col)
 
 
 def write_body(ws: Worksheet, report: ReportData, body: str) -> None:
-    ws.column_dimensions["A"].width = 110
+    width = printable_width(landscape=False)
+    ws.column_dimensions["A"].width = width
     row = _title_rows(ws, report, "", 1, None)
     table_titles = {k: t.title for k, t in report.tables.items()}
     for style, text in body_plain_lines(body):
@@ -178,13 +241,14 @@ def write_body(ws: Worksheet, report: ReportData, body: str) -> None:
         else:
             _put(ws, row, 1, text, bold=style in ("h1", "h2", "h3"), italic=style in ("h3", "italic"),
                  border=False)
-        ws.row_dimensions[row].height = max(1, -(-len(text) // 120)) * 16
+        ws.row_dimensions[row].height = wrapped_height(text, width, bold=style in ("h1", "h2", "h3"))
         row += 1
     _print_setup(ws, landscape=False, title_rows=None)
 
 
 def report_workbook(report: ReportData, ref_date: _dt.date | None = None) -> Workbook:
     wb = Workbook()
+    use_report_font(wb)
     first = wb.active
     used_first = False
     ref = ref_date

@@ -7,6 +7,7 @@ from datetime import date
 from .. import changelog
 from ..deadlines import Deadline, parse_deadline
 from ..store import Store, StoreError
+from ..text import shorten
 from . import _rows
 from .periods import ReportSettings, parse_period_key
 from .timeliness import (DONE, DONE_LATE, NOT_DONE, NOT_STARTED, STATUS_LABELS, STATUSES, derive_status,
@@ -252,7 +253,7 @@ def undo_bulk(store: Store, changes: list[StatusChange]) -> None:
 def _describe(store: Store, product_id: str) -> str:
     row = store.db.query_one("SELECT description FROM product WHERE id = ?", (product_id,))
     text = (row[0] if row else "") or product_id
-    return text if len(text) <= 60 else text[:57] + "…"
+    return shorten(text, 60)
 
 
 # -- history ----------------------------------------------------------------------------------------

@@ -53,6 +53,8 @@ class ImportPreviewDialog(QDialog):
             self.years = (facts.year_start, facts.year_end or facts.year_start)
         else:
             self.years = plan_years or (date.today().year, date.today().year)
+        # deadlines naming another year than the plan's ("Quý IV/2025" in a 2026 plan): kept, but warned
+        self.year_warnings = self.draft.year_warnings(*self.years) if self.draft else []
         kind = "kế hoạch" if plan.body_paragraphs else "phụ lục"
         self.setWindowTitle(title or f"Nhập {kind} — {plan.source_name}")
         self.resize(1100, 700)
@@ -85,7 +87,7 @@ class ImportPreviewDialog(QDialog):
         self.agency_list = QListWidget(self)
         self.agency_list.addItems(sorted(agencies, key=sort_key))
         self.tabs.addTab(self.agency_list, f"Cơ quan ({len(agencies)})")
-        warnings = [str(w) for w in (self.draft.warnings if self.draft else [])] + plan.notes
+        warnings = [str(w) for w in (self.draft.warnings if self.draft else []) + self.year_warnings] + plan.notes
         self.warning_list = QListWidget(self)
         self.warning_list.setWordWrap(True)
         self.warning_list.addItems(warnings)
@@ -143,7 +145,8 @@ class ImportPreviewDialog(QDialog):
             parts[0] += f" — Kế hoạch {plan.facts.title}"
         if draft is not None:
             parts.append(f"{len(draft.sections)} mục, {draft.task_count} nhiệm vụ, {draft.product_count} "
-                         f"hoạt động/sản phẩm, {len(draft.agency_names())} cơ quan; {len(draft.warnings)} cảnh báo")
+                         f"hoạt động/sản phẩm, {len(draft.agency_names())} cơ quan; "
+                         f"{len(draft.warnings) + len(self.year_warnings)} cảnh báo")
         else:
             parts.append("không có bảng phụ lục nhiệm vụ")
         if plan.targets:
@@ -153,6 +156,10 @@ class ImportPreviewDialog(QDialog):
             text += f"<br>{draft.title}"
         if draft is not None and draft.caption:
             text += f"<br><i>{draft.caption}</i>"
+        if self.year_warnings:
+            stts = ", ".join(w.stt or str(w.row) for w in self.year_warnings)
+            text += (f"<br><span style='color:#a00'>{len(self.year_warnings)} thời hạn ghi năm khác năm của kế "
+                     f"hoạch (STT {stts}): vẫn nhập như trong tệp, hãy kiểm tra lại (xem thẻ Cảnh báo).</span>")
         missing = plan.missing()
         if missing:
             text += "<br><span style='color:#a00'>Còn thiếu: " + "; ".join(missing) + "</span>"
