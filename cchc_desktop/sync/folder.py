@@ -16,9 +16,11 @@ The folder stays small: each package carries its writer's acknowledgements (``ho
 Lamport value up to which it holds all that origin's changes, raised only when a merge is committed), and a
 package carries only the changes above the lowest acknowledgement of the installations whose files are in the
 folder (a delta, with that base in its manifest) and the rows they touch. It is a full snapshot instead when no
-other installation is known yet, when one has not acknowledged anything of an origin we hold (a new installation,
-an older app), or when one acknowledges more of our own changes than we have (this database was restored from an
-older backup). A reader that does not hold a delta's base does not merge it (nothing acknowledged, the file is
+other installation is known yet, or when one has not acknowledged anything of an origin we hold (a new
+installation, an older app). A database restored from a backup stamps under a new id (``changelog.rotate_origin``;
+here as a last resort when the peers acknowledge more of our own changes than we have): its package names the old
+ids (``replaces``), whose packages then count for no reader, and it removes its own old package once it holds
+what that carried. A reader that does not hold a delta's base does not merge it (nothing acknowledged, the file is
 tried again); its own package tells the writer what it holds, so the writer's next package covers it.
 """
 from __future__ import annotations
