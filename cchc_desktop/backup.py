@@ -18,6 +18,9 @@ Recovery: `open_or_recover(db_path)` checks the database; when it is damaged it 
 aside (renamed with a timestamp, with its -wal/-shm/-journal files) and restores the newest good backup.
 The UI passes a `confirm` callback to ask the user first (ui/restore_dialog.py).
 
+A restored database gets a new installation id (`new_identity`, `check_restored_copy` for a file copied back by
+hand): the changes it lost may already be at its peers, and its next changes must not take their stamps.
+
 This module never imports Qt.
 """
 from __future__ import annotations
