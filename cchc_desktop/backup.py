@@ -18,6 +18,9 @@ Recovery: `open_or_recover(db_path)` checks the database; when it is damaged it 
 aside (renamed with a timestamp, with its -wal/-shm/-journal files) and restores the newest good backup.
 The UI passes a `confirm` callback to ask the user first (ui/restore_dialog.py).
 
+A restored database gets a new installation id (`new_identity`, `check_restored_copy` for a file copied back by
+hand): the changes it lost may already be at its peers, and its next changes must not take their stamps.
+
 This module never imports Qt.
 """
 from __future__ import annotations
@@ -113,6 +116,7 @@ class RestoreResult:
     set_aside: Path | None = None       # the damaged database, renamed, when it could not be backed up
     files_restored: int = 0             # attachments copied back beside the database
     missing_files: list[FileProblem] = field(default_factory=list)
+    new_origin: str | None = None       # the installation id the restored database stamps its changes with
 
 
 @dataclass
@@ -659,6 +663,85 @@ def backup_to_folder(db_path: str | os.PathLike, folder: str | os.PathLike) -> P
     return final / db_copy.name
 
 
+# -- stamps that left this database (beside the backups, so a copy of the database put back is seen) --------
+SENT_FILE = "da-gui.json"           # {installation id: the highest own Lamport value a package carried away}
+
+
+def sent_marks(db_path: str | os.PathLike) -> dict[str, int]:
+    """What left this database in packages (sync folder, USB), per installation id; {} when unknown."""
+    try:
+        data = json.loads((backups_dir(Path(db_path)) / SENT_FILE).read_text(encoding="utf-8"))
+        return {str(k): int(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def note_sent(db_path: str | os.PathLike, origin: str, lamport: int) -> None:
+    """A package carried our changes up to ``lamport`` away (called by the package export). Kept outside the
+    database: a database put back from an older copy by hand still finds it (``check_restored_copy``)."""
+    marks = sent_marks(db_path)
+    if lamport <= marks.get(origin, 0):
+        return
+    marks[origin] = int(lamport)
+    folder = backups_dir(Path(db_path))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(folder / SENT_FILE, json.dumps(marks, sort_keys=True).encode("utf-8"))
+    except (OSError, SafeWriteError) as exc:     # best effort: the sync folder's own check remains
+        log.warning("record of sent changes not written: %s", exc)
+
+
+def _clock(path: Path) -> int:
+    """The Lamport clock of a database file (0 when it cannot be read, e.g. damaged)."""
+    try:
+        conn = _ro_connect(path)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'lamport'").fetchone()
+            return int(row[0]) if row and row[0] else 0
+        finally:
+            conn.close()
+    except (sqlite3.Error, ValueError, TypeError):
+        return 0
+
+
+def new_identity(conn: sqlite3.Connection, db_path: Path, clock_floor: int = 0) -> str | None:
+    """A restored database stamps its future changes under a new installation id, its clock past everything the
+    replaced copy had seen and every stamp that left it (``changelog.rotate_origin`` says why); in one
+    transaction of ``conn``."""
+    from . import changelog
+
+    floor = max([clock_floor, *sent_marks(db_path).values()])
+    with conn:
+        return changelog.rotate_origin(conn, clock_floor=floor)
+
+
+def check_restored_copy(store) -> str | None:
+    """On opening: a database file put back by hand — an app backup copied over it (it still carries the
+    backup's stamp table), or an older copy whose own changes stop below what packages already carried away
+    (``sent_marks``) — gets a new installation id before anything is stamped. Returns the new id, else None."""
+    from . import changelog
+
+    db = store.db
+    if db.read_only:
+        return None
+    stamped = db.query_one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (STAMP_TABLE,))
+    origin = changelog.get_meta(db, "installation_id")
+    behind = False
+    if origin is not None:
+        marks = sent_marks(db.path)
+        newest = db.query_one("SELECT COALESCE(MAX(lamport), 0) FROM change_log WHERE origin = ?", (origin,))[0]
+        behind = marks.get(origin, 0) > int(newest)
+    if not stamped and not behind:
+        return None
+    with db.transaction():
+        if stamped:
+            db.conn.execute(f"DROP TABLE {STAMP_TABLE}")
+        new = changelog.rotate_origin(db.conn, clock_floor=max(sent_marks(db.path).values(), default=0))
+    log.warning("database %s is a copy put back by hand (%s): new installation id %s", db.path,
+                "backup stamp" if stamped else "older than the changes it sent", new)
+    return new
+
+
 # -- restore -------------------------------------------------------------------------------------
 def validate_backup(backup_path: str | os.PathLike) -> BackupInfo:
     """Check a backup file (from the list or chosen by the user) before restoring it."""
@@ -742,6 +825,7 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
             from exc
     for missing in result.missing_files:
         log.warning("restore: attachment %s", missing.describe())
+    replaced_clock = _clock(db_path) if db_path.exists() else 0
     if db_path.exists():
         if check_file(db_path) is None:
             try:
@@ -763,6 +847,8 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
             try:
                 conn.execute(f"DROP TABLE IF EXISTS {STAMP_TABLE}")
                 conn.commit()
+                # its peers may hold changes this copy no longer has: never stamp under the same id again
+                result.new_origin = new_identity(conn, db_path, replaced_clock)
             finally:
                 conn.close()
     except (SafeWriteError, OSError, sqlite3.Error) as exc:
@@ -813,7 +899,13 @@ def open_or_recover(db_path: str | os.PathLike, *, actor: str | None = None,
             make_backup(db_path, REASON_MIGRATION, dedupe=False)  # before Store.open() migrates it
         # a DatabaseError here (schema too new, file locked, …) is not a recovery case; the file was
         # checked just above, so the store does not run a second integrity_check (half the start, #18)
-        return Store(Database(db_path, check=False), actor), None
+        store = Store(Database(db_path, check=False), actor)
+        try:
+            check_restored_copy(store)
+        except BaseException:
+            store.close()
+            raise
+        return store, None
     log.error("database %s damaged: %s", db_path, problem)
     candidate = find_good_backup(db_path)
     # how far the data had got: the damaged file's own change counter when it can still be read, else at least

@@ -45,6 +45,63 @@ def installation_id(db: Database) -> str:
     return value
 
 
+META_HOLDS = "exchange_holds"         # {origin: lamport}: every change of that origin up to it is held here
+META_ORIGINS = "previous_origins"     # [{"origin", "upto", "at"}]: the ids this database stamped with before
+
+
+def previous_origins(db: Database) -> list[str]:
+    """Earlier installation ids of this database (it was given a new one when restored from a copy)."""
+    try:
+        return [str(item["origin"]) for item in json.loads(get_meta(db, META_ORIGINS) or "[]")]
+    except (ValueError, TypeError, KeyError):
+        return []
+
+
+def rotate_origin(conn, *, clock_floor: int = 0, held_upto: int | None = None) -> str | None:
+    """Give this database copy a new installation id; call inside a transaction (``conn``: a sqlite3
+    connection, so a backup file being restored can be changed before it replaces the database).
+
+    Why: a database put back from a backup (or an older copy) has forgotten the changes it made after that copy,
+    but its peers hold them, stamped (origin, lamport). Its next changes would take the same stamps and the
+    peers would skip them as already held. Under a new id its changes can never collide with what the old id
+    sent. The old id's changes stay in the log as they are (they become another origin's: we hold them up to
+    ``held_upto``, default all of them, and the peers send us the rest), and the old id is remembered
+    (META_ORIGINS) so the sync folder can retire the package the old id left there. The clock moves past
+    ``clock_floor`` (what the replaced copy or the peers had seen), so the new changes order after the lost ones.
+    Returns the new id (None when the database never had one: it never stamped a change)."""
+    def meta(key: str) -> str | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def put(key: str, value: str) -> None:
+        conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    put("lamport", str(max(int(meta("lamport") or 0), int(clock_floor or 0))))
+    old = meta("installation_id")
+    if old is None:
+        return None
+    newest = int(conn.execute("SELECT COALESCE(MAX(lamport), 0) FROM change_log WHERE origin = ?",
+                              (old,)).fetchone()[0])
+    held = newest if held_upto is None else max(0, min(newest, int(held_upto)))
+    try:
+        holds = {str(k): int(v) for k, v in json.loads(meta(META_HOLDS) or "{}").items()}
+    except (ValueError, TypeError, AttributeError):
+        holds = {}
+    if held > 0:
+        holds[old] = held
+    try:
+        history = list(json.loads(meta(META_ORIGINS) or "[]"))
+    except (ValueError, TypeError):
+        history = []
+    history.append({"origin": old, "upto": newest, "at": now_iso()})
+    value = new_id()
+    put(META_HOLDS, json.dumps(holds, sort_keys=True))
+    put(META_ORIGINS, json.dumps(history))
+    put("installation_id", value)
+    return value
+
+
 def tick(db: Database, seen: int = 0) -> int:
     """Advance the Lamport clock past `seen` and return the new value (call inside a transaction)."""
     current = int(get_meta(db, "lamport") or 0)

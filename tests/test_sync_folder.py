@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from cchc_desktop import changelog
 from cchc_desktop.demo import create_demo_plan
 from cchc_desktop.exchange import ExchangeError, export_package, import_package, read_package
 from cchc_desktop.exchange.package import holds_vector
@@ -334,7 +335,7 @@ def test_a_fourth_installation_joining_later_gets_full_snapshots_and_converges(t
     assert last.published_delta and 1 <= last.published_changes <= 5       # D is acknowledged too now
 
 
-def test_a_database_restored_from_an_old_backup_gets_and_sends_full_snapshots(three, tmp_path):
+def test_a_database_put_back_by_hand_takes_a_new_id_at_its_first_sync_and_gets_its_lost_edits_back(three, tmp_path):
     stores, folders = three
     rng = random.Random(11)
     engine = Engine(folders, rng)
@@ -358,9 +359,11 @@ def test_a_database_restored_from_an_old_backup_gets_and_sends_full_snapshots(th
     stores["B"] = Store.open(path, actor="B")
     assert holds_vector(stores["B"].db)[own] < holds_vector(stores["A"].db)[own]
     report = sync_once(stores["B"], folders["B"])
-    # the peers acknowledge more of B's changes than B has: B writes a full snapshot, and does not merge the
-    # deltas whose base it lost (nothing acknowledged that is not written)
-    assert not report.published_delta and "khôi phục" in report.full_reason
+    # the peers acknowledge more of B's changes than B has (a copy put back outside the app, opened without its
+    # checks): from now on B stamps under a new id, acknowledges of its old id only what it had published, and
+    # does not merge the deltas whose base it lost (nothing acknowledged that is not written)
+    assert changelog.installation_id(stores["B"].db) != own and own in changelog.previous_origins(stores["B"].db)
+    assert holds_vector(stores["B"].db)[own] < holds_vector(stores["A"].db)[own]
     statuses = {f.status for f in report.files}
     assert "needs_full" in statuses and "merged" not in statuses
     engine.spread("B", report.published)

@@ -158,6 +158,7 @@ class MergePlan:
     new_id_map: dict[str, tuple[str, str]] = field(default_factory=dict)   # remote -> (entity, local)
     notes: list[str] = field(default_factory=list)
     max_lamport: int = 0
+    needs_backup: bool = True      # False: a delta whose merge can be undone from the change log alone
 
     @property
     def conflicts(self) -> list[FieldChange]:
@@ -254,16 +255,49 @@ class _Log:
 class _LocalLog:
     """The local change log: every stamp, and separately what the peer has not seen yet."""
 
-    def __init__(self, store: Store, peer_seen: dict[str, int], defaults: dict[str, dict]):
+    _COLUMNS = ("SELECT seq, origin, lamport, entity, row_id, op, field, "
+                "CASE WHEN (op = 'insert' AND field IS NULL) OR entity = 'product_agency' THEN new_value END "
+                "AS new_value, CASE WHEN entity = 'product_agency' THEN old_value END AS old_value FROM change_log")
+
+    def __init__(self, store: Store, peer_seen: dict[str, int], defaults: dict[str, dict],
+                 row_ids: set[str] | None = None, remote: list[dict] | None = None):
+        """The whole log, or (a delta) only the entries of ``row_ids`` plus which of the ``remote`` entries'
+        keys we already have (looked up through the (origin, lamport) index)."""
         self.keys: set[tuple] = set()
         self.all = _Log(defaults)
         self.unseen = _Log(defaults)               # changed here since the peer last heard from us
         self.unseen_links: dict[tuple, list[dict]] = {}    # (product, role) -> entries, in the order applied
-        for r in store.db.query(
-                "SELECT origin, lamport, entity, row_id, op, field, "
-                "CASE WHEN (op = 'insert' AND field IS NULL) OR entity = 'product_agency' THEN new_value END "
-                "AS new_value, CASE WHEN entity = 'product_agency' THEN old_value END AS old_value "
-                "FROM change_log ORDER BY seq"):
+        self.peer_seen = peer_seen
+        self.loaded: set[str] | None = None        # row ids read (None: the whole log)
+        db = store.db
+        if row_ids is None:
+            self._add(db.query(self._COLUMNS + " ORDER BY seq"))
+        else:
+            self.loaded = set()
+            self.add_rows(store, row_ids)
+            spans: dict[str, list[int]] = {}
+            for entry in remote or ():
+                span = spans.setdefault(str(entry["origin"]), [int(entry["lamport"])] * 2)
+                span[0], span[1] = min(span[0], int(entry["lamport"])), max(span[1], int(entry["lamport"]))
+            for origin, (lo, hi) in spans.items():
+                self.keys.update((origin, int(r[0]), str(r[1])) for r in db.query(
+                    "SELECT lamport, entity FROM change_log WHERE origin = ? AND lamport BETWEEN ? AND ?",
+                    (origin, lo, hi)))
+
+    def add_rows(self, store: Store, row_ids) -> None:
+        """Read the entries of more rows (a scoped log only)."""
+        ids = sorted(set(row_ids) - self.loaded)
+        self.loaded.update(ids)
+        rows = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            rows += store.db.query(self._COLUMNS + f" WHERE row_id IN ({','.join('?' for _ in chunk)})", tuple(chunk))
+        rows.sort(key=lambda r: r["seq"])
+        self._add(rows)
+
+    def _add(self, rows) -> None:
+        peer_seen = self.peer_seen
+        for r in rows:
             entry = dict(r)
             self.keys.add(_key(entry))
             values = entry["new_value"] if entry["op"] == "insert" and entry["field"] is None else None
@@ -323,11 +357,12 @@ def _safe_relative(value: str) -> bool:
     return len(parts) >= 2 and parts[0] == "attachments" and ".." not in parts and "." not in parts
 
 
-def plan_merge(store: Store, package: Package) -> MergePlan:
+def plan_merge(store: Store, package: Package, *, read_all: bool = False) -> MergePlan:
     """Work out what the package would change. Read-only; raises ExchangeError when it does not map.
 
     Every lookup is by dict (rows of each table, natural keys, log stamps): time grows linearly with
-    the size of the plan."""
+    the size of the plan. A sync-folder delta without deletions reads only the rows it touches and their log
+    entries (by id); ``read_all`` reads everything anyway (the tests compare both)."""
     db = store.db
     if package.manifest["schema_version"] > db.schema_version:
         raise ExchangeError("Gói dữ liệu được tạo bởi phiên bản mới hơn của ứng dụng. Hãy cập nhật ứng dụng.",
@@ -343,10 +378,18 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
             "chưa có phần trước đó; hợp nhất nó sẽ thiếu dữ liệu. Cần gói đầy đủ: máy kia sẽ tự gửi gói đầy đủ ở "
             "lượt đồng bộ sau, hoặc xuất gói dữ liệu (Trao đổi → Xuất gói dữ liệu) từ máy đó.", code="base")
     defaults = {name: schema.column_defaults(db, name) for name in infos}
-    local = _LocalLog(store, package.seen, defaults)
     id_map = {r["remote_id"]: r["local_id"] for r in db.query("SELECT remote_id, local_id FROM exchange_id_map")}
-    existing: dict[str, dict[str, dict]] = {
-        name: {r["id"]: dict(r) for r in db.query(f"SELECT * FROM {name}")} for name in infos}
+    # A delta without deletions touches a handful of rows: read only those (by id), their parents and their log
+    # entries, not every table and the whole log. A deletion needs every row below it: read everything.
+    scoped = not read_all and package.is_delta and not any(e["op"] == "delete" and e.get("field") is None for e in package.changes)
+    if scoped:
+        wanted = _touched_ids(infos, tables, package.changes, id_map)
+        existing = {name: _rows_by_id(db, name, wanted.get(name, ())) if name != "agency" else
+                    {r["id"]: dict(r) for r in db.query("SELECT * FROM agency")} for name in infos}
+        local = _LocalLog(store, package.seen, defaults, set().union(*wanted.values()), package.changes)
+    else:
+        local = _LocalLog(store, package.seen, defaults)
+        existing = {name: {r["id"]: dict(r) for r in db.query(f"SELECT * FROM {name}")} for name in infos}
     label = _Labels(store, existing)
 
     plan = MergePlan(package, [])
@@ -364,7 +407,7 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
     remote_rows: dict[str, list[dict]] = {}
     for name, info in infos.items():
         natural = {key: {tuple(r[c] for c in key): rid for rid, r in existing[name].items()}
-                   for key in info.unique_keys}
+                   for key in info.unique_keys} if not scoped else {}
         mapped_rows = []
         for raw in tables.get(name, []):
             row = remap(info, raw)
@@ -372,7 +415,15 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
                 for key in info.unique_keys:
                     if any(row.get(c) is None for c in key):
                         continue
-                    hit = natural[key].get(tuple(row[c] for c in key))
+                    if scoped:      # one lookup by the natural key (UNIQUE: indexed)
+                        found = db.query_one(f"SELECT * FROM {name} WHERE "
+                                             + " AND ".join(f"{c} = ?" for c in key), tuple(row[c] for c in key))
+                        hit = found["id"] if found is not None else None
+                        if hit is not None and hit not in existing[name]:
+                            existing[name][hit] = dict(found)
+                            local.add_rows(store, {hit})
+                    else:
+                        hit = natural[key].get(tuple(row[c] for c in key))
                     if hit:
                         id_map[raw["id"]] = hit
                         plan.new_id_map[raw["id"]] = (name, hit)
@@ -445,7 +496,8 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
                 plan.changes.append(FieldChange(name, row["id"], column, current[column], new_value, conflict,
                                                 winner, row_label))
 
-    _plan_links(store, plan, tables, remote, local, id_map, present, existing, remote_links, label)
+    _plan_links(store, plan, tables, remote, local, id_map, present, existing, remote_links, label,
+                {pid for pid, _role in remote_links} if scoped else None)
     _plan_aliases(store, plan, tables, id_map, present)
 
     # Tombstones: deletions the peer made of rows we still have; the preview lists every row they remove.
@@ -468,7 +520,54 @@ def plan_merge(store: Store, package: Package) -> MergePlan:
         plan.tombstones.append(tomb)
     # Changes to rows a deletion would remove stay in the plan: the deletion may be refused or left
     # pending, and the change would otherwise be lost (its log entry is copied now, never offered again).
+    if scoped:
+        plan.needs_backup = not _undoable_from_log(plan, local)
     return plan
+
+
+def _undoable_from_log(plan: MergePlan, local: _LocalLog) -> bool:
+    """True when nothing the merge overwrites exists only in the database: it deletes nothing (no tombstone), and
+    every field and agency set it replaces got its current value through a logged change here (an update of that
+    field, or the row's insert entry, which holds the whole row). Inserted rows, id mappings, aliases (INSERT OR
+    IGNORE), conflicts (both values kept) and attachments (content-addressed, never overwritten) lose nothing.
+    Then the backup before the merge adds nothing the log does not hold, and a sync round skips it (a full
+    snapshot of the database per round, and 20 of them would push every older backup out)."""
+    if plan.tombstones:
+        return False
+    logged = local.all
+    for change in plan.changes:
+        if (change.table, change.row_id, change.field) not in logged.fields \
+                and (change.table, change.row_id) not in logged.inserts:
+            return False
+    return all(("product_agency", link.product_id, link.role) in logged.fields for link in plan.links)
+
+
+def _touched_ids(infos, tables: dict[str, list[dict]], changes: list[dict], id_map: dict) -> dict[str, set[str]]:
+    """Local ids a delta can touch, per table: its rows, their parents and the rows its log entries name."""
+    wanted: dict[str, set[str]] = {name: set() for name in infos}
+    for name, info in infos.items():
+        for raw in tables.get(name, []):
+            wanted[name].add(id_map.get(raw["id"], raw["id"]))
+            for column, parent in info.parents.items():
+                if raw.get(column) is not None and parent in wanted:
+                    wanted[parent].add(id_map.get(raw[column], raw[column]))
+    for raw in tables.get("product_agency", []):
+        wanted["product"].add(id_map.get(raw["product_id"], raw["product_id"]))
+    for entry in changes:
+        entity = "product" if entry["entity"] == "product_agency" else entry["entity"]
+        if entity in wanted:
+            wanted[entity].add(id_map.get(entry["row_id"], entry["row_id"]))
+    return wanted
+
+
+def _rows_by_id(db, name: str, ids) -> dict[str, dict]:
+    ids = sorted(ids)
+    out: dict[str, dict] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out.update((r["id"], dict(r)) for r in db.query(
+            f"SELECT * FROM {name} WHERE id IN ({','.join('?' for _ in chunk)})", tuple(chunk)))
+    return out
 
 
 def _children_index(infos, existing) -> dict[tuple, list[tuple[str, str]]]:
@@ -523,7 +622,8 @@ def _undo_links(current: list[str], entries: list[dict], id_map: dict) -> set[st
     return found
 
 
-def _plan_links(store, plan, tables, remote, local, id_map, present, existing, remote_links, label) -> None:
+def _plan_links(store, plan, tables, remote, local, id_map, present, existing, remote_links, label,
+                products_only: set[str] | None = None) -> None:
     """Lead / coordinating agencies: one agency set per (product, role). Only the peer changed it: take
     the peer's set. Both changed it since the last exchange: a listed conflict; the two sets are merged
     (each side's additions and removals) and the merge is logged as a new change so both PCs converge."""
@@ -535,7 +635,17 @@ def _plan_links(store, plan, tables, remote, local, id_map, present, existing, r
         row["agency_id"] = id_map.get(row["agency_id"], row["agency_id"])
         by_key.setdefault((row["product_id"], row["role"]), []).append(row)
     here: dict[tuple, list[tuple]] = {}
-    for r in db.query("SELECT product_id, role, agency_id, position FROM product_agency ORDER BY position"):
+    if products_only is None:
+        found = db.query("SELECT product_id, role, agency_id, position FROM product_agency ORDER BY position")
+    else:
+        ids = sorted(products_only)
+        found = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            found += db.query("SELECT product_id, role, agency_id, position FROM product_agency WHERE product_id "
+                              f"IN ({','.join('?' for _ in chunk)})", tuple(chunk))
+        found.sort(key=lambda r: r[3])
+    for r in found:
         here.setdefault((r[0], r[1]), []).append((r[2], r[3]))
     names = {rid: row["name"] for rid, row in existing.get("agency", {}).items()}
     for raw in tables.get("agency", []):
@@ -683,7 +793,8 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
     package now (kept as local value, written as a local change so the decision is not lost).
     Every listed conflict is stored in exchange_conflict (restorable with ``restore_conflict``)."""
     db = store.db
-    backup_before_change(store, REASON_MERGE)
+    if plan.needs_backup:
+        backup_before_change(store, REASON_MERGE)
     choices = choices or {}
     skip = skip or set()
     confirmed = {t.row_id for t in plan.tombstones} if confirm is True else set(confirm or ())

@@ -9,7 +9,8 @@ Package layout (format_version 1)::
                         sync-folder packages also: holds {origin: lamport} (this installation's
                         acknowledgements: it holds every change of that origin up to that Lamport value),
                         delta (true: only what the peers have not acknowledged) and base {origin: lamport}
-                        (a delta holds every change above its base; the reader must hold the rest)
+                        (a delta holds every change above its base; the reader must hold the rest),
+                        replaces [origin]: the writer's earlier ids (a restored database takes a new id)
     data/<table>.jsonl  one JSON object per row (every row table in scope, plus link tables)
     changes.jsonl       change_log entries (without seq), old/new values as stored JSON text
     attachments/<sha>   evidence files, named by their SHA-256
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import APP_VERSION, changelog
+from ..backup import note_sent
 from ..db import Database
 from ..safe_write import sha256_file
 from ..store import Store
@@ -105,6 +107,11 @@ class Package:
         return bool(self.manifest.get("delta"))
 
     @property
+    def replaces(self) -> list[str]:
+        """Earlier ids of the writer (it was restored from a copy and took a new id): their packages are dead."""
+        return [str(v) for v in self.manifest.get("replaces") or []]
+
+    @property
     def base(self) -> dict[str, int]:
         return {str(k): int(v) for k, v in (self.manifest.get("base") or {}).items()}
 
@@ -114,7 +121,7 @@ def seen_vector(db: Database) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in db.query("SELECT origin, MAX(lamport) FROM change_log GROUP BY origin")}
 
 
-META_HOLDS = "exchange_holds"        # {origin: lamport}: every change of that origin up to it is held here
+META_HOLDS = changelog.META_HOLDS    # {origin: lamport}: every change of that origin up to it is held here
 
 
 def holds_vector(db: Database) -> dict[str, int]:
@@ -128,13 +135,7 @@ def holds_vector(db: Database) -> dict[str, int]:
         stored = {}
     origin = changelog.installation_id(db)
     stored[origin] = _own_newest(db, origin)
-    gap = _own_gap(db)
-    if gap is not None:
-        stored[origin] = min(stored[origin], gap[0])
     return {k: v for k, v in stored.items() if v > 0}
-
-
-META_OWN_GAP = "exchange_own_gap"    # [lo, hi]: our own changes in (lo, hi] are only at the peers (restored copy)
 
 
 def _own_newest(db: Database, origin: str) -> int:
@@ -142,29 +143,21 @@ def _own_newest(db: Database, origin: str) -> int:
     return int(row[0] or 0) if row else 0
 
 
-def _own_gap(db: Database) -> tuple[int, int] | None:
-    try:
-        lo, hi = json.loads(changelog.get_meta(db, META_OWN_GAP) or "null") or (None, None)
-        return (int(lo), int(hi)) if lo is not None else None
-    except (ValueError, TypeError):
-        return None
-
-
-def note_peers_hold_of_ours(db: Database, peak: int) -> bool:
+def note_peers_hold_of_ours(db: Database, peak: int, published: int = 0) -> bool:
     """The peers hold our own changes up to ``peak``. More than our log has: this database is an older copy
-    (restored from a backup). Until a merge brings those changes back we acknowledge only what we have, and our
-    clock moves past ``peak`` so our next changes can never be taken for the lost ones (writes only then, in its
-    own transaction). Returns True when this copy is behind its peers."""
+    put back without the app's restore (which gives a restored database a new id, see
+    ``changelog.rotate_origin``) and without leaving a trace the app could see when opening it. From now on
+    it stamps its changes under a new id, so they can never be taken for the lost ones; of the old id it
+    acknowledges only what it had published (``published``, the clock when our last package was written), so
+    the peers send the rest again (writes only then, in its own transaction). Returns True when it rotated."""
     origin = changelog.installation_id(db)
     newest = _own_newest(db, origin)
-    gap = _own_gap(db)
-    if peak <= newest and gap is None:
+    if peak <= newest:
         return False
-    if peak > (gap[1] if gap else newest):
-        lo = min(gap[0], newest) if gap else newest
-        with db.transaction():
-            changelog.set_meta(db, META_OWN_GAP, json.dumps([lo, peak]))
-            changelog.tick(db, peak)
+    with db.transaction():
+        changelog.rotate_origin(db.conn, clock_floor=peak, held_upto=published)
+    logging.getLogger(__name__).warning("database %s is an older copy (peers hold %s of %s, it has %s): new id",
+                                        db.path, peak, origin, newest)
     return True
 
 
@@ -172,9 +165,6 @@ def raise_holds(db: Database, holds: dict[str, int]) -> None:
     """After a merge of a package whose base we held: we now hold what its writer held (call inside the
     transaction that wrote the merge, never before)."""
     origin = changelog.installation_id(db)
-    gap = _own_gap(db)
-    if gap is not None and int(holds.get(origin, 0)) >= gap[1]:
-        db.conn.execute("DELETE FROM meta WHERE key = ?", (META_OWN_GAP,))      # our lost changes are back
     current = holds_vector(db)
     current.pop(origin, None)
     for key, value in holds.items():
@@ -389,7 +379,8 @@ def export_package(store: Store, target: str | os.PathLike, *, plan_ids: list[st
         "members": {},
     }
     if sync:
-        manifest.update(holds=holds_vector(db), delta=base is not None, base=dict(base or {}))
+        manifest.update(holds=holds_vector(db), delta=base is not None, base=dict(base or {}),
+                        replaces=changelog.previous_origins(db))
     for name, data in members.items():
         manifest["members"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
     for digest, source in attachments.items():
@@ -419,6 +410,7 @@ def export_package(store: Store, target: str | os.PathLike, *, plan_ids: list[st
         digest = sha256_file(target)
     except OSError as exc:
         raise as_target_error(exc, target) from exc
+    note_sent(db.path, origin, _own_newest(db, origin))      # our stamps up to here have left this database
     if db.query_one("SELECT 1 FROM sqlite_master WHERE name = 'exchange_export'") is None:
         return ExportResult(target, digest, fingerprint, sum(len(v) for v in rows.values()), len(changes),
                             len(attachments), missing)   # database of an older schema (read-only use)
@@ -559,6 +551,9 @@ def _check_manifest(manifest, local_schema: int | None) -> None:
         vector = manifest.get(key, {})
         if not isinstance(vector, dict) or not all(isinstance(v, int) for v in vector.values()):
             raise ExchangeError("Tệp mô tả của gói dữ liệu không đầy đủ.", code="corrupt")
+    replaces = manifest.get("replaces", [])
+    if not isinstance(replaces, list) or not all(isinstance(v, str) for v in replaces):
+        raise ExchangeError("Tệp mô tả của gói dữ liệu không đầy đủ.", code="corrupt")
     if not isinstance(manifest.get("delta", False), bool):
         raise ExchangeError("Tệp mô tả của gói dữ liệu không đầy đủ.", code="corrupt")
 

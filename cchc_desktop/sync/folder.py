@@ -16,9 +16,11 @@ The folder stays small: each package carries its writer's acknowledgements (``ho
 Lamport value up to which it holds all that origin's changes, raised only when a merge is committed), and a
 package carries only the changes above the lowest acknowledgement of the installations whose files are in the
 folder (a delta, with that base in its manifest) and the rows they touch. It is a full snapshot instead when no
-other installation is known yet, when one has not acknowledged anything of an origin we hold (a new installation,
-an older app), or when one acknowledges more of our own changes than we have (this database was restored from an
-older backup). A reader that does not hold a delta's base does not merge it (nothing acknowledged, the file is
+other installation is known yet, or when one has not acknowledged anything of an origin we hold (a new
+installation, an older app). A database restored from a backup stamps under a new id (``changelog.rotate_origin``;
+here as a last resort when the peers acknowledge more of our own changes than we have): its package names the old
+ids (``replaces``), whose packages then count for no reader, and it removes its own old package once it holds
+what that carried. A reader that does not hold a delta's base does not merge it (nothing acknowledged, the file is
 tried again); its own package tells the writer what it holds, so the writer's next package covers it.
 """
 from __future__ import annotations
@@ -173,9 +175,13 @@ def peer_holds(store: Store, folder: Path) -> dict[str, dict[str, int]]:
         present = {p.name for p in folder.iterdir()}
     except OSError:
         present = set()
+    known = {name: info for name, info in _peers(store).items() if name in present and isinstance(info, dict)}
+    dead = set(changelog.previous_origins(store.db))      # ids a restored installation no longer stamps with
+    for info in known.values():
+        dead.update(str(v) for v in info.get("replaces") or [])
     files: dict[str, list[tuple[bool, dict]]] = {}
-    for name, info in _peers(store).items():
-        if name in present and isinstance(info, dict) and info.get("origin") and info["origin"] != own:
+    for name, info in known.items():
+        if info.get("origin") and info["origin"] != own and info["origin"] not in dead:
             holds = {str(k): int(v) for k, v in (info.get("holds") or {}).items()}
             files.setdefault(info["origin"], []).append((is_conflict_copy(name), holds))
     out = {}
@@ -195,7 +201,8 @@ def delta_base(store: Store, folder: Path) -> tuple[dict[str, int] | None, str]:
     if not peers:
         return None, "chưa thấy máy nào khác trong thư mục"
     own = changelog.installation_id(store.db)
-    note_peers_hold_of_ours(store.db, max(peer.get(own, 0) for peer in peers.values()))
+    if note_peers_hold_of_ours(store.db, max(peer.get(own, 0) for peer in peers.values()), _published_clock(store)):
+        own = changelog.installation_id(store.db)         # an older copy: it stamps under a new id from now on
     ours = holds_vector(store.db)
     for peer in peers.values():
         if peer.get(own, 0) > ours.get(own, 0):
@@ -204,6 +211,14 @@ def delta_base(store: Store, folder: Path) -> tuple[dict[str, int] | None, str]:
             return None, "có máy chưa nhận đủ dữ liệu (máy mới tham gia hoặc phiên bản cũ)"
     keys = set(ours).union(*peers.values())
     return {k: min(peer.get(k, 0) for peer in peers.values()) for k in sorted(keys)}, ""
+
+
+def _published_clock(store: Store) -> int:
+    """The clock when our last package was written (every own change up to it had left this copy then)."""
+    try:
+        return int(json.loads(changelog.get_meta(store.db, META_PUBLISHED) or "{}")["state"]["lamport"])
+    except (ValueError, TypeError, KeyError):
+        return 0
 
 
 @dataclass
@@ -253,6 +268,35 @@ def publish_package(store: Store, folder: Path, *, force: bool = False, deltas: 
             except OSError:
                 pass
     return Published(name, base is not None, result.changes, reason)
+
+
+def _retire(store: Store, folder: Path, peers: dict, seen: dict, remember) -> None:
+    """Remove the packages this database left under an earlier id (before it was restored) once it holds every
+    change of that id they carry: merged from the file itself, or sent again by the peers. Until then they are
+    merged like any package (they may bring back what the restore lost); the peers stop counting them as a
+    reader as soon as they see our package naming that id in ``replaces``."""
+    from ..exchange.package import holds_vector
+
+    previous = set(changelog.previous_origins(store.db))
+    if not previous:
+        return
+    held = holds_vector(store.db)
+    gone = False
+    for name, info in list(peers.items()):
+        origin = info.get("origin") if isinstance(info, dict) else None
+        if origin not in previous or held.get(origin, 0) < int(info.get("newest") or 0):
+            continue
+        try:
+            (folder / name).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            continue
+        peers.pop(name, None)
+        seen.pop(name, None)
+        gone = True
+    if gone:
+        remember(None, None)
 
 
 def _stable(path: Path, sizes: dict[str, tuple[int, float]]) -> bool:
@@ -350,7 +394,8 @@ def sync_once(store: Store, folder: str | os.PathLike | None = None, *, auto_app
             continue
         if package.origin == origin:
             continue                          # an older file of this installation (e.g. before the unit was named)
-        peers[name] = {"origin": package.origin, "holds": package.holds or {}}
+        peers[name] = {"origin": package.origin, "holds": package.holds or {}, "replaces": package.replaces,
+                       "newest": package.seen.get(package.origin, 0)}
         if not merge(name, digest, package, conflict_copy):
             waiting_base.append((entry, digest, package, conflict_copy))
             remember(name, None)
@@ -364,6 +409,7 @@ def sync_once(store: Store, folder: str | os.PathLike | None = None, *, auto_app
                 progress = True
     for entry, _digest, package, conflict_copy in waiting_base:
         report.files.append(FileOutcome(entry.name, "needs_full", "", conflict_copy))
+    _retire(store, path, peers, seen, remember)
     published = publish_package(store, path, deltas=deltas)
     report.published = published.name
     report.published_delta, report.published_changes = published.delta, published.changes
