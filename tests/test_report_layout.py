@@ -376,6 +376,9 @@ def test_vnformat():
     assert " ".join(date_words(None, 2026).split()) == "ngày tháng năm 2026"
     assert document_number(5, "BC-UBND") == "05/BC-UBND" and document_number("12", "KH-UBND") == "12/KH-UBND"
     assert document_number(None, "BC-UBND").strip() == "/BC-UBND"
+    assert document_number("15/BC-UBND", "BC-UBND") == "15/BC-UBND"       # typed with its symbol: not doubled
+    assert document_number(" 7/bc-ubnd ", "BC-UBND") == "7/bc-ubnd"
+    assert document_number("15/BC", "BC-UBND") == "15/BC/BC-UBND"
     assert unit_with_kind("Xuân Trường", "xã") == "xã Xuân Trường"
     assert unit_with_kind("phường Hạ Long", "xã") == "phường Hạ Long"
     assert place_name("xã Xuân Trường") == "Xuân Trường"

@@ -202,3 +202,12 @@ def test_agencies_documents_import_is_one_undo_step(qtbot, store, tmp_path, monk
     assert any("15/BC-UBND" in dialog.documents.item(i).text() for i in range(dialog.documents.count()))
     window.undo_stack.undo()
     assert store.db.query_one("SELECT COUNT(*) FROM par_document")[0] == 0
+
+
+def test_dialog_without_a_catalogue_fits_a_1366_pixel_screen(qtbot, store):
+    """The long «Chưa có Bộ chỉ số năm …» total line wraps instead of widening the dialog past the screen."""
+    plan_id = create_demo_plan(store)
+    window = _window(qtbot, store)
+    dialog = ParDialog(store, plan_id, window)
+    assert dialog.catalog_id is None and "Chưa có Bộ chỉ số" in dialog.total_label.text()
+    assert dialog.minimumSizeHint().width() <= 1366 - 20

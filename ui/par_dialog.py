@@ -157,6 +157,7 @@ class ParDialog(QDialog):
         font = QFont(self.total_label.font())
         font.setBold(True)
         self.total_label.setFont(font)
+        self.total_label.setWordWrap(True)     # «Chưa có Bộ chỉ số năm …» must not widen the dialog past 1366 px
         propose = QPushButton("Đề xuất &liên kết…", self)
         propose.clicked.connect(self.propose_links)
         accept = QPushButton("Lấy điểm &tự tính", self)

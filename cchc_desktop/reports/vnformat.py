@@ -138,10 +138,13 @@ def vn_long_date(place: str, value: _dt.date | str | None, year: int | None = No
 
 
 def document_number(number: int | str | None, symbol: str) -> str:
-    """(5, "BC-UBND") -> "05/BC-UBND"; (None, "BC-UBND") -> blanks + "/BC-UBND" (number written by hand)."""
+    """(5, "BC-UBND") -> "05/BC-UBND"; (None, "BC-UBND") -> blanks + "/BC-UBND" (number written by hand);
+    a number typed with its symbol ("15/BC-UBND") is kept as typed, never "15/BC-UBND/BC-UBND"."""
     if number is None or str(number).strip() == "":
         return f"{BLANK}/{symbol}"
     text = str(number).strip()
+    if symbol and text.casefold().endswith(f"/{symbol}".casefold()):
+        return text
     if text.isdigit() and int(text) < 10:
         text = f"{int(text):02d}"
     return f"{text}/{symbol}"
