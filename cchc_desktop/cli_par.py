@@ -37,12 +37,13 @@ def _print_catalog(draft_or_row, count: int, total: float) -> None:
 def cmd_import_catalog(store: Store, args) -> int:
     from .ops.par import import_catalog
     from .par.catalog import read_catalog
+    from .par.scoring import points_text
 
     year = args.year or _dt.date.today().year
     draft = read_catalog(Path(args.file), year, args.name or "")
     _print_catalog(draft.name, len(draft.criteria), draft.total_points)
     for area in draft.areas:
-        print(f"  {area.code}. {area.title}: {area.max_points:g} điểm")
+        print(f"  {area.code}. {area.title}: {points_text(area.max_points)} điểm")
     if args.dry_run:
         print("Chỉ xem trước: chưa ghi gì.")
         return 0
@@ -131,6 +132,7 @@ def cmd_show(store: Store, args) -> int:
 
 def cmd_export(store: Store, args) -> int:
     from .par.export import export_all
+    from .par.scoring import points_text
 
     a = _assessment(store, args)
     result = export_all(store, a, Path(args.out), as_zip=args.zip, number=args.number or "")
@@ -139,7 +141,7 @@ def cmd_export(store: Store, args) -> int:
     for name in result.written:
         print(f"Đã ghi «{name}».")
     print("Mẫu văn bản: " + ", ".join(f"«{name}»" for name in result.templates) + ".")
-    print(f"Tổng điểm tự đánh giá: {a.total:g}/{a.max_total:g}; {len(result.dossier.files)} tệp trong hồ sơ, "
+    print(f"Tổng điểm tự đánh giá: {points_text(a.total)}/{points_text(a.max_total)}; {len(result.dossier.files)} tệp trong hồ sơ, "
           f"{len(result.dossier.missing)} tài liệu thiếu tệp, {len(a.problems)} việc cần xem.")
     return 0
 
