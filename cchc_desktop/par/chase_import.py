@@ -138,8 +138,9 @@ def read_chase_sheet(ws, file_name: str, index: ChaseIndex, found: tuple[int, di
         row = ChaseRow(file_name, ws.title, cells[0].row, code, number, None, summary, ADD)
         try:
             row.issued_on = _date(values["date"])
-        except DateTextError as exc:
-            row.status, row.why = REFUSED, str(exc)
+        except DateTextError as exc:            # «ngày 31/02/2026 không tồn tại», worded like the other reasons
+            text = str(exc).strip().rstrip(".")
+            row.status, row.why = REFUSED, text[:1].lower() + text[1:]
             row.cell = f"{get_column_letter(cols['date'] + 1)}{row.row}"
         except (TypeError, ValueError, OverflowError):
             row.status, row.why = REFUSED, (f"ngày ban hành «{clean_cell(values['date'])}» không hợp lệ (cần dạng "
