@@ -179,6 +179,8 @@ def test_several_documents_per_criterion_in_the_block_of_further_rows(linked, tm
     refused = {r: str(par_rows[r].errors[0]) for r in (block[3], block[4], block[5])}
     assert all(f"trang «{PAR_SHEET}»" in m and f"dòng {r}" in m for r, m in refused.items())
     assert "cột A" in refused[block[3]] and "Chưa ghi mã tiêu chí" in refused[block[3]]
+    assert par_rows[block[3]].label.startswith("Chưa ghi mã tiêu chí: ") and "Tiêu chí :" not in par_rows[block[3]].label
+    assert par_rows[block[4]].label.startswith("Tiêu chí 9.9: ")
     assert "cột A" in refused[block[4]] and "9.9" in refused[block[4]]
     assert "cột F" in refused[block[5]] and "32/10/2026" in refused[block[5]]
 

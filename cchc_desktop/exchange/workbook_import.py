@@ -557,8 +557,9 @@ def _read_par_sheets(store: Store, preview: "WorkbookPreview", wb, data_ws) -> N
         headers = {get_column_letter(i + 1): clean_cell(ws.cell(found[0], i + 1).value) for i in found[1].values()}
         for chase in read_chase_sheet(ws, preview.path.name, index, found):
             key = fold(chase.doc_number) or "~" + fold(chase.summary)
-            row = RowPreview(f"par:{chase.criterion_id or chase.code}:{key}", "", "", ws.title, chase.row,
-                             f"Tiêu chí {chase.code}: {chase.document_text}", par=chase)
+            label = (f"Tiêu chí {chase.code}: " if chase.code else "Chưa ghi mã tiêu chí: ") + chase.document_text
+            row = RowPreview(f"par:{chase.criterion_id or chase.code}:{key}", "", "", ws.title, chase.row, label,
+                             par=chase)
             if chase.status == REFUSED:
                 letter = chase.cell.rstrip("0123456789")
                 row.errors.append(Issue("error", f"{chase.why[:1].upper()}{chase.why[1:]}.", ws.title, chase.row,
