@@ -343,3 +343,25 @@ def test_a_refused_move_is_a_drop_and_an_add(store, moved_products):
     # the other two moves were applied
     for product_id in set(moves) - {across}:
         assert store.get_row("product", product_id)["archived_on"] == ""
+
+
+def test_a_move_between_tasks_that_share_an_stt_after_renumbering_names_both_tasks(store, demo, tmp_path):
+    """Old IV.4 gives a product to old V.5, which becomes IV.4 (IV.3 dropped, V.5 moved to the end of IV):
+    «từ nhiệm vụ IV.4 sang nhiệm vụ IV.4» would say nothing, so both tasks are named."""
+    plan_id, plan, _path, _expected = demo
+    assert (3, 2) in DROPPED and MOVED[(4, 4)] == 3
+    sections, _ = revised_layout(store, plan_id)
+    source, target = plan.sections[3].tasks[3], plan.sections[4].tasks[4]
+    product = source.products[-1]
+    src_si, src_ti, src = _entry(sections, source.id)
+    dst_si, dst_ti, dst = _entry(sections, target.id)
+    assert (src_si, src_ti, dst_si, dst_ti) == (3, 2, 3, 3)         # new IV.3 and IV.4; the source was IV.4
+    src["products"] = [p for p in src["products"] if p["id"] != product.id]
+    dst["products"].append({"id": product.id, "description": product.description, "deadline": product.deadline_text,
+                            "leads": product.lead_names, "coords": product.coordinator_names})
+    path = write_revised_xlsx(tmp_path / "cung-stt.xlsx", sections, CAPTION)
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    change = next(c for c in diff.changes if c.kind == amend.PRODUCT_MOVED)
+    assert change.old.startswith("nhiệm vụ IV.4 cũ «") and change.new.startswith("nhiệm vụ IV.4 mới «")
+    assert amend._short(source.content, 50) in change.old and amend._short(target.content, 50) in change.new
+    assert change.old in amend.preview_text(diff) and change.new in amend.preview_text(diff)

@@ -206,9 +206,12 @@ def _compare(diff: AmendmentDiff) -> None:
                 changes.extend(_product_changes(ni, pi, where, subject, old.tasks[oi].products[within[pi]], product))
             elif (ni, pi) in products.moves:
                 from_task, pj = products.moves[(ni, pi)]
+                source, target = f"nhiệm vụ {_where(old, old.tasks[from_task])}", f"nhiệm vụ {where}"
+                if source == target:        # renumbered: «từ nhiệm vụ I.5 sang nhiệm vụ I.5» would say nothing
+                    source += f" cũ «{_short(old.tasks[from_task].content, 50)}»"
+                    target += f" mới «{_short(task.content, 50)}»"
                 changes.append(Change(f"pmove:{ni}:{pi}", PRODUCT_MOVED, where, _short(product.description),
-                                      "task", f"nhiệm vụ {_where(old, old.tasks[from_task])}",
-                                      f"nhiệm vụ {where}"))
+                                      "task", source, target))
                 changes.extend(_product_changes(ni, pi, where, subject, old.tasks[from_task].products[pj], product))
                 if from_task in kept_old:
                     touched.add(kept_old[from_task])
