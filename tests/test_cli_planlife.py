@@ -131,3 +131,27 @@ def test_five_year_commands(tmp_path, capsys):
         assert fiveyear.task_links(store, yearly) == {task1: (None, t5)}
     finally:
         store.close()
+
+
+def test_period_report_of_a_plan_dated_with_a_blank_day(tmp_path, capsys):
+    """A five-year plan imported from «ngày … tháng 04 năm 2026» (doc_date "2026-04") is cited with blanks for the
+    day; the report is written (it stopped with «Invalid isoformat string»)."""
+    from cchc_desktop.planlife.fiveyear import build_period_report
+    from cchc_desktop.reports.vnformat import BLANK
+
+    db = tmp_path / "kh.sqlite3"
+    store = Store.open(db)
+    try:
+        five = store.create_plan("xã Thiên Tân", 2026, 2030, doc_number="", doc_date="2026-04")
+        yearly = store.create_plan("xã Thiên Tân", 2026, doc_number="01/KH-UBND", doc_date="2026-01-10")
+        assert amend.plan_citation(store, five) == f"Kế hoạch ngày {BLANK}/04/2026"     # not «Kế hoạch điều chỉnh»
+        import datetime as dt
+        report = build_period_report(store, five, dt.date(2026, 12, 31))
+        assert f"ngày {BLANK}/04/2026" in report.body
+    finally:
+        store.close()
+    assert run(capsys, "--db", db, "link-plan", "--plan", yearly[:8], "--parent", five[:8])[0] == 0
+    out_pdf = tmp_path / "giai-doan.pdf"
+    code, _out, err = run(capsys, "--db", db, "period-report", "--plan", five[:8], "--out", out_pdf)
+    assert code == 0, err
+    assert out_pdf.read_bytes().startswith(b"%PDF")

@@ -20,7 +20,7 @@ from ..domain import ROLE_COORD, ROLE_LEAD
 from ..errors import UserError
 from ..import_commit import plan_info_from_draft
 from ..importers.model import AppendixDraft
-from ..reports.vnformat import vn_date
+from ..reports.vnformat import partial_vn_date, vn_date
 from ..store import Store, roman
 from ..text import shorten
 from ..tracking.display import archived_text
@@ -569,9 +569,10 @@ def list_amendments(store: Store, plan_id: str) -> list[dict]:
                                                             order_by="doc_date, created_at"))
 
 
-def _doc(number: str, iso_date: str) -> str:
-    text = f"Kế hoạch số {number}" if number else "Kế hoạch điều chỉnh"
-    return text + (f" ngày {vn_date(iso_date)}" if iso_date else "")
+def _doc(number: str, iso_date: str, unnumbered: str = "Kế hoạch điều chỉnh") -> str:
+    text = f"Kế hoạch số {number}" if number else unnumbered
+    # a signed plan may leave the day blank («ngày … tháng 04 năm 2026», stored "2026-04"): blanks, not a crash
+    return text + (f" ngày {partial_vn_date(iso_date)}" if iso_date else "")
 
 
 def amendment_clause(store: Store, plan_id: str, as_of: _dt.date | None = None) -> str:
@@ -589,7 +590,7 @@ def plan_citation(store: Store, plan_id: str, as_of: _dt.date | None = None) -> 
     if plan is None:
         raise AmendError("Không tìm thấy kế hoạch (có thể đã bị xóa).")
     clause = amendment_clause(store, plan_id, as_of)
-    return _doc(plan["doc_number"], plan["doc_date"]) + (f", {clause}" if clause else "")
+    return _doc(plan["doc_number"], plan["doc_date"], "Kế hoạch") + (f", {clause}" if clause else "")
 
 
 def archived_label(amendment: dict | None) -> str:
