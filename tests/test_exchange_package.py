@@ -297,3 +297,23 @@ def test_a_merge_is_one_operation_that_can_be_undone_and_redone(pair, tmp_path):
     assert dump(b) == before
     ops.redo(b, undone.op_id)
     assert dump(b) == after
+
+
+def test_par_rows_are_named_by_their_criterion_in_previews_and_conflicts(store):
+    """A conflict on a self-assessment score reads «Điểm tự chấm «Tiêu chí 1.5 …» — Điểm tự chấm», not the
+    table name, the row's id and the column name."""
+    from cchc_desktop.demo import create_demo_plan
+    from cchc_desktop.exchange.merge import FIELD_LABELS, TABLE_LABELS, describe
+    from cchc_desktop.ops import par as par_ops
+    from cchc_desktop.par import catalog
+
+    plan_id = create_demo_plan(store)
+    catalog_id = par_ops.import_catalog(store, catalog.example_catalog(2026)).value
+    criterion = store.db.query_one("SELECT id, code, title FROM par_criterion WHERE catalog_id = ? AND code = '1.5'",
+                                   (catalog_id,))
+    par_ops.set_score(store, plan_id, criterion["id"], 1, explanation="Có sáng kiến")
+    row = dict(store.db.query_one("SELECT * FROM par_score WHERE criterion_id = ?", (criterion["id"],)))
+    label = describe(store, "par_score", row)
+    assert label.startswith("Tiêu chí 1.5 ") and criterion["title"][:20] in label and row["id"] not in label
+    assert (TABLE_LABELS["par_score"], FIELD_LABELS["points"], FIELD_LABELS["explanation"]) == (
+        "Điểm tự chấm", "Điểm tự chấm", "Giải trình")

@@ -48,6 +48,8 @@ TABLE_LABELS = {
     "product_status": "Tiến độ", "evidence": "Văn bản minh chứng", "target": "Chỉ tiêu",
     "target_actual": "Kết quả chỉ tiêu", "tracking_settings": "Cài đặt báo cáo",
     "product_agency": "Cơ quan thực hiện",
+    "par_catalog": "Bộ chỉ số", "par_criterion": "Tiêu chí", "par_score": "Điểm tự chấm",
+    "par_document": "Tài liệu kiểm chứng", "par_link": "Liên kết tiêu chí", "report_issue": "Sổ báo cáo đã ban hành",
 }
 FIELD_LABELS = {
     "unit_name": "Tên đơn vị", "title": "Tiêu đề", "content": "Nội dung", "description": "Sản phẩm",
@@ -56,6 +58,9 @@ FIELD_LABELS = {
     "doc_number": "Số/ký hiệu", "issued_on": "Ngày ban hành", "summary": "Trích yếu", "position": "Thứ tự",
     "lead": "Cơ quan chủ trì", "coord": "Cơ quan phối hợp", "actual_value": "Giá trị thực hiện",
     "target_value": "Giá trị chỉ tiêu", "doc_date": "Ngày ban hành", "file_name": "Tệp đính kèm",
+    "points": "Điểm tự chấm", "explanation": "Giải trình", "override_reason": "Lý do chấm khác điểm tự tính",
+    "max_points": "Điểm tối đa", "guide": "Hướng dẫn chấm", "required_docs": "Tài liệu kiểm chứng cần có",
+    "rule": "Cách tính tự động", "code": "Mã", "confirmed": "Đã xác nhận", "period_key": "Kỳ báo cáo",
 }
 
 
@@ -339,6 +344,13 @@ def describe(store: Store, table: str, row: dict | None, products: dict | None =
             product = store.db.query_one("SELECT description FROM product WHERE id = ?", (row.get("product_id"),))
         extra = f" — {row.get('doc_number')}" if table == "evidence" and row.get("doc_number") else ""
         return f"{_short(product[0]) if product else '?'} [{row.get('period_key', '')}]{extra}"
+    if table in ("par_score", "par_document", "par_link") and row.get("criterion_id"):
+        criterion = store.db.query_one("SELECT code, title FROM par_criterion WHERE id = ?", (row["criterion_id"],))
+        if criterion is not None:            # «Tiêu chí 1.5 Sáng kiến…», never the row's id
+            extra = f" — {row.get('doc_number')}" if table == "par_document" and row.get("doc_number") else ""
+            return f"Tiêu chí {criterion['code']} {_short(criterion['title'], 60)}{extra}"
+    if table == "par_criterion" and row.get("code"):
+        return f"Tiêu chí {row['code']} {_short(row.get('title'), 60)}"
     for key in ("content", "title", "name", "unit_name", "description"):
         if row.get(key):
             return _short(row[key])
