@@ -32,7 +32,7 @@ from .tracking.periods import make_period
 from .tracking.rollup import classify
 from .tracking.status import get_settings, status_rows
 from .tracking.timeliness import (DONE, DONE_LATE, FINISHED, IN_PROGRESS, NO_DEADLINE, NOT_STARTED, OVERDUE,
-                                  STATUS_LABELS, tracking_keys, tracking_span)
+                                  STATUS_LABELS, stored_row, tracking_keys, tracking_span)
 
 ARCHIVED = display.ARCHIVED
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -304,7 +304,7 @@ class AppendixIndex(Layout):
                 if tracking_span(k)[0] <= period.end and tracking_span(k)[1] >= period.start]
         started = [k for k in keys if tracking_span(k)[0] <= ref] or keys[:1]
         key = found.get("status_key") or (started[-1] if started else "")
-        row = rows.get(key) or {}
+        row = stored_row(rows, deadline, key, plan.year_start) or {}
         status = row.get("status") or NOT_STARTED
         info.period_label = make_period(key).label if key else ""
         info.period_percent = 100 if status in (DONE, DONE_LATE) else int(row.get("percent") or 0)
