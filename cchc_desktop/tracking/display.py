@@ -52,9 +52,10 @@ def due_text(deadline, state: str, *, due: date | None = None, next_due: date | 
     """The «Hạn xử lý» text: the relevant due date given the recorded status."""
     if deadline.kind == EMPTY and state not in (DONE, DONE_LATE):
         return ""
-    if state in (DONE, DONE_LATE) and not periodic:
+    repeating = periodic and deadline.kind in (RECURRING, CONTINUOUS)   # per period without end, not a listed date
+    if state in (DONE, DONE_LATE) and not repeating and next_due is None:
         return f"Xong {date_text(completed_on)}" if completed_on else "Đã xong"
-    if state == NOT_DONE and not periodic:
+    if state == NOT_DONE and not repeating:
         return "—"
     if state == OVERDUE:
         return late_date_text(due, -days_left if days_left else 0)

@@ -203,8 +203,9 @@ class Timeliness:
 def assess(deadline: Deadline, status: str, completed_on: date | None, ref: date,
            due_soon_days: int = 14, key: str | None = None) -> Timeliness:
     """Timeliness of a product's status row (``key`` for periodic products) at ``ref``."""
-    due = due_for(deadline, key) if (key and tracking_unit(deadline)) else final_due(deadline)
-    if tracking_unit(deadline):
+    per_row = bool(key and tracking_unit(deadline))
+    due = due_for(deadline, key) if per_row else final_due(deadline)
+    if per_row:
         upcoming = due if due is not None and due >= ref else None
     else:
         upcoming = next_due(deadline, ref)
