@@ -27,6 +27,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from ..agency_groups import GROUP_LABEL, lead_bucket
 from ..deadlines import CONTINUOUS, RECURRING, Deadline, parse_deadline
 from ..store import Store, StoreError, roman
 from ..text import sort_key
@@ -160,7 +161,7 @@ class Summary:
     totals: Counts
     by_section: list[Group]
     by_task: list[Group]
-    by_agency: list[Group]
+    by_agency: list[Group]               # each product once: its first lead agency (agency_groups.lead_bucket)
     overdue: list[ProductState]          # most overdue first
     due_soon: list[ProductState]         # soonest first
     targets: list[TargetResult]
@@ -336,7 +337,7 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
         totals.add(item)
         sections[r["section_id"]].counts.add(item)
         tasks[r["task_id"]].counts.add(item)
-        for name in item.leads or (NO_LEAD,):
+        for name in lead_bucket(item.leads) or (NO_LEAD,):   # once per product: the rows add up to the total
             agencies.setdefault(name, Group(name, name)).counts.add(item)
 
     overdue = sorted((i for i in items if i.state == OVERDUE), key=lambda i: (i.due or ref, i.section_label))
@@ -344,7 +345,8 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
     return Summary(
         plan_id=plan_id, ref_date=ref, period=period, settings=settings, items=items, totals=totals,
         by_section=list(sections.values()), by_task=[g for g in tasks.values() if g.counts.total],
-        by_agency=sorted(agencies.values(), key=lambda g: (g.key == NO_LEAD, sort_key(g.label))),
+        by_agency=sorted(agencies.values(),
+                         key=lambda g: (g.key == NO_LEAD, g.key == GROUP_LABEL, sort_key(g.label))),
         overdue=overdue, due_soon=soon, targets=target_results(store, plan_id, period.key),
         cumulative=cumulative, next_period=following,
         due_in_period=due_in, due_next_period=due_next)
