@@ -244,6 +244,7 @@ class _Card(QFrame):
 GROUP_HEADERS = ["", "Tổng", "Hoàn thành", "Tỷ lệ HT", "Đúng hạn", "Quá hạn HT", "Đang TH", "Chưa TK",
                  "Quá hạn", "Không TH", "Theo phát sinh"]
 TOTAL_LABEL = "Tổng cộng"
+PERIOD_TAB = "Giai đoạn"   # «Tiến độ giai đoạn» of a multi-year plan (short: every tab fits at 1366×768)
 
 
 def _group_cells(row):
@@ -431,12 +432,17 @@ class DashboardWidget(QWidget):
         # Charts and lists share one tab widget so each gets the full width and height of the
         # dashboard (at 1366×768 the tab is about 890×560 px).
         self.tabs = QTabWidget()
-        self.tabs.setUsesScrollButtons(True)
+        # every tab stays visible (no scroll arrows hiding «Tất cả sản phẩm»): short titles, the full ones in the
+        # tooltips; on a narrower window the titles are elided rather than scrolled away
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.ElideRight)
         self.tabs.addTab(chart_box, "Biểu đồ")
         self.tabs.addTab(self.overdue_table, "Quá hạn")
         self.tabs.addTab(self.soon_table, "Sắp đến hạn")
         self.tabs.addTab(self.section_table, "Theo lĩnh vực")
-        self.tabs.addTab(self.agency_table, "Theo cơ quan chủ trì")
+        self.tabs.addTab(self.agency_table, "Theo cơ quan")
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.agency_table), "Theo cơ quan chủ trì (mỗi sản phẩm tính ở cơ "
+                                "quan chủ trì nêu đầu tiên)")
         self.tabs.addTab(targets_box, "Chỉ tiêu")
         self.tabs.addTab(self.items_table, "Tất cả sản phẩm")
         self.targets_box = targets_box
@@ -529,7 +535,8 @@ class DashboardWidget(QWidget):
             return
         self.period_box.set_years(list(range(self.year_start, self.year_end + 1)))
         if index < 0:
-            self.tabs.insertTab(self.tabs.indexOf(self.targets_box) + 1, self.period_box, "Tiến độ giai đoạn")
+            index = self.tabs.insertTab(self.tabs.indexOf(self.targets_box) + 1, self.period_box, PERIOD_TAB)
+            self.tabs.setTabToolTip(index, "Tiến độ thực hiện kế hoạch giai đoạn theo từng năm")
 
     def card_text(self, key: str) -> str:
         self.ensure_current()
@@ -590,7 +597,7 @@ class DashboardWidget(QWidget):
                          cumulative=bool(self.scope_combo.currentData()))
         self._summary = s
         t = s.totals
-        self.cards["total"].set(str(t.total), f"lũy kế cả năm {s.period.year}" if s.cumulative
+        self.cards["total"].set(str(t.total), f"lũy kế năm {s.period.year}" if s.cumulative
                                 else f"trong kỳ {s.period.label}")
         self.cards["completed"].set(f"{t.completed}", f"{_pct(t.completed, t.total)} · quá hạn: {t.done_late}")
         overdue_detail = _pct(t.overdue, t.total)
@@ -623,8 +630,9 @@ class DashboardWidget(QWidget):
                                          fiveyear.target_progress(self.store, self.plan_id),
                                          fiveyear.task_progress(self.store, self.plan_id))
         self.tabs.setTabText(self.tabs.indexOf(self.overdue_table), f"Quá hạn ({len(s.overdue)})")
-        self.tabs.setTabText(self.tabs.indexOf(self.soon_table),
-                             f"Sắp đến hạn {self.soon_spin.value()} ngày ({len(s.due_soon)})")
+        self.tabs.setTabText(self.tabs.indexOf(self.soon_table), f"Sắp đến hạn ({len(s.due_soon)})")
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.soon_table),
+                                f"Đến hạn trong {self.soon_spin.value()} ngày tới")
 
     def _fill_targets(self, s: Summary) -> None:
         self.targets_editor.plan_id = self.plan_id
