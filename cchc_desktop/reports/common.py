@@ -15,7 +15,7 @@ from ..tracking.display import relevant_due
 from ..tracking.timeliness import (EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE, NOT_DONE,
                                    NOT_STARTED, OVERDUE, tracking_span)
 from .header_settings import HeaderSettings, lines
-from .vnformat import BLANK, partial_vn_date, percent, place_name, unit_kind_of, unit_with_kind, upper
+from .vnformat import BLANK, partial_date_words, percent, place_name, unit_kind_of, unit_with_kind, upper
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -40,7 +40,9 @@ def base_context(plan: Plan, header: HeaderSettings, period: ReportingPeriod, re
         "ubnd_viet_tat": f"UBND {unit}",
         "nam": str(period.year),
         "so_ke_hoach": plan.doc_number.strip() or f"{BLANK}/KH-UBND",
-        "ngay_ke_hoach": partial_vn_date(plan.doc_date, plan.year_start),
+        # "ngày {{ ngay_ke_hoach }}" in the templates: the ND30 words after "ngày" ("10 tháng 01 năm 2026"), blanks
+        # kept for the parts the signed plan left to write by hand — the same function as the appendix caption
+        "ngay_ke_hoach": partial_date_words(plan.doc_date, plan.year_start)[len("ngày "):],
         "ngay_bao_cao": format_date(ref),
         "ky_bao_cao": period_words(period),
         "ky_bao_cao_hoa": upper(period_words(period)),

@@ -104,9 +104,23 @@ def _typed(item: ProductState) -> list[object]:
     return [due, done_on, Ratio(item.percent / 100)]
 
 
+def _task_cells(items, cite) -> list[tuple[str, str]]:
+    """STT and «Nhiệm vụ, sản phẩm» of list rows: a task's text is printed once — the rows that follow it with
+    more products of the same task show only "Sản phẩm: …" (the signed appendix prints a task once too)."""
+    out = []
+    previous = None
+    for item in items:
+        if item.task_id == previous and item.description.strip():
+            out.append(("", f"Sản phẩm: {item.description.strip()}"))
+        else:
+            out.append((cite(item), task_and_product(item)))
+        previous = item.task_id
+    return out
+
+
 def _item_rows(items, cite) -> list[list[object]]:
-    return [[cite(item), task_and_product(item), item.lead_names, deadline_phrase(item), state_phrase(item)]
-            for item in items]
+    return [[stt, text, item.lead_names, deadline_phrase(item), state_phrase(item)]
+            for (stt, text), item in zip(_task_cells(items, cite), items)]
 
 
 def _due_in_period_table(summary: Summary, cite) -> TableData:
@@ -134,8 +148,8 @@ def _targets_table(summary: Summary) -> TableData:
 
 
 def _overdue_table(summary: Summary, cite) -> TableData:
-    rows = [[cite(item), task_and_product(item), item.lead_names, deadline_phrase(item), item.days_overdue]
-            for item in summary.overdue]
+    rows = [[stt, text, item.lead_names, deadline_phrase(item), item.days_overdue]
+            for (stt, text), item in zip(_task_cells(summary.overdue, cite), summary.overdue)]
     return TableData("bang_qua_han", "Quá hạn", ["STT", "Nhiệm vụ, sản phẩm", "Cơ quan chủ trì",
                                                   "Thời hạn", "Số ngày quá hạn"], rows,
                      [0.07, 0.47, 0.19, 0.15, 0.12], ["CENTER", "LEFT", "LEFT", "LEFT", "CENTER"],

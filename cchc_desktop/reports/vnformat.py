@@ -70,13 +70,6 @@ def partial_date_words(iso: str, year: int | None = None) -> str:
     return f"{day}{month}năm {y if y else BLANK}"
 
 
-def partial_vn_date(iso: str, year: int | None = None) -> str:
-    """"2026-01" -> "     /01/2026" (dd/mm/yyyy with blanks for the unknown parts)."""
-    y, m, d = _date_parts(iso)
-    y = y or year
-    return "/".join((f"{d:02d}" if d else BLANK, f"{m:02d}" if m else BLANK, str(y) if y else BLANK))
-
-
 def vn_long_date(place: str, value: _dt.date | str | None, year: int | None = None) -> str:
     """("Xuân Trường", date(2026, 1, 5)) -> "Xuân Trường, ngày 05 tháng 01 năm 2026"."""
     words = date_words(value, year)
