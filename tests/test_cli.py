@@ -78,7 +78,7 @@ def test_workbook_round_trip_and_package_between_two_pcs(tmp_path, capsys):
     assert run(capsys, "--db", other, "import-package", package, "--apply")[0] == 0
     store = Store.open(other)
     try:
-        assert get_status(store, product_id, "2026")["status"] == "done"
+        assert get_status(store, product_id, row_key)["status"] == "done"
     finally:
         store.close()
     tampered = usb / "sua.cchc"
