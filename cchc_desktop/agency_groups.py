@@ -41,6 +41,18 @@ def is_group(name: str) -> bool:
     return "lien quan" in key and all(w in " ".join(_GROUP_WORDS) for w in rest.split())
 
 
+GROUP_LABEL = "Các cơ quan, đơn vị (chung)"   # where counts and filters gather the products a group phrase leads
+GROUP_ID = "@group"                            # the filter choice of those products (never an agency id)
+
+
+def lead_bucket(leads) -> list[str]:
+    """The one row a product is counted in per lead agency (tables that add up): its first lead that is an
+    agency; «Các cơ quan, đơn vị (chung)» when only group phrases lead it; [] without any lead."""
+    names = list(leads)
+    real = [n for n in names if not is_group(n)]
+    return real[:1] or ([GROUP_LABEL] if names else [])
+
+
 def plan_agency_names(store: Store, plan_id: str, *, groups: bool = True, role: str | None = None) -> list[str]:
     """The agencies named by this plan's products (leads and coordinators, or one ``role``), in plan order;
     without ``groups`` the generic group phrases are left out."""

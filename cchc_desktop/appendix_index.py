@@ -24,15 +24,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from .agency_groups import GROUP_ID, GROUP_LABEL, is_group
 from .appendix_rows import KIND_SECTION, FilterSpec, Layout, Row, all_rows, filtered_rows
+from .dates import format_date
 from .deadlines import parse_deadline
 from .domain import Plan, Product, Section, Task
+from .text import sort_key
 from .tracking import display
 from .tracking.periods import make_period
 from .tracking.rollup import classify
 from .tracking.status import get_settings, status_rows
 from .tracking.timeliness import (DONE, DONE_LATE, FINISHED, IN_PROGRESS, NO_DEADLINE, NOT_STARTED, OVERDUE,
-                                  STATUS_LABELS, tracking_keys, tracking_span)
+                                  STATUS_LABELS, stored_row, tracking_keys, tracking_span)
 
 ARCHIVED = display.ARCHIVED
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -128,7 +131,7 @@ class ProductInfo:
         lines.append("Tình trạng đã ghi nhận" + (f" ({self.period_label})" if self.period_label else "")
                      + f": {STATUS_LABELS.get(self.stored_status, '')}"
                      + (f", {own}%" if self.stored_status == IN_PROGRESS and own else "")
-                     + (f", hoàn thành ngày {display.date_text(self.completed_on)}" if self.completed_on else ""))
+                     + (f", hoàn thành ngày {format_date(self.completed_on)}" if self.completed_on else ""))
         if self.updated_by:
             lines.append(f"Người cập nhật: {self.updated_by}")
         return "\n".join(lines)
@@ -192,14 +195,30 @@ class AppendixIndex(Layout):
         return self._products
 
     def lead_products(self, agency_id: str) -> set[str]:
-        """Ids of the products an agency leads (index built on first use)."""
+        """Ids of the products an agency leads (index built on first use); ``agency_groups.GROUP_ID``: the products
+        a group phrase («Các cơ quan, đơn vị …») leads."""
         if self._leads is None:
             leads: dict[str, set[str]] = {}
             for _s, _t, product in self.products.values():
                 for agency in product.leads:
-                    leads.setdefault(agency.id, set()).add(product.id)
+                    leads.setdefault(GROUP_ID if is_group(agency.name) else agency.id, set()).add(product.id)
             self._leads = leads
         return self._leads.get(agency_id, set())
+
+    def lead_choices(self) -> list[tuple[str, str]]:
+        """The «Cơ quan chủ trì» filter's choices: [(id, name)] of the agencies leading a live product of the plan
+        (never a coordinating-only agency, never a group phrase), then «Các cơ quan, đơn vị (chung)» when a group
+        phrase leads something."""
+        found: dict[str, str] = {}
+        groups = False
+        for _s, _t, product in self.products.values():
+            for agency in product.leads:
+                if is_group(agency.name):
+                    groups = True
+                else:
+                    found.setdefault(agency.id, agency.name)
+        choices = sorted(found.items(), key=lambda item: sort_key(item[1]))
+        return choices + ([(GROUP_ID, GROUP_LABEL)] if groups else [])
 
     def agency_names(self) -> set[str]:
         """The names of the agencies this plan's live products name (leads and coordinators), from the loaded plan
@@ -304,7 +323,7 @@ class AppendixIndex(Layout):
                 if tracking_span(k)[0] <= period.end and tracking_span(k)[1] >= period.start]
         started = [k for k in keys if tracking_span(k)[0] <= ref] or keys[:1]
         key = found.get("status_key") or (started[-1] if started else "")
-        row = rows.get(key) or {}
+        row = stored_row(rows, deadline, key, plan.year_start) or {}
         status = row.get("status") or NOT_STARTED
         info.period_label = make_period(key).label if key else ""
         info.period_percent = 100 if status in (DONE, DONE_LATE) else int(row.get("percent") or 0)

@@ -36,8 +36,17 @@ def parse_user_date(text: str) -> _dt.date:
         raise DateTextError(f"Ngày {day:02d}/{month:02d}/{year} không tồn tại.") from None
 
 
-def format_date(value: _dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+def format_date(value: _dt.date | str | None) -> str:
+    """THE dd/mm/yyyy formatter of the app (tables, dashboard, reports, exports): a date, a datetime or an ISO date
+    text ("2026-01-05…") -> "05/01/2026"; None or "" -> ""; any other text is returned unchanged."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) < 10 or text[4] != "-" or text[7] != "-":
+            return value
+        return f"{text[8:10]}/{text[5:7]}/{text[:4]}"
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 _WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")

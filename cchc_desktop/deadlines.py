@@ -47,6 +47,7 @@ from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
+from .dates import format_date
 from .text import fold, strip_tags
 
 __all__ = [
@@ -54,7 +55,7 @@ __all__ = [
     "EMPTY", "KINDS", "UNIT_MONTH", "UNIT_QUARTER", "UNIT_HALF", "UNIT_YEAR",
     "MONTHLY", "QUARTERLY", "HALF_YEARLY", "YEARLY", "RECURRENCES", "MAX_TEXT_LENGTH",
     "Period", "Deadline", "parse_deadline", "next_due", "due_dates_in", "final_due",
-    "format_date", "year_range_spans", "other_years",
+    "year_range_spans", "other_years",
 ]
 
 # --- kinds -----------------------------------------------------------------
@@ -101,11 +102,6 @@ _ROMAN_LABEL = {v: k.upper() for k, v in _ROMAN.items()}
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def format_date(value: date) -> str:
-    """dd/mm/yyyy, as shown to users."""
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 class Period(NamedTuple):

@@ -20,7 +20,8 @@ from cchc_desktop.par.export import export_all
 from cchc_desktop.reports import catalog as report_catalog
 from cchc_desktop.reports.templates import (PAR_LETTER, ReportTemplateError, builtin_template, duplicate_template,
                                             save_template, table_marker)
-from cchc_desktop.reports.vnformat import unit_with_kind, vn_date
+from cchc_desktop.dates import format_date
+from cchc_desktop.reports.vnformat import unit_with_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +38,7 @@ def _former_body(store, plan_id, agency, n, year, reply_by):
     """The body the letter had when it was written in code (commit 0213a0a), rebuilt from the plan row."""
     row = store.db.query_one("SELECT unit_name, unit_kind FROM plan WHERE id = ?", (plan_id,))
     unit = unit_with_kind(row["unit_name"], row["unit_kind"] or "xã")
-    due = vn_date(reply_by) if reply_by else "ngày …/…/" + str(year)
+    due = format_date(reply_by) if reply_by else "ngày …/…/" + str(year)
     return (f"Để hoàn thành việc tự đánh giá, xác định Chỉ số cải cách hành chính năm {year}, Ủy ban nhân dân "
             f"{unit} đề nghị {agency} cung cấp tài liệu kiểm chứng (bản sao văn bản, kèm số, ký hiệu, ngày ban hành "
             f"và trích yếu) cho {n} tiêu chí, tiêu chí thành phần dưới đây:\n"

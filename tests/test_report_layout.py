@@ -22,7 +22,8 @@ from cchc_desktop.reports.appendix_pdf import (COLUMN_SHARES, appendix_caption, 
 from cchc_desktop.reports.layout import (MOTTO, NATIONAL_TITLE, DocumentHeader, SignerBlock, build_pdf,
                                          doc_styles, frame_size, grid_table, para)
 from cchc_desktop.reports.vnformat import (date_words, decimal, document_number, integer, percent, place_name,
-                                           unit_with_kind, vn_date, vn_long_date)
+                                           unit_with_kind, vn_long_date)
+from cchc_desktop.dates import format_date
 
 BASE14 = {"Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
           "Helvetica-Oblique", "Helvetica-BoldOblique", "Times-Roman", "Times-Bold", "Times-Italic",
@@ -369,7 +370,7 @@ def test_vnformat():
     assert percent(None) == ""
     assert integer(1234567) == "1.234.567" and integer(-1000) == "-1.000" and integer(999) == "999"
     assert decimal(12345.678, 2) == "12.345,68"
-    assert vn_date(dt.date(2026, 1, 5)) == "05/01/2026" and vn_date("2026-12-31") == "31/12/2026"
+    assert format_date(dt.date(2026, 1, 5)) == "05/01/2026" and format_date("2026-12-31") == "31/12/2026"
     assert vn_long_date("Xuân Trường", dt.date(2026, 1, 5)) == "Xuân Trường, ngày 05 tháng 01 năm 2026"
     assert vn_long_date("Xuân Trường", dt.date(2026, 3, 15)) == "Xuân Trường, ngày 15 tháng 3 năm 2026"
     assert vn_long_date("Xuân Trường", dt.date(2026, 2, 9)) == "Xuân Trường, ngày 09 tháng 02 năm 2026"

@@ -22,7 +22,7 @@ def test_one_agency_list(store):
     assert set(orientations(data)) == {"landscape"}
     text = " ".join(page_texts(data))
     assert "NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM 2026 CỦA PHÒNG KINH TẾ" in text
-    assert "(Kèm theo Kế hoạch số 03/KH-UBND ngày 10/01/2026 của Ủy ban nhân dân xã Xuân Trường)" in text
+    assert "(Kèm theo Kế hoạch số 03/KH-UBND ngày 10 tháng 01 năm 2026 của Ủy ban nhân dân xã Xuân Trường)" in text
     cells = table_cells(data)
     assert "Chủ trì" in cells
     for product in leads:

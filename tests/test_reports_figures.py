@@ -52,8 +52,58 @@ def _row_state(row, due, as_of, undated_kind=None):
     return "in_progress" if status == "in_progress" else "not_started"
 
 
-def expected_states(store, plan_id, as_of):
-    """{product id: (state, section position)} for every product of the 2026 plan year, by plain loops."""
+def _quarter_of(day):
+    return next(q for q in QUARTERS if q[1] <= day <= q[2])
+
+
+def expected_state(d, mine, as_of, lo=D(2026, 1, 1), hi=D(2026, 12, 31)):
+    """State of one product (deadline d, its status rows {key: row}) at as_of, over the tracking periods that
+    overlap lo..hi (the whole year: the lũy kế state; one period: that period's occurrence)."""
+    listed = [] if d.kind not in ("fixed", "period_end") else \
+        list(dict.fromkeys(_quarter_of(x) for x in d.due_dates if x.year == 2026))
+    multi = len(listed) > 1        # a list of dates in 2+ quarters: one occurrence per listed quarter
+    if d.kind in (RECURRING, CONTINUOUS) or multi:
+        rec = set(d.recurrence)
+        if multi:
+            spans = listed
+        elif d.kind == CONTINUOUS or rec & {MONTHLY, QUARTERLY}:
+            spans = QUARTERS
+        elif HALF_YEARLY in rec:
+            spans = HALVES
+        else:
+            spans = [("2026", D(2026, 1, 1), D(2026, 12, 31))]
+        spans = [s for s in spans if s[1] <= hi and s[2] >= lo]
+        if not spans:
+            return None, None
+        started = [s for s in spans if s[1] <= as_of] or spans[:1]
+        states = []
+        for key, start, end in started:
+            inside = [x for x in d.due_dates if start <= x <= end]
+            due = D(2026, 12, 31) if d.kind == CONTINUOUS else (max(inside) if inside else end)
+            # a status recorded on the single row "2026" (before per-occurrence tracking) stands for each occurrence
+            row = mine.get(key) or (mine.get("2026") if multi else None)
+            states.append((_row_state(row, due, as_of), due))
+        names = [s for s, _ in states]
+        if "overdue" in names:
+            state = "overdue"
+        elif "not_done" in names:
+            state = "not_done"
+        elif all(s in ("done", "done_late") for s in names):
+            state = "done_late" if "done_late" in names else "done"
+        elif any(s in ("in_progress", "done", "done_late") for s in names):
+            state = "in_progress"
+        else:
+            state = "not_started"
+        missed = [due for s, due in states if s == "overdue"]
+        return state, (missed[0] if missed else states[-1][1])
+    dates = list(d.due_dates)
+    undated = d.kind if not dates else None
+    return _row_state(mine.get("2026"), max(dates) if dates else None, as_of,
+                      undated_kind=undated if undated else None), (max(dates) if dates else None)
+
+
+def expected_states(store, plan_id, as_of, lo=D(2026, 1, 1), hi=D(2026, 12, 31)):
+    """{product id: (state, section position, deadline, due shown)} for every product of the 2026 plan year."""
     products = store.db.query(
         "SELECT p.id, p.deadline_text, s.position AS spos FROM product p JOIN task t ON t.id = p.task_id "
         "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?", (plan_id,))
@@ -63,37 +113,8 @@ def expected_states(store, plan_id, as_of):
     out = {}
     for p in products:
         d = parse_deadline(p["deadline_text"], 2026, 2026)
-        mine = rows.get(p["id"], {})
-        if d.kind in (RECURRING, CONTINUOUS):
-            rec = set(d.recurrence)
-            if d.kind == CONTINUOUS or rec & {MONTHLY, QUARTERLY}:
-                spans = QUARTERS
-            elif HALF_YEARLY in rec:
-                spans = HALVES
-            else:
-                spans = [("2026", D(2026, 1, 1), D(2026, 12, 31))]
-            started = [s for s in spans if s[1] <= as_of] or spans[:1]
-            states = []
-            for key, start, end in started:
-                inside = [x for x in d.due_dates if start <= x <= end]
-                due = D(2026, 12, 31) if d.kind == CONTINUOUS else (max(inside) if inside else end)
-                states.append(_row_state(mine.get(key), due, as_of))
-            if "overdue" in states:
-                state = "overdue"
-            elif "not_done" in states:
-                state = "not_done"
-            elif all(s in ("done", "done_late") for s in states):
-                state = "done_late" if "done_late" in states else "done"
-            elif any(s in ("in_progress", "done", "done_late") for s in states):
-                state = "in_progress"
-            else:
-                state = "not_started"
-        else:
-            dates = list(d.due_dates)
-            undated = d.kind if not dates else None
-            state = _row_state(mine.get("2026"), max(dates) if dates else None, as_of,
-                               undated_kind=undated if undated else None)
-        out[p["id"]] = (state, p["spos"], d)
+        state, due = expected_state(d, rows.get(p["id"], {}), as_of, lo, hi)
+        out[p["id"]] = (state, p["spos"], d, due)
     return out
 
 
@@ -113,7 +134,7 @@ def check_report(store, plan_id, period_key, ref):
         "SELECT COUNT(*) FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
         "WHERE s.plan_id = ?", (plan_id,))[0]
     assert len(expected) == n_products
-    counts = {c: sum(1 for s, _, _ in expected.values() if _bucket(s) == c) for c in COLUMNS}
+    counts = {c: sum(1 for s, _, _, _ in expected.values() if _bucket(s) == c) for c in COLUMNS}
     ctx = report.context
     assert ctx["so_nhiem_vu"] == n_products
     assert ctx["so_dung_han"] == counts["done"] and ctx["so_tre_han"] == counts["done_late"]
@@ -130,10 +151,10 @@ def check_report(store, plan_id, period_key, ref):
     assert summary[1][2] + sum(summary[i][2] for i in (4, 5, 6, 7, 8)) == n_products
     # section table: one row per section, one column per state; rows and columns add up
     table = report.tables["bang_linh_vuc"].rows
-    sections = sorted({spos for _, spos, _ in expected.values()})
+    sections = sorted({spos for _, spos, _, _ in expected.values()})
     assert len(table) == len(sections) + 1
     for spos, row in zip(sections, table):
-        mine = [s for s, p, _ in expected.values() if p == spos]
+        mine = [s for s, p, _, _ in expected.values() if p == spos]
         assert row[2] == len(mine)
         assert row[3:10] == [sum(1 for s in mine if _bucket(s) == c) for c in COLUMNS]
         assert sum(row[3:10]) == row[2]
@@ -141,14 +162,16 @@ def check_report(store, plan_id, period_key, ref):
     assert total[2] == n_products and total[3:10] == [counts[c] for c in COLUMNS]
     for col in range(2, 10):
         assert sum(r[col] for r in table[:-1]) == total[col]
-    # đến hạn trong kỳ: dated one-off / recurring products with a due date inside the calendar period
+    # đến hạn trong kỳ: dated one-off / recurring products with a due date inside the calendar period, each
+    # counted in the occurrence of that period (a recurring product overdue in Quý I is not overdue in Quý III)
     start, end = CAL[period_key]
-    due_in = [pid for pid, (s, _, d) in expected.items()
+    in_period = expected_states(store, plan_id, as_of, start, end)
+    due_in = [pid for pid, (s, _, d, _) in expected.items()
               if d.kind != CONTINUOUS and any(start <= x <= end for x in d.due_dates)]
     assert ctx["so_den_han_trong_ky"] == len(due_in)
-    assert ctx["so_den_han_qua_han"] == sum(1 for pid in due_in if expected[pid][0] == "overdue")
+    assert ctx["so_den_han_qua_han"] == sum(1 for pid in due_in if in_period[pid][0] == "overdue")
     assert ctx["so_den_han_da_hoan_thanh"] == sum(1 for pid in due_in
-                                                  if expected[pid][0] in ("done", "done_late"))
+                                                  if in_period[pid][0] in ("done", "done_late"))
     # the body never speaks of a date after the cut-off
     assert ctx["ngay_bao_cao"] == as_of.strftime("%d/%m/%Y") == ctx["den_ngay"]
     return report, counts

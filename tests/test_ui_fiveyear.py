@@ -47,7 +47,7 @@ def test_five_year_dashboard_shows_yearly_actuals_and_progress(qtbot, store):
     qtbot.addWidget(dash)
     dash.resize(1100, 700)
     dash.show()
-    assert dash.tabs.tabText(dash.tabs.indexOf(dash.period_box)) == "Tiến độ giai đoạn"
+    assert dash.tabs.tabText(dash.tabs.indexOf(dash.period_box)) == "Giai đoạn"
     dash.ensure_current()
     model = dash.period_box.targets_table.model()
     assert model.rowCount() == 2 and model.columnCount() == len(fiveyear.progress_headers(list(range(2026, 2031))))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLay
 from cchc_desktop.errors import UserError
 from cchc_desktop.importers import SUPPORTED_EXTENSIONS, read_appendix, read_appendix_text
 from cchc_desktop.planlife import amend
-from cchc_desktop.reports.vnformat import vn_date
+from cchc_desktop.dates import format_date
 from cchc_desktop.text import shorten
 
 from . import file_dialogs, messages
@@ -136,7 +136,7 @@ class AmendDialog(QDialog):
         self.source_label.setText(f"Tệp điều chỉnh: «{draft.source_name}» — {len(draft.sections)} mục, "
                                   f"{draft.task_count} nhiệm vụ.")
         self.number_edit.setText(diff.doc_number)
-        self.date_edit.setText(vn_date(diff.doc_date))
+        self.date_edit.setText(format_date(diff.doc_date))
         self.refresh()
 
     # -- the diff -----------------------------------------------------------------------------------

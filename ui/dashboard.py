@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButt
                                QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from .date_edit import DateEdit
-from cchc_desktop.deadlines import format_date
+from cchc_desktop.dates import format_date
+from cchc_desktop.numbers import percent
 from cchc_desktop.planlife import fiveyear
 from cchc_desktop.tracking import display
 from cchc_desktop.tracking import (STATE_LABELS, Summary, default_period, get_settings, make_period, next_report,
@@ -57,7 +58,8 @@ def paint_swatch(painter: QPainter, rect: QRectF, state: str) -> None:
 
 
 def _pct(part: int, total: int) -> str:
-    return f"{100.0 * part / total:.0f}%" if total else "—"
+    """The share written like the reports ("4,3%": `cchc_desktop.numbers.percent`, one decimal)."""
+    return percent(part / total) if total else "—"
 
 
 class _ChartBase(QWidget):
@@ -131,7 +133,7 @@ class StackedBarChart(_ChartBase):
         p.restore()
         fm = p.fontMetrics()
         label_w = min(area.width() * 0.42, 300)
-        pct_w = fm.horizontalAdvance("100% HT") + 8
+        pct_w = fm.horizontalAdvance("100,0% HT") + 8
         bar_left = area.left() + label_w + 6
         bar_w = max(40.0, area.right() - bar_left - pct_w)
         rows_h = area.height() - legend_h - 4
@@ -193,7 +195,7 @@ class StateBarChart(_ChartBase):
         fm = p.fontMetrics()
         states = list(STATE_ORDER)
         label_w = max(fm.horizontalAdvance(STATE_LABELS[s]) for s in states) + 16
-        value_w = fm.horizontalAdvance("999 (100%)") + 10
+        value_w = fm.horizontalAdvance("999 (100,0%)") + 10
         row_h = min(30.0, area.height() / len(states))
         top_max = max(state_count(self.counts, s) for s in states) or 1
         bar_left = area.left() + label_w
@@ -242,6 +244,7 @@ class _Card(QFrame):
 GROUP_HEADERS = ["", "Tổng", "Hoàn thành", "Tỷ lệ HT", "Đúng hạn", "Quá hạn HT", "Đang TH", "Chưa TK",
                  "Quá hạn", "Không TH", "Theo phát sinh"]
 TOTAL_LABEL = "Tổng cộng"
+PERIOD_TAB = "Giai đoạn"   # «Tiến độ giai đoạn» of a multi-year plan (short: every tab fits at 1366×768)
 
 
 def _group_cells(row):
@@ -429,12 +432,17 @@ class DashboardWidget(QWidget):
         # Charts and lists share one tab widget so each gets the full width and height of the
         # dashboard (at 1366×768 the tab is about 890×560 px).
         self.tabs = QTabWidget()
-        self.tabs.setUsesScrollButtons(True)
+        # every tab stays visible (no scroll arrows hiding «Tất cả sản phẩm»): short titles, the full ones in the
+        # tooltips; on a narrower window the titles are elided rather than scrolled away
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.ElideRight)
         self.tabs.addTab(chart_box, "Biểu đồ")
         self.tabs.addTab(self.overdue_table, "Quá hạn")
         self.tabs.addTab(self.soon_table, "Sắp đến hạn")
         self.tabs.addTab(self.section_table, "Theo lĩnh vực")
-        self.tabs.addTab(self.agency_table, "Theo cơ quan chủ trì")
+        self.tabs.addTab(self.agency_table, "Theo cơ quan")
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.agency_table), "Theo cơ quan chủ trì (mỗi sản phẩm tính ở cơ "
+                                "quan chủ trì nêu đầu tiên)")
         self.tabs.addTab(targets_box, "Chỉ tiêu")
         self.tabs.addTab(self.items_table, "Tất cả sản phẩm")
         self.targets_box = targets_box
@@ -527,7 +535,8 @@ class DashboardWidget(QWidget):
             return
         self.period_box.set_years(list(range(self.year_start, self.year_end + 1)))
         if index < 0:
-            self.tabs.insertTab(self.tabs.indexOf(self.targets_box) + 1, self.period_box, "Tiến độ giai đoạn")
+            index = self.tabs.insertTab(self.tabs.indexOf(self.targets_box) + 1, self.period_box, PERIOD_TAB)
+            self.tabs.setTabToolTip(index, "Tiến độ thực hiện kế hoạch giai đoạn theo từng năm")
 
     def card_text(self, key: str) -> str:
         self.ensure_current()
@@ -588,7 +597,8 @@ class DashboardWidget(QWidget):
                          cumulative=bool(self.scope_combo.currentData()))
         self._summary = s
         t = s.totals
-        self.cards["total"].set(str(t.total), s.period.label)
+        self.cards["total"].set(str(t.total), f"lũy kế năm {s.period.year}" if s.cumulative
+                                else f"trong kỳ {s.period.label}")
         self.cards["completed"].set(f"{t.completed}", f"{_pct(t.completed, t.total)} · quá hạn: {t.done_late}")
         overdue_detail = _pct(t.overdue, t.total)
         whole = self.whole_plan_overdue() if self.whole_plan_overdue is not None else t.overdue
@@ -609,7 +619,8 @@ class DashboardWidget(QWidget):
         self.state_chart.set_counts(t)
         self.section_table.model().set_rows(
             [(g.label, g.counts) for g in s.by_section if g.counts.total] + [(TOTAL_LABEL, t)])
-        self.agency_table.model().set_rows([(g.label, g.counts) for g in s.by_agency if g.counts.total])
+        self.agency_table.model().set_rows(   # each product once (its first lead): the rows add up to the total
+            [(g.label, g.counts) for g in s.by_agency if g.counts.total] + [(TOTAL_LABEL, t)])
         self.overdue_table.model().set_rows(s.overdue)
         self.soon_table.model().set_rows(s.due_soon)
         self.items_table.model().set_rows(s.items)
@@ -619,8 +630,9 @@ class DashboardWidget(QWidget):
                                          fiveyear.target_progress(self.store, self.plan_id),
                                          fiveyear.task_progress(self.store, self.plan_id))
         self.tabs.setTabText(self.tabs.indexOf(self.overdue_table), f"Quá hạn ({len(s.overdue)})")
-        self.tabs.setTabText(self.tabs.indexOf(self.soon_table),
-                             f"Sắp đến hạn {self.soon_spin.value()} ngày ({len(s.due_soon)})")
+        self.tabs.setTabText(self.tabs.indexOf(self.soon_table), f"Sắp đến hạn ({len(s.due_soon)})")
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.soon_table),
+                                f"Đến hạn trong {self.soon_spin.value()} ngày tới")
 
     def _fill_targets(self, s: Summary) -> None:
         self.targets_editor.plan_id = self.plan_id

@@ -142,8 +142,9 @@ class FilterBar(QWidget):
         self._refill(self.section, ALL_SECTIONS, sections)
 
     def set_agencies(self, agencies) -> None:
-        """agencies: [(id, name)] — shown in Vietnamese alphabetical order."""
-        ordered = sorted(agencies, key=lambda a: sort_key(a[1]))
+        """agencies: [(id, name)] — shown in Vietnamese alphabetical order; a choice that is not an agency (id
+        "@…": the products a group phrase leads) comes last."""
+        ordered = sorted(agencies, key=lambda a: (str(a[0]).startswith("@"), sort_key(a[1])))
         self._refill(self.lead, ALL_LEADS, ordered)
 
     def _refill(self, combo: QComboBox, all_label: str, items) -> None:

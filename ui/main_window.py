@@ -252,7 +252,7 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
             own = self.model.core.agency_names()     # each plan its own list (#13), from the loaded plan
             agencies = [a for a in self.store.agencies() if a.name in own]
             self._agency_cache = [a.name for a in agencies]
-            self.filter_bar.set_agencies([(a.id, a.name) for a in agencies])
+            self.filter_bar.set_agencies(self.model.core.lead_choices())   # leads only; group phrases as one choice
         return self._agency_cache
 
     def _invalidate_agencies(self) -> None:

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from cchc_desktop.deadlines import format_date
+from cchc_desktop.dates import format_date
 from cchc_desktop.tracking import ReportSettings, get_settings, plan_periods, set_settings
 
 from .operations import perform

@@ -288,7 +288,7 @@ class StatusPanel(QGroupBox):
 
     def _load(self) -> None:
         key = self.current_key()
-        row = get_status(self.store, self.product_id, key)
+        row = get_status(self.store, self.product_id, key, self.ctx)
         self.status.setCurrentIndex(max(0, self.status.findData(row["status"])))
         self.percent.setValue(int(row["percent"] or 0))
         if row["completed_on"]:

@@ -33,7 +33,7 @@ from ..text import fold, nfc
 from ..tracking.periods import make_period
 from ..deadlines import parse_deadline
 from ..tracking.status import ProductContext, empty_status
-from ..tracking.timeliness import STATUS_LABELS, STATUSES
+from ..tracking.timeliness import STATUS_LABELS, STATUSES, stored_row
 from ..xlsx_safety import cell_text, is_risky, safe_name_value, set_text
 from .target_io import TargetWriteError, ensure_folder, write_target_bytes
 from .workbook_common import (BY_KEY, COLUMNS, DATE_FORMAT, FORMAT_TAG, ID_MARKER, META_MARKER,
@@ -107,12 +107,12 @@ def collect_rows(store: Store, plan_id: str, period_key: str, agency_id: str | N
 
 def _plan_rows(store: Store, plan, period_key: str) -> list[tuple[set, WorkbookRow]]:
     """(lead agency ids, row) for every product of the plan: statuses and evidence read in one query each."""
-    statuses: dict[tuple, dict] = {}
+    statuses: dict[str, dict[str, dict]] = {}
     evidence: dict[tuple, list[dict]] = {}
     scope = ("FROM {t} x JOIN product p ON p.id = x.product_id JOIN task t ON t.id = p.task_id "
              "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?")
     for r in store.db.query("SELECT x.* " + scope.format(t="product_status"), (plan.id,)):
-        statuses[(r["product_id"], r["period_key"])] = dict(r)
+        statuses.setdefault(r["product_id"], {})[r["period_key"]] = dict(r)
     for r in store.db.query("SELECT x.* " + scope.format(t="evidence") +
                             " ORDER BY x.period_key, x.position, x.created_at", (plan.id,)):
         evidence.setdefault((r["product_id"], r["period_key"]), []).append(dict(r))
@@ -121,7 +121,8 @@ def _plan_rows(store: Store, plan, period_key: str) -> list[tuple[set, WorkbookR
         ctx = ProductContext(product.id, plan.id, plan.year_start, plan.year_end,
                              parse_deadline(product.deadline_text, plan.year_start, plan.year_end))
         key = ctx.key_for(period_key)
-        status = statuses.get((product.id, key)) or empty_status(product.id, key)
+        status = stored_row(statuses.get(product.id, {}), ctx.deadline, key, plan.year_start) \
+            or empty_status(product.id, key)
         found = evidence.get((product.id, key))
         first = found[0] if found else None
         values = {

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from ..filenames import windows_safe_name
-from ..reports.vnformat import vn_date
+from ..dates import format_date
 from ..safe_write import SafeWriteError, atomic_copy, atomic_path, sha256_file
 from ..store import Store
 from ..xlsx_safety import set_text
@@ -112,7 +112,7 @@ def index_workbook(a: Assessment, plan: DossierPlan) -> Workbook:
                 note = EVIDENCE_LABELS[result.evidence] if result.criterion.is_leaf else ""
                 values += ["", "", "", "", "", note]
             else:
-                values += [doc.doc_type, doc.doc_number, vn_date(doc.issued_on) if doc.issued_on else "", doc.summary,
+                values += [doc.doc_type, doc.doc_number, format_date(doc.issued_on) if doc.issued_on else "", doc.summary,
                            in_dossier.get(id(doc), ""), why.get(id(doc), "")]
             for col, value in enumerate(values, 1):
                 cell = ws.cell(row=row, column=col)

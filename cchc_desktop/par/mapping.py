@@ -57,9 +57,9 @@ class EvidenceDoc:
 
     @property
     def label(self) -> str:
-        from ..reports.vnformat import vn_date
+        from ..dates import format_date
 
-        parts = [p for p in (self.doc_number, vn_date(self.issued_on) if self.issued_on else "", self.summary) if p]
+        parts = [p for p in (self.doc_number, format_date(self.issued_on) if self.issued_on else "", self.summary) if p]
         return " – ".join(parts) or self.file_name or self.doc_type
 
 

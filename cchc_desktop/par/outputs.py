@@ -189,7 +189,7 @@ def chase_letter(store: Store, a: Assessment, agency: str, results: list[Criteri
     """Công văn to one agency asking for the documents its criteria still lack (ND30 letter layout: Số …/UBND-VP,
     V/v …, Kính gửi, the list as a table, Nơi nhận «Như trên»). The texts come from the editable template kind
     ``par_letter`` (the built-in one unless given)."""
-    from ..reports.vnformat import vn_date
+    from ..dates import format_date
 
     template = template or builtin_template(PAR_LETTER)
     plan = store.load_plan(a.plan_id)
@@ -206,7 +206,7 @@ def chase_letter(store: Store, a: Assessment, agency: str, results: list[Criteri
         "so_tieu_chi": len(results),
         "tieu_chi": [{"ma": r.code, "ten": r.criterion.title, "can_co": r.criterion.required_docs,
                       "hien_co": evidence_cell(r)} for r in results],
-        "han_gui": vn_date(reply_by) if reply_by else "ngày …/…/" + str(a.year),
+        "han_gui": format_date(reply_by) if reply_by else "ngày …/…/" + str(a.year),
         "bang_tai_lieu": table_marker("bang_tai_lieu"),
     })
     texts = render_template(template, ctx)

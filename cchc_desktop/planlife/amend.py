@@ -20,7 +20,8 @@ from ..domain import ROLE_COORD, ROLE_LEAD
 from ..errors import UserError
 from ..import_commit import plan_info_from_draft
 from ..importers.model import AppendixDraft
-from ..reports.vnformat import partial_vn_date, vn_date
+from ..dates import format_date
+from ..reports.vnformat import partial_numeric_date
 from ..store import Store, roman
 from ..text import shorten
 from ..tracking.display import archived_text
@@ -238,7 +239,7 @@ def preview_text(diff: AmendmentDiff) -> str:
     """The same preview in the CLI and the dialog: counts, then each change (old → new)."""
     lines = [f"Điều chỉnh theo tệp «{diff.draft.source_name}»"
              + (f" — Kế hoạch số {diff.doc_number}" if diff.doc_number else "")
-             + (f" ngày {vn_date(diff.doc_date)}" if diff.doc_date else "") + ":",
+             + (f" ngày {format_date(diff.doc_date)}" if diff.doc_date else "") + ":",
              f"  {diff.unchanged} nhiệm vụ không đổi, {diff.changed_tasks} nhiệm vụ có thay đổi, "
              f"{diff.count(ADDED, 'content')} nhiệm vụ thêm, {diff.count(DROPPED, 'content')} nhiệm vụ bỏ, "
              f"{diff.count(MOVED)} nhiệm vụ chuyển mục, {diff.count(PRODUCT_MOVED)} sản phẩm chuyển nhiệm vụ, "
@@ -572,7 +573,7 @@ def list_amendments(store: Store, plan_id: str) -> list[dict]:
 def _doc(number: str, iso_date: str, unnumbered: str = "Kế hoạch điều chỉnh") -> str:
     text = f"Kế hoạch số {number}" if number else unnumbered
     # a signed plan may leave the day blank («ngày … tháng 04 năm 2026», stored "2026-04"): blanks, not a crash
-    return text + (f" ngày {partial_vn_date(iso_date)}" if iso_date else "")
+    return text + (f" ngày {partial_numeric_date(iso_date)}" if iso_date else "")
 
 
 def amendment_clause(store: Store, plan_id: str, as_of: _dt.date | None = None) -> str:
@@ -620,7 +621,7 @@ def history_text(store: Store, plan_id: str) -> str:
     """The plan's citation, its amendments and the rows they dropped (CLI `amendments` and the dialog)."""
     lines = [plan_citation(store, plan_id)]
     for a in list_amendments(store, plan_id):
-        lines.append(f"- Điều chỉnh số {a['doc_number'] or '—'} ngày {vn_date(a['doc_date'])} "
+        lines.append(f"- Điều chỉnh số {a['doc_number'] or '—'} ngày {format_date(a['doc_date'])} "
                      f"(tệp «{a['source_name']}»): {a['summary']}" + (f" — {a['note']}" if a["note"] else ""))
     for row in archived_rows(store, plan_id):
         kind = "Nhiệm vụ" if row["kind"] == "task" else "Sản phẩm"

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..deadlines import other_years, year_range_spans
+from ..deadlines import CONTINUOUS, RECURRING, other_years, year_range_spans
 from ..errors import UserError
 from ..store import Store, roman
 from ..text import shorten
@@ -124,7 +124,7 @@ def prepare_rollover(store: Store, plan_id: str, year: int, ref_date: _dt.date |
             if flags:
                 preview.flagged.append(entry)
             item = states.get(product.id)
-            if item is not None and not item.periodic and item.state not in (DONE, DONE_LATE, EVENT_DRIVEN,
+            if item is not None and item.deadline.kind not in (RECURRING, CONTINUOUS) and item.state not in (DONE, DONE_LATE, EVENT_DRIVEN,
                                                                            NO_DEADLINE):
                 unfinished.append(item)
         if unfinished:

@@ -10,11 +10,12 @@ from ..store import Store
 from ..tracking import list_evidence
 from ..tracking.periods import HALF, QUARTER, ReportingPeriod
 from ..tracking.rollup import Counts, ProductState
-from ..tracking.display import date_text, relevant_due
+from ..dates import format_date
+from ..tracking.display import relevant_due
 from ..tracking.timeliness import (EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE, NOT_DONE,
                                    NOT_STARTED, OVERDUE, tracking_span)
 from .header_settings import HeaderSettings, lines
-from .vnformat import BLANK, partial_vn_date, percent, place_name, unit_kind_of, unit_with_kind, upper, vn_date
+from .vnformat import BLANK, partial_date_words, percent, place_name, unit_kind_of, unit_with_kind, upper
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -39,12 +40,14 @@ def base_context(plan: Plan, header: HeaderSettings, period: ReportingPeriod, re
         "ubnd_viet_tat": f"UBND {unit}",
         "nam": str(period.year),
         "so_ke_hoach": plan.doc_number.strip() or f"{BLANK}/KH-UBND",
-        "ngay_ke_hoach": partial_vn_date(plan.doc_date, plan.year_start),
-        "ngay_bao_cao": vn_date(ref),
+        # "ngày {{ ngay_ke_hoach }}" in the templates: the ND30 words after "ngày" ("10 tháng 01 năm 2026"), blanks
+        # kept for the parts the signed plan left to write by hand — the same function as the appendix caption
+        "ngay_ke_hoach": partial_date_words(plan.doc_date, plan.year_start)[len("ngày "):],
+        "ngay_bao_cao": format_date(ref),
         "ky_bao_cao": period_words(period),
         "ky_bao_cao_hoa": upper(period_words(period)),
-        "tu_ngay": vn_date(period.data_from),
-        "den_ngay": vn_date(period.data_to),
+        "tu_ngay": format_date(period.data_from),
+        "den_ngay": format_date(period.data_to),
         "kinh_gui": "\n".join(lines(header.report_to)),
     }
 
@@ -97,13 +100,13 @@ def sentence_case(title: str) -> str:
 
 def overdue_entry(item: ProductState) -> dict:
     return {"noi_dung": item.task_content, "san_pham": item.description, "co_quan": item.lead_names,
-            "thoi_han": item.deadline_text, "han": date_text(relevant_due(item)), "so_ngay": item.days_overdue}
+            "thoi_han": item.deadline_text, "han": format_date(relevant_due(item)), "so_ngay": item.days_overdue}
 
 
 def due_soon_entry(item: ProductState) -> dict:
     due = relevant_due(item)
     return {"noi_dung": item.task_content, "san_pham": item.description, "co_quan": item.lead_names,
-            "thoi_han": item.deadline_text, "han": date_text(due),
+            "thoi_han": item.deadline_text, "han": format_date(due),
             "con_lai": item.days_left if item.days_left is not None else ""}
 
 
@@ -136,7 +139,7 @@ def evidence_text(rows: list[dict]) -> str:
         number = (row.get("doc_number") or "").strip()
         head = " ".join(p for p in (kind, f"số {number}" if number else "") if p)
         if row.get("issued_on"):
-            head += f" ngày {vn_date(row['issued_on'])}"
+            head += f" ngày {format_date(row['issued_on'])}"
         summary = (row.get("summary") or "").strip()
         text = f"{head}: {summary}" if head and summary else (head or summary or row.get("file_name", ""))
         if text:

@@ -103,6 +103,7 @@ class LayoutSettings:
     appendix_label_size: float = 14
     appendix_title_size: float = 14
     rule_thickness: float = 0.6
+    rule_gap: float = 6     # space between a line of text and the rule under it: clear of the descenders (g, p, q, y)
     issuer_rule_ratio: float = 0.4  # rule under the issuing body: share of its widest line (1/3–1/2)
     subject_rule_ratio: float = 0.4  # rule under trích yếu / appendix heading
     table_rule_thickness: float = 0.5
@@ -356,12 +357,12 @@ def _header_table(h: DocumentHeader, width: float, s: LayoutSettings) -> Table:
     if parent:
         left_top.append(para(parent, org))
     left_top.append(para(issuer, org_bold))
-    left_top.append(HRule(issuer_rule_length(issuer, left_w, s), s.rule_thickness, space_before=3))
+    left_top.append(HRule(issuer_rule_length(issuer, left_w, s), s.rule_thickness, space_before=s.rule_gap))
 
     right_top: list[Flowable] = [
         para(NATIONAL_TITLE, national),
         para(MOTTO, motto),
-        HRule(motto_rule_length(s), s.rule_thickness, space_before=3),
+        HRule(motto_rule_length(s), s.rule_thickness, space_before=s.rule_gap),
     ]
 
     left_bottom: list[Flowable] = [para(number_line(h), number)]
@@ -419,7 +420,7 @@ def document_header(header: DocumentHeader, settings: LayoutSettings | None = No
                 subject_style = _style("Subject", s.subject_size, font=fonts.BOLD, align=TA_CENTER)
                 parts.append(para(header.subject.strip(), subject_style))
                 parts.append(HRule(subject_rule_length(header.subject.strip(), width, s), s.rule_thickness,
-                                   space_before=3))
+                                   space_before=s.rule_gap))
         if header.recipients_to:
             parts.append(Spacer(1, 12))
             parts.append(_kinh_gui(header.recipients_to, width, s))
@@ -524,7 +525,7 @@ def appendix_heading(title: str, caption: str = "", *, label: str = "Phụ lục
         out.append(para(caption, st.appendix_caption))
 
     def rule(width: float) -> Flowable:
-        return HRule(appendix_rule_length(title, width, s), s.rule_thickness, space_before=3, space_after=10)
+        return HRule(appendix_rule_length(title, width, s), s.rule_thickness, space_before=s.rule_gap, space_after=10)
 
     out.append(_WidthAware(rule))
     return out

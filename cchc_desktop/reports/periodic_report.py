@@ -27,7 +27,8 @@ from .document import AppendixData, Ratio, ReportData, TableData, render_pdf
 from .header_settings import HeaderSettings, get_header
 from .layout import LayoutSettings
 from .templates import PERIODIC, ReportTemplate, builtin_template, render_template, table_marker
-from .vnformat import date_words, document_number, unit_kind_of, unit_with_kind, upper, vn_date
+from ..dates import format_date
+from .vnformat import date_words, document_number, unit_kind_of, unit_with_kind, upper
 
 APPENDIX_HEADERS = ["TT", "Nhiệm vụ", "Hoạt động/Sản phẩm", "Cơ quan chủ trì", "Thời hạn", "Tình trạng",
                     "Kết quả thực hiện", "Văn bản minh chứng"]
@@ -103,9 +104,23 @@ def _typed(item: ProductState) -> list[object]:
     return [due, done_on, Ratio(item.percent / 100)]
 
 
+def _task_cells(items, cite) -> list[tuple[str, str]]:
+    """STT and «Nhiệm vụ, sản phẩm» of list rows: a task's text is printed once — the rows that follow it with
+    more products of the same task show only "Sản phẩm: …" (the signed appendix prints a task once too)."""
+    out = []
+    previous = None
+    for item in items:
+        if item.task_id == previous and item.description.strip():
+            out.append(("", f"Sản phẩm: {item.description.strip()}"))
+        else:
+            out.append((cite(item), task_and_product(item)))
+        previous = item.task_id
+    return out
+
+
 def _item_rows(items, cite) -> list[list[object]]:
-    return [[cite(item), task_and_product(item), item.lead_names, deadline_phrase(item), state_phrase(item)]
-            for item in items]
+    return [[stt, text, item.lead_names, deadline_phrase(item), state_phrase(item)]
+            for (stt, text), item in zip(_task_cells(items, cite), items)]
 
 
 def _due_in_period_table(summary: Summary, cite) -> TableData:
@@ -133,8 +148,8 @@ def _targets_table(summary: Summary) -> TableData:
 
 
 def _overdue_table(summary: Summary, cite) -> TableData:
-    rows = [[cite(item), task_and_product(item), item.lead_names, deadline_phrase(item), item.days_overdue]
-            for item in summary.overdue]
+    rows = [[stt, text, item.lead_names, deadline_phrase(item), item.days_overdue]
+            for (stt, text), item in zip(_task_cells(summary.overdue, cite), summary.overdue)]
     return TableData("bang_qua_han", "Quá hạn", ["STT", "Nhiệm vụ, sản phẩm", "Cơ quan chủ trì",
                                                   "Thời hạn", "Số ngày quá hạn"], rows,
                      [0.07, 0.47, 0.19, 0.15, 0.12], ["CENTER", "LEFT", "LEFT", "LEFT", "CENTER"],
@@ -190,11 +205,11 @@ def date_warnings(period: ReportingPeriod, ref_date: _dt.date, issue_date: _dt.d
     """What the dialog / CLI says about the dates of a periodic report (nothing is printed in the report)."""
     out = []
     if ref_date < period.data_to:
-        out.append(f"Báo cáo {period_words(period)} được lập trước ngày chốt số liệu ({vn_date(period.data_to)}): "
-                   f"số liệu chỉ tính đến ngày {vn_date(ref_date)}.")
+        out.append(f"Báo cáo {period_words(period)} được lập trước ngày chốt số liệu ({format_date(period.data_to)}): "
+                   f"số liệu chỉ tính đến ngày {format_date(ref_date)}.")
     as_of = report_as_of(period, ref_date)
     if issue_date is not None and issue_date < as_of:
-        out.append(f"Ngày ban hành báo cáo ({vn_date(issue_date)}) sớm hơn ngày lấy số liệu ({vn_date(as_of)}).")
+        out.append(f"Ngày ban hành báo cáo ({format_date(issue_date)}) sớm hơn ngày lấy số liệu ({format_date(as_of)}).")
     return out
 
 
@@ -222,7 +237,7 @@ def build_periodic_report(store: Store, plan_id: str, period_key: str, ref_date:
         TableData(overdue_table.key, overdue_table.title, [], [], [1.0], ["LEFT"],
                   empty_text=f"(Danh sách {len(summary.overdue)} nhiệm vụ, sản phẩm quá hạn tại Phụ lục 02 kèm theo.)")
     ctx = base_context(plan, header, period, as_of)
-    ctx["den_ngay"] = vn_date(as_of)   # a report made before the cut-off states the day its figures stop
+    ctx["den_ngay"] = format_date(as_of)   # a report made before the cut-off states the day its figures stop
     ctx.update(count_context(summary.totals))
     ctx["dieu_chinh"] = amendment_clause(store, plan_id, as_of)   # plan amendments (issue #15)
     due_in = summary.due_in_period
@@ -268,7 +283,7 @@ def build_periodic_report(store: Store, plan_id: str, period_key: str, ref_date:
     if overdue_apart:
         wide = replace(overdue_table, landscape=True, key="phu_luc_qua_han")
         appendices.append(AppendixData("Phụ lục 02", f"DANH SÁCH NHIỆM VỤ, SẢN PHẨM QUÁ HẠN CHƯA HOÀN THÀNH "
-                                                     f"ĐẾN NGÀY {vn_date(as_of)}", caption, wide))
+                                                     f"ĐẾN NGÀY {format_date(as_of)}", caption, wide))
     warnings = date_warnings(period, ref_date, issue_date)
     if header.signer_warning:
         warnings.append(header.signer_warning)

@@ -18,7 +18,8 @@ from .document import ReportData, TableData, render_pdf
 from .header_settings import HeaderSettings, get_header
 from .layout import LayoutSettings
 from .templates import REMINDER, ReportTemplate, builtin_template, render_template, table_marker
-from .vnformat import unit_with_kind, vn_date
+from ..dates import format_date
+from .vnformat import unit_with_kind
 from ..text import fold
 from ..tracking.rollup import Counts
 
@@ -70,7 +71,7 @@ def build_reminder_letter(store: Store, plan_id: str, agency: str, period_key: s
     ctx.update({
         "so_qua_han": len(overdue), "so_sap_den_han": len(soon),
         "co_quan": agency.strip(),
-        "han_bao_cao": vn_date(reply_by or ref_date + _dt.timedelta(days=7)),
+        "han_bao_cao": format_date(reply_by or ref_date + _dt.timedelta(days=7)),
         "qua_han": [overdue_entry(i) for i in overdue],
         "sap_den_han": [due_soon_entry(i) for i in soon],
     })

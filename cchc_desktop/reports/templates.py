@@ -87,7 +87,7 @@ COMMON = {
     "ubnd_viet_tat": "«UBND xã Xuân Trường»",
     "nam": "Năm của kỳ báo cáo hoặc kế hoạch, ví dụ «2026»",
     "so_ke_hoach": "Số, ký hiệu Kế hoạch CCHC, ví dụ «03/KH-UBND»",
-    "ngay_ke_hoach": "Ngày ban hành Kế hoạch, ví dụ «10/01/2026»",
+    "ngay_ke_hoach": "Ngày ban hành Kế hoạch (sau chữ «ngày»), ví dụ «10 tháng 01 năm 2026»",
     "ngay_bao_cao": "Ngày lấy số liệu (dd/mm/yyyy)",
     "ky_bao_cao": "Kỳ báo cáo viết thường, ví dụ «quý I năm 2026»",
     "ky_bao_cao_hoa": "Kỳ báo cáo viết hoa, ví dụ «QUÝ I NĂM 2026»",

@@ -6,9 +6,10 @@ take a leading zero ("tháng 3", "tháng 12" do not). Numeric dates ("05/01/2026
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import ROUND_HALF_UP, Decimal
 
+from ..dates import format_date
 from ..domain import UNIT_KINDS, UNNAMED, is_unnamed, split_unit_kind  # noqa: F401 - re-exported
+from ..numbers import decimal, integer, percent, thousands  # noqa: F401 - re-exported
 from ..text import nfc
 
 NBSP = "\u00a0"
@@ -27,59 +28,6 @@ def _as_date(value: _dt.date | str | None) -> _dt.date | None:
     if isinstance(value, _dt.date):
         return value
     return _dt.date.fromisoformat(str(value).strip()[:10])
-
-
-def _group(digits: str) -> str:
-    parts = []
-    while len(digits) > 3:
-        parts.append(digits[-3:])
-        digits = digits[:-3]
-    parts.append(digits)
-    return ".".join(reversed(parts))
-
-
-def integer(value: int | float | Decimal | None) -> str:
-    """1234567 -> "1.234.567"; None -> ""."""
-    if value is None:
-        return ""
-    number = int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    sign = "-" if number < 0 else ""
-    return sign + _group(str(abs(number)))
-
-
-thousands = integer
-
-
-def decimal(value: int | float | Decimal | None, places: int = 1, *, trim: bool = False) -> str:
-    """12345.678 -> "12.345,7" (decimal comma, "." thousands). ``trim`` drops a zero fraction ("65,0" -> "65")."""
-    if value is None:
-        return ""
-    quantum = Decimal(1).scaleb(-places) if places > 0 else Decimal(1)
-    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    text = f"{abs(number):f}"
-    whole, _, frac = text.partition(".")
-    if trim:
-        frac = frac.rstrip("0")
-    out = _group(whole)
-    if frac:
-        out += "," + frac
-    if out.strip("0.,") == "":
-        sign = ""
-    return sign + out
-
-
-def percent(ratio: float | Decimal | None, places: int = 1, *, trim: bool = False) -> str:
-    """A ratio as a Vietnamese percentage: 0.652 -> "65,2%", 1 -> "100,0%" ("100%" with ``trim``)."""
-    if ratio is None:
-        return ""
-    return decimal(Decimal(str(ratio)) * 100, places, trim=trim) + "%"
-
-
-def vn_date(value: _dt.date | str | None) -> str:
-    """date(2026, 1, 5) -> "05/01/2026"; None or "" -> ""."""
-    d = _as_date(value)
-    return "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
 def nd30_day(day: int) -> str:
@@ -123,9 +71,11 @@ def partial_date_words(iso: str, year: int | None = None) -> str:
     return f"{day}{month}năm {y if y else BLANK}"
 
 
-def partial_vn_date(iso: str, year: int | None = None) -> str:
-    """"2026-01" -> "     /01/2026" (dd/mm/yyyy with blanks for the unknown parts)."""
+def partial_numeric_date(iso: str, year: int | None = None) -> str:
+    """"2026-04" (the day left blank in the signed plan) -> "     /04/2026"; a whole date -> "10/01/2026"."""
     y, m, d = _date_parts(iso)
+    if y and m and d:
+        return format_date(_dt.date(y, m, d))
     y = y or year
     return "/".join((f"{d:02d}" if d else BLANK, f"{m:02d}" if m else BLANK, str(y) if y else BLANK))
 

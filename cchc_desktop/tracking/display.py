@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..dates import format_date
 from ..deadlines import CONTINUOUS, EMPTY, EVENT, RECURRING, UNKNOWN
 from .timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, IN_PROGRESS, NO_DEADLINE, NOT_DONE, NOT_STARTED,
                          OVERDUE, STATE_LABELS)
@@ -26,23 +27,9 @@ ARCHIVED = "archived"   # a display state: dropped by a plan amendment (shown on
 STATE_TEXT = {**STATE_LABELS, SOON: "Sắp đến hạn"}   # the filter's choices: the tracking states plus "soon"
 
 
-def date_text(value: date | str | None) -> str:
-    """dd/mm/yyyy of a date or an ISO date text; "" for None/""; other text unchanged."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        if len(value) < 10 or value[4] != "-":
-            return value
-        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
-
-
-dmy = date_text   # the older name (ISO text -> dd/mm/yyyy)
-
-
 def late_date_text(due: date | None, days_late: int = 0) -> str:
     """"30/06/2026 (quá 20 ngày)": a due date and, when it has passed, by how many days."""
-    text = date_text(due)
+    text = format_date(due)
     return f"{text} (quá {days_late} ngày)" if days_late else text
 
 
@@ -52,9 +39,10 @@ def due_text(deadline, state: str, *, due: date | None = None, next_due: date | 
     """The «Hạn xử lý» text: the relevant due date given the recorded status."""
     if deadline.kind == EMPTY and state not in (DONE, DONE_LATE):
         return ""
-    if state in (DONE, DONE_LATE) and not periodic:
-        return f"Xong {date_text(completed_on)}" if completed_on else "Đã xong"
-    if state == NOT_DONE and not periodic:
+    repeating = periodic and deadline.kind in (RECURRING, CONTINUOUS)   # per period without end, not a listed date
+    if state in (DONE, DONE_LATE) and not repeating and next_due is None:
+        return f"Xong {format_date(completed_on)}" if completed_on else "Đã xong"
+    if state == NOT_DONE and not repeating:
         return "—"
     if state == OVERDUE:
         return late_date_text(due, -days_left if days_left else 0)
@@ -65,11 +53,11 @@ def due_text(deadline, state: str, *, due: date | None = None, next_due: date | 
     if deadline.kind == CONTINUOUS:
         return "Thường xuyên"
     if deadline.kind == RECURRING:
-        return f"Kỳ tới {date_text(next_due)}" if next_due else "Đã hết kỳ"
+        return f"Kỳ tới {format_date(next_due)}" if next_due else "Đã hết kỳ"
     if next_due is None:
-        return date_text(due)
+        return format_date(due)
     later = sum(1 for d in deadline.due_dates if d > next_due)
-    return date_text(next_due) + (f" (+{later} hạn)" if later else "")
+    return format_date(next_due) + (f" (+{later} hạn)" if later else "")
 
 
 def state_text(state: str, percent: int = 0, due_soon: bool = False) -> str:
@@ -111,7 +99,7 @@ def archived_text(doc_number: str = "", doc_date: str = "", *, known: bool = Tru
     if not known:
         return "Đã bỏ theo điều chỉnh"
     number = f" số {doc_number.strip()}" if doc_number and doc_number.strip() else ""
-    when = f" ngày {date_text(doc_date)}" if doc_date else ""
+    when = f" ngày {format_date(doc_date)}" if doc_date else ""
     return f"Đã bỏ theo điều chỉnh{number}{when}"
 
 
@@ -123,8 +111,8 @@ def deadline_phrase(item) -> str:
     if item.deadline.kind == CONTINUOUS:
         return text
     due = relevant_due(item)
-    if due is not None and date_text(due) not in text:
-        return f"{text} (hạn {date_text(due)})" if text else f"Hạn {date_text(due)}"
+    if due is not None and format_date(due) not in text:
+        return f"{text} (hạn {format_date(due)})" if text else f"Hạn {format_date(due)}"
     return text
 
 
@@ -135,7 +123,7 @@ def state_phrase(item) -> str:
     if item.state == OVERDUE and item.days_left:
         return f"{label} {-item.days_left} ngày"
     if item.state in (DONE, DONE_LATE) and item.completed_on:
-        return f"{label} ({date_text(item.completed_on)})"
+        return f"{label} ({format_date(item.completed_on)})"
     if item.state == IN_PROGRESS and 0 < item.percent < 100:
         return f"{label} ({item.percent}%)"
     if item.state == NOT_STARTED and item.days_left is not None and item.due_soon:

@@ -24,9 +24,10 @@ A completion dated after the reference date does not count yet: at that date the
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from ..agency_groups import GROUP_LABEL, lead_bucket
 from ..deadlines import CONTINUOUS, RECURRING, Deadline, parse_deadline
 from ..store import Store, StoreError, roman
 from ..text import sort_key
@@ -35,7 +36,7 @@ from .status import get_settings
 from .targets import TargetResult, target_results
 from .timeliness import (DONE, DONE_LATE, EVENT_DRIVEN, FINISHED, IN_PROGRESS, NO_DEADLINE, NOT_DONE,
                          NOT_STARTED, OVERDUE, STATE_LABELS, STATUS_LABELS, Timeliness, assess,
-                         is_periodic, one_off_key, tracking_keys, tracking_span)
+                         is_periodic, one_off_key, stored_row, tracking_keys, tracking_span)
 
 NO_LEAD = "(Chưa giao cơ quan chủ trì)"
 
@@ -160,7 +161,7 @@ class Summary:
     totals: Counts
     by_section: list[Group]
     by_task: list[Group]
-    by_agency: list[Group]
+    by_agency: list[Group]               # each product once: its first lead agency (agency_groups.lead_bucket)
     overdue: list[ProductState]          # most overdue first
     due_soon: list[ProductState]         # soonest first
     targets: list[TargetResult]
@@ -218,7 +219,7 @@ def classify(deadline: Deadline, rows: dict[str, dict], period: ReportingPeriod,
         started = [k for k in keys if tracking_span(k)[0] <= ref] or keys[:1]
         parts = []
         for k in started:
-            row = _at(rows.get(k) or _empty(k), ref)
+            row = _at(stored_row(rows, deadline, k, year_start) or _empty(k), ref)
             done_on = date.fromisoformat(row["completed_on"]) if row["completed_on"] else None
             parts.append((row, assess(deadline, row["status"], done_on, ref, due_soon_days, key=k)))
         current_row, current_t = parts[-1]
@@ -303,7 +304,10 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
             "ORDER BY pa.position", (plan_id,)):
         leads.setdefault(r["product_id"], []).append(r["name"])
 
+    following = next_period_of(period, settings)
     items: list[ProductState] = []
+    due_in: list[ProductState] = []
+    due_next: list[ProductState] = []
     totals = Counts()
     sections: OrderedDict[str, Group] = OrderedDict()
     tasks: OrderedDict[str, Group] = OrderedDict()
@@ -324,25 +328,39 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
             deadline_text=r["deadline_text"], deadline=deadline, leads=tuple(leads.get(r["id"], ())),
             source_stt=r["source_stt"], **found)
         items.append(item)
+        if item.due_in_period and deadline.kind != CONTINUOUS:
+            due_in.append(_occurrence_in(item, statuses.get(r["id"], {}), period, ref, y0, y1, window))
+        if _due_within(item, following.start, following.end, y0, y1):
+            upcoming = _occurrence_in(item, statuses.get(r["id"], {}), following, ref, y0, y1, window)
+            if upcoming.state not in FINISHED and upcoming.state != OVERDUE:
+                due_next.append(upcoming)
         totals.add(item)
         sections[r["section_id"]].counts.add(item)
         tasks[r["task_id"]].counts.add(item)
-        for name in item.leads or (NO_LEAD,):
+        for name in lead_bucket(item.leads) or (NO_LEAD,):   # once per product: the rows add up to the total
             agencies.setdefault(name, Group(name, name)).counts.add(item)
 
     overdue = sorted((i for i in items if i.state == OVERDUE), key=lambda i: (i.due or ref, i.section_label))
     soon = sorted((i for i in items if i.due_soon), key=lambda i: (i.next_due or ref, i.section_label))
-    following = next_period_of(period, settings)
-    due_next = [i for i in items if i.state not in FINISHED and i.state != OVERDUE
-                and _due_within(i, following.start, following.end, y0, y1)]
     return Summary(
         plan_id=plan_id, ref_date=ref, period=period, settings=settings, items=items, totals=totals,
         by_section=list(sections.values()), by_task=[g for g in tasks.values() if g.counts.total],
-        by_agency=sorted(agencies.values(), key=lambda g: (g.key == NO_LEAD, sort_key(g.label))),
+        by_agency=sorted(agencies.values(),
+                         key=lambda g: (g.key == NO_LEAD, g.key == GROUP_LABEL, sort_key(g.label))),
         overdue=overdue, due_soon=soon, targets=target_results(store, plan_id, period.key),
         cumulative=cumulative, next_period=following,
-        due_in_period=[i for i in items if i.due_in_period and i.deadline.kind != CONTINUOUS],
-        due_next_period=due_next)
+        due_in_period=due_in, due_next_period=due_next)
+
+
+def _occurrence_in(item: ProductState, rows: dict, period: ReportingPeriod, ref: date, y0: int, y1: int,
+                   window: int) -> ProductState:
+    """The product as it stands in one period: for a periodic product (recurring, multi-occurrence) the
+    occurrence(s) of that period — its due date, state and days — instead of the whole year's; a one-off
+    product is itself. What the lists «đến hạn trong kỳ» and «kỳ tới» show and count."""
+    if not item.periodic:
+        return item
+    found = classify(item.deadline, rows, period, ref, y0, y1, window, cumulative=False)
+    return replace(item, **found) if found is not None else item
 
 
 def _due_within(item: ProductState, start: date, end: date, y0: int, y1: int) -> bool:

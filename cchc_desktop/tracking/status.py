@@ -11,7 +11,7 @@ from ..text import shorten
 from . import _rows
 from .periods import ReportSettings, parse_period_key
 from .timeliness import (DONE, DONE_LATE, NOT_DONE, NOT_STARTED, STATUS_LABELS, STATUSES, derive_status,
-                         due_for, key_for, tracking_keys)
+                         due_for, key_for, legacy_key, tracking_keys)
 
 STATUS_FIELDS = ("status", "percent", "completed_on", "result", "reason", "notes")
 _SETTINGS_FIELDS = tuple(ReportSettings.__dataclass_fields__)
@@ -80,11 +80,25 @@ def empty_status(product_id: str, period_key: str) -> dict:
             "created_at": "", "updated_at": "", "version": 0}
 
 
-def get_status(store: Store, product_id: str, period_key: str) -> dict:
-    """The stored row, or an unsaved default row (id None, status Chưa triển khai)."""
+def get_status(store: Store, product_id: str, period_key: str, ctx: ProductContext | None = None) -> dict:
+    """The stored row, or an unsaved row (id None): for an occurrence of a multi-occurrence product without a row
+    of its own, the values of its legacy one-off row (``timeliness.stored_row``); else status Chưa triển khai."""
     row = store.db.query_one("SELECT * FROM product_status WHERE product_id = ? AND period_key = ?",
                              (product_id, period_key))
-    return dict(row) if row else empty_status(product_id, period_key)
+    if row:
+        return dict(row)
+    if "-Q" in period_key:
+        try:
+            ctx = ctx or product_context(store, product_id)
+        except StatusError:
+            ctx = None
+        legacy = legacy_key(ctx.deadline, ctx.year_start) if ctx else None
+        old = store.db.query_one("SELECT * FROM product_status WHERE product_id = ? AND period_key = ?",
+                                 (product_id, legacy)) if legacy else None
+        if old:
+            return {**dict(old), "id": None, "period_key": period_key, "created_at": "", "updated_at": "",
+                    "version": 0}
+    return empty_status(product_id, period_key)
 
 
 def list_statuses(store: Store, product_id: str) -> list[dict]:
@@ -164,7 +178,7 @@ def _write(store: Store, ctx: ProductContext, key: str, fields: dict) -> dict | 
     if unknown:
         raise ValueError(f"unknown status fields: {sorted(unknown)}")
     parse_period_key(key)
-    current = get_status(store, ctx.product_id, key)
+    current = get_status(store, ctx.product_id, key, ctx)
     merged = {**current, **fields}
     if "status" not in fields and current["status"] in (DONE, DONE_LATE):
         merged["status"] = DONE        # re-derive on time / late from the (new) completion date

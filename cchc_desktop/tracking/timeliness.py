@@ -9,7 +9,13 @@ Tracking granularity (how many status rows a product has):
   for yearly only;
 * continuous products ("Thường xuyên", "Cả năm") are tracked per quarter (each quarterly report
   states their result), but they are never late before the end of their year: each quarter row is
-  due on 31/12 of its year.
+  due on 31/12 of its year;
+* multi-occurrence products — an explicit list of dates or periods falling in two or more quarters of the plan
+  years ("Quý II, III, IV năm 2026", "30/6 và 31/12/2026", "Tháng 3, tháng 6/2026") — have one row per listed
+  quarter ("2026-Q2", "2026-Q3", "2026-Q4"), due on the last date listed in that quarter. Exactly like a
+  recurring product, an occurrence whose due date has passed without a finished status of its own is overdue.
+  A status recorded before such products were tracked per occurrence (the one-off row, key "2026") stands for
+  every occurrence that has no row of its own (``legacy_key``).
 
 A recurring tracking period's due date is its last day. A one-off product's due date is the last date its
 deadline names (``final_due``); "Trước ngày 15/01" counts 15/01 as on time.
@@ -19,8 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..deadlines import (CONTINUOUS, EMPTY, EVENT, HALF_YEARLY, MONTHLY, QUARTERLY, RECURRING,
-                         UNKNOWN, Deadline, final_due, next_due)
+from ..deadlines import (CONTINUOUS, EMPTY, EVENT, FIXED_DATE, HALF_YEARLY, MONTHLY, PERIOD_END, QUARTERLY,
+                         RECURRING, UNKNOWN, Deadline, final_due, next_due)
 from .periods import HALF, QUARTER, YEAR, make_period, parse_period_key, period_key
 
 # -- stored statuses -------------------------------------------------------------------------
@@ -56,14 +62,42 @@ STATE_LABELS = {
 }
 
 
+def occurrence_keys(deadline: Deadline) -> tuple[str, ...]:
+    """The quarters ("2026-Q2", …) of a multi-occurrence deadline: an explicit list of dates or periods
+    (fixed dates, period ends) within the plan years that falls in two or more quarters; () for any other."""
+    if deadline.kind not in (FIXED_DATE, PERIOD_END) or len(deadline.due_dates) < 2:
+        return ()
+    first, last = deadline.plan_year, deadline.plan_year_end or deadline.plan_year
+    keys = tuple(dict.fromkeys(period_key(d.year, QUARTER, (d.month - 1) // 3 + 1)
+                               for d in deadline.due_dates if first <= d.year <= last))
+    return keys if len(keys) > 1 else ()
+
+
 def is_periodic(deadline: Deadline) -> bool:
-    """True when the product gets one status row per tracking period."""
-    return deadline.kind in (RECURRING, CONTINUOUS)
+    """True when the product gets one status row per tracking period (recurring, continuous, multi-occurrence)."""
+    return tracking_unit(deadline) is not None
+
+
+def legacy_key(deadline: Deadline, plan_year_start: int) -> str | None:
+    """The one-off row key whose status stands for the occurrences of a multi-occurrence product that have no
+    row of their own (a status recorded when the product had a single row); None for other products."""
+    return one_off_key(plan_year_start) if occurrence_keys(deadline) else None
+
+
+def stored_row(rows: dict, deadline: Deadline, key: str, plan_year_start: int) -> dict | None:
+    """The status row of ``key`` from {period key: row}: its own, else (multi-occurrence products) a copy of the
+    legacy one-off row under ``key``, else None."""
+    if key in rows:
+        return rows[key]
+    legacy = legacy_key(deadline, plan_year_start)
+    if legacy and legacy in rows:
+        return {**rows[legacy], "period_key": key}
+    return None
 
 
 def tracking_unit(deadline: Deadline) -> str | None:
     """QUARTER / HALF / YEAR for periodic products, None for one-off products."""
-    if deadline.kind == CONTINUOUS:
+    if deadline.kind == CONTINUOUS or occurrence_keys(deadline):
         return QUARTER
     if deadline.kind != RECURRING:
         return None
@@ -93,6 +127,9 @@ def tracking_keys(deadline: Deadline, plan_year_start: int, plan_year_end: int |
     unit = tracking_unit(deadline)
     if unit is None:
         return [one_off_key(plan_year_start)]
+    occurrences = occurrence_keys(deadline)
+    if occurrences:
+        return [k for k in occurrences if plan_year_start <= int(k[:4]) <= plan_year_end] or list(occurrences)
     years = [y for y in deadline.years if plan_year_start <= y <= plan_year_end] \
         or list(range(plan_year_start, plan_year_end + 1))
     return [key for year in years for key in _unit_keys(year, unit)]
@@ -110,6 +147,11 @@ def key_for(deadline: Deadline, plan_year_start: int, plan_year_end: int | None,
         return one_off_key(plan_year_start)
     period = make_period(reporting_key)
     day = period.end if ref is None else min(max(ref, period.start), period.end)
+    occurrences = tracking_keys(deadline, plan_year_start, plan_year_end) if occurrence_keys(deadline) else ()
+    if occurrences:   # the occurrence containing the day, else the next one, else the last one
+        inside = [k for k in occurrences if tracking_span(k)[0] <= day <= tracking_span(k)[1]]
+        later = [k for k in occurrences if tracking_span(k)[0] > day]
+        return (inside or later or [occurrences[-1]])[0]
     if unit == QUARTER:
         return period_key(day.year, QUARTER, (day.month - 1) // 3 + 1)
     if unit == HALF:
@@ -161,8 +203,9 @@ class Timeliness:
 def assess(deadline: Deadline, status: str, completed_on: date | None, ref: date,
            due_soon_days: int = 14, key: str | None = None) -> Timeliness:
     """Timeliness of a product's status row (``key`` for periodic products) at ``ref``."""
-    due = due_for(deadline, key) if (key and tracking_unit(deadline)) else final_due(deadline)
-    if tracking_unit(deadline):
+    per_row = bool(key and tracking_unit(deadline))
+    due = due_for(deadline, key) if per_row else final_due(deadline)
+    if per_row:
         upcoming = due if due is not None and due >= ref else None
     else:
         upcoming = next_due(deadline, ref)
@@ -197,6 +240,6 @@ def tracking_span(key: str) -> tuple[date, date]:
 __all__ = [
     "NOT_STARTED", "IN_PROGRESS", "DONE", "DONE_LATE", "NOT_DONE", "STATUSES", "STATUS_LABELS",
     "FINISHED", "OVERDUE", "EVENT_DRIVEN", "NO_DEADLINE", "STATES", "STATE_LABELS",
-    "is_periodic", "tracking_unit", "one_off_key", "tracking_keys", "key_for", "due_for",
+    "is_periodic", "occurrence_keys", "legacy_key", "stored_row", "tracking_unit", "one_off_key", "tracking_keys", "key_for", "due_for",
     "derive_status", "Timeliness", "assess", "tracking_span", "YEAR",
 ]
