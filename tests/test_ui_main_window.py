@@ -24,6 +24,8 @@ def window(qtbot, store):
     win.resize(1366, 768)
     win.show()
     qtbot.waitExposed(win)
+    # the dashboard and the filter bar's agency list follow the first paint (ui/startup.py)
+    qtbot.waitUntil(lambda: win.dashboard is not None and win._agency_cache is not None, timeout=5000)
     return win
 
 

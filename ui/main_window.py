@@ -255,7 +255,8 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
 
     def _invalidate_agencies(self) -> None:
         self._agency_cache = None
-        self.agency_names()
+        if not getattr(self, "defer_until_painted", False):   # at start: after the first paint (ui/startup.py)
+            self.agency_names()
 
     # -- messages ------------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:

@@ -58,7 +58,7 @@ class TrackingMixin:
 
     def _tracking_plan_changed(self, plan_id: str) -> None:
         self.status_panel.set_product(None)
-        if not plan_id or (self.dashboard is None and getattr(self, "defer_dashboard", False)):
+        if not plan_id or (self.dashboard is None and getattr(self, "defer_until_painted", False)):
             return   # (at start: built after the table's first paint, ui/startup.py)
         if self.dashboard is None:
             from .dashboard import DashboardWidget
