@@ -27,9 +27,7 @@ import json
 import logging
 import os
 import re
-import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -240,6 +238,9 @@ def mark_clean_close(db_path: str | os.PathLike) -> None:
     if found is None or not is_writable(db_path):
         return
     target = _clean_close_file(db_path)
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(target.read_text(encoding="utf-8")) == found:
+            return   # nothing written this session: the note stands
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(target, json.dumps(found).encode("utf-8"), verify=False)
@@ -657,6 +658,9 @@ def backup_to_folder(db_path: str | os.PathLike, folder: str | os.PathLike) -> P
     """'Sao lưu ra USB': a folder `CCHC-sao-luu-…` in `folder` holding a checked snapshot and the attachments it
     references (same layout as the data folder, SHA-256 listed in `manifest.json` and read back after writing).
     Built under a temporary name and renamed when complete; never overwrites. Returns the database file in it."""
+    import shutil
+    import tempfile
+
     db_path, folder = Path(db_path), Path(folder)
     if not folder.is_dir():
         raise BackupError(f"Thư mục «{folder}» không tồn tại (USB đã bị rút?).")
@@ -779,6 +783,8 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
     The current database is backed up first (or, when damaged, renamed aside); the backup is copied
     beside the database and renamed over it, so an interruption leaves either the old or the new file.
     """
+    import shutil
+
     db_path, backup_path = Path(db_path), Path(backup_path)
     validate_backup(backup_path)
     result = RestoreResult(backup_path)

@@ -291,9 +291,6 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
             focused = QApplication.focusWidget()
             if focused is not None:
                 focused.clearFocus()  # commits the open editor
-        settings.save_window(self)
-        prefs = settings.app_settings()
-        prefs.setValue("table/auto_fit", "true" if self.view.auto_fit_columns else "false")
-        prefs.sync()
+        settings.save_window(self)   # layout, column widths (and whether they follow the window), last plan
         super().closeEvent(event)
         self._closed = event.isAccepted()

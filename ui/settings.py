@@ -21,7 +21,8 @@ def save_window(window) -> None:
     settings.setValue("window/splitter", window.splitter.saveState())
     if window.model.plan_id:
         settings.setValue("plan/last", window.model.plan_id)
-    settings.sync()
+    settings.setValue("table/auto_fit", "true" if view.auto_fit_columns else "false")
+    settings.sync()   # one parse and one write of the .ini at quit
 
 
 def restore_window(window) -> bool:

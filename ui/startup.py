@@ -38,6 +38,11 @@ def in_turns(steps) -> None:
     next_step()
 
 
+def _open(window) -> bool:
+    """False once the window was closed (quit right after the first paint): nothing more to build."""
+    return not getattr(window, "_closed", False)
+
+
 def build_after_first_paint(window) -> None:
     """Defer the dashboard and the filter bar's agency list of the plan opened at start until the table
     has painted; then build them one per event-loop turn."""
@@ -45,10 +50,10 @@ def build_after_first_paint(window) -> None:
 
     def dashboard() -> None:
         window.defer_until_painted = False
-        if window.dashboard is None and window.model.plan_id:
+        if _open(window) and window.dashboard is None and window.model.plan_id:
             window._tracking_plan_changed(window.model.plan_id)
 
     def agencies() -> None:
-        if window._agency_cache is None:
+        if _open(window) and window._agency_cache is None:
             window.agency_names()
     after_first_paint(window.view.viewport(), lambda: in_turns([dashboard, agencies]))
