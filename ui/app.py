@@ -1,6 +1,7 @@
 """Start the Qt application on a database (creating the demo plan when there is none)."""
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -23,6 +24,16 @@ def build_main_window(store: Store):
     build_after_first_paint(window)   # the table paints first, the dashboard follows (issue 18)
     window.open_initial_plan()
     return window
+
+
+def _collector_on() -> None:
+    """main.py pauses Python's cycle collector while the app starts (imports, window, the plan: an eighth of
+    the start, issue 18). After the first paint: what the start built is set aside for good (gc.freeze — it
+    lives as long as the app; plain reference counting still frees it) and the collector runs again, so it
+    does not walk a whole plan's objects at once right away."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def run_gui(db_path: str | Path | None = None) -> int:
@@ -50,8 +61,11 @@ def run_gui(db_path: str | Path | None = None) -> int:
     install_backup_menu(window)
     if opened.read_only:
         show_read_only_banner(window)
+    from .startup import after_first_paint
+    after_first_paint(window.view.viewport(), _collector_on)
     window.show()
     try:
         return app.exec()
     finally:
+        _collector_on()   # (quit before the first paint was over)
         opened.close()
