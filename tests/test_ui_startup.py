@@ -19,9 +19,12 @@ def test_dashboard_and_agency_list_follow_the_first_paint(qtbot, store):
     lead = window.filter_bar.lead
     assert window.model.plan_id == plan_id and window.model.rowCount() > 0   # the table is loaded at once
     assert window.dashboard is None and lead.count() == 1                    # the rest waits for the paint
+    assert window._status_panel is None
     window.resize(1366, 768)
     window.show()
-    qtbot.waitUntil(lambda: window.dashboard is not None and lead.count() > 1, timeout=5000)
+    qtbot.waitUntil(lambda: window.dashboard is not None and lead.count() > 1
+                    and window._status_panel is not None, timeout=5000)
+    assert window.status_panel.isHidden()                                  # until a product is selected
     assert {lead.itemText(i) for i in range(1, lead.count())} == expected
     assert window.tabs.indexOf(window.dashboard_page) > 0
     assert not window.defer_until_painted

@@ -1,8 +1,8 @@
 """Start-up order (issue 18): the appendix table paints first; the rest is built right after.
 
-`build_after_first_paint(window)` holds the dashboard and the filter bar's agency list back while the
-window starts and builds them once the table's viewport has painted for the first time, one per
-event-loop turn (so input is never blocked by more than one of them)."""
+`build_after_first_paint(window)` holds the dashboard, the filter bar's agency list and the (hidden) status
+panel back while the window starts and builds them once the table's viewport has painted for the first
+time, one per event-loop turn (so input is never blocked by more than one of them)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -44,8 +44,8 @@ def _open(window) -> bool:
 
 
 def build_after_first_paint(window) -> None:
-    """Defer the dashboard and the filter bar's agency list of the plan opened at start until the table
-    has painted; then build them one per event-loop turn."""
+    """Defer the dashboard, the filter bar's agency list and the status panel until the table has
+    painted; then build them one per event-loop turn."""
     window.defer_until_painted = True
 
     def dashboard() -> None:
@@ -56,4 +56,8 @@ def build_after_first_paint(window) -> None:
     def agencies() -> None:
         if _open(window) and window._agency_cache is None:
             window.agency_names()
-    after_first_paint(window.view.viewport(), lambda: in_turns([dashboard, agencies]))
+
+    def status_panel() -> None:
+        if _open(window):
+            window.status_panel   # noqa: B018 - built on first use; now, so the first click is quick
+    after_first_paint(window.view.viewport(), lambda: in_turns([dashboard, agencies, status_panel]))
