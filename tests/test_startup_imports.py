@@ -15,7 +15,7 @@ HEAVY = ("openpyxl", "reportlab", "docx", "PySide6.QtPdf", "sqlite_utils", "cchc
          "cchc_desktop.exchange", "cchc_desktop.reports", "cchc_desktop.importers", "ui.exchange_dialogs",
          "ui.report_dialog",
          # loaded on first use, not to open and paint a plan (issue 18): HTML paste, agency merge, new ids
-         "html.parser", "difflib", "uuid", "platform")
+         "html.parser", "difflib", "uuid", "platform", "ui.sync_dialog", "ui.dialogs.plan_properties")
 
 
 @pytest.mark.parametrize("argv, expected", [

@@ -521,7 +521,7 @@ def test_window_fits_1366x768_with_readable_details(window, qtbot):
 
 
 def test_plan_label_does_not_repeat_the_unit_kind(window):
-    from ui.dialogs.plan_properties import plan_label, unit_label
+    from ui.plan_labels import plan_label, unit_label
 
     assert unit_label("xã", "xã Xuân Trường") == "Xã Xuân Trường"
     assert unit_label("xã", "Xuân Trường") == "Xã Xuân Trường"

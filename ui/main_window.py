@@ -18,7 +18,7 @@ from . import actions, messages, settings
 from .appendix_model import AppendixModel
 from .appendix_view import AppendixView
 from .delegates import AppendixDelegate
-from .dialogs.plan_properties import plan_label, unit_label
+from .plan_labels import plan_label, unit_label
 from .editing import EditingMixin
 from .filter_bar import FilterBar
 from .import_flow import ImportMixin

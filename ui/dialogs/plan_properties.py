@@ -1,7 +1,6 @@
 """Plan properties (unit, period, document number/date, status) and the plan picker."""
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -11,6 +10,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
 
 from ..date_edit import DateEdit
 from cchc_desktop.domain import PLAN_STATUS_LABELS
+
+from ..plan_labels import plan_label
 
 UNIT_KINDS = ["xã", "phường", "thị trấn", "đặc khu"]
 
@@ -107,26 +108,6 @@ class PlanPropertiesDialog(QDialog):
             "doc_date": self.doc_date.date().toString("yyyy-MM-dd") if self.has_date.isChecked() else "",
             "status": self.status.currentData(),
         }
-
-
-def unit_label(unit_kind: str, unit_name: str) -> str:
-    """"Xã Xuân Trường": the unit kind is not repeated when the name already starts with it
-    ("xã Xuân Trường", "Phường An Bình"); the first letter is capitalised."""
-    kind = unicodedata.normalize("NFC", (unit_kind or "").strip())
-    name = " ".join(unicodedata.normalize("NFC", unit_name or "").split())
-    if kind and not (name.casefold() == kind.casefold() or name.casefold().startswith(kind.casefold() + " ")):
-        name = f"{kind} {name}".strip()
-    return name[:1].upper() + name[1:]
-
-
-def plan_label(plan: dict) -> str:
-    years = str(plan["year_start"]) if plan["year_start"] == plan["year_end"] else \
-        f"{plan['year_start']}–{plan['year_end']}"
-    number = f" — KH số {plan['doc_number']}" if plan.get("doc_number") else ""
-    status = PLAN_STATUS_LABELS.get(plan.get("status"), "")
-    demo = "; kế hoạch mẫu" if plan.get("is_demo") else ""
-    return f"{unit_label(plan['unit_kind'], plan['unit_name'])} — năm {years}{number} " \
-           f"({plan.get('task_count', 0)} nhiệm vụ; {status.lower()}{demo})"
 
 
 class PlanPickerDialog(QDialog):
