@@ -258,6 +258,64 @@ def closed_cleanly(db_path: str | os.PathLike) -> bool:
     return isinstance(noted, dict) and noted == _fingerprint(db_path)
 
 
+# -- the open-time check, started ahead ------------------------------------------------------------
+class _CheckAhead:
+    """`check_file` of a database run in a thread while the caller does other work (the window imports its
+    modules, issue 18: SQLite reads the file on the second core). Its answer counts only for the very file it
+    read: same fingerprint when it started and when `open_or_recover` takes it, and the same kind of check."""
+
+    def __init__(self, db_path: Path):
+        import threading
+
+        self.path = db_path
+        self.fingerprint = _fingerprint(db_path)
+        self.full = not closed_cleanly(db_path)
+        self.problem: str | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="cchc-check", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.problem = check_file(self.path, strict=True, full=self.full)
+        except BaseException as exc:  # noqa: BLE001 - handed to the opener, raised there
+            self.error = exc
+
+    def answer(self, db_path: Path, full: bool) -> tuple[bool, str | None]:
+        """(usable, problem) — waits for the thread; raises what the check raised (e.g. an I/O error)."""
+        self.thread.join()
+        if db_path != self.path or full != self.full or self.fingerprint is None \
+                or _fingerprint(db_path) != self.fingerprint:
+            return False, None
+        if self.error is not None:
+            raise self.error
+        return True, self.problem
+
+
+_ahead: dict[Path, _CheckAhead] = {}
+
+
+def check_ahead(db_path: str | os.PathLike) -> None:
+    """Start `open_or_recover`'s check of an existing database now, in a thread; `open_or_recover` waits for it
+    (and runs the check itself when the file changed meanwhile). Nothing is opened for writing before that."""
+    db_path = Path(db_path)
+    if db_path.is_file() and db_path not in _ahead:
+        _ahead[db_path] = _CheckAhead(db_path)
+
+
+def _open_check(db_path: Path) -> str | None:
+    """None when the database is healthy, else the problem (check_file, strict)."""
+    # the full integrity_check unless the file is byte-for-byte as this app closed it (then quick_check:
+    # every page and b-tree still read and checked, not the index-to-table agreement it verified before)
+    full = not closed_cleanly(db_path)
+    ahead = _ahead.pop(db_path, None)
+    if ahead is not None:
+        usable, problem = ahead.answer(db_path, full)
+        if usable:
+            return problem
+    return check_file(db_path, strict=True, full=full)
+
+
 def _counts(path: Path) -> tuple[int, int, int]:
     conn = _ro_connect(path)
     try:
@@ -864,9 +922,7 @@ def open_or_recover(db_path: str | os.PathLike, *, actor: str | None = None,
     db_path = Path(db_path)
     if not db_path.exists():
         return Store.open(db_path, actor), None
-    # the full integrity_check unless the file is byte-for-byte as this app closed it (then quick_check:
-    # every page and b-tree still read and checked, not the index-to-table agreement it verified before)
-    problem = check_file(db_path, strict=True, full=not closed_cleanly(db_path))
+    problem = _open_check(db_path)
     if problem is None:
         if _schema_version(db_path) < latest_version() and is_writable(db_path):
             make_backup(db_path, REASON_MIGRATION, dedupe=False)  # before Store.open() migrates it

@@ -507,3 +507,35 @@ def test_two_databases_in_one_folder_start_without_copies(tmp_path, monkeypatch)
     for path in (one, two, one, two):
         assert bk.startup_backup(path) == first[path]
     assert calls == []
+
+
+def test_check_started_ahead_is_used_only_for_the_file_it_read(demo_db, monkeypatch):
+    """The GUI starts the open-time check in a thread while its modules load (issue 18); open_or_recover takes
+    that answer when the file is unchanged, and checks again when the file changed meanwhile."""
+    from cchc_desktop.open_path import open_database
+
+    path, _ = demo_db
+    open_database(path, actor="t").close()
+    checks = _checks(monkeypatch)
+    bk.check_ahead(path)
+    open_database(path, actor="t").close()
+    assert checks == [False]                          # one quick_check, in the thread
+    bk.check_ahead(path)
+    bk._ahead[path].thread.join()
+    conn = sqlite3.connect(path)                      # another program writes the file meanwhile
+    with conn:
+        conn.execute("UPDATE plan SET unit_name = 'Khác'")
+    conn.close()
+    open_database(path, actor="t").close()
+    assert checks == [False, False, True]             # the thread's answer dropped, the full check run again
+    assert bk._ahead == {}
+
+
+def test_damage_found_by_the_check_started_ahead_is_reported(demo_db):
+    from cchc_desktop.open_path import open_database
+
+    path, _ = demo_db
+    _corrupt(path)
+    bk.check_ahead(path)
+    with pytest.raises(DatabaseError, match="bị hỏng"):
+        open_database(path, actor="t")
