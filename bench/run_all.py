@@ -396,7 +396,7 @@ def existing(quick: bool) -> None:
     kills = "6" if quick else "60"
     print(f"kill_test.py --kills {kills}", flush=True)
     code, out, took = run_script("kill_test.py", "--kills", kills)
-    acked = grab(r"acknowledged edits: (\d+)", out)
+    acked = grab(r"acknowledged(?: edits)?: (\d+)", out)
     missing = grab(r"missing after kills: (\d+)", out)
     integrity = grab(r"integrity_check after every kill: (\d+/\d+) ok", out)
     add("reliability", f"kill test ({kills} SIGKILLs)", "demo plan",
