@@ -665,10 +665,30 @@ def startup_backup(db_path: str | os.PathLike, *, keep: int | None = None) -> Pa
     # (this database's newest backup: another database in the same folder shares the index, not the counter)
     live = _live_counter(db_path)
     if live:
+        newest = _newest_by_name(db_path)   # the index's word for it: no backup opened to read its stamp
+        if newest is not None and newest[1] == live:
+            return newest[0]
         files = _backup_files(db_path)
         if files and files[0].changes == live:
             return files[0].path
     return make_backup(db_path, REASON_START, keep=keep)
+
+
+def _newest_by_name(db_path: Path) -> tuple[Path, int | None] | None:
+    """This database's backup with the highest sequence number in its name, and the change counter the index
+    recorded for it when it was taken (None when the index does not know it under that number)."""
+    folder = backups_dir(db_path)
+    if not folder.is_dir():
+        return None
+    stem = Path(db_path).stem
+    named = [(int(m.group("seq")), path) for path in folder.glob("*.sqlite3")
+             if (m := _NAME_RE.match(path.name)) and m.group("stem") == stem]
+    if not named:
+        return None
+    seq, path = max(named)
+    entry = _load_index(folder)["files"].get(path.name) or {}
+    changes = entry.get("changes") if entry.get("seq") == seq else None
+    return path, changes if isinstance(changes, int) else None
 
 
 def _live_counter(db_path: Path) -> int | None:

@@ -539,3 +539,18 @@ def test_damage_found_by_the_check_started_ahead_is_reported(demo_db):
     bk.check_ahead(path)
     with pytest.raises(DatabaseError, match="bị hỏng"):
         open_database(path, actor="t")
+
+
+def test_start_without_changes_opens_no_backup(demo_db, monkeypatch):
+    """The newest backup is found by the number in its name and the change counter the index recorded for it:
+    an unchanged start opens none of the (up to 20) backups to read their stamps (issue 18)."""
+    path, _ = demo_db
+    first = bk.startup_backup(path)
+    read = []
+    real = bk._read_stamp
+    monkeypatch.setattr(bk, "_read_stamp", lambda p: read.append(p) or real(p))
+    assert bk.startup_backup(path) == first and read == []
+    index = bk._load_index(first.parent)
+    index["files"][first.name]["changes"] = -1          # an index that does not match: the stamps decide
+    bk._save_index(first.parent, index)
+    assert bk.startup_backup(path) == first and read
