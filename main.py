@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_self_test(argv)
     gui_db = _gui_only(argv)
     if gui_db is not None:   # no subcommand: start the window without importing the CLI (issue 18)
+        import gc
+
+        gc.disable()   # no cycle collection while starting (an eighth of the start): on again after the first paint
         from ui.app import run_gui
         return run_gui(db_path=gui_db or None)
     from cchc_desktop.cli import main as cli_main

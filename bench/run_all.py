@@ -1,13 +1,20 @@
 """Every benchmark in one run, one table: figures next to baselines measured in the same run (a script, not a test).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/run_all.py            # full: 500 / 5,000 / 20,000 tasks
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/run_all.py --quick    # small sizes, few kills (≈ 1 min)
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/run_all.py --quick    # small sizes, few kills (≈ 2 min)
     .venv/bin/python bench/run_all.py --only scaling --sizes 500,2000      # just the import/export scaling
+    .venv/bin/python bench/run_all.py --only start --sizes 500,5000        # just cold start and plan open
+
+A full run (500 / 5,000 / 20,000 tasks) takes about half an hour on the 2-core machine, most of it building and
+exchanging the 20,000-task plans; ``--sizes`` (every size-dependent part) and ``--only`` make it shorter.
 
 Parts:
 * the existing scripts in bench/ (bench_ui, bench_reports, bench_libreoffice_roundtrip, bench_sync, kill_test,
   build_size),
   each run as its own process; the figures are read from what it prints;
+* cold start (bench_start: process start → first paint of the table → quit, median, vs a bare PySide6 window)
+  at each size, and opening the plans of 5,000 tasks or more in the window (bench_open: table interactive,
+  dashboard shown, RSS);
 * import/export scaling at each size, on a generated plan (8 sections, 1–3 products per task, 7 agencies):
   - ``read_appendix`` of a generated .xlsx vs openpyxl's bare read-only pass over the same file;
   - ``commit_draft`` into an empty database vs plain ``executemany`` INSERTs of the same rows;
@@ -404,7 +411,7 @@ def existing(quick: bool) -> None:
     kills = "6" if quick else "60"
     print(f"kill_test.py --kills {kills}", flush=True)
     code, out, took = run_script("kill_test.py", "--kills", kills)
-    acked = grab(r"acknowledged edits: (\d+)", out)
+    acked = grab(r"acknowledged(?: edits)?: (\d+)", out)
     missing = grab(r"missing after kills: (\d+)", out)
     integrity = grab(r"integrity_check after every kill: (\d+/\d+) ok", out)
     add("reliability", f"kill test ({kills} SIGKILLs)", "demo plan",
@@ -425,6 +432,47 @@ def existing(quick: bool) -> None:
         add("build", "bundle size / frozen start", "", "skipped: no dist/CCHC-Desktop (run scripts/build.sh)")
 
 
+# -- cold start and plan open (bench_start.py, bench_open.py) -------------------------------------------------
+START_TARGETS = {500: "≤ 2×", 5000: "≤ 3×"}
+
+
+def start_and_open(sizes: list[int], runs: int) -> None:
+    """Cold start of main.py with a plan of each size (medians of `runs`, vs a bare PySide6 window in the same
+    run), then opening each plan of 5,000 tasks or more in the window: table interactive, dashboard shown,
+    process RSS (vs an empty table shown and a bare window's RSS)."""
+    print(f"bench_start.py {runs} {' '.join(map(str, sizes))}", flush=True)
+    code, out, _ = run_script("bench_start.py", str(runs), *map(str, sizes))
+    bare = grab(r"bare PySide6 window, empty table:\s+(\d+) ms", out)
+    found = re.findall(r"CCHC Desktop,\s+(\d+)-task plan:\s+(\d+) ms\s+\(\s*([\d.]+)x\)", out)
+    for n, took, times in found:
+        add("start", f"cold start → first paint of the table → quit (median of {runs})", f"{int(n):,} tasks",
+            f"{int(took)} ms", f"bare PySide6 window, empty table {bare} ms", f"{float(times):.1f}×",
+            START_TARGETS.get(int(n), ""))
+    if not found:
+        add("start", "bench_start.py", "", f"no figures (exit {code})")
+    open_sizes = [n for n in sizes if n >= 5000] or sizes[-1:]
+    print(f"bench_open.py {' '.join(map(str, open_sizes))}", flush=True)
+    code, out, _ = run_script("bench_open.py", *map(str, open_sizes))
+    base = re.search(r"bare window, empty table shown:\s+([\d.]+) ms, RSS\s+([\d.]+) MiB", out)
+    blocks = re.findall(r"^\s*(\d+) tasks \((\d+) rows\):\n\s+open plan, table interactive:\s+([\d.]+) ms.*\n"
+                        r"\s+dashboard shown \((\d+) products\):\s+([\d.]+) ms.*\n"
+                        r"\s+RSS with the plan open:\s+([\d.]+) MiB.*\n\s+RSS after the dashboard:\s+([\d.]+) MiB",
+                        out, re.M)
+    for n, rows, open_ms, products, dash_ms, rss_open, rss_dash in blocks:
+        n = int(n)
+        size = f"{n:,} tasks"
+        shown, bare_rss = (float(base.group(1)), float(base.group(2))) if base else (0.0, 0.0)
+        five = n == 5000
+        add("open", f"open_plan until the table is interactive ({int(rows):,} rows)", size, secs(float(open_ms) / 1000),
+            f"empty QTableView shown {shown:.0f} ms", ratio(float(open_ms), shown), "≤ 300 ms" if five else "")
+        add("open", f"«Theo dõi tiến độ» shown ({int(products):,} products)", size, secs(float(dash_ms) / 1000),
+            "", "", "≤ 500 ms" if five else "")
+        add("open", "window RSS, plan open / after the dashboard", size, f"{float(rss_open):.0f} / {float(rss_dash):.0f} MiB",
+            f"bare window {bare_rss:.0f} MiB", ratio(float(rss_open), bare_rss), "≤ 150 MiB" if five else "")
+    if not blocks:
+        add("open", "bench_open.py", "", f"no figures (exit {code})")
+
+
 def table() -> str:
     head = ["part", "what", "size", "figure", "baseline (same run)", "ratio", "target"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -437,7 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (100 / 500 tasks), few kills, 1 run")
     parser.add_argument("--sizes", help="comma-separated task counts for the scaling part")
-    parser.add_argument("--only", choices=("existing", "scaling"), help="run one part")
+    parser.add_argument("--only", choices=("existing", "start", "scaling"), help="run one part")
+    parser.add_argument("--start-runs", type=int, help="cold starts per size (median; default 7, --quick 3)")
     parser.add_argument("--repeat", type=int, default=3, help="best of N for sizes up to 1,000 tasks")
     parser.add_argument("--step-limit", type=float, default=600,
                         help="seconds after which import-package is stopped and reported as slower")
@@ -448,9 +497,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cchc-run-all-") as tmp:
         work = Path(tmp)
         os.environ["CCHC_DATA_DIR"] = str(work / "appdata")
-        if args.only != "scaling":
+        if args.only in (None, "existing"):
             existing(args.quick)
-        if args.only != "existing":
+        if args.only in (None, "start"):
+            start_and_open(sizes, args.start_runs or (3 if args.quick else 7))
+        if args.only in (None, "scaling"):
             for size in sizes:
                 scaling(size, work, args.repeat if size <= 1000 and not args.quick else 1, args.step_limit)
     print()

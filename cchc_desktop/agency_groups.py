@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -83,6 +82,8 @@ class MergeCandidate:
 def merge_candidates(store: Store, plan_id: str, threshold: float = 0.86) -> list[MergeCandidate]:
     """Pairs of this plan's agencies whose names look like spellings of one agency (for the user to confirm).
     The longer (more complete) name is proposed as the one kept. Groups are never proposed."""
+    from difflib import SequenceMatcher
+
     rows = store.db.query(
         "SELECT DISTINCT a.id, a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
         "JOIN product p ON p.id = pa.product_id JOIN task t ON t.id = p.task_id "
@@ -91,7 +92,7 @@ def merge_candidates(store: Store, plan_id: str, threshold: float = 0.86) -> lis
     out = []
     for i, (id_a, name_a, key_a) in enumerate(agencies):
         for id_b, name_b, key_b in agencies[i + 1:]:
-            ratio = difflib.SequenceMatcher(None, key_a, key_b).ratio()
+            ratio = SequenceMatcher(None, key_a, key_b).ratio()
             if ratio >= threshold or key_a.replace(" ", "") == key_b.replace(" ", ""):
                 (keep, keep_name), (other, other_name) = sorted(((id_a, name_a), (id_b, name_b)),
                                                                 key=lambda x: -len(x[1]))

@@ -1,9 +1,7 @@
 """Append-only change log and the per-database logical clock (no trust in wall clocks)."""
 from __future__ import annotations
 
-import getpass
 import json
-import uuid
 from datetime import datetime, timezone
 
 from .db import Database
@@ -14,10 +12,14 @@ def now_iso() -> str:
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    from uuid import uuid4   # uuid imports platform (regexes): not needed until the first write (issue 18)
+
+    return str(uuid4())
 
 
 def default_actor() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name available

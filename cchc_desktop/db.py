@@ -313,6 +313,9 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+            self.closed = True
+
+    closed = False   # set by close()
 
     def __enter__(self):
         return self

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .backup import RecoveryInfo, open_or_recover
+from .backup import RecoveryInfo, mark_clean_close, open_or_recover
 from .db import DatabaseError, is_writable
 from .instance_lock import AlreadyRunning, InstanceLock, LockError
 
@@ -35,10 +35,20 @@ class OpenedDatabase:
 
     def close(self) -> None:
         try:
-            self.store.close()
+            close_store_cleanly(self.store, self.read_only)
         finally:
             if self.lock is not None:
                 self.lock.release()
+
+
+def close_store_cleanly(store, read_only: bool = False) -> None:
+    """Close the store opened by `open_database` and, when this closed it (not a restore that closed it
+    earlier) and it could be written, note the file as cleanly closed: the next open then runs `quick_check`
+    instead of the full `integrity_check` while the file stays exactly as left (issue 18)."""
+    was_open = not store.db.closed
+    store.close()
+    if was_open and not read_only:
+        mark_clean_close(store.path)
 
 
 def refuse_recovery(proposal: RecoveryInfo) -> bool:

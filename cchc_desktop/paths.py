@@ -5,7 +5,6 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
 
 APP_DIR_NAME = "CCHC Desktop"
 PORTABLE_MARKER = "portable"
@@ -30,6 +29,8 @@ def data_dir() -> Path:
     elif is_portable():
         path = executable_dir() / "data"
     else:
+        import platformdirs
+
         path = Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path

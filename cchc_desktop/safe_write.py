@@ -4,9 +4,7 @@ under the real name. Errors become SafeWriteError with a Vietnamese message."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from .errors import NOT_FOUND, UserError, classify, describe_error
@@ -16,6 +14,8 @@ class SafeWriteError(UserError):
 
 
 def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    import hashlib   # (hashlib and tempfile load on the first write or hash, not at start: issue 18)
+
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while True:
@@ -50,6 +50,8 @@ def atomic_path(target: str | os.PathLike, *, verify: bool = True):
     """
     target = Path(target)
     try:
+        import tempfile
+
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
     except OSError as exc:
@@ -80,6 +82,8 @@ def atomic_write_bytes(target: str | os.PathLike, data: bytes, *, verify: bool =
             tmp.write_bytes(data)
         except OSError as exc:
             raise SafeWriteError(_explain(exc, Path(target))) from exc
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()
 
 

@@ -433,3 +433,124 @@ def test_start_without_changes_makes_no_copy(demo_db, monkeypatch):
     store.create_plan("xã Mới", 2027)
     store.close()
     assert bk.startup_backup(path) != first and len(calls) == 1
+
+
+# -- issue 18: the full integrity_check only when the file changed since the app closed it ----------------
+def _checks(monkeypatch) -> list[bool]:
+    seen: list[bool] = []
+    real = bk.check_file
+    monkeypatch.setattr(bk, "check_file", lambda path, **kw: seen.append(kw.get("full", True)) or real(path, **kw))
+    return seen
+
+
+def test_clean_close_lets_the_next_open_run_quick_check_only(demo_db, monkeypatch):
+    from cchc_desktop.open_path import open_database
+
+    path, _ = demo_db
+    checks = _checks(monkeypatch)
+    open_database(path, actor="t").close()
+    assert checks == [True] and bk.closed_cleanly(path)      # no note yet: the full check
+    open_database(path, actor="t").close()
+    assert checks == [True, False]                           # untouched since the clean close: quick_check
+    opened = open_database(path, actor="t")                  # a write: the -wal beside the file until closed
+    opened.store.create_plan("xã Mới", 2027)
+    assert not bk.closed_cleanly(path)
+    opened.store.close()                                     # closed without the note (as after a crash)
+    opened.lock.release()
+    assert not bk.closed_cleanly(path)
+    open_database(path, actor="t").close()
+    assert checks == [True, False, False, True]
+
+
+def test_a_file_changed_after_a_clean_close_gets_the_full_check(demo_db, monkeypatch):
+    from cchc_desktop.open_path import open_database
+
+    path, _ = demo_db
+    open_database(path, actor="t").close()
+    conn = sqlite3.connect(path)                              # another program writes the file
+    with conn:
+        conn.execute("UPDATE plan SET unit_name = 'Khác'")
+    conn.close()
+    assert not bk.closed_cleanly(path)
+    checks = _checks(monkeypatch)
+    open_database(path, actor="t").close()
+    assert checks == [True]
+
+
+def test_damage_after_a_clean_close_is_still_found_before_any_write(demo_db):
+    """Garbage written over the b-tree pages with the noted size and modification time put back: the header
+    still matches, quick_check runs — and finds the damage; nothing is opened for writing."""
+    from cchc_desktop.open_path import open_database
+
+    path, _ = demo_db
+    open_database(path, actor="t").close()
+    stat = path.stat()
+    _corrupt(path)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert bk.closed_cleanly(path)
+    with pytest.raises(DatabaseError, match="bị hỏng"):
+        open_database(path, actor="t")
+
+
+def test_two_databases_in_one_folder_start_without_copies(tmp_path, monkeypatch):
+    """The backups folder (and its index) is shared by the databases beside each other; each start checks
+    its own newest backup, so alternating starts of two unchanged databases copy nothing (issue 18)."""
+    one, two = tmp_path / "mot.sqlite3", tmp_path / "hai.sqlite3"
+    for path in (one, two):
+        store = Store.open(path)
+        create_demo_plan(store)
+        store.close()
+    first = {path: bk.startup_backup(path) for path in (one, two)}
+    calls = []
+    real = bk.make_backup
+    monkeypatch.setattr(bk, "make_backup", lambda *a, **k: calls.append(a) or real(*a, **k))
+    for path in (one, two, one, two):
+        assert bk.startup_backup(path) == first[path]
+    assert calls == []
+
+
+def test_check_started_ahead_is_used_only_for_the_file_it_read(demo_db, monkeypatch):
+    """The GUI starts the open-time check in a thread while its modules load (issue 18); open_or_recover takes
+    that answer when the file is unchanged, and checks again when the file changed meanwhile."""
+    from cchc_desktop.open_path import open_database
+
+    path, _ = demo_db
+    open_database(path, actor="t").close()
+    checks = _checks(monkeypatch)
+    bk.check_ahead(path)
+    open_database(path, actor="t").close()
+    assert checks == [False]                          # one quick_check, in the thread
+    bk.check_ahead(path)
+    bk._ahead[path].thread.join()
+    conn = sqlite3.connect(path)                      # another program writes the file meanwhile
+    with conn:
+        conn.execute("UPDATE plan SET unit_name = 'Khác'")
+    conn.close()
+    open_database(path, actor="t").close()
+    assert checks == [False, False, True]             # the thread's answer dropped, the full check run again
+    assert bk._ahead == {}
+
+
+def test_damage_found_by_the_check_started_ahead_is_reported(demo_db):
+    from cchc_desktop.open_path import open_database
+
+    path, _ = demo_db
+    _corrupt(path)
+    bk.check_ahead(path)
+    with pytest.raises(DatabaseError, match="bị hỏng"):
+        open_database(path, actor="t")
+
+
+def test_start_without_changes_opens_no_backup(demo_db, monkeypatch):
+    """The newest backup is found by the number in its name and the change counter the index recorded for it:
+    an unchanged start opens none of the (up to 20) backups to read their stamps (issue 18)."""
+    path, _ = demo_db
+    first = bk.startup_backup(path)
+    read = []
+    real = bk._read_stamp
+    monkeypatch.setattr(bk, "_read_stamp", lambda p: read.append(p) or real(p))
+    assert bk.startup_backup(path) == first and read == []
+    index = bk._load_index(first.parent)
+    index["files"][first.name]["changes"] = -1          # an index that does not match: the stamps decide
+    bk._save_index(first.parent, index)
+    assert bk.startup_backup(path) == first and read

@@ -39,7 +39,7 @@ def test_read_only_or_full_target_is_a_vietnamese_error(tmp_path, monkeypatch, e
     def refuse(*args, **kwargs):
         raise OSError(err, os.strerror(err))
 
-    monkeypatch.setattr("cchc_desktop.safe_write.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("tempfile.mkstemp", refuse)   # (safe_write imports tempfile on first use)
     with pytest.raises(SafeWriteError, match=words):
         atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"keep"

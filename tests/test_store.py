@@ -197,3 +197,31 @@ def test_new_product_starts_like_the_row_above(store):
     empty_task = store.add_task(section, "Nhiệm vụ mới")
     blank = store.add_product_like(empty_task)
     assert store.get_row("product", blank)["deadline_text"] == "" and store.agency_names(blank, "lead") == []
+
+
+def test_load_plan_reads_the_same_plan_alone_in_its_file_or_among_others(tmp_path):
+    """load_plan reads the agency links in one pass when the plan holds most of the file's products and by a
+    join otherwise (issue 18); both give the same plan, and links of archived products stay out."""
+    from cchc_desktop.demo import create_demo_plan
+
+    store = Store.open(tmp_path / "kh.sqlite3")
+    plan_id = create_demo_plan(store)
+    plan = store.load_plan(plan_id)
+    task = plan.sections[0].tasks[0]
+    archived = store.add_product(task.id, "Sản phẩm đã lưu trữ", "Quý I/2026", ["Cơ quan chỉ ở sản phẩm này"], [])
+    store.db.conn.execute("UPDATE product SET archived_on = '2026-01-02' WHERE id = ?", (archived,))
+    alone = store.load_plan(plan_id)
+    assert alone == plan
+    for _ in range(3):
+        create_demo_plan(store)
+    products = store.db.query_one("SELECT COUNT(*) FROM product")[0]
+    assert sum(len(t.products) for s in plan.sections for t in s.tasks) * 2 < products   # now the join
+    among_others = store.load_plan(plan_id)
+    assert among_others == plan
+    links = sum(len(p.leads) + len(p.coordinators) for s in plan.sections for t in s.tasks for p in t.products)
+    expected = store.db.query_one(
+        "SELECT COUNT(*) FROM product_agency pa JOIN product p ON p.id = pa.product_id JOIN task t "
+        "ON t.id = p.task_id JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? AND p.archived_on = ''",
+        (plan_id,))[0]
+    assert links == expected > 0
+    store.close()

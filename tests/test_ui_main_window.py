@@ -24,6 +24,8 @@ def window(qtbot, store):
     win.resize(1366, 768)
     win.show()
     qtbot.waitExposed(win)
+    # the dashboard and the filter bar's agency list follow the first paint (ui/startup.py)
+    qtbot.waitUntil(lambda: win.dashboard is not None and win._agency_cache is not None, timeout=5000)
     return win
 
 
@@ -519,7 +521,7 @@ def test_window_fits_1366x768_with_readable_details(window, qtbot):
 
 
 def test_plan_label_does_not_repeat_the_unit_kind(window):
-    from ui.dialogs.plan_properties import plan_label, unit_label
+    from ui.plan_labels import plan_label, unit_label
 
     assert unit_label("xã", "xã Xuân Trường") == "Xã Xuân Trường"
     assert unit_label("xã", "Xuân Trường") == "Xã Xuân Trường"

@@ -1,12 +1,14 @@
 """Start the Qt application on a database (creating the demo plan when there is none)."""
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from cchc_desktop import APP_NAME
+from cchc_desktop.backup import check_ahead
 from cchc_desktop.demo import ensure_demo_plan
 from cchc_desktop.paths import default_db_path
 from cchc_desktop.store import Store
@@ -25,9 +27,22 @@ def build_main_window(store: Store):
     return window
 
 
+def _collector_on() -> None:
+    """main.py pauses Python's cycle collector while the app starts (imports, window, the plan: an eighth of
+    the start, issue 18). After the first paint: what the start built is set aside for good (gc.freeze — it
+    lives as long as the app; plain reference counting still frees it) and the collector runs again, so it
+    does not walk a whole plan's objects at once right away."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run_gui(db_path: str | Path | None = None) -> int:
     """Start the app: crash handler, single-instance lock, recovery of a damaged database,
     start-up backup, demo plan when the database is empty, main window with the backup menu."""
+    path = Path(db_path) if db_path else default_db_path()
+    check_ahead(path)   # the database's open-time check reads the file in a thread while the modules load
+    from . import main_window  # noqa: F401 - (loaded now, while the check runs)
     from .crash_handler import app_icon, install as install_crash_handler
     from .restore_dialog import install_backup_menu, open_database, show_read_only_banner
 
@@ -38,7 +53,6 @@ def run_gui(db_path: str | Path | None = None) -> int:
     from .qt_vi import install as install_vietnamese
     install_vietnamese(app)   # «Đồng ý», «Hủy», «Có», «Không» instead of Qt's English button texts
     install_crash_handler()
-    path = Path(db_path) if db_path else default_db_path()
     opened = open_database(path)
     if opened is None:
         return 1  # refused (open elsewhere, damaged and not recovered…): the user was told why
@@ -50,8 +64,11 @@ def run_gui(db_path: str | Path | None = None) -> int:
     install_backup_menu(window)
     if opened.read_only:
         show_read_only_banner(window)
+    from .startup import after_first_paint
+    after_first_paint(window.view.viewport(), _collector_on)
     window.show()
     try:
         return app.exec()
     finally:
+        _collector_on()   # (quit before the first paint was over)
         opened.close()

@@ -11,7 +11,6 @@ from cchc_desktop.ops import appendix as app_ops
 
 from . import messages
 from .appendix_model import COL_CONTENT, COL_PRODUCT, COL_STT, KIND_SECTION
-from .dialogs.plan_properties import PlanPickerDialog, PlanPropertiesDialog
 from .operations import perform
 
 
@@ -20,6 +19,7 @@ class EditingMixin:
 
     # -- plans -----------------------------------------------------------------------------------
     def new_plan(self) -> None:
+        from .dialogs.plan_properties import PlanPropertiesDialog
         dialog = PlanPropertiesDialog(None, self)
         if not self.dialog_runner(dialog):
             return
@@ -36,6 +36,7 @@ class EditingMixin:
         self.open_plan(plan_id)
 
     def open_plan_dialog(self) -> None:
+        from .dialogs.plan_properties import PlanPickerDialog
         dialog = PlanPickerDialog(self.store.list_plans(), self.model.plan_id, self)
         if self.dialog_runner(dialog) and dialog.selected_plan_id():
             self.open_plan(dialog.selected_plan_id())
@@ -44,6 +45,7 @@ class EditingMixin:
         plan = self.model.plan
         if plan is None:
             return
+        from .dialogs.plan_properties import PlanPropertiesDialog
         dialog = PlanPropertiesDialog(plan, self, title="Nhân bản kế hoạch")
         dialog.year_start.setValue(plan.year_start + 1)
         dialog.year_end.setValue(plan.year_end + 1)
@@ -65,6 +67,7 @@ class EditingMixin:
         plan = self.model.plan
         if plan is None:
             return
+        from .dialogs.plan_properties import PlanPropertiesDialog
         dialog = PlanPropertiesDialog(plan, self)
         if not self.dialog_runner(dialog):
             return

@@ -53,6 +53,6 @@ def install_exchange_menu(window) -> None:
         menu.addAction(action)
         window.exchange_actions.append(action)
     window.exchange_menu = menu
-    from .sync_dialog import install_sync  # sync folder and portfolio (#19); light until used
+    from .sync_controller import install_sync  # sync folder and portfolio (#19); the dialogs load when used
 
     install_sync(window, menu)

@@ -11,7 +11,7 @@ from cchc_desktop.ops import appendix as app_ops
 
 from . import file_dialogs, messages
 from .busy import busy, paused as busy_paused
-from .dialogs.plan_properties import unit_label
+from .plan_labels import unit_label
 
 IMPORT_FILTER = "Phụ lục CCHC (*.xlsx *.xlsm *.docx *.txt *.tsv *.csv);;Tất cả các tệp (*)"
 

@@ -17,7 +17,7 @@ from . import actions, messages, settings
 from .appendix_model import AppendixModel
 from .appendix_view import AppendixView
 from .delegates import AppendixDelegate
-from .dialogs.plan_properties import plan_labels, unit_label
+from .plan_labels import plan_labels, unit_label
 from .editing import EditingMixin
 from .filter_bar import FilterBar
 from .import_flow import ImportMixin
@@ -257,7 +257,8 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
 
     def _invalidate_agencies(self) -> None:
         self._agency_cache = None
-        self.agency_names()
+        if not getattr(self, "defer_until_painted", False):   # at start: after the first paint (ui/startup.py)
+            self.agency_names()
 
     # -- messages ------------------------------------------------------------------------------------
     def show_error(self, message: str) -> None:
@@ -292,9 +293,6 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
             focused = QApplication.focusWidget()
             if focused is not None:
                 focused.clearFocus()  # commits the open editor
-        settings.save_window(self)
-        prefs = settings.app_settings()
-        prefs.setValue("table/auto_fit", "true" if self.view.auto_fit_columns else "false")
-        prefs.sync()
+        settings.save_window(self)   # layout, column widths (and whether they follow the window), last plan
         super().closeEvent(event)
         self._closed = event.isAccepted()

@@ -198,9 +198,13 @@ class OpenedDatabase:
     read_only: bool = False
 
     def close(self) -> None:
-        self.store.close()
-        if self.lock is not None:
-            self.lock.release()
+        from cchc_desktop.open_path import close_store_cleanly
+
+        try:
+            close_store_cleanly(self.store, self.read_only)
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
 
 def open_database(db_path: str | Path, parent: QWidget | None = None,

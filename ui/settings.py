@@ -13,15 +13,20 @@ def app_settings() -> QSettings:
 
 def save_window(window) -> None:
     settings = app_settings()
-    settings.setValue("window/geometry", window.saveGeometry())
-    settings.setValue("window/state", window.saveState())
     view = window.view
-    settings.setValue("table/column_widths",
-                      ",".join(str(view.columnWidth(c)) for c in range(view.model().columnCount())))
-    settings.setValue("window/splitter", window.splitter.saveState())
+    values = {"window/geometry": window.saveGeometry(), "window/state": window.saveState(),
+              "table/column_widths": ",".join(str(view.columnWidth(c)) for c in range(view.model().columnCount())),
+              "window/splitter": window.splitter.saveState(),
+              "table/auto_fit": "true" if view.auto_fit_columns else "false"}
     if window.model.plan_id:
-        settings.setValue("plan/last", window.model.plan_id)
-    settings.sync()
+        values["plan/last"] = window.model.plan_id
+    changed = False
+    for key, value in values.items():
+        if settings.value(key) != value:
+            settings.setValue(key, value)
+            changed = True
+    if changed:
+        settings.sync()   # one write of the .ini at quit, none when nothing moved
 
 
 def restore_window(window) -> bool:

@@ -1,8 +1,8 @@
 """Start-up order (issue 18): the appendix table paints first; the rest is built right after.
 
-`build_after_first_paint(window)` holds the dashboard back while the window starts and builds it once
-the table's viewport has painted for the first time (one event-loop turn later, so input is not
-blocked by more than that one build)."""
+`build_after_first_paint(window)` holds the dashboard, the filter bar's agency list and the (hidden) status
+panel back while the window starts and builds them once the table's viewport has painted for the first
+time, one per event-loop turn (so input is never blocked by more than one of them)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -26,12 +26,38 @@ def after_first_paint(widget, callback) -> None:
     _FirstPaint(widget, callback)
 
 
-def build_after_first_paint(window) -> None:
-    """Defer the dashboard of the plan opened at start until the table has painted."""
-    window.defer_dashboard = True
+def in_turns(steps) -> None:
+    """Run the callables one per event-loop turn, so input and paints queued meanwhile go first."""
+    steps = list(steps)
 
-    def build() -> None:
-        window.defer_dashboard = False
-        if window.dashboard is None and window.model.plan_id:
+    def next_step() -> None:
+        if steps:
+            steps.pop(0)()
+            if steps:
+                QTimer.singleShot(0, next_step)
+    next_step()
+
+
+def _open(window) -> bool:
+    """False once the window was closed (quit right after the first paint): nothing more to build."""
+    return not getattr(window, "_closed", False)
+
+
+def build_after_first_paint(window) -> None:
+    """Defer the dashboard, the filter bar's agency list and the status panel until the table has
+    painted; then build them one per event-loop turn."""
+    window.defer_until_painted = True
+
+    def dashboard() -> None:
+        window.defer_until_painted = False
+        if _open(window) and window.dashboard is None and window.model.plan_id:
             window._tracking_plan_changed(window.model.plan_id)
-    after_first_paint(window.view.viewport(), build)
+
+    def agencies() -> None:
+        if _open(window) and window._agency_cache is None:
+            window.agency_names()
+
+    def status_panel() -> None:
+        if _open(window):
+            window.status_panel   # noqa: B018 - built on first use; now, so the first click is quick
+    after_first_paint(window.view.viewport(), lambda: in_turns([dashboard, agencies, status_panel]))

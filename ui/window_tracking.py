@@ -12,16 +12,31 @@ class TrackingMixin:
 
     # -- progress tracking (issue #4: ui/dashboard.py, ui/status_panel.py, ui/bulk_update.py) -----
     def _install_tracking(self) -> None:
-        from .status_panel import StatusPanel
-
         self.dashboard = None
         self.dashboard_page = None
-        self.status_panel = StatusPanel(self.store, self, undo_stack=self.undo_stack)
-        self.details.add_panel(self.status_panel)
-        self.status_panel.setVisible(False)
+        self._status_panel = None   # hidden until a product is selected: built on first use (issue 18)
         self.currentTaskChanged.connect(self._tracking_product_changed)
         self.planChanged.connect(self._tracking_plan_changed)
         self.tabs.currentChanged.connect(self._tracking_tab_changed)
+
+    @property
+    def status_panel(self):
+        """The status/evidence panel under the task details (built on first use)."""
+        if self._status_panel is None:
+            from .status_panel import StatusPanel
+
+            panel = StatusPanel(self.store, self, undo_stack=self.undo_stack)
+            from datetime import date
+
+            ref = self.model.ref_date
+            panel.ref = None if ref == date.today() else ref   # (None: today, as set_ref_date leaves it)
+            self.details.add_panel(panel)
+            panel.setVisible(False)
+            if getattr(self, "read_only", False):
+                panel.read_only = True
+                panel.setEnabled(False)
+            self._status_panel = panel
+        return self._status_panel
 
     # -- reports (issue #5: ui/report_dialog.py, ui/header_settings_dialog.py) ----------------------
     def open_reports(self) -> None:
@@ -65,8 +80,9 @@ class TrackingMixin:
             self.dialog_runner(HeaderSettingsDialog(self.store, self.model.plan_id, self))
 
     def _tracking_plan_changed(self, plan_id: str) -> None:
-        self.status_panel.set_product(None)
-        if not plan_id or (self.dashboard is None and getattr(self, "defer_dashboard", False)):
+        if self._status_panel is not None:
+            self._status_panel.set_product(None)
+        if not plan_id or (self.dashboard is None and getattr(self, "defer_until_painted", False)):
             return   # (at start: built after the table's first paint, ui/startup.py)
         if self.dashboard is None:
             from .dashboard import DashboardWidget
@@ -146,6 +162,8 @@ class TrackingMixin:
         self.dialog_runner(dialog)
 
     def _tracking_product_changed(self, _task_id: str, product_id: str) -> None:
+        if not product_id and self._status_panel is None:
+            return
         if (product_id or None) != self.status_panel.product_id or not product_id:
             self.status_panel.set_product(product_id or None, ref=self.model.ref_date)
         self.status_panel.setVisible(bool(product_id))   # no empty grey form when nothing is selected

@@ -1,7 +1,6 @@
 """Plan properties (unit, period, document number/date, status) and the plan picker."""
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -11,6 +10,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
 
 from ..date_edit import DateEdit
 from cchc_desktop.domain import PLAN_STATUS_LABELS
+
+from ..plan_labels import plan_label, plan_labels, unit_label  # noqa: F401 - re-exported
 
 UNIT_KINDS = ["xã", "phường", "thị trấn", "đặc khu"]
 
@@ -107,43 +108,6 @@ class PlanPropertiesDialog(QDialog):
             "doc_date": self.doc_date.date().toString("yyyy-MM-dd") if self.has_date.isChecked() else "",
             "status": self.status.currentData(),
         }
-
-
-def unit_label(unit_kind: str, unit_name: str) -> str:
-    """"Xã Xuân Trường": the unit kind is not repeated when the name already starts with it
-    ("xã Xuân Trường", "Phường An Bình"); the first letter is capitalised."""
-    kind = unicodedata.normalize("NFC", (unit_kind or "").strip())
-    name = " ".join(unicodedata.normalize("NFC", unit_name or "").split())
-    if kind and not (name.casefold() == kind.casefold() or name.casefold().startswith(kind.casefold() + " ")):
-        name = f"{kind} {name}".strip()
-    return name[:1].upper() + name[1:]
-
-
-def plan_label(plan: dict, *, tell_apart: bool = False) -> str:
-    """"Xã Xuân Trường — năm 2026 — KH số 03/KH-UBND (39 nhiệm vụ; đang thực hiện)"; ``tell_apart`` adds the
-    short code (as the CLI's ``--plan`` takes it) and the creation time, for plans whose labels are alike."""
-    years = str(plan["year_start"]) if plan["year_start"] == plan["year_end"] else \
-        f"{plan['year_start']}–{plan['year_end']}"
-    number = f" — KH số {plan['doc_number']}" if plan.get("doc_number") else ""
-    status = PLAN_STATUS_LABELS.get(plan.get("status"), "")
-    demo = "; kế hoạch mẫu" if plan.get("is_demo") else ""
-    apart = ""
-    if tell_apart:
-        from ..history_dialog import local_time
-        created = local_time(plan.get("created_at") or "")[:16]
-        apart = f" — mã {str(plan['id'])[:4]}" + (f", tạo {created}" if created else "")
-    # the telling part before the number: the closed plan combo shows only the start of the label
-    return f"{unit_label(plan['unit_kind'], plan['unit_name'])} — năm {years}{apart}{number} " \
-           f"({plan.get('task_count', 0)} nhiệm vụ; {status.lower()}{demo})"
-
-
-def plan_labels(plans: list[dict]) -> list[str]:
-    """The labels of a list of plans (combo, picker): two plans that would read the same — the demo plan and
-    the same appendix imported, told apart only by «kế hoạch mẫu» — get their code and creation time."""
-    from collections import Counter
-    bare = [plan_label({**p, "is_demo": False, "task_count": 0, "status": ""}) for p in plans]
-    alike = Counter(bare)
-    return [plan_label(p, tell_apart=alike[key] > 1) for p, key in zip(plans, bare)]
 
 
 class PlanPickerDialog(QDialog):

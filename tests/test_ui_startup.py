@@ -1,0 +1,43 @@
+"""Start-up order (issue 18, ui/startup.py): the table paints first; the dashboard and the filter bar's agency
+list of the plan opened at start follow, one per event-loop turn."""
+from __future__ import annotations
+
+from cchc_desktop.demo import create_demo_plan
+
+
+def test_dashboard_and_agency_list_follow_the_first_paint(qtbot, store):
+    from ui.app import build_main_window
+
+    create_demo_plan(store)
+    plan_id = store.list_plans()[0]["id"]
+    expected = {name for (name,) in store.db.query(
+        "SELECT DISTINCT a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
+        "JOIN product p ON p.id = pa.product_id JOIN task t ON t.id = p.task_id "
+        "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?", (plan_id,))}
+    window = build_main_window(store)
+    qtbot.addWidget(window)
+    lead = window.filter_bar.lead
+    assert window.model.plan_id == plan_id and window.model.rowCount() > 0   # the table is loaded at once
+    assert window.dashboard is None and lead.count() == 1                    # the rest waits for the paint
+    assert window._status_panel is None
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitUntil(lambda: window.dashboard is not None and lead.count() > 1
+                    and window._status_panel is not None, timeout=5000)
+    assert window.status_panel.isHidden()                                  # until a product is selected
+    assert {lead.itemText(i) for i in range(1, lead.count())} == expected
+    assert window.tabs.indexOf(window.dashboard_page) > 0
+    assert not window.defer_until_painted
+
+
+def test_in_turns_runs_one_step_per_event_loop_turn(qtbot):
+    from PySide6.QtCore import QTimer
+
+    from ui.startup import in_turns
+
+    ran = []
+    QTimer.singleShot(0, lambda: ran.append("queued before"))
+    in_turns([lambda: ran.append(1), lambda: ran.append(2), lambda: ran.append(3)])
+    assert ran == [1]                       # the first step at once, the others wait for their turns
+    qtbot.waitUntil(lambda: len(ran) == 4, timeout=2000)
+    assert ran == [1, "queued before", 2, 3]
