@@ -10,10 +10,13 @@ def test_dashboard_and_agency_list_follow_the_first_paint(qtbot, store):
 
     create_demo_plan(store)
     plan_id = store.list_plans()[0]["id"]
-    expected = {name for (name,) in store.db.query(
+    leads = {name for (name,) in store.db.query(
         "SELECT DISTINCT a.name FROM product_agency pa JOIN agency a ON a.id = pa.agency_id "
         "JOIN product p ON p.id = pa.product_id JOIN task t ON t.id = p.task_id "
-        "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?", (plan_id,))}
+        "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? AND pa.role = 'lead'", (plan_id,))}
+    groups = {name for name in leads if name.startswith("Các cơ quan")}    # the demo's group phrases
+    assert groups                                   # the demo plan has products led by a group phrase
+    expected = (leads - groups) | {"Các cơ quan, đơn vị (chung)"}     # leading agencies + one group choice
     window = build_main_window(store)
     qtbot.addWidget(window)
     lead = window.filter_bar.lead
