@@ -104,6 +104,23 @@ def cmd_score(store: Store, args) -> int:
     return 0
 
 
+def cmd_accept(store: Store, args) -> int:
+    """«Lấy điểm tự tính»: the computed points of unscored criteria, and an update of those taken earlier whose
+    computation has changed (one operation)."""
+    from .ops.par import accept_computed
+    from .par.scoring import points_text
+
+    a = _assessment(store, args)
+    stale = {r.criterion.id for r in a.stale}
+    changes = accept_computed(store, a.plan_id, a.catalog_id).value
+    codes = {r.criterion.id: r.code for r in a.results}
+    for change in changes:
+        verb = "Cập nhật" if change.criterion_id in stale else "Lấy"
+        print(f"  {verb} tiêu chí {codes[change.criterion_id]}: {points_text(change.after['points']) or 'bỏ điểm'}")
+    print(f"Đã lấy điểm tự tính cho {len(changes) - len(stale)} tiêu chí, cập nhật {len(stale)} tiêu chí.")
+    return 0
+
+
 def _number(text: str) -> float:
     try:
         return float(text.replace(",", "."))
@@ -220,7 +237,7 @@ def _parse_date(text: str) -> _dt.date:
 
 VERBS = {"import-catalog": cmd_import_catalog, "example": cmd_example, "propose": cmd_propose,
          "score": cmd_score, "show": cmd_show, "export": cmd_export, "import-chase": cmd_import_chase,
-         "issued": cmd_issued}
+         "issued": cmd_issued, "accept": cmd_accept}
 
 
 def cmd_par(store: Store, args) -> int:
@@ -246,6 +263,10 @@ def add_parsers(sub) -> None:
     v.add_argument("points", help="số điểm («-» để bỏ điểm)")
     v.add_argument("--explain", help="giải trình (bắt buộc khi chưa đủ tài liệu kiểm chứng)")
     v.add_argument("--reason", help="lý do khi chấm khác điểm phần mềm tự tính")
+    v.add_argument("--plan")
+    v.add_argument("--year", type=int)
+    v = verbs.add_parser("accept", help="lấy điểm tự tính cho tiêu chí chưa chấm, cập nhật điểm tự tính đã lấy "
+                                         "khi cách tính cho kết quả khác")
     v.add_argument("--plan")
     v.add_argument("--year", type=int)
     v = verbs.add_parser("show", help="bảng điểm, tài liệu kiểm chứng và việc cần xem")

@@ -211,3 +211,31 @@ def test_dialog_without_a_catalogue_fits_a_1366_pixel_screen(qtbot, store):
     dialog = ParDialog(store, plan_id, window)
     assert dialog.catalog_id is None and "Chưa có Bộ chỉ số" in dialog.total_label.text()
     assert dialog.minimumSizeHint().width() <= 1366 - 20
+
+
+def test_export_offers_to_update_stale_computed_points_as_one_step(qtbot, store, monkeypatch):
+    """QA2 #1: points taken before a report was recorded in the register are listed before export and updated in
+    one undo step (nothing exported when the user says no)."""
+    from cchc_desktop import ops
+    from cchc_desktop.tracking.issued_reports import add_issued
+    from ui import messages
+
+    plan_id = create_demo_plan(store)
+    window = _window(qtbot, store)
+    dialog = ParDialog(store, plan_id, window)
+    dialog.use_example()
+    dialog.accept_computed()
+    ops.run(store, "x", add_issued, store, plan_id, "2026-Q1", "12/03/2026")
+    dialog.refresh()
+    asked, answers = [], [False, True]
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, **k: asked.append(text) or answers.pop(0))
+    monkeypatch.setattr("ui.file_dialogs.folder", lambda *a, **k: "")
+    steps = window.undo_stack.count()
+    dialog.export()
+    assert len(asked) == 1 and "1.2: 0 → " in asked[0] and window.undo_stack.count() == steps
+    dialog.export()
+    assert window.undo_stack.count() == steps + 1 and not dialog.assessment.stale
+    assert store.db.query_one("SELECT points FROM par_score s JOIN par_criterion c ON c.id = s.criterion_id "
+                              "WHERE c.code = '1.2'")[0] > 0
+    window.undo_stack.undo()
+    assert dialog.assessment.stale

@@ -105,6 +105,7 @@ def build_par_report(store: Store, plan_id: str, catalog_id: str, ref_date: _dt.
                      issue_date: _dt.date | None = None, header: HeaderSettings | None = None) -> ReportData:
     """The self-assessment report with the scoring table as its landscape appendix."""
     a = assessment(store, plan_id, catalog_id, ref_date)
+    a.check_current()
     template = template or builtin_template(PAR_SELF)
     header = header or get_header(store, plan_id)
     plan = store.load_plan(plan_id)
@@ -130,6 +131,7 @@ def build_score_table_report(store: Store, plan_id: str, catalog_id: str, ref_da
                              header: HeaderSettings | None = None) -> ReportData:
     """The scoring table alone, as a landscape appendix (for printing it or sending it as .xlsx)."""
     a = assessment(store, plan_id, catalog_id, ref_date)
+    a.check_current()
     plan = store.load_plan(plan_id)
     unit = unit_with_kind(plan.unit_name, plan.unit_kind or "xã")
     appendix = AppendixData("Phụ lục", f"BẢNG ĐIỂM TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {a.year}",
