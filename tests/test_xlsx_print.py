@@ -85,3 +85,37 @@ def test_update_workbook_help_par_and_data_sheets_fit_the_page(par_plan, tmp_pat
     data = book.worksheets[0]
     heights = [data.row_dimensions[r].height for r in range(7, data.max_row + 1)]
     assert heights and all(h and h > 15 for h in heights if h is not None) and any(h and h > 30 for h in heights)
+
+
+def test_sheet_titles_are_cut_at_a_word_boundary_and_unique():
+    from cchc_desktop.xlsx_safety import safe_sheet_title
+
+    long = "Trung tâm Phục vụ hành chính công xã Xuân Trường"
+    first = safe_sheet_title(long)
+    assert len(first) <= 31 and long.startswith(first) and long[len(first)] == " "
+    second = safe_sheet_title(long, taken=[first])
+    assert second != first and len(second) <= 31 and second.endswith(" (2)")
+    assert long.startswith(second[:-4]) and long[len(second) - 4] == " "
+    assert safe_sheet_title("Các cơ quan, đơn vị trên địa bàn xã") == "Các cơ quan, đơn vị trên địa"
+    assert safe_sheet_title("a/b:c") == "a-b-c" and safe_sheet_title("  ") == "Bảng"
+
+
+def test_chase_workbook_has_no_sheet_for_a_group_phrase_and_no_name_cut_mid_word(par_plan, tmp_path):
+    from cchc_desktop.agency_groups import is_group
+
+    store, plan_id, catalog_id = par_plan
+    leads = {r[0] for r in store.db.query("SELECT DISTINCT a.name FROM product_agency pa JOIN agency a "
+                                          "ON a.id = pa.agency_id WHERE pa.role = 'lead'")}
+    assert any(is_group(n) for n in leads)                # the demo plan has a group phrase as lead
+    a = scoring.assessment(store, plan_id, catalog_id)
+    export_all(store, a, tmp_path)
+    book = openpyxl.load_workbook(tmp_path / "thieu-tai-lieu-kiem-chung-2026.xlsx")
+    names = book.sheetnames
+    assert len(set(n.casefold() for n in names)) == len(names)
+    full = sorted(leads) + ["(Chưa gắn nhiệm vụ, sản phẩm)", "(Không có cơ quan chủ trì cụ thể)"]
+    for name in names:
+        source = [n for n in full if n.startswith(name) or n == name]
+        assert source, name                                 # every sheet is an agency (or a bucket) …
+        assert not any(is_group(n) for n in source if n == name or len(n) <= 31), name   # … never a group
+        for n in source:                                    # shortened only at a word boundary
+            assert len(n) == len(name) or n[len(name)] == " ", (name, n)

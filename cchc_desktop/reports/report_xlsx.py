@@ -40,13 +40,7 @@ def _font(bold=False, italic=False, size=12) -> Font:
 
 
 def _sheet_name(wb: Workbook, title: str) -> str:
-    base = safe_sheet_title(title)
-    name, n = base, 2
-    while name in wb.sheetnames:
-        suffix = f" ({n})"
-        name = base[:31 - len(suffix)] + suffix
-        n += 1
-    return name
+    return safe_sheet_title(title, taken=wb.sheetnames)
 
 
 def _print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None) -> None:
