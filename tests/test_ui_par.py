@@ -239,3 +239,22 @@ def test_export_offers_to_update_stale_computed_points_as_one_step(qtbot, store,
                               "WHERE c.code = '1.2'")[0] > 0
     window.undo_stack.undo()
     assert dialog.assessment.stale
+
+
+def test_register_dialog_intro_wraps_on_a_1024_pixel_screen(qtbot, store):
+    """QA2 #11: every text line of the «Sổ báo cáo» dialog fits a 1024-pixel-wide dialog (wrapped, not cut)."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.issued_reports_dialog import IssuedReportsDialog
+
+    plan_id = create_demo_plan(store)
+    window = _window(qtbot, store)
+    dialog = IssuedReportsDialog(store, plan_id, window)
+    dialog.resize(1000, 600)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() <= 1024
+    for label in dialog.findChildren(QLabel):
+        if label.isVisible() and label.text():
+            assert label.wordWrap() or label.sizeHint().width() <= label.width() + 1, label.text()
+    dialog.close()

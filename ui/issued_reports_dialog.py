@@ -52,9 +52,10 @@ class IssuedReportsDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Các báo cáo định kỳ của năm (Quý I, 6 tháng, Quý III, Năm) và hạn ban hành theo "
-                                "thiết lập của kế hoạch; tiêu chí «báo cáo đúng hạn» của Chỉ số CCHC tính từ sổ này.",
-                                self))
+        self.intro = QLabel("Các báo cáo định kỳ của năm (Quý I, 6 tháng, Quý III, Năm) và hạn ban hành theo "
+                            "thiết lập của kế hoạch; tiêu chí «báo cáo đúng hạn» của Chỉ số CCHC tính từ sổ này.", self)
+        self.intro.setWordWrap(True)          # a 1024-pixel screen: the line wraps instead of widening the dialog
+        layout.addWidget(self.intro)
         layout.addWidget(self.checks_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
@@ -111,7 +112,9 @@ class IssuedReportsDialog(QDialog):
         review = QDialog(self)
         review.setWindowTitle("Báo cáo tìm thấy trong văn bản minh chứng")
         box = QVBoxLayout(review)
-        box.addWidget(QLabel("Bỏ đánh dấu những văn bản không phải báo cáo định kỳ rồi bấm «Ghi vào sổ»:", review))
+        hint = QLabel("Bỏ đánh dấu những văn bản không phải báo cáo định kỳ rồi bấm «Ghi vào sổ»:", review)
+        hint.setWordWrap(True)
+        box.addWidget(hint)
         listing = QListWidget(review)
         for p in proposals:
             item = QListWidgetItem(p.label)
