@@ -185,7 +185,7 @@ def cmd_issued(store: Store, args) -> int:
     plan's evidence documents. Every write is one operation (undoable like any other)."""
     from . import ops
     from .tracking.issued_reports import (SOURCE_LABELS, add_issued, add_proposals, delete_issued,
-                                          evidence_proposals, list_issued, report_checks)
+                                          evidence_proposals, list_issued, on_time_summary, report_checks)
 
     plan_id = _plan(store, args)
     year = _year(store, plan_id, args)
@@ -219,10 +219,9 @@ def cmd_issued(store: Store, args) -> int:
     for row in list_issued(store, plan_id, year):
         print(f"  {row['id'][:8]}  {row['period_key']:8}  {row['doc_number'] or '(không số)'}  "
               f"{_dt.date.fromisoformat(row['issued_on']):%d/%m/%Y}  {row['summary']}  [{SOURCE_LABELS[row['source']]}]")
-    ref = _dt.date.today() if args.ref is None else _parse_date(args.ref)
-    checks = report_checks(store, plan_id, year, min(ref, _dt.date(year, 12, 31)))
-    counted = [c for c in checks if c.counted]
-    print(f"{sum(c.on_time for c in counted)}/{len(counted)} báo cáo đúng hạn: " + "; ".join(c.text for c in checks))
+    # by default the PAR criterion's own reference (the year's end): the same figure and words as «par show»
+    ref = min(_dt.date(year, 12, 31) if args.ref is None else _parse_date(args.ref), _dt.date(year, 12, 31))
+    print(on_time_summary(report_checks(store, plan_id, year, ref), ref)[2])
     return 0
 
 
@@ -292,7 +291,7 @@ def add_parsers(sub) -> None:
     v.add_argument("date", nargs="?", help="ngày ban hành dd/mm/yyyy")
     v.add_argument("--number", help="số, ký hiệu báo cáo, ví dụ 15/BC-UBND")
     v.add_argument("--summary", help="trích yếu")
-    v.add_argument("--ref", help="tính đúng hạn đến ngày dd/mm/yyyy (mặc định hôm nay)")
+    v.add_argument("--ref", help="tính đúng hạn đến ngày dd/mm/yyyy (mặc định cuối năm, như tiêu chí Chỉ số CCHC)")
     v.add_argument("--apply", action="store_true", help="(propose) ghi tất cả đề xuất")
     v.add_argument("--plan")
     v.add_argument("--year", type=int)

@@ -258,3 +258,26 @@ def test_register_dialog_intro_wraps_on_a_1024_pixel_screen(qtbot, store):
         if label.isVisible() and label.text():
             assert label.wordWrap() or label.sizeHint().width() <= label.width() + 1, label.text()
     dialog.close()
+
+
+def test_register_dialog_and_criterion_say_the_same(qtbot, store):
+    """QA2 #6: the «Sổ báo cáo» dialog and criterion 1.2 give one figure in one wording (the denominator named)."""
+    import datetime as dt
+    import re
+
+    from cchc_desktop import ops
+    from cchc_desktop.par import scoring
+    from cchc_desktop.tracking.issued_reports import add_issued
+    from ui.issued_reports_dialog import IssuedReportsDialog
+
+    plan_id = create_demo_plan(store)
+    catalog_id = catalog.commit_catalog(store, catalog.example_catalog(2026))
+    ops.run(store, "x", add_issued, store, plan_id, "2026-Q1", "12/03/2026")
+    window = _window(qtbot, store)
+    dialog = IssuedReportsDialog(store, plan_id, window)
+    shown = re.sub(r"<[^>]+>", "", dialog.checks_label.text()).replace("&amp;", "&")
+    how = scoring.assessment(store, plan_id, catalog_id).by_code("1.2").computed.how
+    assert how.startswith(shown) and "hoặc đã ghi sổ" in shown
+    due = store.db.query_one("SELECT COUNT(*) FROM report_issue")[0]
+    assert shown.startswith(f"{due}/4 báo cáo đúng hạn (tính các báo cáo đến hạn đến "
+                            f"{dt.date(2026, 12, 31):%d/%m/%Y}")

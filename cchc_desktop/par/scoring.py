@@ -167,17 +167,13 @@ def _band(rule: Rule, share: float, maximum: float) -> tuple[float, str]:
 
 def _reports(rule: Rule, store: Store, plan_id: str, year: int, ref: _dt.date, maximum: float) -> Computed:
     """Periodic reports issued on time, from the register of issued reports (tracking.issued_reports)."""
-    from ..tracking.issued_reports import report_checks
+    from ..tracking.issued_reports import on_time_summary, report_checks
 
-    checks = report_checks(store, plan_id, year, ref)
-    counted = [c for c in checks if c.counted]
-    on_time = [c for c in counted if c.on_time]
-    share = 100.0 * len(on_time) / len(counted) if counted else 0.0
+    on_time, counted, text = on_time_summary(report_checks(store, plan_id, year, ref), ref)
+    share = 100.0 * on_time / counted if counted else 0.0
     points, band_text = _band(rule, share, maximum)
     share_text = f"{share:.0f}".replace(".", ",")
-    return Computed(points, f"{len(on_time)}/{len(counted)} báo cáo đúng hạn: "
-                            + "; ".join(c.text for c in checks)
-                            + f" ({share_text}%, {band_text}) → {points_text(points)} điểm")
+    return Computed(points, f"{text} ({share_text}%, {band_text}) → {points_text(points)} điểm")
 
 
 def _completion(rule: Rule, summary, ref: _dt.date, maximum: float) -> Computed:
