@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .exchange import (ExchangeError, apply_merge, apply_workbook_import, export_package, export_workbooks,
+from . import ops
+from .ops import exchange as exchange_ops
+from .exchange import (ExchangeError, export_package, export_workbooks,
                        left_out_of_agency_workbooks, list_conflicts, plan_merge, read_package, read_workbooks, restore_conflict)
 from .tracking.periods import default_period, plan_periods
 
@@ -60,7 +62,7 @@ def cmd_import_workbooks(store, args) -> int:
     if not args.apply:
         print("\nChế độ xem trước: chưa ghi gì. Thêm --apply để cập nhật các dòng hợp lệ (trừ các ô xung đột).")
         return 0
-    result = apply_workbook_import(store, previews)
+    result = exchange_ops.import_workbooks(store, previews).value     # one operation, after a backup
     print()
     for line in result.summary_lines():
         print(line)
@@ -100,7 +102,7 @@ def cmd_import_package(store, args) -> int:
         print("Chế độ xem trước: chưa ghi gì. Thêm --apply để hợp nhất"
               " (và --confirm-deletions để xóa các dòng đã bị xóa ở máy kia).")
         return 0
-    result = apply_merge(store, plan, confirm=bool(args.confirm_deletions))
+    result = exchange_ops.merge_package(store, plan, confirm=bool(args.confirm_deletions)).value
     print(f"Đã hợp nhất: {result.inserted} dòng mới, {result.updated} trường, {result.links} thay đổi cơ quan, "
           f"{result.deleted} dòng xóa, {result.pending_tombstones} dòng xóa chờ xác nhận, "
           f"{result.conflicts} xung đột được lưu (xem: conflicts).")
@@ -125,7 +127,7 @@ def cmd_restore_conflict(store, args) -> int:
     matches = [c for c in list_conflicts(store, None) if c.id.startswith(args.id)]
     if len(matches) != 1:
         raise ValueError(f"Mã xung đột «{args.id}» không khớp đúng một xung đột ({len(matches)} kết quả).")
-    conflict = restore_conflict(store, matches[0].id, args.keep)
+    conflict = ops.run(store, "Khôi phục giá trị xung đột", restore_conflict, store, matches[0].id, args.keep).value
     value = conflict.local_value if (args.keep or conflict.restorable) == "local" else conflict.remote_value
     print(f"Đã khôi phục {conflict.field_label} của «{conflict.label}»: «{conflict.text(value)}».")
     return 0

@@ -104,6 +104,23 @@ def cmd_score(store: Store, args) -> int:
     return 0
 
 
+def cmd_accept(store: Store, args) -> int:
+    """«Lấy điểm tự tính»: the computed points of unscored criteria, and an update of those taken earlier whose
+    computation has changed (one operation)."""
+    from .ops.par import accept_computed
+    from .par.scoring import points_text
+
+    a = _assessment(store, args)
+    stale = {r.criterion.id for r in a.stale}
+    changes = accept_computed(store, a.plan_id, a.catalog_id).value
+    codes = {r.criterion.id: r.code for r in a.results}
+    for change in changes:
+        verb = "Cập nhật" if change.criterion_id in stale else "Lấy"
+        print(f"  {verb} tiêu chí {codes[change.criterion_id]}: {points_text(change.after['points']) or 'bỏ điểm'}")
+    print(f"Đã lấy điểm tự tính cho {len(changes) - len(stale)} tiêu chí, cập nhật {len(stale)} tiêu chí.")
+    return 0
+
+
 def _number(text: str) -> float:
     try:
         return float(text.replace(",", "."))
@@ -168,7 +185,7 @@ def cmd_issued(store: Store, args) -> int:
     plan's evidence documents. Every write is one operation (undoable like any other)."""
     from . import ops
     from .tracking.issued_reports import (SOURCE_LABELS, add_issued, add_proposals, delete_issued,
-                                          evidence_proposals, list_issued, report_checks)
+                                          evidence_proposals, list_issued, on_time_summary, report_checks)
 
     plan_id = _plan(store, args)
     year = _year(store, plan_id, args)
@@ -202,10 +219,9 @@ def cmd_issued(store: Store, args) -> int:
     for row in list_issued(store, plan_id, year):
         print(f"  {row['id'][:8]}  {row['period_key']:8}  {row['doc_number'] or '(không số)'}  "
               f"{_dt.date.fromisoformat(row['issued_on']):%d/%m/%Y}  {row['summary']}  [{SOURCE_LABELS[row['source']]}]")
-    ref = _dt.date.today() if args.ref is None else _parse_date(args.ref)
-    checks = report_checks(store, plan_id, year, min(ref, _dt.date(year, 12, 31)))
-    counted = [c for c in checks if c.counted]
-    print(f"{sum(c.on_time for c in counted)}/{len(counted)} báo cáo đúng hạn: " + "; ".join(c.text for c in checks))
+    # by default the PAR criterion's own reference (the year's end): the same figure and words as «par show»
+    ref = min(_dt.date(year, 12, 31) if args.ref is None else _parse_date(args.ref), _dt.date(year, 12, 31))
+    print(on_time_summary(report_checks(store, plan_id, year, ref), ref)[2])
     return 0
 
 
@@ -220,7 +236,7 @@ def _parse_date(text: str) -> _dt.date:
 
 VERBS = {"import-catalog": cmd_import_catalog, "example": cmd_example, "propose": cmd_propose,
          "score": cmd_score, "show": cmd_show, "export": cmd_export, "import-chase": cmd_import_chase,
-         "issued": cmd_issued}
+         "issued": cmd_issued, "accept": cmd_accept}
 
 
 def cmd_par(store: Store, args) -> int:
@@ -248,6 +264,10 @@ def add_parsers(sub) -> None:
     v.add_argument("--reason", help="lý do khi chấm khác điểm phần mềm tự tính")
     v.add_argument("--plan")
     v.add_argument("--year", type=int)
+    v = verbs.add_parser("accept", help="lấy điểm tự tính cho tiêu chí chưa chấm, cập nhật điểm tự tính đã lấy "
+                                         "khi cách tính cho kết quả khác")
+    v.add_argument("--plan")
+    v.add_argument("--year", type=int)
     v = verbs.add_parser("show", help="bảng điểm, tài liệu kiểm chứng và việc cần xem")
     v.add_argument("--plan")
     v.add_argument("--year", type=int)
@@ -271,7 +291,7 @@ def add_parsers(sub) -> None:
     v.add_argument("date", nargs="?", help="ngày ban hành dd/mm/yyyy")
     v.add_argument("--number", help="số, ký hiệu báo cáo, ví dụ 15/BC-UBND")
     v.add_argument("--summary", help="trích yếu")
-    v.add_argument("--ref", help="tính đúng hạn đến ngày dd/mm/yyyy (mặc định hôm nay)")
+    v.add_argument("--ref", help="tính đúng hạn đến ngày dd/mm/yyyy (mặc định cuối năm, như tiêu chí Chỉ số CCHC)")
     v.add_argument("--apply", action="store_true", help="(propose) ghi tất cả đề xuất")
     v.add_argument("--plan")
     v.add_argument("--year", type=int)

@@ -86,6 +86,10 @@ def build_request(store, args) -> ReportRequest:
             template_id = find_template(store, kind, args.template).id
         except UserError as exc:
             raise ReportArgumentError(str(exc)) from None
+    elif kind in ("par_self", "par_letter"):
+        from .reports.templates import preferred_template
+
+        template_id = preferred_template(store, kind).id     # as «par export»: the user's copy saved last
     reply = parse_vn_date(args.reply_by, "Hạn trả lời (--reply-by)") if getattr(args, "reply_by", None) else None
     return ReportRequest(kind, plan_id, period, ref, agency=agency, number=(args.number or "").strip(),
                          issue_date=issue, template_id=template_id, reply_by=reply)

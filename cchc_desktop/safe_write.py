@@ -42,6 +42,26 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _usual_mode(tmp: Path, target: Path) -> None:
+    """mkstemp makes the file owner-only (-rw-------); the file put in place gets the mode an ordinary new file
+    gets (0o666 less the umask: readable by the other users of a shared sync folder or USB stick), or the mode of
+    the file it replaces."""
+    if os.name == "nt":
+        return
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_current_umask()
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, mode)
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike, *, verify: bool = True):
     """Yield a temporary path in the target's folder; on success it replaces `target` atomically.
@@ -64,6 +84,7 @@ def atomic_path(target: str | os.PathLike, *, verify: bool = True):
                 handle.flush()
                 os.fsync(handle.fileno())
             expected = sha256_file(tmp) if verify else None
+            _usual_mode(tmp, target)
             os.replace(tmp, target)
             _fsync_dir(target.parent)
             if verify and sha256_file(target) != expected:

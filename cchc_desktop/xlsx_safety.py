@@ -79,10 +79,35 @@ def safe_name_value(text: str) -> str:
     return ("'" + cleaned) if is_risky(cleaned) else cleaned
 
 
-def safe_sheet_title(text: str, fallback: str = "Bảng") -> str:
-    """A worksheet name Excel accepts: sanitised, one line, no []:*?/\\, no apostrophe at either end, ≤ 31."""
-    cleaned = re.sub(r"[\[\]:*?/\\\n\t]", "-", sanitize(text or "")).strip().strip("'").strip()
-    return cleaned[:31] or fallback
+SHEET_TITLE_LIMIT = 31          # Excel's limit on a worksheet name
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary (never mid-word; a single over-long word is cut),
+    without a dangling comma, dash or «và»."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1]
+    space = cut.rfind(" ")
+    kept = cut[:space] if space > 0 else text[:limit]
+    kept = re.sub(r"(?:[\s,;.\-–—]+|\s+(?:và|của|trên|các))+$", "", kept, flags=re.IGNORECASE)
+    return kept.strip() or text[:limit]
+
+
+def safe_sheet_title(text: str, fallback: str = "Bảng", *, taken=()) -> str:
+    """A worksheet name Excel accepts: sanitised, one line, no []:*?/\\, no apostrophe at either end, ≤ 31
+    characters shortened at a word boundary, and different (whatever the case) from the names in ``taken``
+    (« (2)», « (3)» … added within the limit). The one place sheet names are made."""
+    cleaned = re.sub(r"[\[\]:*?/\\\n\t]", "-", sanitize(text or "")).replace("\n", " ")
+    cleaned = " ".join(cleaned.split()).strip("'").strip() or fallback
+    base = _shorten(cleaned, SHEET_TITLE_LIMIT).strip("'").strip() or fallback
+    used = {str(t).casefold() for t in taken}
+    name, n = base, 2
+    while name.casefold() in used:
+        suffix = f" ({n})"
+        name = _shorten(base, SHEET_TITLE_LIMIT - len(suffix)) + suffix
+        n += 1
+    return name
 
 
 def set_date(cell: Cell, value: dt.date | None) -> Cell:

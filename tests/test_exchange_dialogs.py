@@ -203,3 +203,52 @@ def test_merged_package_reaches_the_open_window(qtbot, tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def test_workbook_import_and_package_merge_are_one_undo_step_each(qtbot, tmp_path):
+    """QA2 #2: «Nhập tệp cập nhật» and «Nhập gói dữ liệu» go on the window's undo stack (one step each, a backup
+    taken first); Ctrl+Z puts back every value, Ctrl+Y applies it again."""
+    from cchc_desktop.backup import list_backups
+    from ui.main_window import MainWindow
+
+    a = Store.open(tmp_path / "a.sqlite3", actor="A")
+    b = Store.open(tmp_path / "b.sqlite3", actor="B")
+    try:
+        plan_id, p1, p2 = _plan(b)
+        window = MainWindow(b)
+        qtbot.addWidget(window)
+        window.open_plan(plan_id)
+        folder = tmp_path / "usb"
+        folder.mkdir()
+        exported, wb, _ws, _rows = _returned(b, plan_id, folder, [(p1, "status", "Đang thực hiện"),
+                                                                   (p1, "percent", 40)])
+        wb.save(exported.path)
+        steps, backups = window.undo_stack.count(), len(list_backups(b.path))
+        dialog = WorkbookImportDialog(b, window, paths=[folder])
+        qtbot.addWidget(dialog)
+        qtbot.mouseClick(dialog.apply_button, Qt.LeftButton)
+        assert get_status(b, p1, "2026")["percent"] == 40
+        assert window.undo_stack.count() == steps + 1 and window.undo_stack.undoText() == "Nhập tệp cập nhật"
+        assert len(list_backups(b.path)) == backups + 1
+        window.undo_stack.undo()
+        row = get_status(b, p1, "2026")
+        assert row is None or (row["status"], row["percent"]) != ("in_progress", 40)
+        window.undo_stack.redo()
+        assert get_status(b, p1, "2026")["percent"] == 40
+
+        export_package(b, tmp_path / "1.cchc")          # a copy on machine A, edited there, merged back here
+        from cchc_desktop.exchange import import_package
+        import_package(a, tmp_path / "1.cchc")
+        a.update("product", p2, description="Sửa ở máy A")
+        export_package(a, tmp_path / "2.cchc")
+        before = b.row("product", p2)["description"]
+        merge = PackageImportDialog(b, window, path=str(tmp_path / "2.cchc"))
+        qtbot.addWidget(merge)
+        qtbot.mouseClick(merge.apply_button, Qt.LeftButton)
+        assert b.row("product", p2)["description"] == "Sửa ở máy A"
+        assert window.undo_stack.undoText() == "Hợp nhất gói dữ liệu"
+        window.undo_stack.undo()
+        assert b.row("product", p2)["description"] == before
+    finally:
+        a.close()
+        b.close()

@@ -317,3 +317,30 @@ def test_par_rows_are_named_by_their_criterion_in_previews_and_conflicts(store):
     assert label.startswith("Tiêu chí 1.5 ") and criterion["title"][:20] in label and row["id"] not in label
     assert (TABLE_LABELS["par_score"], FIELD_LABELS["points"], FIELD_LABELS["explanation"]) == (
         "Điểm tự chấm", "Điểm tự chấm", "Giải trình")
+
+
+def test_conflict_values_read_with_a_decimal_comma_and_labels_worked_out_when_shown(tmp_path):
+    """QA2 #7: a conflict on points reads «0,5» / «1» (not «0.5» / «1.0»); one recorded while the label was the
+    row id shows the row's name now, and the stored label is kept for a row that no longer exists."""
+    from cchc_desktop.exchange import list_conflicts
+    from cchc_desktop.store import Store
+
+    store = Store.open(tmp_path / "x.sqlite3", actor="t")
+    try:
+        plan_id = store.create_plan("xã A", 2026)
+        section = store.add_section(plan_id, "CẢI CÁCH THỂ CHẾ")
+        task = store.add_task(section, "Rà soát văn bản")
+        product = store.add_product(task, "Báo cáo kết quả rà soát văn bản", "Quý II/2026", ["Văn phòng"])
+        with store.transaction():
+            for cid, row_id, label in (("c1", product, product), ("c2", "gone-row", "Sản phẩm đã xóa")):
+                store.db.conn.execute(
+                    "INSERT INTO exchange_conflict (id, entity, row_id, field, label, local_value, remote_value, "
+                    "applied, applied_value, created_at) VALUES (?, 'product', ?, 'description', ?, '0.5', '1.0', "
+                    "'remote', '1.0', '2026-05-01T00:00:00')", (cid, row_id, label))
+        found = {c.id: c for c in list_conflicts(store)}
+        assert found["c1"].label == store.row("product", product)["description"] != product
+        assert found["c2"].label == "Sản phẩm đã xóa"
+        c = found["c1"]
+        assert (c.text(c.local_value), c.text(c.remote_value)) == ("0,5", "1")
+    finally:
+        store.close()

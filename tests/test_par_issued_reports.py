@@ -62,7 +62,8 @@ def test_on_time_reports_counted_and_banded(demo):
     for ref, points in ((dt.date(2026, 10, 1), 1.0), (dt.date(2026, 12, 31), 1.0)):
         on_time, counted = _expected(store, plan_id, ref)
         computed = scoring.assessment(store, plan_id, catalog_id, ref).by_code("1.2").computed
-        assert computed.how.startswith(f"{on_time}/{counted} báo cáo đúng hạn: Quý I 12/03 (hạn 15/03)")
+        assert computed.how.startswith(f"{on_time}/{counted} báo cáo đúng hạn (tính các báo cáo đến hạn đến "
+                                       f"{ref:%d/%m/%Y} hoặc đã ghi sổ): Quý I 12/03 (hạn 15/03)")
         assert "6 tháng 20/06 (hạn 15/06, trễ hạn)" in computed.how
         # bands of the example: 100%=2, 75%=1,5, 50%=1, 25%=0,5
         share = 100 * on_time / counted
@@ -144,7 +145,8 @@ def test_cli_register(tmp_path):
     bad = _cli(db, "par", "issued", "add", "2026-Q3", "31/09/2026")
     assert bad.returncode == 2 and "31/09/2026 không tồn tại" in bad.stderr
     listing = _cli(db, "par", "issued", "--ref", "01/10/2026")
-    assert listing.returncode == 0 and "1/3 báo cáo đúng hạn: Quý I 12/03 (hạn 15/03)" in listing.stdout
+    assert listing.returncode == 0 and ("1/3 báo cáo đúng hạn (tính các báo cáo đến hạn đến 01/10/2026 hoặc đã "
+                                        "ghi sổ): Quý I 12/03 (hạn 15/03)") in listing.stdout
     with __import__("sqlite3").connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM report_issue").fetchone()[0] == 1
         assert conn.execute("SELECT COUNT(DISTINCT op_id) FROM change_log WHERE entity = 'report_issue'"

@@ -164,3 +164,25 @@ def test_migration_keeps_templates_and_allows_the_letter_kind(tmp_path):
     assert old.query_one("SELECT COUNT(*) FROM report_template")[0] == 2
     old.close()
     assert builtin_template(PAR_LETTER).name.endswith("(mẫu có sẵn)")
+
+
+def test_cli_without_template_uses_the_copy_saved_last_like_par_export(tmp_path):
+    """QA2 #8: «report par_letter» without --template takes the same template as «par export» (the user's copy
+    saved last), not the built-in one."""
+    from cchc_desktop.store import Store
+
+    db = tmp_path / "x.sqlite3"
+    store = Store.open(db, actor="tester")
+    try:
+        plan_id = create_demo_plan(store)
+        catalog_id = catalog.commit_catalog(store, catalog.example_catalog(2026))
+        mapping.confirm_links(store, plan_id, mapping.propose_links(store, plan_id, catalog_id))
+        agency = next(iter(outputs.chase_agencies(store, scoring.assessment(store, plan_id, catalog_id))))
+        copy = duplicate_template(store, f"builtin:{PAR_LETTER}", "Mẫu riêng")
+        save_template(store, copy.with_texts(body=copy.body.replace("Để hoàn thành", "Nhằm kịp hoàn thành")))
+    finally:
+        store.close()
+    out = tmp_path / "cv.docx"
+    ok = _cli(db, "report", "par_letter", "--agency", agency, "--out", str(out))
+    assert ok.returncode == 0, ok.stderr
+    assert "Nhằm kịp hoàn thành việc tự đánh giá" in "\n".join(p.text for p in docx.Document(out).paragraphs)

@@ -50,3 +50,23 @@ def test_atomic_copy_returns_hash(tmp_path):
     src.write_bytes(b"%PDF-1.4 evidence")
     digest = atomic_copy(src, tmp_path / "b.pdf")
     assert digest == sha256_file(src) == sha256_file(tmp_path / "b.pdf")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_written_files_get_the_usual_mode_not_owner_only(tmp_path):
+    """QA2 #12: a file written atomically (sync packages, exports) has the mode of an ordinary new file
+    (0o666 less the umask), not mkstemp's -rw-------; a replaced file keeps its mode."""
+    from cchc_desktop.safe_write import atomic_write_bytes
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_bytes(tmp_path / "a.cchc", b"data")
+        assert (tmp_path / "a.cchc").stat().st_mode & 0o777 == 0o644
+        os.umask(0o002)
+        atomic_write_bytes(tmp_path / "b.cchc", b"data")
+        assert (tmp_path / "b.cchc").stat().st_mode & 0o777 == 0o664
+        os.chmod(tmp_path / "a.cchc", 0o600)
+        atomic_write_bytes(tmp_path / "a.cchc", b"new")
+        assert (tmp_path / "a.cchc").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)

@@ -211,3 +211,73 @@ def test_dialog_without_a_catalogue_fits_a_1366_pixel_screen(qtbot, store):
     dialog = ParDialog(store, plan_id, window)
     assert dialog.catalog_id is None and "Chưa có Bộ chỉ số" in dialog.total_label.text()
     assert dialog.minimumSizeHint().width() <= 1366 - 20
+
+
+def test_export_offers_to_update_stale_computed_points_as_one_step(qtbot, store, monkeypatch):
+    """QA2 #1: points taken before a report was recorded in the register are listed before export and updated in
+    one undo step (nothing exported when the user says no)."""
+    from cchc_desktop import ops
+    from cchc_desktop.tracking.issued_reports import add_issued
+    from ui import messages
+
+    plan_id = create_demo_plan(store)
+    window = _window(qtbot, store)
+    dialog = ParDialog(store, plan_id, window)
+    dialog.use_example()
+    dialog.accept_computed()
+    ops.run(store, "x", add_issued, store, plan_id, "2026-Q1", "12/03/2026")
+    dialog.refresh()
+    asked, answers = [], [False, True]
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, **k: asked.append(text) or answers.pop(0))
+    monkeypatch.setattr("ui.file_dialogs.folder", lambda *a, **k: "")
+    steps = window.undo_stack.count()
+    dialog.export()
+    assert len(asked) == 1 and "1.2: 0 → " in asked[0] and window.undo_stack.count() == steps
+    dialog.export()
+    assert window.undo_stack.count() == steps + 1 and not dialog.assessment.stale
+    assert store.db.query_one("SELECT points FROM par_score s JOIN par_criterion c ON c.id = s.criterion_id "
+                              "WHERE c.code = '1.2'")[0] > 0
+    window.undo_stack.undo()
+    assert dialog.assessment.stale
+
+
+def test_register_dialog_intro_wraps_on_a_1024_pixel_screen(qtbot, store):
+    """QA2 #11: every text line of the «Sổ báo cáo» dialog fits a 1024-pixel-wide dialog (wrapped, not cut)."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.issued_reports_dialog import IssuedReportsDialog
+
+    plan_id = create_demo_plan(store)
+    window = _window(qtbot, store)
+    dialog = IssuedReportsDialog(store, plan_id, window)
+    dialog.resize(1000, 600)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() <= 1024
+    for label in dialog.findChildren(QLabel):
+        if label.isVisible() and label.text():
+            assert label.wordWrap() or label.sizeHint().width() <= label.width() + 1, label.text()
+    dialog.close()
+
+
+def test_register_dialog_and_criterion_say_the_same(qtbot, store):
+    """QA2 #6: the «Sổ báo cáo» dialog and criterion 1.2 give one figure in one wording (the denominator named)."""
+    import datetime as dt
+    import re
+
+    from cchc_desktop import ops
+    from cchc_desktop.par import scoring
+    from cchc_desktop.tracking.issued_reports import add_issued
+    from ui.issued_reports_dialog import IssuedReportsDialog
+
+    plan_id = create_demo_plan(store)
+    catalog_id = catalog.commit_catalog(store, catalog.example_catalog(2026))
+    ops.run(store, "x", add_issued, store, plan_id, "2026-Q1", "12/03/2026")
+    window = _window(qtbot, store)
+    dialog = IssuedReportsDialog(store, plan_id, window)
+    shown = re.sub(r"<[^>]+>", "", dialog.checks_label.text()).replace("&amp;", "&")
+    how = scoring.assessment(store, plan_id, catalog_id).by_code("1.2").computed.how
+    assert how.startswith(shown) and "hoặc đã ghi sổ" in shown
+    due = store.db.query_one("SELECT COUNT(*) FROM report_issue")[0]
+    assert shown.startswith(f"{due}/4 báo cáo đúng hạn (tính các báo cáo đến hạn đến "
+                            f"{dt.date(2026, 12, 31):%d/%m/%Y}")

@@ -14,12 +14,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QListWidgetItem, QPlainTextEdit, QPushButton,
                                QRadioButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from cchc_desktop import ops
-from cchc_desktop.backup import REASON_IMPORT, REASON_MERGE
-from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, apply_merge, apply_workbook_import,
-                                   export_package, export_workbooks, lead_agencies, left_out_of_agency_workbooks,
-                                   list_conflicts, plan_merge,
-                                   read_package, read_workbooks, restore_conflict, workbook_files)
+from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, export_package, export_workbooks, lead_agencies,
+                                   left_out_of_agency_workbooks, list_conflicts, plan_merge, read_package,
+                                   read_workbooks, workbook_files)
+from cchc_desktop.ops import exchange as exchange_ops
 from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
 from cchc_desktop.exchange.merge import TABLE_LABELS
 from cchc_desktop.tracking.periods import default_period, plan_periods
@@ -282,12 +280,10 @@ class WorkbookImportDialog(QDialog):
         for preview in self.previews:      # a file whose changes the user all unticked is refused whole
             offered = [d for r in preview.rows if not r.errors for d in r.diffs if not d.conflict]
             preview.refused = bool(offered) and not any(d.accepted for r in preview.rows for d in r.diffs)
-        try:
-            with busy(self, "Đang ghi các cập nhật vào cơ sở dữ liệu…", show=True):
-                result = _publish(self, ops.run_with_backup(self.store, REASON_IMPORT, "Nhập tệp cập nhật",
-                                                            apply_workbook_import, self.store, self.previews))
-        except ExchangeError as exc:
-            self.message.setText(f"Không áp dụng được: {exc.message}")
+        with busy(self, "Đang ghi các cập nhật vào cơ sở dữ liệu…", show=True):
+            result = _perform(self, exchange_ops.IMPORT_WORKBOOKS, exchange_ops.import_workbooks, self.store,
+                              self.previews, refused="Không áp dụng được")
+        if result is None:
             return
         self.message.setText("\n".join(result.summary_lines()[:12] + (["…"] if len(result.summary_lines()) > 12 else []))
                              + "\nGiá trị cũ được lưu trong lịch sử.")
@@ -443,12 +439,10 @@ class PackageImportDialog(QDialog):
                 choices[item.data(0, Qt.UserRole)] = "local" if item.checkState(0) == Qt.Checked else "remote"
         confirm = {self.tombstones.item(i).data(Qt.UserRole) for i in range(self.tombstones.count())
                    if self.tombstones.item(i).checkState() == Qt.Checked}
-        try:
-            with busy(self, "Đang hợp nhất dữ liệu…", show=True):
-                result = _publish(self, ops.run_with_backup(self.store, REASON_MERGE, "Hợp nhất gói dữ liệu", apply_merge,
-                                                            self.store, self.plan, confirm=confirm, choices=choices))
-        except ExchangeError as exc:
-            self.message.setText(f"Không hợp nhất được: {exc.message}")
+        with busy(self, "Đang hợp nhất dữ liệu…", show=True):
+            result = _perform(self, exchange_ops.MERGE_PACKAGE, exchange_ops.merge_package, self.store, self.plan,
+                              confirm=confirm, choices=choices, refused="Không hợp nhất được")
+        if result is None:
             return
         self.result = result
         self.apply_button.setEnabled(False)
@@ -458,14 +452,15 @@ class PackageImportDialog(QDialog):
                              + "".join(f"\n• {n}" for n in result.notes))
 
 
-def _publish(dialog, result):
-    """Tell every view what the import or merge changed (the one change notification of the window that
-    opened the dialog); returns the import's own result."""
-    window = dialog.parent()
-    events = getattr(window, "events", None)
-    if events is not None:
-        events.publish(result)
-    return result.value
+def _perform(dialog, label: str, action, /, *args, refused: str, **kwargs):
+    """Run an exchange operation as one step on the undo stack of the window that opened the dialog (Ctrl+Z
+    undoes the whole import or merge; every view is told through the one change notification). Returns the
+    operation's value, or None when it was refused (the reason shown in the dialog's message line)."""
+    from .operations import perform_in
+
+    command = perform_in(dialog, label, action, *args,
+                         message=lambda text: dialog.message.setText(f"{refused}: {text}"), **kwargs)
+    return command.result.value if command.ok else None
 
 
 class ConflictsDialog(QDialog):
@@ -508,11 +503,9 @@ class ConflictsDialog(QDialog):
         item = self.tree.currentItem() or self.tree.topLevelItem(0)
         if item is None:
             return
-        try:   # one operation (undoable, and every view is told)
-            conflict = _publish(self, ops.run(self.store, "Khôi phục giá trị xung đột", restore_conflict, self.store,
-                                              item.data(0, Qt.UserRole)))
-        except ExchangeError as exc:
-            self.message.setText(f"Không khôi phục được: {exc.message}")
+        conflict = _perform(self, "Khôi phục giá trị xung đột", exchange_ops.restore_conflict, self.store,
+                            item.data(0, Qt.UserRole), refused="Không khôi phục được")
+        if conflict is None:
             return
         self.reload()
         self.message.setText(f"Đã khôi phục {conflict.field_label} của «{conflict.label}».")

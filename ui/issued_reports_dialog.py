@@ -7,6 +7,7 @@ Thin over cchc_desktop.tracking.issued_reports; every write is one operation on 
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
@@ -52,9 +53,10 @@ class IssuedReportsDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Các báo cáo định kỳ của năm (Quý I, 6 tháng, Quý III, Năm) và hạn ban hành theo "
-                                "thiết lập của kế hoạch; tiêu chí «báo cáo đúng hạn» của Chỉ số CCHC tính từ sổ này.",
-                                self))
+        self.intro = QLabel("Các báo cáo định kỳ của năm (Quý I, 6 tháng, Quý III, Năm) và hạn ban hành theo "
+                            "thiết lập của kế hoạch; tiêu chí «báo cáo đúng hạn» của Chỉ số CCHC tính từ sổ này.", self)
+        self.intro.setWordWrap(True)          # a 1024-pixel screen: the line wraps instead of widening the dialog
+        layout.addWidget(self.intro)
         layout.addWidget(self.checks_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
@@ -62,11 +64,12 @@ class IssuedReportsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        ref = min(dt.date.today(), dt.date(self.year, 12, 31))
-        checks = reg.report_checks(self.store, self.plan_id, self.year, ref)
-        counted = [c for c in checks if c.counted]
-        self.checks_label.setText(f"<b>{sum(c.on_time for c in counted)}/{len(counted)} báo cáo đúng hạn</b> "
-                                  f"(đến {ref:%d/%m/%Y}): " + "; ".join(c.text for c in checks))
+        # the same computation and words as the PAR criterion «báo cáo đúng hạn» (assessed at the year's end)
+        ref = dt.date(self.year, 12, 31)
+        _on_time, _counted, text = reg.on_time_summary(reg.report_checks(self.store, self.plan_id, self.year, ref),
+                                                       ref)
+        head, _sep, rest = text.partition(" (")
+        self.checks_label.setText(f"<b>{escape(head)}</b> ({escape(rest)}")
         self.rows = reg.list_issued(self.store, self.plan_id, self.year)
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
@@ -111,7 +114,9 @@ class IssuedReportsDialog(QDialog):
         review = QDialog(self)
         review.setWindowTitle("Báo cáo tìm thấy trong văn bản minh chứng")
         box = QVBoxLayout(review)
-        box.addWidget(QLabel("Bỏ đánh dấu những văn bản không phải báo cáo định kỳ rồi bấm «Ghi vào sổ»:", review))
+        hint = QLabel("Bỏ đánh dấu những văn bản không phải báo cáo định kỳ rồi bấm «Ghi vào sổ»:", review)
+        hint.setWordWrap(True)
+        box.addWidget(hint)
         listing = QListWidget(review)
         for p in proposals:
             item = QListWidgetItem(p.label)

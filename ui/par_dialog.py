@@ -161,7 +161,8 @@ class ParDialog(QDialog):
         propose = QPushButton("Đề xuất &liên kết…", self)
         propose.clicked.connect(self.propose_links)
         accept = QPushButton("Lấy điểm &tự tính", self)
-        accept.setToolTip("Ghi điểm phần mềm tự tính cho các tiêu chí có cách tính tự động và chưa chấm")
+        accept.setToolTip("Ghi điểm phần mềm tự tính cho các tiêu chí có cách tính tự động và chưa chấm; cập nhật "
+                          "điểm đã lấy trước đây khi cách tính cho kết quả khác (giải trình tự ghi giữ nguyên)")
         accept.clicked.connect(self.accept_computed)
         answers = QPushButton("Nhập văn bản cơ quan &gửi lại…", self)
         answers.setToolTip("Đọc số, ngày, trích yếu văn bản mà các cơ quan ghi vào danh sách tiêu chí còn thiếu "
@@ -431,11 +432,32 @@ class ParDialog(QDialog):
         self._write(f"Nhập {len(preview.to_add)} văn bản cơ quan gửi lại", par_ops.import_chase, self.store,
                     self.plan_id, preview)
 
+    def update_stale(self) -> bool:
+        """Points taken from a computed rule whose computation has changed since would print a stale score and
+        explanation: list them and offer to update them (one undo step, «Lấy điểm tự tính»). False: not updated,
+        nothing is exported."""
+        stale = self.assessment.stale if self.assessment else []
+        if not stale:
+            return True
+        lines = "\n".join(f"• {r.stale_text}" for r in stale)
+        if not messages.confirm(self, "Điểm tự tính đã thay đổi",
+                                f"Điểm tự tính của {len(stale)} tiêu chí đã thay đổi từ khi lấy điểm (sổ báo cáo, "
+                                f"tiến độ nhiệm vụ đã được cập nhật):\n{lines}\n\nCập nhật điểm tự tính rồi xuất? "
+                                "(Giải trình do người dùng tự ghi được giữ nguyên; có thể hoàn tác bằng Ctrl+Z.)",
+                                default_yes=True):
+            return False
+        if not self.accept_computed():
+            return False
+        self.refresh()
+        return not self.assessment.stale
+
     def export(self) -> None:
         if self.assessment is None:
             return
         from cchc_desktop.par.export import export_all
 
+        if not self.update_stale():
+            return
         folder = file_dialogs.folder(self, file_dialogs.USB, "Chọn thư mục lưu (ví dụ ổ USB)")
         if not folder:
             return

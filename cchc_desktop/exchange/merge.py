@@ -971,15 +971,35 @@ class Conflict:
         return "remote" if self.applied == "local" else "local"
 
     def text(self, value) -> str:
+        """A value as the user reads it: agency names joined, numbers with the Vietnamese decimal comma
+        («0,5», «1», never «0.5» / «1.0»)."""
+        from ..reports.vnformat import decimal
+
         if isinstance(value, dict) and "names" in value:
             return "; ".join(value["names"]) or "(không có)"
+        if isinstance(value, bool):
+            return "Có" if value else "Không"
+        if isinstance(value, float):
+            return decimal(value, 2, trim=True)
         return "" if value is None else str(value)
 
 
+def _current_label(store: Store, entity: str, row_id: str, stored: str) -> str:
+    """The row's label worked out now (a conflict recorded before rows were named keeps its id otherwise); the
+    label stored at merge time for a row that no longer exists."""
+    table = "product" if entity == "product_agency" else entity
+    try:
+        row = store.get_row(table, row_id)
+    except sqlite3.Error:
+        row = None
+    return (describe(store, table, row) or stored) if row else stored
+
+
 def list_conflicts(store: Store, state: str | None = "open") -> list[Conflict]:
-    """Conflicts kept from merges, newest first (state None: all)."""
+    """Conflicts kept from merges, newest first (state None: all); labels worked out at display time."""
     sql = "SELECT * FROM exchange_conflict" + (" WHERE state = ?" if state else "") + " ORDER BY created_at DESC, id"
-    return [Conflict(r["id"], r["entity"], r["row_id"], r["field"], r["label"], _decode(r["local_value"]),
+    return [Conflict(r["id"], r["entity"], r["row_id"], r["field"],
+                     _current_label(store, r["entity"], r["row_id"], r["label"]), _decode(r["local_value"]),
                      _decode(r["remote_value"]), r["applied"], _decode(r["applied_value"]), r["created_at"],
                      r["state"]) for r in store.db.query(sql, (state,) if state else ())]
 

@@ -34,6 +34,9 @@ from ..tracking.periods import make_period
 from ..deadlines import parse_deadline
 from ..tracking.status import ProductContext, empty_status
 from ..tracking.timeliness import STATUS_LABELS, STATUSES, stored_row
+from ..xlsx_print import (fit_row_heights, fit_widths, print_setup, printable_sheet, printable_width,
+                          use_report_font, wrapped_height)
+from ..xlsx_print import font as print_font
 from ..xlsx_safety import cell_text, is_risky, safe_name_value, set_text
 from .target_io import TargetWriteError, ensure_folder, write_target_bytes
 from .workbook_common import (BY_KEY, COLUMNS, DATE_FORMAT, FORMAT_TAG, ID_MARKER, META_MARKER,
@@ -172,6 +175,7 @@ def plan_heading(doc_number: str | None, period_label: str) -> str:
 
 def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: str, fingerprint: str) -> None:
     wb = Workbook()
+    use_report_font(wb)             # Times New Roman 12: column units and printed rows as computed (xlsx_print)
     ws = wb.active
     ws.title = DATA_SHEET
     set_text(ws["A1"], f"CẬP NHẬT TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH — {period_label.upper()}")
@@ -262,14 +266,13 @@ def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: st
         _write_par_sheet(wb, scope)
 
     help_ws = wb.create_sheet(HELP_SHEET)
-    help_ws.column_dimensions["A"].width = 110
     for i, line in enumerate(_instructions(scope, period_label), start=1):
         cell = help_ws.cell(i, 1)
         set_text(cell, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if i == 1:
-            cell.font = Font(bold=True, size=13)
-    help_ws.page_setup.orientation = "landscape"
+        cell.font = print_font(bold=i == 1, size=13 if i == 1 else 12)
+    # portrait A4: one column as wide as the page, each instruction's row as tall as its wrapped lines
+    printable_sheet(help_ws, [printable_width(landscape=False)], landscape=False)
 
     meta = wb.create_sheet(META_SHEET)
     for i, (k, v) in enumerate((("format", FORMAT_TAG), ("fingerprint", fingerprint), ("plan_id", plan.id),
@@ -284,7 +287,12 @@ def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: st
     wb.properties.title = safe_name_value(f"Cập nhật tiến độ CCHC — {period_label}")
     saved = io.BytesIO()
     wb.save(saved)
-    path_tmp.write(_stream_rows(saved.getvalue(), first, data_rows, column_styles))
+    # rows as tall as their wrapped text (visible columns; programs do not grow rows on opening, printed rows
+    # overlapped): the same measure as every printed sheet (xlsx_print.wrapped_height)
+    visible = [(i, c.width) for i, c in enumerate(COLUMNS) if not c.hidden and c.kind not in ("date", "percent")]
+    heights = [max((wrapped_height(values[i], width) for i, width in visible
+                    if isinstance(values[i], str) and values[i]), default=None) for values in data_rows]
+    path_tmp.write(_stream_rows(saved.getvalue(), first, data_rows, column_styles, heights))
 
 
 def _write_par_sheet(wb, scope: _Scope) -> None:
@@ -307,7 +315,6 @@ def _write_par_sheet(wb, scope: _Scope) -> None:
     ws["A3"].font = Font(italic=True, color="C00000")
     ws.merge_cells("A3:G3")                 # the instruction wraps within the table's width
     ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[3].height = 30
     headers = ["Mã", "Tiêu chí", "Tài liệu kiểm chứng cần có", "Hiện có", NUMBER_HEADER, DATE_HEADER,
                SUMMARY_HEADER]
     widths = [9, 42, 34, 34, 18, 15, 36]
@@ -318,15 +325,10 @@ def _write_par_sheet(wb, scope: _Scope) -> None:
         cell.fill = _HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = _BORDER
-        ws.column_dimensions[get_column_letter(index)].width = width
     ws.row_dimensions[HEADER_ROW].height = 45
     first = HEADER_ROW + 1
     for offset, values in enumerate(scope.par_rows):
         r = first + offset
-        # rows sized to their wrapped text (a spreadsheet opened without recalculating layout keeps 15 pt rows)
-        lines = max(max(1, -(-len(part) // max(1, int(widths[i] * 1.1) - 2)))
-                    for i, text in enumerate(values[:4]) for part in (str(text or "").split("\n") or [""]))
-        ws.row_dimensions[r].height = 15 * max(lines, 2)
         for index in range(1, len(headers) + 1):
             cell = ws.cell(r, index)
             cell.border = _BORDER
@@ -376,12 +378,12 @@ def _write_par_sheet(wb, scope: _Scope) -> None:
     date_dv.add(f"F{more_first}:F{more_last}")
     ws.add_data_validation(date_dv)
     ws.freeze_panes = f"A{first}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # landscape A4: columns fitted to the page, rows grown for their wrapped text (a spreadsheet opened without
+    # recalculating layout keeps 15 pt rows), the header row on every page
+    fit_widths(ws, widths, landscape=True)
+    fit_row_heights(ws, 3, HEADER_ROW)
+    fit_row_heights(ws, first, last, minimum=30)     # at least two lines to write in
+    print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
@@ -409,14 +411,16 @@ def _cell_xml(ref: str, value, styles: tuple[int, int]) -> str:
             f'{xml_escape(text)}</t></is></c>')
 
 
-def _stream_rows(book: bytes, first: int, rows: list[list], styles: list[tuple[int, int]]) -> bytes:
+def _stream_rows(book: bytes, first: int, rows: list[list], styles: list[tuple[int, int]],
+                 heights: list[float | None] | None = None) -> bytes:
     """Insert the data rows into the first worksheet of a saved workbook (inline strings: always text,
-    never a formula) and return the new file."""
+    never a formula) and return the new file. ``heights``: each row's height in points (its wrapped text)."""
     letters = [get_column_letter(i) for i in range(1, len(styles) + 1)]
     parts = []
     for offset, values in enumerate(rows):
         r = first + offset
-        parts.append(f'<row r="{r}">')
+        height = heights[offset] if heights else None
+        parts.append(f'<row r="{r}" ht="{height}" customHeight="1">' if height else f'<row r="{r}">')
         parts.extend(_cell_xml(f"{letters[i]}{r}", v, styles[i]) for i, v in enumerate(values))
         parts.append("</row>")
     body = "".join(parts).encode("utf-8")

@@ -10,17 +10,16 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.worksheet.page import PageMargins
 
 from ..domain import Plan
 from ..reports.appendix_pdf import appendix_caption, appendix_title
 from ..safe_write import atomic_path
+from ..xlsx_print import FONT_NAME, fit_row_heights, fit_widths, print_setup, use_report_font
 from ..xlsx_safety import set_text
 
 HEADERS = ("TT", "Nội dung/Nhiệm vụ", "Hoạt động/Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp",
            "Thời gian thực hiện")
 WIDTHS = (6, 45, 45, 22, 22, 20)
-FONT_NAME = "Times New Roman"
 
 _thin = Side(style="thin", color="000000")
 _BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -31,11 +30,11 @@ _CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 def export_appendix_xlsx(plan: Plan, path: str | Path) -> Path:
     """Write the appendix workbook atomically and return its path."""
     wb = Workbook()
+    use_report_font(wb)
     ws = wb.active
     ws.title = "Phụ lục"
     ncol = len(HEADERS)
-    for col, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[chr(64 + col)].width = width
+    fit_widths(ws, list(WIDTHS), landscape=True)          # within the page even where fit-to-width is ignored
 
     def put(row, col, value, *, bold=False, italic=False, align=_WRAP, border=True):
         cell = ws.cell(row, col)
@@ -54,7 +53,6 @@ def export_appendix_xlsx(plan: Plan, path: str | Path) -> Path:
     put(3, 1, appendix_caption(plan), italic=True, align=_CENTER, border=False)
     for row in (1, 2, 3):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
-    ws.row_dimensions[2].height = 32
     header_row = 5
     for col, text in enumerate(HEADERS, start=1):
         put(header_row, col, text, bold=True, align=_CENTER)
@@ -84,13 +82,8 @@ def export_appendix_xlsx(plan: Plan, path: str | Path) -> Path:
                 ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
                 ws.merge_cells(start_row=first, start_column=2, end_row=row - 1, end_column=2)
     ws.freeze_panes = ws.cell(header_row + 2, 1)
-    ws.print_title_rows = f"{header_row}:{header_row + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.6, right=0.4, top=0.8, bottom=0.6)
+    fit_row_heights(ws, 1)                                # wrapped rows as tall as their lines (xlsx_print)
+    print_setup(ws, landscape=True, title_rows=f"{header_row}:{header_row + 1}")
     target = Path(path)
     with atomic_path(target) as tmp:
         wb.save(tmp)

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 
 from ..filenames import windows_safe_name
 from ..dates import format_date
 from ..safe_write import SafeWriteError, atomic_copy, atomic_path, sha256_file
 from ..store import Store
+from ..xlsx_print import font, printable_sheet, use_report_font
 from ..xlsx_safety import set_text
 from .mapping import EvidenceDoc
 from .scoring import Assessment, EVIDENCE_LABELS, points_text
@@ -90,6 +91,7 @@ def dossier_plan(store: Store, a: Assessment) -> DossierPlan:
 
 def index_workbook(a: Assessment, plan: DossierPlan) -> Workbook:
     wb = Workbook()
+    use_report_font(wb)
     ws = wb.active
     ws.title = "Danh mục"
     headers = ["Mã", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Tài liệu kiểm chứng", "Số, ký hiệu", "Ngày",
@@ -97,7 +99,8 @@ def index_workbook(a: Assessment, plan: DossierPlan) -> Workbook:
     for col, text in enumerate(headers, 1):
         cell = ws.cell(row=1, column=col)
         set_text(cell, text)
-        cell.font = Font(bold=True)
+        cell.font = font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     in_dossier = {id(f.document): f.name for f in plan.files}
     why = {id(doc): reason for _code, doc, reason in plan.missing}
     row = 2
@@ -120,8 +123,8 @@ def index_workbook(a: Assessment, plan: DossierPlan) -> Workbook:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
             first = False
-    for col, width in zip("ABCDEFGHIJ", (8, 40, 8, 9, 14, 16, 11, 40, 45, 30)):
-        ws.column_dimensions[col].width = width
+    # A4 landscape: columns fitted to the page, rows grown for their wrapped text, the header on every page
+    printable_sheet(ws, [7, 30, 7, 8, 12, 13, 13, 28, 28, 16], landscape=True, header_row=1)
     ws.freeze_panes = "A2"
     return wb
 

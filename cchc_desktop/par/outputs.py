@@ -21,6 +21,7 @@ TABLE_HEADERS = ["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Đ
 TABLE_SHARES = [0.06, 0.33, 0.07, 0.08, 0.28, 0.18]
 TABLE_ALIGN = ["CENTER", "LEFT", "CENTER", "CENTER", "LEFT", "LEFT"]
 NO_AGENCY = "(Chưa gắn nhiệm vụ, sản phẩm)"
+NO_LEAD = "(Không có cơ quan chủ trì cụ thể)"      # linked products led only by a group phrase
 
 
 def evidence_cell(result: CriterionResult) -> str:
@@ -105,6 +106,7 @@ def build_par_report(store: Store, plan_id: str, catalog_id: str, ref_date: _dt.
                      issue_date: _dt.date | None = None, header: HeaderSettings | None = None) -> ReportData:
     """The self-assessment report with the scoring table as its landscape appendix."""
     a = assessment(store, plan_id, catalog_id, ref_date)
+    a.check_current()
     template = template or builtin_template(PAR_SELF)
     header = header or get_header(store, plan_id)
     plan = store.load_plan(plan_id)
@@ -130,6 +132,7 @@ def build_score_table_report(store: Store, plan_id: str, catalog_id: str, ref_da
                              header: HeaderSettings | None = None) -> ReportData:
     """The scoring table alone, as a landscape appendix (for printing it or sending it as .xlsx)."""
     a = assessment(store, plan_id, catalog_id, ref_date)
+    a.check_current()
     plan = store.load_plan(plan_id)
     unit = unit_with_kind(plan.unit_name, plan.unit_kind or "xã")
     appendix = AppendixData("Phụ lục", f"BẢNG ĐIỂM TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {a.year}",
@@ -144,7 +147,10 @@ def build_score_table_report(store: Store, plan_id: str, catalog_id: str, ref_da
 
 def chase_list(store: Store, a: Assessment) -> dict[str, list[CriterionResult]]:
     """Lead agency -> leaf criteria still without full evidence whose linked products it leads (criteria without
-    links are listed under NO_AGENCY). Agency groups of the plan text are kept as written."""
+    links are listed under NO_AGENCY). Group phrases of the plan text («Các cơ quan, đơn vị trên địa bàn») are not
+    agencies (agency_groups.is_group, as for letters and workbooks): a criterion whose products only such a
+    phrase leads is listed under NO_LEAD."""
+    from ..agency_groups import is_group
     from .mapping import linked_products
 
     plan = store.load_plan(a.plan_id)
@@ -152,7 +158,9 @@ def chase_list(store: Store, a: Assessment) -> dict[str, list[CriterionResult]]:
     linked = linked_products(store, a.plan_id, a.catalog_id)
     out: dict[str, list[CriterionResult]] = {}
     for r in a.without_full_evidence:
-        names = sorted({n for pid in linked.get(r.criterion.id, ()) for n in leads.get(pid, [])}) or [NO_AGENCY]
+        products = linked.get(r.criterion.id, ())
+        names = sorted({n for pid in products for n in leads.get(pid, []) if not is_group(n)})
+        names = names or [NO_LEAD if products else NO_AGENCY]
         for name in names:
             out.setdefault(name, []).append(r)
     return out
@@ -173,7 +181,7 @@ def chase_report(store: Store, a: Assessment) -> ReportData:
     for i, (agency, results) in enumerate(sorted(chase_list(store, a).items()), 1):
         rows = [[r.code, r.criterion.title, r.criterion.required_docs, evidence_cell(r), "", "", ""]
                 for r in results]
-        table = TableData(f"co_quan_{i}", agency[:31], headers, rows, [0.06, 0.24, 0.2, 0.2, 0.1, 0.08, 0.12],
+        table = TableData(f"co_quan_{i}", agency, headers, rows, [0.06, 0.24, 0.2, 0.2, 0.1, 0.08, 0.12],
                           ["CENTER"] + ["LEFT"] * 6, landscape=True, font_size=11)
         appendices.append(AppendixData(f"Danh sách {i}", upper(agency),
                                        f"(Các tiêu chí Chỉ số CCHC năm {a.year} còn thiếu tài liệu kiểm chứng)",
@@ -224,7 +232,7 @@ def chase_agencies(store: Store, a: Assessment) -> dict[str, list[CriterionResul
     from ..agency_groups import is_group
 
     return {agency: results for agency, results in sorted(chase_list(store, a).items())
-            if agency != NO_AGENCY and not is_group(agency)}
+            if agency not in (NO_AGENCY, NO_LEAD) and not is_group(agency)}
 
 
 def build_chase_letter(store: Store, plan_id: str, catalog_id: str, agency: str, ref_date: _dt.date | None = None,

@@ -50,6 +50,7 @@ class CriterionResult:
     points: float | None          # effective: self-assessed, else computed; parents: sum of children
     previous: float | None = None  # last year's points for the same code
     children: list["CriterionResult"] = field(default_factory=list)
+    taken_how: str = ""           # the computation the points were taken from («Lấy điểm tự tính»); '' = own score
 
     @property
     def code(self) -> str:
@@ -63,7 +64,22 @@ class CriterionResult:
     @property
     def needs_override_reason(self) -> bool:
         return (self.criterion.is_leaf and self.computed is not None and self.self_points is not None
-                and abs(self.self_points - self.computed.points) > 1e-9 and not self.override_reason.strip())
+                and abs(self.self_points - self.computed.points) > 1e-9 and not self.override_reason.strip()
+                and not self.stale)
+
+    @property
+    def stale(self) -> bool:
+        """Points taken from the computed rule whose computation has changed since (a report recorded in the
+        register, a task finished …): the stored points and explanation no longer say what the rule gives."""
+        return (self.criterion.is_leaf and bool(self.taken_how)
+                and (self.computed is None or self.computed.how != self.taken_how))
+
+    @property
+    def stale_text(self) -> str:
+        """«1.2: 0 → 0,5 điểm (1/4 báo cáo đúng hạn: …)» for the list of scores to update."""
+        now = (f"{points_text(self.computed.points)} điểm ({self.computed.how})" if self.computed
+               else "không còn tính được (bỏ điểm)")
+        return f"{self.code}: {points_text(self.self_points) or '—'} → {now}"
 
     @property
     def problems(self) -> list[str]:
@@ -74,6 +90,8 @@ class CriterionResult:
             out.append("thiếu giải trình (tài liệu kiểm chứng chưa đủ)")
         if self.needs_override_reason:
             out.append("thiếu lý do chấm khác điểm tính tự động")
+        if self.stale:
+            out.append("điểm tự tính đã thay đổi từ khi lấy (bấm «Lấy điểm tự tính» để cập nhật)")
         return out
 
 
@@ -115,6 +133,21 @@ class Assessment:
     def problems(self) -> list[tuple[str, str]]:
         return [(r.code, p) for r in self.results for p in r.problems]
 
+    @property
+    def stale(self) -> list[CriterionResult]:
+        """Leaves whose points were taken from a computation that has changed since."""
+        return [r for r in self.leaves if r.stale]
+
+    def check_current(self) -> None:
+        """Refuse to print a self-assessment that still carries a computed score (and its explanation) taken
+        before the computation changed: the signed document would contradict the register and the plan."""
+        stale = self.stale
+        if stale:
+            raise StoreError("Điểm tự tính của " + ("tiêu chí " if len(stale) == 1 else f"{len(stale)} tiêu chí ")
+                             + "đã thay đổi từ khi lấy điểm:\n" + "\n".join(f"• {r.stale_text}" for r in stale)
+                             + "\nHãy bấm «Lấy điểm tự tính» (dòng lệnh: «par accept») để cập nhật trước khi "
+                             "in, xuất báo cáo tự đánh giá và bảng điểm.")
+
     def by_code(self, code: str) -> CriterionResult:
         for r in self.results:
             if r.code == code:
@@ -134,17 +167,13 @@ def _band(rule: Rule, share: float, maximum: float) -> tuple[float, str]:
 
 def _reports(rule: Rule, store: Store, plan_id: str, year: int, ref: _dt.date, maximum: float) -> Computed:
     """Periodic reports issued on time, from the register of issued reports (tracking.issued_reports)."""
-    from ..tracking.issued_reports import report_checks
+    from ..tracking.issued_reports import on_time_summary, report_checks
 
-    checks = report_checks(store, plan_id, year, ref)
-    counted = [c for c in checks if c.counted]
-    on_time = [c for c in counted if c.on_time]
-    share = 100.0 * len(on_time) / len(counted) if counted else 0.0
+    on_time, counted, text = on_time_summary(report_checks(store, plan_id, year, ref), ref)
+    share = 100.0 * on_time / counted if counted else 0.0
     points, band_text = _band(rule, share, maximum)
     share_text = f"{share:.0f}".replace(".", ",")
-    return Computed(points, f"{len(on_time)}/{len(counted)} báo cáo đúng hạn: "
-                            + "; ".join(c.text for c in checks)
-                            + f" ({share_text}%, {band_text}) → {points_text(points)} điểm")
+    return Computed(points, f"{text} ({share_text}%, {band_text}) → {points_text(points)} điểm")
 
 
 def _completion(rule: Rule, summary, ref: _dt.date, maximum: float) -> Computed:
@@ -234,7 +263,8 @@ def assessment(store: Store, plan_id: str, catalog_id: str, ref_date: _dt.date |
         self_points = score.get("points")
         result = CriterionResult(crit, self_points, computed, own, state, notes, score.get("explanation", ""),
                                  score.get("override_reason", ""),
-                                 self_points if self_points is not None else (computed.points if computed else None))
+                                 self_points if self_points is not None else (computed.points if computed else None),
+                                 taken_how=score.get("computed_how") or "")
         results[crit.id] = result
         ordered.append(result)
         if crit.parent_id:
@@ -281,8 +311,11 @@ class ScoreChange:
 
 
 def set_score(store: Store, plan_id: str, criterion_id: str, points: float | None, *, explanation: str = "",
-              override_reason: str = "", ref_date: _dt.date | None = None) -> ScoreChange:
-    """Record the self-assessed points of a leaf criterion (one transaction)."""
+              override_reason: str = "", ref_date: _dt.date | None = None,
+              computed_how: str | None = None) -> ScoreChange:
+    """Record the self-assessed points of a leaf criterion (one transaction). ``computed_how``: the computation
+    the points are taken from (``accept_computed``); None for the user's own write, which keeps the mark of a
+    computed score only when it changes neither points nor explanation and gives no override reason."""
     crit_row = store.db.query_one("SELECT * FROM par_criterion WHERE id = ?", (criterion_id,))
     if crit_row is None:
         raise StoreError("Không tìm thấy tiêu chí (có thể đã bị xóa).")
@@ -310,6 +343,11 @@ def set_score(store: Store, plan_id: str, criterion_id: str, points: float | Non
     with store.transaction():
         row = store.db.query_one("SELECT * FROM par_score WHERE criterion_id = ? AND plan_id = ?",
                                  (criterion_id, plan_id))
+        if computed_how is None:
+            unchanged = (row is not None and row["points"] == points and row["explanation"] == explanation
+                         and not override_reason)
+            computed_how = row["computed_how"] if unchanged else ""
+        values["computed_how"] = computed_how
         if row is None:
             after = store.insert_row("par_score", {"criterion_id": criterion_id, "plan_id": plan_id, **values})
             return ScoreChange(plan_id, criterion_id, None, after)
@@ -319,12 +357,21 @@ def set_score(store: Store, plan_id: str, criterion_id: str, points: float | Non
 
 
 def accept_computed(store: Store, plan_id: str, catalog_id: str, ref_date: _dt.date | None = None) -> list[ScoreChange]:
-    """Take the computed points for every leaf that has a rule and no self-assessed points yet."""
+    """Take the computed points for every leaf that has a rule and no self-assessed points yet, and update the
+    points taken earlier whose computation has changed since (``CriterionResult.stale``). The explanation the
+    app wrote (the computation text) follows the new computation; one the user wrote is kept as it is."""
     current = assessment(store, plan_id, catalog_id, ref_date, with_previous=False)
     changes = []
     for result in current.leaves:
-        if result.computed is not None and result.self_points is None:
-            explanation = result.explanation or (result.computed.how if result.evidence != FULL else "")
-            changes.append(set_score(store, plan_id, result.criterion.id, result.computed.points,
-                                     explanation=explanation, ref_date=ref_date))
+        if not (result.self_points is None and result.computed is not None) and not result.stale:
+            continue
+        own_text = result.explanation not in ("", result.taken_how)
+        if result.computed is None:              # the rule no longer gives points: back to «chưa chấm»
+            changes.append(set_score(store, plan_id, result.criterion.id, None,
+                                     explanation=result.explanation if own_text else "", ref_date=ref_date,
+                                     computed_how=""))
+            continue
+        explanation = result.explanation if own_text else (result.computed.how if result.evidence != FULL else "")
+        changes.append(set_score(store, plan_id, result.criterion.id, result.computed.points,
+                                 explanation=explanation, ref_date=ref_date, computed_how=result.computed.how))
     return changes

@@ -90,7 +90,7 @@ def _agency_table(plan: Plan, summary: Summary, agency: str, in_year: set[str] |
                              product.deadline_text, state_phrase(state) if state is not None else ""])
             if first is not None and len(rows) - 1 > first:
                 groups.append((first, len(rows) - 1))
-    table = TableData("bang_nhiem_vu", agency[:31], HEADERS, rows, SHARES, ALIGN, section_rows=sections,
+    table = TableData("bang_nhiem_vu", agency, HEADERS, rows, SHARES, ALIGN, section_rows=sections,
                       groups=groups, number_row=True, landscape=True, font_size=12,
                       empty_text="Cơ quan không có nhiệm vụ trong kế hoạch.")
     return table, stats

@@ -13,18 +13,18 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain import Plan
 from ..exports.appendix_xlsx import export_appendix_xlsx
 from ..safe_write import atomic_path
+from ..xlsx_print import fit_widths, print_setup, printable_width, use_report_font, wrapped_height
+from ..xlsx_print import font as report_font
 from ..xlsx_safety import safe_sheet_title, set_date, set_text
 from .document import Ratio, ReportData, TableData
 from .templates import body_plain_lines
 from .vnformat import upper
 
-FONT_NAME = "Times New Roman"
 _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -33,81 +33,18 @@ TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 # total width in Excel character units of a landscape A4 sheet at font 12 (fit to width scales the rest)
 LANDSCAPE_CHARS = 190
 PORTRAIT_CHARS = 120
-MARGINS = PageMargins(left=0.8, right=0.5, top=0.8, bottom=0.7)        # inches
-_A4_INCHES = (8.27, 11.69)
-
-
-_DIGIT_PX = 8      # widest digit of Times New Roman 12 at 96 dpi: the column unit once it is the default font
-
-
-def use_report_font(wb: Workbook) -> None:
-    """Make Times New Roman 12 the workbook's default font. Column widths are counted in digits of the default
-    font: with openpyxl's Calibri, a machine without Calibri (LibreOffice substitutes a wider font) printed the
-    columns a third wider than planned. (openpyxl has no public setter: font 0 is the default.)"""
-    from openpyxl.utils.indexed_list import IndexedList
-    wb._fonts = IndexedList([_font()] + list(wb._fonts)[1:])
-
-
-def printable_width(landscape: bool = False) -> float:
-    """Column units that fit between the margins of an A4 page at 100 % (a column of w units is
-    w·8 + 5 px at 96 dpi with Times New Roman 12 as default font), one unit spare: the body sheet prints within
-    the page even where a program ignores «fit to width» (LibreOffice cut every paragraph at both margins)."""
-    inches = _A4_INCHES[1 if landscape else 0] - MARGINS.left - MARGINS.right
-    return float(int((inches * 96 - 5) / _DIGIT_PX) - 1)
-
-
-def wrapped_height(text: str, width_units: float, *, size: float = 12, bold: bool = False) -> float:
-    """Row height (points) of ``text`` wrapped in a column of ``width_units``: words measured with the report
-    font (Times New Roman metrics), broken greedily like a spreadsheet cell, 1.2 lines of leading."""
-    from ..fonts import BOLD, REGULAR, register_fonts
-    from .grid import word_width
-
-    register_fonts()
-    font = BOLD if bold else REGULAR
-    room = (width_units * _DIGIT_PX + 5 - 8) * 0.75          # points, less the cell's inner padding
-    space = word_width(" ", font, size)
-    lines = 0
-    for paragraph in str(text or "").split("\n"):
-        lines += 1
-        used = 0.0
-        for word in paragraph.split():
-            w = word_width(word, font, size)
-            if used and used + space + w > room:
-                lines += 1 + int(w // room)
-                used = w % room
-            elif not used and w > room:
-                lines += int(w // room)
-                used = w % room
-            else:
-                used += (space if used else 0.0) + w
-    return round(max(lines, 1) * size * 1.2 + 3, 1)
 
 
 def _font(bold=False, italic=False, size=12) -> Font:
-    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+    return report_font(bold, italic, size)
 
 
 def _sheet_name(wb: Workbook, title: str) -> str:
-    base = safe_sheet_title(title)
-    name, n = base, 2
-    while name in wb.sheetnames:
-        suffix = f" ({n})"
-        name = base[:31 - len(suffix)] + suffix
-        n += 1
-    return name
+    return safe_sheet_title(title, taken=wb.sheetnames)
 
 
 def _print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None) -> None:
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=MARGINS.left, right=MARGINS.right, top=MARGINS.top, bottom=MARGINS.bottom)
-    ws.print_options.horizontalCentered = True
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "Trang &P/&N"
+    print_setup(ws, landscape=landscape, title_rows=title_rows)
 
 
 def _put(ws: Worksheet, row: int, col: int, value, *, bold=False, italic=False, align=WRAP, border=True,
@@ -173,12 +110,13 @@ def write_table(ws: Worksheet, table: TableData, report: ReportData, ref_date: _
     printed = len(table.headers)
     headers = list(table.headers) + list(table.extra_headers)
     ncol = len(headers)
-    chars = LANDSCAPE_CHARS if table.landscape or ncol > 5 else PORTRAIT_CHARS
+    landscape = table.landscape or ncol > 5
+    chars = LANDSCAPE_CHARS if landscape else PORTRAIT_CHARS
     total = sum(table.shares)
-    for col, share in enumerate(table.shares, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = max(5.0, round(chars * share / total, 1))
-    for col in range(printed + 1, ncol + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 13.0
+    # the shares of the page, then every column scaled to the printable width (xlsx_print): printed as planned
+    # even where «fit to width» is ignored, and the row heights below are computed for the widths printed
+    fit_widths(ws, [max(5.0, chars * share / total) for share in table.shares] + [13.0] * (ncol - printed),
+               landscape=landscape)
     row = _title_rows(ws, report, subtitle or table.title, ncol, ref_date)
     header_row = row
     for col, text in enumerate(headers, start=1):
@@ -190,7 +128,7 @@ def write_table(ws: Worksheet, table: TableData, report: ReportData, ref_date: _
         for col in range(1, ncol + 1):
             _put(ws, row, col, str(col), italic=True, align=CENTER)
         row += 1
-    _print_setup(ws, landscape=table.landscape or ncol > 5, title_rows=f"{header_row}:{row - 1}")
+    _print_setup(ws, landscape=landscape, title_rows=f"{header_row}:{row - 1}")
     ws.freeze_panes = ws.cell(row, 1)
     if not table.rows:
         _merged_row(ws, row, ncol, table.empty_text or "Không có dữ liệu.", italic=True)

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font
 
 from ..exchange import ExchangeError, apply_merge, plan_merge, read_package
 from ..safe_write import atomic_path
+from ..xlsx_print import printable_sheet, use_report_font
 from ..store import Store
 from ..tracking.rollup import Counts, plan_summary
 from ..xlsx_safety import set_text
@@ -145,6 +146,7 @@ def row_values(row: CommuneRow) -> list[object]:
 def export_portfolio_xlsx(portfolio: Portfolio, path: str | Path, ref_date: _dt.date | None = None) -> Path:
     """The comparison as a workbook with real numbers (the share as a percentage cell)."""
     wb = Workbook()
+    use_report_font(wb)
     ws = wb.active
     ws.title = "So sánh"
     ref = ref_date or _dt.date.today()
@@ -165,8 +167,12 @@ def export_portfolio_xlsx(portfolio: Portfolio, path: str | Path, ref_date: _dt.
                 cell.value = value
             if col == 5:
                 cell.number_format = "0.0%"
-    for col, width in zip("ABCDEFGHIJKLM", (28, 7, 12, 12, 11, 9, 11, 11, 13, 10, 11, 14, 36)):
-        ws.column_dimensions[col].width = width
+    for r in range(4, ws.max_row + 1):
+        for col in (1, 13):
+            ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+    # landscape A4: columns fitted to the page, wrapped rows grown, the header row on every page (xlsx_print)
+    printable_sheet(ws, [28, 7, 12, 12, 11, 9, 11, 11, 13, 10, 11, 14, 36], landscape=True, header_row=3,
+                    first_row=3)
     ws.freeze_panes = "B4"
     if portfolio.refused:
         sheet = wb.create_sheet("Tệp bị từ chối")

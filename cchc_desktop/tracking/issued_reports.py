@@ -148,6 +148,16 @@ def report_checks(store: Store, plan_id: str, year: int, ref: _dt.date) -> list[
     return out
 
 
+def on_time_summary(checks: list[ReportCheck], ref: _dt.date) -> tuple[int, int, str]:
+    """(on time, counted, text) — the one wording of the register's verdict, for the register dialog, the CLI and
+    the PAR rule «bao_cao»: «1/4 báo cáo đúng hạn (tính các báo cáo đến hạn đến 31/12/2026 hoặc đã ghi sổ): Quý I
+    12/03 (hạn 15/03); …». The denominator counts the reports due by ``ref`` plus those already issued."""
+    counted = [c for c in checks if c.counted]
+    on_time = sum(c.on_time for c in counted)
+    return on_time, len(counted), (f"{on_time}/{len(counted)} báo cáo đúng hạn (tính các báo cáo đến hạn đến "
+                                   f"{ref:%d/%m/%Y} hoặc đã ghi sổ): " + "; ".join(c.text for c in checks))
+
+
 # ---------------------------------------------------------------------------------- from evidence documents
 
 @dataclass(frozen=True)

@@ -1,0 +1,40 @@
+"""The exchange writes of the «Trao đổi» menu as operations: the agencies' update workbooks imported, a package
+from another machine merged, a conflict's other value put back. Each takes a backup first where the write can
+be large (imports, merges: ``run_with_backup``), runs in one transaction, and is undone by ``ops.undo`` like any
+other operation, so the window's Ctrl+Z undoes it as one step (ui/operations.perform)."""
+from __future__ import annotations
+
+from .core import OpResult, op_function, run, run_with_backup
+
+IMPORT_WORKBOOKS = "Nhập tệp cập nhật"
+MERGE_PACKAGE = "Hợp nhất gói dữ liệu"
+
+
+@op_function
+def import_workbooks(store, previews) -> OpResult:
+    """The accepted rows of the previewed workbooks (value: the ImportResult), after a backup."""
+    from ..backup import REASON_IMPORT
+    from ..exchange import apply_workbook_import
+
+    return run_with_backup(store, REASON_IMPORT, IMPORT_WORKBOOKS, apply_workbook_import, store, previews)
+
+
+@op_function
+def merge_package(store, plan, *, confirm, choices=None) -> OpResult:
+    """A planned package merge (value: the MergeResult), after a backup."""
+    from ..backup import REASON_MERGE
+    from ..exchange import apply_merge
+
+    return run_with_backup(store, REASON_MERGE, MERGE_PACKAGE, apply_merge, store, plan, confirm=confirm,
+                           choices=choices)
+
+
+@op_function
+def restore_conflict(store, conflict_id: str) -> OpResult:
+    """The value a merge did not apply, put back (value: the conflict)."""
+    from ..exchange import restore_conflict as restore
+
+    return run(store, "Khôi phục giá trị xung đột", restore, store, conflict_id)
+
+
+__all__ = ["import_workbooks", "merge_package", "restore_conflict"]
