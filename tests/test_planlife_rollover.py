@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -60,7 +61,7 @@ def test_rollover_of_the_demo_plan(store):
     new_products = [p for _s, _t, p in new.iter_products()]
     assert [p.deadline_text for p in new_products] == expected      # every deadline text, in order
     assert [(p.description, p.lead_names, p.coordinator_names) for p in new_products] == \
-        [(p.description, p.lead_names, p.coordinator_names) for p in products]
+        [(p.description.replace("năm 2026", "năm 2027"), p.lead_names, p.coordinator_names) for p in products]
     assert [s.title for s in new.sections] == [s.title for s in plan.sections]
     # statuses and evidence not copied; targets without actuals; header and settings carried
     ids = tuple(p.id for p in new_products)
@@ -191,3 +192,61 @@ def test_links_survive_rollover_and_a_usb_package(store, tmp_path):
         assert [y["id"] for y in fiveyear.yearly_plans(other, five)] == [yearly, new_id]
     finally:
         other.close()
+
+
+@pytest.mark.parametrize("text, expected, flagged", [
+    ("Kế hoạch CCHC xã Xuân Trường năm 2026", "Kế hoạch CCHC xã Xuân Trường năm 2027", False),
+    ("Thực hiện Kế hoạch số 65/KH-UBND ngày 12/01/2026 trong năm 2026",
+     "Thực hiện Kế hoạch số 65/KH-UBND ngày 12/01/2026 trong năm 2027", False),
+    ("Theo Nghị quyết 05/2026/NQ-HĐND của HĐND xã", "Theo Nghị quyết 05/2026/NQ-HĐND của HĐND xã", False),
+    ("Quyết toán năm 2025 và dự toán năm 2026", "Quyết toán năm 2025 và dự toán năm 2027", True),
+    ("Chiến lược giai đoạn 2026–2030, năm 2026", "Chiến lược giai đoạn 2026–2030, năm 2027", True),
+])
+def test_shift_years_in_task_texts(text, expected, flagged):
+    new, flags = rollover.shift_years(text, 2026, 2027)
+    assert new == expected
+    assert bool(flags) == flagged
+
+
+def test_rollover_shifts_and_lists_the_plan_year_in_texts(store):
+    plan_id = create_demo_plan(store)
+    preview = rollover.prepare_rollover(store, plan_id, 2027, dt.date(2026, 12, 20))
+    # independent oracle from the rows (plain SQL): every text naming "2026" after "năm "/"NĂM "/"/" changes by a
+    # plain replacement; the demo has no document reference dated 2026
+    rows = [("plan", r[0], r[1]) for r in store.db.query("SELECT id, title FROM plan WHERE id = ?", (plan_id,))]
+    rows += [("section", r[0], r[1]) for r in store.db.query(
+        "SELECT id, title FROM section WHERE plan_id = ? ORDER BY position", (plan_id,))]
+    rows += [("task", r[0], r[1]) for r in store.db.query(
+        "SELECT t.id, t.content FROM task t JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? "
+        "AND t.archived_on = ''", (plan_id,))]
+    rows += [("product", r[0], r[1]) for r in store.db.query(
+        "SELECT p.id, p.description FROM product p JOIN task t ON t.id = p.task_id JOIN section s "
+        "ON s.id = t.section_id WHERE s.plan_id = ? AND t.archived_on = '' AND p.archived_on = ''", (plan_id,))]
+
+    def expect(text):
+        return text.replace("năm 2026", "năm 2027").replace("NĂM 2026", "NĂM 2027").replace("/2026", "/2027")
+
+    expected = {(kind, row_id): expect(text) for kind, row_id, text in rows if expect(text) != text}
+    assert len(expected) >= 10
+    assert {(t.kind, t.row_id): t.new for t in preview.texts} == expected
+    # flagged: another year outside a cited document ("số 65/KH-UBND ngày 12/9/2025", "Nghị định 48/2023 ngày …")
+    assert {(t.kind, t.row_id) for t in preview.flagged_texts} == {
+        (kind, row_id) for kind, row_id, text in rows
+        if any(y in re.sub(r"(?:số|Nghị định) \S+ ngày \S+", "", text) for y in ("2023", "2025", "2027"))}
+    text = rollover.preview_text(preview)
+    for entry in preview.texts:                         # every changed text is listed for review
+        assert f"«{entry.old}»\n    → «{entry.new}»" in text
+    # the deadline lines name the product: VI.1 has three «Quý IV/2026» products, each line is distinct
+    lines = [line for line in text.splitlines() if "«Quý IV/2026» → «Quý IV/2027»" in line]
+    assert len(lines) == 3 and len(set(lines)) == 3
+    assert all(line.strip().startswith("VI.1 (sản phẩm «") for line in lines)
+
+    new_id = rollover.apply_rollover(store, preview)
+    new = store.load_plan(new_id)
+    old = store.load_plan(plan_id)
+    assert new.title == expect(old.title)
+    assert [s.title for s in new.sections] == [expect(s.title) for s in old.sections]
+    assert [t.content for _s, t in new.iter_tasks()] == [expect(t.content) for _s, t in old.iter_tasks()]
+    assert [p.description for _s, _t, p in new.iter_products()] == \
+        [expect(p.description) for _s, _t, p in old.iter_products()]
+    assert "Ban hành Kế hoạch chuyển đổi số năm 2027" in [t.content for _s, t in new.iter_tasks()]

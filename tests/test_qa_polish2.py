@@ -90,7 +90,7 @@ def test_rollover_preview_marks_cut_task_names(store):
     set_status(store, long_task.products[0].id, "2026", status="in_progress", percent=40)
     import datetime as dt
     text = rollover.preview_text(rollover.prepare_rollover(store, plan_id, 2027, dt.date(2026, 6, 1)))
-    line = next(l for l in text.splitlines() if long_task.content[:40] in l)
+    line = next(l for l in text.splitlines() if long_task.content[:40] in l and "Chuyển tiếp" in l)
     assert long_task.content[:60] in line and "… — Chuyển tiếp từ năm 2026" in line
     assert long_task.content not in line
 

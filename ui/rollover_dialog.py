@@ -36,8 +36,9 @@ class RolloverDialog(QDialog):
         row.addStretch(1)
         layout.addLayout(row)
         note = QLabel("Kế hoạch mới giữ nguyên các mục, nhiệm vụ, sản phẩm, cơ quan, chỉ tiêu (không có kết quả), "
-                      "tiêu đề và thiết lập báo cáo; không chép tình trạng và minh chứng. Hãy xem lại các thời "
-                      "hạn dưới đây trước khi tạo.", self)
+                      "tiêu đề và thiết lập báo cáo; không chép tình trạng và minh chứng. Năm kế hoạch trong thời "
+                      "hạn, tiêu đề, nhiệm vụ và sản phẩm được đổi sang năm mới — hãy xem lại các thay đổi "
+                      "dưới đây trước khi tạo.", self)
         note.setWordWrap(True)
         layout.addWidget(note)
         self.text = QPlainTextEdit(self)

@@ -2,9 +2,10 @@
 
 ``prepare_rollover(store, plan_id, year)`` lists what the new plan will hold — nothing is written: every deadline
 text whose plan-year mention is shifted ("Quý II/2026" → "Quý II/2027", "Trước ngày 15/01/2026" → "…/2027",
-"Năm 2026" → "Năm 2027"), the texts left as written and flagged for review (ranges such as "giai đoạn 2026–2030",
-years other than the plan year), and the unfinished tasks carried over ("chuyển tiếp từ năm 2026", with their last
-status). ``apply_rollover`` creates the new plan in one transaction: the same sections, live tasks, products and
+"Năm 2026" → "Năm 2027"), every title / section / task / product text shifted by the same rule ("Kế hoạch CCHC
+năm 2026" → "… năm 2027"), the texts left as written and flagged for review (ranges such as "giai đoạn 2026–2030",
+years other than the plan year; document numbers and dates such as "số 05/2026/NQ-HĐND ngày 10/01/2026" are
+kept as written), and the unfinished tasks carried over ("chuyển tiếp từ năm 2026", with their last status). ``apply_rollover`` creates the new plan in one transaction: the same sections, live tasks, products and
 agencies; targets without actuals; report header and tracking settings; the five-year parent link and the task →
 five-year links. Statuses and evidence are not copied.
 """
@@ -26,6 +27,10 @@ from ..tracking.timeliness import DONE, DONE_LATE, EVENT_DRIVEN, NO_DEADLINE, ST
 _YEAR = r"(?<!\d)(?P<y>(?:19|20)\d\d)(?!\d)"
 _SHIFT_RE = re.compile(r"(?:(?<=/)|(?<=\bnăm )|(?<=\bNăm )|(?<=\bNĂM ))" + _YEAR)
 _ANY_YEAR_RE = re.compile(_YEAR)
+# references to issued documents keep their year: "số 65/KH-UBND ngày 12/9/2026", "05/2026/NQ-HĐND"
+_DATED = r"(?:\s+ngày\s+\d{1,2}/\d{1,2}/\d{4})?"
+_DOC_REF_RE = re.compile(r"(?:(?:\b[Ss]ố|Nghị định|Nghị quyết|Quyết định|Thông tư|Chỉ thị)\s+\d+/[\w/.-]+" + _DATED
+                         + r"|(?<![\d/])\d+/(?:19|20)\d\d/[A-ZĐ][\w.-]*" + _DATED + ")")
 
 
 class RolloverError(UserError):
@@ -34,9 +39,16 @@ class RolloverError(UserError):
 
 def shift_years(text: str, old_year: int, new_year: int) -> tuple[str, list[str]]:
     """Shift the plan year where the text names it as a date or a year ("/2026", "năm 2026"); return the new text
-    and the reasons it should be reviewed (ranges, other years, the plan year in another form)."""
+    and the reasons it should be reviewed (ranges, other years, the plan year in another form). The one rule for
+    deadline texts, titles, task and product texts; years inside document references ("số 65/KH-UBND ngày
+    12/9/2025", "90/2020/NĐ-CP") are kept and not flagged."""
     flags: list[str] = []
-    ranges = year_range_spans(text)
+    text = text or ""
+    refs = [(m.start(), m.end()) for m in _DOC_REF_RE.finditer(text)]
+    masked = text
+    for a, b in refs:            # same length, so offsets in the masked text are offsets in the text
+        masked = masked[:a] + " " * (b - a) + masked[b:]
+    ranges = year_range_spans(masked)
     if ranges:
         flags.append("có khoảng năm (" + ", ".join(text[a:b] for a, b in ranges) + ") — giữ nguyên")
 
@@ -46,16 +58,16 @@ def shift_years(text: str, old_year: int, new_year: int) -> tuple[str, list[str]
     shifted_at = set()
 
     def replace(m: re.Match) -> str:
-        if int(m.group("y")) != old_year or in_range(m.start()):
+        if int(m.group("y")) != old_year or in_range(m.start()) or any(a <= m.start() < b for a, b in refs):
             return m.group(0)
         shifted_at.add(m.start())
         return str(new_year)
 
     result = _SHIFT_RE.sub(replace, text)
-    others = other_years(text, old_year)
+    others = other_years(masked, old_year)
     if others:
         flags.append(f"có năm khác năm kế hoạch ({', '.join(map(str, others))}) — giữ nguyên")
-    unshifted = [m for m in _ANY_YEAR_RE.finditer(text) if int(m.group("y")) == old_year
+    unshifted = [m for m in _ANY_YEAR_RE.finditer(masked) if int(m.group("y")) == old_year
                  and not in_range(m.start()) and m.start() not in shifted_at]
     if unshifted:
         flags.append(f"năm {old_year} viết ở dạng khác — giữ nguyên")
@@ -69,6 +81,29 @@ class DeadlineShift:
     old: str
     new: str
     flags: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """"I.1 (sản phẩm «Kế hoạch CCHC…»)": which product's deadline."""
+        return f"{self.where} (sản phẩm «{shorten(self.description, 45)}»)"
+
+
+@dataclass
+class TextShift:
+    """A title, section, task or product text naming the plan year."""
+    kind: str                 # TEXT_KINDS
+    where: str                # "", "I", "I.1"
+    row_id: str               # plan / section / task / product id
+    old: str
+    new: str
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{TEXT_KINDS[self.kind]} {self.where}".rstrip()
+
+
+TEXT_KINDS = {"plan": "Tiêu đề kế hoạch", "section": "Mục", "task": "Nhiệm vụ", "product": "Sản phẩm"}
 
 
 @dataclass
@@ -93,6 +128,23 @@ class RolloverPreview:
     flagged: list[DeadlineShift] = field(default_factory=list)     # texts left as written, to review
     carried: list[CarriedTask] = field(default_factory=list)
     new_deadlines: dict[str, str] = field(default_factory=dict)    # old product id -> new deadline text
+    texts: list[TextShift] = field(default_factory=list)           # title/section/task/product texts that change
+    flagged_texts: list[TextShift] = field(default_factory=list)   # such texts left (partly) as written, to review
+
+    def new_text(self, kind: str, row_id: str, old: str) -> str:
+        """The text of the new plan's row (``old`` when unchanged)."""
+        for entry in self.texts:
+            if entry.kind == kind and entry.row_id == row_id:
+                return entry.new
+        return old
+
+    def _add_text(self, kind: str, where: str, row_id: str, old: str) -> None:
+        new, flags = shift_years(old, self.old_year, self.new_year)
+        entry = TextShift(kind, where, row_id, old, new, flags)
+        if new != old:
+            self.texts.append(entry)
+        if flags:
+            self.flagged_texts.append(entry)
 
 
 def prepare_rollover(store: Store, plan_id: str, year: int, ref_date: _dt.date | None = None) -> RolloverPreview:
@@ -110,12 +162,17 @@ def prepare_rollover(store: Store, plan_id: str, year: int, ref_date: _dt.date |
     preview.targets = store.db.query_one("SELECT COUNT(*) FROM target WHERE plan_id = ?", (plan_id,))[0]
     summary = plan_summary(store, plan_id, ref, str(old))
     states = {i.product_id: i for i in summary.items}
+    preview._add_text("plan", "", plan_id, plan.title)
+    for section in plan.sections:
+        preview._add_text("section", roman(section.position + 1), section.id, section.title)
     for section, task in plan.iter_tasks():
         preview.tasks += 1
         where = f"{roman(section.position + 1)}.{task.number}"
+        preview._add_text("task", where, task.id, task.content)
         unfinished = []
         for product in task.products:
             preview.products += 1
+            preview._add_text("product", where, product.id, product.description)
             new_text, flags = shift_years(product.deadline_text, old, year)
             preview.new_deadlines[product.id] = new_text
             entry = DeadlineShift(where, product.description, product.deadline_text, new_text, flags)
@@ -145,9 +202,15 @@ def preview_text(preview: RolloverPreview) -> str:
              f"{preview.tasks} nhiệm vụ, {preview.products} dòng sản phẩm, {preview.targets} chỉ tiêu "
              "(không chép tình trạng, minh chứng, kết quả chỉ tiêu).",
              f"Thời gian thực hiện được đổi năm ({len(preview.shifted)}):"]
-    lines += [f"  {s.where} «{s.old}» → «{s.new}»" for s in preview.shifted] or ["  (không có)"]
-    lines.append(f"Cần xem lại, giữ nguyên như cũ ({len(preview.flagged)}):")
-    lines += [f"  {s.where} «{s.old}»: {'; '.join(s.flags)}" for s in preview.flagged] or ["  (không có)"]
+    lines += [f"  {s.label}: «{s.old}» → «{s.new}»" for s in preview.shifted] or ["  (không có)"]
+    lines.append(f"Tiêu đề, mục, nhiệm vụ, sản phẩm được đổi năm ({len(preview.texts)}):")
+    lines += [f"  {t.label}: «{t.old}»\n    → «{t.new}»" for t in preview.texts] or ["  (không có)"]
+    flagged = len(preview.flagged) + len(preview.flagged_texts)
+    lines.append(f"Cần xem lại, giữ nguyên như cũ ({flagged}):")
+    lines += [f"  {s.label}: «{s.old}»: {'; '.join(s.flags)}" for s in preview.flagged]
+    lines += [f"  {t.label}: «{shorten(t.old, 90)}»: {'; '.join(t.flags)}" for t in preview.flagged_texts]
+    if not flagged:
+        lines.append("  (không có)")
     lines.append(f"Nhiệm vụ chưa hoàn thành, chuyển tiếp ({len(preview.carried)}):")
     lines += [f"  {c.where} {shorten(c.content, 70)} — {c.note}" for c in preview.carried] or ["  (không có)"]
     return "\n".join(lines)
@@ -169,7 +232,7 @@ def apply_rollover(store: Store, preview: RolloverPreview) -> str:
     plan = store.load_plan(preview.plan_id)
     carried = {c.task_id: c.note for c in preview.carried}
     with store.transaction():
-        title = shift_years(plan_row["title"], preview.old_year, preview.new_year)[0]
+        title = preview.new_text("plan", preview.plan_id, plan_row["title"])
         new_plan = store.insert_row("plan", {
             "unit_name": plan_row["unit_name"], "unit_kind": plan_row["unit_kind"],
             "superior_body": plan_row["superior_body"], "title": title, "year_start": preview.new_year,
@@ -179,10 +242,12 @@ def apply_rollover(store: Store, preview: RolloverPreview) -> str:
         task_links = fiveyear.task_links(store, preview.plan_id)
         for section in plan.sections:
             section_id = store.insert_row("section", {"plan_id": new_plan, "position": section.position,
-                                                      "title": section.title})["id"]
+                                                      "title": preview.new_text("section", section.id,
+                                                                                section.title)})["id"]
             for task in section.tasks:
                 old_task = store.get_row("task", task.id)
-                values = {"section_id": section_id, "position": task.position, "content": task.content,
+                values = {"section_id": section_id, "position": task.position,
+                          "content": preview.new_text("task", task.id, task.content),
                           "carried_from": carried.get(task.id, "")}
                 if "source_stt" in old_task:
                     values["source_stt"] = old_task["source_stt"]
@@ -192,7 +257,8 @@ def apply_rollover(store: Store, preview: RolloverPreview) -> str:
                     store.insert_row("task_link", {"task_id": task_id, "parent_task_id": parent_task,
                                                    "parent_target_id": parent_target})
                 for product in task.products:
-                    store._add_product(task_id, product.description, preview.new_deadlines[product.id],
+                    store._add_product(task_id, preview.new_text("product", product.id, product.description),
+                                       preview.new_deadlines[product.id],
                                        [a.name for a in product.leads], [a.name for a in product.coordinators],
                                        None)
         _copy_settings(store, preview.plan_id, new_plan)
