@@ -166,6 +166,12 @@ def test_amend_dialog_lists_a_product_moved_to_another_task(qtbot, store, tmp_pa
     rows = [dialog.tree.topLevelItem(i) for i in range(dialog.tree.topLevelItemCount())]
     row = next(r for r in rows if r.text(1) == amend.KIND_LABELS[amend.PRODUCT_MOVED])
     assert (row.text(5), row.text(6)) == ("nhiệm vụ VI.1", "nhiệm vụ VII.1")
+    # the «Nhiệm vụ» column names the tasks (from → to), the «Nội dung» column the product
+    from cchc_desktop.text import shorten
+    old_task, new_task = plan.sections[5].tasks[0].content, plan.sections[6].tasks[0].content
+    assert row.text(3).startswith(f"VI.1 «{old_task[:30]}") and f"→ VII.1 «{new_task[:30]}" in row.text(3)
+    assert moved.description[:30] not in row.text(3)
+    assert row.text(4) == f"Sản phẩm «{shorten(moved.description)}»"
     assert "chuyển từ nhiệm vụ VI.1 sang nhiệm vụ VII.1" in dialog.text.toPlainText()
     row.setCheckState(0, Qt.Unchecked)
     assert "[KHÔNG CHUYỂN" in dialog.text.toPlainText()

@@ -146,8 +146,8 @@ class AmendDialog(QDialog):
         diff = self.diff
         if diff is not None:
             for change in diff.changes:
-                item = QTreeWidgetItem(["", amend.KIND_LABELS[change.kind], change.where, change.subject,
-                                        change.label, change.old, change.new])
+                item = QTreeWidgetItem(["", amend.KIND_LABELS[change.kind], change.where, change.task_text,
+                                        change.content_text, change.old, change.new])
                 item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
                 item.setCheckState(0, Qt.Checked if change.accepted else Qt.Unchecked)
                 item.setData(0, Qt.UserRole, change.key)

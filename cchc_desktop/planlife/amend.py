@@ -51,10 +51,21 @@ class Change:
     old: str = ""
     new: str = ""
     accepted: bool = True
+    tasks: str = ""           # for PRODUCT_MOVED: the task it leaves → the task it joins (shortened)
 
     @property
     def label(self) -> str:
         return FIELD_LABELS.get(self.field, self.field)
+
+    @property
+    def task_text(self) -> str:
+        """What the «Nhiệm vụ» column shows: the task(s) of the change (from → to for a moved product)."""
+        return self.tasks or self.subject
+
+    @property
+    def content_text(self) -> str:
+        """What the «Nội dung» column shows: the field changed; the product itself for a moved product."""
+        return f"Sản phẩm «{self.subject}»" if self.kind == PRODUCT_MOVED else self.label
 
 
 @dataclass
@@ -211,8 +222,10 @@ def _compare(diff: AmendmentDiff) -> None:
                 if source == target:        # renumbered: «từ nhiệm vụ I.5 sang nhiệm vụ I.5» would say nothing
                     source += f" cũ «{_short(old.tasks[from_task].content, 50)}»"
                     target += f" mới «{_short(task.content, 50)}»"
+                tasks = (f"{_where(old, old.tasks[from_task])} «{_short(old.tasks[from_task].content, 45)}» → "
+                         f"{where} «{_short(task.content, 45)}»")
                 changes.append(Change(f"pmove:{ni}:{pi}", PRODUCT_MOVED, where, _short(product.description),
-                                      "task", source, target))
+                                      "task", source, target, tasks=tasks))
                 changes.extend(_product_changes(ni, pi, where, subject, old.tasks[from_task].products[pj], product))
                 if from_task in kept_old:
                     touched.add(kept_old[from_task])
