@@ -252,3 +252,29 @@ def test_workbook_import_and_package_merge_are_one_undo_step_each(qtbot, tmp_pat
     finally:
         a.close()
         b.close()
+
+
+def test_import_preview_rows_grow_to_show_long_values(qtbot, store, tmp_path):
+    """A long «Giá trị mới» wraps and its row grows, so the user reads what is accepted (not cut with «…»)."""
+    plan_id, p1, _p2 = _plan(store)
+    long_result = ("Đã niêm yết công khai đầy đủ các thủ tục hành chính tại Trung tâm phục vụ hành chính công xã, "
+                   "trên trang thông tin điện tử và tại nhà văn hóa các thôn, kèm danh mục mã QR để tra cứu")
+    exported, wb, _ws, _rows = _returned(store, plan_id, tmp_path, [(p1, "result", long_result)])
+    wb.save(exported.path)
+    dialog = WorkbookImportDialog(store, paths=[tmp_path])
+    qtbot.addWidget(dialog)
+    dialog.resize(1366, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    [item] = [f for f in dialog.field_items() if f.text(0) == "Kết quả thực hiện"]
+    assert item.text(2) == long_result
+    tree = dialog.tree
+    index = tree.indexFromItem(item, 2)
+    rect = tree.visualRect(index)
+    metrics = tree.fontMetrics()
+    assert metrics.horizontalAdvance(long_result) > tree.columnWidth(2)      # it does not fit on one line
+    wrapped = metrics.boundingRect(0, 0, tree.columnWidth(2) - 6, 10_000, int(Qt.TextWordWrap), long_result)
+    assert rect.height() >= wrapped.height() >= 2 * metrics.lineSpacing()
+    # a wider column takes fewer lines: the rows are measured again
+    tree.setColumnWidth(2, 900)
+    qtbot.waitUntil(lambda: tree.visualRect(tree.indexFromItem(item, 2)).height() < rect.height())

@@ -171,7 +171,9 @@ class WorkbookImportDialog(QDialog):
         for col, width in ((1, 200), (2, 260), (3, 200)):
             header.setSectionResizeMode(col, QHeaderView.Interactive)
             self.tree.setColumnWidth(col, width)
-        self.tree.setWordWrap(True)
+        # «Giá trị hiện tại», «Giá trị mới» and «Ghi chú» wrap and their rows grow: read in full before accepting
+        from .wrapped_rows import wrap_rows
+        wrap_rows(self.tree, (1, 2, 3))
         splitter.addWidget(self.tree)
         self.issues = QPlainTextEdit(self)
         self.issues.setReadOnly(True)
