@@ -8,7 +8,7 @@ from pathlib import Path
 from . import cli_exchange, cli_par, cli_planlife, cli_reports, cli_safety, cli_show, cli_sync
 from .import_commit import commit_plan
 from .importers.plan_builder import PARTS, read_plan
-from .cli_common import pick_plan
+from .cli_common import ViArgumentParser, pick_plan
 from .open_path import open_database, read_only_notice
 from .paths import default_db_path
 from .errors import UserError
@@ -83,9 +83,10 @@ def cmd_list(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="CCHC Desktop — quản lý kế hoạch CCHC cấp xã.")
+    parser = ViArgumentParser(prog="main.py", description="CCHC Desktop — quản lý kế hoạch CCHC cấp xã.")
     parser.add_argument("--db", help="đường dẫn tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu của ứng dụng)")
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="lệnh",
+                                description="«main.py LỆNH -h» để xem cách dùng từng lệnh")
     sub.add_parser("gui", help="mở giao diện (mặc định)")
     p_import = sub.add_parser("import", help="nhập kế hoạch (.docx/.txt) hoặc phụ lục nhiệm vụ (.xlsx/.docx/.txt)")
     p_import.add_argument("file")

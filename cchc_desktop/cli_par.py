@@ -245,7 +245,7 @@ def cmd_par(store: Store, args) -> int:
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("par", help="tự đánh giá, chấm điểm Chỉ số CCHC cuối năm")
-    verbs = p.add_subparsers(dest="par_command", required=True)
+    verbs = p.add_subparsers(dest="par_command", required=True, metavar="LỆNH")
     v = verbs.add_parser("import-catalog", help="nhập Bộ chỉ số từ tệp .xlsx/.docx của tỉnh")
     v.add_argument("file")
     v.add_argument("--year", type=int, help="năm áp dụng")

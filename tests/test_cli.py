@@ -93,3 +93,41 @@ def test_workbook_round_trip_and_package_between_two_pcs(tmp_path, capsys):
     code, _, err = run(capsys, "--db", other, "import-package", tampered, "--apply")
     assert code == 2 and err.startswith("Lỗi:") and "không khớp" in err
     assert other.read_bytes() == before
+
+
+def _entry(capsys, *argv) -> tuple[int, str, str]:
+    """main.py as a user runs it: argparse's exits become the exit code."""
+    import pytest
+
+    from main import main as entry
+    with pytest.raises(SystemExit) as exited:
+        entry(list(argv))
+    out = capsys.readouterr()
+    return exited.value.code, out.out, out.err
+
+
+ENGLISH = ("usage:", "invalid choice", "the following arguments are required", "show this help message",
+           "error:", "options:", "positional arguments", "unrecognized arguments", "invalid int value")
+
+
+def test_argument_parser_speaks_vietnamese(capsys):
+    import argparse
+
+    code, out, err = _entry(capsys, "--help")
+    assert code == 0 and out.startswith("Cách dùng: main.py") and "hiện hướng dẫn này rồi thoát" in out
+    assert "rollover" in out and not any(word in out for word in ENGLISH)
+    code, out, err = _entry(capsys, "rollover", "-h")
+    assert code == 0 and "--year YEAR" in out and not any(word in out for word in ENGLISH)
+    bad = [(("khong-co-lenh",), "tham số LỆNH: lựa chọn không hợp lệ: 'khong-co-lenh'"),
+           (("rollover",), "thiếu tham số bắt buộc: --year"),
+           (("rollover", "--year", "abc"), "tham số --year: giá trị không hợp lệ: 'abc'"),
+           (("plans", "--khong-co"), "tham số không nhận ra: --khong-co"),
+           (("par",), "thiếu tham số bắt buộc: LỆNH"),
+           (("import", "x.xlsx", "--skip", "sai"), "tham số --skip: lựa chọn không hợp lệ: 'sai'")]
+    for argv, message in bad:
+        code, out, err = _entry(capsys, *argv)
+        assert code == 2, argv
+        assert err.startswith("Cách dùng: main.py") and f"lỗi: {message}" in err, err
+        assert not any(word in err for word in ENGLISH), err
+    # other parsers in the process keep argparse's own wording
+    assert "usage:" in argparse.ArgumentParser(prog="x").format_usage()
