@@ -250,3 +250,14 @@ def test_rollover_shifts_and_lists_the_plan_year_in_texts(store):
     assert [p.description for _s, _t, p in new.iter_products()] == \
         [expect(p.description) for _s, _t, p in old.iter_products()]
     assert "Ban hành Kế hoạch chuyển đổi số năm 2027" in [t.content for _s, t in new.iter_tasks()]
+
+
+def test_period_report_writes_a_short_mark_for_targets_without_data(store):
+    five, models, ontime, _task5 = _five_year(store)
+    report = fiveyear.build_period_report(store, five, dt.date(2026, 12, 31))
+    rows = report.tables["bang_chi_tieu_giai_doan"].rows
+    no_data = store.db.query_one("SELECT COUNT(*) FROM target t WHERE t.plan_id = ? AND NOT EXISTS "
+                                 "(SELECT 1 FROM target_link tl WHERE tl.parent_target_id = t.id)", (five,))[0]
+    assert no_data == 2 and [r[-1] for r in rows] == ["—"] * no_data
+    assert "Ghi chú: «—» ở cột Đánh giá: chưa có số liệu." in report.body
+    assert render_pdf(report).startswith(b"%PDF")

@@ -311,6 +311,7 @@ def target_progress(store: Store, plan_id: str) -> list[TargetProgress]:
 
 
 VERDICTS = {True: "Đạt", False: "Chưa đạt", None: "Chưa có số liệu"}
+NO_DATA_MARK = "—"            # the report's «Đánh giá» cell without data (explained under the table)
 
 
 def progress_headers(years: list[int], *, two_lines: bool = False) -> list[str]:
@@ -405,7 +406,9 @@ def build_period_report(store: Store, plan_id: str, ref_date: _dt.date, *, numbe
     unit = unit_with_kind(plan["unit_name"], plan["unit_kind"] or "xã")
     progress = target_progress(store, plan_id)
     years = list(range(plan["year_start"], plan["year_end"] + 1))
-    rows = [[str(i), *progress_cells(t)] for i, t in enumerate(progress, 1)]
+    # «Chưa có số liệu» wrapped over 3–4 lines in the narrow «Đánh giá» column of the portrait page: «—» + a note
+    rows = [[str(i), *progress_cells(t)[:-1], NO_DATA_MARK if t.met is None else VERDICTS[t.met]]
+            for i, t in enumerate(progress, 1)]
     fixed = [0.05, 0.27, 0.10]
     year_share = 0.34 / len(years)
     targets = TableData("bang_chi_tieu_giai_doan", "Chỉ tiêu giai đoạn",
@@ -434,6 +437,8 @@ def build_period_report(store: Store, plan_id: str, ref_date: _dt.date, *, numbe
              "Giá trị từng năm lấy từ chỉ tiêu tương ứng của kế hoạch năm (chỉ tiêu số lượng: cộng dồn các năm; "
              "chỉ tiêu tỷ lệ: lấy số liệu năm gần nhất).",
              table_marker(targets.key),
+             *([f"Ghi chú: «{NO_DATA_MARK}» ở cột Đánh giá: {VERDICTS[None].lower()}."]
+               if any(t.met is None for t in progress) else []),
              "## III. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
              "Số sản phẩm hoàn thành / tổng số sản phẩm của các nhiệm vụ kế hoạch năm được liên kết với từng nhiệm "
              "vụ giai đoạn.",
