@@ -290,3 +290,12 @@ def test_demo_and_imported_seed_have_distinct_plan_labels(qtbot, store, window):
     window._refresh_plan_combo()
     label = combo.itemText(combo.findData(other))
     assert "mã " not in label
+
+
+def test_plan_label_leaves_out_a_number_that_is_only_the_symbol():
+    from ui.plan_labels import plan_label
+    base = {"id": "abcd", "unit_kind": "xã", "unit_name": "Thiên Tân", "year_start": 2026, "year_end": 2030,
+            "status": "draft", "task_count": 0}
+    assert "KH số" not in plan_label({**base, "doc_number": "/KH-UBND"})
+    assert "KH số" not in plan_label({**base, "doc_number": "  "})
+    assert " — KH số 12/KH-UBND " in plan_label({**base, "doc_number": "12/KH-UBND"})

@@ -227,3 +227,42 @@ def test_link_choices_search_folds_accents(store, query, expected):
     choices = fiveyear.link_choices(store, yearly[2026][0])
     assert len(choices) == 4                  # two tasks, then two targets
     assert len(fiveyear.search(choices, query)) == expected
+
+
+def test_five_year_tab_rows_fit_their_wrapped_targets_and_empty_tasks_say_so(qtbot, store):
+    from PySide6.QtCore import Qt
+
+    from ui.dashboard import DashboardWidget
+    from ui.wrapped_rows import text_margin
+
+    five = store.create_plan("Thiên Tân", 2026, 2030)
+    long_title = ("Mức độ hài lòng trong tiếp nhận, giải quyết TTHC của người dân, doanh nghiệp đạt tối thiểu 95%, "
+                  "trong đó, mức độ hài lòng về giải quyết các TTHC lĩnh vực đất đai, xây dựng, đầu tư đạt tối "
+                  "thiểu 90%")
+    for title in (long_title, "Tỷ lệ thanh toán trực tuyến trên Cổng Dịch vụ công quốc gia trên tổng số giao "
+                              "dịch thanh toán của dịch vụ công đạt 80%", "Tỷ lệ hồ sơ đúng hạn"):
+        add_target(store, five, title, 95, ">=", "%")
+    dash = DashboardWidget(store, five, ref_date=dt.date(2026, 12, 1))
+    qtbot.addWidget(dash)
+    dash.resize(1100, 700)
+    dash.show()
+    dash.ensure_current()
+    dash.tabs.setCurrentWidget(dash.period_box)
+    table = dash.period_box.targets_table
+    qtbot.waitUntil(lambda: not table._fit_pending)
+    model, metrics = table.model(), table.fontMetrics()
+    painted = table.columnWidth(0) - 2 * text_margin(table) - 1       # the text rect inside the grid
+    for row in range(model.rowCount()):
+        text = model.index(row, 0).data()
+        need = metrics.boundingRect(0, 0, painted, 10_000, int(Qt.TextWordWrap), text).height()
+        assert table.rowHeight(row) >= need + 4, (text, table.rowHeight(row), need)
+    assert table.rowHeight(0) >= 3 * metrics.lineSpacing()             # the long one is several lines
+    # the five-year plan has no task: the tasks table says so (the report's words)
+    tasks = dash.period_box.tasks_table
+    assert tasks.model().rowCount() == 0
+    assert tasks.empty_label.isVisible() and tasks.empty_label.text() == "Kế hoạch giai đoạn chưa có nhiệm vụ."
+    # with a task not yet linked to any yearly task
+    store.add_task(store.add_section(five, "CẢI CÁCH TTHC"), "Rà soát thủ tục hành chính")
+    dash.refresh()
+    qtbot.waitUntil(lambda: "Chưa có nhiệm vụ nào được liên kết" in tasks.empty_label.text())
+    assert tasks.empty_label.isVisible()

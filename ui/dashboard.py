@@ -329,6 +329,8 @@ class PeriodProgressBox(QWidget):
         self.targets_table = summary_table(targets)
         self.tasks_table = summary_table(tasks)
         self.tasks_table.setToolTip("Số sản phẩm hoàn thành / tổng số sản phẩm của các nhiệm vụ năm được liên kết")
+        self.targets_table.measured_rows = True     # 3–4 line targets: no last line cut off
+        self.targets_table.set_empty_text("Kế hoạch giai đoạn chưa có chỉ tiêu.")
         self.tasks_table.clicked.connect(self.on_activate)
         self.tasks_table.activated.connect(self.on_activate)
         self.splitter.addWidget(self.targets_table)
@@ -340,7 +342,12 @@ class PeriodProgressBox(QWidget):
     def set_progress(self, note: str, targets: list, tasks: list) -> None:
         self.note.setText(note)
         self.targets_table.model().set_rows(targets)
-        self.tasks_table.model().set_rows([t for t in tasks if t.yearly])
+        linked = [t for t in tasks if t.yearly]
+        self.tasks_table.model().set_rows(linked)
+        # the same words as the report when the plan has no task (fiveyear.build_period_report)
+        self.tasks_table.set_empty_text("Kế hoạch giai đoạn chưa có nhiệm vụ." if not tasks else
+                                        "Chưa có nhiệm vụ nào được liên kết với nhiệm vụ của kế hoạch năm "
+                                        "(chọn nhiệm vụ trong kế hoạch năm, mục «Thuộc kế hoạch giai đoạn»).")
 
 
 class DashboardWidget(QWidget):

@@ -127,6 +127,30 @@ class SummaryTable(QTableView):
         self.fit_timer.setInterval(0)
         self.fit_timer.timeout.connect(self._fit)
         self._fit_pending = True
+        self.measured_rows = False      # small tables: rows measured at the painted width (wrapped_rows)
+        self.empty_label = None         # the text shown over the table while it has no rows
+
+    def set_empty_text(self, text: str) -> None:
+        """Show ``text`` in the table while it has no rows (as the report prints its «empty_text»)."""
+        from PySide6.QtWidgets import QLabel
+        if self.empty_label is None:
+            self.empty_label = QLabel(self.viewport())
+            self.empty_label.setAlignment(Qt.AlignCenter)
+            self.empty_label.setWordWrap(True)
+            self.empty_label.setStyleSheet("color: palette(mid); font-style: italic;")
+            for signal in (self.model().modelReset, self.model().rowsInserted, self.model().rowsRemoved):
+                signal.connect(self._update_empty)
+        self.empty_label.setText(text)
+        self._update_empty()
+
+    def _update_empty(self, *_args) -> None:
+        if self.empty_label is not None:
+            self.empty_label.setGeometry(self.viewport().rect().adjusted(8, 8, -8, -8))
+            self.empty_label.setVisible(self.model().rowCount() == 0 and bool(self.empty_label.text()))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._update_empty()
 
     def request_fit(self) -> None:
         self._fit_pending = True
@@ -191,7 +215,11 @@ def fit_rows(table: QTableView) -> None:
     for column, width in wanted.items():
         header.resizeSection(column, width if fits else min(width, max(share, heads[column])))
     if rows <= WRAP_ROWS_UP_TO:
-        table.resizeRowsToContents()
+        if getattr(table, "measured_rows", False):
+            from .wrapped_rows import fit_table_rows
+            fit_table_rows(table)
+        else:
+            table.resizeRowsToContents()
 
 
 def activated_key(index) -> object:

@@ -22,7 +22,9 @@ def plan_label(plan: dict, *, tell_apart: bool = False) -> str:
     short code (as the CLI's ``--plan`` takes it) and the creation time, for plans whose labels are alike."""
     years = str(plan["year_start"]) if plan["year_start"] == plan["year_end"] else \
         f"{plan['year_start']}–{plan['year_end']}"
-    number = f" — KH số {plan['doc_number']}" if plan.get("doc_number") else ""
+    doc_number = (plan.get("doc_number") or "").strip()
+    # «/KH-UBND» (the symbol with the number still blank) would read «KH số /KH-UBND»: only a real number is shown
+    number = f" — KH số {doc_number}" if any(ch.isdigit() for ch in doc_number) else ""
     status = PLAN_STATUS_LABELS.get(plan.get("status"), "")
     demo = "; kế hoạch mẫu" if plan.get("is_demo") else ""
     apart = ""
