@@ -406,3 +406,29 @@ def test_dashboard_period_follows_the_reference_date_until_chosen(qtbot, store, 
     w.set_period("2026")
     w.set_ref_date(date(2026, 10, 2))
     assert w.period_key() == "2026" and w.summary.ref_date == date(2026, 10, 2)
+
+
+def test_status_panel_names_the_whole_year_row_it_takes_its_values_from(qtbot, store, demo):
+    """A listed-quarter product whose status was recorded once for the whole year («2026», the old one-off row):
+    the quarter shows those values and the pane says where they come from, not «Chưa cập nhật…»."""
+    _, products = demo
+    product = next(p for p in products if p.deadline_text == "Quý II, III, IV năm 2026")
+    with store.db.transaction() as conn:   # a row of the earlier one-off tracking, as older databases hold it
+        conn.execute("INSERT INTO product_status (id, product_id, period_key, status, percent, completed_on, "
+                     "updated_by, created_at, updated_at) VALUES ('legacy', ?, '2026', 'in_progress', 40, '', "
+                     "'Chị Lan', '2026-05-02T08:00:00', '2026-05-02T08:00:00')", (product.id,))
+    stored = store.db.query_one("SELECT status, percent, updated_by FROM product_status WHERE product_id = ? "
+                                "AND period_key = '2026'", (product.id,))
+    panel = StatusPanel(store)
+    qtbot.addWidget(panel)
+    panel.set_product(product.id, "2026-Q3", ref=date(2026, 8, 1))
+    assert panel.current_key() == "2026-Q3"
+    assert panel.status.currentData() == stored["status"] and panel.percent.value() == stored["percent"]
+    text = panel.updated.text()
+    assert "Chưa cập nhật" not in text
+    assert text.startswith("Theo tình trạng ghi chung cho cả năm 2026: Đang thực hiện 40%")
+    assert stored["updated_by"] in text
+    # a quarter with its own row names who updated it
+    panel.percent.setValue(55)
+    assert panel.save()
+    assert panel.updated.text().startswith("Cập nhật lần cuối:")

@@ -21,6 +21,7 @@ from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import (DONE, DONE_LATE, NOT_DONE, STATUS_LABELS, STATUSES, add_evidence,
                                    bulk_update, delete_evidence, evidence_file, get_status, list_evidence,
                                    update_evidence, product_context, verify_evidence_file)
+from cchc_desktop.dates import format_date
 from cchc_desktop.tracking import display
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.timeliness import assess, due_for
@@ -304,8 +305,7 @@ class StatusPanel(QGroupBox):
         t = assess(deadline, row["status"], done_on, ref, key=key)
         due = due_for(deadline, key)
         self.timing.setText(f"<b>{t.label}</b> — {display.period_due_text(deadline, due, t.days_overdue)}")
-        self.updated.setText(f"Cập nhật lần cuối: {row['updated_by'] or '—'}, {local_time(row['updated_at'])}"
-                             if row["id"] else "Chưa cập nhật tình trạng cho kỳ này.")
+        self.updated.setText(_updated_text(row))
         self._fill_evidence()
         self._status_changed()
         self._loaded, self._loaded_key = self.form_fields(), key
@@ -452,3 +452,18 @@ class StatusPanel(QGroupBox):
     def show_history(self) -> None:
         if self.product_id:
             self.dialog_runner(HistoryDialog(self.store, self.product_id, self))
+
+
+def _updated_text(row: dict) -> str:
+    """Who last updated the period's status — or, for an occurrence without a row of its own that takes the
+    values recorded once for the whole year (tracking.get_status), that the values come from there."""
+    if row["id"]:
+        return f"Cập nhật lần cuối: {row['updated_by'] or '—'}, {local_time(row['updated_at'])}"
+    if row.get("inherited_from"):
+        values = STATUS_LABELS[row["status"]] + (f" {row['percent']}%" if row["percent"] else "")
+        if row["completed_on"]:
+            values += f", hoàn thành ngày {format_date(row['completed_on'])}"
+        return (f"Theo tình trạng ghi chung cho cả năm {row['inherited_from']}: {values} "
+                f"(cập nhật: {row['updated_by'] or '—'}, {local_time(row['inherited_updated_at'])}). "
+                "Sửa ở đây để ghi riêng cho kỳ này.")
+    return "Chưa cập nhật tình trạng cho kỳ này."

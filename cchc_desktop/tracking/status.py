@@ -82,7 +82,8 @@ def empty_status(product_id: str, period_key: str) -> dict:
 
 def get_status(store: Store, product_id: str, period_key: str, ctx: ProductContext | None = None) -> dict:
     """The stored row, or an unsaved row (id None): for an occurrence of a multi-occurrence product without a row
-    of its own, the values of its legacy one-off row (``timeliness.stored_row``); else status Chưa triển khai."""
+    of its own, the values of its legacy one-off row (``timeliness.stored_row``; the row then tells that key in
+    ``inherited_from`` and its update time in ``inherited_updated_at``); else status Chưa triển khai."""
     row = store.db.query_one("SELECT * FROM product_status WHERE product_id = ? AND period_key = ?",
                              (product_id, period_key))
     if row:
@@ -96,8 +97,9 @@ def get_status(store: Store, product_id: str, period_key: str, ctx: ProductConte
         old = store.db.query_one("SELECT * FROM product_status WHERE product_id = ? AND period_key = ?",
                                  (product_id, legacy)) if legacy else None
         if old:
+            # inherited_*: where the values come from (the detail pane names it)
             return {**dict(old), "id": None, "period_key": period_key, "created_at": "", "updated_at": "",
-                    "version": 0}
+                    "version": 0, "inherited_from": legacy, "inherited_updated_at": old["updated_at"]}
     return empty_status(product_id, period_key)
 
 
