@@ -697,15 +697,20 @@ class StartupBackup:
         self._pinned: sqlite3.Connection | None = None
         self._thread: threading.Thread | None = None
         self._done = threading.Event()
+        self._go = threading.Event()     # copy now (the UI sets it after the first paint; `wait()` too)
 
     @classmethod
-    def start(cls, db_path: str | os.PathLike, *, keep: int | None = None, thread: bool = True
-              ) -> StartupBackup | None:
-        """None when there is no database; else the job (already done when nothing changed)."""
+    def start(cls, db_path: str | os.PathLike, *, keep: int | None = None, thread: bool = True,
+              hold: float = 0.0) -> StartupBackup | None:
+        """None when there is no database; else the job (already done when nothing changed). With `hold` (seconds)
+        the thread waits for `go()` — the window's first paint — before it copies, at most that long."""
         db_path = Path(db_path)
         if not db_path.exists():
             return None
         job = cls(db_path, keep)
+        if not hold:
+            job._go.set()
+        job._hold = hold
         _BACKUP_LOCK.acquire()
         try:
             job._pin()
@@ -754,8 +759,13 @@ class StartupBackup:
             return True
         return False
 
+    def go(self) -> None:
+        """Start copying (if held)."""
+        self._go.set()
+
     def _run(self) -> None:
         try:
+            self._go.wait(self._hold or None)
             self.path = _make_backup(self.db_path, REASON_START, keep=self.keep, pinned=self._pinned)
         except BaseException as exc:  # noqa: BLE001 - handed to wait() in the caller's thread
             self.error = exc
@@ -777,6 +787,7 @@ class StartupBackup:
 
     def wait(self) -> Path | None:
         """The backup's path once it is written (raises its error)."""
+        self._go.set()
         self._done.wait()
         if self._thread is not None:
             self._thread.join()

@@ -636,3 +636,22 @@ def test_other_backups_wait_for_the_startup_backup(demo_db, monkeypatch):
     other.join(10)
     seqs = {b.path: b.seq for b in bk.list_backups(path)}
     assert seqs[done[0]] == seqs[started] + 1
+
+
+def test_held_startup_backup_copies_after_go_with_the_pinned_state(demo_db):
+    """Held (the window has not painted yet), the start-up backup copies nothing; an edit meanwhile stays out of
+    it; `go()` sets it copying."""
+    path, _ = demo_db
+    bk.startup_backup(path)
+    store = Store.open(path, actor="t")
+    plan_id = store.list_plans()[0]["id"]
+    store.add_section(plan_id, "Mục trước khi mở")
+    before = _content(path)
+    job = bk.StartupBackup.start(path, hold=30)
+    store.add_section(plan_id, "Mục sửa trong lúc chờ")
+    assert not job._done.wait(0.3) and len(bk.list_backups(path)) == 1
+    job.go()
+    assert job._done.wait(10)
+    made = job.wait()
+    assert _content(made) == before and len(bk.list_backups(path)) == 2
+    store.close()

@@ -66,7 +66,12 @@ def run_gui(db_path: str | Path | None = None) -> int:
     if opened.read_only:
         show_read_only_banner(window)
     from .startup import after_first_paint
-    after_first_paint(window.view.viewport(), _collector_on)
+
+    def painted() -> None:
+        _collector_on()
+        opened.copy_backup_now()
+
+    after_first_paint(window.view.viewport(), painted)
     window.show()
     try:
         return app.exec()

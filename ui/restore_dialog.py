@@ -212,6 +212,11 @@ class OpenedDatabase:
             self.backup_problem = f"Không tạo được bản sao lưu khi khởi động: {exc}"
             return None
 
+    def copy_backup_now(self) -> None:
+        """The window has painted: the start-up backup copies now (it waited, so the start had the CPU)."""
+        if self.backup_job is not None:
+            self.backup_job.go()
+
     def report_backup_problem(self, parent: QWidget | None) -> None:
         """Tell the user once the start-up backup has failed (never blocks the start: polled after it)."""
         from PySide6.QtCore import QTimer
@@ -267,7 +272,8 @@ def open_database(db_path: str | Path, parent: QWidget | None = None,
     job = problem = None
     try:
         # pinned here, before anything of the session writes; copied in a thread while the window shows
-        job = None if core.read_only else StartupBackup.start(db_path)
+        # (the copy waits for the window's first paint, `copy_backup_now`, at most 5 s)
+        job = None if core.read_only else StartupBackup.start(db_path, hold=5.0)
     except BackupError as exc:  # never block the start for a failed backup; say so
         problem = f"Không tạo được bản sao lưu khi khởi động: {exc}"
     opened = OpenedDatabase(core.store, core.lock, core.recovery, job, core.read_only)
