@@ -10,6 +10,9 @@ Targets (issue 18): ≤ 2× the bare window with a 500-task plan, ≤ 3× with 5
 bytecode caching on (PYTHONDONTWRITEBYTECODE dropped, caches under a temp PYTHONPYCACHEPREFIX) like an
 installed copy; the first, discarded run of each kind fills the cache.
 `--importtime` prints the 25 slowest imports of the real app's start (python -X importtime).
+`--changed` makes one logged change before each real start (so the start-up backup copies the database, as after
+a working session) and prints the time to the first paint next to the whole process (which waits for the backup
+when quitting).
 """
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ class _FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Paint and isinstance(obj.parent(), QTableView) and obj is obj.parent().viewport():
             app.removeEventFilter(self)
+            print("first-paint", time.time(), flush=True)
             QTimer.singleShot(%d, app.quit)
         return False
 _filter = _FirstPaint()
@@ -71,14 +75,29 @@ def make_plan_db(folder: Path, tasks: int) -> Path:
     return path
 
 
+PAINTS: list[float] = []     # seconds from the child's start to its first paint, per run_child call
+
+
 def run_child(code: str, env: dict) -> float:
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL,
+    start, wall = time.perf_counter(), time.time()
+    done = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=120)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"child failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
+    for line in done.stdout.decode(errors="replace").splitlines():
+        if line.startswith("first-paint "):
+            PAINTS.append(float(line.split()[1]) - wall)
     return elapsed
+
+
+def change_once(db: Path, n: int) -> None:
+    """One logged change (an empty section), as a working session leaves: the next start copies the database."""
+    from cchc_desktop.store import Store
+
+    store = Store.open(db, actor="bench")
+    store.add_section(store.db.query_one("SELECT id FROM plan")[0], f"Mục thêm {n}")
+    store.close()
 
 
 def importtime(code: str, env: dict, top: int = 25) -> None:
@@ -107,12 +126,26 @@ def main() -> int:
     for db in dbs.values():           # first start takes the start-up backup: not a cold start
         run_child(REAL.format(root=str(ROOT), db=str(db)), env)
     run_child(BARE.format(root=str(ROOT)), env)
+    changed = "--changed" in sys.argv
     bare_times, real_times = [], {n: [] for n in sizes}
-    for _ in range(runs):             # interleaved, so machine load hits both alike
+    bare_paints, real_paints = [], {n: [] for n in sizes}
+    for run in range(runs):             # interleaved, so machine load hits both alike
         bare_times.append(run_child(BARE.format(root=str(ROOT)), env))
+        bare_paints.append(PAINTS[-1])
         for n, db in dbs.items():
+            if changed:
+                change_once(db, run)
             real_times[n].append(run_child(REAL.format(root=str(ROOT), db=str(db)), env))
+            real_paints[n].append(PAINTS[-1])
     bare = statistics.median(bare_times)
+    if changed:
+        bare_paint = statistics.median(bare_paints)
+        print(f"after a change (start-up backup copies), median of {runs}: process start -> first paint")
+        print(f"bare PySide6 window, empty table:  {bare_paint * 1000:8.0f} ms  (1.0x)")
+        for n in sizes:
+            value = statistics.median(real_paints[n])
+            print(f"CCHC Desktop, {n:6d}-task plan:    {value * 1000:8.0f} ms  ({value / bare_paint:4.1f}x)  "
+                  f"whole process {statistics.median(real_times[n]) * 1000:.0f} ms")
     print(f"cold start, median of {runs} (process start -> first paint of the table -> quit)")
     print(f"bare PySide6 window, empty table:  {bare * 1000:8.0f} ms  (1.0x)")
     targets = {500: 2.0, 5000: 3.0}

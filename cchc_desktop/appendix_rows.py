@@ -101,30 +101,34 @@ def filtered_rows(plan: Plan, spec: FilterSpec, phrase: str, task_folded: dict[s
     rows: list[Row] = []
     append, extend = rows.append, rows.extend
     archived = layout.archived
+    count_of = per_task.get if per_task is not None else None
+    rows_of = task_rows.get if task_rows is not None else None
+    task_products = layout.task_products
     for section in plan.sections:
         if spec.section_id and section.id != spec.section_id:
             continue
         append(Row(KIND_SECTION, section))
         shown = 0
         for task in layout.section_tasks(section):
-            if phrase and phrase not in task_folded[task.id]:
+            tid = task.id
+            if phrase and phrase not in task_folded[tid]:
                 continue
-            if per_task is not None:
-                count = per_task.get(task.id)
+            cached = rows_of(tid) if rows_of is not None else None
+            if count_of is not None:
+                count = count_of(tid)
                 if count is None:
                     continue
-                cached = task_rows[task.id] if task_rows is not None else None
                 if cached is None or count != len(cached):
-                    products = layout.task_products(task)
+                    products = task_products(task)
                     if count != len(products):
                         shown += 1
                         append_task_rows(append, section, task, [p for p in products if p.id in passing], archived)
                         continue
             shown += 1
-            if task_rows is not None:
-                extend(task_rows[task.id])
+            if cached is not None:
+                extend(cached)
             else:
-                append_task_rows(append, section, task, layout.task_products(task), archived)
+                append_task_rows(append, section, task, task_products(task), archived)
         if not shown and spec.section_id != section.id:
             rows.pop()  # hide a section with no matching task
     return rows

@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -46,6 +47,9 @@ from .safe_write import SafeWriteError, atomic_copy, atomic_path, atomic_write_b
 log = logging.getLogger(__name__)
 
 DEFAULT_KEEP = 20
+# One backup at a time in this process: the start-up backup runs in a thread (StartupBackup) while the window
+# shows; a backup before an import, the daily one or a restore waits for it (sequence numbers, index, pruning).
+_BACKUP_LOCK = threading.Lock()
 DAILY = timedelta(days=1)
 
 REASON_START = "khoi-dong"
@@ -339,9 +343,10 @@ def _schema_version(path: Path) -> int:
         conn.close()
 
 
-def _snapshot(source: Path, target: Path) -> None:
-    """Consistent copy of `source` into the (empty) file `target` via the online backup API."""
-    src = sqlite3.connect(os.fspath(source), timeout=30)
+def _snapshot(source: Path, target: Path, pinned: sqlite3.Connection | None = None) -> None:
+    """Consistent copy of `source` into the (empty) file `target` via the online backup API; from `pinned` (a
+    connection holding a read transaction, see StartupBackup) when given: the copy is the state it pinned."""
+    src = pinned if pinned is not None else sqlite3.connect(os.fspath(source), timeout=30)
     try:
         dst = sqlite3.connect(os.fspath(target))
         try:
@@ -353,7 +358,8 @@ def _snapshot(source: Path, target: Path) -> None:
         finally:
             dst.close()
     finally:
-        src.close()
+        if pinned is None:
+            src.close()
 
 
 def _stamp(now: datetime | None = None) -> str:
@@ -501,6 +507,13 @@ def make_backup(db_path: str | os.PathLike, reason: str = REASON_MANUAL, *, keep
     discarded and that backup returned. Raises BackupError (Vietnamese) when the database is unreadable or the
     disk is full.
     """
+    with _BACKUP_LOCK:
+        return _make_backup(db_path, reason, keep=keep, dedupe=dedupe, folder=folder)
+
+
+def _make_backup(db_path: str | os.PathLike, reason: str, *, keep: int | None = None, dedupe: bool = True,
+                 folder: str | os.PathLike | None = None, pinned: sqlite3.Connection | None = None) -> Path:
+    """make_backup under the backup lock (the caller holds it); from `pinned` when given (_snapshot)."""
     db_path = Path(db_path)
     if not re.fullmatch(r"[a-z0-9-]+", reason):
         raise ValueError(f"bad backup reason {reason!r}")
@@ -519,7 +532,7 @@ def make_backup(db_path: str | os.PathLike, reason: str = REASON_MANUAL, *, keep
     try:
         with atomic_path(target) as tmp:
             try:
-                _snapshot(db_path, tmp)
+                _snapshot(db_path, tmp, pinned)
                 content = sha256_file(tmp)
                 if dedupe and newest is not None and content == (newest.content_sha or sha256_file(newest.path)):
                     log.info("backup skipped (%s): identical to %s", reason, newest.path.name)
@@ -661,21 +674,132 @@ def _collect_blobs(folder: Path, kept: list[_Entry]) -> None:
 
 def startup_backup(db_path: str | os.PathLike, *, keep: int | None = None) -> Path | None:
     """The backup taken when the app starts (skipped when nothing changed). None if there is no DB yet."""
-    db_path = Path(db_path)
-    if not db_path.exists():
-        return None
-    # nothing logged since the newest backup (its recorded change counter equals the database's): no copy and
-    # no hash at every start (issue 18: that was ~¼ s at 5,000 tasks); the full comparison runs otherwise
-    # (this database's newest backup: another database in the same folder shares the index, not the counter)
-    live = _live_counter(db_path)
-    if live:
-        newest = _newest_by_name(db_path)   # the index's word for it: no backup opened to read its stamp
+    job = StartupBackup.start(db_path, keep=keep, thread=False)
+    return job.wait() if job is not None else None
+
+
+class StartupBackup:
+    """The start-up backup, copied in a background thread while the window shows (issue 18).
+
+    `start()` runs in the caller's thread before anything of the session writes: it opens a read-only connection
+    and begins a read transaction, which pins the database's current state; whether a copy is needed at all is
+    told there too (nothing logged since the newest backup: none, no thread). The thread then copies what that
+    transaction sees with the online backup API: in WAL mode the session's writes go ahead and stay out of the
+    copy; with a rollback journal (network drives, sticks) a write waits for the copy (busy timeout) while the
+    read lock is held. Either way the backup is the state before any change of this session. The thread holds the
+    backup lock from `start()` on, so another backup (before an import, daily, a restore) waits for it; `wait()`
+    returns its path or raises its BackupError."""
+
+    def __init__(self, db_path: Path, keep: int | None):
+        self.db_path, self.keep = db_path, keep
+        self.path: Path | None = None
+        self.error: BaseException | None = None
+        self._pinned: sqlite3.Connection | None = None
+        self._thread: threading.Thread | None = None
+        self._done = threading.Event()
+        self._go = threading.Event()     # copy now (the UI sets it after the first paint; `wait()` too)
+
+    @classmethod
+    def start(cls, db_path: str | os.PathLike, *, keep: int | None = None, thread: bool = True,
+              hold: float = 0.0) -> StartupBackup | None:
+        """None when there is no database; else the job (already done when nothing changed). With `hold` (seconds)
+        the thread waits for `go()` — the window's first paint — before it copies, at most that long."""
+        db_path = Path(db_path)
+        if not db_path.exists():
+            return None
+        job = cls(db_path, keep)
+        if not hold:
+            job._go.set()
+        job._hold = hold
+        _BACKUP_LOCK.acquire()
+        try:
+            job._pin()
+            if job._pinned is None or not job._unchanged():
+                if thread:
+                    job._thread = threading.Thread(target=job._run, name="cchc-startup-backup", daemon=True)
+                    job._thread.start()
+                    return job
+                job._run()
+                return job
+        except BaseException:
+            job._finish()
+            raise
+        job._finish()
+        return job
+
+    def _pin(self) -> None:
+        """A read transaction on the database as it is now (None when it cannot be read: the copy says why)."""
+        try:
+            conn = sqlite3.connect(self.db_path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30,
+                                   isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            return
+        try:
+            conn.execute("BEGIN")
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()   # the snapshot starts here
+        except sqlite3.Error:
+            conn.close()
+            return
+        self._pinned = conn
+
+    def _unchanged(self) -> bool:
+        """Nothing logged since the newest backup (its recorded change counter equals the database's): no copy and
+        no hash at every start (issue 18: that was ~¼ s at 5,000 tasks); the full comparison runs otherwise
+        (this database's newest backup: another database in the same folder shares the index, not the counter)."""
+        live = change_counter(self._pinned)
+        if not live:
+            return False
+        newest = _newest_by_name(self.db_path)   # the index's word for it: no backup opened to read its stamp
         if newest is not None and newest[1] == live:
-            return newest[0]
-        files = _backup_files(db_path)
+            self.path = newest[0]
+            return True
+        files = _backup_files(self.db_path)
         if files and files[0].changes == live:
-            return files[0].path
-    return make_backup(db_path, REASON_START, keep=keep)
+            self.path = files[0].path
+            return True
+        return False
+
+    def go(self) -> None:
+        """Start copying (if held)."""
+        self._go.set()
+
+    def _run(self) -> None:
+        try:
+            self._go.wait(self._hold or None)
+            self.path = _make_backup(self.db_path, REASON_START, keep=self.keep, pinned=self._pinned)
+        except BaseException as exc:  # noqa: BLE001 - handed to wait() in the caller's thread
+            self.error = exc
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        if self._pinned is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._pinned.close()      # ends the read transaction
+            self._pinned = None
+        if not self._done.is_set():
+            self._done.set()
+            _BACKUP_LOCK.release()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self) -> Path | None:
+        """The backup's path once it is written (raises its error)."""
+        self._go.set()
+        self._done.wait()
+        if self._thread is not None:
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.path
+
+
+def wait_for_backups() -> None:
+    """Until a backup running in this process (the start-up one) is written."""
+    with _BACKUP_LOCK:
+        pass
 
 
 def _newest_by_name(db_path: Path) -> tuple[Path, int | None] | None:
@@ -947,6 +1071,7 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
     import shutil
 
     db_path, backup_path = Path(db_path), Path(backup_path)
+    wait_for_backups()     # the start-up backup may still be copying this database
     validate_backup(backup_path)
     result = RestoreResult(backup_path)
     # the evidence files first (content-addressed, never overwriting a good one): an interruption after this

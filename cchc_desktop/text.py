@@ -5,6 +5,7 @@ stripping, whitespace folding, accent-insensitive matching keys and the Vietname
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import unicodedata
@@ -40,16 +41,45 @@ def strip_tags(value: str) -> str:
     return html.unescape(_TAG_RE.sub("", value))
 
 
+_CLEANED: dict[str, str] | None = None   # clean_cell's results while a file is read (remembered_cleaning)
+_CLEANING_DEPTH = 0
+
+
+@contextlib.contextmanager
+def remembered_cleaning():
+    """While reading one file: clean_cell remembers its results (agency names, deadlines and already cleaned
+    texts repeat a lot: an appendix of 5,000 rows cleans ~50,000 cells); forgotten afterwards."""
+    global _CLEANED, _CLEANING_DEPTH
+    if _CLEANING_DEPTH == 0:
+        _CLEANED = {}
+    _CLEANING_DEPTH += 1
+    try:
+        yield
+    finally:
+        _CLEANING_DEPTH -= 1
+        if _CLEANING_DEPTH == 0:
+            _CLEANED = None
+
+
 def clean_cell(value: object) -> str:
     """Normalise one imported cell: NFC, no tags, single spaces, trimmed lines."""
     if value is None:
         return ""
-    text = str(value)
-    text = strip_tags(text)
-    text = sanitize(text)
-    text = _SPACE_RE.sub(" ", text)
-    text = _MULTI_NL_RE.sub("\n", text)
-    return text.strip()
+    text = value if isinstance(value, str) else str(value)
+    memo = _CLEANED
+    if memo is not None:
+        done = memo.get(text)
+        if done is not None:
+            return done
+    cleaned = strip_tags(text)
+    cleaned = sanitize(cleaned)
+    cleaned = _SPACE_RE.sub(" ", cleaned)
+    cleaned = _MULTI_NL_RE.sub("\n", cleaned).strip()
+    if memo is not None:
+        memo[text] = cleaned
+        if "&" not in cleaned and "<" not in cleaned:
+            memo[cleaned] = cleaned  # without entities or tags left, cleaning it again gives it back
+    return cleaned
 
 
 def single_line(value: object) -> str:

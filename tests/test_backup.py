@@ -426,8 +426,8 @@ def test_start_without_changes_makes_no_copy(demo_db, monkeypatch):
     path, _ = demo_db
     first = bk.startup_backup(path)
     calls = []
-    real = bk.make_backup
-    monkeypatch.setattr(bk, "make_backup", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = bk._make_backup
+    monkeypatch.setattr(bk, "_make_backup", lambda *a, **k: calls.append(a) or real(*a, **k))
     assert bk.startup_backup(path) == first and calls == []
     store = Store.open(path)
     store.create_plan("xã Mới", 2027)
@@ -554,3 +554,104 @@ def test_start_without_changes_opens_no_backup(demo_db, monkeypatch):
     index["files"][first.name]["changes"] = -1          # an index that does not match: the stamps decide
     bk._save_index(first.parent, index)
     assert bk.startup_backup(path) == first and read
+
+
+# -- issue 18: the start-up backup copies in a thread while the window shows ------------------------------------
+def _content(path: Path) -> dict[str, list]:
+    """Every table's rows (the backup's own stamp table left out), to compare a backup with a database state."""
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                             "AND name NOT LIKE 'sqlite_%' AND name != ?", (bk.STAMP_TABLE,))]
+        return {t: sorted(map(repr, conn.execute(f'SELECT * FROM "{t}"').fetchall())) for t in sorted(tables)}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_startup_backup_in_a_thread_is_the_state_before_the_session(tmp_path, monkeypatch, journal):
+    """The session edits right after the start, while the backup thread has not copied anything yet: the backup
+    still holds the database as it was before the session (WAL: the edit goes ahead outside the pinned read
+    transaction; rollback journal: the edit waits for the copy), and the edit is in the database."""
+    import threading
+    import time
+
+    from cchc_desktop import db as db_module
+
+    if journal == "delete":
+        monkeypatch.setattr(db_module, "storage_kind", lambda path: db_module.UNKNOWN)
+    path = demo_database(tmp_path)
+    bk.startup_backup(path)
+    store = Store.open(path, actor="t")
+    assert store.db.journal_mode == journal
+    plan_id = store.list_plans()[0]["id"]
+    store.add_section(plan_id, "Mục của phiên trước")        # a change since the newest backup: a copy is due
+    before = _content(path)
+
+    entered, go = threading.Event(), threading.Event()
+    real = bk._snapshot
+
+    def slow_snapshot(*args):
+        entered.set()
+        if journal == "wal":
+            go.wait(10)          # the edit below is committed before a page is copied
+        else:
+            time.sleep(0.3)      # the edit below waits for the read lock to go
+        return real(*args)
+
+    monkeypatch.setattr(bk, "_snapshot", slow_snapshot)
+    job = bk.StartupBackup.start(path)
+    assert job is not None and entered.wait(10)
+    store.add_section(plan_id, "Mục sửa ngay khi mở")         # the user's first edit of this session
+    go.set()
+    made = job.wait()
+    assert made is not None and bk.check_file(made) is None
+    assert _content(made) == before
+    assert "Mục sửa ngay khi mở" in repr(_content(path)["section"])
+    assert bk.list_backups(path)[0].path == made and bk.list_backups(path)[0].reason == bk.REASON_START
+    store.close()
+
+
+def test_other_backups_wait_for_the_startup_backup(demo_db, monkeypatch):
+    """A backup asked for while the start-up one is copying (before an import, daily) waits and gets the next
+    number; nothing is interleaved."""
+    import threading
+
+    path, _ = demo_db
+    bk.startup_backup(path)
+    store = Store.open(path, actor="t")
+    store.add_section(store.list_plans()[0]["id"], "Mục mới")
+    store.close()
+    go = threading.Event()
+    real = bk._snapshot
+    monkeypatch.setattr(bk, "_snapshot", lambda *a: go.wait(10) and real(*a))
+    job = bk.StartupBackup.start(path)
+    done = []
+    other = threading.Thread(target=lambda: done.append(bk.make_backup(path, bk.REASON_IMPORT, dedupe=False)))
+    other.start()
+    other.join(0.3)
+    assert done == [] and not job.done            # held back by the start-up backup
+    go.set()
+    started = job.wait()
+    other.join(10)
+    seqs = {b.path: b.seq for b in bk.list_backups(path)}
+    assert seqs[done[0]] == seqs[started] + 1
+
+
+def test_held_startup_backup_copies_after_go_with_the_pinned_state(demo_db):
+    """Held (the window has not painted yet), the start-up backup copies nothing; an edit meanwhile stays out of
+    it; `go()` sets it copying."""
+    path, _ = demo_db
+    bk.startup_backup(path)
+    store = Store.open(path, actor="t")
+    plan_id = store.list_plans()[0]["id"]
+    store.add_section(plan_id, "Mục trước khi mở")
+    before = _content(path)
+    job = bk.StartupBackup.start(path, hold=30)
+    store.add_section(plan_id, "Mục sửa trong lúc chờ")
+    assert not job._done.wait(0.3) and len(bk.list_backups(path)) == 1
+    job.go()
+    assert job._done.wait(10)
+    made = job.wait()
+    assert _content(made) == before and len(bk.list_backups(path)) == 2
+    store.close()

@@ -24,3 +24,20 @@ def test_vietnamese_sort_order():
     assert ordered.index("an") < ordered.index("ăn") < ordered.index("Ân")
     assert ordered.index("o") < ordered.index("Ô") < ordered.index("ơ")
     assert ordered.index("u") < ordered.index("Ủy ban") < ordered.index("Ư") < ordered.index("Văn phòng")
+
+
+def test_remembered_cleaning_gives_what_cleaning_gives():
+    """While a file is read, clean_cell remembers results (issue 18): the same texts as without, also for a cleaned
+    text cleaned again (entities and tags left in it are not taken for clean), and nothing kept afterwards."""
+    from cchc_desktop import text as text_module
+
+    samples = ["  Phòng  Kinh tế ", "a <b>b</b>\r\n\n c", "&amp;lt;b&amp;gt;x", "<<b>b>y", "x\x0by\x01", 12, None,
+               "Quý I,  II/2026"]
+    plain = [clean_cell(v) for v in samples]
+    again = [clean_cell(v) for v in plain]
+    with text_module.remembered_cleaning():
+        assert [clean_cell(v) for v in samples] == plain
+        assert [clean_cell(v) for v in samples] == plain
+        assert [clean_cell(v) for v in plain] == again
+        assert text_module._CLEANED
+    assert again != plain and text_module._CLEANED is None

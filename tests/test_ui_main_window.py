@@ -324,8 +324,59 @@ def test_move_to_section_several_tasks_keep_order(window, store):
     assert [t.id for t in store.load_plan(plan.id).sections[1].tasks][:2] == [first.id, second.id]
 
 
+def _expected_spans(model):
+    """(row, column, row span, column span) of every spanned cell, from the rows themselves."""
+    found = []
+    for number, row in enumerate(model.rows()):
+        if row.kind == KIND_SECTION:
+            found.append((number, 0, 1, COLUMN_COUNT))
+        elif row.first and row.group_len > 1:
+            found += [(number, COL_STT, row.group_len, 1), (number, COL_CONTENT, row.group_len, 1)]
+    return found
+
+
+def test_spans_near_the_screen_at_once_the_rest_in_idle_time(qtbot, store):
+    """After a reset the rows around the screen are spanned before the repaint; the others follow in idle time
+    and on scrolling (a long plan, so not everything lies near the screen)."""
+    from ui.app import build_main_window
+    from ui.appendix_view import SPAN_MARGIN_ROWS
+
+    plan_id = create_demo_plan(store)
+    section = store.load_plan(plan_id).sections[0]
+    with store.transaction():
+        for n in range(300):
+            task_id = store.add_task(section.id, f"Nhiệm vụ thêm {n}")
+            for k in range(2):
+                store.add_product(task_id, f"Sản phẩm {n}.{k}")
+    win = build_main_window(store)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    model, view = win.model, win.view
+    model.set_filter(model.filter_spec)          # a reset, as a filter does
+    expected = _expected_spans(model)
+    bottom = view.rowAt(view.viewport().height() - 1)
+    near = [s for s in expected if s[0] <= bottom + SPAN_MARGIN_ROWS // 2]
+    far = [s for s in expected if s[0] > bottom + SPAN_MARGIN_ROWS]
+    assert near and far
+    for row, col, rows, cols in near:
+        assert (view.rowSpan(row, col), view.columnSpan(row, col)) == (rows, cols)
+    assert any((view.rowSpan(r, c), view.columnSpan(r, c)) != (rs, cs) for r, c, rs, cs in far)
+    # scrolling to the end spans the rows there at once
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    last = [s for s in expected if s[0] >= view.rowAt(0)]
+    assert last and all((view.rowSpan(r, c), view.columnSpan(r, c)) == (rs, cs) for r, c, rs, cs in last)
+    # idle time sets the rest
+    qtbot.waitUntil(lambda: all((view.rowSpan(r, c), view.columnSpan(r, c)) == (rs, cs)
+                                for r, c, rs, cs in expected), timeout=5000)
+
+
 def test_section_rows_are_spanned_and_groups_merged(window):
     model, view = window.model, window.view
+    view.ensure_spans()
+    for row, col, rows, cols in _expected_spans(model):
+        assert (view.rowSpan(row, col), view.columnSpan(row, col)) == (rows, cols)
     for number, row in enumerate(model.rows()):
         if row.kind == KIND_SECTION:
             assert view.columnSpan(number, 0) == COLUMN_COUNT

@@ -44,3 +44,46 @@ def test_in_turns_runs_one_step_per_event_loop_turn(qtbot):
     assert ran == [1]                       # the first step at once, the others wait for their turns
     qtbot.waitUntil(lambda: len(ran) == 4, timeout=2000)
     assert ran == [1, "queued before", 2, 3]
+
+
+def test_startup_backup_runs_behind_the_window_and_keeps_the_state_before_the_session(qtbot, tmp_path,
+                                                                                        monkeypatch):
+    """The app's open path pins the database before the session writes and copies it in a thread: an edit made
+    right after the start (here before the thread copies a page) is not in the start-up backup, which equals the
+    database as it was; closing waits for the copy."""
+    import sqlite3
+    import threading
+
+    from cchc_desktop import backup as bk
+    from cchc_desktop.store import Store
+    from ui.restore_dialog import open_database
+
+    path = tmp_path / "cchc.sqlite3"
+    store = Store.open(path, actor="t")
+    create_demo_plan(store)
+    store.close()
+
+    def content(db):
+        conn = sqlite3.connect(db)
+        try:
+            return sorted(conn.execute("SELECT id, title FROM section").fetchall())
+        finally:
+            conn.close()
+
+    before = content(path)
+    go = threading.Event()
+    real = bk._snapshot
+    monkeypatch.setattr(bk, "_snapshot", lambda *a: go.wait(10) and real(*a))
+    opened = open_database(path)
+    try:
+        assert opened is not None and not opened.backup_job.done        # the start did not wait for the copy
+        plan_id = opened.store.list_plans()[0]["id"]
+        opened.store.add_section(plan_id, "Mục thêm ngay sau khi mở")
+        go.set()
+        made = opened.startup_backup
+        assert made is not None and made.name.endswith(f"-{bk.REASON_START}.sqlite3")
+        assert content(made) == before
+        assert len(content(path)) == len(before) + 1
+    finally:
+        go.set()
+        opened.close()

@@ -62,10 +62,16 @@ def run_gui(db_path: str | Path | None = None) -> int:
         messages.error(None, APP_NAME, f"Không tạo được kế hoạch mẫu: {exc}")
     window = build_main_window(opened.store)
     install_backup_menu(window)
+    opened.report_backup_problem(window)   # the start-up backup copies in a thread; a failure is told when known
     if opened.read_only:
         show_read_only_banner(window)
     from .startup import after_first_paint
-    after_first_paint(window.view.viewport(), _collector_on)
+
+    def painted() -> None:
+        _collector_on()
+        opened.copy_backup_now()
+
+    after_first_paint(window.view.viewport(), painted)
     window.show()
     try:
         return app.exec()

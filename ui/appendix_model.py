@@ -71,6 +71,11 @@ _ROW_KIND, _ENTITY_ID, _TASK_ID, _STATUS_KEY = (int(RowKindRole), int(EntityIdRo
 _ALIGN_SECTION = int(Qt.AlignLeft | Qt.AlignVCenter)
 _ALIGN_STT = int(Qt.AlignHCenter | Qt.AlignTop)
 _ALIGN_CELL = int(Qt.AlignLeft | Qt.AlignTop)
+_FLAGS_DROP = Qt.ItemIsDropEnabled
+_FLAGS_READ_ONLY = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+_FLAGS_SECTION = _FLAGS_READ_ONLY | Qt.ItemIsDropEnabled | Qt.ItemIsEditable
+_FLAGS_CELL = _FLAGS_READ_ONLY | Qt.ItemIsDropEnabled | Qt.ItemIsDragEnabled
+_FLAGS_EDITABLE = _FLAGS_CELL | Qt.ItemIsEditable
 
 
 class AppendixModel(QAbstractTableModel):
@@ -447,21 +452,20 @@ class AppendixModel(QAbstractTableModel):
         return None
 
     def flags(self, index):
+        # Called for every painted cell: flag values combined once (_FLAGS_*), no enum arithmetic per call.
         if not index.isValid():
-            return Qt.ItemIsDropEnabled
+            return _FLAGS_DROP
         row = self._rows[index.row()]
-        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsDropEnabled
         if row.kind == KIND_SECTION:
-            return base | Qt.ItemIsEditable
-        if row.archived and self._archived_cell(row, index.column()):
-            return Qt.ItemIsEnabled | Qt.ItemIsSelectable     # dropped by an amendment: read-only
-        base |= Qt.ItemIsDragEnabled
+            return _FLAGS_SECTION
         col = index.column()
+        if row.archived and self._archived_cell(row, col):
+            return _FLAGS_READ_ONLY     # dropped by an amendment: read-only
         if col == COL_CONTENT and row.first:
-            return base | Qt.ItemIsEditable
+            return _FLAGS_EDITABLE
         if col in EDITABLE_COLUMNS and col != COL_CONTENT and row.product is not None:
-            return base | Qt.ItemIsEditable
-        return base
+            return _FLAGS_EDITABLE
+        return _FLAGS_CELL
 
     def is_editable(self, row: int, col: int) -> bool:
         return bool(self.flags(self.index(row, col)) & Qt.ItemIsEditable)

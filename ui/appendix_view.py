@@ -2,8 +2,13 @@
 
 Row heights are computed only for the rows on screen (and cached until the data or a column
 width changes), so a 5,000-task plan loads and scrolls without measuring every cell up front.
+Spans likewise: after a reset (a load, a filter) the rows around the screen get theirs at once, on every
+scroll too, and the rest in idle-time chunks, so a filter over 20,000 tasks does not wait for ~30,000
+`setSpan` calls before the table repaints.
 """
 from __future__ import annotations
+
+from bisect import bisect_left
 
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
@@ -17,6 +22,8 @@ DEFAULT_WIDTHS = {COL_STT: 44, COL_CONTENT: 250, COL_PRODUCT: 250, COL_LEAD: 130
 CELL_PADDING_X = 10   # left+right text margins of QStyledItemDelegate plus grid
 CELL_PADDING_Y = 8
 _WRAP_LEFT = int(Qt.TextWordWrap | Qt.AlignLeft)
+SPAN_MARGIN_ROWS = 200     # rows above and below the screen spanned at once (keyboard moves stay inside spans)
+SPAN_CHUNK = 4000          # spans set per idle-time step
 
 
 class AppendixView(QTableView):
@@ -66,6 +73,13 @@ class AppendixView(QTableView):
         self._fit_timer.setInterval(0)
         self._fit_timer.timeout.connect(self.fit_visible_rows)
         self.verticalScrollBar().valueChanged.connect(self._schedule_fit)
+        self.verticalScrollBar().valueChanged.connect(self._span_window)
+        self._spans: list[tuple[int, int]] = []     # (row, group length; 0 = across), the model's, by row
+        self._span_rows: list[int] = []
+        self._span_next = 0                          # spans before this index are set (idle-time progress)
+        self._span_timer = QTimer(self)
+        self._span_timer.setSingleShot(True)
+        self._span_timer.timeout.connect(self._span_some)
         self._bold = QFont(self.font())
         self._bold.setBold(True)
         self._metrics = self.fontMetrics()
@@ -117,18 +131,50 @@ class AppendixView(QTableView):
         self.fit_visible_rows()
 
     def apply_spans(self):
-        """Section rows across the table; STT and content merged down over their product rows."""
+        """Section rows across the table; STT and content merged down over their product rows: the rows around
+        the screen now, the others in idle time (`ensure_spans` sets them all at once)."""
         self.clearSpans()
         model = self.model()
-        if model is None:
-            return
+        self._spans = model.spans() if model is not None else []     # precomputed by the core with the rows
+        self._span_rows = [number for number, _length in self._spans]
+        self._span_next = 0
+        self._span_window()
+        if self._spans:
+            self._span_timer.start(40)          # let the table paint first
+
+    def _set_spans(self, spans) -> None:
         set_span = self.setSpan
-        for number, length in model.spans():     # precomputed by the core with the rows
+        for number, length in spans:
             if length == 0:
                 set_span(number, 0, 1, COLUMN_COUNT)
             else:
                 set_span(number, COL_STT, length, 1)
                 set_span(number, COL_CONTENT, length, 1)
+
+    def _span_window(self, *_args) -> None:
+        """Spans of the rows on screen and SPAN_MARGIN_ROWS either side (setting a span twice changes nothing)."""
+        if self._span_next >= len(self._spans):
+            return
+        top = self.rowAt(0)
+        top = 0 if top < 0 else top
+        bottom = self.rowAt(self.viewport().height() - 1)
+        bottom = top + 100 if bottom < 0 else bottom
+        first = bisect_left(self._span_rows, top - SPAN_MARGIN_ROWS)
+        last = bisect_left(self._span_rows, bottom + SPAN_MARGIN_ROWS)
+        self._set_spans(self._spans[max(first, self._span_next):last])
+
+    def _span_some(self) -> None:
+        start = self._span_next
+        self._span_next = min(len(self._spans), start + SPAN_CHUNK)
+        self._set_spans(self._spans[start:self._span_next])
+        if self._span_next < len(self._spans):
+            self._span_timer.start(0)
+
+    def ensure_spans(self) -> None:
+        """Every span now (before grabbing or printing the whole table; tests)."""
+        self._span_timer.stop()
+        self._set_spans(self._spans[self._span_next:])
+        self._span_next = len(self._spans)
 
     def _data_changed(self, top_left, bottom_right, roles=()):
         for row in range(top_left.row(), bottom_right.row() + 1):
@@ -239,9 +285,11 @@ class AppendixView(QTableView):
                 self.fit_group(row)
                 budget -= 1
             row += step
+        self._span_window()      # new heights may have brought more rows on screen
 
     def fit_all_rows(self) -> None:
         """Measure every row (used before printing/exporting a screenshot of everything)."""
+        self.ensure_spans()
         model = self.model()
         row = 0
         while row < model.rowCount():

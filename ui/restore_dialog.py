@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
 from . import file_dialogs
 from cchc_desktop import APP_NAME
 from cchc_desktop.backup import (BackupError, BackupInfo, RecoveryInfo, backup_if_due, backup_to_folder,
-                                 list_backups, make_backup, restore_backup,
-                                 startup_backup, validate_backup)
+                                 StartupBackup, list_backups, make_backup, restore_backup,
+                                 validate_backup)
 from cchc_desktop.db import NETWORK, DatabaseError, storage_kind
 from cchc_desktop.instance_lock import AlreadyRunning, InstanceLock, LockError
 from cchc_desktop.paths import backups_dir
@@ -194,13 +194,52 @@ class OpenedDatabase:
     store: object
     lock: InstanceLock | None
     recovery: RecoveryInfo | None
-    startup_backup: Path | None
+    backup_job: StartupBackup | None      # the start-up backup, copying in a thread while the window shows
     read_only: bool = False
+    backup_problem: str | None = None     # what stopped the start-up backup (None: fine or still running)
+
+    @property
+    def startup_backup(self) -> Path | None:
+        """The start-up backup's file, once written (None: read-only database, or the backup failed)."""
+        return self.wait_for_backup()
+
+    def wait_for_backup(self) -> Path | None:
+        if self.backup_job is None:
+            return None
+        try:
+            return self.backup_job.wait()
+        except (BackupError, SafeWriteError, OSError) as exc:
+            self.backup_problem = f"Không tạo được bản sao lưu khi khởi động: {exc}"
+            return None
+
+    def copy_backup_now(self) -> None:
+        """The window has painted: the start-up backup copies now (it waited, so the start had the CPU)."""
+        if self.backup_job is not None:
+            self.backup_job.go()
+
+    def report_backup_problem(self, parent: QWidget | None) -> None:
+        """Tell the user once the start-up backup has failed (never blocks the start: polled after it)."""
+        from PySide6.QtCore import QTimer
+
+        def poll():
+            if self.backup_job is not None and not self.backup_job.done:
+                return
+            timer.stop()
+            self.wait_for_backup()
+            if self.backup_problem:
+                messages.error(parent, APP_NAME, self.backup_problem)
+
+        timer = QTimer(parent)
+        timer.setInterval(100)
+        timer.timeout.connect(poll)
+        timer.start()
+        poll()
 
     def close(self) -> None:
         from cchc_desktop.open_path import close_store_cleanly
 
         try:
+            self.wait_for_backup()      # the copy runs on its own connection: finished before the file is closed
             close_store_cleanly(self.store, self.read_only)
         finally:
             if self.lock is not None:
@@ -230,12 +269,17 @@ def open_database(db_path: str | Path, parent: QWidget | None = None,
         messages.error(parent, APP_NAME,
                             "Cơ sở dữ liệu nằm trên ổ mạng. Ứng dụng ghi an toàn (không dùng WAL, có khóa "
                             "tệp) nhưng chậm hơn; nếu mạng chập chờn hãy chép tệp về ổ đĩa của máy.")
-    backup = None
+    job = problem = None
     try:
-        backup = None if core.read_only else startup_backup(db_path)
+        # pinned here, before anything of the session writes; copied in a thread while the window shows
+        # (the copy waits for the window's first paint, `copy_backup_now`, at most 5 s)
+        job = None if core.read_only else StartupBackup.start(db_path, hold=5.0)
     except BackupError as exc:  # never block the start for a failed backup; say so
-        messages.error(parent, APP_NAME, f"Không tạo được bản sao lưu khi khởi động: {exc}")
-    return OpenedDatabase(core.store, core.lock, core.recovery, backup, core.read_only)
+        problem = f"Không tạo được bản sao lưu khi khởi động: {exc}"
+    opened = OpenedDatabase(core.store, core.lock, core.recovery, job, core.read_only)
+    if problem:
+        messages.error(parent, APP_NAME, problem)
+    return opened
 
 
 def show_read_only_banner(window) -> None:

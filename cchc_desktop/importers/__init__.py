@@ -55,8 +55,11 @@ def read_appendix(path: str | os.PathLike) -> AppendixDraft:
 
 
 def _guard(reader, path, name: str) -> AppendixDraft:
+    from ..text import remembered_cleaning
+
     try:
-        return reader(path)
+        with remembered_cleaning():
+            return reader(path)
     except ImportFailure:
         raise
     except MemoryError:
