@@ -181,3 +181,34 @@ def test_amend_dialog_lists_a_product_moved_to_another_task(qtbot, store, tmp_pa
     assert live[moved.id] == plan.sections[6].tasks[0].id
     window.undo_stack.undo()
     assert store.get_row("product", moved.id)["task_id"] == plan.sections[5].tasks[0].id
+
+
+def test_amend_dialog_rows_grow_to_show_a_long_rewording(qtbot, store, tmp_path):
+    """A reworded task's old and new texts are read in full in the change list (rows wrap and grow), not cut."""
+    plan_id = create_demo_plan(store)
+    plan = store.load_plan(plan_id)
+    sections, _ = revised_layout(store, plan_id)
+    task = plan.sections[0].tasks[0]
+    reworded = task.content + " — bổ sung: tổ chức hội nghị triển khai, phân công từng cơ quan, đơn vị theo dõi, " \
+                              "đôn đốc và báo cáo kết quả hằng quý về Phòng Văn hóa - Xã hội"
+    target = next(t for t in sections[0]["tasks"] if t["old_id"] == task.id)
+    target["content"] = reworded
+    path = write_revised_xlsx(tmp_path / "dieu-chinh.xlsx", sections, CAPTION)
+    window = _window(qtbot, store)
+    window.open_plan(plan_id)
+    from ui.amend_dialog import AmendDialog
+
+    dialog = AmendDialog(store, plan_id, window, undo_stack=window.undo_stack, model=window.model)
+    qtbot.addWidget(dialog)
+    dialog.resize(1300, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.load_file(path)
+    tree = dialog.tree
+    rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    row = next(r for r in rows if r.text(6) == reworded)
+    metrics = tree.fontMetrics()
+    assert metrics.horizontalAdvance(reworded) > tree.columnWidth(6)          # does not fit on one line
+    wrapped = metrics.boundingRect(0, 0, tree.columnWidth(6) - 6, 10_000, int(Qt.TextWordWrap), reworded)
+    qtbot.waitUntil(lambda: tree.visualRect(tree.indexFromItem(row, 6)).height() >= wrapped.height())
+    assert wrapped.height() >= 2 * metrics.lineSpacing()

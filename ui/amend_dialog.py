@@ -76,6 +76,8 @@ class AmendDialog(QDialog):
         self.tree.header().setSectionResizeMode(QHeaderView.Interactive)
         for column, width in enumerate((60, 125, 55, 200, 150, 220, 220)):
             self.tree.setColumnWidth(column, width)
+        from .wrapped_rows import wrap_rows
+        wrap_rows(self.tree, (3, 4, 5, 6))   # task, content, old, new: read in full, not cut with «…»
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.text = QPlainTextEdit(self)
