@@ -64,7 +64,19 @@ class ArchivedParts:
 class Store:
     def __init__(self, db: Database, actor: str | None = None):
         self.db = db
-        self.actor = actor if actor is not None else changelog.default_actor()
+        self._actor = actor
+
+    @property
+    def actor(self) -> str:
+        """Who writes (stamped on the change log): given, or the OS user name, looked up at the first write
+        (getpass is not imported to open and show a plan, issue 18)."""
+        if self._actor is None:
+            self._actor = changelog.default_actor()
+        return self._actor
+
+    @actor.setter
+    def actor(self, value: str | None) -> None:
+        self._actor = value
 
     @classmethod
     def open(cls, path: str | os.PathLike, actor: str | None = None) -> "Store":
