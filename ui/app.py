@@ -5,6 +5,7 @@ import gc
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from cchc_desktop import APP_NAME
@@ -14,6 +15,9 @@ from cchc_desktop.logging_setup import attach_deferred
 from cchc_desktop.paths import default_db_path
 from cchc_desktop.store import Store
 from . import messages
+
+
+LOG_AFTER_PAINT_MS = 1000   # the log file is attached once the start's idle work (dashboard, index) had its turn
 
 
 def build_main_window(store: Store):
@@ -72,7 +76,8 @@ def run_gui(db_path: str | Path | None = None) -> int:
     def painted() -> None:
         _collector_on()
         opened.copy_backup_now()
-        attach_deferred()   # the rotating log file, with what was logged while starting
+        # the rotating log file, with what was logged while starting (a crash attaches it at once)
+        QTimer.singleShot(LOG_AFTER_PAINT_MS, attach_deferred)
 
     after_first_paint(window.view.viewport(), painted)
     window.show()
@@ -83,4 +88,4 @@ def run_gui(db_path: str | Path | None = None) -> int:
         try:
             opened.close()
         finally:
-            attach_deferred(only_when_kept=True)   # (quit before the first paint: what was logged is written)
+            attach_deferred(only_when_kept=True)   # (quit before it was attached: what was logged is written)
