@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import changelog
 from .agencies import match_key
@@ -28,9 +29,11 @@ def _key(name: str) -> str:
     return " ".join(match_key(name).split())
 
 
+@lru_cache(maxsize=8192)
 def is_group(name: str) -> bool:
     """True for a generic phrase naming several bodies ("Các cơ quan, đơn vị có liên quan"), whatever its
-    accents, capitals or punctuation."""
+    accents, capitals or punctuation. Remembered per name (a plan names a few dozen agencies on every product:
+    the filter's lead list asked 31,851 times at 20,000 tasks, issue 18)."""
     key = _key(name)
     if not key:
         return False

@@ -64,7 +64,19 @@ class ArchivedParts:
 class Store:
     def __init__(self, db: Database, actor: str | None = None):
         self.db = db
-        self.actor = actor if actor is not None else changelog.default_actor()
+        self._actor = actor
+
+    @property
+    def actor(self) -> str:
+        """Who writes (stamped on the change log): given, or the OS user name, looked up at the first write
+        (getpass is not imported to open and show a plan, issue 18)."""
+        if self._actor is None:
+            self._actor = changelog.default_actor()
+        return self._actor
+
+    @actor.setter
+    def actor(self, value: str | None) -> None:
+        self._actor = value
 
     @classmethod
     def open(cls, path: str | os.PathLike, actor: str | None = None) -> "Store":
@@ -499,10 +511,17 @@ class Store:
             tasks[tid] = task
             sections[section_id].tasks.append(task)
         products = {}
-        for pid, task_id, position, description, deadline_text in rows(
-                "SELECT p.id, p.task_id, p.position, p.description, p.deadline_text FROM section s "
-                "JOIN task t ON t.section_id = s.id JOIN product p ON p.task_id = t.id WHERE s.plan_id = ?"
-                + live_t + live_p, order=2):
+        if len(tasks) * 2 >= self.db.query_one("SELECT COUNT(*) FROM task")[0]:
+            # (nearly) the only plan in the file: one scan of the products, kept when their (live) task is loaded,
+            # instead of an index search per task (20,000 tasks: 120 → 50 ms; ties in position keep the index's
+            # order, the row id, either way)
+            found = [r for r in rows("SELECT id, task_id, position, description, deadline_text FROM product "
+                                     "WHERE 1" + self._live("product"), order=2, params=()) if r[1] in tasks]
+        else:
+            found = rows("SELECT p.id, p.task_id, p.position, p.description, p.deadline_text FROM section s "
+                         "JOIN task t ON t.section_id = s.id JOIN product p ON p.task_id = t.id WHERE s.plan_id = ?"
+                         + live_t + live_p, order=2)
+        for pid, task_id, position, description, deadline_text in found:
             product = Product(pid, task_id, position, description, deadline_text)
             products[pid] = product
             tasks[task_id].products.append(product)

@@ -335,7 +335,7 @@ def test_restore_dialog_columns_fit_reasons(qtbot, demo_db):
 def test_backup_menu_and_timer_on_a_window(qtbot, tmp_path):
     from PySide6.QtWidgets import QMainWindow
 
-    from ui.restore_dialog import install_backup_menu
+    from ui.backup_start import install_backup_menu
 
     store = Store.open(tmp_path / "w.sqlite3")
     create_demo_plan(store)

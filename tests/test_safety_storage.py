@@ -185,7 +185,7 @@ def test_read_only_database_opens_read_only_and_refuses_writes_clearly(read_only
 def test_read_only_banner_hook(qtbot, read_only):
     from PySide6.QtWidgets import QLabel, QMainWindow
 
-    from ui.restore_dialog import open_database as ui_open, show_read_only_banner
+    from ui.backup_start import open_database as ui_open, show_read_only_banner
 
     opened = ui_open(read_only)
     try:

@@ -200,8 +200,9 @@ def test_new_product_starts_like_the_row_above(store):
 
 
 def test_load_plan_reads_the_same_plan_alone_in_its_file_or_among_others(tmp_path):
-    """load_plan reads the agency links in one pass when the plan holds most of the file's products and by a
-    join otherwise (issue 18); both give the same plan, and links of archived products stay out."""
+    """load_plan reads the products and agency links in one pass when the plan holds most of the file's tasks and
+    products and by a join otherwise (issue 18); both give the same plan, and archived products (or products of an
+    archived task) and their links stay out."""
     from cchc_desktop.demo import create_demo_plan
 
     store = Store.open(tmp_path / "kh.sqlite3")
@@ -210,18 +211,31 @@ def test_load_plan_reads_the_same_plan_alone_in_its_file_or_among_others(tmp_pat
     task = plan.sections[0].tasks[0]
     archived = store.add_product(task.id, "Sản phẩm đã lưu trữ", "Quý I/2026", ["Cơ quan chỉ ở sản phẩm này"], [])
     store.db.conn.execute("UPDATE product SET archived_on = '2026-01-02' WHERE id = ?", (archived,))
-    alone = store.load_plan(plan_id)
-    assert alone == plan
+    dropped = store.add_task(plan.sections[0].id, "Nhiệm vụ đã bỏ")
+    store.add_product(dropped, "Sản phẩm của nhiệm vụ đã bỏ", "Quý II/2026", ["Cơ quan của nhiệm vụ đã bỏ"], [])
+    store.db.conn.execute("UPDATE task SET archived_on = '2026-01-02' WHERE id = ?", (dropped,))
+    # same product positions in one task: the order of the rows is kept either way
+    tied = store.add_product(task.id, "Sản phẩm cùng vị trí", "Quý III/2026", ["Phòng Văn hóa - Xã hội"], [])
+    store.db.conn.execute("UPDATE product SET position = 0 WHERE id = ?", (tied,))
+    plan = store.load_plan(plan_id)
+    tasks = store.db.query_one("SELECT COUNT(*) FROM task")[0]
+    assert sum(len(s.tasks) for s in plan.sections) * 2 >= tasks                          # the scans
+    assert {p.id for p in plan.sections[0].tasks[0].products} >= {tied} and archived not in {
+        p.id for s in plan.sections for t in s.tasks for p in t.products}
+    assert dropped not in {t.id for s in plan.sections for t in s.tasks}
     for _ in range(3):
         create_demo_plan(store)
     products = store.db.query_one("SELECT COUNT(*) FROM product")[0]
-    assert sum(len(t.products) for s in plan.sections for t in s.tasks) * 2 < products   # now the join
+    tasks = store.db.query_one("SELECT COUNT(*) FROM task")[0]
+    assert sum(len(t.products) for s in plan.sections for t in s.tasks) * 2 < products   # now the joins
+    assert sum(len(s.tasks) for s in plan.sections) * 2 < tasks
     among_others = store.load_plan(plan_id)
     assert among_others == plan
     links = sum(len(p.leads) + len(p.coordinators) for s in plan.sections for t in s.tasks for p in t.products)
     expected = store.db.query_one(
         "SELECT COUNT(*) FROM product_agency pa JOIN product p ON p.id = pa.product_id JOIN task t "
-        "ON t.id = p.task_id JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? AND p.archived_on = ''",
+        "ON t.id = p.task_id JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? AND p.archived_on = '' "
+        "AND t.archived_on = ''",
         (plan_id,))[0]
     assert links == expected > 0
     store.close()

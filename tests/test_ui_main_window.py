@@ -702,7 +702,7 @@ def test_toolbar_undo_button_stays_short(window):
 
 def test_menu_mnemonics_are_unique(window):
     """Alt+letter opens one menu, and one item in each menu (Sao lưu took the S of Sửa)."""
-    from ui.restore_dialog import install_backup_menu
+    from ui.backup_start import install_backup_menu
 
     install_backup_menu(window)
 

@@ -28,7 +28,7 @@ def _mnemonic(text: str) -> str | None:
 def test_feature_menus_have_unique_mnemonics(qtbot, store, demo):
     """Alt+letter reaches every item of «Xem», «Trao đổi», «Kế hoạch», «Sao lưu» (they had none), one letter each."""
     from ui.app import build_main_window
-    from ui.restore_dialog import install_backup_menu
+    from ui.backup_start import install_backup_menu
 
     window = build_main_window(store)
     qtbot.addWidget(window)

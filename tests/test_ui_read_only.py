@@ -12,7 +12,7 @@ pytestmark = pytest.mark.gui
 def test_read_only_database_disables_every_write_action(qtbot, store):
     from ui.actions import WRITES
     from ui.main_window import MainWindow
-    from ui.restore_dialog import show_read_only_banner
+    from ui.backup_start import show_read_only_banner
 
     plan_id = create_demo_plan(store)
     window = MainWindow(store)

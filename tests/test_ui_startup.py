@@ -56,7 +56,7 @@ def test_startup_backup_runs_behind_the_window_and_keeps_the_state_before_the_se
 
     from cchc_desktop import backup as bk
     from cchc_desktop.store import Store
-    from ui.restore_dialog import open_database
+    from ui.backup_start import open_database
 
     path = tmp_path / "cchc.sqlite3"
     store = Store.open(path, actor="t")

@@ -5,14 +5,19 @@ import gc
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from cchc_desktop import APP_NAME
 from cchc_desktop.backup import check_ahead
 from cchc_desktop.demo import ensure_demo_plan
+from cchc_desktop.logging_setup import attach_deferred
 from cchc_desktop.paths import default_db_path
 from cchc_desktop.store import Store
 from . import messages
+
+
+LOG_AFTER_PAINT_MS = 1000   # the log file is attached once the start's idle work (dashboard, index) had its turn
 
 
 def build_main_window(store: Store):
@@ -44,7 +49,7 @@ def run_gui(db_path: str | Path | None = None) -> int:
     check_ahead(path)   # the database's open-time check reads the file in a thread while the modules load
     from . import main_window  # noqa: F401 - (loaded now, while the check runs)
     from .crash_handler import app_icon, install as install_crash_handler
-    from .restore_dialog import install_backup_menu, open_database, show_read_only_banner
+    from .backup_start import install_backup_menu, open_database, show_read_only_banner
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
@@ -52,9 +57,10 @@ def run_gui(db_path: str | Path | None = None) -> int:
     app.setWindowIcon(app_icon())
     from .qt_vi import install as install_vietnamese
     install_vietnamese(app)   # «Đồng ý», «Hủy», «Có», «Không» instead of Qt's English button texts
-    install_crash_handler()
+    install_crash_handler(deferred=True)   # the log file is attached after the first paint (or at a crash)
     opened = open_database(path)
     if opened is None:
+        attach_deferred(only_when_kept=True)
         return 1  # refused (open elsewhere, damaged and not recovered…): the user was told why
     try:
         ensure_demo_plan(opened.store)
@@ -70,6 +76,8 @@ def run_gui(db_path: str | Path | None = None) -> int:
     def painted() -> None:
         _collector_on()
         opened.copy_backup_now()
+        # the rotating log file, with what was logged while starting (a crash attaches it at once)
+        QTimer.singleShot(LOG_AFTER_PAINT_MS, attach_deferred)
 
     after_first_paint(window.view.viewport(), painted)
     window.show()
@@ -77,4 +85,7 @@ def run_gui(db_path: str | Path | None = None) -> int:
         return app.exec()
     finally:
         _collector_on()   # (quit before the first paint was over)
-        opened.close()
+        try:
+            opened.close()
+        finally:
+            attach_deferred(only_when_kept=True)   # (quit before it was attached: what was logged is written)

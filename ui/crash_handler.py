@@ -19,7 +19,7 @@ from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from cchc_desktop import APP_NAME
-from cchc_desktop.logging_setup import install_excepthooks, setup_logging
+from cchc_desktop.logging_setup import defer_logging, install_excepthooks, setup_logging
 from cchc_desktop.resources import resource_path
 
 TITLE = "Lỗi không mong muốn"
@@ -75,10 +75,12 @@ class _Reporter(QObject):
 _reporter: _Reporter | None = None
 
 
-def install() -> Path:
-    """Set up the log file and the exception hooks; returns the log file path."""
+def install(deferred: bool = False) -> Path:
+    """Set up the log file and the exception hooks; returns the log file path. `deferred` (the GUI start):
+    records are kept in memory until `logging_setup.setup_logging()` attaches the file after the first paint;
+    an unhandled exception attaches it at once."""
     global _reporter
-    path = setup_logging()
+    path = defer_logging() if deferred else setup_logging()
     if _reporter is None:
         _reporter = _Reporter()
 
