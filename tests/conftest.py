@@ -87,3 +87,20 @@ def _databases_closed(monkeypatch):
         database.close()
     if left_open:
         warnings.warn(ResourceWarning(f"database left open by the test: {', '.join(left_open)}"))
+
+
+@pytest.fixture
+def window(qtbot, store):
+    """The main window on the demo plan at 1366×768, shown, with the work that follows the first paint done
+    (the dashboard and the filter bar's agency list, ui/startup.py)."""
+    from cchc_desktop.demo import create_demo_plan
+    from ui.app import build_main_window
+
+    create_demo_plan(store)
+    win = build_main_window(store)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.dashboard is not None and win._agency_cache is not None, timeout=5000)
+    return win

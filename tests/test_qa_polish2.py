@@ -205,19 +205,6 @@ def test_report_body_sheet_fits_an_a4_page(store, tmp_path, kind):
 
 # --------------------------------------------------------------------------- 5. five-year dialog hint
 
-@pytest.fixture
-def window(qtbot, store):
-    from cchc_desktop.demo import create_demo_plan
-    from ui.app import build_main_window
-    create_demo_plan(store)
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 def _menu_paths(window) -> set[str]:
     """«Menu → Item» of every menu action, without mnemonics."""
     out = set()

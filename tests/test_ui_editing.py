@@ -15,7 +15,6 @@ from cchc_desktop.tracking import IN_PROGRESS, NOT_STARTED, get_status
 from ui.appendix_model import COL_DEADLINE, COL_PRODUCT, FilterSpec
 from ui.operations import NOT_REFRESHED
 
-from test_ui_main_window import window  # noqa: F401  (the same window fixture: demo plan, 1366×768)
 
 
 def one_off_products(window):

@@ -1,7 +1,6 @@
 """Main window and appendix editor, driven through the real widgets (pytest-qt, offscreen)."""
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -12,21 +11,6 @@ from cchc_desktop.store import Store
 from ui.appendix_model import (COL_CONTENT, COL_DEADLINE, COL_LEAD, COL_PRODUCT, COL_STT,
                                COLUMN_COUNT, KIND_SECTION, FilterSpec)
 from ui.delegates import AgencyCompleter, DeadlineEditor, MultiLineEditor
-
-
-@pytest.fixture
-def window(qtbot, store):
-    from ui.app import build_main_window
-
-    create_demo_plan(store)
-    win = build_main_window(store)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    # the dashboard and the filter bar's agency list follow the first paint (ui/startup.py)
-    qtbot.waitUntil(lambda: win.dashboard is not None and win._agency_cache is not None, timeout=5000)
-    return win
 
 
 def first_product_row(model, section_index: int, task_index: int = 0, product_index: int = 0) -> int:
