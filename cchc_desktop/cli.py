@@ -8,7 +8,7 @@ from pathlib import Path
 from . import cli_exchange, cli_par, cli_planlife, cli_reports, cli_safety, cli_show, cli_sync
 from .import_commit import commit_plan
 from .importers.plan_builder import PARTS, read_plan
-from .cli_common import ViArgumentParser, pick_plan
+from .cli_common import ViArgumentParser, integer, pick_plan
 from .open_path import open_database, read_only_notice
 from .paths import default_db_path
 from .errors import UserError
@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_import.add_argument("file")
     p_import.add_argument("--plan", help="mã kế hoạch để nhập thêm vào (mặc định: tạo kế hoạch mới)")
     p_import.add_argument("--unit", help="tên đơn vị, ví dụ «xã Xuân Trường»")
-    p_import.add_argument("--year", type=int, help="năm kế hoạch")
+    p_import.add_argument("--year", type=integer, help="năm kế hoạch")
     p_import.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
     p_import.add_argument("--skip", action="append", choices=[p for p in PARTS if p != "facts"],
                           help="bỏ qua một phần: appendix (phụ lục), targets (chỉ tiêu), header (nơi nhận, "

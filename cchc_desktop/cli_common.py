@@ -16,7 +16,7 @@ ARGPARSE_VI = {
     "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
     "invalid choice: %(value)r (choose from %(choices)s)":
         "lựa chọn không hợp lệ: %(value)r (chọn một trong: %(choices)s)",
-    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ: %(value)r",
+    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ: %(value)r (cần %(type)s)",
     "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
     "one of the arguments %s is required": "cần một trong các tham số %s",
     "unrecognized arguments: %s": "tham số không nhận ra: %s",
@@ -86,6 +86,15 @@ class ViArgumentParser(argparse.ArgumentParser):
     def error(self, message: str):
         with _vietnamese():
             super().error(message)
+
+
+def integer(text: str) -> int:
+    """``type=`` for whole-number options; its name is what argparse's «giá trị không hợp lệ» message says is
+    needed («… 'abc' (cần một số nguyên)»), where ``type=int`` would print «int»."""
+    return int(text.strip())
+
+
+integer.__name__ = "một số nguyên"
 
 
 def pick_plan(store: Store, plan_id: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
+from .cli_common import integer
 from .store import Store, StoreError
 
 
@@ -248,14 +249,14 @@ def add_parsers(sub) -> None:
     verbs = p.add_subparsers(dest="par_command", required=True, metavar="LỆNH")
     v = verbs.add_parser("import-catalog", help="nhập Bộ chỉ số từ tệp .xlsx/.docx của tỉnh")
     v.add_argument("file")
-    v.add_argument("--year", type=int, help="năm áp dụng")
+    v.add_argument("--year", type=integer, help="năm áp dụng")
     v.add_argument("--name", help="tên Bộ chỉ số")
     v.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
     v = verbs.add_parser("example", help="thêm Bộ chỉ số ví dụ minh họa (không phải bộ chính thức)")
-    v.add_argument("--year", type=int)
+    v.add_argument("--year", type=integer)
     v = verbs.add_parser("propose", help="đề xuất gắn tiêu chí với nhiệm vụ và văn bản")
     v.add_argument("--plan")
-    v.add_argument("--year", type=int)
+    v.add_argument("--year", type=integer)
     v.add_argument("--apply", action="store_true", help="xác nhận tất cả đề xuất")
     v = verbs.add_parser("score", help="chấm điểm một tiêu chí")
     v.add_argument("code", help="mã tiêu chí, ví dụ 1.1.2")
@@ -263,17 +264,17 @@ def add_parsers(sub) -> None:
     v.add_argument("--explain", help="giải trình (bắt buộc khi chưa đủ tài liệu kiểm chứng)")
     v.add_argument("--reason", help="lý do khi chấm khác điểm phần mềm tự tính")
     v.add_argument("--plan")
-    v.add_argument("--year", type=int)
+    v.add_argument("--year", type=integer)
     v = verbs.add_parser("accept", help="lấy điểm tự tính cho tiêu chí chưa chấm, cập nhật điểm tự tính đã lấy "
                                          "khi cách tính cho kết quả khác")
     v.add_argument("--plan")
-    v.add_argument("--year", type=int)
+    v.add_argument("--year", type=integer)
     v = verbs.add_parser("show", help="bảng điểm, tài liệu kiểm chứng và việc cần xem")
     v.add_argument("--plan")
-    v.add_argument("--year", type=int)
+    v.add_argument("--year", type=integer)
     v = verbs.add_parser("export", help="xuất báo cáo, bảng điểm và hồ sơ tài liệu kiểm chứng")
     v.add_argument("--plan")
-    v.add_argument("--year", type=int)
+    v.add_argument("--year", type=integer)
     v.add_argument("--out", required=True, help="thư mục đích (ví dụ ổ USB)")
     v.add_argument("--zip", action="store_true", help="hồ sơ tài liệu kiểm chứng thành một tệp .zip")
     v.add_argument("--number", help="số báo cáo, ví dụ 45")
@@ -281,7 +282,7 @@ def add_parsers(sub) -> None:
                                               "tiêu chí còn thiếu tài liệu kiểm chứng")
     v.add_argument("files", nargs="+", help="các tệp .xlsx cơ quan gửi lại")
     v.add_argument("--plan")
-    v.add_argument("--year", type=int)
+    v.add_argument("--year", type=integer)
     v.add_argument("--apply", action="store_true", help="ghi vào hồ sơ")
     v = verbs.add_parser("issued", help="sổ báo cáo định kỳ đã ban hành (dùng cho tiêu chí báo cáo đúng hạn)")
     v.add_argument("action", nargs="?", default="list", choices=["list", "add", "remove", "propose"],
@@ -294,4 +295,4 @@ def add_parsers(sub) -> None:
     v.add_argument("--ref", help="tính đúng hạn đến ngày dd/mm/yyyy (mặc định cuối năm, như tiêu chí Chỉ số CCHC)")
     v.add_argument("--apply", action="store_true", help="(propose) ghi tất cả đề xuất")
     v.add_argument("--plan")
-    v.add_argument("--year", type=int)
+    v.add_argument("--year", type=integer)

@@ -6,6 +6,7 @@ import datetime as _dt
 import sys
 from pathlib import Path
 
+from .cli_common import integer
 from .errors import UserError
 from .importers import read_appendix
 from .planlife import amend, fiveyear, rollover
@@ -146,7 +147,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--plan")
     p = sub.add_parser("rollover", help="tạo kế hoạch năm sau từ kế hoạch năm nay")
     p.add_argument("--plan")
-    p.add_argument("--year", type=int, required=True, help="năm của kế hoạch mới")
+    p.add_argument("--year", type=integer, required=True, help="năm của kế hoạch mới")
     p.add_argument("--apply", action="store_true", help="tạo kế hoạch")
     p = sub.add_parser("link-plan", help="gắn kế hoạch năm vào kế hoạch giai đoạn")
     p.add_argument("--plan", required=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from .cli_common import integer
 from .store import Store
 
 
@@ -53,7 +54,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--folder", help="thư mục đồng bộ (ghi nhớ cho các lần sau)")
     p.add_argument("--once", action="store_true", help="đồng bộ một lượt rồi thoát")
     p.add_argument("--preview", action="store_true", help="chỉ xem trước, không hợp nhất")
-    p.add_argument("--interval", type=int, default=30, help="số giây giữa hai lượt (mặc định 30)")
+    p.add_argument("--interval", type=integer, default=30, help="số giây giữa hai lượt (mặc định 30)")
     p = sub.add_parser("portfolio", help="xem tiến độ nhiều xã từ các gói .cchc (chỉ đọc)")
     p.add_argument("paths", nargs="+", help="thư mục hoặc các tệp .cchc")
     p.add_argument("--out", help="xuất bảng so sánh ra tệp .xlsx")

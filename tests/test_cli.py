@@ -120,7 +120,7 @@ def test_argument_parser_speaks_vietnamese(capsys):
     assert code == 0 and "--year YEAR" in out and not any(word in out for word in ENGLISH)
     bad = [(("khong-co-lenh",), "tham số LỆNH: lựa chọn không hợp lệ: 'khong-co-lenh'"),
            (("rollover",), "thiếu tham số bắt buộc: --year"),
-           (("rollover", "--year", "abc"), "tham số --year: giá trị không hợp lệ: 'abc'"),
+           (("rollover", "--year", "abc"), "tham số --year: giá trị không hợp lệ: 'abc' (cần một số nguyên)"),
            (("plans", "--khong-co"), "tham số không nhận ra: --khong-co"),
            (("par",), "thiếu tham số bắt buộc: LỆNH"),
            (("import", "x.xlsx", "--skip", "sai"), "tham số --skip: lựa chọn không hợp lệ: 'sai'")]
