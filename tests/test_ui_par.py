@@ -292,7 +292,6 @@ def test_dialog_deletes_a_direct_document_and_removes_a_link_one_undo_step_each(
     plan_id = create_demo_plan(store)
     window = _window(qtbot, store)
     dialog = ParDialog(store, plan_id, window)
-    qtbot.addWidget(dialog)
     dialog.use_example()
     proposals = [p for p in mapping.propose_links(store, plan_id, dialog.catalog_id) if p.kind == "task"]
     first = proposals[0]
@@ -366,8 +365,8 @@ def test_par_dialog_buttons_have_unique_mnemonics(qtbot, store):
 
     from PySide6.QtWidgets import QPushButton
 
-    dialog = ParDialog(store, create_demo_plan(store), _window(qtbot, store))
-    qtbot.addWidget(dialog)
+    window = _window(qtbot, store)
+    dialog = ParDialog(store, create_demo_plan(store), window)
     letters = [m.group(1).lower() for b in dialog.findChildren(QPushButton)
                if (m := re.search(r"&(\w)", b.text().replace("&&", "")))]
     assert len(letters) >= 10 and len(letters) == len(set(letters)), letters
