@@ -85,7 +85,10 @@ def atomic_path(target: str | os.PathLike, *, verify: bool = True):
                 os.fsync(handle.fileno())
             expected = sha256_file(tmp) if verify else None
             _usual_mode(tmp, target)
-            os.replace(tmp, target)
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:          # an existing file open in Word/Excel/a PDF reader is named as such
+                raise SafeWriteError(describe_error(exc, target, replacing=target.exists())) from exc
             _fsync_dir(target.parent)
             if verify and sha256_file(target) != expected:
                 raise SafeWriteError(f"Kiểm tra lại tệp «{target.name}» sau khi ghi thất bại (mã băm khác).")

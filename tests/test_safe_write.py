@@ -70,3 +70,42 @@ def test_written_files_get_the_usual_mode_not_owner_only(tmp_path):
         assert (tmp_path / "a.cchc").stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(old)
+
+
+def test_replacing_a_file_open_elsewhere_is_named_as_such(tmp_path, monkeypatch, capsys):
+    """Saving a report again over the copy the user still has open in Word/Excel/a PDF reader: Windows refuses
+    the rename with «access denied» (or a sharing violation). The message names that, not the account's rights,
+    and the old file stays as it was; a new file refused the same way is still a matter of rights."""
+    import errno
+
+    from cchc_desktop import safe_write
+    from cchc_desktop.cli import main
+    from cchc_desktop.demo import create_demo_plan
+    from cchc_desktop.store import Store
+
+    real_replace = os.replace
+
+    def refuse(src, dst, *a, **k):
+        if str(dst).startswith(str(tmp_path / "out")):
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(safe_write.os, "replace", refuse)
+    (tmp_path / "out").mkdir()
+    old = tmp_path / "out" / "bao-cao.pdf"
+    old.write_bytes(b"ban cu")
+    with pytest.raises(safe_write.SafeWriteError, match="đang được mở trong chương trình khác") as info:
+        safe_write.atomic_write_bytes(old, b"ban moi")
+    assert "Word, Excel, trình đọc PDF" in str(info.value) and old.read_bytes() == b"ban cu"
+    with pytest.raises(safe_write.SafeWriteError, match="Không có quyền truy cập") as info:
+        safe_write.atomic_write_bytes(tmp_path / "out" / "moi.pdf", b"x")
+    assert "đang được mở" not in str(info.value)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["bao-cao.pdf"]      # no temporary left
+    db = tmp_path / "kh.sqlite3"
+    store = Store.open(db)
+    create_demo_plan(store)
+    store.close()
+    capsys.readouterr()
+    assert main(["--db", str(db), "report", "periodic", "--period", "2026-Q2", "--out", str(old)]) == 2
+    err = capsys.readouterr().err
+    assert "đang được mở trong chương trình khác" in err and old.read_bytes() == b"ban cu"
