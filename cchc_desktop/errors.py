@@ -107,6 +107,14 @@ def describe_error(exc: BaseException, path: str | os.PathLike | None = None, *,
     return f"Không truy cập được {where}: {detail}.{safe}"
 
 
+def user_message(exc: BaseException, path: str | os.PathLike | None = None) -> str:
+    """What to show for a refused or failed action: a UserError's own Vietnamese text, an OS error named for what
+    it is (never Python's English «[Errno 28] No space left on device»)."""
+    if isinstance(exc, UserError) or not isinstance(exc, OSError):
+        return str(exc)
+    return describe_error(exc, path)
+
+
 class StorageError(UserError):
     """A read or write the disk refused, named for what it is (kind = DISK_FULL, READ_ONLY, …)."""
 

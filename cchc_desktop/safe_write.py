@@ -78,7 +78,10 @@ def atomic_path(target: str | os.PathLike, *, verify: bool = True):
         raise SafeWriteError(_explain(exc, target)) from exc
     tmp = Path(tmp_name)
     try:
-        yield tmp
+        try:
+            yield tmp
+        except OSError as exc:        # the writer failed on the temporary file (disk full, stick pulled…)
+            raise SafeWriteError(_explain(exc, target)) from exc
         try:
             with open(tmp, "rb+") as handle:
                 handle.flush()

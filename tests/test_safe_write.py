@@ -109,3 +109,24 @@ def test_replacing_a_file_open_elsewhere_is_named_as_such(tmp_path, monkeypatch,
     assert main(["--db", str(db), "report", "periodic", "--period", "2026-Q2", "--out", str(old)]) == 2
     err = capsys.readouterr().err
     assert "đang được mở trong chương trình khác" in err and old.read_bytes() == b"ban cu"
+
+
+def test_a_writer_failing_on_the_temporary_file_is_named_in_vietnamese(tmp_path):
+    """python-docx, openpyxl or reportlab writing the temporary file hit a full disk: the OS error reaches the
+    user named («đã đầy»), not as Python's English «[Errno 28] No space left on device»; the old file stays."""
+    target = tmp_path / "bao-cao.docx"
+    target.write_bytes(b"ban cu")
+    with pytest.raises(SafeWriteError) as info:
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(b"nua chung")
+            raise OSError(errno.ENOSPC, "No space left on device")
+    assert "đã đầy" in str(info.value) and "No space" not in str(info.value)
+    assert target.read_bytes() == b"ban cu" and [p.name for p in tmp_path.iterdir()] == ["bao-cao.docx"]
+
+
+def test_user_message_names_a_raw_os_error():
+    from cchc_desktop.errors import UserError, user_message
+
+    assert user_message(UserError("Đã có lỗi.")) == "Đã có lỗi."
+    text = user_message(PermissionError(errno.EACCES, "Permission denied"), "/media/usb/bc.pdf")
+    assert "«/media/usb/bc.pdf»" in text and "Permission denied" not in text

@@ -187,3 +187,31 @@ def test_report_and_header_dialogs_fit_a_1366x768_screen(qtbot, store, monkeypat
         limit_h = 728 - screen.FRAME_HEIGHT
         assert dlg.width() <= 1366 - screen.FRAME_WIDTH and dlg.height() <= limit_h
         assert dlg.minimumSizeHint().height() <= limit_h
+
+
+def test_saving_over_a_report_open_in_word_says_so(dialog, tmp_path, monkeypatch):
+    """The Word draft saved again while the leader still has it open: the box names that (Windows refuses the
+    rename), never an English OS error; the old file stays and the register is not offered."""
+    import errno
+    import os as _os
+
+    from cchc_desktop import safe_write
+    from ui import messages
+
+    shown = []
+    monkeypatch.setattr(messages, "error", lambda _parent, title, text: shown.append((title, text)))
+    target = tmp_path / "bao-cao.docx"
+    target.write_bytes(b"ban dang mo")
+    real_replace = _os.replace
+
+    def refuse(src, dst, *a, **k):
+        if str(dst) == str(target):
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(safe_write.os, "replace", refuse)
+    dialog.ask_save_path = lambda *_a: str(target)
+    assert dialog.export_docx() is None
+    assert shown and shown[0][0] == "Chưa xuất được"
+    assert "đang được mở trong chương trình khác" in shown[0][1] and "Permission" not in shown[0][1]
+    assert target.read_bytes() == b"ban dang mo" and dialog.offers == []
