@@ -186,7 +186,8 @@ def cmd_issued(store: Store, args) -> int:
     plan's evidence documents. Every write is one operation (undoable like any other)."""
     from . import ops
     from .tracking.issued_reports import (SOURCE_LABELS, add_issued, add_proposals, delete_issued,
-                                          evidence_proposals, list_issued, on_time_summary, report_checks)
+                                          evidence_proposals, list_issued, on_time_summary, period_label,
+                                          report_checks)
 
     plan_id = _plan(store, args)
     year = _year(store, plan_id, args)
@@ -218,7 +219,7 @@ def cmd_issued(store: Store, args) -> int:
                                                                        if proposals else "."))
         return 0
     for row in list_issued(store, plan_id, year):
-        print(f"  {row['id'][:8]}  {row['period_key']:8}  {row['doc_number'] or '(không số)'}  "
+        print(f"  {row['id'][:8]}  {period_label(row['period_key'])}  {row['doc_number'] or '(không số)'}  "
               f"{_dt.date.fromisoformat(row['issued_on']):%d/%m/%Y}  {row['summary']}  [{SOURCE_LABELS[row['source']]}]")
     # by default the PAR criterion's own reference (the year's end): the same figure and words as «par show»
     ref = min(_dt.date(year, 12, 31) if args.ref is None else _parse_date(args.ref), _dt.date(year, 12, 31))

@@ -128,7 +128,8 @@ def cmd_period_report(store, args) -> int:
     plan_id = _plan_id(store, args.plan)
     print(fiveyear.progress_text(store, plan_id))        # the same cells as the dashboard's «Tiến độ giai đoạn»
     if args.out:
-        ref = _dt.date.fromisoformat(args.date) if args.date else _dt.date.today()
+        # dd/mm/yyyy as every other command (yyyy-mm-dd still read); a bad date named in Vietnamese
+        ref = _dt.date.fromisoformat(amend.parse_date(args.date)) if args.date else _dt.date.today()
         render_pdf(fiveyear.build_period_report(store, plan_id, ref), Path(args.out))
         print(f"Đã lưu «{args.out}».")
     return 0
@@ -139,7 +140,7 @@ def add_parsers(sub) -> None:
     p.add_argument("file")
     p.add_argument("--plan", help="mã kế hoạch (bỏ trống khi chỉ có một kế hoạch)")
     p.add_argument("--number", help="số kế hoạch điều chỉnh, ví dụ 41/KH-UBND (mặc định: đọc từ tệp)")
-    p.add_argument("--date", help="ngày ban hành, năm-tháng-ngày (mặc định: đọc từ tệp)")
+    p.add_argument("--date", help="ngày ban hành dd/mm/yyyy (mặc định: đọc từ tệp)")
     p.add_argument("--note", help="ghi chú")
     p.add_argument("--refuse", help="số thứ tự các thay đổi không áp dụng, ví dụ 2,5")
     p.add_argument("--apply", action="store_true", help="ghi các thay đổi (một thao tác, hoàn tác được trong ứng dụng)")
@@ -163,9 +164,9 @@ def add_parsers(sub) -> None:
     p.add_argument("--list", action="store_true", help="liệt kê nhiệm vụ và chỉ tiêu giai đoạn có thể chọn")
     p.add_argument("--search", help="chỉ liệt kê những mục chứa các từ này (không cần dấu)")
     p = sub.add_parser("period-report", help="kết quả thực hiện kế hoạch giai đoạn (và báo cáo PDF)")
-    p.add_argument("--plan")
+    p.add_argument("--plan", help="mã kế hoạch giai đoạn (bỏ trống khi chỉ có một kế hoạch)")
     p.add_argument("--out", help="tệp PDF")
-    p.add_argument("--date", help="ngày lấy số liệu, năm-tháng-ngày")
+    p.add_argument("--date", help="ngày lấy số liệu dd/mm/yyyy (mặc định hôm nay)")
 
 
 def _guarded(handler, open_store):

@@ -71,12 +71,19 @@ def classify(exc: BaseException) -> str:
     return OTHER
 
 
-def describe_error(exc: BaseException, path: str | os.PathLike | None = None, *, intact: bool = True) -> str:
+def describe_error(exc: BaseException, path: str | os.PathLike | None = None, *, intact: bool = True,
+                   replacing: bool = False) -> str:
     """A Vietnamese sentence naming the failure and what to do. `intact`: the data on disk was not changed
-    (a refused write rolled back, a copy that failed before the rename), so say so."""
+    (a refused write rolled back, a copy that failed before the rename), so say so. `replacing`: the failure came
+    when an existing file was being replaced (a report saved again under its name): refused there, it is almost
+    always that file open in Word, Excel or a PDF reader (Windows answers «access denied»), so say that."""
     kind = classify(exc)
     where = f"«{os.fspath(path)}»" if path is not None else "tệp dữ liệu"
     safe = " Dữ liệu đã lưu trước đó vẫn nguyên vẹn." if intact else ""
+    if replacing and kind in (PERMISSION, LOCKED):
+        return (f"Không ghi đè được {where}: tệp này đang được mở trong chương trình khác (Word, Excel, trình đọc "
+                "PDF…) hoặc là tệp chỉ đọc. Tệp cũ vẫn nguyên vẹn. Hãy đóng tệp đó (hoặc lưu với tên khác) rồi "
+                "thử lại.")
     if kind == DISK_FULL:
         return (f"Ổ đĩa chứa {where} đã đầy.{safe} Hãy giải phóng dung lượng (xóa tệp tạm, dọn thùng rác) "
                 "rồi thử lại.")
@@ -98,6 +105,14 @@ def describe_error(exc: BaseException, path: str | os.PathLike | None = None, *,
         return f"{where} không phải là cơ sở dữ liệu hợp lệ hoặc đã bị hỏng ({exc})."
     detail = getattr(exc, "strerror", None) or str(exc)
     return f"Không truy cập được {where}: {detail}.{safe}"
+
+
+def user_message(exc: BaseException, path: str | os.PathLike | None = None) -> str:
+    """What to show for a refused or failed action: a UserError's own Vietnamese text, an OS error named for what
+    it is (never Python's English «[Errno 28] No space left on device»)."""
+    if isinstance(exc, UserError) or not isinstance(exc, OSError):
+        return str(exc)
+    return describe_error(exc, path)
 
 
 class StorageError(UserError):

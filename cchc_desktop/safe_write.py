@@ -78,14 +78,20 @@ def atomic_path(target: str | os.PathLike, *, verify: bool = True):
         raise SafeWriteError(_explain(exc, target)) from exc
     tmp = Path(tmp_name)
     try:
-        yield tmp
+        try:
+            yield tmp
+        except OSError as exc:        # the writer failed on the temporary file (disk full, stick pulled…)
+            raise SafeWriteError(_explain(exc, target)) from exc
         try:
             with open(tmp, "rb+") as handle:
                 handle.flush()
                 os.fsync(handle.fileno())
             expected = sha256_file(tmp) if verify else None
             _usual_mode(tmp, target)
-            os.replace(tmp, target)
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:          # an existing file open in Word/Excel/a PDF reader is named as such
+                raise SafeWriteError(describe_error(exc, target, replacing=target.exists())) from exc
             _fsync_dir(target.parent)
             if verify and sha256_file(target) != expected:
                 raise SafeWriteError(f"Kiểm tra lại tệp «{target.name}» sau khi ghi thất bại (mã băm khác).")

@@ -151,3 +151,30 @@ def test_cli_register(tmp_path):
         assert conn.execute("SELECT COUNT(*) FROM report_issue").fetchone()[0] == 1
         assert conn.execute("SELECT COUNT(DISTINCT op_id) FROM change_log WHERE entity = 'report_issue'"
                             ).fetchone()[0] == 1                          # written as one operation
+
+
+def test_a_report_is_registered_and_listed_under_its_own_period(demo, qtbot, tmp_path):
+    """A Quý II report is the 6-month one for the PAR count, but the register (form, table, CLI) names it Quý II:
+    the form offers every period of the year, and a Quý IV report is listed as Quý IV counting as the annual one."""
+    from ui.issued_reports_dialog import EntryDialog, IssuedReportsDialog
+
+    store, plan_id, _catalog_id = demo
+    add_issued(store, plan_id, "2026-Q2", "12/06/2026", doc_number="41/BC-UBND")
+    add_issued(store, plan_id, "2026-Q4", "10/12/2026", doc_number="90/BC-UBND")
+    add_issued(store, plan_id, "2026-H1", "14/06/2026", doc_number="42/BC-UBND")
+    dialog = IssuedReportsDialog(store, plan_id)
+    qtbot.addWidget(dialog)
+    shown = {dialog.table.item(r, 1).text(): dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())}
+    assert shown == {"41/BC-UBND": "Quý II 2026 (tính là báo cáo 6 tháng)",
+                     "42/BC-UBND": "6 tháng đầu năm 2026",
+                     "90/BC-UBND": "Quý IV 2026 (tính là báo cáo năm)"}
+    form = EntryDialog(2026, dialog)
+    qtbot.addWidget(form)
+    keys = [form.period.itemData(i) for i in range(form.period.count())]
+    assert keys == ["2026-Q1", "2026-Q2", "2026-H1", "2026-Q3", "2026-Q4", "2026-H2", "2026"]
+    form.period.setCurrentIndex(keys.index("2026-Q3"))
+    assert form.values()["period_key"] == "2026-Q3" and form.period.currentText() == "Quý III 2026"
+    # the Quý II entry is the 6-month report of the on-time count (the earliest of Quý II and 6 tháng đầu năm)
+    counted = {r[0] for r in store.db.query("SELECT period_key FROM report_issue")}
+    assert counted == {"2026-Q2", "2026-Q4", "2026-H1"}
+    assert "6 tháng 12/06 (hạn 15/06)" in dialog.checks_label.text()

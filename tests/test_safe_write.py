@@ -70,3 +70,63 @@ def test_written_files_get_the_usual_mode_not_owner_only(tmp_path):
         assert (tmp_path / "a.cchc").stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(old)
+
+
+def test_replacing_a_file_open_elsewhere_is_named_as_such(tmp_path, monkeypatch, capsys):
+    """Saving a report again over the copy the user still has open in Word/Excel/a PDF reader: Windows refuses
+    the rename with «access denied» (or a sharing violation). The message names that, not the account's rights,
+    and the old file stays as it was; a new file refused the same way is still a matter of rights."""
+    import errno
+
+    from cchc_desktop import safe_write
+    from cchc_desktop.cli import main
+    from cchc_desktop.demo import create_demo_plan
+    from cchc_desktop.store import Store
+
+    real_replace = os.replace
+
+    def refuse(src, dst, *a, **k):
+        if str(dst).startswith(str(tmp_path / "out")):
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(safe_write.os, "replace", refuse)
+    (tmp_path / "out").mkdir()
+    old = tmp_path / "out" / "bao-cao.pdf"
+    old.write_bytes(b"ban cu")
+    with pytest.raises(safe_write.SafeWriteError, match="đang được mở trong chương trình khác") as info:
+        safe_write.atomic_write_bytes(old, b"ban moi")
+    assert "Word, Excel, trình đọc PDF" in str(info.value) and old.read_bytes() == b"ban cu"
+    with pytest.raises(safe_write.SafeWriteError, match="Không có quyền truy cập") as info:
+        safe_write.atomic_write_bytes(tmp_path / "out" / "moi.pdf", b"x")
+    assert "đang được mở" not in str(info.value)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["bao-cao.pdf"]      # no temporary left
+    db = tmp_path / "kh.sqlite3"
+    store = Store.open(db)
+    create_demo_plan(store)
+    store.close()
+    capsys.readouterr()
+    assert main(["--db", str(db), "report", "periodic", "--period", "2026-Q2", "--out", str(old)]) == 2
+    err = capsys.readouterr().err
+    assert "đang được mở trong chương trình khác" in err and old.read_bytes() == b"ban cu"
+
+
+def test_a_writer_failing_on_the_temporary_file_is_named_in_vietnamese(tmp_path):
+    """python-docx, openpyxl or reportlab writing the temporary file hit a full disk: the OS error reaches the
+    user named («đã đầy»), not as Python's English «[Errno 28] No space left on device»; the old file stays."""
+    target = tmp_path / "bao-cao.docx"
+    target.write_bytes(b"ban cu")
+    with pytest.raises(SafeWriteError) as info:
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(b"nua chung")
+            raise OSError(errno.ENOSPC, "No space left on device")
+    assert "đã đầy" in str(info.value) and "No space" not in str(info.value)
+    assert target.read_bytes() == b"ban cu" and [p.name for p in tmp_path.iterdir()] == ["bao-cao.docx"]
+
+
+def test_user_message_names_a_raw_os_error():
+    from cchc_desktop.errors import UserError, user_message
+
+    assert user_message(UserError("Đã có lỗi.")) == "Đã có lỗi."
+    text = user_message(PermissionError(errno.EACCES, "Permission denied"), "/media/usb/bc.pdf")
+    assert "«/media/usb/bc.pdf»" in text and "Permission denied" not in text

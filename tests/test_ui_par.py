@@ -281,3 +281,92 @@ def test_register_dialog_and_criterion_say_the_same(qtbot, store):
     due = store.db.query_one("SELECT COUNT(*) FROM report_issue")[0]
     assert shown.startswith(f"{due}/4 báo cáo đúng hạn (tính các báo cáo đến hạn đến "
                             f"{dt.date(2026, 12, 31):%d/%m/%Y}")
+
+
+def test_dialog_deletes_a_direct_document_and_removes_a_link_one_undo_step_each(qtbot, store, tmp_path):
+    """The criterion form lists its links (task by its STT, product, document) beside its documents: «Xóa tài liệu
+    đã thêm» deletes a document added directly (a task's document cannot be deleted from here), «Bỏ liên kết»
+    removes the selected link; each is one step on the window's stack, Ctrl+Z puts it back."""
+    from cchc_desktop.par import mapping
+
+    plan_id = create_demo_plan(store)
+    window = _window(qtbot, store)
+    dialog = ParDialog(store, plan_id, window)
+    dialog.use_example()
+    proposals = [p for p in mapping.propose_links(store, plan_id, dialog.catalog_id) if p.kind == "task"]
+    first = proposals[0]
+    assert dialog.confirm_links([first])
+    task = store.db.query_one("SELECT s.position AS section, t.position, t.source_stt, t.content FROM task t "
+                              "JOIN section s ON s.id = t.section_id WHERE t.id = ?", (first.target_id,))
+    numeral = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][task["section"]]
+    stt = task["source_stt"] or str(task["position"] + 1)
+    scan = tmp_path / "quy-che.pdf"
+    scan.write_bytes(b"%PDF-1.4 quy che")
+    assert dialog.add_document_to(first.code, source_file=str(scan), doc_number="20/QĐ-UBND", summary="Quy chế")
+    _select(dialog, first.code)
+    assert dialog.links.count() == 1
+    link_text = dialog.links.item(0).text()
+    assert link_text == f"Nhiệm vụ {numeral}.{stt}: {task['content']}"
+    texts = [dialog.documents.item(i).text() for i in range(dialog.documents.count())]
+    row = next(i for i, t in enumerate(texts) if "20/QĐ-UBND" in t)
+    assert not dialog.delete_doc_button.isEnabled() and not dialog.unlink_button.isEnabled()   # nothing selected
+    dialog.documents.setCurrentRow(row)
+    assert dialog.delete_doc_button.isEnabled()
+    stack = window.undo_stack
+    assert dialog.delete_selected_document()
+    assert store.db.query_one("SELECT COUNT(*) FROM par_document")[0] == 0
+    assert stack.text(stack.count() - 1) == f"Xóa tài liệu kiểm chứng của tiêu chí {first.code}"
+    _select(dialog, first.code)
+    assert not any("20/QĐ-UBND" in dialog.documents.item(i).text() for i in range(dialog.documents.count()))
+    stack.undo()                                          # the document is back with its file
+    back = store.db.query_one("SELECT doc_number, file_name FROM par_document")
+    assert tuple(back) == ("20/QĐ-UBND", "quy-che.pdf")
+    _select(dialog, first.code)
+    assert any("20/QĐ-UBND" in dialog.documents.item(i).text() for i in range(dialog.documents.count()))
+    # a document of a linked task is not deletable here (the button stays off on it)
+    for i in range(dialog.documents.count()):
+        dialog.documents.setCurrentRow(i)
+        assert dialog.delete_doc_button.isEnabled() == ("20/QĐ-UBND" in dialog.documents.item(i).text())
+    dialog.links.setCurrentRow(0)
+    assert dialog.unlink_button.isEnabled() and dialog.remove_selected_link()
+    assert store.db.query_one("SELECT COUNT(*) FROM par_link")[0] == 0
+    _select(dialog, first.code)
+    assert dialog.links.count() == 0
+    stack.undo()
+    assert store.db.query_one("SELECT COUNT(*) FROM par_link WHERE target_id = ?", (first.target_id,))[0] == 1
+    _select(dialog, first.code)
+    assert dialog.links.count() == 1
+    dialog.resize(1366, 740)
+    dialog.grab().save(str(tmp_path / "par-links.png"))
+
+
+def test_removing_a_link_or_document_already_gone_is_refused_in_vietnamese(store):
+    from cchc_desktop.ops import par as par_ops
+    from cchc_desktop.store import StoreError
+
+    plan_id = create_demo_plan(store)
+    catalog_id = catalog.commit_catalog(store, catalog.example_catalog(2026))
+    from cchc_desktop.par import mapping
+    links = mapping.confirm_links(store, plan_id, mapping.propose_links(store, plan_id, catalog_id)[:1])
+    leaf = store.db.query_one("SELECT id FROM par_criterion WHERE code = '3.4'")[0]
+    doc = mapping.add_document(store, plan_id, leaf, doc_number="1/TB-UBND")
+    par_ops.remove_links(store, links)
+    par_ops.delete_document(store, doc)
+    with pytest.raises(StoreError, match="Liên kết không còn"):
+        par_ops.remove_links(store, links)
+    with pytest.raises(StoreError, match="Tài liệu kiểm chứng không còn"):
+        par_ops.delete_document(store, doc)
+
+
+def test_par_dialog_buttons_have_unique_mnemonics(qtbot, store):
+    """Alt+letter reaches one button each (before: T for «Thêm tài liệu» and «Lấy điểm tự tính», L for «Lưu điểm»
+    and «Đề xuất liên kết»)."""
+    import re
+
+    from PySide6.QtWidgets import QPushButton
+
+    window = _window(qtbot, store)
+    dialog = ParDialog(store, create_demo_plan(store), window)
+    letters = [m.group(1).lower() for b in dialog.findChildren(QPushButton)
+               if (m := re.search(r"&(\w)", b.text().replace("&&", "")))]
+    assert len(letters) >= 10 and len(letters) == len(set(letters)), letters

@@ -91,11 +91,16 @@ def test_saving_a_periodic_report_offers_the_register_one_undoable_step(qtbot, s
     dlg.ask_register = accept
     assert dlg.save_pdf()
     form = forms[0]
+    # a Quý II report is registered as Quý II (it counts as the 6-month report), never shown as «6 tháng»
     assert (form.period.currentData(), form.number.text(), form.date.date().toString("dd/MM/yyyy")) == \
-        ("2026-H1", "41/BC-UBND", "14/06/2026")
-    assert form.summary.text().startswith("Báo cáo kết quả thực hiện công tác cải cách hành chính")
+        ("2026-Q2", "41/BC-UBND", "14/06/2026")
+    assert form.period.currentText() == "Quý II 2026 (tính là báo cáo 6 tháng)"
+    assert form.summary.text().startswith("Báo cáo kết quả thực hiện công tác cải cách hành chính quý II")
     row = store.db.query_one("SELECT period_key, doc_number, issued_on, source FROM report_issue")
-    assert tuple(row) == ("2026-H1", "41/BC-UBND", "2026-06-14", "xuat")
+    assert tuple(row) == ("2026-Q2", "41/BC-UBND", "2026-06-14", "xuat")
+    from cchc_desktop.tracking.issued_reports import report_checks
+    half = [c for c in report_checks(store, plan_id, 2026, dt.date(2026, 12, 31)) if c.slot == "H1"][0]
+    assert half.entry is not None and half.entry["doc_number"] == "41/BC-UBND"
     assert "sổ báo cáo" in dlg.status.text() and window.undo_stack.count() == 1
     assert dlg.export_docx() and len(forms) == 1          # already in the register: not asked again
     window.undo_stack.undo()
@@ -182,3 +187,31 @@ def test_report_and_header_dialogs_fit_a_1366x768_screen(qtbot, store, monkeypat
         limit_h = 728 - screen.FRAME_HEIGHT
         assert dlg.width() <= 1366 - screen.FRAME_WIDTH and dlg.height() <= limit_h
         assert dlg.minimumSizeHint().height() <= limit_h
+
+
+def test_saving_over_a_report_open_in_word_says_so(dialog, tmp_path, monkeypatch):
+    """The Word draft saved again while the leader still has it open: the box names that (Windows refuses the
+    rename), never an English OS error; the old file stays and the register is not offered."""
+    import errno
+    import os as _os
+
+    from cchc_desktop import safe_write
+    from ui import messages
+
+    shown = []
+    monkeypatch.setattr(messages, "error", lambda _parent, title, text: shown.append((title, text)))
+    target = tmp_path / "bao-cao.docx"
+    target.write_bytes(b"ban dang mo")
+    real_replace = _os.replace
+
+    def refuse(src, dst, *a, **k):
+        if str(dst) == str(target):
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(safe_write.os, "replace", refuse)
+    dialog.ask_save_path = lambda *_a: str(target)
+    assert dialog.export_docx() is None
+    assert shown and shown[0][0] == "Chưa xuất được"
+    assert "đang được mở trong chương trình khác" in shown[0][1] and "Permission" not in shown[0][1]
+    assert target.read_bytes() == b"ban dang mo" and dialog.offers == []

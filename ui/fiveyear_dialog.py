@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime as _dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHeaderView,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView,
                                QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from cchc_desktop.errors import UserError
+from cchc_desktop.errors import UserError, user_message
 from cchc_desktop.planlife import fiveyear
 from cchc_desktop.reports.document import render_pdf
 from cchc_desktop.safe_write import SafeWriteError
 from cchc_desktop.tracking import list_targets
 
-from . import messages
+from . import file_dialogs, messages
 from .busy import busy
 from .operations import perform_in
 from .screen import fit_to_screen
@@ -74,15 +74,18 @@ class FiveYearDialog(QDialog):
         layout.addWidget(save)
 
     def save_report(self, path: str | None = None) -> None:
-        if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo", "bao-cao-ke-hoach-giai-doan.pdf", "PDF (*.pdf)")
+        if not path:          # (the reports' folder remembered, like every other report)
+            path = file_dialogs.save_file(self, file_dialogs.REPORTS, "Lưu báo cáo",
+                                          "bao-cao-ke-hoach-giai-doan.pdf", "Tệp PDF (*.pdf)")
         if not path:
             return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
         try:
             with busy(self, "Đang lập báo cáo…"):
                 render_pdf(fiveyear.build_period_report(self.store, self.plan_id, _dt.date.today()), path)
         except (UserError, SafeWriteError, OSError) as exc:
-            messages.error(self, "Lưu báo cáo", f"Không lưu được báo cáo: {exc}")
+            messages.error(self, "Lưu báo cáo", f"Không lưu được báo cáo: {user_message(exc, path)}")
 
     # -- a yearly plan: its parent and its target links ------------------------------------------------------
     def _build_links(self, layout: QVBoxLayout) -> None:

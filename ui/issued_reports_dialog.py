@@ -73,8 +73,7 @@ class IssuedReportsDialog(QDialog):
         self.rows = reg.list_issued(self.store, self.plan_id, self.year)
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            year, slot = reg.report_slot(row["period_key"])
-            values = [f"{reg.REPORT_LABELS[slot]} {year}", row["doc_number"],
+            values = [reg.period_label(row["period_key"]), row["doc_number"],
                       dt.date.fromisoformat(row["issued_on"]).strftime("%d/%m/%Y"), row["summary"],
                       reg.SOURCE_LABELS[row["source"]]]
             for c, value in enumerate(values):
@@ -154,8 +153,8 @@ class EntryDialog(QDialog):
             question.setWordWrap(True)
             form.addRow(question)
         self.period = QComboBox(self)
-        for slot in reg.REQUIRED:
-            self.period.addItem(f"{reg.REPORT_LABELS[slot]} {year}", reg.slot_key(year, slot))
+        for key, label in reg.register_periods(year):      # a Quý II report is registered as Quý II, not «6 tháng»
+            self.period.addItem(label, key)
         self.number = QLineEdit(self)
         self.number.setPlaceholderText("ví dụ 15/BC-UBND")
         day = (entry.issued_on if entry is not None and entry.issued_on else None) or dt.date.today()
@@ -164,7 +163,7 @@ class EntryDialog(QDialog):
         self.date.setCalendarPopup(True)
         self.summary = QLineEdit(self)
         if entry is not None:
-            self.period.setCurrentIndex(max(0, self.period.findData(reg.slot_key(*reg.report_slot(entry.period_key)))))
+            self.period.setCurrentIndex(max(0, self.period.findData(entry.period_key)))
             self.number.setText(entry.doc_number)
             self.summary.setText(entry.summary)
             self.summary.setCursorPosition(0)

@@ -1,8 +1,8 @@
 """«Tự đánh giá Chỉ số CCHC» (issue #17): the year's criteria with their points, evidence and explanations.
 
-Thin over cchc_desktop.par: the tree shows an Assessment. Every write (catalogue import, confirmed links, a score
-with its explanation and override reason, the computed points taken, a document added, the agencies' documents
-imported) is one core operation (``cchc_desktop.ops.par``) on the main window's undo stack (``perform_in``): Ctrl+Z
+Thin over cchc_desktop.par: the tree shows an Assessment. Every write (catalogue import, confirmed links, a link
+removed, a score with its explanation and override reason, the computed points taken, a document added or deleted,
+the agencies' documents imported) is one core operation (``cchc_desktop.ops.par``) on the main window's undo stack (``perform_in``): Ctrl+Z
 here or in the window undoes it, and the dialog refreshes from the one change notification (``StoreEvents.changed``).
 Link proposals are reviewed one by one before they are confirmed; «Xuất hồ sơ…» writes the report, the scoring
 table and the evidence dossier.
@@ -78,6 +78,7 @@ class ParDialog(QDialog):
         self.store, self.plan_id = store, plan_id
         self.year = store.load_plan(plan_id).year_start
         self.assessment: scoring.Assessment | None = None
+        self.link_infos: dict[str, list[mapping.LinkInfo]] = {}
         self.setWindowTitle(f"Tự đánh giá, chấm điểm Chỉ số CCHC năm {self.year}")
 
         self.catalog_combo = QComboBox(self)
@@ -128,9 +129,21 @@ class ParDialog(QDialog):
         self.reason.setPlaceholderText("Lý do khi chấm khác điểm phần mềm tự tính")
         self.documents = QListWidget(self)
         self.documents.setMaximumHeight(90)
+        self.documents.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self.links = QListWidget(self)
+        self.links.setMaximumHeight(70)
+        self.links.currentItemChanged.connect(lambda *_: self._update_buttons())
         add_doc = QPushButton("Thêm &tài liệu kiểm chứng…", self)
         add_doc.clicked.connect(self.add_document)
-        self.save_button = QPushButton("&Lưu điểm (Ctrl+S)", self)
+        self.delete_doc_button = QPushButton("Xóa tài liệu đã t&hêm", self)
+        self.delete_doc_button.setToolTip("Xóa tài liệu được thêm trực tiếp cho tiêu chí (hoàn tác bằng Ctrl+Z); "
+                                          "văn bản của nhiệm vụ thì bỏ liên kết")
+        self.delete_doc_button.clicked.connect(self.delete_selected_document)
+        self.unlink_button = QPushButton("Bỏ liên &kết", self)
+        self.unlink_button.setToolTip("Bỏ liên kết tiêu chí với nhiệm vụ, sản phẩm hoặc văn bản đã chọn "
+                                      "(hoàn tác bằng Ctrl+Z)")
+        self.unlink_button.clicked.connect(self.remove_selected_link)
+        self.save_button = QPushButton("Lưu điể&m (Ctrl+S)", self)
         self.save_button.clicked.connect(self.save_score)
         form.addRow("Tiêu chí:", self.title_label)
         form.addRow("Hướng dẫn chấm:", self.guide_label)
@@ -139,8 +152,11 @@ class ParDialog(QDialog):
         form.addRow("Giải trình:", self.explanation)
         form.addRow("Lý do chấm khác:", self.reason)
         form.addRow("Tài liệu kiểm chứng:", self.documents)
+        form.addRow("Liên kết:", self.links)
         row = QHBoxLayout()
         row.addWidget(add_doc)
+        row.addWidget(self.delete_doc_button)
+        row.addWidget(self.unlink_button)
         row.addStretch(1)
         row.addWidget(self.save_button)
         form.addRow(row)
@@ -160,7 +176,7 @@ class ParDialog(QDialog):
         self.total_label.setWordWrap(True)     # «Chưa có Bộ chỉ số năm …» must not widen the dialog past 1366 px
         propose = QPushButton("Đề xuất &liên kết…", self)
         propose.clicked.connect(self.propose_links)
-        accept = QPushButton("Lấy điểm &tự tính", self)
+        accept = QPushButton("Lấy đ&iểm tự tính", self)
         accept.setToolTip("Ghi điểm phần mềm tự tính cho các tiêu chí có cách tính tự động và chưa chấm; cập nhật "
                           "điểm đã lấy trước đây khi cách tính cho kết quả khác (giải trình tự ghi giữ nguyên)")
         accept.clicked.connect(self.accept_computed)
@@ -237,6 +253,7 @@ class ParDialog(QDialog):
             self.form_box.setEnabled(False)
             return
         self.assessment = a = scoring.assessment(self.store, self.plan_id, cid)
+        self.link_infos = mapping.criterion_links(self.store, self.plan_id, cid)
         items: dict[str, QTreeWidgetItem] = {}
         current = None
         for r in a.results:
@@ -289,13 +306,27 @@ class ParDialog(QDialog):
         self.reason.setText(r.override_reason)
         self.documents.clear()
         for doc in r.documents:
-            self.documents.addItem(("Văn bản của nhiệm vụ: " if doc.source == "evidence" else "") + doc.label)
+            item = QListWidgetItem(("Văn bản của nhiệm vụ: " if doc.source == "evidence" else "") + doc.label)
+            item.setData(Qt.UserRole, doc.id if doc.source == "direct" else None)
+            self.documents.addItem(item)
         if r.evidence != FULL:
             text = "Chưa có tài liệu kiểm chứng" if r.evidence == MISSING else \
                 f"Chưa đủ: {'; '.join(r.evidence_notes)}"
             warn = QListWidgetItem(text)
             warn.setForeground(_PROBLEM)
             self.documents.addItem(warn)
+        self.links.clear()
+        for link in self.link_infos.get(r.criterion.id, []):
+            item = QListWidgetItem(link.label)
+            item.setData(Qt.UserRole, link.id)
+            item.setToolTip(link.label)
+            self.links.addItem(item)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        doc = self.documents.currentItem()
+        self.delete_doc_button.setEnabled(doc is not None and bool(doc.data(Qt.UserRole)))
+        self.unlink_button.setEnabled(self.links.currentItem() is not None)
 
     # -- actions ------------------------------------------------------------------------------------
     def _error(self, text: str) -> None:
@@ -398,6 +429,23 @@ class ParDialog(QDialog):
         r = self.assessment.by_code(code)
         return self._write(f"Thêm tài liệu kiểm chứng cho tiêu chí {code}", par_ops.add_document, self.store,
                            self.plan_id, r.criterion.id, **values) is not None
+
+    def delete_selected_document(self) -> bool:
+        """Delete the selected document added directly to the criterion: one operation (Ctrl+Z puts it back)."""
+        r, item = self._current(), self.documents.currentItem()
+        doc_id = item.data(Qt.UserRole) if item is not None else None
+        if r is None or not doc_id:
+            return False
+        return self._write(f"Xóa tài liệu kiểm chứng của tiêu chí {r.code}", par_ops.delete_document, self.store,
+                           doc_id) is not None
+
+    def remove_selected_link(self) -> bool:
+        """Remove the selected link of the criterion to a task, product or document: one operation."""
+        r, item = self._current(), self.links.currentItem()
+        if r is None or item is None:
+            return False
+        return self._write(f"Bỏ liên kết của tiêu chí {r.code}", par_ops.remove_links, self.store,
+                           [item.data(Qt.UserRole)]) is not None
 
     def open_issued_reports(self) -> None:
         from .issued_reports_dialog import IssuedReportsDialog

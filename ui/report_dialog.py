@@ -22,6 +22,7 @@ from cchc_desktop.reports.agency_tasks import lead_agencies, plan_agencies
 from cchc_desktop.reports.templates import (KIND_FIELDS, ReportTemplateError, check_text, delete_template,
                                             duplicate_template, get_template, list_templates, placeholder_help,
                                             save_template)
+from cchc_desktop.errors import user_message
 from cchc_desktop.safe_write import SafeWriteError, atomic_write_bytes
 from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import default_period, get_settings, plan_periods
@@ -388,7 +389,7 @@ class ReportDialog(QDialog):
             with busy(self, "Đang lưu tệp PDF…", show=True):
                 atomic_write_bytes(path, self.pdf)
         except (SafeWriteError, OSError) as exc:
-            messages.error(self, "Chưa lưu được", str(exc))
+            messages.error(self, "Chưa lưu được", user_message(exc, path))
             return None
         self.set_status(f"Đã lưu {path}")
         self.offer_register()
@@ -411,7 +412,7 @@ class ReportDialog(QDialog):
             with busy(self, f"Đang xuất báo cáo ra {program}…", show=True):
                 export(self.store, self.request(), path)
         except (ReportTemplateError, StoreError, SafeWriteError, OSError) as exc:
-            messages.error(self, "Chưa xuất được", str(exc))
+            messages.error(self, "Chưa xuất được", user_message(exc, path))
             return None
         self.set_status(f"Đã xuất {path}")
         self.offer_register()
@@ -431,7 +432,7 @@ class ReportDialog(QDialog):
             with busy(self, "Đang gửi báo cáo tới máy in…", show=True) as job:
                 print_pages(self.preview.pages, printer, progress=job.progress)
         except OSError as exc:
-            messages.error(self, "Chưa in được", str(exc))
+            messages.error(self, "Chưa in được", user_message(exc))
             return False
         self.set_status("Đã gửi lệnh in.")
         self.offer_register()

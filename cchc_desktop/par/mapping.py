@@ -180,9 +180,68 @@ def confirm_links(store: Store, plan_id: str, proposals: list[Proposal] | list[t
 
 
 def remove_links(store: Store, link_ids: list[str]) -> list[dict]:
-    """Remove links (one transaction); returns the removed rows."""
+    """Remove links (one transaction); returns the removed rows. Refused when none of them is left (removed
+    meanwhile, or undone)."""
     with store.transaction():
-        return [row for row in (store.delete_row("par_link", i) for i in link_ids) if row]
+        removed = [row for row in (store.delete_row("par_link", i) for i in link_ids) if row]
+    if link_ids and not removed:
+        raise StoreError("Liên kết không còn (có thể đã được bỏ).")
+    return removed
+
+
+@dataclass(frozen=True)
+class LinkInfo:
+    """One link of a criterion, described for the user: «Nhiệm vụ I.2: …», «Sản phẩm (nhiệm vụ I.2): …»,
+    «Văn bản (nhiệm vụ I.2): Quyết định – 10/QĐ-UBND – …»."""
+
+    id: str
+    criterion_id: str
+    kind: str
+    target_id: str
+    label: str
+
+
+def criterion_links(store: Store, plan_id: str, catalog_id: str) -> dict[str, list[LinkInfo]]:
+    """criterion id -> its links (confirmed or not), each with a label naming the task by its STT as printed
+    (section numeral + number); a link whose task, product or document is no longer in the plan says so."""
+    links = existing_links(store, plan_id, catalog_id)
+    if not links:
+        return {}
+    tasks: dict[str, tuple[str, str]] = {}
+    products: dict[str, tuple[str, str]] = {}
+    for section, task in store.load_plan(plan_id).iter_tasks():
+        ref = f"{section.numeral}.{task.number}" if section.numeral else task.number
+        tasks[task.id] = (ref, task.content)
+        for product in task.products:
+            products[product.id] = (ref, product.description)
+    wanted = [l["target_id"] for l in links if l["kind"] == "evidence"]
+    documents = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for r in store.db.query("SELECT id, product_id, doc_type, doc_number, summary FROM evidence WHERE id IN "
+                                f"({', '.join('?' * len(chunk))})", chunk):
+            documents[r["id"]] = r
+    out: dict[str, list[LinkInfo]] = {}
+    for l in links:
+        kind, target = l["kind"], l["target_id"]
+        if kind == "task":
+            ref, text = tasks.get(target, ("", ""))
+            label = f"Nhiệm vụ {ref}: {text}" if ref else "Nhiệm vụ không còn trong kế hoạch"
+        elif kind == "product":
+            ref, text = products.get(target, ("", ""))
+            label = f"Sản phẩm (nhiệm vụ {ref}): {text}" if ref else "Sản phẩm không còn trong kế hoạch"
+        else:
+            row = documents.get(target)
+            if row is None:
+                label = "Văn bản không còn trong kế hoạch"
+            else:
+                ref = products.get(row["product_id"], ("", ""))[0]
+                text = " – ".join(x for x in (row["doc_type"], row["doc_number"], row["summary"]) if x)
+                label = f"Văn bản{f' (nhiệm vụ {ref})' if ref else ''}: {text or '(không số, không trích yếu)'}"
+        if not l["confirmed"]:
+            label += " (chưa xác nhận)"
+        out.setdefault(l["criterion_id"], []).append(LinkInfo(l["id"], l["criterion_id"], kind, target, label))
+    return out
 
 
 def add_document(store: Store, plan_id: str, criterion_id: str, *, source_file: str | os.PathLike | None = None,
@@ -207,9 +266,14 @@ def add_document(store: Store, plan_id: str, criterion_id: str, *, source_file: 
             "file_sha256": prepared.file_sha256 if prepared else ""})["id"]
 
 
-def delete_document(store: Store, document_id: str) -> dict | None:
+def delete_document(store: Store, document_id: str) -> dict:
+    """Remove a document added directly to a criterion (its attached file stays among the attachments, so the
+    undo puts the document back whole). Refused when it is no longer there."""
     with store.transaction():
-        return store.delete_row("par_document", document_id)
+        row = store.delete_row("par_document", document_id)
+    if row is None:
+        raise StoreError("Tài liệu kiểm chứng không còn (có thể đã bị xóa).")
+    return row
 
 
 def criterion_documents(store: Store, plan_id: str, catalog_id: str) -> dict[str, list[EvidenceDoc]]:

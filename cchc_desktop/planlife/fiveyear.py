@@ -393,7 +393,7 @@ def _value_text(value: float | None, unit: str) -> str:
 def build_period_report(store: Store, plan_id: str, ref_date: _dt.date, *, number: str | int | None = None,
                         issue_date: _dt.date | None = None):
     """The report "Kết quả thực hiện Kế hoạch giai đoạn" as a ReportData (render with reports.document.render_pdf)."""
-    from ..reports.document import ReportData, TableData
+    from ..reports.document import ReportData, TableData, fitted_shares
     from ..reports.header_settings import get_header
     from ..reports.templates import table_marker
     from ..reports.vnformat import unit_with_kind
@@ -409,19 +409,20 @@ def build_period_report(store: Store, plan_id: str, ref_date: _dt.date, *, numbe
     # «Chưa có số liệu» wrapped over 3–4 lines in the narrow «Đánh giá» column of the portrait page: «—» + a note
     rows = [[str(i), *progress_cells(t)[:-1], NO_DATA_MARK if t.met is None else VERDICTS[t.met]]
             for i, t in enumerate(progress, 1)]
-    fixed = [0.05, 0.27, 0.10]
-    year_share = 0.34 / len(years)
-    targets = TableData("bang_chi_tieu_giai_doan", "Chỉ tiêu giai đoạn",
-                        ["TT", *progress_headers(years)], rows,
-                        fixed + [year_share] * len(years) + [0.10, 0.07, 0.07],
+    # the value columns as wide as their values (a year column holds «95%», the verdict «Chưa đạt»), the target's
+    # text takes the rest: fixed shares made the text column narrow and the value columns wrap or stand empty
+    target_headers = ["TT", *progress_headers(years)]
+    targets = TableData("bang_chi_tieu_giai_doan", "Chỉ tiêu giai đoạn", target_headers, rows,
+                        fitted_shares(target_headers, rows, flexible=(1,), font_size=10),
                         ["CENTER", "LEFT", "CENTER"] + ["CENTER"] * (len(years) + 3),
                         empty_text="Kế hoạch giai đoạn chưa có chỉ tiêu.", font_size=10)
     task_rows = []
     for t in task_progress(store, plan_id):
         cells = [f"{t.yearly[y][0]}/{t.yearly[y][1]}" if y in t.yearly else "—" for y in years]
         task_rows.append([t.where, t.content, *cells])
-    tasks = TableData("bang_nhiem_vu_giai_doan", "Nhiệm vụ giai đoạn", ["TT", "Nhiệm vụ", *(str(y) for y in years)],
-                      task_rows, [0.07, 0.53] + [0.40 / len(years)] * len(years),
+    task_headers = ["TT", "Nhiệm vụ", *(str(y) for y in years)]
+    tasks = TableData("bang_nhiem_vu_giai_doan", "Nhiệm vụ giai đoạn", task_headers,
+                      task_rows, fitted_shares(task_headers, task_rows, flexible=(1,), font_size=10),
                       ["CENTER", "LEFT"] + ["CENTER"] * len(years), font_size=10,
                       empty_text="Kế hoạch giai đoạn chưa có nhiệm vụ.")
     children = yearly_plans(store, plan_id)

@@ -128,3 +128,37 @@ def render_pdf(report: ReportData, target: str | os.PathLike | BinaryIO | None =
         return buffer.getvalue()
     build_pdf(target, flowables, **kwargs)
     return None
+
+
+def fitted_shares(headers: list[str], rows: list[list[object]], *, flexible: tuple[int, ...], font_size: float,
+                  landscape: bool = False, max_share: float = 0.16, min_flexible: float = 0.25) -> list[float]:
+    """Column shares sized to the content: each short column (numbers, values, verdicts) as wide as its widest cell
+    on one line and its header's longest word (bold), at most ``max_share`` of the text width (longer cells wrap);
+    the ``flexible`` text columns share what is left equally, at least ``min_flexible`` of the width together."""
+    from .. import fonts
+    from .grid import word_width
+
+    fonts.register_fonts()                        # (the measuring below needs the report fonts registered)
+    width, _height = frame_size(landscape)
+    pad = 2 * 3 + 1                               # the grid's left and right cell padding, and a little air
+    need: list[float] = []
+    for c, head in enumerate(headers):
+        if c in flexible:
+            need.append(0.0)
+            continue
+        words = str(head).split()
+        # the header on at most two lines, broken at its best space («Kết quả / đến nay»), never inside a word
+        widest = min((max(word_width(" ".join(words[:k]), fonts.BOLD, font_size),
+                          word_width(" ".join(words[k:]), fonts.BOLD, font_size)) for k in range(1, len(words))),
+                     default=word_width(" ".join(words), fonts.BOLD, font_size))
+        for row in rows:
+            text = "" if c >= len(row) or row[c] is None else str(row[c])
+            widest = max(widest, *(word_width(line, fonts.REGULAR, font_size) for line in text.split("\n")))
+        need.append(min(widest + pad, max_share * width))
+    fixed = sum(need)
+    if fixed > (1 - min_flexible) * width:        # too many columns: the short ones give way proportionally
+        scale = (1 - min_flexible) * width / fixed
+        need = [n * scale for n in need]
+        fixed = sum(need)
+    rest = (width - fixed) / max(1, len(flexible))
+    return [(rest if c in flexible else n) / width for c, n in enumerate(need)]

@@ -691,6 +691,26 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
 # ------------------------------------------------------------------------------------------- document
 
 
+class KeepWithTableStart(KeepTogether):
+    """What a heading and a table's lead-in ("…, cụ thể:", keepWithNext) are kept with: a short table whole, but
+    a long one (taller than a third of the page) only by its header and first rows. reportlab's KeepTogether
+    moves the whole group to a new page whenever the table does not fit in the rest of the page, which left most of
+    a page blank above every long table."""
+
+    def split(self, aW, aH):
+        content = self._content
+        grid = content[-1] if content else None
+        frame = getattr(self, "_frame", None)
+        page_height = getattr(frame, "_height", aH)
+        if isinstance(grid, PagedGrid) and grid.height > page_height / 3:
+            lead = 0.0
+            for flowable in content[:-1]:
+                lead += flowable.wrap(aW, aH)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+            if lead < aH and len(grid.split(aW, aH - lead - grid.getSpaceBefore())) > 1:
+                return list(content)          # the frame places the lead-in, then the table splits itself
+        return super().split(aW, aH)
+
+
 class NDDocTemplate(BaseDocTemplate):
     """A4 document with "portrait" and "landscape" page templates and ND30 page numbers."""
 
@@ -701,7 +721,9 @@ class NDDocTemplate(BaseDocTemplate):
         super().__init__(target, pagesize=landscape(A4) if landscape_first else A4, leftMargin=left,
                          rightMargin=right, topMargin=top, bottomMargin=bottom,
                          # reportlab's default initial font is the non-embedded Helvetica
-                         initialFontName=fonts.REGULAR, initialFontSize=settings.body_size, **kw)
+                         initialFontName=fonts.REGULAR, initialFontSize=settings.body_size,
+                         keepTogetherClass=KeepWithTableStart,   # the groups made of keepWithNext flowables
+                         **kw)
 
         def template(tid: str, size: tuple[float, float]) -> PageTemplate:
             w, h = size

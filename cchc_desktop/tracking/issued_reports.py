@@ -25,6 +25,9 @@ SOURCE_LABELS = {MANUAL: "nhập tay", EXPORTED: "ghi khi xuất báo cáo", FRO
 REQUIRED = ("Q1", "H1", "Q3", "Y")                       # the four reports of a year, in order
 REPORT_LABELS = {"Q1": "Quý I", "H1": "6 tháng", "Q3": "Quý III", "Y": "Năm"}
 _COUNTS_AS = {"Q1": "Q1", "Q2": "H1", "H1": "H1", "Q3": "Q3", "Q4": "Y", "H2": "Y", "Y": "Y"}
+# every period a report can be registered under, in the year's order, with its own name
+_OWN_LABELS = {"Q1": "Quý I", "Q2": "Quý II", "H1": "6 tháng đầu năm", "Q3": "Quý III", "Q4": "Quý IV",
+               "H2": "6 tháng cuối năm", "Y": "Năm"}
 
 
 def report_slot(period_key: str) -> tuple[int, str]:
@@ -35,6 +38,23 @@ def report_slot(period_key: str) -> tuple[int, str]:
 
 def slot_key(year: int, slot: str) -> str:
     return str(year) if slot == "Y" else f"{year}-{slot}"
+
+
+def period_label(period_key: str) -> str:
+    """The register's name of a report's own period, and which of the year's four reports it counts as when that
+    is another: "2026-Q2" -> "Quý II 2026 (tính là báo cáo 6 tháng)", "2026-H1" -> "6 tháng đầu năm 2026"."""
+    year, unit, index = parse_period_key(period_key)
+    own = "Y" if unit == "Y" else f"{unit}{index}"
+    text = f"{_OWN_LABELS[own]} {year}"
+    slot = _COUNTS_AS[own]
+    if slot != own:
+        text += f" (tính là báo cáo {REPORT_LABELS[slot].lower()})"
+    return text
+
+
+def register_periods(year: int) -> list[tuple[str, str]]:
+    """(period key, label) of every period a report of ``year`` can be registered under, in the year's order."""
+    return [(slot_key(year, own), period_label(slot_key(year, own))) for own in _OWN_LABELS]
 
 
 def _date(value) -> _dt.date:
@@ -170,9 +190,8 @@ class Proposal:
 
     @property
     def label(self) -> str:
-        year, slot = report_slot(self.period_key)
         day = _dt.date.fromisoformat(self.issued_on)
-        return f"{REPORT_LABELS[slot]} {year}: {self.doc_number or '(không số)'} ngày {day:%d/%m/%Y} – {self.summary}"
+        return f"{period_label(self.period_key)}: {self.doc_number or '(không số)'} ngày {day:%d/%m/%Y} – {self.summary}"
 
 
 _QUARTER_RE = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b")
