@@ -337,6 +337,7 @@ class _TextOut:
         self.count = 0
         self._encoder: _SubsetEncoder | None = None
         self._ttf = None
+        self._bottomup = bool(canv.bottomup)
         # one encoder per font and document, kept on the canvas (one canvas per document build)
         self._encoders: dict[str, _SubsetEncoder | None] = canv.__dict__.setdefault("_cchc_encoders", {})
 
@@ -359,12 +360,18 @@ class _TextOut:
             tx.setFont(font, size)
             self.font = (font, size)
             self._encoder = None
-        tx.setTextOrigin(x, y)
+        if self._bottomup:   # TextObject.setTextOrigin / setWordSpace, without the method calls
+            tx._code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+            tx._x0 = tx._x = x
+            tx._y0 = tx._y = y
+        else:
+            tx.setTextOrigin(x, y)
         if word_space:
             tx.setWordSpace(word_space)
-        self._text(font, text)
-        if word_space:
+            self._text(font, text)
             tx.setWordSpace(0)
+        else:
+            self._text(font, text)
         self.count += 1
 
     def _text(self, font: str, text: str) -> None:
