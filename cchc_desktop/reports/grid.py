@@ -94,23 +94,27 @@ class TextCell:
                     return None  # blank line: a Paragraph decides
                 continue
             line: list[str] = []
+            n = 0   # words on the line
             current = -space
+            limit = width   # width + shrink × words on the line
             for word in words:
                 ww = widths.get(word)
                 if ww is None:
                     ww = widths[word] = measure(word, size)
                 new = current + space + ww
-                if new > width + shrink * len(line):
+                if new > limit:
                     if ww > width:
                         return None  # a word longer than the cell: Paragraph splits it
-                    if line:
-                        out.append((" ".join(line), width - current, len(line) - 1))
-                        line, current = [word], ww
+                    if n:
+                        out.append((" ".join(line), width - current, n - 1))
+                        line, current, n, limit = [word], ww, 1, width + shrink
                         continue
                 line.append(word)
                 current = new
+                n += 1
+                limit = width + shrink * n
             if line:
-                out.append((" ".join(line), width - current, len(line) - 1))
+                out.append((" ".join(line), width - current, n - 1))
         return out
 
     def layout(self, width: float) -> None:
@@ -291,7 +295,7 @@ class _SubsetEncoder:
     def __init__(self, assignments: dict[int, int]):
         self.assignments = assignments
         self.seen = 0
-        self.done: dict[str, tuple[int, bytes]] = {}   # lines already encoded (their codes never change)
+        self.done: dict[str, tuple[int, str]] = {}   # lines already encoded (their codes never change)
         self.tables: list[dict[int, str]] = []   # per subset: character -> its one-byte code
         self.known: list[set[str]] = []          # per subset: the characters it holds
 
@@ -313,7 +317,8 @@ class _SubsetEncoder:
         self.tables[subset][code] = chr(n & 0xFF)
         self.known[subset].add(chr(code))
 
-    def encode(self, text: str) -> tuple[int, bytes] | None:
+    def shown(self, text: str) -> tuple[int, str] | None:
+        """(subset, the ``(…) Tj`` operator showing ``text``), or None when reportlab must encode it."""
         found = self.done.get(text)
         if found is not None:
             return found
@@ -322,7 +327,8 @@ class _SubsetEncoder:
         chars = set(text)
         for subset, known in enumerate(self.known):
             if chars <= known:
-                found = self.done[text] = (subset, text.translate(self.tables[subset]).encode("latin-1"))
+                data = text.translate(self.tables[subset]).encode("latin-1")
+                found = self.done[text] = (subset, f"({escapePDF(data)}) Tj")
                 return found
         return None
 
@@ -368,28 +374,22 @@ class _TextOut:
             tx.setTextOrigin(x, y)
         if word_space:
             tx.setWordSpace(word_space)
-            self._text(font, text)
-            tx.setWordSpace(0)
-        else:
-            self._text(font, text)
-        self.count += 1
-
-    def _text(self, font: str, text: str) -> None:
-        """``tx._textOut(text, 0)``, with the subset codes from the encoder when it knows every character."""
-        tx = self.tx
-        if self._encoder is None:
-            self._encoder = self._font_encoder(font)
-        encoded = self._encoder.encode(text) if self._encoder is not None and text else None
-        if encoded is None:
+        # tx._textOut(text, 0), with the subset codes from the encoder when it knows every character
+        encoder = self._encoder
+        if encoder is None:
+            encoder = self._encoder = self._font_encoder(font)
+        found = encoder.shown(text) if encoder is not None and text else None
+        if found is None:
             tx._textOut(text, 0)
-            return
-        subset, data = encoded
-        shown = f"({escapePDF(data)}) Tj"
-        if subset != tx._curSubset:   # what TextObject._formatText writes when the subset changes
-            name = self._ttf.getSubsetInternalName(subset, self.canv._doc)
-            shown = f"{name} {fp_str(tx._fontsize)} Tf {fp_str(tx._leading)} TL {shown}"
-            tx._curSubset = subset
-        tx._code.append(shown)
+        elif found[0] == tx._curSubset:
+            tx._code.append(found[1])
+        else:   # what TextObject._formatText writes when the subset changes
+            name = self._ttf.getSubsetInternalName(found[0], self.canv._doc)
+            tx._code.append(f"{name} {fp_str(tx._fontsize)} Tf {fp_str(tx._leading)} TL {found[1]}")
+            tx._curSubset = found[0]
+        if word_space:
+            tx.setWordSpace(0)
+        self.count += 1
 
     def flush(self) -> None:
         if self.count:
