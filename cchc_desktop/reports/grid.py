@@ -2,8 +2,10 @@
 
 reportlab's ``Table`` re-measures every cell each time a frame asks for its size or splits it (three to four
 times per cell in a 60-page appendix) and draws each cell through a save/translate/restore round trip. This table
-measures each row once (cells broken into lines with cached word widths), splits itself into per-page parts
-that share the measured rows, and draws a page as one text object plus one path of rules.
+measures each row once (cells broken into lines with cached word widths; equal texts of one table broken once),
+splits itself into per-page parts that share the measured rows, and draws a page as one text object plus one
+path of rules. A line whose characters all have their font-subset code already is encoded with one
+``str.translate`` (:class:`_SubsetEncoder`) instead of reportlab's per-character loop: the same bytes.
 
 It reproduces what ``Table`` + ``Paragraph`` produced (the same pages, line for line):
 
