@@ -131,3 +131,82 @@ def test_grid_table_splits_only_between_allowed_rows():
         assert not last.full_span  # never a section title alone at the bottom of a page
     assert sum(len(p.body) for p in parts) == len(rows)
     assert st.cell.fontSize == 12
+
+
+def _grid_pdf(rows) -> bytes:
+    from reportlab import rl_config
+
+    widths = [12 * mm, 70 * mm, 45 * mm, 35 * mm]
+    table = grid_table(["TT", "Nội dung", "Cơ quan", "Thời hạn"], rows, widths, align=["CENTER", "LEFT", "LEFT",
+                                                                                      "LEFT"], number_row=True)
+    out = io.BytesIO()
+    invariant = rl_config.invariant
+    rl_config.invariant = 1   # no dates or random ids: two builds of the same pages give the same bytes
+    try:
+        build_pdf(out, [table])
+    finally:
+        rl_config.invariant = invariant
+    return out.getvalue()
+
+
+def _many_characters_rows() -> list[list[str]]:
+    """More distinct characters than one font subset holds (256), characters the font lacks, no-break spaces, and
+    the same texts on many rows (lines the grid encodes once and then reuses)."""
+    vietnamese = "".join(sorted({c for c in unicodedata.normalize(
+        "NFC", "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")}))
+    extra = "".join(chr(c) for c in range(0x391, 0x3A9)) + "".join(chr(c) for c in range(0x410, 0x44F))
+    text = vietnamese + vietnamese.upper() + extra + "0123456789"
+    chunks = [text[i:i + 9] for i in range(0, len(text), 9)]
+    rows = []
+    for k in range(60):
+        rows.append([str(k + 1), " ".join(chunks[k % len(chunks):] + chunks[:k % len(chunks)]),
+                     "Văn phòng HĐND-UBND" if k % 2 else "Phòng\xa0Kinh tế  và  Hạ tầng",
+                     "Quý I/2026 ✓ 漢字" if k % 5 == 0 else "Thường xuyên"])
+    return rows
+
+
+def test_grid_text_encoded_like_reportlab(monkeypatch):
+    """The grid writes a line's font-subset codes itself once every character has one; the PDF is byte for byte
+    what reportlab's own text output (TextObject._textOut) writes, subsets, missing glyphs and reused lines too."""
+    from cchc_desktop.reports import grid
+
+    rows = _many_characters_rows()
+    distinct = set("".join("".join(r) for r in rows))
+    assert len(distinct) > 256   # several subsets of the regular font
+    ours = _grid_pdf(rows)
+    calls = []
+    real = grid._SubsetEncoder.shown
+
+    def counted(self, text):
+        found = real(self, text)
+        calls.append(found is not None)
+        return found
+
+    monkeypatch.setattr(grid._SubsetEncoder, "shown", counted)
+    assert _grid_pdf(rows) == ours
+    assert sum(calls) > len(calls) // 2   # most lines took the encoder's way
+    monkeypatch.setattr(grid._SubsetEncoder, "shown", lambda self, text: None)   # reportlab writes every line
+    assert _grid_pdf(rows) == ours
+
+
+def test_equal_cells_share_their_lines_without_changing_the_pages(monkeypatch):
+    from cchc_desktop.reports import grid
+
+    rows = _many_characters_rows()
+    ours = _grid_pdf(rows)
+    breaks = []
+    real = grid.TextCell._break
+
+    def counted(self, width):
+        breaks.append((self.text, self.style.name, width))
+        return real(self, width)
+
+    monkeypatch.setattr(grid.TextCell, "_break", counted)
+    _grid_pdf(rows)
+    shared = len(breaks)
+    breaks.clear()
+    init = grid.TextCell.__init__
+    monkeypatch.setattr(grid.TextCell, "__init__", lambda self, text, style, memo=None: init(self, text, style))
+    assert _grid_pdf(rows) == ours   # every cell broken on its own: the same pages
+    cells = len(breaks)
+    assert shared == len(set(breaks)) < cells   # one break per distinct text, style and width, not per cell

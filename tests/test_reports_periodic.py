@@ -45,6 +45,19 @@ def test_figures_come_from_plan_summary(demo):
     assert len(report.tables["bang_qua_han"].rows) == len(summary.overdue)
 
 
+def test_appendix_evidence_read_in_one_query(demo):
+    store, plan_id, _ = demo
+    with_evidence = store.db.query_one("SELECT COUNT(DISTINCT product_id) AS n FROM evidence")["n"]
+    assert with_evidence > 1
+    statements = []
+    store.db.conn.set_trace_callback(statements.append)
+    report = build_periodic_report(store, plan_id, PERIOD, REF)
+    store.db.conn.set_trace_callback(None)
+    assert len([s for s in statements if "FROM evidence" in s]) == 1
+    texts = [row[7] for row in report.appendices[0].table.rows if len(row) > 1 and row[7]]
+    assert texts and report.context["so_van_ban"] >= len(texts)
+
+
 def test_pdf_pages_fonts_and_text(demo):
     store, plan_id, request = demo
     data = render_report_pdf(store, request)

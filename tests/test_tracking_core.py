@@ -8,7 +8,8 @@ from cchc_desktop.deadlines import parse_deadline
 from cchc_desktop.tracking import (DONE, DONE_LATE, IN_PROGRESS, NOT_DONE, NOT_STARTED, StatusError,
                                    add_default_targets, add_evidence, add_target, bulk_update,
                                    default_targets, delete_evidence, evidence_file, get_status, is_met,
-                                   list_evidence, make_period, plan_periods, plan_summary, product_history,
+                                   list_evidence, make_period, plan_evidence, plan_periods, plan_summary,
+                                   product_history,
                                    set_actual, set_settings, set_status, target_results, undo_bulk,
                                    verify_evidence_file)
 from cchc_desktop.tracking.periods import default_period, next_report, parse_period_key
@@ -205,6 +206,31 @@ def test_evidence_copy_sha256_and_move(store, plan, tmp_path):
     assert not verify_evidence_file(store, row)
     delete_evidence(store, eid)
     assert [h["op"] for h in product_history(store, plan["kh"]) if h["row_id"] == eid] == ["delete", "insert"]
+
+
+def test_plan_evidence_is_list_evidence_of_every_product_in_one_query(store, plan):
+    add_evidence(store, plan["tx"], "2026-Q2", doc_number="2", summary="quý II")
+    add_evidence(store, plan["tx"], "2026-Q1", doc_number="1b", summary="quý I, thứ hai")
+    add_evidence(store, plan["kh"], "2026", doc_number="03/KH-UBND", summary="kế hoạch")
+    add_evidence(store, plan["tx"], "2026-Q1", doc_number="1a", summary="quý I")
+    other = store.create_plan("Xã Khác", 2026)
+    other_product = store.add_product(store.add_task(store.add_section(other, "Chỉ đạo"), "Việc"), "SP", "Quý I/2026")
+    add_evidence(store, other_product, "2026", doc_number="x", summary="kế hoạch khác")
+    statements = []
+    store.db.conn.set_trace_callback(statements.append)
+    recorded = plan_evidence(store, plan["plan"])
+    store.db.conn.set_trace_callback(None)
+    assert len(statements) == 1
+    products = [r["id"] for r in store.db.query(
+        "SELECT p.id FROM product p JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
+        "WHERE s.plan_id = ?", (plan["plan"],))]
+    assert recorded == {pid: list_evidence(store, pid) for pid in products if list_evidence(store, pid)}
+    assert [r["doc_number"] for r in recorded[plan["tx"]]] == ["1b", "1a", "2"]   # period, then position
+    count = store.db.query_one(
+        "SELECT COUNT(*) AS n FROM evidence e JOIN product p ON p.id = e.product_id JOIN task t ON t.id = p.task_id "
+        "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?", (plan["plan"],))["n"]
+    assert sum(len(rows) for rows in recorded.values()) == count == 4
+    assert other_product not in recorded
 
 
 def test_evidence_survives_moving_the_folder(tmp_path):

@@ -119,10 +119,13 @@ def task_and_product(item: ProductState) -> str:
     return f"{task}\nSản phẩm: {product}"
 
 
-def evidence_for(store: Store, item: ProductState, period: ReportingPeriod) -> list[dict]:
-    """Evidence rows of a product recorded for tracking periods that overlap the reporting period."""
+def evidence_for(store: Store, item: ProductState, period: ReportingPeriod,
+                 recorded: dict[str, list[dict]] | None = None) -> list[dict]:
+    """Evidence rows of a product recorded for tracking periods that overlap the reporting period.
+    ``recorded``: the plan's rows read once (:func:`tracking.plan_evidence`) instead of one query per product."""
     rows = []
-    for row in list_evidence(store, item.product_id):
+    found = list_evidence(store, item.product_id) if recorded is None else recorded.get(item.product_id, [])
+    for row in found:
         try:
             start, end = tracking_span(row["period_key"])
         except ValueError:

@@ -2,8 +2,10 @@
 
 reportlab's ``Table`` re-measures every cell each time a frame asks for its size or splits it (three to four
 times per cell in a 60-page appendix) and draws each cell through a save/translate/restore round trip. This table
-measures each row once (cells broken into lines with cached word widths), splits itself into per-page parts
-that share the measured rows, and draws a page as one text object plus one path of rules.
+measures each row once (cells broken into lines with cached word widths; equal texts of one table broken once),
+splits itself into per-page parts that share the measured rows, and draws a page as one text object plus one
+path of rules. A line whose characters all have their font-subset code already is encoded with one
+``str.translate`` (:class:`_SubsetEncoder`) instead of reportlab's per-character loop: the same bytes.
 
 It reproduces what ``Table`` + ``Paragraph`` produced (the same pages, line for line):
 
@@ -20,12 +22,15 @@ It reproduces what ``Table`` + ``Paragraph`` produced (the same pages, line for 
 """
 from __future__ import annotations
 
+from itertools import islice
 from typing import Sequence
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paragraph import split as _rl_split, strip as _rl_strip
 
@@ -37,12 +42,16 @@ _FUZZ = 1e-6
 _WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
 
 
+def _width_cache(font: str, size: float) -> dict[str, float]:
+    cache = _WIDTHS.get((font, size))
+    if cache is None:
+        cache = _WIDTHS[(font, size)] = {}
+    return cache
+
+
 def word_width(word: str, font: str, size: float) -> float:
     """stringWidth with a per-(font, size) cache: report tables repeat the same words thousands of times."""
-    key = (font, size)
-    cache = _WIDTHS.get(key)
-    if cache is None:
-        cache = _WIDTHS[key] = {}
+    cache = _width_cache(font, size)
     width = cache.get(word)
     if width is None:
         width = cache[word] = getFont(font).stringWidth(word, size)
@@ -53,14 +62,17 @@ class TextCell:
     """Plain text in one style, broken into lines like a single-style reportlab Paragraph.
 
     ``text`` is plain (not markup), already NFC with runs of spaces turned into no-break spaces (see
-    :func:`markup.markup`); "\\n" starts a new line. Lines are computed once per width.
+    :func:`markup.markup`); "\\n" starts a new line. Lines are computed once per width; cells given the same
+    ``memo`` dict (one table) share the lines of equal texts in equal styles and widths (a table repeats its
+    agencies, deadlines and states hundreds of times).
     """
 
-    __slots__ = ("text", "style", "_width", "_lines", "_para")
+    __slots__ = ("text", "style", "_width", "_lines", "_para", "_memo")
 
-    def __init__(self, text: str, style: ParagraphStyle):
+    def __init__(self, text: str, style: ParagraphStyle, memo: dict | None = None):
         self.text = text
         self.style = style
+        self._memo = memo
         self._width: float | None = None
         self._lines: list[tuple[str, float, int]] = []  # (text, extra space, spaces) per line
         self._para: Paragraph | None = None  # the Paragraph fallback
@@ -71,6 +83,8 @@ class TextCell:
         """Lines of a kind-0 Paragraph (Paragraph.breakLines), or None when only a Paragraph can tell."""
         style = self.style
         font, size = style.fontName, style.fontSize
+        widths = _width_cache(font, size)
+        measure = getFont(font).stringWidth
         space = word_width(" ", font, size)
         shrink = style.spaceShrinkage * space
         out: list[tuple[str, float, int]] = []
@@ -82,28 +96,42 @@ class TextCell:
                     return None  # blank line: a Paragraph decides
                 continue
             line: list[str] = []
+            n = 0   # words on the line
             current = -space
+            limit = width   # width + shrink × words on the line
             for word in words:
-                ww = word_width(word, font, size)
+                ww = widths.get(word)
+                if ww is None:
+                    ww = widths[word] = measure(word, size)
                 new = current + space + ww
-                if new > width + shrink * len(line):
+                if new > limit:
                     if ww > width:
                         return None  # a word longer than the cell: Paragraph splits it
-                    if line:
-                        out.append((" ".join(line), width - current, len(line) - 1))
-                        line, current = [word], ww
+                    if n:
+                        out.append((" ".join(line), width - current, n - 1))
+                        line, current, n, limit = [word], ww, 1, width + shrink
                         continue
                 line.append(word)
                 current = new
+                n += 1
+                limit = width + shrink * n
             if line:
-                out.append((" ".join(line), width - current, len(line) - 1))
+                out.append((" ".join(line), width - current, n - 1))
         return out
 
     def layout(self, width: float) -> None:
         if self._width == width:
             return
         self._width = width
-        lines = self._break(width)
+        memo = self._memo
+        if memo is None:
+            lines = self._break(width)
+        else:
+            style = self.style
+            key = (self.text, style.fontName, style.fontSize, style.spaceShrinkage, width)
+            lines = memo.get(key, False)
+            if lines is False:
+                lines = memo[key] = self._break(width)
         if lines is None:
             self._para = Paragraph(markup(self.text), self.style)
             self._para.wrap(width, 1e9)
@@ -254,6 +282,59 @@ class GridRow:
         return row
 
 
+class _SubsetEncoder:
+    """The bytes ``TTFont.splitString`` gives a line whose characters all have a code already, without its
+    per-character loop.
+
+    A TrueType font is embedded as subsets of up to 256 glyphs, each character getting its code the first time
+    it is drawn in the document (``state.assignments``, which only grows). A line whose characters all sit in one
+    subset is translated in one ``str.translate``; any other line (a new character, several subsets, a character
+    the font lacks, an empty line) goes through reportlab itself, so the PDF is the same byte for byte.
+    """
+
+    __slots__ = ("assignments", "seen", "tables", "known", "done")
+
+    def __init__(self, assignments: dict[int, int]):
+        self.assignments = assignments
+        self.seen = 0
+        self.done: dict[str, tuple[int, str]] = {}   # lines already encoded (their codes never change)
+        self.tables: list[dict[int, str]] = []   # per subset: character -> its one-byte code
+        self.known: list[set[str]] = []          # per subset: the characters it holds
+
+    def _sync(self) -> None:
+        assignments = self.assignments
+        if len(assignments) == self.seen:
+            return
+        for code, n in islice(assignments.items(), self.seen, None):
+            self._add(code, n)
+            if code == 32:   # splitString draws a no-break space as a space
+                self._add(0xA0, n)
+        self.seen = len(assignments)
+
+    def _add(self, code: int, n: int) -> None:
+        subset = n >> 8
+        while len(self.tables) <= subset:
+            self.tables.append({})
+            self.known.append(set())
+        self.tables[subset][code] = chr(n & 0xFF)
+        self.known[subset].add(chr(code))
+
+    def shown(self, text: str) -> tuple[int, str] | None:
+        """(subset, the ``(…) Tj`` operator showing ``text``), or None when reportlab must encode it."""
+        found = self.done.get(text)
+        if found is not None:
+            return found
+        if len(self.assignments) != self.seen:
+            self._sync()
+        chars = set(text)
+        for subset, known in enumerate(self.known):
+            if chars <= known:
+                data = text.translate(self.tables[subset]).encode("latin-1")
+                found = self.done[text] = (subset, f"({escapePDF(data)}) Tj")
+                return found
+        return None
+
+
 class _TextOut:
     """Collects text lines of a page into one PDF text object."""
 
@@ -262,19 +343,54 @@ class _TextOut:
         self.tx = canv.beginText()
         self.font: tuple[str, float] | None = None
         self.count = 0
+        self._encoder: _SubsetEncoder | None = None
+        self._ttf = None
+        self._bottomup = bool(canv.bottomup)
+        # one encoder per font and document, kept on the canvas (one canvas per document build)
+        self._encoders: dict[str, _SubsetEncoder | None] = canv.__dict__.setdefault("_cchc_encoders", {})
+
+    def _font_encoder(self, font: str) -> _SubsetEncoder | None:
+        encoder = self._encoders.get(font)
+        if encoder is None:
+            face = getFont(font)
+            state = getattr(face, "state", {}).get(self.canv._doc) if isinstance(face, TTFont) else None
+            if state is None or getattr(face.face, "_full_font", False):
+                return None   # reportlab makes the state on the font's first line (or a font without subsets)
+            self._ttf = face
+            encoder = self._encoders[font] = _SubsetEncoder(state.assignments)
+        else:
+            self._ttf = getFont(font)
+        return encoder
 
     def line(self, font: str, size: float, x: float, y: float, text: str, word_space: float) -> None:
         tx = self.tx
         if self.font != (font, size):
             tx.setFont(font, size)
             self.font = (font, size)
-        tx.setTextOrigin(x, y)
+            self._encoder = None
+        if self._bottomup:   # TextObject.setTextOrigin / setWordSpace, without the method calls
+            tx._code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+            tx._x0 = tx._x = x
+            tx._y0 = tx._y = y
+        else:
+            tx.setTextOrigin(x, y)
         if word_space:
             tx.setWordSpace(word_space)
+        # tx._textOut(text, 0), with the subset codes from the encoder when it knows every character
+        encoder = self._encoder
+        if encoder is None:
+            encoder = self._encoder = self._font_encoder(font)
+        found = encoder.shown(text) if encoder is not None and text else None
+        if found is None:
             tx._textOut(text, 0)
+        elif found[0] == tx._curSubset:
+            tx._code.append(found[1])
+        else:   # what TextObject._formatText writes when the subset changes
+            name = self._ttf.getSubsetInternalName(found[0], self.canv._doc)
+            tx._code.append(f"{name} {fp_str(tx._fontsize)} Tf {fp_str(tx._leading)} TL {found[1]}")
+            tx._curSubset = found[0]
+        if word_space:
             tx.setWordSpace(0)
-        else:
-            tx._textOut(text, 0)
         self.count += 1
 
     def flush(self) -> None:

@@ -556,14 +556,22 @@ def _variant(style: ParagraphStyle, font: str | None = None, alignment: int | No
     return ParagraphStyle(f"{style.name}-{font or ''}-{alignment}", parent=style, **kw) if kw else style
 
 
-def _grid_cell(value: Cell, style: ParagraphStyle):
-    """A plain value becomes a TextCell (laid out like a Paragraph), a flowable is kept as it is."""
+def _grid_cell(value: Cell, style: ParagraphStyle, memo: dict | None = None):
+    """A plain value becomes a TextCell (laid out like a Paragraph), a flowable is kept as it is. Cells of one
+    table share ``memo``: equal texts are cleaned and broken into lines once."""
     if value is None or (isinstance(value, str) and value == ""):
         return EMPTY
     if isinstance(value, Flowable):
         return FlowCell([value])
     if style.alignment in (TA_LEFT, TA_CENTER):
-        return TextCell(cell_text(value), style)
+        if memo is None:
+            return TextCell(cell_text(value), style)
+        text = memo.get(value) if isinstance(value, str) else None
+        if text is None:
+            text = cell_text(value)
+            if isinstance(value, str):
+                memo[value] = text
+        return TextCell(text, style, memo)
     return FlowCell([para(value, style)])
 
 
@@ -609,6 +617,7 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
     sections = set(section_row_indexes)
     bold = set(bold_rows)
     pad_lr, pad_tb = 3, 2
+    memo: dict = {}   # this table's cleaned texts and broken lines, shared by its equal cells
 
     head: list[GridRow] = []
     for i, row in enumerate(header_rows):
@@ -618,11 +627,11 @@ def grid_table(header_cells: Sequence[Cell] | Sequence[Sequence[Cell]], rows: Se
     body: list[GridRow] = []
     for r, row in enumerate(rows):
         if r in sections:
-            body.append(GridRow([_grid_cell(row[0] if row else "", st.cell_section)] + [EMPTY] * (ncols - 1),
+            body.append(GridRow([_grid_cell(row[0] if row else "", st.cell_section, memo)] + [EMPTY] * (ncols - 1),
                                 full_span=True))
             continue
         styles = [_variant(cs, font=fonts.BOLD) for cs in col_styles] if r in bold else col_styles
-        body.append(GridRow([_grid_cell(row[c] if c < len(row) else "", styles[c]) for c in range(ncols)]))
+        body.append(GridRow([_grid_cell(row[c] if c < len(row) else "", styles[c], memo) for c in range(ncols)]))
 
     def content_height(r: int, columns: Iterable[int]) -> float:
         """Estimated row height from the non-empty cells (decides spans and giant rows)."""

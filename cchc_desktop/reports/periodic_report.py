@@ -16,7 +16,7 @@ from typing import BinaryIO, Callable
 from ..planlife.amend import amendment_clause
 from ..store import Store
 from ..numbering import PER_SECTION, plan_scheme
-from ..tracking import get_settings, make_period, plan_summary
+from ..tracking import get_settings, make_period, plan_evidence, plan_summary
 from ..tracking.periods import ReportingPeriod
 from ..tracking.rollup import ProductState, Summary
 from ..tracking.timeliness import DONE, DONE_LATE, OVERDUE
@@ -166,6 +166,7 @@ def _appendix_table(store: Store, summary: Summary) -> tuple[TableData, int]:
     current_section = None
     current_task = None
     first = 0
+    recorded = plan_evidence(store, summary.plan_id)   # one query, not one per product
     for item in summary.items:
         if item.section_id != current_section:
             if current_task is not None and len(rows) - 1 > first:
@@ -175,7 +176,7 @@ def _appendix_table(store: Store, summary: Summary) -> tuple[TableData, int]:
             numeral, _, title = item.section_label.partition(". ")
             rows.append([f"{numeral}. {upper(title)}"])
             extra.append([])
-        evidence = evidence_for(store, item, summary.period)
+        evidence = evidence_for(store, item, summary.period, recorded)
         evidence_count += len(evidence)
         same_task = item.task_id == current_task
         if not same_task:

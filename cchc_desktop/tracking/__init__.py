@@ -6,7 +6,7 @@ assess()), status (stored status rows, settings, bulk update, history), evidence
 attached files), targets (chỉ tiêu), rollup (plan_summary()).
 """
 from .evidence import (DOC_TYPES, add_evidence, delete_evidence, evidence_file, list_evidence,
-                       update_evidence, verify_evidence_file)
+                       plan_evidence, update_evidence, verify_evidence_file)
 from .periods import (ReportingPeriod, ReportSettings, default_period, make_period, next_report,
                       parse_period_key, plan_periods)
 from .rollup import Counts, Group, ProductState, Summary, plan_summary

@@ -165,6 +165,18 @@ def list_evidence(store: Store, product_id: str, period_key: str | None = None) 
     return [dict(r) for r in store.db.query(sql + " ORDER BY period_key, position, created_at", params)]
 
 
+def plan_evidence(store: Store, plan_id: str) -> dict[str, list[dict]]:
+    """Every evidence row of a plan's products in one query: product id -> the rows :func:`list_evidence` gives
+    for it, in the same order (a report reads them for every product)."""
+    out: dict[str, list[dict]] = {}
+    for r in store.db.query(
+            "SELECT e.* FROM evidence e JOIN product p ON p.id = e.product_id JOIN task t ON t.id = p.task_id "
+            "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? "
+            "ORDER BY e.product_id, e.period_key, e.position, e.created_at", (plan_id,)):
+        out.setdefault(r["product_id"], []).append(dict(r))
+    return out
+
+
 def evidence_file(store: Store, row: dict) -> Path | None:
     """Absolute path of an evidence row's attachment (None if it has none)."""
     if not row.get("file_path"):
