@@ -286,3 +286,20 @@ def test_plan_label_leaves_out_a_number_that_is_only_the_symbol():
     assert "KH số" not in plan_label({**base, "doc_number": "/KH-UBND"})
     assert "KH số" not in plan_label({**base, "doc_number": "  "})
     assert " — KH số 12/KH-UBND " in plan_label({**base, "doc_number": "12/KH-UBND"})
+
+
+def test_plan_box_shows_a_whole_ordinary_label_at_1366(window, store):
+    """«Phường An Tường — năm 2026 — KH số 12/KH-UBND» showed as «… 12/KH-UBN»: the document number cut."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    plan_id = store.create_plan("An Tường", 2026, unit_kind="phường", doc_number="12/KH-UBND")
+    window.open_plan(plan_id)
+    combo = window.plan_combo
+    text = combo.currentText()
+    shown = text[:text.index("12/KH-UBND") + len("12/KH-UBND")]
+    assert shown == "Phường An Tường — năm 2026 — KH số 12/KH-UBND"
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.CC_ComboBox, option, QStyle.SC_ComboBoxEditField, combo)
+    assert combo.fontMetrics().horizontalAdvance(shown) <= field.width()
+    assert window.width() == 1366 and combo.geometry().right() < window.width()
