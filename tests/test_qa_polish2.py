@@ -102,8 +102,10 @@ def test_amendment_preview_warns_deadlines_of_another_year(store):
     plan_id = create_demo_plan(store)
     diff = amend.prepare_amendment(store, plan_id, read_appendix(demo_appendix_path()))
     text = amend.preview_text(diff)
-    notes = [line for line in text.splitlines() if line.strip().startswith("Lưu ý:")]
+    notes = [line for line in text.splitlines() if line.strip().startswith("Lưu ý:") and "khác năm" in line]
     assert len(notes) == len(_demo_rows_of_other_years(2026))
+    # the demo appendix's caption cites the plan itself: not taken as the amendment's number and date
+    assert (diff.doc_number, diff.doc_date) == ("", "") and "chính kế hoạch đang điều chỉnh" in text
     assert any("(STT V.3)" in n and "«Quý IV/2025» thuộc năm 2025" in n for n in notes)
 
 
