@@ -9,6 +9,7 @@ from . import cli_exchange, cli_par, cli_planlife, cli_reports, cli_safety, cli_
 from .import_commit import commit_plan
 from .importers.plan_builder import PARTS, read_plan
 from .cli_common import ViArgumentParser, integer, pick_plan
+from .domain import stt_mark
 from .open_path import open_database, read_only_notice
 from .paths import default_db_path
 from .errors import UserError
@@ -73,7 +74,7 @@ def cmd_list(args) -> int:
     for section in plan.sections:
         print(f"\n{section.numeral}. {section.title}")
         for task in section.tasks:
-            print(f"  {task.number}. {task.content}")
+            print(f"  {stt_mark(task.number)} {task.content}")
             for product in task.products:
                 deadline = parse_deadline(product.deadline_text, plan.year_start, plan.year_end)
                 print(f"     - {product.description}")

@@ -444,10 +444,57 @@ def _parse(s: str, plan_year: int, plan_year_end: int) -> dict | None:
     if day_of_period is not None:
         return day_of_period
 
+    span = _parse_span(s, plan_year) or _parse_yearly_day(s, plan_years)
+    if span is not None:
+        return span
+
     if _RECURRING_START_RE.search(s):
         return _parse_recurring(s, plan_years)
 
     return _parse_items(s, plan_year)
+
+
+# "Từ tháng 3 đến tháng 6/2026", "Tháng 6 - 9/2026", "Quý II - III/2026", "Từ Quý II đến hết Quý III năm 2026":
+# one piece of work spread over months or quarters, due when the last one ends (not one product per period).
+_SPAN_RE = re.compile(
+    r"^(?:(?:hoan thanh|thuc hien|trien khai) )?(?:trong )?(?:tu )?(?P<unit>thang|quy) (?P<a>[ivx]+|\d{1,2})"
+    r"(?:/(?P<ya>\d{4}))? (?:-|den) (?:het )?(?:(?P=unit) )?(?P<b>[ivx]+|\d{1,2})(?:(?:/| nam )(?P<yb>\d{4}))?$")
+
+
+def _parse_span(s: str, plan_year: int) -> dict | None:
+    m = _SPAN_RE.match(s)
+    if not m:
+        return None
+    unit = UNIT_QUARTER if m.group("unit") == "quy" else UNIT_MONTH
+    first, last = _index(m.group("a")), _index(m.group("b"))
+    limit = 4 if unit == UNIT_QUARTER else 12
+    if first is None or last is None or not (1 <= first <= limit and 1 <= last <= limit):
+        return None
+    end_year = int(m.group("yb") or m.group("ya") or plan_year)
+    start_year = int(m.group("ya") or end_year)
+    if not (_valid_year(start_year) and _valid_year(end_year)) or (start_year, first) >= (end_year, last) \
+            or end_year - start_year > 1:
+        return None
+    period = Period(end_year, unit, last)
+    return {"kind": PERIOD_END, "due_dates": (period.end(),), "periods": (period,), "is_before": False,
+            "years": tuple(sorted({start_year, end_year}))}
+
+
+# "Trước ngày 30/6 hằng năm": that day of every plan year.
+_YEARLY_DAY_RE = re.compile(
+    r"^(?:(?P<before>truoc|cham nhat|khong qua)(?: ngay)? )?(?:ngay )?(?P<d>\d{1,2})/(?P<m>\d{1,2}) "
+    r"(?:hang|moi|cac) nam$")
+
+
+def _parse_yearly_day(s: str, plan_years: tuple[int, ...]) -> dict | None:
+    m = _YEARLY_DAY_RE.match(s)
+    if not m:
+        return None
+    try:
+        dates = tuple(date(y, int(m.group("m")), int(m.group("d"))) for y in plan_years)
+    except ValueError:
+        return None
+    return {"kind": FIXED_DATE, "due_dates": dates, "is_before": bool(m.group("before")), "years": plan_years}
 
 
 # "Trước ngày 10 của tháng cuối quý" (the seeds' reporting rule), "định kỳ hằng quý, trước ngày 05 tháng

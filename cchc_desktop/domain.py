@@ -24,6 +24,13 @@ def split_unit_kind(name: str) -> tuple[str, str]:
     return "", name
 
 
+def stt_mark(stt: str) -> str:
+    """An STT as it leads a line: "3" -> "3.", "1.1" -> "1.1."; one written with its own mark stays as it is
+    ("a)" -> "a)", "-" -> "-", "+" -> "+")."""
+    stt = (stt or "").strip()
+    return stt if not stt or stt.endswith(")") or not stt[-1].isalnum() else f"{stt}."
+
+
 def is_unnamed(name: str) -> bool:
     """True when the plan's unit has no real name yet (empty or the «Chưa đặt tên» placeholder)."""
     from .text import fold

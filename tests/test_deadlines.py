@@ -417,3 +417,45 @@ def test_quarterly_day_rule_is_due_on_that_day_in_tracking():
 def test_unknown_explains_an_impossible_date(text, message):
     d = parse_deadline(text, 2026)
     assert d.kind == UNKNOWN and d.describe() == message
+
+
+@pytest.mark.parametrize("text, due, period", [
+    ("Từ tháng 3 đến tháng 6/2026", Q2, Period(2026, "M", 6)),
+    ("Tháng 6 - 9/2026", Q3, Period(2026, "M", 9)),
+    ("Tháng 3 đến tháng 6 năm 2026", Q2, Period(2026, "M", 6)),
+    ("Quý II-III/2026", Q3, Period(2026, "Q", 3)),
+    ("Từ Quý II đến hết Quý III năm 2026", Q3, Period(2026, "Q", 3)),
+    ("Từ tháng 10/2026 đến tháng 3/2027", D(2027, 3, 31), Period(2027, "M", 3)),
+])
+def test_a_span_of_months_or_quarters_is_due_when_it_ends(text, due, period):
+    """Spans as plans write them used to be «không hiểu được thời hạn»: never overdue, never due, counted under
+    «chưa rõ hạn» on the dashboard and in the reports."""
+    d = parse_deadline(text, 2026)
+    assert (d.kind, d.due_dates, d.periods) == (PERIOD_END, (due,), (period,))
+    assert not d.is_before
+
+
+@pytest.mark.parametrize("text", ["Tháng 9 - 6/2026", "Quý III - I/2026", "Tháng 3 - 13/2026"])
+def test_a_backward_or_impossible_span_stays_unknown(text):
+    assert parse_deadline(text, 2026).kind == UNKNOWN
+
+
+def test_a_day_every_year_is_due_that_day_of_each_plan_year():
+    assert parse_deadline("Trước ngày 30/6 hằng năm", 2026).due_dates == (Q2,)
+    five = parse_deadline("Trước ngày 30/6 hằng năm", 2026, 2030)
+    assert five.kind == FIXED_DATE and five.is_before
+    assert five.due_dates == tuple(D(y, 6, 30) for y in range(2026, 2031))
+    assert parse_deadline("30/02 hằng năm", 2026).kind == UNKNOWN
+
+
+def test_a_span_counts_overdue_in_the_summary_not_as_unknown(store):
+    from cchc_desktop.tracking import plan_summary
+    from cchc_desktop.tracking.timeliness import OVERDUE
+
+    plan_id = store.create_plan("xã Thử", 2026)
+    section = store.add_section(plan_id, "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
+    task = store.add_task(section, "Kiểm tra công tác cải cách hành chính")
+    product = store.add_product(task, "Báo cáo kết quả kiểm tra", deadline_text="Từ tháng 3 đến tháng 6/2026")
+    summary = plan_summary(store, plan_id, D(2026, 7, 20), "2026", cumulative=True)
+    assert [(i.product_id, i.state) for i in summary.items] == [(product, OVERDUE)]
+    assert (summary.totals.overdue, summary.totals.no_deadline) == (1, 0)

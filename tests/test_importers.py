@@ -502,3 +502,70 @@ def test_header_like_data_rows_and_unusual_headers_are_not_confused():
         ]),
     ]
     assert draft.warnings == []
+
+
+# --------------------------------------------------------------------------- STT as written, part headings
+
+def _write_parts_workbook(path: Path) -> None:
+    """An appendix laid out in Excel with parts A/B above the Roman sections, lettered and dashed sub-items and
+    "1.10" typed as text."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "PL01"
+    rows = [
+        ["NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM 2026"],
+        ["(Kèm theo Kế hoạch số 12/KH-UBND ngày 05/01/2026 của UBND phường An Tường)"],
+        ["STT", "Nội dung", "Sản phẩm", "Chủ trì", "Phối hợp", "Thời gian hoàn thành"],
+        ["A", "NHIỆM VỤ TRỌNG TÂM"],
+        ["I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"],
+        [1, "Ban hành kế hoạch CCHC", "Kế hoạch", "Văn phòng", "Các đơn vị", "Quý I/2026"],
+        [2, "Kiểm tra công tác CCHC"],
+        ["a)", "Kiểm tra tại bộ phận một cửa", "Biên bản kiểm tra", "Văn phòng", None, "Quý II/2026"],
+        ["b)", "Kiểm tra công chức", "Thông báo kết luận", "Văn phòng", None, "Quý III/2026"],
+        ["-", "Báo cáo khắc phục", "Báo cáo", "Văn phòng", None, "Tháng 11/2026"],
+        ["II", "CẢI CÁCH THỂ CHẾ"],
+        ["1.1", "Rà soát văn bản", "Báo cáo rà soát", "Tư pháp", None, "30/6/2026"],
+        ["1.10", "Tuyên truyền pháp luật", "Hội nghị", "Tư pháp", None, "Quý IV/2026"],
+        ["B.", "NHIỆM VỤ KHÁC"],
+        ["III", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH"],
+        [1, "Công khai thủ tục hành chính", "Danh mục", "Bộ phận một cửa", None, "Quý I/2026"],
+    ]
+    for r, values in enumerate(rows, start=1):
+        _put_row(ws, r, values)
+        if len(values) == 2:
+            ws.cell(r, 1).font = ws.cell(r, 2).font = Font(bold=True)
+    wb.save(path)
+
+
+def test_parts_a_b_do_not_become_tasks_or_shift_the_section_numbers(tmp_path, store):
+    """«A | NHIỆM VỤ TRỌNG TÂM» used to be imported as a task of a «Nhiệm vụ chung» section printed I, so the
+    plan's section I showed as II (and «B» as a task of section II): 2 tasks too many and every Roman number
+    shifted. Sub-items keep their STT as printed: «a)», «b)», «-», «1.10»."""
+    from cchc_desktop.import_commit import commit_draft
+
+    path = tmp_path / "phu-luc-phan-a-b.xlsx"
+    _write_parts_workbook(path)
+    draft = read_appendix(path)
+    assert [s.title for s in draft.sections] == ["CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "CẢI CÁCH THỂ CHẾ",
+                                                 "CẢI CÁCH THỦ TỤC HÀNH CHÍNH"]
+    parts = [w for w in draft.warnings if "tiêu đề phần" in w.message]
+    assert sorted(w.row for w in parts) == [4, 14] and all(w.sheet == "PL01" for w in parts)
+    plan_id = commit_draft(store, draft).plan_id
+    rows = [tuple(r) for r in store.db.query(
+        "SELECT s.position, s.title, t.source_stt, t.content FROM task t JOIN section s ON s.id = t.section_id "
+        "WHERE s.plan_id = ? ORDER BY s.position, t.position", (plan_id,))]
+    assert [(pos, stt) for pos, _title, stt, _c in rows] == [
+        (0, "1"), (0, "2"), (0, "a)"), (0, "b)"), (0, "-"), (1, "1.1"), (1, "1.10"), (2, "1")]
+    assert rows[0][1] == "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"
+    assert not [r for r in rows if "NHIỆM VỤ" in r[3]]
+    plan = store.load_plan(plan_id)
+    assert [s.label for s in plan.sections][0] == "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"
+
+
+def test_stt_mark_leads_a_line_without_doubling_a_written_mark():
+    from cchc_desktop.domain import stt_mark
+    from cchc_desktop.importers.model import source_stt
+
+    assert [source_stt(n) for n in ("37.", "a)", "đ)", "3)", "1.1", "-", "I.")] == \
+        ["37", "a)", "đ)", "3", "1.1", "-", "I"]
+    assert [stt_mark(n) for n in ("3", "1.1", "a)", "-", "+", "")] == ["3.", "1.1.", "a)", "-", "+", ""]

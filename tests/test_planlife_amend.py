@@ -365,3 +365,47 @@ def test_a_move_between_tasks_that_share_an_stt_after_renumbering_names_both_tas
     assert change.old.startswith("nhiệm vụ IV.4 cũ «") and change.new.startswith("nhiệm vụ IV.4 mới «")
     assert amend._short(source.content, 50) in change.old and amend._short(target.content, 50) in change.new
     assert change.old in amend.preview_text(diff) and change.new in amend.preview_text(diff)
+
+
+def test_a_revised_file_citing_the_plan_itself_names_no_amendment_date(store, demo, tmp_path):
+    """The officer edits the signed appendix (or the app's own export), caption unchanged: «Kế hoạch số 03/KH-UBND
+    ngày 10/01/2026» is the plan being amended. Taking that date archived the dropped tasks from the plan's first
+    day, so they vanished from every report of the year (Quý I included); now the user is asked for the date."""
+    plan_id, _plan, _path, _expected = demo
+    row = store.row("plan", plan_id)
+    assert (row["doc_number"], row["doc_date"]) == ("03/KH-UBND", "2026-01-10")
+    sections, _ = revised_layout(store, plan_id)
+    path = write_revised_xlsx(tmp_path / "phu-luc-sua.xlsx", sections,
+                              "(Ban hành kèm theo Kế hoạch số 03/KH-UBND ngày 10/01/2026 của UBND xã Xuân Trường)")
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    assert (diff.doc_number, diff.doc_date) == ("", "")
+    assert any("chính kế hoạch đang điều chỉnh" in n for n in diff.notices)
+    assert "chính kế hoạch đang điều chỉnh" in amend.preview_text(diff)
+    before = dump(store)
+    with pytest.raises(amend.AmendError, match="ngày ban hành"):
+        amend.apply_amendment(store, diff)
+    with pytest.raises(amend.AmendError, match="phải sau ngày ban hành"):
+        amend.apply_amendment(store, diff, doc_number="41/KH-UBND", doc_date="10/01/2026")
+    with pytest.raises(amend.AmendError, match="phải sau ngày ban hành"):
+        amend.apply_amendment(store, diff, doc_number="41/KH-UBND", doc_date="2025-12-31")
+    assert dump(store) == before
+    amend.apply_amendment(store, diff, doc_number="41/KH-UBND", doc_date="15/07/2026")
+    archived = {r["archived_on"] for r in store.db.query(
+        "SELECT archived_on FROM task t JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? "
+        "AND t.archived_on != ''", (plan_id,))}
+    assert archived == {"2026-07-15"}
+
+
+def test_a_caption_with_a_blank_day_opens_and_asks_for_the_date(store, demo, tmp_path):
+    """A draft's caption «ngày    tháng 7 năm 2026» used to refuse the whole file («Ngày «2026-07» không hợp lệ»)."""
+    plan_id, _plan, _path, _expected = demo
+    sections, _ = revised_layout(store, plan_id)
+    path = write_revised_xlsx(tmp_path / "du-thao.xlsx", sections,
+                              "(Kèm theo Kế hoạch số     /KH-UBND ngày      tháng 7 năm 2026 của UBND xã Xuân Trường)")
+    diff = amend.prepare_amendment(store, plan_id, read_appendix(path))
+    assert diff.doc_date == ""
+    assert any("chưa đủ ngày ban hành" in n for n in diff.notices)
+    assert diff.count(amend.DROPPED, "content") == len(DROPPED)
+    undo = amend.apply_amendment(store, diff, doc_date="2026-07-20")
+    assert undo is not None
+    assert [a["doc_date"] for a in amend.list_amendments(store, plan_id)] == ["2026-07-20"]

@@ -144,3 +144,10 @@ def test_products_moved_between_tasks_are_followed_only_when_distinctive(store):
     diff = amend.prepare_amendment(store, plan_id, read_appendix_text(_products_text(revised)))
     oi, pj = diff.products.moves[(3, 0)]
     assert diff.old.tasks[oi].products[pj].id == ids[(old[2][0], old[2][1][1][0])]
+
+
+def test_lettered_stt_pairs_with_or_without_its_bracket():
+    from cchc_desktop.planlife.match import normal_stt
+    assert normal_stt("a)") == normal_stt("a") == "a"
+    assert normal_stt("3.") == normal_stt(" 3 ") == "3"
+    assert normal_stt("1.1") == "1.1"

@@ -102,8 +102,10 @@ def test_amendment_preview_warns_deadlines_of_another_year(store):
     plan_id = create_demo_plan(store)
     diff = amend.prepare_amendment(store, plan_id, read_appendix(demo_appendix_path()))
     text = amend.preview_text(diff)
-    notes = [line for line in text.splitlines() if line.strip().startswith("Lưu ý:")]
+    notes = [line for line in text.splitlines() if line.strip().startswith("Lưu ý:") and "khác năm" in line]
     assert len(notes) == len(_demo_rows_of_other_years(2026))
+    # the demo appendix's caption cites the plan itself: not taken as the amendment's number and date
+    assert (diff.doc_number, diff.doc_date) == ("", "") and "chính kế hoạch đang điều chỉnh" in text
     assert any("(STT V.3)" in n and "«Quý IV/2025» thuộc năm 2025" in n for n in notes)
 
 
@@ -286,3 +288,20 @@ def test_plan_label_leaves_out_a_number_that_is_only_the_symbol():
     assert "KH số" not in plan_label({**base, "doc_number": "/KH-UBND"})
     assert "KH số" not in plan_label({**base, "doc_number": "  "})
     assert " — KH số 12/KH-UBND " in plan_label({**base, "doc_number": "12/KH-UBND"})
+
+
+def test_plan_box_shows_a_whole_ordinary_label_at_1366(window, store):
+    """«Phường An Tường — năm 2026 — KH số 12/KH-UBND» showed as «… 12/KH-UBN»: the document number cut."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    plan_id = store.create_plan("An Tường", 2026, unit_kind="phường", doc_number="12/KH-UBND")
+    window.open_plan(plan_id)
+    combo = window.plan_combo
+    text = combo.currentText()
+    shown = text[:text.index("12/KH-UBND") + len("12/KH-UBND")]
+    assert shown == "Phường An Tường — năm 2026 — KH số 12/KH-UBND"
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.CC_ComboBox, option, QStyle.SC_ComboBoxEditField, combo)
+    assert combo.fontMetrics().horizontalAdvance(shown) <= field.width()
+    assert window.width() == 1366 and combo.geometry().right() < window.width()

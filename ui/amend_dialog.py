@@ -158,7 +158,7 @@ class AmendDialog(QDialog):
                     item.setToolTip(column, item.text(column))
                 self.tree.addTopLevelItem(item)
             self.text.setPlainText(amend.preview_text(diff))
-            summary = amend.preview_text(diff).splitlines()[1].strip()
+            summary = " ".join([amend.preview_text(diff).splitlines()[1].strip()] + diff.notices)
             if diff.year_warnings:
                 summary += (f" {len(diff.year_warnings)} thời hạn ghi năm khác năm của kế hoạch — xem «Lưu ý» "
                             "trong phần xem trước và kiểm tra lại.")

@@ -55,7 +55,7 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
         install_planlife_menu(self)
         actions.build_late_menus(self)                       # «Theo dõi», «Báo cáo»
         self.plan_combo = QComboBox(self)
-        self.plan_combo.setMinimumContentsLength(36)
+        self.plan_combo.setMinimumContentsLength(50)      # «Phường An Tường — năm 2026 — KH số 12/KH-UBND» whole
         self.plan_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.plan_combo.activated.connect(self._plan_combo_activated)
         actions.build_toolbar(self)

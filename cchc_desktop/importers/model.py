@@ -1,6 +1,8 @@
 """What an importer produces before anything is written: a draft appendix with warnings."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from ..deadlines import other_years
@@ -130,9 +132,14 @@ class AppendixDraft:
         return list(seen)
 
 
+_LETTER_ITEM_RE = re.compile(r"^[^\W\d_]\)$")
+
+
 def source_stt(number: str) -> str:
-    """The STT as written in the file, without a trailing "." or ")" ("37." -> "37", "1.1" kept)."""
-    return (number or "").strip().rstrip(".)").strip()
+    """The STT as written in the file, without a trailing "." ("37." -> "37", "1.1" kept). A lettered item keeps
+    its bracket as printed in the plan ("a)", "đ)"); a bracket after a number is dropped ("3)" -> "3")."""
+    text = (number or "").strip().rstrip(".").strip()
+    return text if _LETTER_ITEM_RE.match(text) else text.rstrip(".)").strip()
 
 
 def source_location(sheet: str, row: int | None) -> str:

@@ -127,6 +127,7 @@ _SECTION_RE = re.compile(
     rf"^({_ROMAN})(?![A-Za-z0-9])(?:\s*[.\-–—:/)]\s*|\s+)([^\s0-9.\-–—:/)].*)$", re.S)
 _ROMAN_ONLY_RE = re.compile(rf"^({_ROMAN})\s*[.)]?$")
 _LETTER_SECTION_RE = re.compile(r"^([A-Z]|Đ)\s*[.)/]\s+(\S.*)$", re.S)
+_LETTER_ONLY_RE = re.compile(r"^([A-Z]|Đ)\s*[.)]?$")   # "A", "B." in the STT cell: a part (Phần A, B)
 _ARABIC_RE = re.compile(r"^\d{1,4}(?:\.\d{1,3})*[.)]?$")
 _COLNUM_RE = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
 _PAREN_RE = re.compile(r"\([^)]*\)")
@@ -465,6 +466,7 @@ class AppendixBuilder:
             raise ImportFailure("không tìm thấy nhiệm vụ nào sau dòng tiêu đề của bảng.",
                                 file=self.file)
         self.draft.title, self.draft.caption = title_and_caption(self.preamble)
+        self._drop_part_headings()
         for section in self.draft.sections:
             if not section.tasks:
                 label = f"{section.numeral} {section.title}".strip()
@@ -473,6 +475,22 @@ class AppendixBuilder:
         return self.draft
 
     # -- internals ----------------------------------------------------------
+    def _drop_part_headings(self) -> None:
+        """A lettered part heading ("A. NHIỆM VỤ TRỌNG TÂM", "B …") with no task of its own only groups the
+        sections I, II … under it. Kept as a section it would be numbered I by its place and shift every
+        section's Roman number of the signed plan (I → II), and counted nowhere; so it is left out, with a
+        warning naming its row. A part that holds tasks directly stays a section."""
+        kept = []
+        for section in self.draft.sections:
+            if not section.tasks and section.numeral and not _ROMAN_ONLY_RE.match(section.numeral):
+                self._warn(f"«{section.numeral}. {section.title}» là tiêu đề phần (không có nhiệm vụ riêng): "
+                           "không nhập thành mục; các mục I, II, … bên dưới giữ đúng số thứ tự.",
+                           section.source_row, self._section_sheet.get(id(section), ""))
+                continue
+            kept.append(section)
+        if kept:
+            self.draft.sections = kept
+
     @staticmethod
     def _row_texts(rows: Iterable[RawRow]) -> list[str]:
         out = []
@@ -507,7 +525,7 @@ class AppendixBuilder:
                 return "", text
             return None
         number, content = values.get(NUMBER, ""), values.get(CONTENT, "")
-        m = _ROMAN_ONLY_RE.match(number)
+        m = _ROMAN_ONLY_RE.match(number) or (_is_upper(content) and _LETTER_ONLY_RE.match(number))
         if m and content and not any(values.get(f) for f in (PRODUCT, LEAD, COORD, DEADLINE)
                                      if values.get(f) != content):
             others = [t for i, t in distinct if i not in (columns.get(NUMBER), columns.get(CONTENT))

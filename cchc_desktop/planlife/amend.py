@@ -84,6 +84,7 @@ class AmendmentDiff:
     note: str = ""
     fingerprint: str = ""
     year_warnings: list[str] = field(default_factory=list)   # deadlines of the file naming another year
+    notices: list[str] = field(default_factory=list)         # what the user must still give (number, date)
 
     def count(self, kind: str, fld: str | None = None) -> int:
         return sum(1 for c in self.changes if c.kind == kind and (fld is None or c.field == fld))
@@ -122,12 +123,13 @@ def prepare_amendment(store: Store, plan_id: str, draft: AppendixDraft, *, doc_n
     if not draft.sections or not draft.task_count:
         raise AmendError(f"Tệp «{draft.source_name}» không có nhiệm vụ nào để điều chỉnh kế hoạch.")
     info = plan_info_from_draft(draft)
+    plan = store.row("plan", plan_id)
+    cited_number, cited_date, notices = _caption_document(plan, info.doc_number, info.doc_date or "")
     old, new = match.old_side(store, plan_id), match.new_side(draft)
     diff = AmendmentDiff(plan_id, draft, old, new, match.pair(old, new),
-                         doc_number=doc_number or info.doc_number,
-                         doc_date=parse_date(doc_date or info.doc_date or ""), note=note,
-                         fingerprint=fingerprint(draft))
-    plan = store.row("plan", plan_id)
+                         doc_number=doc_number or cited_number,
+                         doc_date=parse_date(doc_date or cited_date), note=note,
+                         fingerprint=fingerprint(draft), notices=[] if doc_date else notices)
     diff.year_warnings = [str(w) for w in draft.year_warnings(plan["year_start"], plan["year_end"])]
     _compare(diff)
     return diff
@@ -248,6 +250,31 @@ def _compare(diff: AmendmentDiff) -> None:
     diff.unchanged = len(pairing.tasks) - len(touched)
 
 
+def _normal_number(number: str) -> str:
+    return "".join(str(number or "").split()).upper()
+
+
+def _caption_document(plan, number: str, date: str) -> tuple[str, str, list[str]]:
+    """The amending document's number and ISO date as the revised file's caption cites them, and what the user
+    is told to type instead.
+
+    A caption citing the plan being amended itself (the user edited the signed appendix or the app's own export,
+    caption unchanged) names no amendment: taking its date would archive the dropped tasks from the plan's first
+    day and leave them out of every report of the year. A date with a blank day («ngày … tháng 7 năm 2026», a
+    draft) is no date either. Both are left blank for the user to give."""
+    full = len(date) == 10
+    cited = _doc(number, date, "Kế hoạch") if (number or date) else ""
+    same_number = any(c.isdigit() for c in number or "") and _normal_number(number) == _normal_number(plan["doc_number"] or "")
+    same_date = full and date == (plan["doc_date"] or "")
+    if same_number or same_date:
+        return "", "", [f"Tệp ghi «{cited}» — đó là chính kế hoạch đang điều chỉnh, không phải văn bản điều "
+                        "chỉnh: hãy nhập số và ngày ban hành của văn bản điều chỉnh."]
+    if date and not full:
+        return number, "", [f"Tệp ghi «{cited}», chưa đủ ngày ban hành: hãy nhập ngày ban hành của văn bản "
+                            "điều chỉnh (các nhiệm vụ bị bỏ được lưu trữ từ ngày này)."]
+    return number, date, []
+
+
 def preview_text(diff: AmendmentDiff) -> str:
     """The same preview in the CLI and the dialog: counts, then each change (old → new)."""
     lines = [f"Điều chỉnh theo tệp «{diff.draft.source_name}»"
@@ -257,7 +284,7 @@ def preview_text(diff: AmendmentDiff) -> str:
              f"{diff.count(ADDED, 'content')} nhiệm vụ thêm, {diff.count(DROPPED, 'content')} nhiệm vụ bỏ, "
              f"{diff.count(MOVED)} nhiệm vụ chuyển mục, {diff.count(PRODUCT_MOVED)} sản phẩm chuyển nhiệm vụ, "
              f"{diff.count(CHANGED, 'deadline_text')} thời hạn thay đổi."]
-    lines += [f"  Lưu ý: {w}" for w in diff.year_warnings]
+    lines += [f"  Lưu ý: {w}" for w in diff.notices + diff.year_warnings]
     if not diff.changes:
         lines.append("  Kế hoạch đã đúng như tệp điều chỉnh: không có gì thay đổi.")
     for number, change in enumerate(diff.changes, 1):
@@ -349,8 +376,13 @@ def apply_amendment(store: Store, diff: AmendmentDiff, *, doc_number: str | None
     when = parse_date(doc_date if doc_date is not None else diff.doc_date)
     note = (note if note is not None else diff.note).strip()
     if not when:
-        raise AmendError("Cần ngày ban hành của kế hoạch điều chỉnh (dạng năm-tháng-ngày, ví dụ 2026-07-15): "
+        raise AmendError("Cần ngày ban hành của kế hoạch điều chỉnh (ngày/tháng/năm, ví dụ 15/07/2026): "
                          "các nhiệm vụ bị bỏ được lưu trữ từ ngày này.")
+    issued = store.row("plan", diff.plan_id)["doc_date"] or ""
+    if len(issued) == 10 and when <= issued:
+        raise AmendError(f"Ngày ban hành của kế hoạch điều chỉnh ({format_date(when)}) phải sau ngày ban hành "
+                         f"kế hoạch được điều chỉnh ({format_date(issued)}): các nhiệm vụ bị bỏ được lưu trữ "
+                         "từ ngày này. Hãy nhập đúng ngày của văn bản điều chỉnh.")
     if match.old_side(store, diff.plan_id) != diff.old:
         raise AmendError("Kế hoạch đã thay đổi sau khi xem trước; hãy xem trước lại tệp điều chỉnh.")
     if not _has_work(store, diff):

@@ -64,7 +64,8 @@ def same_text(a: str, b: str) -> bool:
 
 
 def normal_stt(value: object) -> str:
-    return str(value or "").strip().strip(".").strip()
+    """STT compared for pairing: "3." = "3", "a)" = "a" (a plan imported before lettered items kept their bracket)."""
+    return str(value or "").strip().strip(".").rstrip(")").strip()
 
 
 @dataclass

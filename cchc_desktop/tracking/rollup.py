@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..agency_groups import GROUP_LABEL, lead_bucket
+from ..domain import stt_mark
 from ..deadlines import CONTINUOUS, RECURRING, Deadline, parse_deadline
 from ..store import Store, StoreError, roman
 from ..text import sort_key
@@ -318,7 +319,7 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
         section_label = f"{roman(r['section_pos'] + 1)}. {r['section_title']}"
         sections.setdefault(r["section_id"], Group(r["section_id"], section_label))
         stt = r["source_stt"] or str(r["task_pos"] + 1)
-        tasks.setdefault(r["task_id"], Group(r["task_id"], f"{roman(r['section_pos'] + 1)}.{stt}. "
+        tasks.setdefault(r["task_id"], Group(r["task_id"], f"{roman(r['section_pos'] + 1)}.{stt_mark(stt)} "
                                                            f"{r['task_content']}"))
         if found is None:
             continue
