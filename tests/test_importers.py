@@ -548,6 +548,7 @@ def test_parts_a_b_do_not_become_tasks_or_shift_the_section_numbers(tmp_path, st
     draft = read_appendix(path)
     assert [s.title for s in draft.sections] == ["CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", "CẢI CÁCH THỂ CHẾ",
                                                  "CẢI CÁCH THỦ TỤC HÀNH CHÍNH"]
+    assert not [w for w in draft.warnings if "không phải là số" in w.message], "«a)», «-» are ordinary STTs"
     parts = [w for w in draft.warnings if "tiêu đề phần" in w.message]
     assert sorted(w.row for w in parts) == [4, 14] and all(w.sheet == "PL01" for w in parts)
     plan_id = commit_draft(store, draft).plan_id
@@ -569,3 +570,12 @@ def test_stt_mark_leads_a_line_without_doubling_a_written_mark():
     assert [source_stt(n) for n in ("37.", "a)", "đ)", "3)", "1.1", "-", "I.")] == \
         ["37", "a)", "đ)", "3", "1.1", "-", "I"]
     assert [stt_mark(n) for n in ("3", "1.1", "a)", "-", "+", "")] == ["3.", "1.1.", "a)", "-", "+", ""]
+
+
+def test_a_folder_is_named_as_a_folder_not_as_an_unsupported_format(tmp_path):
+    folder = tmp_path / "Phu luc 2026"
+    folder.mkdir()
+    with pytest.raises(ImportFailure) as caught:
+        read_appendix(folder)
+    message = str(caught.value)
+    assert "thư mục" in message and "Phu luc 2026" in message and "phần mở rộng" not in message

@@ -37,6 +37,9 @@ def read_appendix(path: str | os.PathLike) -> AppendixDraft:
     """Read an appendix file (.xlsx/.xlsm, .docx, .txt/.tsv/.csv) into a draft."""
     name = os.path.basename(os.fspath(path))
     ext = os.path.splitext(name)[1].lower()
+    if os.path.isdir(path):
+        raise ImportFailure("đây là một thư mục, không phải tệp. Hãy chọn tệp phụ lục (.xlsx, .docx, .txt) "
+                            "trong thư mục.", file=name)
     if ext in XLSX_EXTENSIONS:
         from .xlsx_reader import read_xlsx
         return _guard(read_xlsx, path, name)
