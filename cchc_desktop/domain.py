@@ -1,6 +1,8 @@
 """Plain domain objects read from and written to the store (no SQL, no Qt here)."""
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 ROLE_LEAD = "lead"
@@ -29,6 +31,30 @@ def stt_mark(stt: str) -> str:
     ("a)" -> "a)", "-" -> "-", "+" -> "+")."""
     stt = (stt or "").strip()
     return stt if not stt or stt.endswith(")") or not stt[-1].isalnum() else f"{stt}."
+
+
+# a sub-item's STT as appendices letter or bullet it under a numbered task: «a)», «b.», «đ)», «-», «+», «•»
+_SUB_ITEM_RE = re.compile(r"^(?:[a-zđ][.)]?|[-+*•–])$", re.IGNORECASE)
+
+
+def is_sub_item(stt: str) -> bool:
+    return bool(_SUB_ITEM_RE.match((stt or "").strip()))
+
+
+def cited_stts(stts: Sequence[str]) -> list[str]:
+    """How lists outside the appendix cite each task of one section, given the section's STTs in order: a lettered
+    or bulleted sub-item is cited under the numbered task above it («2.a)», «2 -»), because «a)» alone is ambiguous
+    once several tasks have their own a), b); every other STT is cited as written."""
+    out: list[str] = []
+    parent = ""
+    for stt in stts:
+        stt = (stt or "").strip()
+        if is_sub_item(stt):
+            out.append((f"{parent}.{stt}" if stt[0].isalpha() else f"{parent} {stt}") if parent else stt)
+            continue
+        out.append(stt)
+        parent = stt.rstrip(".")
+    return out
 
 
 def is_unnamed(name: str) -> bool:
@@ -125,3 +151,12 @@ class Plan:
         for section, task in self.iter_tasks():
             for product in task.products:
                 yield section, task, product
+
+    def citations(self) -> dict[str, str]:
+        """task id -> how a list outside the appendix cites it: «II.3», «I.2.a)» (cited_stts under the section's
+        Roman numeral, which is its position in the plan)."""
+        out: dict[str, str] = {}
+        for section in self.sections:
+            cited = cited_stts([task.number for task in section.tasks])
+            out.update((task.id, f"{section.numeral}.{c}") for task, c in zip(section.tasks, cited))
+        return out

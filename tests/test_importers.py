@@ -579,3 +579,26 @@ def test_a_folder_is_named_as_a_folder_not_as_an_unsupported_format(tmp_path):
         read_appendix(folder)
     message = str(caught.value)
     assert "thư mục" in message and "Phu luc 2026" in message and "phần mở rộng" not in message
+
+
+def test_lettered_sub_items_are_cited_under_their_numbered_task_outside_the_appendix(tmp_path, store):
+    """Task 2 «Kiểm tra công tác CCHC» heads sub-items a), b), -: lists outside the appendix (period lists, the
+    dashboard) cite them «I.2.a)», «I.2.b)», «I.2 -» (two tasks' «a)» would both read «I.a)»), while the
+    appendix keeps the STT as printed."""
+    from cchc_desktop.domain import cited_stts
+    from cchc_desktop.import_commit import commit_draft
+    from cchc_desktop.reports.periodic_report import stt_citer
+    from cchc_desktop.tracking.rollup import plan_summary
+
+    assert cited_stts(["1", "2", "a)", "b)", "-", "3", "a)"]) == ["1", "2", "2.a)", "2.b)", "2 -", "3", "3.a)"]
+    assert cited_stts(["a)", "1.1", "b."]) == ["a)", "1.1", "1.1.b."]
+    path = tmp_path / "phu-luc-phan-a-b.xlsx"
+    _write_parts_workbook(path)
+    plan_id = commit_draft(store, read_appendix(path)).plan_id
+    summary = plan_summary(store, plan_id, dt.date(2026, 12, 20), "2026-Q4")
+    cite = stt_citer(store, plan_id)
+    by_content = {item.task_content: (item.stt, cite(item)) for item in summary.items}
+    assert by_content["Kiểm tra tại bộ phận một cửa"] == ("a)", "I.2.a)")
+    assert by_content["Kiểm tra công chức"] == ("b)", "I.2.b)")
+    assert by_content["Báo cáo khắc phục"] == ("-", "I.2 -")
+    assert by_content["Ban hành kế hoạch CCHC"] == ("1", "I.1")

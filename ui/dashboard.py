@@ -274,7 +274,7 @@ def due_model(ref_date, overdue: bool) -> SummaryTableModel:
         due = display.relevant_due(it)
         days = it.days_overdue if overdue else ((due - ref_date()).days if due else "")
         return (it.description or "(chưa có mô tả)",
-                f"{it.section_label.split('.')[0]}.{stt_mark(it.stt)} {it.task_content}",
+                f"{it.section_label.split('.')[0]}.{stt_mark(it.citation)} {it.task_content}",
                 it.lead_names or "—", display.due_cell(it), days)
     last = "Số ngày quá hạn" if overdue else "Còn (ngày)"
     return SummaryTableModel(["Sản phẩm", "Nhiệm vụ", "Cơ quan chủ trì", "Hạn xử lý", last], cells, right=(4,),

@@ -28,7 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..agency_groups import is_group
 from .. import APP_NAME, APP_VERSION, changelog
 from ..domain import ROLE_LEAD
-from ..store import Store, roman
+from ..store import Store
 from ..text import fold, nfc
 from ..tracking.periods import make_period
 from ..deadlines import parse_deadline
@@ -567,11 +567,12 @@ def left_out_of_agency_workbooks(store: Store, plan_id: str) -> LeftOut:
     plan = store.load_plan(plan_id)
     groups: set[str] = set()
     out = LeftOut()
+    cite = plan.citations()
     for section, task, product in plan.iter_products():
         names = [a.name for a in product.leads]
         groups.update(n for n in names if is_group(n))
         if all(is_group(n) for n in names):
-            out.products.append((f"{roman(section.position + 1)}.{task.number}", product.description))
+            out.products.append((cite[task.id], product.description))
     out.groups = sorted(groups, key=sort_key)
     return out
 

@@ -81,6 +81,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from ..domain import is_sub_item
 from ..text import clean_cell, fold
 from .model import (AppendixDraft, ImportFailure, ImportWarning, ProductDraft, SectionDraft,
                     TaskDraft)
@@ -129,8 +130,6 @@ _ROMAN_ONLY_RE = re.compile(rf"^({_ROMAN})\s*[.)]?$")
 _LETTER_SECTION_RE = re.compile(r"^([A-Z]|Đ)\s*[.)/]\s+(\S.*)$", re.S)
 _LETTER_ONLY_RE = re.compile(r"^([A-Z]|Đ)\s*[.)]?$")   # "A", "B." in the STT cell: a part (Phần A, B)
 _ARABIC_RE = re.compile(r"^\d{1,4}(?:\.\d{1,3})*[.)]?$")
-# sub-items as appendices letter or bullet them: «a)», «b.», «đ)», «-», «+», «•» (kept as written, no warning)
-_SUB_ITEM_RE = re.compile(r"^(?:[a-zđ][.)]?|[-+*•–])$", re.IGNORECASE)
 _COLNUM_RE = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
 _PAREN_RE = re.compile(r"\([^)]*\)")
 _BOLD_RE = re.compile(r"<\s*(b|strong)\b", re.I)
@@ -620,7 +619,7 @@ class AppendixBuilder:
         if st.task is not None and number and number == st.task.number:
             self._warn(f"Số thứ tự {number} trùng với nhiệm vụ ở dòng trên nhưng nội dung khác; "
                        "đã nhập thành nhiệm vụ mới.", row, sheet)
-        elif number and not _ARABIC_RE.match(number) and not _SUB_ITEM_RE.match(number):
+        elif number and not _ARABIC_RE.match(number) and not is_sub_item(number):
             self._warn(f"Số thứ tự «{number}» không phải là số; vẫn nhập thành nhiệm vụ.",
                        row, sheet)
         elif not number and NUMBER in columns:

@@ -14,7 +14,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from ..errors import UserError
-from ..store import Store, roman
+from ..store import Store
 from ..text import fold
 from ..tracking import plan_summary, target_results
 from ..tracking.targets import COMPARISON_LABELS, format_value, is_met
@@ -168,8 +168,8 @@ def link_choices(store: Store, plan_id: str) -> list[LinkChoice]:
     if parent is None:
         return []
     plan = store.load_plan(parent)
-    out = [_task_choice(f"{roman(section.position + 1)}.{task.number}", task.content, task.id)
-           for section, task in plan.iter_tasks()]
+    cite = plan.citations()
+    out = [_task_choice(cite[task.id], task.content, task.id) for _section, task in plan.iter_tasks()]
     out += [_target_choice(dict(r)) for r in store.db.query(
         "SELECT * FROM target WHERE plan_id = ? ORDER BY position, created_at", (parent,))]
     return out
@@ -189,8 +189,10 @@ def task_link_choices(store: Store, task_id: str) -> list[LinkChoice]:
     out = []
     parent_plan = _plan_of(store, "task", row["parent_task_id"]) if row["parent_task_id"] else None
     if parent_plan is not None:
-        out += [_task_choice(f"{roman(section.position + 1)}.{task.number}", task.content, task.id)
-                for section, task in store.load_plan(parent_plan).iter_tasks() if task.id == row["parent_task_id"]]
+        parent = store.load_plan(parent_plan)
+        cite = parent.citations()
+        out += [_task_choice(cite[task.id], task.content, task.id)
+                for _section, task in parent.iter_tasks() if task.id == row["parent_task_id"]]
     if row["parent_target_id"]:
         target = store.db.query_one("SELECT * FROM target WHERE id = ?", (row["parent_target_id"],))
         if target is not None:
@@ -367,8 +369,8 @@ class TaskProgress:
 def task_progress(store: Store, plan_id: str) -> list[TaskProgress]:
     """Each task of the multi-year plan with the yearly tasks linked to it: products completed per year."""
     plan = store.load_plan(plan_id)
-    items = {task.id: TaskProgress(task.id, f"{roman(section.position + 1)}.{task.number}", task.content)
-             for section, task in plan.iter_tasks()}
+    cite = plan.citations()
+    items = {task.id: TaskProgress(task.id, cite[task.id], task.content) for _section, task in plan.iter_tasks()}
     for child in yearly_plans(store, plan_id):
         year = child["year_start"]
         linked = {task: parent for task, (parent, _target) in task_links(store, child["id"]).items() if parent}

@@ -165,9 +165,10 @@ def prepare_rollover(store: Store, plan_id: str, year: int, ref_date: _dt.date |
     preview._add_text("plan", "", plan_id, plan.title)
     for section in plan.sections:
         preview._add_text("section", roman(section.position + 1), section.id, section.title)
-    for section, task in plan.iter_tasks():
+    cite = plan.citations()
+    for _section, task in plan.iter_tasks():
         preview.tasks += 1
-        where = f"{roman(section.position + 1)}.{task.number}"
+        where = cite[task.id]
         preview._add_text("task", where, task.id, task.content)
         unfinished = []
         for product in task.products:

@@ -90,8 +90,8 @@ def stt_citer(store: Store, plan_id: str) -> Callable[[ProductState], str]:
     """How a list outside the appendix cites a task: its STT in the signed plan, with the section numeral when
     the plan numbers its tasks per section ("II.3") so that the citation is unambiguous."""
     if plan_scheme(store, plan_id) == PER_SECTION or not plan_scheme(store, plan_id):
-        return lambda item: f"{item.section_label.partition('.')[0]}.{item.stt}"
-    return lambda item: item.stt
+        return lambda item: f"{item.section_label.partition('.')[0]}.{item.citation}"
+    return lambda item: item.citation
 
 
 XLSX_EXTRA = ["Hạn (ngày)", "Ngày hoàn thành", "Tỷ lệ hoàn thành"]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..agency_groups import GROUP_LABEL, lead_bucket
-from ..domain import stt_mark
+from ..domain import cited_stts, stt_mark
 from ..deadlines import CONTINUOUS, RECURRING, Deadline, parse_deadline
 from ..store import Store, StoreError, roman
 from ..text import sort_key
@@ -71,11 +71,17 @@ class ProductState:
     updated_by: str = ""
     updated_at: str = ""
     source_stt: str = ""       # STT as written in the signed plan (tasks.source_stt)
+    cited_stt: str = ""        # how a list outside the appendix cites the task («2.a)» for sub-item a) of task 2)
 
     @property
     def stt(self) -> str:
         """The task number to print: the plan's own STT when known, else the position in the section."""
         return self.source_stt or str(self.task_number)
+
+    @property
+    def citation(self) -> str:
+        """The STT a list outside the appendix prints (domain.cited_stts), within the task's section."""
+        return self.cited_stt or self.stt
 
     @property
     def state_label(self) -> str:
@@ -268,6 +274,21 @@ def next_period_of(period: ReportingPeriod, settings: ReportSettings) -> Reporti
     return make_period(key, settings)
 
 
+def _cited_stts(store: Store, plan_id: str) -> dict[str, str]:
+    """task id -> its citation (domain.cited_stts) over every task of each section in order, tasks without
+    products included (a numbered task heading its a), b) sub-items usually has none)."""
+    by_section: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
+    for r in store.db.query(
+            "SELECT t.id, t.section_id, t.position, COALESCE(t.source_stt, '') AS stt FROM task t "
+            "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ? ORDER BY s.position, t.position",
+            (plan_id,)):
+        by_section.setdefault(r["section_id"], []).append((r["id"], r["stt"] or str(r["position"] + 1)))
+    out: dict[str, str] = {}
+    for tasks in by_section.values():
+        out.update(zip((task_id for task_id, _stt in tasks), cited_stts([stt for _id, stt in tasks])))
+    return out
+
+
 def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, period_key: str | None = None,
                  due_soon_days: int | None = None, *, cumulative: bool = False) -> Summary:
     """Everything the dashboard and the periodic reports need, for one plan, period and date.
@@ -305,6 +326,7 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
             "ORDER BY pa.position", (plan_id,)):
         leads.setdefault(r["product_id"], []).append(r["name"])
 
+    cited = _cited_stts(store, plan_id)
     following = next_period_of(period, settings)
     items: list[ProductState] = []
     due_in: list[ProductState] = []
@@ -318,7 +340,7 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
         found = classify(deadline, statuses.get(r["id"], {}), period, ref, y0, y1, window, cumulative)
         section_label = f"{roman(r['section_pos'] + 1)}. {r['section_title']}"
         sections.setdefault(r["section_id"], Group(r["section_id"], section_label))
-        stt = r["source_stt"] or str(r["task_pos"] + 1)
+        stt = cited.get(r["task_id"]) or r["source_stt"] or str(r["task_pos"] + 1)
         tasks.setdefault(r["task_id"], Group(r["task_id"], f"{roman(r['section_pos'] + 1)}.{stt_mark(stt)} "
                                                            f"{r['task_content']}"))
         if found is None:
@@ -327,7 +349,7 @@ def plan_summary(store: Store, plan_id: str, ref_date: date | None = None, perio
             product_id=r["id"], task_id=r["task_id"], section_id=r["section_id"], section_label=section_label,
             task_number=r["task_pos"] + 1, task_content=r["task_content"], description=r["description"],
             deadline_text=r["deadline_text"], deadline=deadline, leads=tuple(leads.get(r["id"], ())),
-            source_stt=r["source_stt"], **found)
+            source_stt=r["source_stt"], cited_stt=cited.get(r["task_id"], ""), **found)
         items.append(item)
         if item.due_in_period and deadline.kind != CONTINUOUS:
             due_in.append(_occurrence_in(item, statuses.get(r["id"], {}), period, ref, y0, y1, window))
