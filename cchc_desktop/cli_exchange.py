@@ -56,7 +56,7 @@ def cmd_import_workbooks(store, args) -> int:
             print(f"  Dòng {row.excel_row}: {row.label} — {row.outcome_text}")
             for diff in row.diffs:
                 mark = " [XUNG ĐỘT — không tự áp dụng]" if diff.conflict else ""
-                print(f"    {diff.label}: «{diff.old_text}» → «{diff.new_text}»{mark}")
+                print(f"    {diff.label}: «{diff.short(diff.old_text)}» → «{diff.short(diff.new_text)}»{mark}")
         for issue in preview.skipped:
             print(f"  Bỏ qua ({issue.where}): {issue.message}")
     if not args.apply:

@@ -119,14 +119,19 @@ def fit_row_heights(ws: Worksheet, first_row: int = 1, last_row: int | None = No
             ws.row_dimensions[r].height = max(heights + ([minimum] if minimum else []))
 
 
-def print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None = None, footer: bool = True) -> None:
-    """A4, one page wide (as many pages down as needed), the report margins, centred, header rows repeated."""
+NARROW_MARGINS = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)   # forms to fill in (update workbooks)
+
+
+def print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None = None, footer: bool = True,
+                margins: PageMargins = MARGINS) -> None:
+    """A4, one page wide (as many pages down as needed), the report margins (or ``margins``), centred, header rows
+    repeated."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=MARGINS.left, right=MARGINS.right, top=MARGINS.top, bottom=MARGINS.bottom)
+    ws.page_margins = PageMargins(left=margins.left, right=margins.right, top=margins.top, bottom=margins.bottom)
     ws.print_options.horizontalCentered = True
     if title_rows:
         ws.print_title_rows = title_rows
@@ -144,5 +149,5 @@ def printable_sheet(ws: Worksheet, widths: list[float], *, landscape: bool, head
     return fitted
 
 
-__all__ = ["FONT_NAME", "MARGINS", "column_width", "fit_row_heights", "fit_widths", "font", "print_setup",
+__all__ = ["FONT_NAME", "MARGINS", "NARROW_MARGINS", "column_width", "fit_row_heights", "fit_widths", "font", "print_setup",
            "printable_sheet", "printable_width", "use_report_font", "wrapped_height"]

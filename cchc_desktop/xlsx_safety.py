@@ -30,6 +30,18 @@ OVERFLOW_NOTE = "… [còn {rest} ký tự không vừa một ô Excel; xem đ�
 log = logging.getLogger(__name__)
 
 
+_OOXML_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def read_cell_text(value):
+    """A cell value as the user typed it: Excel stores a character XML cannot hold (a control character pasted
+    from another program) as «_x0007_» and an underscore that would look like one as «_x005F_»; openpyxl reads
+    those escapes literally (a result «Đã dự thảo_x0007_ kế hoạch»). Non-text values are returned unchanged."""
+    if not isinstance(value, str) or "_x" not in value:
+        return value
+    return _OOXML_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), value)
+
+
 def is_risky(text: str) -> bool:
     return bool(text) and text.startswith(FORMULA_TRIGGERS)
 

@@ -94,3 +94,31 @@ def test_period_report_date_is_day_first_and_a_bad_one_is_named(tmp_path, capsys
                  "31/06/2026"]) == 2
     err = capsys.readouterr().err
     assert "31/06/2026" in err and "không hợp lệ" in err and "isoformat" not in err
+
+
+def _pages(data: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
+
+
+def test_no_tasks_line_stays_under_its_heading_and_the_report_closes_before_the_signer(store):
+    """Whatever the length of the targets table, «Kế hoạch giai đoạn chưa có nhiệm vụ.» is printed on the page of
+    its heading (III. …), and the report ends with the closing sentence «Trên đây là báo cáo …./.» that the
+    signer block keeps with it (ND30 practice, like the periodic report)."""
+    from cchc_desktop.reports.header_settings import save_header
+
+    five = store.create_plan("xã Thiên Tân", 2026, 2030, doc_number="12/KH-UBND", doc_date="2026-01-05")
+    save_header(store, five, signer_name="Tô Văn Quyền", sign_mode="TM_KT", signer_title="PHÓ CHỦ TỊCH")
+    closing = ("Trên đây là báo cáo kết quả thực hiện Kế hoạch cải cách hành chính giai đoạn 2026–2030 của Ủy ban "
+               "nhân dân xã Thiên Tân./.")
+    for k in range(14):
+        if k:
+            add_target(store, five, TITLES[k % len(TITLES)], 90, ">=", "%")
+        pages = _pages(render_pdf(fiveyear.build_period_report(store, five, dt.date(2026, 12, 31))))
+        heading = next(n for n, t in enumerate(pages) if "III. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ" in t)
+        empty = next(n for n, t in enumerate(pages) if "Kế hoạch giai đoạn chưa có nhiệm vụ." in t)
+        assert empty == heading, (k, pages)
+        ends = [n for n, t in enumerate(pages) if closing in t]
+        signer = next(n for n, t in enumerate(pages) if "Tô Văn Quyền" in t)
+        assert ends == [signer], (k, pages)
+        assert pages[signer].index(closing) < pages[signer].index("Nơi nhận")

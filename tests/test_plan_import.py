@@ -368,3 +368,25 @@ def test_a_document_that_is_neither_plan_nor_appendix_is_refused(tmp_path):
     table_doc.save(tmp_path / "bang.docx")
     with pytest.raises(HeaderNotFound, match="thiếu cột"):
         read_plan(tmp_path / "bang.docx")
+
+
+@pytest.mark.parametrize("form", ["docx", "txt"])
+def test_a_sentence_with_two_figures_gives_each_target_its_own_clause(seed_key, form, tmp_path):
+    """«… đạt tối thiểu 95%, trong đó, mức độ hài lòng về … đất đai, xây dựng, đầu tư đạt tối thiểu 90%.» (Thiên
+    Tân) is two targets, each titled by its own clause, figures kept exactly; in no seed do two targets share a
+    title, and every title states its own figure."""
+    path = (seed_docx(tmp_path, seed_key, letterhead_unit=LETTERHEAD.get(seed_key)) if form == "docx"
+            else SEEDS / SEED_FILES[seed_key])
+    targets = read_plan(path).targets
+    titles = [t.title for t in targets]
+    assert len(set(titles)) == len(titles), titles
+    for t in targets:
+        figure = f"{t.value:g}".replace(".", ",")
+        assert figure in t.title, (figure, t.title)
+    if seed_key == "thien-tan":
+        mine = {t.title: (t.value, t.comparison, t.unit) for t in targets if "trong tiếp nhận" in t.sentence}
+        assert mine == {
+            "Mức độ hài lòng trong tiếp nhận, giải quyết TTHC của người dân, doanh nghiệp đạt tối thiểu 95%":
+                (95.0, ">=", "%"),
+            "Mức độ hài lòng về giải quyết các TTHC lĩnh vực đất đai, xây dựng, đầu tư đạt tối thiểu 90%":
+                (90.0, ">=", "%")}

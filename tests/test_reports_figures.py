@@ -299,3 +299,59 @@ def test_long_overdue_list_goes_to_an_appendix(store):
     body_pages = [t for t in texts if "Phụ lục 0" not in t[:80]]
     assert any("Còn 20 nhiệm vụ, sản phẩm quá hạn" in t for t in body_pages)
     assert any(t.startswith("Phụ lục 02") or " Phụ lục 02 " in t[:60] for t in texts)
+
+
+REPEATED_PLAN = [
+    # (deadline text, {status key: (status, completed on)})
+    ("Quý I, II, III, IV/2026", {"2026-Q1": ("done", "2026-03-10"), "2026-Q2": ("done", "2026-06-10"),
+                                 "2026-Q4": ("done", "2026-12-10")}),          # Quý III missed
+    ("Định kỳ hằng quý", {"2026-Q1": ("done", "2026-03-05"), "2026-Q2": ("done", "2026-06-05"),
+                          "2026-Q3": ("done", "2026-09-05"), "2026-Q4": ("in_progress", "")}),
+    ("Định kỳ hằng quý", {f"2026-Q{q}": ("done", f"2026-{3 * q:02d}-01") for q in range(1, 5)}),
+    ("Quý II/2026", {"2026": ("done", "2026-05-20")}),
+]
+
+
+def _partly_done(store, plan_id, as_of):
+    """Products with a finished occurrence (completed by as_of) that are not finished for the plan year: counted
+    from the status rows, the expected state from the independent count above."""
+    expected = expected_states(store, plan_id, as_of)
+    finished = {r["product_id"] for r in store.db.query(
+        "SELECT product_id FROM product_status WHERE status IN ('done', 'done_late') AND period_key LIKE '%-Q%' "
+        "AND completed_on <= ?", (as_of.isoformat(),))}
+    partly = [pid for pid in finished if expected[pid][0] not in ("done", "done_late", "not_done")]
+    return len(partly), sum(1 for pid in partly if expected[pid][0] == "overdue")
+
+
+def test_done_drops_when_a_later_occurrence_is_missed_and_the_report_says_why(store):
+    """A product done in Quý I and II but with Quý III missed is done in the 6-month report and overdue in the annual
+    one: the done figure goes down; the report explains the rule under the summary table, with the counts."""
+    from cchc_desktop.reports.document import render_pdf
+
+    from reports_support import page_texts
+
+    plan_id = store.create_plan("Quyết Thắng", 2026)
+    section = store.add_section(plan_id, "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH")
+    for n, (text, statuses) in enumerate(REPEATED_PLAN, 1):
+        product = store.add_product(store.add_task(section, f"Nhiệm vụ {n}", source_stt=str(n)), f"Sản phẩm {n}",
+                                    text, ["Văn phòng HĐND và UBND"])
+        for key, (status, done_on) in statuses.items():
+            fields = {"status": status, **({"completed_on": done_on} if done_on else {"percent": 50})}
+            set_status(store, product, key, **fields)
+    half, _ = check_report(store, plan_id, "2026-H1", D(2026, 6, 20))
+    year, _ = check_report(store, plan_id, "2026", D(2026, 12, 20))
+    assert year.context["so_hoan_thanh"] < half.context["so_hoan_thanh"]
+    for report, as_of in ((half, D(2026, 6, 14)), (year, D(2026, 12, 14))):
+        partly, overdue = _partly_done(store, plan_id, as_of)
+        assert report.context["so_dinh_ky_chua_xong"] == partly
+        assert report.context["so_dinh_ky_chua_xong_qua_han"] == overdue
+    partly, overdue = _partly_done(store, plan_id, D(2026, 12, 14))
+    assert (partly, overdue) == (2, 1)
+    note = (f"có {partly} nhiệm vụ, sản phẩm đã hoàn thành một hoặc một số đợt nhưng còn đợt chưa hoàn thành "
+            f"({overdue} quá hạn, {partly - overdue} đang thực hiện hoặc chưa đến hạn)")
+    text = " ".join(page_texts(render_pdf(year)))
+    assert "chỉ được tính là đã hoàn thành khi tất cả các đợt đã đến kỳ đều hoàn thành" in text
+    assert note in text
+    # the note sits under the summary table, before the next part of the report
+    assert text.index("Thực hiện theo phát sinh, chưa rõ thời hạn") < text.index(note) < text.index(
+        "2. Kết quả thực hiện theo từng lĩnh vực")

@@ -239,7 +239,7 @@ class WorkbookImportDialog(QDialog):
                     child.setFlags(child.flags() | Qt.ItemIsUserCheckable)
                     child.setCheckState(0, Qt.Checked if diff.accepted else Qt.Unchecked)
                     child.setData(0, Qt.UserRole, ("field", diff))
-                    child.setToolTip(2, diff.new_text)
+                    child.setToolTip(2, diff.short(diff.new_text, 1000))
                     if diff.conflict:
                         for col in range(4):
                             child.setBackground(col, CONFLICT_BRUSH)

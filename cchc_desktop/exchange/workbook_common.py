@@ -24,21 +24,24 @@ class Column:
     kind: str = "text"      # text, date, percent, status, id, meta
 
 
+# Widths (units of the default font, Times New Roman 12) chosen for the printed page as much as the screen: the
+# 14 visible columns add up to ~1.45 landscape A4 widths, so fitted to the page width they print at ~70 % (text
+# ≥ 8 pt); the text columns keep three to four words a line, dates and the percentage just their values.
 COLUMNS = (
-    Column("stt", "STT", 6),
-    Column("task", "Nhiệm vụ", 38),
-    Column("product", "Sản phẩm", 34),
-    Column("deadline", "Thời hạn", 16),
-    Column("lead", "Cơ quan chủ trì", 20),
-    Column("status", "Tình trạng thực hiện", 20, True, kind="status"),
-    Column("percent", "Tỷ lệ hoàn thành (%)", 12, True, kind="percent"),
-    Column("completed_on", "Ngày hoàn thành (dd/mm/yyyy)", 15, True, kind="date"),
-    Column("result", "Kết quả thực hiện", 36, True),
-    Column("reason", "Lý do (nếu không thực hiện)", 24, True),
-    Column("ev_number", "Minh chứng: Số/ký hiệu", 16, True),
-    Column("ev_date", "Minh chứng: Ngày ban hành", 15, True, kind="date"),
-    Column("ev_summary", "Minh chứng: Trích yếu", 30, True),
-    Column("notes", "Ghi chú", 24, True),
+    Column("stt", "STT", 5),
+    Column("task", "Nhiệm vụ", 22),
+    Column("product", "Sản phẩm", 20),
+    Column("deadline", "Thời hạn", 11),
+    Column("lead", "Cơ quan chủ trì", 12),
+    Column("status", "Tình trạng thực hiện", 12, True, kind="status"),
+    Column("percent", "Tỷ lệ hoàn thành (%)", 8, True, kind="percent"),
+    Column("completed_on", "Ngày hoàn thành (dd/mm/yyyy)", 12.5, True, kind="date"),
+    Column("result", "Kết quả thực hiện", 20, True),
+    Column("reason", "Lý do (nếu không thực hiện)", 12, True),
+    Column("ev_number", "Minh chứng: Số/ký hiệu", 10, True),
+    Column("ev_date", "Minh chứng: Ngày ban hành", 10, True, kind="date"),
+    Column("ev_summary", "Minh chứng: Trích yếu", 14, True),
+    Column("notes", "Ghi chú", 11, True),
     Column("row_id", f"Mã dòng ({ID_MARKER})", 40, hidden=True, kind="id"),
     Column("meta", f"Mã xuất ({META_MARKER})", 40, hidden=True, kind="meta"),
 )

@@ -34,8 +34,8 @@ from ..tracking.periods import make_period
 from ..deadlines import parse_deadline
 from ..tracking.status import ProductContext, empty_status
 from ..tracking.timeliness import STATUS_LABELS, STATUSES, stored_row
-from ..xlsx_print import (fit_row_heights, fit_widths, print_setup, printable_sheet, printable_width,
-                          use_report_font, wrapped_height)
+from ..xlsx_print import (NARROW_MARGINS, fit_row_heights, fit_widths, print_setup, printable_sheet,
+                          printable_width, use_report_font, wrapped_height)
 from ..xlsx_print import font as print_font
 from ..xlsx_safety import cell_text, is_risky, safe_name_value, set_text
 from .target_io import TargetWriteError, ensure_folder, write_target_bytes
@@ -179,17 +179,17 @@ def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: st
     ws = wb.active
     ws.title = DATA_SHEET
     set_text(ws["A1"], f"CẬP NHẬT TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH — {period_label.upper()}")
-    ws["A1"].font = Font(bold=True, size=13)
+    ws["A1"].font = print_font(bold=True, size=13)     # the workbook's font: widths and heights as computed
     set_text(ws["A2"], f"Đơn vị: {unit_heading(plan.unit_kind, plan.unit_name)} — "
                        f"{plan_heading(plan.doc_number, plan.period_label)}")
     set_text(ws["A3"], f"Cơ quan cập nhật: {scope.agency_name or 'Tất cả cơ quan'}")
     set_text(ws["A4"], "Chỉ nhập vào các cột nền vàng. Không xóa, không thêm dòng; có thể sắp xếp lại. "
                 "Xem trang «Hướng dẫn».")
-    ws["A4"].font = Font(italic=True, color="C00000")
+    ws["A4"].font = print_font(italic=True, color="C00000")
     for index, column in enumerate(COLUMNS, start=1):
         cell = ws.cell(HEADER_ROW, index)
         set_text(cell, column.header)
-        cell.font = Font(bold=True)
+        cell.font = print_font(bold=True)
         cell.fill = _HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = _BORDER
@@ -246,14 +246,11 @@ def _write_book(path_tmp, plan, period_label: str, scope: _Scope, period_key: st
         ws.add_data_validation(dv)
     ws.freeze_panes = f"{get_column_letter(BY_KEY_INDEX['status'])}{HEADER_ROW + 1}"   # no cell created
     ws.auto_filter.ref = f"A{HEADER_ROW}:{col['notes']}{last_row}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_area = f"A1:{col['notes']}{last_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_area = f"A1:{col['notes']}{last_row}"     # the hidden technical columns come after «Ghi chú»
+    # landscape A4 fitted to the page width only (the column widths keep the text ≥ 8 pt), the header row on every
+    # page, «Trang x/y»
+    print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", margins=NARROW_MARGINS)
+    fit_row_heights(ws, HEADER_ROW, HEADER_ROW)       # the header's wrapped words, bold, in the narrower columns
     # Protected without a password: Review → Unprotect Sheet. Sorting/filtering/resizing allowed.
     ws.protection.sheet = True
     ws.protection.sort = False

@@ -22,6 +22,7 @@ from ..store import Store
 from ..importers.model import ImportFailure
 from ..importers.xlsx_reader import load_xlsx
 from ..text import clean_cell, shorten
+from ..xlsx_safety import read_cell_text
 from ..xlsx_safety import is_overflow_text
 from ..tracking.evidence import EvidenceError, add_evidence, list_evidence, update_evidence
 from ..tracking.status import StatusError, get_status, normalise, product_context, set_status
@@ -62,6 +63,9 @@ class Issue:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
+PREVIEW_LIMIT = 300     # characters of a changed value shown in a preview line
+
+
 @dataclass
 class FieldDiff:
     field: str
@@ -82,6 +86,13 @@ class FieldDiff:
     @property
     def new_text(self) -> str:
         return display(self.field, self.new)
+
+    def short(self, text: str, limit: int = PREVIEW_LIMIT) -> str:
+        """``old_text`` / ``new_text`` for a preview line: one line, a long text (up to 32 767 characters in a cell)
+        cut with its length named, instead of flooding the console or a tooltip."""
+        if len(text) <= limit:
+            return " ".join(text.split())
+        return f"{shorten(text, limit)} ({len(text):,} ký tự)".replace(",", ".")
 
 
 @dataclass
@@ -378,7 +389,7 @@ def _read_loaded(store: Store, preview: "WorkbookPreview", wb) -> "WorkbookPrevi
         c = columns.get(key)
         if c is None:
             return None
-        return merged.get((r, c), ws.cell(r, c).value)
+        return read_cell_text(merged.get((r, c), ws.cell(r, c).value))
 
     raw_rows = []
     metas = Counter()

@@ -521,7 +521,22 @@ def extract_targets(paragraphs: list[Para]) -> list[TargetDraft]:
     return out
 
 
+# where a sentence states a second figure of its own: «… đạt tối thiểu 95%, trong đó, mức độ hài lòng về … đạt 90%»
+_SUBCLAUSE_RE = re.compile(r"[,;]\s*(?:trong\s+đó|riêng|đặc\s+biệt\s+là)\s*,?\s+", re.IGNORECASE)
+
+
 def _clause_targets(clause: str) -> list[tuple[str, float, str, str]]:
+    """The measurable figures of one clause, each with its title; a clause made of parts that each state a figure
+    («…95%, trong đó, … 90%») gives each figure the text of its own part."""
+    parts = _SUBCLAUSE_RE.split(clause)
+    if len(parts) > 1:
+        found = [_figures(part) for part in parts]
+        if all(found):
+            return [target for targets in found for target in targets]
+    return _figures(clause)
+
+
+def _figures(clause: str) -> list[tuple[str, float, str, str]]:
     title = _clean_title(clause)
     found = []
     for match in _PERCENT_RE.finditer(clause):

@@ -17,6 +17,7 @@ from ..importers.model import ImportFailure
 from ..importers.xlsx_reader import load_xlsx
 from ..store import Store
 from ..text import clean_cell, fold
+from ..xlsx_safety import read_cell_text
 from .mapping import add_document, criterion_documents
 
 NUMBER_HEADER = "Số, ký hiệu văn bản (cơ quan ghi)"
@@ -130,7 +131,7 @@ def read_chase_sheet(ws, file_name: str, index: ChaseIndex, found: tuple[int, di
     start, cols = found
     out = []
     for cells in ws.iter_rows(min_row=start + 1):
-        values = {k: cells[i].value if i < len(cells) else None for k, i in cols.items()}
+        values = {k: read_cell_text(cells[i].value) if i < len(cells) else None for k, i in cols.items()}
         number, summary = clean_cell(values["number"]), clean_cell(values["summary"])
         code = _code_text(values["code"])
         if not (number or summary or values["date"] not in (None, "")) or code == "5":

@@ -445,7 +445,10 @@ def build_period_report(store: Store, plan_id: str, ref_date: _dt.date, *, numbe
              "## III. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
              "Số sản phẩm hoàn thành / tổng số sản phẩm của các nhiệm vụ kế hoạch năm được liên kết với từng nhiệm "
              "vụ giai đoạn.",
-             table_marker(tasks.key)]
+             table_marker(tasks.key),
+             # the closing sentence of an ND30 report: the signer block keeps it (not the last table) on its page
+             f"Trên đây là báo cáo kết quả thực hiện Kế hoạch cải cách hành chính giai đoạn {period} của Ủy ban "
+             f"nhân dân {unit}./."]
     header = get_header(store, plan_id)
     subject = f"Kết quả thực hiện Kế hoạch cải cách hành chính giai đoạn {period}"
     doc_header = header.document_header(number=number, date=issue_date, year=ref_date.year, doc_type="BÁO CÁO",

@@ -250,6 +250,9 @@ def build_periodic_report(store: Store, plan_id: str, period_key: str, ref_date:
         "so_chi_tieu_dat": summary.targets_met,
         "so_chi_tieu_chua_dat": summary.targets_measured - summary.targets_met,
         "so_chi_tieu_chua_co_so_lieu": len(summary.targets) - summary.targets_measured,
+        # periodic products with some occurrences finished but not all: the note under the summary table
+        "so_dinh_ky_chua_xong": sum(1 for i in summary.items if i.partly_done),
+        "so_dinh_ky_chua_xong_qua_han": sum(1 for i in summary.items if i.partly_done and i.state == OVERDUE),
         "so_den_han_trong_ky": len(due_in),
         "so_den_han_da_hoan_thanh": sum(1 for i in due_in if i.state in (DONE, DONE_LATE)),
         "so_den_han_qua_han": sum(1 for i in due_in if i.state == OVERDUE),

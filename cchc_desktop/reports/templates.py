@@ -137,6 +137,9 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "bang_den_han_trong_ky": "Bảng nhiệm vụ, sản phẩm đến hạn trong kỳ (đặt riêng một dòng)",
         "bang_ky_toi": "Bảng nhiệm vụ, sản phẩm đến hạn trong kỳ tới (đặt riêng một dòng)",
         "luy_ke": "Đúng khi số liệu là lũy kế cả năm kế hoạch",
+        "so_dinh_ky_chua_xong": "Số nhiệm vụ, sản phẩm định kỳ/nhiều đợt đã hoàn thành một số đợt nhưng còn đợt "
+                                "chưa hoàn thành (chưa tính là đã hoàn thành)",
+        "so_dinh_ky_chua_xong_qua_han": "Trong số đó: số có đợt quá hạn chưa hoàn thành",
         "so_den_han_trong_ky": "Số nhiệm vụ, sản phẩm có hạn trong kỳ báo cáo",
         "so_den_han_da_hoan_thanh": "Số nhiệm vụ, sản phẩm đến hạn trong kỳ đã hoàn thành",
         "so_den_han_qua_han": "Số nhiệm vụ, sản phẩm đến hạn trong kỳ đã quá hạn",

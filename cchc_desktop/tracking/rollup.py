@@ -72,6 +72,8 @@ class ProductState:
     updated_at: str = ""
     source_stt: str = ""       # STT as written in the signed plan (tasks.source_stt)
     cited_stt: str = ""        # how a list outside the appendix cites the task («2.a)» for sub-item a) of task 2)
+    occurrences: int = 0       # periodic products: occurrences begun by the reference date
+    occurrences_done: int = 0  # … of which finished (done on time or late)
 
     @property
     def stt(self) -> str:
@@ -98,6 +100,12 @@ class ProductState:
     @property
     def lead_names(self) -> str:
         return "; ".join(self.leads)
+
+    @property
+    def partly_done(self) -> bool:
+        """A periodic product with a finished occurrence that is not finished for the period (another occurrence
+        overdue, in progress or not yet due): why "đã hoàn thành" can go down from one report to the next."""
+        return self.periodic and self.occurrences_done > 0 and self.state not in FINISHED
 
 
 @dataclass
@@ -240,7 +248,9 @@ def classify(deadline: Deadline, rows: dict[str, dict], period: ReportingPeriod,
                     percent=percent, completed_on=current_row["completed_on"], result=current_row["result"],
                     due=shown.due, next_due=current_t.next_due, days_left=shown.days_left,
                     due_soon=current_t.due_soon and state not in FINISHED, periodic=True, due_in_period=due_in,
-                    updated_by=current_row.get("updated_by", ""), updated_at=current_row.get("updated_at", ""))
+                    updated_by=current_row.get("updated_by", ""), updated_at=current_row.get("updated_at", ""),
+                    occurrences=len(parts),
+                    occurrences_done=sum(1 for _, t in parts if t.state in (DONE, DONE_LATE)))
     key = one_off_key(year_start)
     row = _at(rows.get(key) or _empty(key), ref)
     done_on = date.fromisoformat(row["completed_on"]) if row["completed_on"] else None
