@@ -163,3 +163,34 @@ class UnnamedUnitBanner(QFrame):
         from cchc_desktop.domain import is_unnamed
 
         self.setVisible(plan is not None and is_unnamed(plan.unit_name))
+
+
+class DemoPlanBanner(QFrame):
+    """Above the table while the demo plan (made at the first start, cchc_desktop/demo.py) is shown: a first-time
+    user is told it is an example and how to start with the unit's own plan."""
+
+    def __init__(self, on_import, parent=None):
+        super().__init__(parent)
+        self.setStyleSheet("DemoPlanBanner { background: #e8f1fb; border: 1px solid #8fb3de; }")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.button = QPushButton("Nhập &phụ lục của đơn vị…", self)
+        self.button.setToolTip("Nhập phụ lục kế hoạch CCHC của đơn vị từ tệp Excel, Word (Ctrl+I)")
+        self.button.clicked.connect(lambda _checked=False: on_import())
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+        self.setVisible(False)
+
+    def show_for(self, store, plan) -> None:
+        from cchc_desktop.demo import demo_plan_id
+        from .plan_labels import unit_label
+
+        demo = plan is not None and demo_plan_id(store) == plan.id
+        if demo:
+            unit = unit_label(plan.unit_kind, plan.unit_name)
+            self.label.setText(f"Đây là <b>kế hoạch mẫu</b> (phụ lục của {unit[:1].lower() + unit[1:]})"
+                               " để làm quen với phần mềm. Để theo dõi kế hoạch của đơn vị: nhập phụ lục từ tệp "
+                               "Excel, Word (Ctrl+I) hoặc tạo kế hoạch mới (Ctrl+N).")
+        self.setVisible(demo)
