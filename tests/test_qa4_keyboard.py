@@ -132,3 +132,33 @@ def test_no_dialog_opened_from_the_menus_has_two_controls_on_one_letter(full_win
         walk(top.menu())
     assert len(opened) >= 15, [d.windowTitle() for d in opened]    # the walk did open the dialogs
     assert not problems, "\n".join(problems)
+
+
+def test_tab_goes_through_the_main_window_in_reading_order(qtbot, window):
+    """Tab went from the table to the filter bar above it, and reached the details pane's fields only after the
+    plan picker and the toolbar; now: toolbar, sections, tabs, filter bar, table, details (also once the status
+    panel is built on first use)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QToolBar
+
+    def order():
+        groups = [window.findChild(QToolBar, "main_toolbar"), window.sections, window.tabs.tabBar(),
+                  window.filter_bar, window.view, window.details]
+        seen, widget = [], window.nextInFocusChain()
+        while widget is not window and len(seen) < 2000:
+            if widget.isVisible() and widget.focusPolicy() & Qt.TabFocus and widget is not window.tabs:
+                for i, group in enumerate(groups):
+                    if widget is group or group.isAncestorOf(widget):
+                        seen.append(i)
+                        break
+            widget = widget.nextInFocusChain()
+        return seen
+
+    first = order()
+    assert set(first) == set(range(6)), first
+    assert first == sorted(first), first
+    row = next(r for r in range(window.model.rowCount()) if window.model.row_info(r).product is not None)
+    window.view.setCurrentIndex(window.model.index(row, 1))
+    qtbot.waitUntil(lambda: window.status_panel.isVisible(), timeout=3000)
+    after = order()
+    assert after == sorted(after) and len(after) > len(first), after

@@ -22,7 +22,7 @@ from .editing import EditingMixin
 from .filter_bar import FilterBar
 from .import_flow import ImportMixin
 from .operations import events_for
-from .panes import DemoPlanBanner, DetailsPane, SectionPane, UnnamedUnitBanner
+from .panes import DemoPlanBanner, DetailsPane, SectionPane, UnnamedUnitBanner, set_tab_order
 from .paste import PasteMixin
 from .screen import fit_to_screen
 from .window_tracking import TrackingMixin
@@ -68,6 +68,7 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
         self.events.changed.connect(self._store_changed)
         self._install_tracking()
         fit_to_screen(self, 1366, 768)   # the whole window, status bar included, on a 1366×768 screen
+        set_tab_order(self)              # reading order, not creation order
 
     def _store_changed(self, result) -> None:
         """The one change notification (after the model has updated itself): agency catalogue, section

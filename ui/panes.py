@@ -194,3 +194,32 @@ class DemoPlanBanner(QFrame):
                                " để làm quen với phần mềm. Để theo dõi kế hoạch của đơn vị: nhập phụ lục từ tệp "
                                "Excel, Word (Ctrl+I) hoặc tạo kế hoạch mới (Ctrl+N).")
         self.setVisible(demo)
+
+
+def set_tab_order(window) -> None:
+    """Tab goes through the main window in reading order: plan picker and toolbar, the sections pane, the banners,
+    the filter bar, the table, then the details pane (status, evidence). Qt's default follows creation order —
+    the table first, the details pane's fields last after the toolbar — and panels built later (the status panel,
+    on first use) join at the end; call again after adding one."""
+    from PySide6.QtWidgets import QToolBar
+
+    groups = [window.findChild(QToolBar, "main_toolbar"), window.sections, window.tabs.tabBar(),
+              window.unnamed_banner, window.demo_banner, window.filter_bar, window.view, window.details]
+    groups = [g for g in groups if g is not None]
+
+    def group_of(widget) -> int | None:
+        if widget is window.tabs:     # (its pages are groups of their own)
+            return groups.index(window.tabs.tabBar())
+        for i, group in enumerate(groups):
+            if widget is group or group.isAncestorOf(widget):
+                return i
+        return None
+
+    chain, widget = [], window.nextInFocusChain()
+    while widget is not window and len(chain) < 5000:
+        if widget.focusPolicy() & Qt.TabFocus and widget.focusProxy() is None and group_of(widget) is not None:
+            chain.append(widget)
+        widget = widget.nextInFocusChain()
+    ordered = sorted(chain, key=group_of)   # stable: each group keeps its own order
+    for first, second in zip(ordered, ordered[1:]):
+        QWidget.setTabOrder(first, second)
