@@ -162,3 +162,8 @@ def test_tab_goes_through_the_main_window_in_reading_order(qtbot, window):
     qtbot.waitUntil(lambda: window.status_panel.isVisible(), timeout=3000)
     after = order()
     assert after == sorted(after) and len(after) > len(first), after
+
+
+def test_the_table_has_the_keyboard_at_start(window):
+    """With Tab in reading order the plan picker comes first; the start must still give the keys to the table."""
+    assert window.focusWidget() is window.view

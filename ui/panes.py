@@ -223,3 +223,5 @@ def set_tab_order(window) -> None:
     ordered = sorted(chain, key=group_of)   # stable: each group keeps its own order
     for first, second in zip(ordered, ordered[1:]):
         QWidget.setTabOrder(first, second)
+    if window.focusWidget() is None:
+        window.view.setFocus()   # at start the keys (arrows, Del, Ctrl+M…) act on the table, not the plan picker
