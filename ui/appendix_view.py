@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import QRect, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from .appendix_model import (COL_CONTENT, COL_DEADLINE, COL_DUE, COL_LEAD, COL_COORD, COL_PRODUCT,
@@ -24,6 +24,22 @@ CELL_PADDING_Y = 8
 _WRAP_LEFT = int(Qt.TextWordWrap | Qt.AlignLeft)
 SPAN_MARGIN_ROWS = 200     # rows above and below the screen spanned at once (keyboard moves stay inside spans)
 SPAN_CHUNK = 4000          # spans set per idle-time step
+
+
+def empty_hint(model) -> str:
+    """What an empty table tells the user to do next ("" while it shows tasks): no plan yet, a plan without
+    tasks, or a filter that leaves nothing."""
+    if getattr(model, "plan", None) is None:
+        return ("Chưa có kế hoạch nào.\nTạo kế hoạch mới (Ctrl+N) hoặc nhập phụ lục kế hoạch từ tệp Excel, "
+                "Word (Ctrl+I).")
+    if model.visible_task_count():
+        return ""
+    if model.task_count() == 0:
+        return ("Kế hoạch chưa có nhiệm vụ nào.\nNhập phụ lục từ tệp Excel, Word (Ctrl+I), dán các dòng chép từ "
+                "Excel (Ctrl+Shift+V) hoặc thêm nhiệm vụ (Ctrl+Enter).")
+    if not model.filter_spec.is_empty():
+        return "Không có nhiệm vụ nào khớp điều kiện lọc.\nSửa điều kiện hoặc bấm «Bỏ lọc» (Ctrl+Shift+F)."
+    return ""
 
 
 class AppendixView(QTableView):
@@ -84,6 +100,18 @@ class AppendixView(QTableView):
         self._bold.setBold(True)
         self._metrics = self.fontMetrics()
         self._heights: dict[tuple, int] = {}
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        model = self.model()
+        hint = empty_hint(model) if model is not None else ""
+        if hint:   # below the rows shown (a section row stays visible above it)
+            top = self.verticalHeader().length() - self.verticalOffset() + 24
+            area = self.viewport().rect().adjusted(24, max(top, 24), -24, -24)
+            painter = QPainter(self.viewport())
+            painter.setPen(QColor("#555d66"))
+            painter.drawText(area, int(Qt.AlignHCenter | Qt.AlignTop | Qt.TextWordWrap), hint)
+            painter.end()
 
     # -- model hookup ------------------------------------------------------------------------------
     def setModel(self, model):

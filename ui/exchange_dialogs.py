@@ -60,6 +60,14 @@ def _reading_label(files, done: int) -> str:
 
 
 # -- update workbooks ---------------------------------------------------------------------------------------
+class _Stopped(Exception):
+    """The user pressed «Hủy» on the progress dialog of a job that can stop between two files."""
+
+    def __init__(self, done: int, count: int):
+        super().__init__(done, count)
+        self.done, self.count = done, count
+
+
 class WorkbookExportDialog(QDialog):
     """Period, agencies, target folder (e.g. a USB stick), progress."""
 
@@ -123,12 +131,20 @@ class WorkbookExportDialog(QDialog):
         agencies = self.selected_agencies()
         total = 1 if self.all_in_one.isChecked() else max(len(agencies), 1)
         try:
-            with busy(self, "Đang xuất tệp cập nhật cho các cơ quan…", total=total) as job:
+            # «Hủy» stops between two files: every file written is whole; the database is only read
+            with busy(self, "Đang xuất tệp cập nhật cho các cơ quan…", total=total, cancellable=True) as job:
                 def progress(done: int, count: int) -> None:
                     job.progress(done, count, f"Đang xuất tệp cập nhật: đã xong {done}/{count} tệp…")
+                    if job.cancelled and done < count:
+                        raise _Stopped(done, count)
                 self.results = export_workbooks(self.store, self.plan_id, self.period.currentData(), folder,
                                                 agency_ids=agencies, all_in_one=self.all_in_one.isChecked(),
                                                 progress=progress)
+        except _Stopped as stop:
+            self.message.setText(f"Đã dừng theo yêu cầu sau {stop.done}/{stop.count} tệp. Các tệp đã xuất vào "
+                                 f"«{folder}» đều đầy đủ, dùng được; các cơ quan còn lại chưa có tệp — bấm «Xuất "
+                                 "tệp» lần nữa để xuất lại cả bộ.")
+            return
         except ExchangeError as exc:
             self.message.setText(f"Không xuất được: {exc.message}")
             return
@@ -204,10 +220,18 @@ class WorkbookImportDialog(QDialog):
 
     def load(self, paths) -> None:
         files = workbook_files(paths)
-        with busy(self, _reading_label(files, 0), total=max(len(files), 1)) as job:
-            def progress(done: int, count: int) -> None:   # one step per file
-                job.progress(done, count, _reading_label(files, done))
-            self.previews = read_workbooks(self.store, files, progress=progress)
+        try:   # reading only: «Hủy» leaves the database and the preview shown before as they were
+            with busy(self, _reading_label(files, 0), total=max(len(files), 1), cancellable=True) as job:
+                def progress(done: int, count: int) -> None:   # one step per file
+                    job.progress(done, count, _reading_label(files, done))
+                    if job.cancelled and done < count:
+                        raise _Stopped(done, count)
+                previews = read_workbooks(self.store, files, progress=progress)
+        except _Stopped as stop:
+            self.message.setText(f"Đã dừng đọc tệp theo yêu cầu (đã đọc {stop.done}/{stop.count} tệp). "
+                                 "Chưa có gì được ghi vào cơ sở dữ liệu.")
+            return
+        self.previews = previews
         self.tree.clear()
         lines = []
         for preview in self.previews:

@@ -22,7 +22,7 @@ from .editing import EditingMixin
 from .filter_bar import FilterBar
 from .import_flow import ImportMixin
 from .operations import events_for
-from .panes import DetailsPane, SectionPane, UnnamedUnitBanner
+from .panes import DemoPlanBanner, DetailsPane, SectionPane, UnnamedUnitBanner, set_tab_order
 from .paste import PasteMixin
 from .screen import fit_to_screen
 from .window_tracking import TrackingMixin
@@ -68,6 +68,7 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
         self.events.changed.connect(self._store_changed)
         self._install_tracking()
         fit_to_screen(self, 1366, 768)   # the whole window, status bar included, on a 1366×768 screen
+        set_tab_order(self)              # reading order, not creation order
 
     def _store_changed(self, result) -> None:
         """The one change notification (after the model has updated itself): agency catalogue, section
@@ -115,6 +116,8 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
         page_layout.setSpacing(0)
         self.unnamed_banner = UnnamedUnitBanner(lambda: self.edit_plan_properties(), self)
         page_layout.addWidget(self.unnamed_banner)
+        self.demo_banner = DemoPlanBanner(lambda: self.import_file_dialog(), self)   # first start: says it is a demo
+        page_layout.addWidget(self.demo_banner)
         page_layout.addWidget(self.filter_bar)
         page_layout.addWidget(self.view, 1)
         self.tabs = QTabWidget(self)
@@ -201,6 +204,7 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
     def _plan_loaded(self) -> None:
         plan = self.model.plan
         self.unnamed_banner.show_for(plan)
+        self.demo_banner.show_for(self.store, plan)
         if plan:
             unit = unit_label(plan.unit_kind, plan.unit_name)
             self.setWindowTitle(f"Kế hoạch CCHC năm {plan.period_label} — {unit} — {APP_NAME}")

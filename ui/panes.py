@@ -163,3 +163,65 @@ class UnnamedUnitBanner(QFrame):
         from cchc_desktop.domain import is_unnamed
 
         self.setVisible(plan is not None and is_unnamed(plan.unit_name))
+
+
+class DemoPlanBanner(QFrame):
+    """Above the table while the demo plan (made at the first start, cchc_desktop/demo.py) is shown: a first-time
+    user is told it is an example and how to start with the unit's own plan."""
+
+    def __init__(self, on_import, parent=None):
+        super().__init__(parent)
+        self.setStyleSheet("DemoPlanBanner { background: #e8f1fb; border: 1px solid #8fb3de; }")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.button = QPushButton("Nhập &phụ lục của đơn vị…", self)
+        self.button.setToolTip("Nhập phụ lục kế hoạch CCHC của đơn vị từ tệp Excel, Word (Ctrl+I)")
+        self.button.clicked.connect(lambda _checked=False: on_import())
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+        self.setVisible(False)
+
+    def show_for(self, store, plan) -> None:
+        from cchc_desktop.demo import demo_plan_id
+        from .plan_labels import unit_label
+
+        demo = plan is not None and demo_plan_id(store) == plan.id
+        if demo:
+            unit = unit_label(plan.unit_kind, plan.unit_name)
+            self.label.setText(f"Đây là <b>kế hoạch mẫu</b> (phụ lục của {unit[:1].lower() + unit[1:]})"
+                               " để làm quen với phần mềm. Để theo dõi kế hoạch của đơn vị: nhập phụ lục từ tệp "
+                               "Excel, Word (Ctrl+I) hoặc tạo kế hoạch mới (Ctrl+N).")
+        self.setVisible(demo)
+
+
+def set_tab_order(window) -> None:
+    """Tab goes through the main window in reading order: plan picker and toolbar, the sections pane, the banners,
+    the filter bar, the table, then the details pane (status, evidence). Qt's default follows creation order —
+    the table first, the details pane's fields last after the toolbar — and panels built later (the status panel,
+    on first use) join at the end; call again after adding one."""
+    from PySide6.QtWidgets import QToolBar
+
+    groups = [window.findChild(QToolBar, "main_toolbar"), window.sections, window.tabs.tabBar(),
+              window.unnamed_banner, window.demo_banner, window.filter_bar, window.view, window.details]
+    groups = [g for g in groups if g is not None]
+
+    def group_of(widget) -> int | None:
+        if widget is window.tabs:     # (its pages are groups of their own)
+            return groups.index(window.tabs.tabBar())
+        for i, group in enumerate(groups):
+            if widget is group or group.isAncestorOf(widget):
+                return i
+        return None
+
+    chain, widget = [], window.nextInFocusChain()
+    while widget is not window and len(chain) < 5000:
+        if widget.focusPolicy() & Qt.TabFocus and widget.focusProxy() is None and group_of(widget) is not None:
+            chain.append(widget)
+        widget = widget.nextInFocusChain()
+    ordered = sorted(chain, key=group_of)   # stable: each group keeps its own order
+    for first, second in zip(ordered, ordered[1:]):
+        QWidget.setTabOrder(first, second)
+    if window.focusWidget() is None:
+        window.view.setFocus()   # at start the keys (arrows, Del, Ctrl+M…) act on the table, not the plan picker

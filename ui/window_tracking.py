@@ -31,6 +31,8 @@ class TrackingMixin:
             ref = self.model.ref_date
             panel.ref = None if ref == date.today() else ref   # (None: today, as set_ref_date leaves it)
             self.details.add_panel(panel)
+            from .panes import set_tab_order
+            set_tab_order(self)   # the panel's fields after the details, not after the toolbar
             panel.setVisible(False)
             if getattr(self, "read_only", False):
                 panel.read_only = True

@@ -104,7 +104,10 @@ def own_file_name(store: Store) -> str:
 
     plans = store.list_plans()
     unit = plans[0]["unit_name"] if plans else "cchc"
-    return f"{slug(unit) or 'cchc'}.{changelog.installation_id(store.db)[:8]}{SUFFIX}"
+    from ..filenames import windows_safe_name
+
+    # «Côn» → «con.1a2b3c4d.cchc» would be the device CON on Windows (any extension): made «_con.…»
+    return windows_safe_name(f"{slug(unit) or 'cchc'}.{changelog.installation_id(store.db)[:8]}{SUFFIX}")
 
 
 def is_candidate(name: str) -> bool:
