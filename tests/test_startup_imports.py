@@ -108,8 +108,8 @@ def fresh_logging():
     from cchc_desktop import logging_setup
 
     root = logging.getLogger()
+    logging_setup.shutdown_logging()     # an earlier test's app run may have left its log file attached
     level, handlers = root.level, list(root.handlers)
-    logging_setup.shutdown_logging()
     yield logging_setup
     logging_setup.shutdown_logging()
     root.setLevel(level)
