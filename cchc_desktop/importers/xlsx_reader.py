@@ -52,42 +52,43 @@ def sheet_to_table(ws, *, file: str) -> RawTable:
     Only cells that hold a value are visited (a stray formatted cell at row
     1,048,576 must not make us walk a million empty rows). A read-only worksheet
     is streamed once: its cells and its merged ranges come from the same pass over
-    the sheet XML (issue 18: no per-cell objects, merged ranges read once).
+    the sheet XML (issue 18: no per-cell objects, merged ranges read once); a fully
+    loaded one (the PAR catalogue) gives the same rows from its cell objects.
     """
     if hasattr(ws, "_get_source"):            # openpyxl ReadOnlyWorksheet
-        cells_by_row, ranges = _stream_sheet(ws, file=file)
+        values_by_row, is_bold, ranges = _stream_sheet(ws, file=file)
     else:
-        cells_by_row = {}
-        for (r, c), cell in getattr(ws, "_cells", {}).items():
-            if c <= MAX_COLUMNS and cell.value not in (None, ""):
-                cells_by_row.setdefault(r, {})[c] = (cell.value, cell)
-        ranges = [(g.min_row, g.min_col, g.max_row, g.max_col) for g in ws.merged_cells.ranges]
-    if len(cells_by_row) > MAX_ROWS:
+        values_by_row, is_bold, ranges = _loaded_sheet(ws)
+    if len(values_by_row) > MAX_ROWS:
         raise ImportFailure(f"trang tính có quá nhiều dòng (hơn {MAX_ROWS} dòng); không nhập.",
                             file=file, sheet=ws.title)
-    max_col = max((c for row in cells_by_row.values() for c in row), default=0)
+    max_col = max((max(row) for row in values_by_row.values() if row), default=0)
     for min_row, min_col, _max_r, max_c in ranges:
-        if min_col <= MAX_COLUMNS and min_row in cells_by_row:
+        if min_col <= MAX_COLUMNS and min_row in values_by_row:
             max_col = max(max_col, min(max_c, MAX_COLUMNS))
     grid: dict[int, list[str]] = {}
     bold: dict[int, bool] = {}
-    for r in sorted(cells_by_row):
-        row = cells_by_row[r]
+    cell_text = _cell_text
+    for r in sorted(values_by_row):
+        row = values_by_row[r]
         texts = [""] * max_col
-        for c, (value, _cell) in row.items():
-            texts[c - 1] = _cell_text(value)
-        if not any(t.strip() for t in texts):
+        blank = True
+        for c, value in row.items():
+            text = value if type(value) is str else cell_text(value)
+            texts[c - 1] = text
+            if blank and text.strip():
+                blank = False
+        if blank:
             continue
         grid[r] = texts
-        first = row[min(row)][1]
-        bold[r] = bool(first.font is not None and first.font.b)
+        bold[r] = is_bold(r, min(row))
     merged_across: set[int] = set()
     for min_row, min_col, max_r, max_c in ranges:
         if min_col > max_col:
             continue
         if max_c - min_col + 1 >= 3:
             merged_across.add(min_row)
-        top = cells_by_row.get(min_row, {}).get(min_col, (None,))[0]
+        top = values_by_row.get(min_row, {}).get(min_col)
         if max_c == min_col and top not in (None, ""):
             text = _cell_text(top)
             for r in range(min_row + 1, max_r + 1):
@@ -98,49 +99,71 @@ def sheet_to_table(ws, *, file: str) -> RawTable:
     return RawTable(rows=rows, sheet=ws.title, column_count=max_col)
 
 
+def _loaded_sheet(ws):
+    """A fully loaded sheet as ({row: {column: value}} of the non-empty cells, is_bold(row, column), merged
+    ranges as (min_row, min_col, max_row, max_col)); openpyxl already emptied the cells under a merge."""
+    values_by_row: dict[int, dict[int, object]] = {}
+    for (r, c), cell in getattr(ws, "_cells", {}).items():
+        if c <= MAX_COLUMNS and cell.value not in (None, ""):
+            values_by_row.setdefault(r, {})[c] = cell.value
+    ranges = [(g.min_row, g.min_col, g.max_row, g.max_col) for g in ws.merged_cells.ranges]
+
+    def is_bold(r: int, c: int) -> bool:
+        font = ws._cells[(r, c)].font
+        return bool(font is not None and font.b)
+    return values_by_row, is_bold, ranges
+
+
 def _stream_sheet(ws, *, file: str):
-    """One pass over a read-only sheet's XML: {row: {column: (value, cell)}} of the non-empty cells
-    (cell = a ReadOnlyCell made only for the first cell of a row, for its font) and the merged ranges
-    as (min_row, min_col, max_row, max_col). Cells hidden under a merged range (not its top-left) are
-    dropped, as openpyxl does when it loads a workbook in full."""
-    from openpyxl.cell.read_only import ReadOnlyCell
+    """One pass over a read-only sheet's XML, the same three things as `_loaded_sheet`. Cells hidden under a
+    merged range (not its top-left) are dropped, as openpyxl does when it loads a workbook in full. No cell
+    objects: the parser's own dicts are kept per row, and a row's font is looked up from the style of its
+    first cell only (as a ReadOnlyCell's `font` does: the workbook's font of the cell style's fontId)."""
     from openpyxl.worksheet._reader import WorkSheetParser
-    from openpyxl.worksheet.cell_range import CellRange
 
     wb = ws.parent
-    found: dict[int, dict[int, tuple]] = {}
+    values_by_row: dict[int, dict[int, object]] = {}
+    parsed: dict[int, list[dict]] = {}
     with ws._get_source() as source:
         parser = WorkSheetParser(source, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         for r, cells in parser.parse():
-            kept = {cell["column"]: cell for cell in cells
+            kept = {cell["column"]: cell["value"] for cell in cells
                     if cell["column"] <= MAX_COLUMNS and cell["value"] not in (None, "")}
             if kept:
-                found[r] = kept
-                if len(found) > MAX_ROWS:
+                values_by_row[r] = kept
+                parsed[r] = cells
+                if len(values_by_row) > MAX_ROWS:
                     raise ImportFailure(f"trang tính có quá nhiều dòng (hơn {MAX_ROWS} dòng); không nhập.",
                                         file=file, sheet=ws.title)
     ranges = []
     for merge in (parser.merged_cells.mergeCell if parser.merged_cells else ()):
-        rng = CellRange(merge.ref)
-        ranges.append((rng.min_row, rng.min_col, rng.max_row, rng.max_col))
-        for r in range(rng.min_row, rng.max_row + 1):
-            row = found.get(r)
+        # a MergeCell is a CellRange: its bounds were parsed from its ref when the parser read it
+        min_row, min_col, max_row, max_col = merge.min_row, merge.min_col, merge.max_row, merge.max_col
+        ranges.append((min_row, min_col, max_row, max_col))
+        for r in range(min_row, max_row + 1):
+            row = values_by_row.get(r)
             if row:
-                for c in range(rng.min_col, min(rng.max_col, MAX_COLUMNS) + 1):
-                    if (r, c) != (rng.min_row, rng.min_col):
+                for c in range(min_col, min(max_col, MAX_COLUMNS) + 1):
+                    if (r, c) != (min_row, min_col):
                         row.pop(c, None)
-    cells_by_row: dict[int, dict[int, tuple]] = {}
-    for r, row in found.items():
-        if not row:
-            continue
-        first = min(row)
-        out = {c: (cell["value"], None) for c, cell in row.items()}
-        cell = row[first]
-        out[first] = (cell["value"], ReadOnlyCell(ws, r, first, cell["value"], cell["data_type"],
-                                                  cell.get("style_id") or 0))
-        cells_by_row[r] = out
-    return cells_by_row, ranges
+    for r in [r for r, row in values_by_row.items() if not row]:
+        del values_by_row[r]
+    fonts, cell_styles = wb._fonts, wb._cell_styles
+    bold_of_style: dict[object, bool] = {}
+
+    def is_bold(r: int, c: int) -> bool:
+        style_id = 0
+        for cell in reversed(parsed[r]):          # the last <c> of that column, as the dict above kept
+            if cell["column"] == c:
+                style_id = cell.get("style_id") or 0
+                break
+        known = bold_of_style.get(style_id)
+        if known is None:
+            font = fonts[cell_styles[style_id].fontId]
+            known = bold_of_style[style_id] = bool(font is not None and font.b)
+        return known
+    return values_by_row, is_bold, ranges
 
 
 def load_xlsx(path: str | os.PathLike, *, read_only: bool = False):
