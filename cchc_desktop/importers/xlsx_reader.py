@@ -88,11 +88,16 @@ def sheet_to_table(ws, *, file: str) -> RawTable:
             continue
         if max_c - min_col + 1 >= 3:
             merged_across.add(min_row)
-        top = values_by_row.get(min_row, {}).get(min_col)
-        if max_c == min_col and top not in (None, ""):
+        if max_c != min_col or max_r == min_row:
+            continue
+        top = values_by_row.get(min_row)
+        top = top.get(min_col) if top else None
+        if top not in (None, ""):
             text = _cell_text(top)
             for r in range(min_row + 1, max_r + 1):
-                row = grid.setdefault(r, [""] * max_col)
+                row = grid.get(r)
+                if row is None:
+                    row = grid[r] = [""] * max_col
                 row[min_col - 1] = text
     rows = [RawRow(cells=grid[r], row=r, bold=bold.get(r, False), merged_across=r in merged_across)
             for r in sorted(grid)]
@@ -128,8 +133,8 @@ def _stream_sheet(ws, *, file: str):
         parser = WorkSheetParser(source, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         for r, cells in parser.parse():
-            kept = {cell["column"]: cell["value"] for cell in cells
-                    if cell["column"] <= MAX_COLUMNS and cell["value"] not in (None, "")}
+            kept = {cell["column"]: value for cell in cells
+                    if (value := cell["value"]) is not None and value != "" and cell["column"] <= MAX_COLUMNS}
             if kept:
                 values_by_row[r] = kept
                 parsed[r] = cells
@@ -141,12 +146,12 @@ def _stream_sheet(ws, *, file: str):
         # a MergeCell is a CellRange: its bounds were parsed from its ref when the parser read it
         min_row, min_col, max_row, max_col = merge.min_row, merge.min_col, merge.max_row, merge.max_col
         ranges.append((min_row, min_col, max_row, max_col))
+        last_col = min(max_col, MAX_COLUMNS)
         for r in range(min_row, max_row + 1):
             row = values_by_row.get(r)
             if row:
-                for c in range(min_col, min(max_col, MAX_COLUMNS) + 1):
-                    if (r, c) != (min_row, min_col):
-                        row.pop(c, None)
+                for c in range(min_col + 1 if r == min_row else min_col, last_col + 1):
+                    row.pop(c, None)
     for r in [r for r, row in values_by_row.items() if not row]:
         del values_by_row[r]
     fonts, cell_styles = wb._fonts, wb._cell_styles
