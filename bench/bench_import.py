@@ -8,7 +8,10 @@ rows. Figures (best of 7, interleaved) next to baselines measured in the same ru
   * read_appendix(.xlsx)  vs openpyxl's bare read-only pass over the same file (load + iterate every row);
     target ≤ 2×;
   * commit_draft of the draft into an empty database (one transaction, change log written); target ≤ 300 ms
-    for 1,000 rows; baseline: the same number of plain INSERTs of the product rows into a scratch table.
+    for 1,000 rows; baseline: the same number of plain INSERTs of the product rows into a scratch table;
+  * read_appendix(.docx) of the same appendix as a Word table (section rows merged across, TT and content merged
+    down) vs python-docx's own pass over it (open, every row's cells, each cell's text); target ≤ 3×
+    (nothing quadratic: python-docx's `table.cell()`/`cell.merge()` look up the whole grid per call).
 """
 from __future__ import annotations
 
@@ -75,6 +78,85 @@ def build_appendix_xlsx(path: Path, product_rows: int, seed: int = 3) -> Path:
             section_done += products
     wb.save(path)
     return path
+
+
+def build_appendix_docx(path: Path, product_rows: int, seed: int = 3) -> Path:
+    """The same appendix as `build_appendix_xlsx` as a Word table: letterhead and title paragraphs, header, column
+    numbers, section rows merged across (bold), TT and content merged down over a task's product rows."""
+    from docx import Document
+
+    from bench.bench_ui import AGENCIES, DEADLINES, sentence
+
+    rng = random.Random(seed)
+    numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+    per_section = max(1, product_rows // len(numerals))
+    layout: list[tuple] = []          # ("section", title) | ("task", number, content, [(product, lead, coord, deadline)])
+    done = 0
+    for numeral in numerals:
+        layout.append(("section", f"{numeral}. MỤC THỬ NGHIỆM {numeral}"))
+        task = section_done = 0
+        while section_done < per_section and done < product_rows:
+            task += 1
+            count = min(rng.choice((1, 1, 2, 3)), product_rows - done)
+            content = sentence(rng, 8, 30)
+            products = [(sentence(rng, 5, 25), rng.choice(AGENCIES), rng.choice(AGENCIES), rng.choice(DEADLINES))
+                        for _ in range(count)]
+            layout.append(("task", str(task), content, products))
+            done += count
+            section_done += count
+    doc = Document()
+    doc.add_paragraph("UBND XÃ THỬ NGHIỆM")
+    doc.add_paragraph("PHỤ LỤC")
+    doc.add_paragraph().add_run("NHIỆM VỤ CỤ THỂ TRIỂN KHAI THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM 2026").bold = True
+    doc.add_paragraph("(Ban hành kèm theo Kế hoạch số 03/KH-UBND ngày 10/01/2026 của UBND xã Thử Nghiệm)")
+    rows = 2 + sum(1 if item[0] == "section" else len(item[3]) for item in layout)
+    table = doc.add_table(rows=rows, cols=6)
+    trs = list(table.rows)       # indexing table.rows lists every row each time
+    for c, text in enumerate(["TT", "Nội dung/ Nhiệm vụ", "Hoạt động/Sản phẩm", "Cơ quan chủ trì",
+                              "Cơ quan phối hợp", "Thời gian thực hiện"]):
+        trs[0].cells[c].text = text
+        trs[1].cells[c].text = str(c + 1)
+    r = 2
+    merges = []
+    for item in layout:
+        cells = trs[r].cells
+        if item[0] == "section":
+            cells[0].paragraphs[0].add_run(item[1]).bold = True
+            merges.append((r, 0, r, 5))
+            r += 1
+            continue
+        _, number, content, products = item
+        cells[0].text, cells[1].text = number, content
+        for i, (product, lead, coord, deadline) in enumerate(products):
+            cells = trs[r + i].cells
+            cells[2].text, cells[3].text, cells[4].text, cells[5].text = product, lead, coord, deadline
+        if len(products) > 1:
+            merges += [(r, 0, r + len(products) - 1, 0), (r, 1, r + len(products) - 1, 1)]
+        r += len(products)
+    # merged as Word writes them (python-docx's cell.merge looks up the whole grid each time: minutes for 1,000 rows)
+    for top, left, bottom, right in merges:
+        if top == bottom:                                  # across: one cell spanning the row
+            tcs = trs[top]._tr.tc_lst
+            tcs[left].grid_span = right - left + 1
+            for tc in tcs[left + 1:right + 1]:
+                tc.getparent().remove(tc)
+        else:                                              # down: first cell "restart", the ones below "continue"
+            for row in range(top, bottom + 1):
+                tc = trs[row]._tr.tc_lst[left]
+                tc.vMerge = "restart" if row == top else "continue"
+                if row > top:
+                    tc.clear_content()
+                    tc.add_p()
+    doc.save(path)
+    return path
+
+
+def bare_docx_pass(path: Path) -> int:
+    """python-docx's own pass over the appendix table: open the document, every cell's text of every row."""
+    from docx import Document
+
+    table = Document(str(path)).tables[0]
+    return sum(len(cell.text) for row in table.rows for cell in row.cells)
 
 
 def best(fn, runs: int = 5) -> tuple[float, object]:
@@ -148,6 +230,20 @@ def main() -> int:
     print(f"plain executemany of the rows (baseline): {plain_ms:7.1f} ms")
     print(f"commit_draft into an empty database:      {commit_ms:7.1f} ms  ({commit_ms / plain_ms:4.1f}x)  "
           f"target <= 300 ms: {'OK' if commit_ms <= 300 else 'SLOW'}")
+
+    docx_path = build_appendix_docx(tmp / "phu-luc.docx", rows)
+    base_times, our_times = [], []
+    for _ in range(5):                 # interleaved as above
+        value, _chars = best(lambda: bare_docx_pass(docx_path), 1)
+        base_times.append(value)
+        value, docx_draft = best(lambda: read_appendix(docx_path), 1)
+        our_times.append(value)
+    base, ours = min(base_times), min(our_times)
+    if (docx_draft.task_count, docx_draft.product_count) != (draft.task_count, draft.product_count):
+        raise RuntimeError("the .docx appendix read back other tasks/products than the .xlsx one")
+    print(f"python-docx pass over every cell's text (baseline): {base:7.1f} ms")
+    print(f"read_appendix(.docx):                               {ours:7.1f} ms  ({ours / base:4.2f}x)  "
+          f"target <= 3x: {'OK' if ours / base <= 3 else 'SLOW'}")
     return 0
 
 
