@@ -92,6 +92,15 @@ def clean_cell(value: object) -> str:
     return cleaned
 
 
+def clean_cells(values) -> list[str]:
+    """clean_cell of every value of a row (while a file is read, remembered texts are looked up right here)."""
+    memo = _CLEANED
+    if memo is None:
+        return [clean_cell(v) for v in values]
+    get = memo.get
+    return [done if v.__class__ is str and (done := get(v)) is not None else clean_cell(v) for v in values]
+
+
 def single_line(value: object) -> str:
     return clean_cell(value).replace("\n", " ")
 

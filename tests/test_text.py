@@ -39,8 +39,10 @@ def test_remembered_cleaning_gives_what_cleaning_gives():
         assert [clean_cell(v) for v in samples] == plain
         assert [clean_cell(v) for v in samples] == plain
         assert [clean_cell(v) for v in plain] == again
+        assert text_module.clean_cells(samples) == plain and text_module.clean_cells(plain) == again
         assert text_module._CLEANED
     assert again != plain and text_module._CLEANED is None
+    assert text_module.clean_cells(samples) == plain
 
 
 # Every character the cleaning steps treat specially, plus plain and accented letters (NFC and NFD forms).

@@ -82,7 +82,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from ..text import clean_cell, fold
+from ..text import clean_cell, clean_cells, fold
 from .model import (AppendixDraft, ImportFailure, ImportWarning, ProductDraft, SectionDraft,
                     TaskDraft)
 
@@ -295,7 +295,9 @@ def _is_header_like(distinct: Sequence[tuple[int, str]], known: Iterable[str]) -
         return False
     if not isinstance(known, (set, frozenset)):
         known = set(known)
-    for _, text in distinct:
+    # every cell must be a label: the shortest first (agency and deadline cells repeat and are remembered; a long
+    # product text, folded for nothing, almost never needs a look)
+    for text in sorted((text for _, text in distinct), key=len):
         key = header_key(text)
         if key not in known and not _match_key(key, exact=True):
             return False
@@ -562,7 +564,7 @@ class AppendixBuilder:
 
     def _row(self, raw: RawRow, columns: dict[str, int], sheet: str) -> None:
         st = self._st
-        cells = [clean_cell(c) for c in raw.cells]
+        cells = clean_cells(raw.cells)
         if not any(cells):
             return
         distinct = _distinct_cells(cells)
