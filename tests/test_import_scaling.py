@@ -240,3 +240,62 @@ def test_batched_commit_appends_after_existing_sections_and_reuses_agencies(tmp_
         assert store.db.query_one("SELECT COUNT(*) FROM agency")[0] == agencies
     finally:
         store.close()
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def test_quick_shared_strings_equal_openpyxls():
+    """Shared strings read by read_plain_string_table (plain entries taken as they are) equal openpyxl's own
+    read_string_table: plain, empty, kept spaces, escapes, rich-text runs, phonetic runs."""
+    import io
+
+    from openpyxl.reader.strings import read_string_table
+
+    from cchc_desktop.importers.xlsx_reader import read_plain_string_table
+
+    entries = ["<si><t>Phòng Kinh tế</t></si>", "<si><t/></si>", '<si><t xml:space="preserve">  hai  khoảng </t></si>',
+               "<si><t>a_x005F_x000D_b&#10;c&amp;d</t></si>",
+               "<si><r><rPr><b/></rPr><t>đậm</t></r><r><t xml:space=\"preserve\"> thường</t></r></si>",
+               "<si><t>Chữ</t><rPh sb=\"0\" eb=\"1\"><t>phiên âm</t></rPh><phoneticPr fontId=\"1\"/></si>",
+               "<si><r><t>một</t></r></si>", "<si></si>", "<si><t>I. CÔNG TÁC\tCHỈ ĐẠO</t></si>"]
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_MAIN}" count="{len(entries)}">'
+           + "".join(entries) + "</sst>").encode("utf-8")
+    ours, theirs = read_plain_string_table(io.BytesIO(xml)), read_string_table(io.BytesIO(xml))
+    assert ours == theirs
+    assert ours[0] == "Phòng Kinh tế" and ours[4] == "đậm thường" and len(ours) == len(entries)
+
+
+def test_quick_inline_text_cells_equal_openpyxls_parser():
+    """The sheet parser's quick case (plain inline text) gives the same cells as openpyxl's own parser, for every
+    kind of cell around it, with and without cached values only, with and without "r" positions."""
+    import io
+
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    from cchc_desktop.importers.xlsx_reader import _cell_parser
+
+    cells = ['<c r="A1" t="inlineStr"><is><t>Nội dung</t></is></c>',
+             '<c r="B1" t="inlineStr" s="2"><is><t xml:space="preserve"> kế hoạch </t></is></c>',
+             '<c r="C1" t="inlineStr"><is><t/></is></c>',
+             '<c r="D1" t="inlineStr"><is><r><rPr><b/></rPr><t>đậm</t></r><r><t> thường</t></r></is></c>',
+             '<c r="E1" t="inlineStr"><f>A1</f><is><t>công thức</t></is></c>',
+             '<c r="F1" t="s"><v>1</v></c>', '<c r="G1"><v>1.0</v></c>', '<c r="H1" s="1"><v>46022</v></c>',
+             '<c r="I1" t="b"><v>1</v></c>', '<c r="J1" t="e"><v>#N/A</v></c>',
+             '<c r="K1" t="str"><f>A1&amp;B1</f><v>ab</v></c>', '<c r="L1" t="inlineStr"></c>']
+    unnumbered = ['<c t="inlineStr"><is><t>không số ô</t></is></c>', '<c><v>2</v></c>',
+                  '<c t="inlineStr" s="3"><is><t>tiếp</t></is></c>']
+    xml = (f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1">{"".join(cells)}</row>'
+           f'<row>{"".join(unnumbered)}</row><row r="5">{"".join(unnumbered)}</row></sheetData></worksheet>'
+           ).encode("utf-8")
+
+    def rows(cls, data_only):
+        parser = cls(io.BytesIO(xml), ["không", "chung"], data_only=data_only, date_formats={1})
+        return list(parser.parse())
+
+    for data_only in (True, False):
+        ours, theirs = rows(_cell_parser(), data_only), rows(WorkSheetParser, data_only)
+        assert ours == theirs
+        assert [c["value"] for c in ours[0][1][:3]] == ["Nội dung", " kế hoạch ", ""]
+        assert [r for r, _ in ours] == [1, 2, 5] and ours[1][1][0]["column"] == 1 and ours[2][1][2]["style_id"] == 3
+    assert _cell_parser() is not WorkSheetParser and issubclass(_cell_parser(), WorkSheetParser)

@@ -119,18 +119,103 @@ def _loaded_sheet(ws):
     return values_by_row, is_bold, ranges
 
 
+_PARSER_CLASS = None
+_READER_CLASS = None
+
+
+def read_plain_string_table(source) -> list[str]:
+    """openpyxl's `read_string_table` (the workbook's shared strings, formatting dropped) with one quick case: an
+    entry holding only plain text (`<si><t>…</t></si>`, most of them) is read as that text instead of through a
+    rich-text `Text` object joined back into the same string; others go through `Text` as in openpyxl."""
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    string_tag, text_tag = "{%s}si" % SHEET_MAIN_NS, "{%s}t" % SHEET_MAIN_NS
+    strings = []
+    for _, node in iterparse(source):
+        if node.tag == string_tag:
+            if len(node) == 1 and node[0].tag == text_tag:
+                text = node[0].text or ""
+            else:
+                text = Text.from_tree(node).content
+            strings.append(text.replace("x005F_", ""))
+            node.clear()
+    return strings
+
+
+def _excel_reader():
+    """openpyxl's workbook reader with the shared strings read by `read_plain_string_table` (load_workbook is this
+    reader's read() and wb)."""
+    global _READER_CLASS
+    if _READER_CLASS is not None:
+        return _READER_CLASS
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+
+    class PlainStringsReader(ExcelReader):
+        def read_strings(self):
+            if self.rich_text:
+                return super().read_strings()
+            ct = self.package.find(SHARED_STRINGS)
+            if ct is not None:
+                with self.archive.open(ct.PartName[1:]) as src:
+                    self.shared_strings = read_plain_string_table(src)
+
+    _READER_CLASS = PlainStringsReader
+    return _READER_CLASS
+
+
+
+def _cell_parser():
+    """openpyxl's sheet parser with one quick case: a cell holding plain inline text (`<is><t>…</t></is>`, how openpyxl
+    itself, and so our own exported appendices, write every text) is read as that text instead of through a rich-text
+    `Text` object built only to be joined back into the same string (a third of the parse). Every other cell (shared
+    strings, numbers, dates, booleans, errors, formulas, inline text in runs) goes through openpyxl's own
+    `parse_cell`; tests compare both parsers cell by cell."""
+    global _PARSER_CLASS
+    if _PARSER_CLASS is not None:
+        return _PARSER_CLASS
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    text_tag = "{%s}t" % SHEET_MAIN_NS
+
+    class InlineTextParser(WorkSheetParser):
+        def parse_cell(self, element):
+            if element.get("t") == "inlineStr" and not self.rich_text:
+                child = element.find(INLINE_STRING)
+                if child is not None and len(child) == 1 and child[0].tag == text_tag and (
+                        self.data_only or element.find(FORMULA_TAG) is None):
+                    # as WorkSheetParser.parse_cell: position from "r" or counted on, style id as int
+                    coordinate = element.get("r")
+                    if coordinate:
+                        row, column = coordinate_to_tuple(coordinate)
+                        self.col_counter = column
+                    else:
+                        self.col_counter += 1
+                        row, column = self.row_counter, self.col_counter
+                    style_id = element.get("s", 0)
+                    if style_id:
+                        style_id = int(style_id)
+                    return {"row": row, "column": column, "value": child[0].text or "", "data_type": "s",
+                            "style_id": style_id}
+            return super().parse_cell(element)
+
+    _PARSER_CLASS = InlineTextParser
+    return _PARSER_CLASS
+
+
 def _stream_sheet(ws, *, file: str):
     """One pass over a read-only sheet's XML, the same three things as `_loaded_sheet`. Cells hidden under a
     merged range (not its top-left) are dropped, as openpyxl does when it loads a workbook in full. No cell
     objects: the parser's own dicts are kept per row, and a row's font is looked up from the style of its
     first cell only (as a ReadOnlyCell's `font` does: the workbook's font of the cell style's fontId)."""
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     wb = ws.parent
     values_by_row: dict[int, dict[int, object]] = {}
     parsed: dict[int, list[dict]] = {}
     with ws._get_source() as source:
-        parser = WorkSheetParser(source, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
+        parser = _cell_parser()(source, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         for r, cells in parser.parse():
             kept = {cell["column"]: value for cell in cells
@@ -179,7 +264,6 @@ def load_xlsx(path: str | os.PathLike, *, read_only: bool = False):
     check_file(path, file=name)
     check_office_zip(path, file=name, kind="Excel", required_part="xl/workbook.xml")
     try:
-        import openpyxl
         # our own handle: openpyxl leaves the file open when a damaged part stops the load. A full load needs
         # nothing from the file afterwards (closed here); a read-only workbook streams from it until its
         # close(), which then closes the handle too.
@@ -187,8 +271,12 @@ def load_xlsx(path: str | os.PathLike, *, read_only: bool = False):
         try:
             with _warnings.catch_warnings():
                 _warnings.simplefilter("ignore")
-                wb = openpyxl.load_workbook(handle, read_only=read_only, data_only=True, keep_links=False,
-                                            keep_vba=False)
+                # = openpyxl.load_workbook(handle, read_only=read_only, data_only=True, keep_links=False,
+                #                          keep_vba=False), shared strings read by read_plain_string_table
+                reader = _excel_reader()(handle, read_only=read_only, keep_vba=False, data_only=True,
+                                         keep_links=False, rich_text=False)
+                reader.read()
+                wb = reader.wb
         except BaseException:
             handle.close()
             raise
