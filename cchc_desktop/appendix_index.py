@@ -20,7 +20,6 @@ import gc
 import re
 import time
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -29,6 +28,7 @@ from .appendix_rows import KIND_SECTION, FilterSpec, Layout, Row, all_rows, filt
 from .dates import format_date
 from .deadlines import parse_deadline
 from .domain import Plan, Product, Section, Task
+from .gc_pauses import no_gc_pauses  # noqa: F401 - also imported from here by ui.appendix_model
 from .text import sort_key
 from .tracking import display
 from .tracking.periods import make_period
@@ -50,19 +50,6 @@ def fast_fold(value: str) -> str:
     value = value.replace("đ", "d").replace("Đ", "D")
     ascii_text = unicodedata.normalize("NFD", value).encode("ascii", "ignore").decode("ascii")
     return _NON_WORD.sub(" ", ascii_text.lower()).strip()
-
-
-@contextmanager
-def no_gc_pauses():
-    """Bulk object creation (loading 20,000 tasks, rebuilding rows) without cyclic-GC passes over the whole plan
-    in the middle of it; the collector runs again afterwards as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def settle_objects() -> None:

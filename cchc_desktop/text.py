@@ -20,6 +20,10 @@ _LINE_BREAKS_RE = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Every other C0/C1 control (tab and newline excepted) and DEL: Excel cannot store them
 # (openpyxl raises IllegalCharacterError), printers show boxes; they carry no meaning in plan text.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+# Either of the two above (one scan decides whether they have anything to do: most texts hold neither).
+_ANY_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# Whitespace that _SPACE_RE would change: an odd space character or two in a row (a lone " " stays).
+_ODD_SPACE_RE = re.compile(r"[\t\u00a0\u2007\u202f\u200b\ufeff]| {2}")
 
 
 def sanitize(value: str) -> str:
@@ -27,8 +31,10 @@ def sanitize(value: str) -> str:
     control characters become "\n", other control characters (except tab/newline) are dropped, NFC."""
     if not value:
         return value
-    text = _LINE_BREAKS_RE.sub("\n", value)
-    text = _CONTROL_RE.sub("", text)
+    text = value
+    if _ANY_CONTROL_RE.search(text):
+        text = _LINE_BREAKS_RE.sub("\n", text)
+        text = _CONTROL_RE.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 
@@ -71,15 +77,28 @@ def clean_cell(value: object) -> str:
         done = memo.get(text)
         if done is not None:
             return done
-    cleaned = strip_tags(text)
+    # each step is skipped when a quick look shows it would give its input back (same result, fewer scans)
+    cleaned = strip_tags(text) if "<" in text or "&" in text else text
     cleaned = sanitize(cleaned)
-    cleaned = _SPACE_RE.sub(" ", cleaned)
-    cleaned = _MULTI_NL_RE.sub("\n", cleaned).strip()
+    if _ODD_SPACE_RE.search(cleaned):
+        cleaned = _SPACE_RE.sub(" ", cleaned)
+    if "\n" in cleaned:
+        cleaned = _MULTI_NL_RE.sub("\n", cleaned)
+    cleaned = cleaned.strip()
     if memo is not None:
         memo[text] = cleaned
         if "&" not in cleaned and "<" not in cleaned:
             memo[cleaned] = cleaned  # without entities or tags left, cleaning it again gives it back
     return cleaned
+
+
+def clean_cells(values) -> list[str]:
+    """clean_cell of every value of a row (while a file is read, remembered texts are looked up right here)."""
+    memo = _CLEANED
+    if memo is None:
+        return [clean_cell(v) for v in values]
+    get = memo.get
+    return [done if v.__class__ is str and (done := get(v)) is not None else clean_cell(v) for v in values]
 
 
 def single_line(value: object) -> str:

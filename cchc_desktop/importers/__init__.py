@@ -58,10 +58,11 @@ def read_appendix(path: str | os.PathLike) -> AppendixDraft:
 
 
 def _guard(reader, path, name: str) -> AppendixDraft:
+    from ..gc_pauses import no_gc_pauses
     from ..text import remembered_cleaning
 
     try:
-        with remembered_cleaning():
+        with remembered_cleaning(), no_gc_pauses():
             return reader(path)
     except ImportFailure:
         raise

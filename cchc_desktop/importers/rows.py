@@ -77,12 +77,13 @@ line) and the sheet/table name.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from ..domain import is_sub_item
-from ..text import clean_cell, fold
+from ..text import clean_cell, clean_cells, fold
 from .model import (AppendixDraft, ImportFailure, ImportWarning, ProductDraft, SectionDraft,
                     TaskDraft)
 
@@ -134,6 +135,11 @@ _COLNUM_RE = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
 _PAREN_RE = re.compile(r"\([^)]*\)")
 _BOLD_RE = re.compile(r"<\s*(b|strong)\b", re.I)
 _MARKDOWN_EDGE_RE = re.compile(r"^[#*_\s]+|[*_\s]+$")
+_AGENCY_SPLIT_RE = re.compile(r"[;\n]+")
+_AGENCY_BULLET_RE = re.compile(r"^[-–—+•·*]\s*")
+_KEY_LIST_RE = re.compile(r"\s*[,;]\s*")
+_KEY_SLASH_RE = re.compile(r"\s*/\s*")
+_KEY_SPACE_RE = re.compile(r"\s+")
 _LETTERHEAD = ("uy ban nhan dan", "ubnd", "cong hoa xa hoi", "doc lap", "so:", "so ",
                "dang cong san", "hoi dong nhan dan")
 
@@ -180,9 +186,9 @@ def split_agencies(text: object) -> list[str]:
         return []
     raw = str(text).replace("\r", "\n")
     names: list[str] = []
-    for part in re.split(r"[;\n]+", raw):
+    for part in _AGENCY_SPLIT_RE.split(raw):
         name = clean_cell(part)
-        name = re.sub(r"^[-–—+•·*]\s*", "", name)
+        name = _AGENCY_BULLET_RE.sub("", name)
         name = name.rstrip(" .;").strip()
         if name and name not in names:
             names.append(name)
@@ -193,12 +199,14 @@ def strip_markdown(text: str) -> str:
     return _MARKDOWN_EDGE_RE.sub("", text)
 
 
+@functools.lru_cache(maxsize=1024)
 def header_key(text: str) -> str:
+    """Folded key of a header cell (remembered: every data row's cells are checked against the header's)."""
     key = fold(clean_cell(text)).replace("\n", " ")
     key = _PAREN_RE.sub(" ", key)
-    key = re.sub(r"\s*[,;]\s*", "/", key)
-    key = re.sub(r"\s*/\s*", "/", key)
-    key = re.sub(r"\s+", " ", key).strip(" .:*/-")
+    key = _KEY_LIST_RE.sub("/", key)
+    key = _KEY_SLASH_RE.sub("/", key)
+    key = _KEY_SPACE_RE.sub(" ", key).strip(" .:*/-")
     return key
 
 
@@ -212,7 +220,10 @@ def match_header_cell(text: str, *, exact: bool = False) -> str | None:
 
     With ``exact`` only whole synonyms count (no "Thời gian thực hiện (dự kiến)" prefix match).
     """
-    key = header_key(text)
+    return _match_key(header_key(text), exact=exact)
+
+
+def _match_key(key: str, *, exact: bool = False) -> str | None:
     if not key:
         return None
     if key in _EXACT:
@@ -278,12 +289,19 @@ def is_header_like(cells: Sequence[str], known: Iterable[str] = ()) -> bool:
     as :func:`header_key` values) – never prefixes, so a data row such as
     "Nội dung tuyên truyền …" | "Sản phẩm …" is not mistaken for a header.
     """
-    distinct = _distinct_cells(cells)
+    return _is_header_like(_distinct_cells(cells), known)
+
+
+def _is_header_like(distinct: Sequence[tuple[int, str]], known: Iterable[str]) -> bool:
     if len(distinct) < 2:
         return False
-    known = set(known)
-    for _, text in distinct:
-        if header_key(text) not in known and not match_header_cell(text, exact=True):
+    if not isinstance(known, (set, frozenset)):
+        known = set(known)
+    # every cell must be a label: the shortest first (agency and deadline cells repeat and are remembered; a long
+    # product text, folded for nothing, almost never needs a look)
+    for text in sorted((text for _, text in distinct), key=len):
+        key = header_key(text)
+        if key not in known and not _match_key(key, exact=True):
             return False
     return True
 
@@ -413,6 +431,7 @@ class AppendixBuilder:
         self._warned_default_section = False
         self._section_sheet: dict[int, str] = {}
         self._header_keys: set[str] = set()
+        self._split_agencies: dict[str | None, tuple[str, ...]] = {}
         self.tables_used = 0
 
     # -- public -------------------------------------------------------------
@@ -499,12 +518,18 @@ class AppendixBuilder:
             out.extend(text for _, text in _distinct_cells([clean_cell(c) for c in row.cells]))
         return out
 
+    def _agencies(self, text: str | None) -> list[str]:
+        """split_agencies, remembered for this file (the same few agency cells repeat on most rows)."""
+        names = self._split_agencies.get(text)
+        if names is None:
+            names = self._split_agencies[text] = tuple(split_agencies(text))
+        return list(names)
+
     def _warn(self, message: str, row: int | None, sheet: str) -> None:
         self.draft.warnings.append(ImportWarning(message, row=row, sheet=sheet))
 
-    def _section_from_row(self, raw: RawRow, cells: list[str], values: dict[str, str],
+    def _section_from_row(self, raw: RawRow, distinct: list[tuple[int, str]], values: dict[str, str],
                           columns: dict[str, int]) -> tuple[str, str] | None:
-        distinct = _distinct_cells(cells)
         if not distinct:
             return None
         if len(distinct) == 1:
@@ -551,23 +576,24 @@ class AppendixBuilder:
     def _product(self, values: dict[str, str], raw_cells: dict[str, str], row: int,
                  sheet: str = "") -> ProductDraft:
         return ProductDraft(description=values.get(PRODUCT, ""),
-                            leads=split_agencies(raw_cells.get(LEAD)),
-                            coordinators=split_agencies(raw_cells.get(COORD)),
+                            leads=self._agencies(raw_cells.get(LEAD)),
+                            coordinators=self._agencies(raw_cells.get(COORD)),
                             deadline_text=values.get(DEADLINE, "").replace("\n", " "),
                             source_row=row, source_sheet=sheet)
 
     def _row(self, raw: RawRow, columns: dict[str, int], sheet: str) -> None:
         st = self._st
-        cells = [clean_cell(c) for c in raw.cells]
+        cells = clean_cells(raw.cells)
         if not any(cells):
             return
-        if is_header_like(cells, self._header_keys) or is_column_number_row(cells):
+        distinct = _distinct_cells(cells)
+        if _is_header_like(distinct, self._header_keys) or is_column_number_row(cells):
             st.page_break = True
             return
         raw_cells = {f: (raw.cells[c] if c < len(raw.cells) and raw.cells[c] is not None else "")
                      for f, c in columns.items()}
         values = {f: (cells[c] if c < len(cells) else "") for f, c in columns.items()}
-        section = self._section_from_row(raw, cells, values, columns)
+        section = self._section_from_row(raw, distinct, values, columns)
         if section is not None:
             numeral, title = section
             st.section = SectionDraft(title=title, numeral=numeral, source_row=raw.row, source_sheet=sheet)
@@ -685,7 +711,7 @@ class AppendixBuilder:
                 continue
             if separate:
                 names = getattr(product, attr)
-                names.extend(n for n in split_agencies(raw_cells.get(fld)) if n not in names)
+                names.extend(n for n in self._agencies(raw_cells.get(fld)) if n not in names)
             else:
                 before = self._st.last_raw.get(fld, "")
                 joined = self._join_agency_text(before, text)

@@ -52,95 +52,208 @@ def sheet_to_table(ws, *, file: str) -> RawTable:
     Only cells that hold a value are visited (a stray formatted cell at row
     1,048,576 must not make us walk a million empty rows). A read-only worksheet
     is streamed once: its cells and its merged ranges come from the same pass over
-    the sheet XML (issue 18: no per-cell objects, merged ranges read once).
+    the sheet XML (issue 18: no per-cell objects, merged ranges read once); a fully
+    loaded one (the PAR catalogue) gives the same rows from its cell objects.
     """
     if hasattr(ws, "_get_source"):            # openpyxl ReadOnlyWorksheet
-        cells_by_row, ranges = _stream_sheet(ws, file=file)
+        values_by_row, is_bold, ranges = _stream_sheet(ws, file=file)
     else:
-        cells_by_row = {}
-        for (r, c), cell in getattr(ws, "_cells", {}).items():
-            if c <= MAX_COLUMNS and cell.value not in (None, ""):
-                cells_by_row.setdefault(r, {})[c] = (cell.value, cell)
-        ranges = [(g.min_row, g.min_col, g.max_row, g.max_col) for g in ws.merged_cells.ranges]
-    if len(cells_by_row) > MAX_ROWS:
+        values_by_row, is_bold, ranges = _loaded_sheet(ws)
+    if len(values_by_row) > MAX_ROWS:
         raise ImportFailure(f"trang tính có quá nhiều dòng (hơn {MAX_ROWS} dòng); không nhập.",
                             file=file, sheet=ws.title)
-    max_col = max((c for row in cells_by_row.values() for c in row), default=0)
+    max_col = max((max(row) for row in values_by_row.values() if row), default=0)
     for min_row, min_col, _max_r, max_c in ranges:
-        if min_col <= MAX_COLUMNS and min_row in cells_by_row:
+        if min_col <= MAX_COLUMNS and min_row in values_by_row:
             max_col = max(max_col, min(max_c, MAX_COLUMNS))
     grid: dict[int, list[str]] = {}
     bold: dict[int, bool] = {}
-    for r in sorted(cells_by_row):
-        row = cells_by_row[r]
+    cell_text = _cell_text
+    for r in sorted(values_by_row):
+        row = values_by_row[r]
         texts = [""] * max_col
-        for c, (value, _cell) in row.items():
-            texts[c - 1] = _cell_text(value)
-        if not any(t.strip() for t in texts):
+        blank = True
+        for c, value in row.items():
+            text = value if type(value) is str else cell_text(value)
+            texts[c - 1] = text
+            if blank and text.strip():
+                blank = False
+        if blank:
             continue
         grid[r] = texts
-        first = row[min(row)][1]
-        bold[r] = bool(first.font is not None and first.font.b)
+        bold[r] = is_bold(r, min(row))
     merged_across: set[int] = set()
     for min_row, min_col, max_r, max_c in ranges:
         if min_col > max_col:
             continue
         if max_c - min_col + 1 >= 3:
             merged_across.add(min_row)
-        top = cells_by_row.get(min_row, {}).get(min_col, (None,))[0]
-        if max_c == min_col and top not in (None, ""):
+        if max_c != min_col or max_r == min_row:
+            continue
+        top = values_by_row.get(min_row)
+        top = top.get(min_col) if top else None
+        if top not in (None, ""):
             text = _cell_text(top)
             for r in range(min_row + 1, max_r + 1):
-                row = grid.setdefault(r, [""] * max_col)
+                row = grid.get(r)
+                if row is None:
+                    row = grid[r] = [""] * max_col
                 row[min_col - 1] = text
     rows = [RawRow(cells=grid[r], row=r, bold=bold.get(r, False), merged_across=r in merged_across)
             for r in sorted(grid)]
     return RawTable(rows=rows, sheet=ws.title, column_count=max_col)
 
 
-def _stream_sheet(ws, *, file: str):
-    """One pass over a read-only sheet's XML: {row: {column: (value, cell)}} of the non-empty cells
-    (cell = a ReadOnlyCell made only for the first cell of a row, for its font) and the merged ranges
-    as (min_row, min_col, max_row, max_col). Cells hidden under a merged range (not its top-left) are
-    dropped, as openpyxl does when it loads a workbook in full."""
-    from openpyxl.cell.read_only import ReadOnlyCell
-    from openpyxl.worksheet._reader import WorkSheetParser
-    from openpyxl.worksheet.cell_range import CellRange
+def _loaded_sheet(ws):
+    """A fully loaded sheet as ({row: {column: value}} of the non-empty cells, is_bold(row, column), merged
+    ranges as (min_row, min_col, max_row, max_col)); openpyxl already emptied the cells under a merge."""
+    values_by_row: dict[int, dict[int, object]] = {}
+    for (r, c), cell in getattr(ws, "_cells", {}).items():
+        if c <= MAX_COLUMNS and cell.value not in (None, ""):
+            values_by_row.setdefault(r, {})[c] = cell.value
+    ranges = [(g.min_row, g.min_col, g.max_row, g.max_col) for g in ws.merged_cells.ranges]
 
+    def is_bold(r: int, c: int) -> bool:
+        font = ws._cells[(r, c)].font
+        return bool(font is not None and font.b)
+    return values_by_row, is_bold, ranges
+
+
+_PARSER_CLASS = None
+_READER_CLASS = None
+
+
+def read_plain_string_table(source) -> list[str]:
+    """openpyxl's `read_string_table` (the workbook's shared strings, formatting dropped) with one quick case: an
+    entry holding only plain text (`<si><t>…</t></si>`, most of them) is read as that text instead of through a
+    rich-text `Text` object joined back into the same string; others go through `Text` as in openpyxl."""
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    string_tag, text_tag = "{%s}si" % SHEET_MAIN_NS, "{%s}t" % SHEET_MAIN_NS
+    strings = []
+    for _, node in iterparse(source):
+        if node.tag == string_tag:
+            if len(node) == 1 and node[0].tag == text_tag:
+                text = node[0].text or ""
+            else:
+                text = Text.from_tree(node).content
+            strings.append(text.replace("x005F_", ""))
+            node.clear()
+    return strings
+
+
+def _excel_reader():
+    """openpyxl's workbook reader with the shared strings read by `read_plain_string_table` (load_workbook is this
+    reader's read() and wb)."""
+    global _READER_CLASS
+    if _READER_CLASS is not None:
+        return _READER_CLASS
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+
+    class PlainStringsReader(ExcelReader):
+        def read_strings(self):
+            if self.rich_text:
+                return super().read_strings()
+            ct = self.package.find(SHARED_STRINGS)
+            if ct is not None:
+                with self.archive.open(ct.PartName[1:]) as src:
+                    self.shared_strings = read_plain_string_table(src)
+
+    _READER_CLASS = PlainStringsReader
+    return _READER_CLASS
+
+
+
+def _cell_parser():
+    """openpyxl's sheet parser with one quick case: a cell holding plain inline text (`<is><t>…</t></is>`, how openpyxl
+    itself, and so our own exported appendices, write every text) is read as that text instead of through a rich-text
+    `Text` object built only to be joined back into the same string (a third of the parse). Every other cell (shared
+    strings, numbers, dates, booleans, errors, formulas, inline text in runs) goes through openpyxl's own
+    `parse_cell`; tests compare both parsers cell by cell."""
+    global _PARSER_CLASS
+    if _PARSER_CLASS is not None:
+        return _PARSER_CLASS
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    text_tag = "{%s}t" % SHEET_MAIN_NS
+
+    class InlineTextParser(WorkSheetParser):
+        def parse_cell(self, element):
+            if element.get("t") == "inlineStr" and not self.rich_text:
+                child = element.find(INLINE_STRING)
+                if child is not None and len(child) == 1 and child[0].tag == text_tag and (
+                        self.data_only or element.find(FORMULA_TAG) is None):
+                    # as WorkSheetParser.parse_cell: position from "r" or counted on, style id as int
+                    coordinate = element.get("r")
+                    if coordinate:
+                        row, column = coordinate_to_tuple(coordinate)
+                        self.col_counter = column
+                    else:
+                        self.col_counter += 1
+                        row, column = self.row_counter, self.col_counter
+                    style_id = element.get("s", 0)
+                    if style_id:
+                        style_id = int(style_id)
+                    return {"row": row, "column": column, "value": child[0].text or "", "data_type": "s",
+                            "style_id": style_id}
+            return super().parse_cell(element)
+
+    _PARSER_CLASS = InlineTextParser
+    return _PARSER_CLASS
+
+
+def _stream_sheet(ws, *, file: str):
+    """One pass over a read-only sheet's XML, the same three things as `_loaded_sheet`. Cells hidden under a
+    merged range (not its top-left) are dropped, as openpyxl does when it loads a workbook in full. No cell
+    objects: the parser's own dicts are kept per row, and a row's font is looked up from the style of its
+    first cell only (as a ReadOnlyCell's `font` does: the workbook's font of the cell style's fontId)."""
     wb = ws.parent
-    found: dict[int, dict[int, tuple]] = {}
+    values_by_row: dict[int, dict[int, object]] = {}
+    parsed: dict[int, list[dict]] = {}
     with ws._get_source() as source:
-        parser = WorkSheetParser(source, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
+        parser = _cell_parser()(source, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         for r, cells in parser.parse():
-            kept = {cell["column"]: cell for cell in cells
-                    if cell["column"] <= MAX_COLUMNS and cell["value"] not in (None, "")}
+            kept = {cell["column"]: value for cell in cells
+                    if (value := cell["value"]) is not None and value != "" and cell["column"] <= MAX_COLUMNS}
             if kept:
-                found[r] = kept
-                if len(found) > MAX_ROWS:
+                values_by_row[r] = kept
+                parsed[r] = cells
+                if len(values_by_row) > MAX_ROWS:
                     raise ImportFailure(f"trang tính có quá nhiều dòng (hơn {MAX_ROWS} dòng); không nhập.",
                                         file=file, sheet=ws.title)
     ranges = []
     for merge in (parser.merged_cells.mergeCell if parser.merged_cells else ()):
-        rng = CellRange(merge.ref)
-        ranges.append((rng.min_row, rng.min_col, rng.max_row, rng.max_col))
-        for r in range(rng.min_row, rng.max_row + 1):
-            row = found.get(r)
+        # a MergeCell is a CellRange: its bounds were parsed from its ref when the parser read it
+        min_row, min_col, max_row, max_col = merge.min_row, merge.min_col, merge.max_row, merge.max_col
+        ranges.append((min_row, min_col, max_row, max_col))
+        last_col = min(max_col, MAX_COLUMNS)
+        for r in range(min_row, max_row + 1):
+            row = values_by_row.get(r)
             if row:
-                for c in range(rng.min_col, min(rng.max_col, MAX_COLUMNS) + 1):
-                    if (r, c) != (rng.min_row, rng.min_col):
-                        row.pop(c, None)
-    cells_by_row: dict[int, dict[int, tuple]] = {}
-    for r, row in found.items():
-        if not row:
-            continue
-        first = min(row)
-        out = {c: (cell["value"], None) for c, cell in row.items()}
-        cell = row[first]
-        out[first] = (cell["value"], ReadOnlyCell(ws, r, first, cell["value"], cell["data_type"],
-                                                  cell.get("style_id") or 0))
-        cells_by_row[r] = out
-    return cells_by_row, ranges
+                for c in range(min_col + 1 if r == min_row else min_col, last_col + 1):
+                    row.pop(c, None)
+    for r in [r for r, row in values_by_row.items() if not row]:
+        del values_by_row[r]
+    fonts, cell_styles = wb._fonts, wb._cell_styles
+    bold_of_style: dict[object, bool] = {}
+
+    def is_bold(r: int, c: int) -> bool:
+        style_id = 0
+        for cell in reversed(parsed[r]):          # the last <c> of that column, as the dict above kept
+            if cell["column"] == c:
+                style_id = cell.get("style_id") or 0
+                break
+        known = bold_of_style.get(style_id)
+        if known is None:
+            font = fonts[cell_styles[style_id].fontId]
+            known = bold_of_style[style_id] = bool(font is not None and font.b)
+        return known
+    return values_by_row, is_bold, ranges
 
 
 def load_xlsx(path: str | os.PathLike, *, read_only: bool = False):
@@ -151,7 +264,6 @@ def load_xlsx(path: str | os.PathLike, *, read_only: bool = False):
     check_file(path, file=name)
     check_office_zip(path, file=name, kind="Excel", required_part="xl/workbook.xml")
     try:
-        import openpyxl
         # our own handle: openpyxl leaves the file open when a damaged part stops the load. A full load needs
         # nothing from the file afterwards (closed here); a read-only workbook streams from it until its
         # close(), which then closes the handle too.
@@ -159,8 +271,12 @@ def load_xlsx(path: str | os.PathLike, *, read_only: bool = False):
         try:
             with _warnings.catch_warnings():
                 _warnings.simplefilter("ignore")
-                wb = openpyxl.load_workbook(handle, read_only=read_only, data_only=True, keep_links=False,
-                                            keep_vba=False)
+                # = openpyxl.load_workbook(handle, read_only=read_only, data_only=True, keep_links=False,
+                #                          keep_vba=False), shared strings read by read_plain_string_table
+                reader = _excel_reader()(handle, read_only=read_only, keep_vba=False, data_only=True,
+                                         keep_links=False, rich_text=False)
+                reader.read()
+                wb = reader.wb
         except BaseException:
             handle.close()
             raise
