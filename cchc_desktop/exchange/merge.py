@@ -38,7 +38,7 @@ from ..text import shorten
 from ..tracking.status import STATUS_FIELDS, StatusError, set_status
 from . import schema
 from .errors import ExchangeError
-from .package import Package, missing_base, raise_holds, upgrade_tables
+from .package import Package, missing_base, naming_file, raise_holds, upgrade_tables
 
 Stamp = tuple
 ZERO: Stamp = (0, "")
@@ -370,6 +370,15 @@ def _safe_relative(value: str) -> bool:
 
 
 def plan_merge(store: Store, package: Package, *, read_all: bool = False) -> MergePlan:
+    """Work out what the package would change. Read-only; raises ExchangeError (naming the file) when it does not
+    map. See ``_plan_merge``."""
+    try:
+        return _plan_merge(store, package, read_all=read_all)
+    except ExchangeError as exc:
+        raise naming_file(exc, package.path) from exc.__cause__
+
+
+def _plan_merge(store: Store, package: Package, *, read_all: bool = False) -> MergePlan:
     """Work out what the package would change. Read-only; raises ExchangeError when it does not map.
 
     Every lookup is by dict (rows of each table, natural keys, log stamps): time grows linearly with
@@ -930,7 +939,8 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
             if package.holds is not None:     # a sync-folder package: we now hold what its writer held
                 raise_holds(db, package.holds)
     except sqlite3.Error as exc:
-        raise ExchangeError(f"Không ghi được dữ liệu từ gói vào cơ sở dữ liệu: {exc}. Cơ sở dữ liệu không đổi.",
+        raise ExchangeError(f"Không ghi được dữ liệu từ gói «{plan.package.path.name}» vào cơ sở dữ liệu: {exc}. "
+                            "Cơ sở dữ liệu không đổi.",
                             code="db") from exc
     return result
 
