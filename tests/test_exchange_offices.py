@@ -4,6 +4,7 @@ refused by name with the database unchanged, edits to a row the other PC deleted
 the order of changes, conflicts listed with the task's STT and values in words, a package of another unit named."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import zipfile
@@ -17,6 +18,7 @@ from cchc_desktop.exchange import (ExchangeError, apply_merge, export_package, e
                                    list_conflicts, plan_merge, read_package, read_workbooks, restore_conflict)
 from cchc_desktop.exchange.workbook_common import COLUMNS
 from cchc_desktop.tracking import set_status
+from cchc_desktop.tracking.timeliness import STATUS_LABELS
 from test_exchange_workbook_nothing_lost import data_rows
 from exchange_support import make_plan, pair, send  # noqa: F401 - pair is a fixture
 
@@ -102,3 +104,96 @@ def test_a_workbook_written_by_a_newer_app_is_refused_by_name(store, tmp_path, c
         assert again.db.query_one("SELECT COUNT(*) FROM product_status")[0] == 0
     finally:
         again.close()
+
+
+# -- 1. one PC deletes a task, the other edits it: every edit listed with its value, whatever the order ----------
+def logged(store, entity: str, field: str) -> list:
+    found = []
+    for old, new, name in store.db.query("SELECT old_value, new_value, field FROM change_log WHERE entity = ?",
+                                         (entity,)):
+        for text in (old, new):
+            value = json.loads(text) if text else None
+            if name == field:
+                found.append(value)
+            elif name is None and isinstance(value, dict) and field in value:
+                found.append(value[field])
+    return found
+
+
+@pytest.mark.parametrize("edits_first", [True, False])
+def test_edits_of_a_task_deleted_on_the_other_pc_are_listed_with_their_values(pair, tmp_path, capsys, edits_first):
+    a, b = pair
+    ids = make_plan(a)
+    set_status(a, ids["p1"], "2026", status="in_progress", percent=10, result="Bắt đầu")
+    send(a, b, tmp_path / "0.cchc")
+
+    def edit_on_b():
+        b.update("product", ids["p1"], deadline_text="Quý IV/2026")
+        set_status(b, ids["p1"], "2026", status="done", completed_on="2026-03-05", result="Đã ban hành KH số 5")
+
+    def delete_on_a():
+        for i in range(8):     # A's clock runs ahead of B's: its deletion comes after B's edits in the order
+            a.update("task", ids["t2"], content=f"Kiểm tra công tác CCHC ({i})")
+        a.delete("task", ids["t1"])
+
+    if edits_first:
+        edit_on_b()
+        delete_on_a()
+    else:
+        delete_on_a()
+        for _ in range(12):
+            b.update("task", ids["t2"], content="Kiểm tra")
+        edit_on_b()
+    plan = preview(b, a, tmp_path / "b.cchc")
+    lost = {(c.table, c.field): c.new for c in plan.lost}
+    assert lost[("product", "deadline_text")] == "Quý IV/2026"
+    assert lost[("product_status", "result")] == "Đã ban hành KH số 5"
+    status = lost[("product_status", "status")]
+    assert status in ("done", "done_late")
+    text = "\n".join(plan.notes)
+    assert "«Quý IV/2026»" in text and "«Đã ban hành KH số 5»" in text
+    assert f"«{STATUS_LABELS[status]}»" in text and f"«{status}»" not in text
+    assert "giá trị máy kia sửa trên dòng đã xóa" in plan.summary()
+    result = apply_merge(a, plan)
+    assert result.conflicts == len(plan.lost) + len(plan.conflicts)
+    assert a.row("task", ids["t1"]) is None                       # the deletion stands
+    kept = {(c.entity, c.field): c for c in list_conflicts(a)}
+    deadline = kept[("product", "deadline_text")]
+    assert deadline.text(deadline.local_value) == "(đã xóa ở máy này)"
+    assert deadline.text(deadline.remote_value) == "Quý IV/2026"
+    assert kept[("product_status", "completed_on")].text("2026-03-05") == "05/03/2026"
+    for entity, field, value in (("product", "deadline_text", "Quý IV/2026"),
+                                 ("product_status", "result", "Đã ban hành KH số 5")):
+        assert value in logged(a, entity, field)                 # in the history of both PCs
+        assert value in logged(b, entity, field)
+    with pytest.raises(ExchangeError) as info:                   # restoring says why and what to do first
+        restore_conflict(a, deadline.id)
+    assert "đã bị xóa" in info.value.message and "Hoàn tác" in info.value.message
+    a.close()
+    assert cli_main(["--db", str(a.db.path), "conflicts"]) == 0
+    out = capsys.readouterr().out
+    assert "(đã xóa ở máy này)" in out and "Quý IV/2026" in out and "giữ việc xóa" in out
+
+
+def test_status_values_in_conflicts_read_in_words(pair, tmp_path, capsys):
+    a, b = pair
+    ids = make_plan(a)
+    send(a, b, tmp_path / "0.cchc")
+    set_status(a, ids["p2"], "2026", status="done", completed_on="2026-06-10")
+    set_status(b, ids["p2"], "2026", status="not_done", reason="Chưa bố trí kinh phí")
+    export_package(a, tmp_path / "a.cchc")
+    b.close()
+    assert cli_main(["--db", str(b.db.path), "import-package", str(tmp_path / "a.cchc"), "--apply"]) == 0
+    out = capsys.readouterr().out
+    status = json.loads(next(r[0] for r in _conflict_values(b.db.path)))
+    words = STATUS_LABELS[status]
+    assert f"«{words}»" in out and f"«{status}»" not in out, out
+    assert cli_main(["--db", str(b.db.path), "conflicts"]) == 0
+    out = capsys.readouterr().out
+    assert words in out and f"«{status}»" not in out, out
+
+
+def _conflict_values(path):
+    import sqlite3
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT remote_value FROM exchange_conflict WHERE field = 'status'").fetchall()

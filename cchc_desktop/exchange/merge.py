@@ -162,6 +162,7 @@ class MergePlan:
     tombstones: list[Tombstone] = field(default_factory=list)
     new_id_map: dict[str, tuple[str, str]] = field(default_factory=dict)   # remote -> (entity, local)
     notes: list[str] = field(default_factory=list)
+    lost: list[FieldChange] = field(default_factory=list)   # the peer's edits of rows deleted here: not applied
     max_lamport: int = 0
     needs_backup: bool = True      # False: a delta whose merge can be undone from the change log alone
 
@@ -176,14 +177,16 @@ class MergePlan:
     @property
     def is_empty(self) -> bool:
         return not (self.new_entries or self.inserts or self.changes or self.links or self.aliases
-                    or self.tombstones or self.new_id_map)
+                    or self.tombstones or self.new_id_map or self.lost)
 
     def summary(self) -> str:
         removed = sum(len(t.removes) for t in self.tombstones)
         return (f"{len(self.inserts)} dòng mới, {len(self.changes)} trường thay đổi "
                 f"({len(self.conflicts)} xung đột), {len(self.links)} thay đổi cơ quan "
                 f"({len(self.link_conflicts)} xung đột), {len(self.tombstones)} dòng bị xóa ở máy kia chờ xác nhận"
-                + (f" (xóa tổng cộng {removed} dòng)" if removed > len(self.tombstones) else ""))
+                + (f" (xóa tổng cộng {removed} dòng)" if removed > len(self.tombstones) else "")
+                + (f", {len(self.lost)} giá trị máy kia sửa trên dòng đã xóa ở máy này (không áp dụng, được ghi "
+                   f"nhận)" if self.lost else ""))
 
 
 @dataclass
@@ -471,22 +474,34 @@ def _plan_merge(store: Store, package: Package, *, read_all: bool = False) -> Me
 
     # Pass 2: inserts and field changes.
     present: dict[str, set[str]] = {}
+    edited: dict[tuple, list[str]] = {}     # (table, row) -> fields the new entries changed
+    for (entity, row_id, name) in remote.fields:
+        edited.setdefault((entity, row_id), []).append(name)
     for name, info in infos.items():
         present[name] = set()
         here = existing[name]
         for row in remote_rows[name]:
             current = here.get(row["id"])
             if current is None:
+                if name == "product":
+                    label.add_product(row)      # rows under a product deleted here are named by it
                 if (name, row["id"]) in local.deletes:
-                    if remote.rows.get((name, row["id"]), ZERO) > local.deletes[(name, row["id"])]:
-                        plan.notes.append(f"{TABLE_LABELS.get(name, name)} «{label(name, row)}» đã bị "
-                                          f"xóa ở máy này nhưng được sửa ở máy kia sau đó; giữ nguyên việc xóa.")
+                    # Edits this PC never had (concurrent with the deletion, whatever their place in the order of
+                    # changes) are not applied: each is listed with its value and kept (log, exchange_conflict).
+                    lost = _lost_edits(plan, remote, edited, name, row, label)
+                    if lost:
+                        plan.notes.append(f"{TABLE_LABELS.get(name, name)} «{lost[0].label}» đã bị xóa ở máy này "
+                                          f"nhưng máy kia đã sửa: {_lost_text(lost)}; giữ nguyên việc xóa, các giá "
+                                          f"trị này được ghi nhận (Xung đột đã ghi nhận…) và còn trong lịch sử.")
                     continue
                 missing_parent = [c for c, p in info.parents.items() if row.get(c) is not None
                                   and row[c] not in existing.get(p, ()) and row[c] not in present.get(p, ())]
                 if missing_parent:
+                    lost = _lost_edits(plan, remote, edited, name, row, label)
                     plan.notes.append(f"Bỏ qua {TABLE_LABELS.get(name, name).lower()} «{label(name, row)}»: "
-                                      f"dòng cha không còn ở máy này.")
+                                      f"dòng cha không còn ở máy này"
+                                      + (f"; giá trị không áp dụng: {_lost_text(lost)} (được ghi nhận trong Xung "
+                                         f"đột đã ghi nhận…, còn trong lịch sử)." if lost else "."))
                     continue
                 if name == "evidence":
                     _sanitise_attachment(row)
@@ -544,6 +559,57 @@ def _plan_merge(store: Store, package: Package, *, read_all: bool = False) -> Me
     if scoped:
         plan.needs_backup = not _undoable_from_log(plan, local)
     return plan
+
+
+DELETED_HERE = {"deleted": True}       # the local side of an edit made on the other PC to a row deleted here
+
+
+def _lost_edits(plan: MergePlan, remote: _Log, edited: dict, name: str, row: dict, label) -> list[FieldChange]:
+    """The fields the package's new entries set on a row that is not applied here (deleted here, or its parent
+    is): one FieldChange each (old: DELETED_HERE), added to ``plan.lost``."""
+    fields = list(edited.get((name, row["id"]), ()))
+    insert = remote.inserts.get((name, row["id"]))
+    if insert is not None:
+        fields += [f for f in row if f not in fields and remote.field_stamp(name, row["id"], f) == insert[0]]
+    skip = {"id", "created_at", "updated_at", "version", "updated_by", "position", "period_key"}
+    lost = []
+    text = None
+    for column in fields:
+        if column in skip or column.endswith("_id") or column not in row:
+            continue
+        if text is None:
+            text = label(name, row)
+        lost.append(FieldChange(name, row["id"], column, DELETED_HERE, row[column], True, "local", text))
+    plan.lost.extend(lost)
+    return lost
+
+
+def _lost_text(lost: list[FieldChange]) -> str:
+    return ", ".join(f"{c.field_label} «{shorten(value_text(c.field, c.new), 60)}»" for c in lost)
+
+
+def value_text(field_name: str | None, value) -> str:
+    """A merged value as the user reads it (previews, the conflict list, the CLI): a status in words, a date
+    dd/mm/yyyy, agency names joined, numbers with the Vietnamese decimal comma («0,5», «1», never «0.5»)."""
+    from ..dates import format_date
+    from ..reports.vnformat import decimal
+    from ..tracking.timeliness import STATUS_LABELS
+
+    if isinstance(value, dict) and value.get("deleted") is True:
+        return "(đã xóa ở máy này)"
+    if isinstance(value, dict) and "names" in value:
+        return "; ".join(value["names"]) or "(không có)"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, float):
+        return decimal(value, 2, trim=True)
+    if value is None:
+        return ""
+    if field_name == "status" and value in STATUS_LABELS:
+        return STATUS_LABELS[value]
+    if field_name in ("completed_on", "issued_on", "doc_date") and isinstance(value, str):
+        return format_date(value)
+    return str(value)
 
 
 def _undoable_from_log(plan: MergePlan, local: _LocalLog) -> bool:
@@ -897,6 +963,11 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
                 changelog.record(db, change.table, change.row_id, "update", field=change.field, old=other,
                                  new=kept, actor=store.actor)
                 result.overridden += 1
+            for change in plan.lost:       # the peer's edits of rows deleted here: kept, listed, not applied
+                if conflict_table:
+                    _remember_conflict(db, plan, change.table, change.row_id, change.field, change.label,
+                                       DELETED_HERE, change.new, "local", DELETED_HERE, now)
+                    result.conflicts += 1
             for link in plan.link_conflicts:
                 # the merged set is a new local change: it outranks both sides, so the peer takes it too
                 for agency_id in link.local_ids:
@@ -981,17 +1052,8 @@ class Conflict:
         return "remote" if self.applied == "local" else "local"
 
     def text(self, value) -> str:
-        """A value as the user reads it: agency names joined, numbers with the Vietnamese decimal comma
-        («0,5», «1», never «0.5» / «1.0»)."""
-        from ..reports.vnformat import decimal
-
-        if isinstance(value, dict) and "names" in value:
-            return "; ".join(value["names"]) or "(không có)"
-        if isinstance(value, bool):
-            return "Có" if value else "Không"
-        if isinstance(value, float):
-            return decimal(value, 2, trim=True)
-        return "" if value is None else str(value)
+        """A value of this conflict's field as the user reads it (``value_text``)."""
+        return value_text(self.field, value)
 
 
 def _current_label(store: Store, entity: str, row_id: str, stored: str) -> str:
@@ -1035,7 +1097,12 @@ def restore_conflict(store: Store, conflict_id: str, keep: str | None = None) ->
             current = store.get_row(conflict.entity, conflict.row_id)
             if current is None:
                 raise ExchangeError(f"{TABLE_LABELS.get(conflict.entity, conflict.entity)} «{conflict.label}» "
-                                    f"không còn; không khôi phục được.", code="conflict")
+                                    f"không còn ở máy này (đã bị xóa); không khôi phục được giá trị "
+                                    f"«{conflict.text(value)}». Hãy khôi phục dòng đó trước (Hoàn tác việc xóa, "
+                                    f"hoặc khôi phục bản sao lưu), rồi khôi phục lại giá trị này.", code="conflict")
+            if value == DELETED_HERE:
+                raise ExchangeError(f"Giá trị ở máy này của «{conflict.label}» là việc xóa dòng; dòng đã có lại, "
+                                    f"không có gì để khôi phục.", code="conflict")
             if conflict.entity == "product_status" and conflict.field in STATUS_FIELDS:
                 try:       # through the tracking rules (percent of a finished item, reason, …)
                     set_status(store, current["product_id"], current["period_key"], **{conflict.field: value})
