@@ -197,3 +197,19 @@ def _conflict_values(path):
     import sqlite3
     with contextlib.closing(sqlite3.connect(path)) as conn:
         return conn.execute("SELECT remote_value FROM exchange_conflict WHERE field = 'status'").fetchall()
+
+
+def test_a_package_of_another_commune_is_named_before_it_is_merged(pair, tmp_path, capsys):
+    a, b = pair
+    make_plan(a)
+    send(a, b, tmp_path / "0.cchc")
+    assert not any("không có trên máy này" in n for n in preview(a, b, tmp_path / "same.cchc").notes)
+    other = b.__class__.open(tmp_path / "c.sqlite3", actor="C")
+    plan_id = other.create_plan("xã Hải Hậu", 2026)
+    other.add_product(other.add_task(other.add_section(plan_id, "CHỈ ĐẠO"), "Nhiệm vụ"), "Báo cáo", "Quý II/2026")
+    export_package(other, tmp_path / "hai-hau.cchc")
+    other.close()
+    b.close()
+    assert cli_main(["--db", str(b.db.path), "import-package", str(tmp_path / "hai-hau.cchc")]) == 0
+    out = capsys.readouterr().out
+    assert "«xã Hải Hậu»" in out and "«xã Xuân Trường»" in out and "không có trên máy này" in out, out

@@ -554,11 +554,26 @@ def _plan_merge(store: Store, package: Package, *, read_all: bool = False) -> Me
                          (entry["entity"], entry["row_id"]) in local.unseen.rows)
         tomb.removes = _removed_rows(infos, existing, children, entry["entity"], entry["row_id"], label)
         plan.tombstones.append(tomb)
+    _note_other_unit(db, plan, package, id_map)
     # Changes to rows a deletion would remove stay in the plan: the deletion may be refused or left
     # pending, and the change would otherwise be lost (its log entry is copied now, never offered again).
     if scoped:
         plan.needs_backup = not _undoable_from_log(plan, local)
     return plan
+
+
+def _note_other_unit(db, plan: MergePlan, package: Package, id_map: dict) -> None:
+    """A package whose plans this PC does not have while it has plans of its own (another commune's package, a
+    plan of another year): said first in the preview, so a wrong stick is not merged unnoticed."""
+    theirs = [id_map.get(p, p) for p in package.manifest.get("plan_ids") or []]
+    ours = {r[0]: r[1] for r in db.query("SELECT id, unit_name FROM plan")}
+    if not theirs or not ours or any(p in ours for p in theirs):
+        return
+    unit = package.unit_name or "?"
+    here = "; ".join(sorted({u for u in ours.values() if u})) or "?"
+    plan.notes.insert(0, f"Gói «{package.path.name}» là của «{unit}», kế hoạch trong gói không có trên máy này "
+                         f"(máy này: «{here}»). Hợp nhất sẽ thêm kế hoạch đó bên cạnh, không gộp vào kế hoạch của "
+                         f"máy này. Nếu nhầm gói thì đừng hợp nhất; để xem nhiều xã cùng lúc dùng «Xem nhiều xã».")
 
 
 DELETED_HERE = {"deleted": True}       # the local side of an edit made on the other PC to a row deleted here
