@@ -213,3 +213,26 @@ def test_a_package_of_another_commune_is_named_before_it_is_merged(pair, tmp_pat
     assert cli_main(["--db", str(b.db.path), "import-package", str(tmp_path / "hai-hau.cchc")]) == 0
     out = capsys.readouterr().out
     assert "«xã Hải Hậu»" in out and "«xã Xuân Trường»" in out and "không có trên máy này" in out, out
+
+
+def test_undoing_a_merge_keeps_the_status_this_pc_recorded(pair, tmp_path):
+    """Both PCs record the first status of the same product (one row by its natural key): undoing the merge must
+    give back this PC's row, not delete it (the peer's insert was mapped onto it, never applied here)."""
+    from cchc_desktop import ops
+    from cchc_desktop.ops import exchange as exchange_ops
+    from planlife_support import dump
+
+    a, b = pair
+    ids = make_plan(a)
+    send(a, b, tmp_path / "0.cchc")
+    set_status(a, ids["p2"], "2026", status="in_progress", percent=30, result="KQ A")
+    a.update("product", ids["p1"], deadline_text="Quý IV/2026")
+    set_status(b, ids["p2"], "2026", status="in_progress", percent=60, result="KQ B")
+    plan = preview(a, b, tmp_path / "a.cchc")
+    before = dump(b, bookkeeping=False)
+    merged = exchange_ops.merge_package(b, plan, confirm=False)
+    assert b.row("product", ids["p1"])["deadline_text"] == "Quý IV/2026"
+    ops.undo(b, merged.op_id)
+    after = dump(b, bookkeeping=False)
+    for table in ("plan", "section", "task", "product", "product_status", "product_agency", "evidence"):
+        assert after[table] == before[table], table

@@ -944,11 +944,27 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
             db.conn.executemany("INSERT OR IGNORE INTO agency_alias(match_key, alias, agency_id) VALUES (?, ?, ?)",
                                 [(a["match_key"], a["alias"], a["agency_id"]) for a in plan.aliases])
             deferred = pending_keys | {_key(t.entry) for t in plan.tombstones if t.row_id in confirmed}
+            # Only the entries whose effect this merge writes belong to its operation (undo replays their inverse):
+            # the insert of a row mapped onto one of ours by its natural key, or a change that lost, was never
+            # applied here, and undoing it would delete our own row or refuse the whole undo.
+            inserted = {(i.table, i.row["id"]) for i in plan.inserts}
+            taken = {c.key for c in plan.changes
+                     if c.key not in skip and choices.get(c.key, c.winner) == "remote"}
+            taken |= {lk.key for lk in plan.links}
+
+            def applied(entry: dict) -> bool:
+                row = (entry["entity"], entry["row_id"])
+                if row in inserted or entry["entity"] not in infos and entry["entity"] != "product_agency":
+                    return True
+                if entry["op"] == "insert" and entry.get("field") is None:
+                    return False
+                return row + (entry.get("field"),) in taken
             op_id = getattr(db, "current_op", None)       # the local operation that merges (refreshes the window)
             db.conn.executemany(
                 "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value,"
                 " op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_entry_values(e, op_id) for e in plan.new_entries if _key(e) not in deferred])  # tombstones: later
+                [_entry_values(e, op_id if applied(e) else None) for e in plan.new_entries
+                 if _key(e) not in deferred])  # tombstones: later
             changelog.tick(db, plan.max_lamport)
             updates: dict[tuple, list] = {}
             overrides = []
