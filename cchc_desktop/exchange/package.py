@@ -462,7 +462,7 @@ def read_package(path: str | os.PathLike, *, local_schema: int | None = None,
 def naming_file(exc: ExchangeError, path: Path) -> ExchangeError:
     """The refusal with the file it is about named first (a user importing several files from a stick must know
     which one was refused); unchanged when the message already names it."""
-    if f"«{path.name}»" in exc.message:
+    if path.name in exc.message:
         return exc
     message = exc.message[:1].lower() + exc.message[1:]
     return ExchangeError(f"Tệp «{path.name}»: {message}", code=exc.code)
