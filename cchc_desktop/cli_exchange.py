@@ -5,6 +5,7 @@ from pathlib import Path
 
 from . import ops
 from .ops import exchange as exchange_ops
+from .exchange.merge import DELETED_HERE, value_text
 from .exchange import (ExchangeError, export_package, export_workbooks,
                        left_out_of_agency_workbooks, list_conflicts, plan_merge, read_package, read_workbooks, restore_conflict)
 from .tracking.periods import default_period, plan_periods
@@ -83,8 +84,8 @@ def cmd_import_package(store, args) -> int:
     plan = plan_merge(store, package)
     print(f"Gói «{Path(args.file).name}»: {plan.summary()}.")
     for change in plan.conflicts:
-        print(f"  Xung đột: {change.label or change.table} — {change.field_label}: «{change.old}» ở máy này, "
-              f"«{change.new}» trong gói; giữ bản {'trong gói' if change.winner == 'remote' else 'ở máy này'} "
+        print(f"  Xung đột: {change.label or change.table} — {change.field_label}: «{value_text(change.field, change.old)}»"
+              f" ở máy này, «{value_text(change.field, change.new)}» trong gói; giữ bản {'trong gói' if change.winner == 'remote' else 'ở máy này'} "
               f"(theo thứ tự thay đổi); bản kia được lưu trong lịch sử và khôi phục được.")
     for link in plan.link_conflicts:
         print(f"  Xung đột: {link.label} — {link.field_label}: «{'; '.join(link.old_names)}» ở máy này, "
@@ -116,6 +117,8 @@ def cmd_conflicts(store, args) -> int:
         return 0
     for c in found:
         applied = {"local": "giữ bản máy này", "remote": "lấy bản máy kia", "merged": "ghép hai bản"}[c.applied]
+        if c.local_value == DELETED_HERE:
+            applied = "giữ việc xóa ở máy này"
         print(f"{c.id}  {c.label} — {c.field_label}: máy này «{c.text(c.local_value)}», máy kia "
               f"«{c.text(c.remote_value)}»; đã {applied} → «{c.text(c.applied_value)}»"
               + ("" if c.state == "open" else f" [{'đã khôi phục' if c.state == 'restored' else 'đã bỏ qua'}]"))

@@ -19,7 +19,7 @@ from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, export_package
                                    read_workbooks, workbook_files)
 from cchc_desktop.ops import exchange as exchange_ops
 from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
-from cchc_desktop.exchange.merge import TABLE_LABELS
+from cchc_desktop.exchange.merge import TABLE_LABELS, value_text
 from cchc_desktop.tracking.periods import default_period, plan_periods
 
 from . import file_dialogs
@@ -428,7 +428,8 @@ class PackageImportDialog(QDialog):
             item = QTreeWidgetItem(self.conflicts, [
                 f"{TABLE_LABELS.get(change.table, change.table)} «{change.label}» — "
                 f"{MERGE_FIELD_LABELS.get(change.field, change.field)}",
-                str(change.old), str(change.new), "Máy kia" if change.winner == "remote" else "Máy này"])
+                value_text(change.field, change.old), value_text(change.field, change.new),
+                "Máy kia" if change.winner == "remote" else "Máy này"])
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(0, Qt.Checked if change.winner == "local" else Qt.Unchecked)
             item.setData(0, Qt.UserRole, change.key)
@@ -438,6 +439,13 @@ class PackageImportDialog(QDialog):
             item = QTreeWidgetItem(self.conflicts, [
                 f"Sản phẩm «{link.label}» — {link.field_label}", "; ".join(link.old_names),
                 "; ".join(link.new_names), "Ghép: " + "; ".join(link.merged_names)])
+            for col in range(4):
+                item.setBackground(col, CONFLICT_BRUSH)
+        for change in p.lost:      # the other PC's edits of rows deleted here: listed, kept, not applied
+            item = QTreeWidgetItem(self.conflicts, [
+                f"{TABLE_LABELS.get(change.table, change.table)} «{change.label}» — {change.field_label}",
+                value_text(change.field, change.old), value_text(change.field, change.new),
+                "Giữ việc xóa (giá trị kia được ghi nhận)"])
             for col in range(4):
                 item.setBackground(col, CONFLICT_BRUSH)
         for tomb in p.tombstones:

@@ -38,7 +38,7 @@ from ..text import shorten
 from ..tracking.status import STATUS_FIELDS, StatusError, set_status
 from . import schema
 from .errors import ExchangeError
-from .package import Package, missing_base, raise_holds, upgrade_tables
+from .package import Package, missing_base, naming_file, raise_holds, upgrade_tables
 
 Stamp = tuple
 ZERO: Stamp = (0, "")
@@ -162,6 +162,7 @@ class MergePlan:
     tombstones: list[Tombstone] = field(default_factory=list)
     new_id_map: dict[str, tuple[str, str]] = field(default_factory=dict)   # remote -> (entity, local)
     notes: list[str] = field(default_factory=list)
+    lost: list[FieldChange] = field(default_factory=list)   # the peer's edits of rows deleted here: not applied
     max_lamport: int = 0
     needs_backup: bool = True      # False: a delta whose merge can be undone from the change log alone
 
@@ -176,14 +177,16 @@ class MergePlan:
     @property
     def is_empty(self) -> bool:
         return not (self.new_entries or self.inserts or self.changes or self.links or self.aliases
-                    or self.tombstones or self.new_id_map)
+                    or self.tombstones or self.new_id_map or self.lost)
 
     def summary(self) -> str:
         removed = sum(len(t.removes) for t in self.tombstones)
         return (f"{len(self.inserts)} dòng mới, {len(self.changes)} trường thay đổi "
                 f"({len(self.conflicts)} xung đột), {len(self.links)} thay đổi cơ quan "
                 f"({len(self.link_conflicts)} xung đột), {len(self.tombstones)} dòng bị xóa ở máy kia chờ xác nhận"
-                + (f" (xóa tổng cộng {removed} dòng)" if removed > len(self.tombstones) else ""))
+                + (f" (xóa tổng cộng {removed} dòng)" if removed > len(self.tombstones) else "")
+                + (f", {len(self.lost)} giá trị máy kia sửa trên dòng đã xóa ở máy này (không áp dụng, được ghi "
+                   f"nhận)" if self.lost else ""))
 
 
 @dataclass
@@ -370,6 +373,15 @@ def _safe_relative(value: str) -> bool:
 
 
 def plan_merge(store: Store, package: Package, *, read_all: bool = False) -> MergePlan:
+    """Work out what the package would change. Read-only; raises ExchangeError (naming the file) when it does not
+    map. See ``_plan_merge``."""
+    try:
+        return _plan_merge(store, package, read_all=read_all)
+    except ExchangeError as exc:
+        raise naming_file(exc, package.path) from exc.__cause__
+
+
+def _plan_merge(store: Store, package: Package, *, read_all: bool = False) -> MergePlan:
     """Work out what the package would change. Read-only; raises ExchangeError when it does not map.
 
     Every lookup is by dict (rows of each table, natural keys, log stamps): time grows linearly with
@@ -462,22 +474,34 @@ def plan_merge(store: Store, package: Package, *, read_all: bool = False) -> Mer
 
     # Pass 2: inserts and field changes.
     present: dict[str, set[str]] = {}
+    edited: dict[tuple, list[str]] = {}     # (table, row) -> fields the new entries changed
+    for (entity, row_id, name) in remote.fields:
+        edited.setdefault((entity, row_id), []).append(name)
     for name, info in infos.items():
         present[name] = set()
         here = existing[name]
         for row in remote_rows[name]:
             current = here.get(row["id"])
             if current is None:
+                if name == "product":
+                    label.add_product(row)      # rows under a product deleted here are named by it
                 if (name, row["id"]) in local.deletes:
-                    if remote.rows.get((name, row["id"]), ZERO) > local.deletes[(name, row["id"])]:
-                        plan.notes.append(f"{TABLE_LABELS.get(name, name)} «{label(name, row)}» đã bị "
-                                          f"xóa ở máy này nhưng được sửa ở máy kia sau đó; giữ nguyên việc xóa.")
+                    # Edits this PC never had (concurrent with the deletion, whatever their place in the order of
+                    # changes) are not applied: each is listed with its value and kept (log, exchange_conflict).
+                    lost = _lost_edits(plan, remote, edited, name, row, label)
+                    if lost:
+                        plan.notes.append(f"{TABLE_LABELS.get(name, name)} «{lost[0].label}» đã bị xóa ở máy này "
+                                          f"nhưng máy kia đã sửa: {_lost_text(lost)}; giữ nguyên việc xóa, các giá "
+                                          f"trị này được ghi nhận (Xung đột đã ghi nhận…) và còn trong lịch sử.")
                     continue
                 missing_parent = [c for c, p in info.parents.items() if row.get(c) is not None
                                   and row[c] not in existing.get(p, ()) and row[c] not in present.get(p, ())]
                 if missing_parent:
+                    lost = _lost_edits(plan, remote, edited, name, row, label)
                     plan.notes.append(f"Bỏ qua {TABLE_LABELS.get(name, name).lower()} «{label(name, row)}»: "
-                                      f"dòng cha không còn ở máy này.")
+                                      f"dòng cha không còn ở máy này"
+                                      + (f"; giá trị không áp dụng: {_lost_text(lost)} (được ghi nhận trong Xung "
+                                         f"đột đã ghi nhận…, còn trong lịch sử)." if lost else "."))
                     continue
                 if name == "evidence":
                     _sanitise_attachment(row)
@@ -530,11 +554,77 @@ def plan_merge(store: Store, package: Package, *, read_all: bool = False) -> Mer
                          (entry["entity"], entry["row_id"]) in local.unseen.rows)
         tomb.removes = _removed_rows(infos, existing, children, entry["entity"], entry["row_id"], label)
         plan.tombstones.append(tomb)
+    _note_other_unit(db, plan, package, id_map)
     # Changes to rows a deletion would remove stay in the plan: the deletion may be refused or left
     # pending, and the change would otherwise be lost (its log entry is copied now, never offered again).
     if scoped:
         plan.needs_backup = not _undoable_from_log(plan, local)
     return plan
+
+
+def _note_other_unit(db, plan: MergePlan, package: Package, id_map: dict) -> None:
+    """A package whose plans this PC does not have while it has plans of its own (another commune's package, a
+    plan of another year): said first in the preview, so a wrong stick is not merged unnoticed."""
+    theirs = [id_map.get(p, p) for p in package.manifest.get("plan_ids") or []]
+    ours = {r[0]: r[1] for r in db.query("SELECT id, unit_name FROM plan")}
+    if not theirs or not ours or any(p in ours for p in theirs):
+        return
+    unit = package.unit_name or "?"
+    here = "; ".join(sorted({u for u in ours.values() if u})) or "?"
+    plan.notes.insert(0, f"Gói «{package.path.name}» là của «{unit}», kế hoạch trong gói không có trên máy này "
+                         f"(máy này: «{here}»). Hợp nhất sẽ thêm kế hoạch đó bên cạnh, không gộp vào kế hoạch của "
+                         f"máy này. Nếu nhầm gói thì đừng hợp nhất; để xem nhiều xã cùng lúc dùng «Xem nhiều xã».")
+
+
+DELETED_HERE = {"deleted": True}       # the local side of an edit made on the other PC to a row deleted here
+
+
+def _lost_edits(plan: MergePlan, remote: _Log, edited: dict, name: str, row: dict, label) -> list[FieldChange]:
+    """The fields the package's new entries set on a row that is not applied here (deleted here, or its parent
+    is): one FieldChange each (old: DELETED_HERE), added to ``plan.lost``."""
+    fields = list(edited.get((name, row["id"]), ()))
+    insert = remote.inserts.get((name, row["id"]))
+    if insert is not None:
+        fields += [f for f in row if f not in fields and remote.field_stamp(name, row["id"], f) == insert[0]]
+    skip = {"id", "created_at", "updated_at", "version", "updated_by", "position", "period_key"}
+    lost = []
+    text = None
+    for column in fields:
+        if column in skip or column.endswith("_id") or column not in row:
+            continue
+        if text is None:
+            text = label(name, row)
+        lost.append(FieldChange(name, row["id"], column, DELETED_HERE, row[column], True, "local", text))
+    plan.lost.extend(lost)
+    return lost
+
+
+def _lost_text(lost: list[FieldChange]) -> str:
+    return ", ".join(f"{c.field_label} «{shorten(value_text(c.field, c.new), 60)}»" for c in lost)
+
+
+def value_text(field_name: str | None, value) -> str:
+    """A merged value as the user reads it (previews, the conflict list, the CLI): a status in words, a date
+    dd/mm/yyyy, agency names joined, numbers with the Vietnamese decimal comma («0,5», «1», never «0.5»)."""
+    from ..dates import format_date
+    from ..reports.vnformat import decimal
+    from ..tracking.timeliness import STATUS_LABELS
+
+    if isinstance(value, dict) and value.get("deleted") is True:
+        return "(đã xóa ở máy này)"
+    if isinstance(value, dict) and "names" in value:
+        return "; ".join(value["names"]) or "(không có)"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, float):
+        return decimal(value, 2, trim=True)
+    if value is None:
+        return ""
+    if field_name == "status" and value in STATUS_LABELS:
+        return STATUS_LABELS[value]
+    if field_name in ("completed_on", "issued_on", "doc_date") and isinstance(value, str):
+        return format_date(value)
+    return str(value)
 
 
 def _undoable_from_log(plan: MergePlan, local: _LocalLog) -> bool:
@@ -854,11 +944,27 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
             db.conn.executemany("INSERT OR IGNORE INTO agency_alias(match_key, alias, agency_id) VALUES (?, ?, ?)",
                                 [(a["match_key"], a["alias"], a["agency_id"]) for a in plan.aliases])
             deferred = pending_keys | {_key(t.entry) for t in plan.tombstones if t.row_id in confirmed}
+            # Only the entries whose effect this merge writes belong to its operation (undo replays their inverse):
+            # the insert of a row mapped onto one of ours by its natural key, or a change that lost, was never
+            # applied here, and undoing it would delete our own row or refuse the whole undo.
+            inserted = {(i.table, i.row["id"]) for i in plan.inserts}
+            taken = {c.key for c in plan.changes
+                     if c.key not in skip and choices.get(c.key, c.winner) == "remote"}
+            taken |= {lk.key for lk in plan.links}
+
+            def applied(entry: dict) -> bool:
+                row = (entry["entity"], entry["row_id"])
+                if row in inserted or entry["entity"] not in infos and entry["entity"] != "product_agency":
+                    return True
+                if entry["op"] == "insert" and entry.get("field") is None:
+                    return False
+                return row + (entry.get("field"),) in taken
             op_id = getattr(db, "current_op", None)       # the local operation that merges (refreshes the window)
             db.conn.executemany(
                 "INSERT INTO change_log(at, lamport, origin, actor, entity, row_id, op, field, old_value, new_value,"
                 " op_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_entry_values(e, op_id) for e in plan.new_entries if _key(e) not in deferred])  # tombstones: later
+                [_entry_values(e, op_id if applied(e) else None) for e in plan.new_entries
+                 if _key(e) not in deferred])  # tombstones: later
             changelog.tick(db, plan.max_lamport)
             updates: dict[tuple, list] = {}
             overrides = []
@@ -888,6 +994,11 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
                 changelog.record(db, change.table, change.row_id, "update", field=change.field, old=other,
                                  new=kept, actor=store.actor)
                 result.overridden += 1
+            for change in plan.lost:       # the peer's edits of rows deleted here: kept, listed, not applied
+                if conflict_table:
+                    _remember_conflict(db, plan, change.table, change.row_id, change.field, change.label,
+                                       DELETED_HERE, change.new, "local", DELETED_HERE, now)
+                    result.conflicts += 1
             for link in plan.link_conflicts:
                 # the merged set is a new local change: it outranks both sides, so the peer takes it too
                 for agency_id in link.local_ids:
@@ -930,7 +1041,8 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
             if package.holds is not None:     # a sync-folder package: we now hold what its writer held
                 raise_holds(db, package.holds)
     except sqlite3.Error as exc:
-        raise ExchangeError(f"Không ghi được dữ liệu từ gói vào cơ sở dữ liệu: {exc}. Cơ sở dữ liệu không đổi.",
+        raise ExchangeError(f"Không ghi được dữ liệu từ gói «{plan.package.path.name}» vào cơ sở dữ liệu: {exc}. "
+                            "Cơ sở dữ liệu không đổi.",
                             code="db") from exc
     return result
 
@@ -971,17 +1083,8 @@ class Conflict:
         return "remote" if self.applied == "local" else "local"
 
     def text(self, value) -> str:
-        """A value as the user reads it: agency names joined, numbers with the Vietnamese decimal comma
-        («0,5», «1», never «0.5» / «1.0»)."""
-        from ..reports.vnformat import decimal
-
-        if isinstance(value, dict) and "names" in value:
-            return "; ".join(value["names"]) or "(không có)"
-        if isinstance(value, bool):
-            return "Có" if value else "Không"
-        if isinstance(value, float):
-            return decimal(value, 2, trim=True)
-        return "" if value is None else str(value)
+        """A value of this conflict's field as the user reads it (``value_text``)."""
+        return value_text(self.field, value)
 
 
 def _current_label(store: Store, entity: str, row_id: str, stored: str) -> str:
@@ -1025,7 +1128,12 @@ def restore_conflict(store: Store, conflict_id: str, keep: str | None = None) ->
             current = store.get_row(conflict.entity, conflict.row_id)
             if current is None:
                 raise ExchangeError(f"{TABLE_LABELS.get(conflict.entity, conflict.entity)} «{conflict.label}» "
-                                    f"không còn; không khôi phục được.", code="conflict")
+                                    f"không còn ở máy này (đã bị xóa); không khôi phục được giá trị "
+                                    f"«{conflict.text(value)}». Hãy khôi phục dòng đó trước (Hoàn tác việc xóa, "
+                                    f"hoặc khôi phục bản sao lưu), rồi khôi phục lại giá trị này.", code="conflict")
+            if value == DELETED_HERE:
+                raise ExchangeError(f"Giá trị ở máy này của «{conflict.label}» là việc xóa dòng; dòng đã có lại, "
+                                    f"không có gì để khôi phục.", code="conflict")
             if conflict.entity == "product_status" and conflict.field in STATUS_FIELDS:
                 try:       # through the tracking rules (percent of a finished item, reason, …)
                     set_status(store, current["product_id"], current["period_key"], **{conflict.field: value})

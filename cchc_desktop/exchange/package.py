@@ -451,12 +451,21 @@ def read_package(path: str | os.PathLike, *, local_schema: int | None = None,
     """Open and fully check a .cchc package in memory. Raises ExchangeError; writes nothing."""
     try:
         return _read_package(Path(path), local_schema, limits)
-    except ExchangeError:
-        raise
+    except ExchangeError as exc:
+        raise naming_file(exc, Path(path)) from exc.__cause__
     except Exception as exc:  # noqa: BLE001 - whatever a damaged file does, the user gets a message
         logging.getLogger(__name__).exception("unreadable package %s", path)
         raise ExchangeError(f"Tệp «{Path(path).name}» không phải là gói dữ liệu CCHC hợp lệ hoặc đã bị hỏng.",
                             code="corrupt") from exc
+
+
+def naming_file(exc: ExchangeError, path: Path) -> ExchangeError:
+    """The refusal with the file it is about named first (a user importing several files from a stick must know
+    which one was refused); unchanged when the message already names it."""
+    if path.name in exc.message:
+        return exc
+    message = exc.message[:1].lower() + exc.message[1:]
+    return ExchangeError(f"Tệp «{path.name}»: {message}", code=exc.code)
 
 
 def _read_package(path: Path, local_schema: int | None, limits: Limits) -> Package:
@@ -616,4 +625,4 @@ def attachment_bytes(package: Package, digest: str) -> bytes | None:
 
 
 __all__ = ["ExportResult", "Limits", "Package", "SUFFIX", "export_package", "holds_vector", "missing_base",
-           "raise_holds", "read_package", "seen_vector", "upgrade_tables"]
+           "naming_file", "raise_holds", "read_package", "seen_vector", "upgrade_tables"]

@@ -10,7 +10,23 @@ from ..tracking.timeliness import STATUS_LABELS, STATUSES
 
 ID_MARKER = "CCHC_ROW_ID"
 META_MARKER = "CCHC_EXPORT"
-FORMAT_TAG = "cchc-update-workbook/1"
+FORMAT_NAME = "cchc-update-workbook"
+FORMAT_VERSION = 1
+FORMAT_TAG = f"{FORMAT_NAME}/{FORMAT_VERSION}"
+META_SHEET = "_cchc"       # hidden sheet: format, fingerprint, plan, period, agency (key in A, value in B)
+
+
+def newer_format(tag) -> int | None:
+    """The format version of a workbook written by a newer app («cchc-update-workbook/2»), else None (ours, an
+    older one, or no tag: a hand-made copy is judged by its columns)."""
+    text = str(tag or "").strip()
+    if not text.startswith(FORMAT_NAME + "/"):
+        return None
+    try:
+        version = int(text.split("/", 1)[1])
+    except ValueError:
+        return None
+    return version if version > FORMAT_VERSION else None
 DATE_FORMAT = "dd/mm/yyyy"
 
 

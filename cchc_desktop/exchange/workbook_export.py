@@ -39,7 +39,7 @@ from ..xlsx_print import (NARROW_MARGINS, fit_row_heights, fit_widths, print_set
 from ..xlsx_print import font as print_font
 from ..xlsx_safety import cell_text, is_risky, safe_name_value, set_text
 from .target_io import TargetWriteError, ensure_folder, write_target_bytes
-from .workbook_common import (BY_KEY, COLUMNS, DATE_FORMAT, FORMAT_TAG, ID_MARKER, META_MARKER,
+from .workbook_common import (BY_KEY, COLUMNS, DATE_FORMAT, FORMAT_TAG, ID_MARKER, META_MARKER, META_SHEET,
                               row_id, slug)
 
 DATA_SHEET = "Cập nhật"
@@ -53,7 +53,6 @@ def par_more_rows(criteria: int) -> int:
     return max(10, min(90, 3 * criteria))
 HELP_SHEET = "Hướng dẫn"
 LIST_SHEET = "DanhMuc"
-META_SHEET = "_cchc"
 HEADER_ROW = 5
 NO_LEAD = ""   # agency key of products without a lead agency (in the "all agencies" workbook only)
 

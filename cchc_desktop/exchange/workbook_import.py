@@ -29,8 +29,8 @@ from ..tracking.status import StatusError, get_status, normalise, product_contex
 from ..tracking.timeliness import STATUS_LABELS, due_for
 from .errors import ExchangeError
 from .target_io import target_error_message
-from .workbook_common import (EDITABLE, FIELD_LABELS, ID_MARKER, PAR_DOCUMENT, READ_ONLY_CHECKED, header_key,
-                              parse_date, parse_percent, parse_status, split_row_id)
+from .workbook_common import (EDITABLE, FIELD_LABELS, ID_MARKER, META_SHEET, PAR_DOCUMENT, READ_ONLY_CHECKED,
+                              header_key, newer_format, parse_date, parse_percent, parse_status, split_row_id)
 
 STATUS_KEYS = ("status", "percent", "completed_on", "result", "reason", "notes")
 EVIDENCE_KEYS = ("ev_number", "ev_date", "ev_summary")
@@ -336,6 +336,18 @@ def _base_value(key: str, base: dict) -> object:
     return value if value is not None else ""
 
 
+def _newer_format(wb) -> int | None:
+    """The format version when the hidden sheet says a newer app wrote the workbook (its columns may mean other
+    things), else None."""
+    if META_SHEET not in wb.sheetnames:
+        return None
+    ws = wb[META_SHEET]
+    for r in range(1, min(ws.max_row, 20) + 1):
+        if str(ws.cell(r, 1).value or "").strip() == "format":
+            return newer_format(ws.cell(r, 2).value)
+    return None
+
+
 def read_workbook(store: Store, path: str | os.PathLike) -> WorkbookPreview:
     """Read and check one returned workbook. Never writes; problems become issues."""
     path = Path(path)
@@ -365,6 +377,12 @@ def read_workbook(store: Store, path: str | os.PathLike) -> WorkbookPreview:
 def _read_loaded(store: Store, preview: "WorkbookPreview", wb) -> "WorkbookPreview":
     preview.already_imported = store.db.query_one(
         "SELECT 1 FROM exchange_import WHERE sha256 = ?", (preview.sha256,)) is not None
+    version = _newer_format(wb)
+    if version is not None:
+        preview.issues.append(Issue("error", f"Tệp được xuất từ phiên bản mới hơn của CCHC Desktop (định dạng tệp "
+                                             f"cập nhật phiên bản {version}); hãy cập nhật ứng dụng rồi nhập lại. "
+                                             f"Chưa ghi gì."))
+        return preview
     ws, header_row = _find_data_sheet(wb)
     if ws is None:
         preview.issues.append(Issue("error", "Không tìm thấy bảng cập nhật (cột mã dòng ẩn) trong tệp này; "

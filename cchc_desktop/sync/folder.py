@@ -68,6 +68,7 @@ class SyncReport:
     published: str = ""
     files: list[FileOutcome] = field(default_factory=list)
     conflicts: list[FieldChange] = field(default_factory=list)
+    lost: list[FieldChange] = field(default_factory=list)   # edits of rows deleted here: listed, not applied
     pending_deletions: int = 0
     inserted: int = 0
     updated: int = 0
@@ -94,6 +95,13 @@ class SyncReport:
         if self.conflicts:
             out.append(f"{len(self.conflicts)} xung đột: đã lấy giá trị theo thứ tự thay đổi, giá trị kia giữ trong "
                        "lịch sử.")
+        if self.lost:
+            from ..exchange.merge import TABLE_LABELS
+
+            rows = sorted({f"{TABLE_LABELS.get(c.table, c.table)} «{c.label}»" for c in self.lost})
+            out.append(f"{len(self.lost)} giá trị máy khác sửa trên dòng đã xóa ở máy này không được áp dụng "
+                       f"({'; '.join(rows[:5])}{' …' if len(rows) > 5 else ''}); xem Trao đổi → Xung đột đã ghi "
+                       "nhận…, các giá trị còn trong lịch sử.")
         if self.pending_deletions:
             out.append(f"{self.pending_deletions} dòng bị xóa ở máy khác chờ bạn xác nhận.")
         return out
@@ -366,6 +374,7 @@ def sync_once(store: Store, folder: str | os.PathLike | None = None, *, auto_app
         else:
             result = apply_merge(store, plan, confirm=False)     # acknowledges in the same transaction
             report.conflicts += plan.conflicts
+            report.lost += plan.lost
             report.pending_deletions += result.pending_tombstones
             report.inserted += result.inserted
             report.updated += result.updated
