@@ -23,6 +23,7 @@ from . import file_dialogs, messages
 from .busy import busy
 from .operations import perform_in
 from .screen import fit_to_screen
+from .forms import link_form_labels
 
 KIND_BRUSHES = {amend.ADDED: QBrush(QColor("#dcf2dc")), amend.DROPPED: QBrush(QColor("#f8d0d0")),
                 amend.MOVED: QBrush(QColor("#dde6f8")), amend.PRODUCT_MOVED: QBrush(QColor("#e4dcf4")),
@@ -43,9 +44,9 @@ class AmendDialog(QDialog):
         source = QHBoxLayout()
         self.source_label = QLabel("Chưa chọn tệp điều chỉnh.", self)
         self.source_label.setWordWrap(True)
-        pick = QPushButton("Chọn tệp…", self)
+        pick = QPushButton("Chọn &tệp…", self)
         pick.clicked.connect(self.pick_file)
-        paste = QPushButton("Dán từ Excel/Word", self)
+        paste = QPushButton("&Dán từ Excel/Word", self)
         paste.setToolTip("Dán bảng phụ lục đã sao chép (Ctrl+C) từ Excel hoặc Word")
         paste.clicked.connect(self.paste)
         source.addWidget(self.source_label, 1)
@@ -59,9 +60,9 @@ class AmendDialog(QDialog):
         self.date_edit = QLineEdit(self)
         self.date_edit.setPlaceholderText("ngày/tháng/năm, ví dụ 15/07/2026")
         self.note_edit = QLineEdit(self)
-        form.addRow("Số kế hoạch điều chỉnh:", self.number_edit)
-        form.addRow("Ngày ban hành:", self.date_edit)
-        form.addRow("Ghi chú:", self.note_edit)
+        form.addRow("&Số kế hoạch điều chỉnh:", self.number_edit)
+        form.addRow("&Ngày ban hành:", self.date_edit)
+        form.addRow("&Ghi chú:", self.note_edit)
         layout.addLayout(form)
 
         self.summary = QLabel(self)
@@ -91,11 +92,11 @@ class AmendDialog(QDialog):
         layout.addWidget(self.tabs, 1)
 
         row = QHBoxLayout()
-        self.repair_button = QPushButton("Ghép lại với nhiệm vụ khác…", self)
+        self.repair_button = QPushButton("Ghép &lại với nhiệm vụ khác…", self)
         self.repair_button.clicked.connect(self.repair_selected)
-        self.all_button = QPushButton("Áp dụng tất cả", self)
+        self.all_button = QPushButton("Á&p dụng tất cả", self)
         self.all_button.clicked.connect(lambda: self._set_all(True))
-        self.none_button = QPushButton("Bỏ chọn tất cả", self)
+        self.none_button = QPushButton("&Bỏ chọn tất cả", self)
         self.none_button.clicked.connect(lambda: self._set_all(False))
         for button in (self.repair_button, self.all_button, self.none_button):
             row.addWidget(button)
@@ -103,13 +104,14 @@ class AmendDialog(QDialog):
         layout.addLayout(row)
 
         self.buttons = QDialogButtonBox(self)
-        self.apply_button = self.buttons.addButton("Áp dụng điều chỉnh", QDialogButtonBox.AcceptRole)
+        self.apply_button = self.buttons.addButton("Áp dụng điều &chỉnh", QDialogButtonBox.AcceptRole)
         self.buttons.addButton("Đóng", QDialogButtonBox.RejectRole)
         self.buttons.accepted.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._update_buttons()
         fit_to_screen(self, 1100, 720)
+        link_form_labels(self)   # Alt+letter of each form label reaches its field
 
     # -- reading ------------------------------------------------------------------------------------
     def pick_file(self) -> None:

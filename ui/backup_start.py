@@ -168,14 +168,19 @@ def add_backup_menu(window, hooks: BackupHooks):
     """Add the "Sao lưu" menu to a QMainWindow; returns the QMenu."""
     menu = insert_menu(window, "Sao &lưu")   # (&S belongs to «Sửa»)
     actions = (
-        ("Sao lưu &ngay", lambda: _dialog("backup_now")(window, hooks)),
-        ("Sao lưu ra &USB…", lambda: _dialog("backup_to_usb")(window, hooks)),
-        ("&Khôi phục…", lambda: _dialog("restore_interactively")(window, hooks)),
+        ("Sao lưu &ngay", lambda: _dialog("backup_now")(window, hooks),
+         "Sao lưu dữ liệu ngay bây giờ (kèm tệp đính kèm)"),
+        ("Sao lưu ra &USB…", lambda: _dialog("backup_to_usb")(window, hooks),
+         "Chép một bản sao lưu đầy đủ ra USB hoặc thư mục khác"),
+        ("&Khôi phục…", lambda: _dialog("restore_interactively")(window, hooks),
+         "Đưa dữ liệu về một bản sao lưu đã có (bản hiện tại được sao lưu trước)"),
         ("&Mở thư mục sao lưu", lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(backups_dir(hooks.db_path()))))),
+            QUrl.fromLocalFile(str(backups_dir(hooks.db_path())))),
+         "Mở thư mục chứa các bản sao lưu"),
     )
-    for text, slot in actions:
+    for text, slot, tip in actions:
         action = QAction(text, window)
+        action.setStatusTip(tip)
         action.triggered.connect(slot)
         menu.addAction(action)
     return menu

@@ -26,6 +26,7 @@ from . import file_dialogs
 from .busy import busy
 from .history_dialog import local_time
 from .screen import fit_to_screen
+from .forms import link_form_labels
 
 CONFLICT_BRUSH = QBrush(QColor("#fde2c4"))
 ERROR_BRUSH = QBrush(QColor("#f8d0d0"))
@@ -39,7 +40,7 @@ def _folder_row(parent: QWidget, edit: QLineEdit, caption: str, *, file_filter: 
         edit.setText(str(start / save_name) if file_filter else str(start))
     row = QHBoxLayout()
     row.addWidget(edit, 1)
-    button = QPushButton("Chọn…", parent)
+    button = QPushButton("&Chọn…", parent)
 
     def pick() -> None:
         if file_filter:
@@ -85,11 +86,11 @@ class WorkbookExportDialog(QDialog):
         for period in plan_periods(plan["year_start"], plan["year_end"]):
             self.period.addItem(period.label, period.key)
         self.period.setCurrentIndex(max(0, self.period.findData(current)))
-        form.addRow("Kỳ báo cáo:", self.period)
+        form.addRow("&Kỳ báo cáo:", self.period)
         self.folder = QLineEdit(self)
-        form.addRow("Lưu vào thư mục (USB):", _folder_row(self, self.folder, "Chọn thư mục lưu"))
+        form.addRow("&Lưu vào thư mục (USB):", _folder_row(self, self.folder, "Chọn thư mục lưu"))
         layout.addLayout(form)
-        self.all_in_one = QCheckBox("Một tệp chung cho tất cả cơ quan", self)
+        self.all_in_one = QCheckBox("&Một tệp chung cho tất cả cơ quan", self)
         layout.addWidget(self.all_in_one)
         layout.addWidget(QLabel("Cơ quan chủ trì (mỗi cơ quan một tệp):", self))
         self.agencies = QListWidget(self)
@@ -113,11 +114,12 @@ class WorkbookExportDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
-        self.export_button = buttons.addButton("Xuất tệp", QDialogButtonBox.AcceptRole)
+        self.export_button = buttons.addButton("&Xuất tệp", QDialogButtonBox.AcceptRole)
         buttons.accepted.connect(self.run)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.results = []
+        link_form_labels(self)   # Alt+letter of each form label reaches its field
 
     def selected_agencies(self) -> list[str]:
         return [self.agencies.item(i).data(Qt.UserRole) for i in range(self.agencies.count())
@@ -163,12 +165,12 @@ class WorkbookImportDialog(QDialog):
         fit_to_screen(self, 1100, 700)
         layout = QVBoxLayout(self)
         pick = QHBoxLayout()
-        files_button = QPushButton("Chọn tệp…", self)
-        folder_button = QPushButton("Chọn thư mục (USB)…", self)
+        files_button = QPushButton("Chọn &tệp…", self)
+        folder_button = QPushButton("Chọn thư &mục (USB)…", self)
         files_button.clicked.connect(self.pick_files)
         folder_button.clicked.connect(self.pick_folder)
-        self.accept_all = QPushButton("Chấp nhận tất cả", self)
-        self.accept_none = QPushButton("Bỏ chọn tất cả", self)
+        self.accept_all = QPushButton("&Chấp nhận tất cả", self)
+        self.accept_none = QPushButton("&Bỏ chọn tất cả", self)
         self.accept_all.clicked.connect(lambda: self.set_all(Qt.Checked))
         self.accept_none.clicked.connect(lambda: self.set_all(Qt.Unchecked))
         for w in (files_button, folder_button):
@@ -200,7 +202,7 @@ class WorkbookImportDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
-        self.apply_button = buttons.addButton("Áp dụng", QDialogButtonBox.AcceptRole)
+        self.apply_button = buttons.addButton("Á&p dụng", QDialogButtonBox.AcceptRole)
         self.apply_button.setEnabled(False)
         buttons.accepted.connect(self.apply)
         buttons.rejected.connect(self.reject)
@@ -326,21 +328,23 @@ class PackageExportDialog(QDialog):
         self.setWindowTitle("Xuất gói dữ liệu (.cchc) sang máy khác")
         self.setMinimumWidth(560)   # the path and the result message were clipped at 233 px
         layout = QVBoxLayout(self)
-        self.only_plan = QRadioButton("Chỉ kế hoạch đang mở", self)
-        self.everything = QRadioButton("Toàn bộ dữ liệu", self)
+        self.only_plan = QRadioButton("Chỉ &kế hoạch đang mở", self)
+        self.everything = QRadioButton("&Toàn bộ dữ liệu", self)
         (self.only_plan if plan_id else self.everything).setChecked(True)
         self.only_plan.setEnabled(bool(plan_id))
         layout.addWidget(self.only_plan)
         layout.addWidget(self.everything)
         self.target = QLineEdit(self)
-        layout.addWidget(QLabel("Lưu thành tệp (ví dụ trên USB):", self))
+        target_label = QLabel("&Lưu thành tệp (ví dụ trên USB):", self)
+        target_label.setBuddy(self.target)
+        layout.addWidget(target_label)
         layout.addLayout(_folder_row(self, self.target, "Lưu gói dữ liệu", file_filter=f"Gói CCHC (*{PACKAGE_SUFFIX})",
                                      save_name=f"du-lieu-cchc{PACKAGE_SUFFIX}"))
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
-        buttons.addButton("Xuất gói", QDialogButtonBox.AcceptRole)
+        buttons.addButton("&Xuất gói", QDialogButtonBox.AcceptRole)
         buttons.accepted.connect(self.run)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -375,7 +379,7 @@ class PackageImportDialog(QDialog):
         self.setWindowTitle("Nhập gói dữ liệu (.cchc) từ máy khác")
         fit_to_screen(self, 1000, 640)
         layout = QVBoxLayout(self)
-        pick = QPushButton("Chọn tệp gói dữ liệu…", self)
+        pick = QPushButton("&Chọn tệp gói dữ liệu…", self)
         pick.clicked.connect(self.pick)
         layout.addWidget(pick)
         self.summary = QLabel("", self)
@@ -393,7 +397,7 @@ class PackageImportDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
-        self.apply_button = buttons.addButton("Hợp nhất", QDialogButtonBox.AcceptRole)
+        self.apply_button = buttons.addButton("Hợp &nhất", QDialogButtonBox.AcceptRole)
         self.apply_button.setEnabled(False)
         buttons.accepted.connect(self.apply)
         buttons.rejected.connect(self.reject)
@@ -514,7 +518,7 @@ class ConflictsDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
-        self.restore_button = buttons.addButton("Khôi phục giá trị không được áp dụng", QDialogButtonBox.ActionRole)
+        self.restore_button = buttons.addButton("&Khôi phục giá trị không được áp dụng", QDialogButtonBox.ActionRole)
         self.restore_button.clicked.connect(self.restore)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -35,13 +35,18 @@ def install_exchange_menu(window) -> None:
 
     entries = [
         ("&Xuất tệp cập nhật cho các cơ quan (.xlsx)…",
-         need_plan(lambda pid: dialogs().WorkbookExportDialog(window.store, pid, window).exec())),
-        ("Nhập &tệp cập nhật từ các cơ quan…", lambda: dialogs().WorkbookImportDialog(window.store, window).exec()),
+         need_plan(lambda pid: dialogs().WorkbookExportDialog(window.store, pid, window).exec()),
+         "Xuất cho mỗi cơ quan một tệp Excel để ghi kết quả thực hiện nhiệm vụ"),
+        ("Nhập &tệp cập nhật từ các cơ quan…", lambda: dialogs().WorkbookImportDialog(window.store, window).exec(),
+         "Nhập các tệp Excel cơ quan gửi lại (xem trước cũ → mới rồi mới ghi)"),
         None,
         ("Xuất &gói dữ liệu sang máy khác (.cchc)…",
-         lambda: dialogs().PackageExportDialog(window.store, plan_id(), window).exec()),
-        ("Nhập gói &dữ liệu từ máy khác…", lambda: dialogs().PackageImportDialog(window.store, window).exec()),
-        ("X&ung đột đã ghi nhận…", lambda: dialogs().ConflictsDialog(window.store, window).exec()),
+         lambda: dialogs().PackageExportDialog(window.store, plan_id(), window).exec(),
+         "Ghi toàn bộ dữ liệu thành một gói .cchc để chép sang máy khác"),
+        ("Nhập gói &dữ liệu từ máy khác…", lambda: dialogs().PackageImportDialog(window.store, window).exec(),
+         "Hợp nhất gói .cchc từ máy khác (xem trước các thay đổi và xung đột)"),
+        ("X&ung đột đã ghi nhận…", lambda: dialogs().ConflictsDialog(window.store, window).exec(),
+         "Xem các xung đột khi hợp nhất và khôi phục giá trị kia nếu cần"),
     ]
     window.exchange_actions = []
     for entry in entries:
@@ -49,6 +54,7 @@ def install_exchange_menu(window) -> None:
             menu.addSeparator()
             continue
         action = QAction(entry[0], window)
+        action.setStatusTip(entry[2])
         action.triggered.connect(entry[1])
         menu.addAction(action)
         window.exchange_actions.append(action)

@@ -19,6 +19,7 @@ from . import file_dialogs, messages
 from .busy import busy
 from .operations import perform_in
 from .screen import fit_to_screen
+from .forms import link_form_labels
 
 
 def _years(row: dict) -> str:
@@ -51,6 +52,7 @@ class FiveYearDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         fit_to_screen(self, 980, 560)
+        link_form_labels(self)   # Alt+letter of each form label reaches its field
 
     # -- a multi-year plan: progress and report -----------------------------------------------------------
     def _build_progress(self, layout: QVBoxLayout) -> None:
@@ -69,7 +71,7 @@ class FiveYearDialog(QDialog):
         self.table.resizeRowsToContents()
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         layout.addWidget(self.table, 1)
-        save = QPushButton("Lưu báo cáo «Kết quả thực hiện Kế hoạch giai đoạn» (PDF)…", self)
+        save = QPushButton("&Lưu báo cáo «Kết quả thực hiện Kế hoạch giai đoạn» (PDF)…", self)
         save.clicked.connect(self.save_report)
         layout.addWidget(save)
 
@@ -98,7 +100,7 @@ class FiveYearDialog(QDialog):
         current = fiveyear.plan_link(self.store, self.plan_id)
         self.parent_combo.setCurrentIndex(max(0, self.parent_combo.findData(current)))
         self.parent_combo.activated.connect(lambda _i: self.set_parent(self.parent_combo.currentData()))
-        form.addRow("Thuộc kế hoạch giai đoạn:", self.parent_combo)
+        form.addRow("Thuộc kế hoạch &giai đoạn:", self.parent_combo)
         layout.addLayout(form)
         # no multi-year plan yet: say how to get one instead of an empty list (QA: a dead end)
         self.hint = QLabel(NO_FIVE_YEAR_HINT, self)

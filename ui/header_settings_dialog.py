@@ -11,22 +11,23 @@ from cchc_desktop.reports.header_settings import SIGN_MODES, HeaderSettings, get
 from . import messages
 from .operations import perform_in
 from .screen import fit_to_screen
+from .forms import link_form_labels
 
 LABELS = {
-    "parent_body": "Cơ quan chủ quản (nếu có)",
-    "issuer_name": "Tên cơ quan ban hành (mỗi dòng một dòng in)",
-    "place": "Địa danh (dòng ngày tháng)",
-    "report_symbol": "Ký hiệu báo cáo (Số: …/BC-UBND)",
-    "letter_symbol": "Ký hiệu công văn (Số: …/UBND-VP)",
-    "report_to": "Kính gửi của báo cáo (mỗi dòng một nơi)",
-    "report_recipients": "Nơi nhận của báo cáo (mỗi dòng một nơi)",
-    "letter_recipients": "Nơi nhận của công văn (mỗi dòng một nơi)",
-    "archive": "Dòng lưu (cuối Nơi nhận)",
-    "sign_mode": "Thẩm quyền ký",
-    "collective_name": "Tập thể (sau «TM.»)",
-    "head_title": "Người đứng đầu (sau «KT.»)",
-    "signer_title": "Chức vụ người ký",
-    "signer_name": "Họ và tên người ký",
+    "parent_body": "Cơ &quan chủ quản (nếu có)",
+    "issuer_name": "&Tên cơ quan ban hành (mỗi dòng một dòng in)",
+    "place": "Địa &danh (dòng ngày tháng)",
+    "report_symbol": "Ký hiệu &báo cáo (Số: …/BC-UBND)",
+    "letter_symbol": "Ký hiệu côn&g văn (Số: …/UBND-VP)",
+    "report_to": "&Kính gửi của báo cáo (mỗi dòng một nơi)",
+    "report_recipients": "&Nơi nhận của báo cáo (mỗi dòng một nơi)",
+    "letter_recipients": "Nơi nhận của công &văn (mỗi dòng một nơi)",
+    "archive": "Dòng &lưu (cuối Nơi nhận)",
+    "sign_mode": "Thẩ&m quyền ký",
+    "collective_name": "Tậ&p thể (sau «TM.»)",
+    "head_title": "Người đứng đầ&u (sau «KT.»)",
+    "signer_title": "&Chức vụ người ký",
+    "signer_name": "&Họ và tên người ký",
 }
 MULTILINE = {"issuer_name", "report_to", "report_recipients", "letter_recipients"}
 
@@ -57,10 +58,10 @@ class HeaderSettingsDialog(QDialog):
             else:
                 editor = QLineEdit(value, self)
                 editor.textChanged.connect(self._update_preview)
-            editor.setAccessibleName(label)
+            editor.setAccessibleName(label.replace("&", ""))
             self.editors[name] = editor
             form.addRow(label + ":", editor)
-        self.blank_signer = QCheckBox("Để trống họ tên để ký tay", self)
+        self.blank_signer = QCheckBox("Để t&rống họ tên để ký tay", self)
         self.blank_signer.setChecked(bool(current.blank_signer))
         self.blank_signer.toggled.connect(self._update_preview)
         self.signer_preview = QLabel(self)
@@ -78,6 +79,7 @@ class HeaderSettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self._update_preview()
+        link_form_labels(self)   # Alt+letter of each form label reaches its field
 
     def values(self) -> HeaderSettings:
         out = {}

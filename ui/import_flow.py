@@ -24,12 +24,18 @@ class ImportMixin:
             self.import_file(path)
 
     def import_file(self, path) -> bool:
-        from cchc_desktop.importers import ImportFailure
+        from cchc_desktop.importers import ImportCancelled, ImportFailure
         from cchc_desktop.importers.plan_builder import read_plan  # whole plan or appendix (issue 14)
         name = Path(path).name
         try:
-            with busy(self, f"Đang đọc tệp «{name}»…", show=True):
-                draft = read_plan(path)
+            # reading only: «Hủy» stops between two rows, before anything is written (the commit comes later)
+            with busy(self, f"Đang đọc tệp «{name}»…", show=True, cancellable=True) as job:
+                draft = read_plan(path, progress=lambda done, total: _reading(job, name, done, total))
+                if job.cancelled:               # «Hủy» after the last row, while the rows were put together
+                    raise ImportCancelled(file=name)
+        except ImportCancelled:
+            self.statusBar().showMessage(f"Đã dừng đọc tệp «{name}»; chưa nhập gì.", 6000)
+            return False
         except ImportFailure as exc:
             messages.critical(self, "Không nhập được tệp", f"Không nhập được tệp «{name}».\n\n{exc}")
             return False
@@ -81,6 +87,18 @@ class ImportMixin:
         except UserError as exc:
             self.show_error(str(exc))
         return False
+
+
+def _reading(job, name: str, done: int, total: int | None) -> bool:
+    """The reader's progress in the busy dialog: «Đang đọc tệp «…»: 1.200/5.015 dòng…»; False once «Hủy» is
+    pressed (the reader then stops)."""
+    from cchc_desktop.numbers import integer
+
+    if total:
+        job.progress(done, total, f"Đang đọc tệp «{name}»: {integer(done)}/{integer(total)} dòng…")
+    else:
+        job.step(done, f"Đang đọc tệp «{name}»: {integer(done)} dòng…")
+    return not job.cancelled
 
 
 def _first_new_section(result):

@@ -19,6 +19,7 @@ from cchc_desktop.tracking import issued_reports as reg
 from . import messages
 from .date_edit import DateEdit
 from .operations import perform_in
+from .forms import link_form_labels
 
 COLUMNS = ["Kỳ", "Số, ký hiệu", "Ngày ban hành", "Trích yếu", "Nguồn"]
 
@@ -167,10 +168,10 @@ class EntryDialog(QDialog):
             self.number.setText(entry.doc_number)
             self.summary.setText(entry.summary)
             self.summary.setCursorPosition(0)
-        form.addRow("Kỳ báo cáo:", self.period)
-        form.addRow("Số, ký hiệu:", self.number)
-        form.addRow("Ngày ban hành:", self.date)
-        form.addRow("Trích yếu:", self.summary)
+        form.addRow("&Kỳ báo cáo:", self.period)
+        form.addRow("&Số, ký hiệu:", self.number)
+        form.addRow("&Ngày ban hành:", self.date)
+        form.addRow("&Trích yếu:", self.summary)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         buttons.button(QDialogButtonBox.Ok).setText("Ghi vào sổ")
         buttons.button(QDialogButtonBox.Cancel).setText("Không ghi" if entry is not None else "Hủy")
@@ -179,6 +180,7 @@ class EntryDialog(QDialog):
         form.addRow(buttons)
         if entry is not None:
             self.resize(640, self.sizeHint().height())
+        link_form_labels(self)   # Alt+letter of each form label reaches its field
 
     def values(self) -> dict:
         d = self.date.date()

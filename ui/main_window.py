@@ -142,9 +142,12 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
 
     def _build_view_menu(self) -> None:
         view_menu = self.menus["Xem"]
-        for title, widget, name in (("Bảng các &mục", self.sections, "toggle_sections"),
-                                    ("&Chi tiết nhiệm vụ", self.details, "toggle_details")):
+        for title, widget, name, tip in (
+                ("Bảng các &mục", self.sections, "toggle_sections", "Hiện hoặc ẩn danh sách các mục bên trái"),
+                ("&Chi tiết nhiệm vụ", self.details, "toggle_details",
+                 "Hiện hoặc ẩn khung chi tiết nhiệm vụ bên phải")):
             toggle = QAction(title, self)
+            toggle.setStatusTip(tip)
             toggle.setCheckable(True)
             toggle.setChecked(True)
             toggle.toggled.connect(widget.setVisible)

@@ -27,6 +27,7 @@ from cchc_desktop.par.scoring import EVIDENCE_LABELS, FULL, MISSING, points_text
 from . import file_dialogs, messages
 from .busy import busy
 from .operations import events_in, perform_in, stack_in
+from .forms import link_form_labels
 
 COLUMNS = ["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Tối đa", "Tự tính", "Tự chấm", "Tài liệu kiểm chứng"]
 NOT_SCORED = -1.0            # the spin box's special value «chưa chấm»
@@ -88,7 +89,9 @@ class ParDialog(QDialog):
         example_button = QPushButton("Dùng bộ &ví dụ", self)
         example_button.clicked.connect(self.use_example)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Bộ chỉ số:"))
+        catalog_label = QLabel("&Bộ chỉ số:", self)
+        catalog_label.setBuddy(self.catalog_combo)
+        top.addWidget(catalog_label)
         top.addWidget(self.catalog_combo, 1)
         top.addWidget(import_button)
         top.addWidget(example_button)
@@ -148,11 +151,11 @@ class ParDialog(QDialog):
         form.addRow("Tiêu chí:", self.title_label)
         form.addRow("Hướng dẫn chấm:", self.guide_label)
         form.addRow("Phần mềm tự tính:", self.computed_label)
-        form.addRow("Điểm tự chấm:", self.points)
-        form.addRow("Giải trình:", self.explanation)
-        form.addRow("Lý do chấm khác:", self.reason)
-        form.addRow("Tài liệu kiểm chứng:", self.documents)
-        form.addRow("Liên kết:", self.links)
+        form.addRow("Điểm tự &chấm:", self.points)
+        form.addRow("Giải t&rình:", self.explanation)
+        form.addRow("Lý &do chấm khác:", self.reason)
+        form.addRow("Tài liệu kiểm chứn&g:", self.documents)
+        form.addRow("&Liên kết:", self.links)
         row = QHBoxLayout()
         row.addWidget(add_doc)
         row.addWidget(self.delete_doc_button)
@@ -174,17 +177,17 @@ class ParDialog(QDialog):
         font.setBold(True)
         self.total_label.setFont(font)
         self.total_label.setWordWrap(True)     # «Chưa có Bộ chỉ số năm …» must not widen the dialog past 1366 px
-        propose = QPushButton("Đề xuất &liên kết…", self)
+        propose = QPushButton("Đề x&uất liên kết…", self)
         propose.clicked.connect(self.propose_links)
         accept = QPushButton("Lấy đ&iểm tự tính", self)
         accept.setToolTip("Ghi điểm phần mềm tự tính cho các tiêu chí có cách tính tự động và chưa chấm; cập nhật "
                           "điểm đã lấy trước đây khi cách tính cho kết quả khác (giải trình tự ghi giữ nguyên)")
         accept.clicked.connect(self.accept_computed)
-        answers = QPushButton("Nhập văn bản cơ quan &gửi lại…", self)
+        answers = QPushButton("Nhập văn bản cơ &quan gửi lại…", self)
         answers.setToolTip("Đọc số, ngày, trích yếu văn bản mà các cơ quan ghi vào danh sách tiêu chí còn thiếu "
                            "tài liệu kiểm chứng")
         answers.clicked.connect(self.import_answers)
-        issued = QPushButton("Sổ &báo cáo đã ban hành…", self)
+        issued = QPushButton("&Sổ báo cáo đã ban hành…", self)
         issued.setToolTip("Các báo cáo định kỳ đã ban hành (số, ngày): phần mềm tính tiêu chí báo cáo đúng hạn")
         issued.clicked.connect(self.open_issued_reports)
         export = QPushButton("&Xuất báo cáo và hồ sơ…", self)
@@ -208,6 +211,7 @@ class ParDialog(QDialog):
         self._load_catalogs()
         self.events = events_in(self)
         self.events.changed.connect(self._store_changed)
+        link_form_labels(self)   # Alt+letter of each form label reaches its field
 
     def done(self, result: int) -> None:
         if self.events is not None:        # a closed dialog no longer follows changes
@@ -414,8 +418,8 @@ class ParDialog(QDialog):
         dialog.setWindowTitle(f"Tài liệu kiểm chứng cho tiêu chí {r.code}")
         form = QFormLayout(dialog)
         number, summary = QLineEdit(dialog), QLineEdit(Path(path).stem, dialog)
-        form.addRow("Số, ký hiệu:", number)
-        form.addRow("Trích yếu:", summary)
+        form.addRow("&Số, ký hiệu:", number)
+        form.addRow("&Trích yếu:", summary)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, dialog)
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)

@@ -23,9 +23,11 @@ class RenumberDialog(QDialog):
         self.setWindowTitle("Đánh số lại nhiệm vụ")
         layout = QVBoxLayout(self)
         current = numbering.plan_scheme(store, plan_id)
-        layout.addWidget(QLabel(f"Kế hoạch đang đánh số: {numbering.SCHEMES.get(current, current)}.\n"
-                                "Chọn cách đánh số mới (có thể hoàn tác bằng Ctrl+Z):", self))
+        scheme_label = QLabel(f"Kế hoạch đang đánh số: {numbering.SCHEMES.get(current, current)}.\n"
+                              .replace("&", "&&") + "&Chọn cách đánh số mới (có thể hoàn tác bằng Ctrl+Z):", self)
+        layout.addWidget(scheme_label)
         self.scheme = QComboBox(self)
+        scheme_label.setBuddy(self.scheme)
         for key, label in numbering.SCHEMES.items():
             self.scheme.addItem(label, key)
         self.scheme.setCurrentIndex(max(0, self.scheme.findData(current)))

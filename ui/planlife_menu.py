@@ -43,15 +43,19 @@ def install_planlife_menu(window) -> None:
     entries = [
         ("Điều &chỉnh kế hoạch theo tệp điều chỉnh, bổ sung…", "amend",
          run(lambda pid: AmendDialog(window.store, pid, window, undo_stack=getattr(window, "undo_stack", None),
-                                     model=getattr(window, "model", None)), "Điều chỉnh kế hoạch")),
+                                     model=getattr(window, "model", None)), "Điều chỉnh kế hoạch"),
+         "So kế hoạch với tệp điều chỉnh, bổ sung và áp dụng các thay đổi đã chọn"),
         ("Tạo kế hoạch năm &sau…", "rollover",
-         run(lambda pid: RolloverDialog(window.store, pid, window), "Tạo kế hoạch năm sau")),
+         run(lambda pid: RolloverDialog(window.store, pid, window), "Tạo kế hoạch năm sau"),
+         "Tạo kế hoạch năm sau từ kế hoạch này (chuyển tiếp nhiệm vụ chưa xong)"),
         ("Kế hoạch &giai đoạn (5 năm)…", "fiveyear",
-         run(lambda pid: FiveYearDialog(window.store, pid, window), "Kế hoạch giai đoạn")),
+         run(lambda pid: FiveYearDialog(window.store, pid, window), "Kế hoạch giai đoạn"),
+         "Gắn kế hoạch năm với kế hoạch giai đoạn, xem kết quả thực hiện cả giai đoạn"),
     ]
     window.planlife_actions = {}
-    for text, name, slot in entries:
+    for text, name, slot, tip in entries:
         action = QAction(text, window)
+        action.setStatusTip(tip)
         action.triggered.connect(slot)
         menu.addAction(action)
         window.planlife_actions[name] = action

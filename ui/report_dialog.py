@@ -32,6 +32,7 @@ from .operations import perform_in
 from .busy import busy
 from .pdf_preview import PdfPreview, print_pages
 from .screen import fit_to_screen
+from .forms import link_form_labels
 
 ALL_AGENCIES = "(Tất cả cơ quan, đơn vị)"
 
@@ -91,7 +92,7 @@ class ReportDialog(QDialog):
         self.agency_combo = QComboBox(self)
         self.number_edit = QLineEdit(self)
         self.number_edit.setPlaceholderText("để trống: ghi tay khi ban hành")
-        self.date_check = QCheckBox("Ghi ngày ban hành", self)
+        self.date_check = QCheckBox("&Ghi ngày ban hành", self)
         self.issue_edit = DateEdit(_qdate(ref), self)
         self.issue_edit.setDisplayFormat("dd/MM/yyyy")
         self.issue_edit.setCalendarPopup(True)
@@ -101,20 +102,20 @@ class ReportDialog(QDialog):
         self.reply_edit.setCalendarPopup(True)
 
         form = QFormLayout()
-        form.addRow("Loại báo cáo:", self.kind_combo)
-        form.addRow("Mẫu:", self.template_combo)
-        form.addRow("Kỳ báo cáo:", self.period_combo)
-        form.addRow("Số liệu đến ngày:", self.ref_edit)
-        self.agency_label = QLabel("Cơ quan, đơn vị:", self)
+        form.addRow("L&oại báo cáo:", self.kind_combo)
+        form.addRow("&Mẫu:", self.template_combo)
+        form.addRow("&Kỳ báo cáo:", self.period_combo)
+        form.addRow("Số liệu đến &ngày:", self.ref_edit)
+        self.agency_label = QLabel("&Cơ quan, đơn vị:", self)
         form.addRow(self.agency_label, self.agency_combo)
-        form.addRow("Số văn bản:", self.number_edit)
+        form.addRow("&Số văn bản:", self.number_edit)
         issue_row = QHBoxLayout()
         issue_row.addWidget(self.date_check)
         issue_row.addWidget(self.issue_edit, 1)
-        form.addRow("Ngày ban hành:", issue_row)
-        self.reply_label = QLabel("Hạn báo cáo lại:", self)
+        form.addRow("Ngày &ban hành:", issue_row)
+        self.reply_label = QLabel("&Hạn báo cáo lại:", self)
         form.addRow(self.reply_label, self.reply_edit)
-        header_button = QPushButton("Tiêu đề, người ký…", self)
+        header_button = QPushButton("&Tiêu đề, người ký…", self)
         header_button.clicked.connect(self.edit_header)
         form.addRow("", header_button)
         choice = QWidget(self)
@@ -148,11 +149,11 @@ class ReportDialog(QDialog):
         editor_layout.addWidget(QLabel("Trường dữ liệu:", self))
         editor_layout.addWidget(self.placeholders)
         buttons_row = QHBoxLayout()
-        self.save_template_button = QPushButton("Lưu mẫu", self)
+        self.save_template_button = QPushButton("Lưu &mẫu", self)
         self.save_template_button.clicked.connect(self.save_current_template)
-        self.save_as_button = QPushButton("Lưu thành mẫu mới…", self)
+        self.save_as_button = QPushButton("Lưu thà&nh mẫu mới…", self)
         self.save_as_button.clicked.connect(self.save_template_as)
-        self.delete_template_button = QPushButton("Xóa mẫu", self)
+        self.delete_template_button = QPushButton("&Xóa mẫu", self)
         self.delete_template_button.clicked.connect(self.delete_current_template)
         for button in (self.save_template_button, self.save_as_button, self.delete_template_button):
             buttons_row.addWidget(button)
@@ -174,11 +175,11 @@ class ReportDialog(QDialog):
         zoom.currentIndexChanged.connect(lambda _i: self.preview.set_dpi(zoom.currentData()))
         self.zoom = zoom
 
-        self.pdf_button = QPushButton("Lưu PDF…", self)
-        self.print_button = QPushButton("In…", self)
-        self.xlsx_button = QPushButton("Xuất Excel…", self)
-        self.docx_button = QPushButton("Xuất Word (.docx)…", self)
-        refresh_button = QPushButton("Làm mới", self)
+        self.pdf_button = QPushButton("Lưu &PDF…", self)
+        self.print_button = QPushButton("&In…", self)
+        self.xlsx_button = QPushButton("Xuất &Excel…", self)
+        self.docx_button = QPushButton("Xuất &Word (.docx)…", self)
+        refresh_button = QPushButton("&Làm mới", self)
         close_button = QPushButton("Đóng", self)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_report)
@@ -220,6 +221,7 @@ class ReportDialog(QDialog):
             signal.connect(lambda *_a: self._remember_issue())
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
         self._kind_changed()
+        link_form_labels(self)   # Alt+letter of each form label reaches its field
 
     # -- state ----------------------------------------------------------------------------------------
     @property

@@ -12,6 +12,7 @@ from cchc_desktop.dates import format_date
 from cchc_desktop.tracking import ReportSettings, get_settings, plan_periods, set_settings
 
 from .operations import perform
+from .forms import link_form_labels
 
 
 
@@ -51,10 +52,10 @@ class ReportSettingsDialog(QDialog):
         }
         b = self.boxes
         form = QFormLayout()
-        form.addRow("Báo cáo quý: hạn gửi", _pair(b["quarter_report_day"], QLabel("của tháng cuối quý")))
-        form.addRow("Báo cáo 6 tháng: hạn gửi", _pair(b["half_report_day"], b["half_report_month"]))
-        form.addRow("Báo cáo năm: hạn gửi", _pair(b["annual_report_day"], b["annual_report_month"]))
-        form.addRow("Báo «sắp đến hạn» trước", _pair(b["due_soon_days"]))
+        form.addRow("Báo cáo &quý: hạn gửi", _pair(b["quarter_report_day"], QLabel("của tháng cuối quý")))
+        form.addRow("Báo cáo &6 tháng: hạn gửi", _pair(b["half_report_day"], b["half_report_month"]))
+        form.addRow("Báo cáo &năm: hạn gửi", _pair(b["annual_report_day"], b["annual_report_month"]))
+        form.addRow("Báo «sắp đến hạn» &trước", _pair(b["due_soon_days"]))
         note = QLabel("Ngày lớn hơn số ngày của tháng được hiểu là ngày cuối tháng. Báo cáo năm cũng là "
                       "báo cáo 6 tháng cuối năm.")
         note.setWordWrap(True)
@@ -63,7 +64,7 @@ class ReportSettingsDialog(QDialog):
         self.preview.setWordWrap(True)
         preview_box = QGroupBox("Hạn gửi báo cáo theo cài đặt này")
         QVBoxLayout(preview_box).addWidget(self.preview)
-        defaults = QPushButton("Khôi phục mặc định")
+        defaults = QPushButton("&Khôi phục mặc định")
         defaults.clicked.connect(lambda: self.load(ReportSettings()))
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Lưu")
@@ -79,6 +80,7 @@ class ReportSettingsDialog(QDialog):
         for box in self.boxes.values():
             box.valueChanged.connect(self._update_preview)
         self.load(self.initial)
+        link_form_labels(self)   # Alt+letter of each form label reaches its field
 
     def load(self, settings: ReportSettings) -> None:
         for name, value in asdict(settings).items():

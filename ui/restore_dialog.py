@@ -69,10 +69,10 @@ class RestoreDialog(QDialog):
         self.empty_label = QLabel("Chưa có bản sao lưu nào.")
         layout.addWidget(self.empty_label)
         buttons = QDialogButtonBox()
-        self.restore_button = buttons.addButton("Khôi phục", QDialogButtonBox.AcceptRole)
-        self.file_button = buttons.addButton("Chọn tệp khác…", QDialogButtonBox.ActionRole)
+        self.restore_button = buttons.addButton("&Khôi phục", QDialogButtonBox.AcceptRole)
+        self.file_button = buttons.addButton("Chọn &tệp khác…", QDialogButtonBox.ActionRole)
         if recovery is not None:
-            self.empty_button = buttons.addButton("Tạo cơ sở dữ liệu mới", QDialogButtonBox.DestructiveRole)
+            self.empty_button = buttons.addButton("Tạo cơ sở dữ liệu &mới", QDialogButtonBox.DestructiveRole)
             self.empty_button.clicked.connect(self._start_empty)
         buttons.addButton("Hủy", QDialogButtonBox.RejectRole)
         self.restore_button.clicked.disconnect()

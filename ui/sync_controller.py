@@ -114,9 +114,13 @@ def install_sync(window, menu) -> None:
 
     window.sync_controller = SyncController(window)
     menu.addSeparator()
-    for text, slot in (("Thư mục đồng &bộ…", lambda: dialogs().SyncDialog(window.sync_controller, window).exec()),
-                       ("Xem tiến độ &nhiều xã (chỉ đọc)…", lambda: dialogs().PortfolioDialog(window).exec())):
+    for text, slot, tip in (
+            ("Thư mục đồng &bộ…", lambda: dialogs().SyncDialog(window.sync_controller, window).exec(),
+             "Chọn thư mục dùng chung để tự động đồng bộ dữ liệu giữa các máy của xã"),
+            ("Xem tiến độ &nhiều xã (chỉ đọc)…", lambda: dialogs().PortfolioDialog(window).exec(),
+             "So sánh tiến độ của nhiều xã từ các gói .cchc, không gộp vào dữ liệu của mình")):
         action = QAction(text, window)
+        action.setStatusTip(tip)
         action.triggered.connect(slot)
         menu.addAction(action)
         window.exchange_actions.append(action)

@@ -36,11 +36,13 @@ class SyncDialog(QDialog):
         self.path_edit = QLineEdit(str(folder) if folder else "", self)
         choose = QPushButton("&Chọn…", self)
         choose.clicked.connect(self.choose)
-        row.addWidget(QLabel("Thư mục:"))
+        folder_label = QLabel("Thư &mục:", self)
+        folder_label.setBuddy(self.path_edit)
+        row.addWidget(folder_label)
         row.addWidget(self.path_edit, 1)
         row.addWidget(choose)
         layout.addLayout(row)
-        self.auto = QCheckBox("Tự động hợp nhất các thay đổi không xung đột (xung đột và dòng bị xóa vẫn chờ bạn xem)",
+        self.auto = QCheckBox("&Tự động hợp nhất các thay đổi không xung đột (xung đột và dòng bị xóa vẫn chờ bạn xem)",
                               self)
         self.auto.setChecked(controller.auto_apply)
         layout.addWidget(self.auto)

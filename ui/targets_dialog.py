@@ -20,6 +20,7 @@ from cchc_desktop.tracking.targets import COMPARISON_LABELS, format_value
 
 from . import messages
 from .operations import events_for, perform
+from .forms import link_form_labels
 
 COMPARISON_CHOICES = [(">=", "≥  không thấp hơn"), ("<=", "≤  không vượt quá"), ("=", "=  bằng"),
                       (">", ">  cao hơn"), ("<", "<  thấp hơn")]
@@ -63,9 +64,9 @@ class TargetEditDialog(QDialog):
         requirement.addWidget(self.unit, 1)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.addRow("Tên chỉ tiêu:", self.title)
-        form.addRow("Yêu cầu (so sánh, giá trị, đơn vị):", requirement)
-        form.addRow("Ghi chú:", self.notes)
+        form.addRow("&Tên chỉ tiêu:", self.title)
+        form.addRow("&Yêu cầu (so sánh, giá trị, đơn vị):", requirement)
+        form.addRow("&Ghi chú:", self.notes)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Lưu" if target else "Thêm")
         buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
@@ -82,6 +83,7 @@ class TargetEditDialog(QDialog):
             self.value.setText(format_value(target["target_value"]))
             self.unit.setCurrentText(target["unit"])
             self.notes.setText(target.get("notes") or "")
+        link_form_labels(self)   # Alt+letter of each form label reaches its field
 
     def problem(self) -> str | None:
         if not self.title.text().strip():
@@ -145,10 +147,10 @@ class TargetsEditor(QWidget):
         self.hint.setStyleSheet("color: #444;")
         buttons = QHBoxLayout()
         for text, tip, slot in (
-                ("Thêm…", "Thêm một chỉ tiêu", self.add_dialog),
-                ("Sửa…", "Sửa tên, yêu cầu của chỉ tiêu đã chọn", self.edit_selected),
-                ("Xóa", "Xóa chỉ tiêu đã chọn cùng số liệu thực hiện (có thể hoàn tác)", self.delete_selected),
-                ("Thêm các chỉ tiêu mẫu",
+                ("&Thêm…", "Thêm một chỉ tiêu", self.add_dialog),
+                ("&Sửa…", "Sửa tên, yêu cầu của chỉ tiêu đã chọn", self.edit_selected),
+                ("&Xóa", "Xóa chỉ tiêu đã chọn cùng số liệu thực hiện (có thể hoàn tác)", self.delete_selected),
+                ("Thêm các chỉ tiêu &mẫu",
                  "Thêm các chỉ tiêu thường gặp trong kế hoạch CCHC cấp xã (có thể sửa, xóa sau)",
                  self.add_defaults)):
             button = QPushButton(text)
@@ -317,7 +319,9 @@ class TargetsDialog(QDialog):
         self.editor = TargetsEditor(store, plan_id, self.period.currentData, undo_stack, self)
         self.period.currentIndexChanged.connect(lambda _i: self.editor.refresh())
         top = QHBoxLayout()
-        top.addWidget(QLabel("Số liệu thực hiện của kỳ:"))
+        period_label = QLabel("Số liệu thực hiện của &kỳ:", self)
+        period_label.setBuddy(self.period)
+        top.addWidget(period_label)
         top.addWidget(self.period)
         top.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)

@@ -2,7 +2,8 @@
 
 Public API::
 
-    read_appendix(path) -> AppendixDraft          # dispatch on the file extension
+    read_appendix(path, progress=None) -> AppendixDraft   # dispatch on the file extension; progress(done, total)
+                                                          # now and then (see .progress), False stops the read
     read_appendix_text(text, source_name="Dữ liệu dán") -> AppendixDraft   # clipboard TSV
 
 Both raise :class:`ImportFailure` (Vietnamese message naming file/sheet/row)
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from .model import (AppendixDraft, ImportFailure, ImportWarning, ProductDraft, SectionDraft,
+from .model import (AppendixDraft, ImportCancelled, ImportFailure, ImportWarning, ProductDraft, SectionDraft,
                     TaskDraft)
 from .rows import split_agencies
 from .text_reader import PASTE_SOURCE_NAME, read_appendix_text, read_text_file
@@ -33,8 +34,12 @@ _OLD_FORMATS = {
 }
 
 
-def read_appendix(path: str | os.PathLike) -> AppendixDraft:
-    """Read an appendix file (.xlsx/.xlsm, .docx, .txt/.tsv/.csv) into a draft."""
+def read_appendix(path: str | os.PathLike, progress=None) -> AppendixDraft:
+    """Read an appendix file (.xlsx/.xlsm, .docx, .txt/.tsv/.csv) into a draft. `progress(done, total)` is told
+    the rows read (total None when unknown), at most every ~200 rows, last with done == total; returning False
+    stops the read with ImportCancelled (nothing is written while reading)."""
+    from .progress import row_progress
+
     name = os.path.basename(os.fspath(path))
     ext = os.path.splitext(name)[1].lower()
     if os.path.isdir(path):
@@ -42,12 +47,15 @@ def read_appendix(path: str | os.PathLike) -> AppendixDraft:
                             "trong thư mục.", file=name)
     if ext in XLSX_EXTENSIONS:
         from .xlsx_reader import read_xlsx
-        return _guard(read_xlsx, path, name)
+        rows = row_progress(progress, file=name)
+        return _guard(lambda p: read_xlsx(p, progress=rows), path, name, rows)
     if ext in DOCX_EXTENSIONS:
         from .docx_reader import read_docx
-        return _guard(read_docx, path, name)
+        rows = row_progress(progress, file=name)
+        return _guard(lambda p: read_docx(p, progress=rows), path, name, rows)
     if ext in TEXT_EXTENSIONS:
-        return _guard(read_text_file, path, name)
+        rows = row_progress(progress, file=name)
+        return _guard(lambda p: read_text_file(p, progress=rows), path, name, rows)
     hint = _OLD_FORMATS.get(ext)
     supported = ", ".join(SUPPORTED_EXTENSIONS)
     if hint:
@@ -57,14 +65,19 @@ def read_appendix(path: str | os.PathLike) -> AppendixDraft:
                         f"Các định dạng nhập được: {supported}.", file=name)
 
 
-def _guard(reader, path, name: str) -> AppendixDraft:
+def _guard(reader, path, name: str, progress=None) -> AppendixDraft:
+    """reader(path) with library exceptions turned into ImportFailure; `progress` (a RowProgress) is told the
+    end of the read."""
     from ..gc_pauses import no_gc_pauses
     from ..text import remembered_cleaning
 
     try:
         with remembered_cleaning(), no_gc_pauses():
-            return reader(path)
-    except ImportFailure:
+            draft = reader(path)
+        if progress is not None:
+            progress.finish()
+        return draft
+    except ImportFailure:                  # ImportCancelled included
         raise
     except MemoryError:
         raise ImportFailure("tệp quá lớn, không đủ bộ nhớ để nhập.", file=name) from None
@@ -73,7 +86,7 @@ def _guard(reader, path, name: str) -> AppendixDraft:
 
 
 __all__ = [
-    "AppendixDraft", "ImportFailure", "ImportWarning", "ProductDraft", "SectionDraft",
+    "AppendixDraft", "ImportCancelled", "ImportFailure", "ImportWarning", "ProductDraft", "SectionDraft",
     "TaskDraft", "PASTE_SOURCE_NAME", "SUPPORTED_EXTENSIONS", "read_appendix",
     "read_appendix_text", "split_agencies",
 ]

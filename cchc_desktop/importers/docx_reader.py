@@ -29,10 +29,10 @@ from .rows import MAX_ROWS, AppendixBuilder, RawRow, RawTable
 from .docx_tables import MAX_COLUMNS, table_to_raw  # noqa: F401 - re-exported (PAR catalogue, plan blocks)
 
 
-def read_docx(path: str | os.PathLike) -> AppendixDraft:
+def read_docx(path: str | os.PathLike, progress=None) -> AppendixDraft:
     from .plan_blocks import TableBlock, read_docx_blocks
     name = os.path.basename(os.fspath(path))
-    blocks = read_docx_blocks(path)
+    blocks = read_docx_blocks(path, progress=progress)
     if blocks.table_count == 0:
         raise ImportFailure("tài liệu Word không có bảng nào; phụ lục nhiệm vụ phải ở dạng bảng.",
                             file=name)

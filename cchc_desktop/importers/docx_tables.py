@@ -16,11 +16,13 @@ def _cell_is_bold(cell) -> bool:
     return False
 
 
-def table_to_raw(table, *, label: str) -> RawTable:
+def table_to_raw(table, *, label: str, progress=None) -> RawTable:
     rows: list[RawRow] = []
     prev_tcs: list[object] = []
     width = 0
     for index, row in enumerate(table.rows, start=1):
+        if progress is not None:
+            progress.at(index)
         before = getattr(row, "grid_cols_before", 0) or 0
         cells = [None] * before + list(row.cells)
         cells = cells[:MAX_COLUMNS]
@@ -55,4 +57,6 @@ def table_to_raw(table, *, label: str) -> RawTable:
         if len(rows) > MAX_ROWS:
             raise ImportFailure(f"bảng có quá nhiều dòng (hơn {MAX_ROWS} dòng); không nhập.",
                                 sheet=label)
+    if progress is not None:
+        progress.next_part(len(rows))
     return RawTable(rows=rows, sheet=label, column_count=width)

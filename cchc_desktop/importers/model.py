@@ -34,6 +34,14 @@ class ImportFailure(UserError):
         return f"{prefix}: {self.detail}" if prefix else self.detail
 
 
+class ImportCancelled(ImportFailure):
+    """The user stopped reading a file (its progress callback returned False). Nothing was written: files are
+    read into a draft before anything is committed."""
+
+    def __init__(self, *, file: str = ""):
+        super().__init__("đã dừng đọc tệp theo yêu cầu; chưa nhập gì.", file=file)
+
+
 @dataclass
 class ImportWarning:
     message: str

@@ -13,7 +13,7 @@ import warnings as _warnings
 from dataclasses import dataclass, field
 
 from ..text import clean_cell
-from .model import ImportFailure
+from .model import ImportCancelled, ImportFailure
 from .rows import RawRow, RawTable, check_file, check_office_zip
 
 _MARKDOWN_RE = re.compile(r"^[#>\s]*|\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
@@ -114,8 +114,9 @@ def open_docx(path, name: str):
     return document, blocks
 
 
-def read_docx_blocks(path: str | os.PathLike) -> PlanBlocks:
-    """Paragraphs and tables of the document body in order, with section/orientation."""
+def read_docx_blocks(path: str | os.PathLike, progress=None) -> PlanBlocks:
+    """Paragraphs and tables of the document body in order, with section/orientation. `progress`: a
+    RowProgress told the table rows read (all tables' rows are the total)."""
     from docx.oxml.ns import qn
     from docx.table import Table
 
@@ -124,6 +125,9 @@ def read_docx_blocks(path: str | os.PathLike) -> PlanBlocks:
     document, items = open_docx(path, name)
     out = PlanBlocks(name)
     out.table_count = sum(1 for b in items if isinstance(b, Table))
+    if progress is not None:
+        progress.add_total(sum(len(b._tbl.tr_lst) for b in items if isinstance(b, Table)))
+        progress.start()
     pending: list = []
     section = 0
     para_no = table_no = 0
@@ -141,7 +145,9 @@ def read_docx_blocks(path: str | os.PathLike) -> PlanBlocks:
             table_no += 1
             label = f"Bảng {table_no}" if out.table_count > 1 else ""
             try:
-                raw = table_to_raw(item, label=label)
+                raw = table_to_raw(item, label=label, progress=progress)
+            except ImportCancelled:
+                raise
             except ImportFailure as exc:
                 raise ImportFailure(exc.detail, file=name, sheet=label) from None
             except Exception:
@@ -169,7 +175,7 @@ def _strip_markdown(line: str) -> tuple[str, bool]:
     return clean_cell(_MARKDOWN_RE.sub("", line)).strip(), bold
 
 
-def text_blocks(text: str, source_name: str) -> PlanBlocks:
+def text_blocks(text: str, source_name: str, progress=None) -> PlanBlocks:
     """The seeds' text form: paragraphs separated by lines (PDF line wraps re-joined); one TSV table.
 
     A line continues the paragraph above unless it starts an item ("- ", "1. ", "a) ", "I. ", "(")
@@ -201,7 +207,10 @@ def text_blocks(text: str, source_name: str) -> PlanBlocks:
         out.blocks.append(current)
     if first_tab is not None:
         table_text = "\n".join(lines[first_tab:])
-        rows = parse_tsv_rows(table_text, file=source_name)
+        if progress is not None:
+            progress.add_total(table_text.count("\n") + 1)
+            progress.start()
+        rows = parse_tsv_rows(table_text, file=source_name, progress=progress)
         for row in rows:
             row.row += first_tab
         out.blocks.append(TableBlock(RawTable(rows=rows), 1))
@@ -209,12 +218,12 @@ def text_blocks(text: str, source_name: str) -> PlanBlocks:
     return out
 
 
-def read_text_blocks(path: str | os.PathLike) -> PlanBlocks:
+def read_text_blocks(path: str | os.PathLike, progress=None) -> PlanBlocks:
     from .text_reader import load_text_file
     name, text = load_text_file(path)
     if "\x00" in text:
         raise ImportFailure("tệp không phải là tệp văn bản.", file=name)
-    return text_blocks(text, name)
+    return text_blocks(text, name, progress)
 
 
 __all__ = ["Para", "TableBlock", "PlanBlocks", "RawRow", "read_docx_blocks", "text_blocks",

@@ -150,16 +150,20 @@ class PlanDraft:
 
 # --------------------------------------------------------------------------- entry points
 
-def read_plan(path: str | os.PathLike) -> PlanDraft:
-    """Read a whole plan (.docx, .txt) or an appendix file (.xlsx: the appendix only)."""
+def read_plan(path: str | os.PathLike, progress=None) -> PlanDraft:
+    """Read a whole plan (.docx, .txt) or an appendix file (.xlsx: the appendix only). `progress(done, total)`:
+    the table rows read, as for `read_appendix` (False stops the read with ImportCancelled)."""
     from . import DOCX_EXTENSIONS, TEXT_EXTENSIONS, _guard, read_appendix
+    from .progress import row_progress
     name = os.path.basename(os.fspath(path))
     ext = os.path.splitext(name)[1].lower()
     if ext in DOCX_EXTENSIONS:
-        return _guard(lambda p: build_plan(read_docx_blocks(p), file=name), path, name)
+        rows = row_progress(progress, file=name)
+        return _guard(lambda p: build_plan(read_docx_blocks(p, progress=rows), file=name), path, name, rows)
     if ext in TEXT_EXTENSIONS and not name.lower().endswith((".csv", ".tsv")):
-        return _guard(lambda p: build_plan(read_text_blocks(p), file=name), path, name)
-    return plan_from_appendix(read_appendix(path))
+        rows = row_progress(progress, file=name)
+        return _guard(lambda p: build_plan(read_text_blocks(p, progress=rows), file=name), path, name, rows)
+    return plan_from_appendix(read_appendix(path, progress=progress))
 
 
 def plan_from_appendix(appendix: AppendixDraft) -> PlanDraft:

@@ -24,8 +24,9 @@ from .rows import MAX_ROWS, RawRow, RawTable, build_appendix, check_file
 PASTE_SOURCE_NAME = "Dữ liệu dán"
 
 
-def parse_tsv_rows(text: str, *, file: str, delimiter: str = "\t") -> list[RawRow]:
-    """Split text into rows; RawRow.row is the 1-based line where the record starts."""
+def parse_tsv_rows(text: str, *, file: str, delimiter: str = "\t", progress=None) -> list[RawRow]:
+    """Split text into rows; RawRow.row is the 1-based line where the record starts. `progress` (a RowProgress)
+    is told the lines read."""
     text = text.lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
                         strict=False)
@@ -35,6 +36,8 @@ def parse_tsv_rows(text: str, *, file: str, delimiter: str = "\t") -> list[RawRo
         for record in reader:
             rows.append(RawRow(cells=list(record), row=line))
             line = reader.line_num + 1
+            if progress is not None:
+                progress.at(line - 1)
             if len(rows) > MAX_ROWS:
                 raise ImportFailure(f"dữ liệu có quá nhiều dòng (hơn {MAX_ROWS} dòng); không "
                                     "nhập.", file=file)
@@ -52,7 +55,7 @@ def _pick_delimiter(text: str, *, csv_file: bool) -> str:
 
 
 def read_appendix_text(text: str, source_name: str = PASTE_SOURCE_NAME, *,
-                       csv_file: bool = False) -> AppendixDraft:
+                       csv_file: bool = False, progress=None) -> AppendixDraft:
     """Import tab-separated text (clipboard from Excel/Word, or the seed .txt format)."""
     if not text or not text.strip():
         raise ImportFailure("không có dữ liệu (nội dung trống).", file=source_name)
@@ -62,8 +65,11 @@ def read_appendix_text(text: str, source_name: str = PASTE_SOURCE_NAME, *,
                             f"{_rows.MAX_FILE_BYTES // 1024 // 1024} MB.", file=source_name)
     if "\x00" in text:
         raise ImportFailure("dữ liệu không phải là văn bản.", file=source_name)
+    if progress is not None:
+        progress.add_total(text.count("\n") + 1)
+        progress.start()
     rows = parse_tsv_rows(text, file=source_name,
-                          delimiter=_pick_delimiter(text, csv_file=csv_file))
+                          delimiter=_pick_delimiter(text, csv_file=csv_file), progress=progress)
     return build_appendix([RawTable(rows=rows)], source_name, file=source_name)
 
 
@@ -155,10 +161,10 @@ def load_text_file(path: str | os.PathLike) -> tuple[str, str]:
     return name, text
 
 
-def read_text_file(path: str | os.PathLike) -> AppendixDraft:
+def read_text_file(path: str | os.PathLike, progress=None) -> AppendixDraft:
     """Import a .txt/.tsv/.csv file (tab- or comma-separated); the draft names the encoding it was read in."""
     name, text, codec = _load_text(path)
-    draft = read_appendix_text(text, name, csv_file=name.lower().endswith(".csv"))
+    draft = read_appendix_text(text, name, csv_file=name.lower().endswith(".csv"), progress=progress)
     draft.encoding = ENCODING_LABELS.get(codec, codec)
     if codec not in ("utf-8", "utf-8-sig"):
         draft.warnings.insert(0, ImportWarning(f"Tệp được đọc theo bảng mã {draft.encoding}."))

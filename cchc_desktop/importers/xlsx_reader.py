@@ -46,7 +46,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def sheet_to_table(ws, *, file: str) -> RawTable:
+def sheet_to_table(ws, *, file: str, progress=None) -> RawTable:
     """Rows of one worksheet as a RawTable (merged cells expanded, see module docstring).
 
     Only cells that hold a value are visited (a stray formatted cell at row
@@ -56,7 +56,7 @@ def sheet_to_table(ws, *, file: str) -> RawTable:
     loaded one (the PAR catalogue) gives the same rows from its cell objects.
     """
     if hasattr(ws, "_get_source"):            # openpyxl ReadOnlyWorksheet
-        values_by_row, is_bold, ranges = _stream_sheet(ws, file=file)
+        values_by_row, is_bold, ranges = _stream_sheet(ws, file=file, progress=progress)
     else:
         values_by_row, is_bold, ranges = _loaded_sheet(ws)
     if len(values_by_row) > MAX_ROWS:
@@ -206,7 +206,7 @@ def _cell_parser():
     return _PARSER_CLASS
 
 
-def _stream_sheet(ws, *, file: str):
+def _stream_sheet(ws, *, file: str, progress=None):
     """One pass over a read-only sheet's XML, the same three things as `_loaded_sheet`. Cells hidden under a
     merged range (not its top-left) are dropped, as openpyxl does when it loads a workbook in full. No cell
     objects: the parser's own dicts are kept per row, and a row's font is looked up from the style of its
@@ -218,6 +218,8 @@ def _stream_sheet(ws, *, file: str):
         parser = _cell_parser()(source, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         for r, cells in parser.parse():
+            if progress is not None:
+                progress.at(r)
             kept = {cell["column"]: value for cell in cells
                     if (value := cell["value"]) is not None and value != "" and cell["column"] <= MAX_COLUMNS}
             if kept:
@@ -301,10 +303,11 @@ def load_xlsx(path: str | os.PathLike, *, read_only: bool = False):
                             file=name) from None
 
 
-def read_xlsx(path: str | os.PathLike) -> AppendixDraft:
+def read_xlsx(path: str | os.PathLike, progress=None) -> AppendixDraft:
+    """`progress`: a RowProgress told the rows read of every sheet (the sheets' declared sizes are the total)."""
     wb = load_xlsx(path, read_only=True)
     try:
-        return _read_workbook(wb, os.path.basename(os.fspath(path)))
+        return _read_workbook(wb, os.path.basename(os.fspath(path)), progress)
     finally:
         try:
             wb.close()
@@ -312,17 +315,23 @@ def read_xlsx(path: str | os.PathLike) -> AppendixDraft:
             pass
 
 
-def _read_workbook(wb, name: str) -> AppendixDraft:
+def _read_workbook(wb, name: str, progress=None) -> AppendixDraft:
     sheets = list(wb.worksheets)
     if not sheets:
         raise ImportFailure("tệp Excel không có trang tính nào.", file=name)
+    if progress is not None:
+        for ws in sheets:                     # the <dimension> each sheet declares (None when it has none)
+            progress.add_total(getattr(ws, "_max_row", None))
+        progress.start()
     first_failure: HeaderNotFound | None = None
     chosen: tuple[str, RawTable] | None = None
     others: list[str] = []
     any_data = False
     for ws in sheets:
         try:
-            table = sheet_to_table(ws, file=name)
+            table = sheet_to_table(ws, file=name, progress=progress)
+            if progress is not None:
+                progress.next_part(getattr(ws, "_max_row", None) or (table.rows[-1].row if table.rows else 0))
         except ImportFailure:
             raise
         except Exception:

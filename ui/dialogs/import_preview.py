@@ -22,6 +22,8 @@ from cchc_desktop.importers.model import AppendixDraft, source_location
 from cchc_desktop.importers.plan_builder import (PART_APPENDIX, PART_FACTS, PART_HEADER, PART_LABELS,
                                                  PART_REPORT, PART_TARGETS, plan_from_appendix)
 from cchc_desktop.text import sort_key
+
+from ..forms import link_form_labels, with_mnemonic
 from cchc_desktop.tracking.targets import COMPARISON_LABELS, format_value
 
 TARGET_CURRENT = "current"
@@ -35,6 +37,9 @@ TARGET_COLUMNS = ["Ghi", "Chỉ tiêu", "So sánh", "Giá trị", "Đơn vị", 
 def deadline_meaning(text: str, year_start: int, year_end: int) -> str:
     """"Hạn: 30/06/2026, 30/09/2026", "Thường xuyên (cả năm)", "Không hiểu được thời hạn — giữ nguyên …"."""
     return parse_deadline(text, year_start, year_end).describe()
+
+
+PART_LETTERS = {PART_FACTS: "t", PART_APPENDIX: "p", PART_TARGETS: "c", PART_HEADER: "n", PART_REPORT: "h"}
 
 
 class ImportPreviewDialog(QDialog):
@@ -70,7 +75,7 @@ class ImportPreviewDialog(QDialog):
         for part in (PART_FACTS, PART_APPENDIX, PART_TARGETS, PART_HEADER, PART_REPORT):
             if part not in available:
                 continue
-            box = QCheckBox(self._part_label(part), self)
+            box = QCheckBox(with_mnemonic(self._part_label(part), PART_LETTERS[part]), self)
             box.setChecked(True)
             self.part_boxes[part] = box
             parts_row.addWidget(box)
@@ -98,10 +103,11 @@ class ImportPreviewDialog(QDialog):
         target_layout = QHBoxLayout(target_box)
         target_layout.setContentsMargins(0, 0, 0, 0)
         target_layout.addWidget(QLabel("Ghi vào:", self))
-        self.radio_section = QRadioButton(f"Mục đang chọn ({section_label})" if section_label else "", self)
-        self.radio_current = QRadioButton(
-            f"Kế hoạch đang mở ({current_plan_label})" if current_plan_label else "Kế hoạch đang mở", self)
-        self.radio_new = QRadioButton("Kế hoạch mới", self)
+        self.radio_section = QRadioButton(
+            "Mục đan&g chọn (" + section_label.replace("&", "&&") + ")" if section_label else "", self)
+        self.radio_current = QRadioButton(with_mnemonic(
+            f"Kế hoạch đang mở ({current_plan_label})" if current_plan_label else "Kế hoạch đang mở", "k"), self)
+        self.radio_new = QRadioButton("Kế hoạch &mới", self)
         if section_label:
             target_layout.addWidget(self.radio_section)
             self.radio_section.setChecked(True)
@@ -128,6 +134,7 @@ class ImportPreviewDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        link_form_labels(self)   # Alt+letter of each form label reaches its field
 
     # -- building ------------------------------------------------------------------------------
     def _part_label(self, part: str) -> str:

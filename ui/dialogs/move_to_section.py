@@ -32,7 +32,7 @@ class MoveToSectionDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         layout.addWidget(self.list, 1)
         buttons = QDialogButtonBox(self)
-        self.ok_button = buttons.addButton("Chuyển", QDialogButtonBox.AcceptRole)
+        self.ok_button = buttons.addButton("&Chuyển", QDialogButtonBox.AcceptRole)
         buttons.addButton("Hủy", QDialogButtonBox.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

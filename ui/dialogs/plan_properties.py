@@ -12,6 +12,7 @@ from ..date_edit import DateEdit
 from cchc_desktop.domain import PLAN_STATUS_LABELS
 
 from ..plan_labels import plan_label, plan_labels, unit_label  # noqa: F401 - re-exported
+from ..forms import link_form_labels
 
 UNIT_KINDS = ["xã", "phường", "thị trấn", "đặc khu"]
 
@@ -43,7 +44,7 @@ class PlanPropertiesDialog(QDialog):
         years.addWidget(self.year_end)
         self.doc_number = QLineEdit(self)
         self.doc_number.setPlaceholderText("Ví dụ: 03/KH-UBND")
-        self.has_date = QCheckBox("Đã có ngày ban hành", self)
+        self.has_date = QCheckBox("Đã &có ngày ban hành", self)
         self.doc_date = DateEdit(self)
         self.doc_date.setDisplayFormat("dd/MM/yyyy")
         self.doc_date.setCalendarPopup(True)
@@ -56,14 +57,14 @@ class PlanPropertiesDialog(QDialog):
         self.status = QComboBox(self)
         for key, label in PLAN_STATUS_LABELS.items():
             self.status.addItem(label, key)
-        form.addRow("Tên đơn vị (xã/phường):", self.unit_name)
-        form.addRow("Loại đơn vị:", self.unit_kind)
-        form.addRow("Cơ quan cấp trên:", self.superior_body)
-        form.addRow("Tên kế hoạch:", self.title)
-        form.addRow("Năm (từ – đến):", years)
-        form.addRow("Số kế hoạch:", self.doc_number)
-        form.addRow("Ngày ban hành:", dates)
-        form.addRow("Trạng thái:", self.status)
+        form.addRow("Tên đơn &vị (xã/phường):", self.unit_name)
+        form.addRow("&Loại đơn vị:", self.unit_kind)
+        form.addRow("Cơ &quan cấp trên:", self.superior_body)
+        form.addRow("&Tên kế hoạch:", self.title)
+        form.addRow("&Năm (từ – đến):", years)
+        form.addRow("&Số kế hoạch:", self.doc_number)
+        form.addRow("Ngày &ban hành:", dates)
+        form.addRow("T&rạng thái:", self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         buttons.button(QDialogButtonBox.Ok).setText("Đồng ý")
         buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
@@ -74,6 +75,7 @@ class PlanPropertiesDialog(QDialog):
         layout.addWidget(buttons)
         if plan is not None:
             self.load(plan)
+        link_form_labels(self)   # Alt+letter of each form label reaches its field
 
     def load(self, plan) -> None:
         self.unit_name.setText(plan.unit_name)
