@@ -174,7 +174,7 @@ class AppendixIndex(Layout):
             return
         self.settings = get_settings(store, plan.id)
         self.period = tracking_period(plan, self.settings)
-        self._statuses = status_rows(store, plan.id)
+        self._statuses = status_rows(store, plan.id, self.products)   # the live products' (by one scan)
         self._pending = None                        # every task, listed on first use
         if archived:
             self.show_archived(True)
@@ -399,7 +399,7 @@ class AppendixIndex(Layout):
             self.settings, product_ids = settings, None
             self.period = tracking_period(self.plan, settings)
         if product_ids is None:
-            self._statuses = status_rows(self.store, self.plan.id)
+            self._statuses = status_rows(self.store, self.plan.id, self.products)
             keep = {pid: i for pid, i in self.info.items() if pid in self.archived_ids}
             self.info, self._shared, self._by_state, self._soon, self._state_tasks = keep, {}, {}, set(), {}
             self._pending = list(self.plan.iter_tasks())
