@@ -2,7 +2,7 @@
 search text of every task, and the filter keys — computed once per load and per change, never per filter.
 
 "Trạng thái" and "Hạn xử lý" come from the recorded statuses (product_status) classified at the reference date by
-the tracking core, exactly as the dashboard does: `cchc_desktop.tracking.rollup.classify` — the per-product
+the tracking core, exactly as the dashboard does: `cchc_desktop.tracking.classify.classify` — the per-product
 function of `plan_summary` — over the plan's whole span (for a one-year plan: the "Năm" reporting period,
 stretched to the end of the plan). Their words come from the one formatter (`cchc_desktop.tracking.display`).
 
@@ -32,7 +32,7 @@ from .domain import Plan, Product, Section, Task
 from .text import sort_key
 from .tracking import display
 from .tracking.periods import make_period
-from .tracking.rollup import classify
+from .tracking.classify import classify
 from .tracking.status import get_settings, status_rows
 from .tracking.timeliness import (DONE, DONE_LATE, FINISHED, IN_PROGRESS, NO_DEADLINE, NOT_STARTED, OVERDUE,
                                   STATUS_LABELS, stored_row, tracking_keys, tracking_span)
