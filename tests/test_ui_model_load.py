@@ -47,3 +47,27 @@ def test_agency_names_follow_a_coordinator_edit(window, qtbot):
         "JOIN product p ON p.id = pa.product_id JOIN task t ON t.id = p.task_id JOIN section s ON s.id = t.section_id "
         "WHERE s.plan_id = ? AND p.archived_on = '' AND t.archived_on = ''", (model.plan_id,))}
     assert after == named
+
+
+def test_section_pane_keeps_its_items_and_follows_the_counts(window, qtbot):
+    """A refresh of «Các mục» with the same sections updates the counts in place (the items stay: a click in
+    progress keeps its item); another set of sections rebuilds the list."""
+    from PySide6.QtCore import Qt
+
+    from cchc_desktop.ops import appendix as app_ops
+    from ui.operations import perform
+
+    pane = window.sections.list
+    section = window.model.plan.sections[0]
+    pane.item(0).setData(Qt.UserRole + 7, "kept")
+    assert perform(window.store, window.undo_stack, window.events, "Thêm nhiệm vụ", app_ops.add_task,
+                   window.store, section.id).ok
+    count = window.store.db.query_one("SELECT COUNT(*) FROM task WHERE section_id = ? AND archived_on = ''",
+                                      (section.id,))[0]
+    qtbot.waitUntil(lambda: pane.item(0).text().endswith(f"({count})"), timeout=5000)
+    assert pane.item(0).data(Qt.UserRole + 7) == "kept" and pane.item(0).data(Qt.UserRole) == section.id
+    assert perform(window.store, window.undo_stack, window.events, "Thêm mục", app_ops.add_section,
+                   window.store, window.model.plan_id, "Mục mới").ok
+    qtbot.waitUntil(lambda: pane.count() == len(window.model.plan.sections), timeout=5000)
+    assert pane.item(0).data(Qt.UserRole + 7) is None          # rebuilt for the new list of sections
+    assert [pane.item(i).data(Qt.UserRole) for i in range(pane.count())] == [s.id for s in window.model.plan.sections]
