@@ -2,7 +2,7 @@
 search text of every task, and the filter keys — computed once per load and per change, never per filter.
 
 "Trạng thái" and "Hạn xử lý" come from the recorded statuses (product_status) classified at the reference date by
-the tracking core, exactly as the dashboard does: `cchc_desktop.tracking.rollup.classify` — the per-product
+the tracking core, exactly as the dashboard does: `cchc_desktop.tracking.classify.classify` — the per-product
 function of `plan_summary` — over the plan's whole span (for a one-year plan: the "Năm" reporting period,
 stretched to the end of the plan). Their words come from the one formatter (`cchc_desktop.tracking.display`).
 
@@ -32,7 +32,7 @@ from .gc_pauses import no_gc_pauses  # noqa: F401 - also imported from here by u
 from .text import sort_key
 from .tracking import display
 from .tracking.periods import make_period
-from .tracking.rollup import classify
+from .tracking.classify import classify
 from .tracking.status import get_settings, status_rows
 from .tracking.timeliness import (DONE, DONE_LATE, FINISHED, IN_PROGRESS, NO_DEADLINE, NOT_STARTED, OVERDUE,
                                   STATUS_LABELS, stored_row, tracking_keys, tracking_span)
@@ -153,6 +153,7 @@ class AppendixIndex(Layout):
         self._task_rows: dict[str, list[Row]] | None = None
         self._all_spans: list[tuple[int, int]] | None = None
         self._leads: dict[str, set[str]] | None = None
+        self._agencies: tuple[list, list] | None = None
         self.dropped = None                         # store.ArchivedParts when shown
         self.archived_ids: set[str] = set()
         self.dropped_products: dict[str, Product] = {}
@@ -161,7 +162,7 @@ class AppendixIndex(Layout):
             return
         self.settings = get_settings(store, plan.id)
         self.period = tracking_period(plan, self.settings)
-        self._statuses = status_rows(store, plan.id)
+        self._statuses = status_rows(store, plan.id, self.products)   # the live products' (by one scan)
         self._pending = None                        # every task, listed on first use
         if archived:
             self.show_archived(True)
@@ -198,26 +199,41 @@ class AppendixIndex(Layout):
         phrase leads something."""
         found: dict[str, str] = {}
         groups = False
-        for _s, _t, product in self.products.values():
-            for agency in product.leads:
-                if is_group(agency.name):
-                    groups = True
-                else:
-                    found.setdefault(agency.id, agency.name)
+        for agency in self._named_agencies()[0]:
+            if is_group(agency.name):
+                groups = True
+            else:
+                found.setdefault(agency.id, agency.name)
         choices = sorted(found.items(), key=lambda item: sort_key(item[1]))
         return choices + ([(GROUP_ID, GROUP_LABEL)] if groups else [])
 
     def agency_names(self) -> set[str]:
         """The names of the agencies this plan's live products name (leads and coordinators), from the loaded plan
         (what `agency_groups.plan_agency_names` reads with SQL, without a join over the whole plan)."""
-        if self.plan is None:
-            return set()
-        agencies = {id(a): a for s in self.plan.sections for t in s.tasks for p in t.products
-                    for a in (*p.leads, *p.coordinators)}     # load_plan makes one Agency object per agency
-        return {a.name for a in agencies.values()}
+        leads, others = self._named_agencies()
+        return {a.name for a in leads} | {a.name for a in others}
+
+    def _named_agencies(self) -> tuple[list, list]:
+        """(the Agency objects leading a live product, those coordinating one), each object once — one pass over
+        the plan, kept until an agency link changes (`forget_leads`). load_plan makes one object per agency, so
+        these are a few dozen."""
+        if self._agencies is None:
+            leads: dict[int, object] = {}
+            others: dict[int, object] = {}
+            if self.plan is not None:
+                for section in self.plan.sections:
+                    for task in section.tasks:
+                        for product in task.products:
+                            for agency in product.leads:
+                                leads[id(agency)] = agency
+                            for agency in product.coordinators:
+                                others[id(agency)] = agency
+            self._agencies = (list(leads.values()), list(others.values()))
+        return self._agencies
 
     def forget_leads(self) -> None:
-        self._leads = None
+        """An agency link of a loaded product changed (leads or coordinators): the lookups built from them."""
+        self._leads = self._agencies = None
 
     @property
     def archived(self):   # Layout: the ids shown as dropped
@@ -386,7 +402,7 @@ class AppendixIndex(Layout):
             self.settings, product_ids = settings, None
             self.period = tracking_period(self.plan, settings)
         if product_ids is None:
-            self._statuses = status_rows(self.store, self.plan.id)
+            self._statuses = status_rows(self.store, self.plan.id, self.products)
             keep = {pid: i for pid, i in self.info.items() if pid in self.archived_ids}
             self.info, self._shared, self._by_state, self._soon, self._state_tasks = keep, {}, {}, set(), {}
             self._pending = list(self.plan.iter_tasks())

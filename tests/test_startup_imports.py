@@ -18,7 +18,12 @@ HEAVY = ("openpyxl", "reportlab", "docx", "PySide6.QtPdf", "sqlite_utils", "cchc
          "html.parser", "difflib", "uuid", "platform", "ui.sync_dialog", "ui.dialogs.plan_properties")
 # not before the first paint (issue 18): the log file's handler (attached right after it, records kept in memory
 # meanwhile), the backup dialogs (ui/backup_start.py holds what the start needs), the OS user name (first write)
-AFTER_PAINT = ("logging.handlers", "ui.restore_dialog", "getpass")
+AFTER_PAINT = ("logging.handlers", "ui.restore_dialog", "getpass",
+               # the roll-ups, targets and evidence (the dashboard's; the table classifies with tracking.classify),
+               # the sync folder's watcher and the task pane's five-year links (built right after the paint)
+               "cchc_desktop.tracking.rollup", "cchc_desktop.tracking.targets", "cchc_desktop.tracking.evidence",
+               "cchc_desktop.sync.folder", "cchc_desktop.planlife.fiveyear", "ui.sync_controller",
+               "ui.fiveyear_link_panel")
 
 
 @pytest.mark.parametrize("argv, expected", [

@@ -23,6 +23,9 @@ def test_dashboard_and_agency_list_follow_the_first_paint(qtbot, store):
     assert window.model.plan_id == plan_id and window.model.rowCount() > 0   # the table is loaded at once
     assert window.dashboard is None and lead.count() == 1                    # the rest waits for the paint
     assert window._status_panel is None
+    assert getattr(window, "sync_controller", None) is None and getattr(window, "task_link_panel", None) is None
+    sync_entries = [a for a in window.exchange_actions if "đồng" in a.text()]
+    assert len(sync_entries) == 1                   # the menu entry is there at once (its controller follows)
     window.resize(1366, 768)
     window.show()
     qtbot.waitUntil(lambda: window.dashboard is not None and lead.count() > 1
@@ -31,6 +34,10 @@ def test_dashboard_and_agency_list_follow_the_first_paint(qtbot, store):
     assert {lead.itemText(i) for i in range(1, lead.count())} == expected
     assert window.tabs.indexOf(window.dashboard_page) > 0
     assert not window.defer_until_painted
+    # the sync folder's watcher and the task pane's five-year links, built after the paint like a window made
+    # directly (MainWindow(store)) builds them at once
+    assert window.sync_controller.window is window and window.sync_controller.folder is None
+    assert window.task_link_panel.parent() is not None and window.task_link_panel.isHidden()
 
 
 def test_in_turns_runs_one_step_per_event_loop_turn(qtbot):

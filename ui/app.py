@@ -25,7 +25,7 @@ def build_main_window(store: Store):
     from .main_window import MainWindow
     from .startup import build_after_first_paint
 
-    window = MainWindow(store)
+    window = MainWindow(store, starting=True)
     window.restore_layout()
     build_after_first_paint(window)   # the table paints first, the dashboard follows (issue 18)
     window.open_initial_plan()

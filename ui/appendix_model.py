@@ -76,6 +76,7 @@ _FLAGS_READ_ONLY = Qt.ItemIsEnabled | Qt.ItemIsSelectable
 _FLAGS_SECTION = _FLAGS_READ_ONLY | Qt.ItemIsDropEnabled | Qt.ItemIsEditable
 _FLAGS_CELL = _FLAGS_READ_ONLY | Qt.ItemIsDropEnabled | Qt.ItemIsDragEnabled
 _FLAGS_EDITABLE = _FLAGS_CELL | Qt.ItemIsEditable
+PAINT_FIRST_MS = 40     # after a load, the idle-time work waits this long: the table paints first
 
 
 class AppendixModel(QAbstractTableModel):
@@ -99,8 +100,8 @@ class AppendixModel(QAbstractTableModel):
         self.core = AppendixIndex(store, None, self.today)
         self._index_timer = QTimer(self)
         self._index_timer.setSingleShot(True)
-        self._index_timer.setInterval(40)   # let the table paint first
         self._index_timer.timeout.connect(self._index_some)
+        self._leftover = None                # the previous plan, freed in idle time (see load)
         self._bold = QFont()
         self._bold.setBold(True)
         self._struck = QFont()
@@ -131,17 +132,24 @@ class AppendixModel(QAbstractTableModel):
 
     def load(self, plan_id: str | None) -> None:
         unsettle_objects()
+        self._index_timer.stop()
         self.beginResetModel()
+        # the previous plan, its index and rows are let go of in the first idle turn after the table painted
+        # (freeing a 20,000-task plan's objects takes ~50 ms, issue 18)
+        self._leftover = (self.plan, self.core, self._rows)
         with no_gc_pauses():
             self.plan = self.store.load_plan(plan_id) if plan_id else None
             self.today = self._ref_date or date.today()
             self.core = AppendixIndex(self.store, self.plan, self.today, archived=self._show_archived)
-            if self.plan is not None:
-                self._index_timer.start()
             self._set_rows(self.core.rows(self._filter))
+            # the plan and its rows stay until the next load: set aside now, or the collector's first passes
+            # after the load walk every object it just made (twice: ~75 ms at 20,000 tasks, issue 18)
+            settle_objects()
         self.endResetModel()
         self.planLoaded.emit()
         self.countsChanged.emit()
+        if self._leftover is not None or not self.core.ready:
+            self._index_timer.start(PAINT_FIRST_MS)   # counted from now: the table paints before the idle work
 
     def reload(self) -> None:
         self.load(self.plan_id)
@@ -188,8 +196,14 @@ class AppendixModel(QAbstractTableModel):
         return self.core.ready
 
     def _index_some(self, budget_ms: float = 12.0) -> None:
-        """Index a chunk of tasks (search text and product states) in idle time, then yield."""
-        if self.plan is None:
+        """Index a chunk of tasks (search text and product states) in idle time, then yield. The first turn
+        after a load frees the previous plan instead."""
+        if self._leftover is not None:
+            self._leftover = None
+            if self.plan is not None and not self.core.ready:
+                self._index_timer.start(0)
+            return
+        if self.plan is None or self.core.ready:
             return
         if self.core.index_some(budget_ms):
             settle_objects()
@@ -198,6 +212,7 @@ class AppendixModel(QAbstractTableModel):
             self._index_timer.start(0)
 
     def ensure_index(self) -> None:
+        self._leftover = None        # the previous plan's objects, when its idle turn has not come yet
         if not self.core.ready:
             self._index_timer.stop()
             self.core.ensure()
@@ -588,9 +603,9 @@ class AppendixModel(QAbstractTableModel):
         links = self.store.agency_links(product_id, role)
         if role == ROLE_LEAD:
             product.leads = links
-            self.core.forget_leads()
         else:
             product.coordinators = links
+        self.core.forget_leads()
         self.core.fold_task(task)
         self._emit_rows_changed([i for i, r in enumerate(self._rows) if r.product is product])
 

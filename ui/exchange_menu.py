@@ -59,6 +59,34 @@ def install_exchange_menu(window) -> None:
         menu.addAction(action)
         window.exchange_actions.append(action)
     window.exchange_menu = menu
-    from .sync_controller import install_sync  # sync folder and portfolio (#19); the dialogs load when used
+    _install_sync_entries(window, menu)
+    if not getattr(window, "defer_until_painted", False):   # at start: after the first paint (ui/startup.py)
+        start_sync(window)
 
-    install_sync(window, menu)
+
+def start_sync(window):
+    """The controller that watches the sync folder (#19; ui/sync_controller.py), made once."""
+    controller = getattr(window, "sync_controller", None)
+    if controller is None:
+        from .sync_controller import SyncController
+        controller = window.sync_controller = SyncController(window)
+    return controller
+
+
+def _install_sync_entries(window, menu) -> None:
+    """«Thư mục đồng bộ…» and «Xem nhiều xã…»; the dialogs (ui/sync_dialog.py) load when first chosen."""
+    def dialogs():
+        from . import sync_dialog
+        return sync_dialog
+
+    menu.addSeparator()
+    for text, slot, tip in (
+            ("Thư mục đồng &bộ…", lambda: dialogs().SyncDialog(start_sync(window), window).exec(),
+             "Chọn thư mục dùng chung để tự động đồng bộ dữ liệu giữa các máy của xã"),
+            ("Xem tiến độ &nhiều xã (chỉ đọc)…", lambda: dialogs().PortfolioDialog(window).exec(),
+             "So sánh tiến độ của nhiều xã từ các gói .cchc, không gộp vào dữ liệu của mình")):
+        action = QAction(text, window)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        window.exchange_actions.append(action)

@@ -35,9 +35,11 @@ class MainWindow(EditingMixin, PasteMixin, ImportMixin, TrackingMixin, QMainWind
     currentTaskChanged = Signal(str, str)  # task id ("" for none), product id ("" for none)
     planChanged = Signal(str)
 
-    def __init__(self, store, parent=None):
+    def __init__(self, store, parent=None, *, starting: bool = False):
         super().__init__(parent)
         self.store = store
+        # starting (ui/app.py): what the table's first paint does not need waits for it (ui/startup.py)
+        self.defer_until_painted = starting
         self.undo_stack = QUndoStack(self)
         self.events = events_for(self.undo_stack)   # the one change notification (ui/operations.py)
         self.events.message = self.show_error

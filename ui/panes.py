@@ -40,9 +40,20 @@ class SectionPane(QWidget):
         layout.addLayout(buttons)
 
     def refresh(self, model: AppendixModel) -> None:
+        """The sections and their counts; the same sections keep their items (texts updated in place), so a
+        refresh (after a filter, when the idle-time index completes) never takes an item from under the mouse."""
+        counts = model.section_counts()
+        if [s.id for s, _ in counts] == [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count())]:
+            for i, (section, count) in enumerate(counts):
+                item = self.list.item(i)
+                text = f"{section.numeral}. {section.title}  ({count})"
+                if item.text() != text:
+                    item.setText(text)
+                    item.setToolTip(f"{section.label}\n{count} nhiệm vụ")
+            return
         current = self.current_section_id()
         self.list.clear()
-        for section, count in model.section_counts():
+        for section, count in counts:
             item = QListWidgetItem(f"{section.numeral}. {section.title}  ({count})", self.list)
             item.setData(Qt.UserRole, section.id)
             item.setToolTip(f"{section.label}\n{count} nhiệm vụ")

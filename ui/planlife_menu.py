@@ -60,6 +60,18 @@ def install_planlife_menu(window) -> None:
         menu.addAction(action)
         window.planlife_actions[name] = action
     window.planlife_menu = menu
-    if hasattr(window, "details"):          # the task pane's «Phục vụ nhiệm vụ/chỉ tiêu kế hoạch giai đoạn»
+    # the task pane's «Phục vụ nhiệm vụ/chỉ tiêu kế hoạch giai đoạn»; at start after the first paint (ui/startup.py)
+    if hasattr(window, "details") and not getattr(window, "defer_until_painted", False):
+        install_link_panel(window)
+
+
+def install_link_panel(window):
+    """The five-year link panel in the task pane (once), following the current task."""
+    panel = getattr(window, "task_link_panel", None)
+    if panel is None:
         from .fiveyear_link_panel import install_task_link_panel
-        install_task_link_panel(window)
+        panel = install_task_link_panel(window)
+        row = window.current_row() if hasattr(window, "current_row") else None
+        if row is not None and row.task is not None:     # a task chosen before the panel was there
+            panel.set_task(row.task.id)
+    return panel

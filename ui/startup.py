@@ -1,8 +1,9 @@
 """Start-up order (issue 18): the appendix table paints first; the rest is built right after.
 
-`build_after_first_paint(window)` holds the dashboard, the filter bar's agency list and the (hidden) status
-panel back while the window starts and builds them once the table's viewport has painted for the first
-time, one per event-loop turn (so input is never blocked by more than one of them)."""
+`build_after_first_paint(window)` holds the dashboard, the sync folder's watcher, the task pane's five-year
+links, the filter bar's agency list and the (hidden) status panel back while the window starts (the window is made
+with `MainWindow(store, starting=True)`) and builds them once the table's viewport has painted for the first time,
+one per event-loop turn (so input is never blocked by more than one of them)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -53,6 +54,13 @@ def build_after_first_paint(window) -> None:
         if _open(window) and window.dashboard is None and window.model.plan_id:
             window._tracking_plan_changed(window.model.plan_id)
 
+    def late_parts() -> None:
+        if _open(window):
+            from .exchange_menu import start_sync
+            from .planlife_menu import install_link_panel
+            start_sync(window)                 # the sync folder's watcher (#19)
+            install_link_panel(window)         # the task pane's five-year links (#15)
+
     def agencies() -> None:
         if _open(window) and window._agency_cache is None:
             window.agency_names()
@@ -60,4 +68,4 @@ def build_after_first_paint(window) -> None:
     def status_panel() -> None:
         if _open(window):
             window.status_panel   # noqa: B018 - built on first use; now, so the first click is quick
-    after_first_paint(window.view.viewport(), lambda: in_turns([dashboard, agencies, status_panel]))
+    after_first_paint(window.view.viewport(), lambda: in_turns([dashboard, late_parts, agencies, status_panel]))

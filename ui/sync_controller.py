@@ -1,5 +1,6 @@
-"""The sync folder's controller (issue #19) and the menu entries of «Trao đổi» that reach it; light on purpose,
-it is built with the main window (issue 18: the dialogs of ui/sync_dialog.py load when first chosen).
+"""The sync folder's controller (issue #19); its menu entries are ui/exchange_menu.py's. Made with the main window
+(`exchange_menu.start_sync`; at start right after the table's first paint, issue 18); the dialogs of
+ui/sync_dialog.py load when first chosen.
 
 SyncController watches the chosen folder (QFileSystemWatcher, with a polling timer for network shares where change
 notifications do not arrive), runs a sync round a few seconds after a change (files must look the same in two
@@ -102,25 +103,3 @@ class SyncController(QObject):
             except (UserError, OSError, sqlite3.Error):
                 pass                                      # the next start publishes again
         return False
-
-
-def install_sync(window, menu) -> None:
-    """«Thư mục đồng bộ…» and «Xem nhiều xã…» in the «Trao đổi» menu; the controller starts when a folder is set."""
-    from PySide6.QtGui import QAction
-
-    def dialogs():
-        from . import sync_dialog   # on first use
-        return sync_dialog
-
-    window.sync_controller = SyncController(window)
-    menu.addSeparator()
-    for text, slot, tip in (
-            ("Thư mục đồng &bộ…", lambda: dialogs().SyncDialog(window.sync_controller, window).exec(),
-             "Chọn thư mục dùng chung để tự động đồng bộ dữ liệu giữa các máy của xã"),
-            ("Xem tiến độ &nhiều xã (chỉ đọc)…", lambda: dialogs().PortfolioDialog(window).exec(),
-             "So sánh tiến độ của nhiều xã từ các gói .cchc, không gộp vào dữ liệu của mình")):
-        action = QAction(text, window)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        window.exchange_actions.append(action)

@@ -108,22 +108,49 @@ def list_statuses(store: Store, product_id: str) -> list[dict]:
         "SELECT * FROM product_status WHERE product_id = ? ORDER BY period_key", (product_id,))]
 
 
+_STATUS_COLUMNS = ("product_id", "period_key", "status", "percent", "completed_on", "result", "updated_by",
+                   "updated_at")
+_IN_CHUNK = 500    # ids per "IN (…)" (well under SQLite's limit on bound parameters)
+
+
 def status_rows(store: Store, plan_id: str, product_ids=None) -> dict[str, dict[str, dict]]:
     """The recorded statuses of a plan (or of some of its products): {product id: {period key: row}}, with
-    the fields the table and the roll-ups classify by."""
-    sql = ("SELECT ps.product_id, ps.period_key, ps.status, ps.percent, ps.completed_on, ps.result, "
-           "ps.updated_by, ps.updated_at FROM product_status ps ")
+    the fields the table and the roll-ups classify by.
+
+    Given many product ids — e.g. every live product of a loaded plan, what the appendix table asks for — they
+    are read by one scan of the status table, the rows of other products skipped, when the ids are at least half
+    as many as the file's status rows (20,000 tasks, 15,926 statuses: 75 → 20 ms of SQL; the join from the plan
+    or an index search per id costs several times a row read); fewer ids by index, a few hundred at a time."""
+    sql = "SELECT " + ", ".join(f"ps.{c}" for c in _STATUS_COLUMNS) + " FROM product_status ps "
     if product_ids is None:
-        rows = store.db.query(sql + "JOIN product p ON p.id = ps.product_id JOIN task t ON t.id = p.task_id "
-                              "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?", (plan_id,))
+        rows = _tuples(store, sql + "JOIN product p ON p.id = ps.product_id JOIN task t ON t.id = p.task_id "
+                       "JOIN section s ON s.id = t.section_id WHERE s.plan_id = ?", (plan_id,))
     else:
         ids = list(product_ids)
-        marks = ", ".join("?" for _ in ids)
-        rows = store.db.query(sql + f"WHERE ps.product_id IN ({marks})", ids) if ids else []
+        if ids and len(ids) * 2 >= store.db.query_one("SELECT COUNT(*) FROM product_status")[0]:
+            wanted = set(ids)
+            rows = [r for r in _tuples(store, sql) if r[0] in wanted]
+        else:
+            rows = []
+            for at in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[at:at + _IN_CHUNK]
+                rows += _tuples(store, sql + f"WHERE ps.product_id IN ({', '.join('?' for _ in chunk)})", chunk)
     found: dict[str, dict[str, dict]] = {}
+    columns = _STATUS_COLUMNS
     for r in rows:
-        found.setdefault(r["product_id"], {})[r["period_key"]] = dict(r)
+        per_key = found.get(r[0])
+        if per_key is None:
+            per_key = found[r[0]] = {}
+        per_key[r[1]] = dict(zip(columns, r))
     return found
+
+
+def _tuples(store: Store, sql: str, params=()) -> list[tuple]:
+    """Plain tuples (no sqlite3.Row: a third of the time of a large read)."""
+    with store.db._lock:
+        cursor = store.db.conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, params).fetchall()
 
 
 # -- validation & writing -----------------------------------------------------------------------
