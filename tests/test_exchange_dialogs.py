@@ -252,9 +252,13 @@ def test_workbook_import_and_package_merge_are_one_undo_step_each(qtbot, tmp_pat
         assert window.undo_stack.undoText() == "Nhập gói «2.cchc»"
         # QA7: undoing the merge is a new change the next exchange sends to A: the Edit menu says so
         undo, redo = window.actions["undo"], window.actions["redo"]
-        assert undo.text().startswith("&Hoàn tác nhập gói «2.cchc»: ")
-        assert "giá trị trước khi nhập" in undo.text() and "lần trao đổi sau sẽ gửi thay đổi này cho máy kia" \
-            in undo.text() and undo.statusTip() == undo.text()[1:]
+        assert undo.text().startswith("&Hoàn tác nhập gói «2.cchc»") and "máy kia" in undo.text()   # the menu line
+        sentence = undo.statusTip()              # the whole sentence: the status bar and the toolbar's tooltip
+        assert sentence.startswith("Hoàn tác nhập gói «2.cchc»: ") and "giá trị trước khi nhập" in sentence
+        assert "lần trao đổi sau sẽ gửi thay đổi này cho máy kia" in sentence
+        from PySide6.QtWidgets import QToolButton
+        [button] = [b for b in window.findChildren(QToolButton) if b.defaultAction() is undo]
+        assert button.toolTip().startswith(sentence) and button.text() == "Hoàn tác"
         window.undo_stack.undo()
         assert b.row("product", p2)["description"] == before
         assert redo.text() == "&Làm lại: Nhập gói «2.cchc»"           # redo reads as the step itself

@@ -83,3 +83,24 @@ def test_a_period_value_reads_in_words():
     for key in ("2026", "2026-Q1", "2026-H1", "2027-Q4"):
         assert value_text("period_key", key) == make_period(key).label != key
     assert value_text("period_key", "không rõ") == "không rõ"
+
+
+def test_the_merge_step_is_named_by_its_package_and_its_undo_says_it_is_sent_back(pair, tmp_path):
+    """QA7: the merge's step (history, undo stack) names the package; undoing it is a new change of this PC, which
+    the next exchange sends to the other PC: the undo text says so (shown in the Edit menu: test_exchange_dialogs)."""
+    from cchc_desktop import ops
+    from cchc_desktop.ops import exchange as exchange_ops
+
+    a, b = pair
+    _s2, p1, _p2 = two_same_products(a)
+    send(a, b, tmp_path / "0.cchc")
+    a.update("product", p1, description="Sửa ở máy A")
+    result = exchange_ops.merge_package(b, preview(a, b, tmp_path / "xa-a.cchc"), confirm=False)
+    assert result.label == "Nhập gói «xa-a.cchc»" and b.row("product", p1)["description"] == "Sửa ở máy A"
+    for short in (False, True):
+        text = exchange_ops.merge_undo_text("xa-a.cchc", short=short)
+        assert text.startswith("Hoàn tác nhập gói «xa-a.cchc»") and "lần trao đổi sau sẽ gửi" in text
+        assert "máy kia" in text
+    assert "giá trị nhận được sẽ được thay bằng giá trị trước khi nhập" in exchange_ops.merge_undo_text("xa-a.cchc")
+    ops.undo(b, result.op_id)
+    assert b.row("product", p1)["description"] == SAME

@@ -186,16 +186,18 @@ def undo_label(base: str, step: str) -> str:
 
 def _undo_text(action: QAction, base: str, step: str, stack=None, tip: str = "") -> None:
     """The undo/redo action's text after each step; a step to undo whose command carries its own `undo_text`
-    (ui.operations.OpCommand: a package merge, which the next exchange sends back) reads that instead, in the
-    menu, the status bar and the toolbar's tooltip."""
+    ("menu line\nwhole sentence": ui.operations.OpCommand, e.g. a package merge, which the next exchange sends
+    back) reads that instead: the line in the menu, the sentence in the status bar and the toolbar's tooltip."""
     if not isValid(action):
         return
     note = None
     if stack is not None and isValid(stack) and step and stack.index() > 0:
         note = getattr(stack.command(stack.index() - 1), "undo_text", None)
-    action.setText(f"&{note}" if note else undo_label(base, step))
+    line, _, sentence = (note or "").partition("\n")
+    action.setText(f"&{line}" if note else undo_label(base, step))
     if stack is not None:
-        action.setStatusTip(note or tip)
+        action.setStatusTip(sentence or line or tip)
+        action.setToolTip(sentence or line or action.text().replace("&", ""))
 
 
 def build_actions(window) -> None:
@@ -277,7 +279,8 @@ def _short_text(window, button: QToolButton, name: str, text: str) -> None:
     if not (isValid(button) and isValid(action)):   # window being destroyed
         return
     button.setText(text)
-    button.setToolTip(action.text().replace("&", "")
+    # «Hoàn tác» of a step with its own sentence (_undo_text) shows that sentence
+    button.setToolTip((action.toolTip() if name == UNDO else action.text()).replace("&", "")
                       + (f" ({action.shortcut().toString(QKeySequence.NativeText)})"
                          if not action.shortcut().isEmpty() else ""))
 

@@ -481,7 +481,8 @@ class PackageImportDialog(QDialog):
             name = self.plan.package.path.name
             result = _perform(self, exchange_ops.merge_label(name), exchange_ops.merge_package, self.store, self.plan,
                               confirm=confirm, choices=choices, refused="Không hợp nhất được",
-                              undo_text=exchange_ops.merge_undo_text(name))
+                              undo_text=exchange_ops.merge_undo_text(name, short=True) + "\n"
+                              + exchange_ops.merge_undo_text(name))
         if result is None:
             return
         self.result = result

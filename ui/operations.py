@@ -81,8 +81,9 @@ class OpCommand(QUndoCommand):
                  select_after_do: tuple[str, str] | None = None, select_after_undo: tuple[str, str] | None = None,
                  message: Callable[[str], None] | None = None, undo_text: str | None = None):
         super().__init__(label)
-        self.undo_text = undo_text   # what undoing this step does, when the bare label does not say enough
-                                     # (the Edit menu's «Hoàn tác» reads it: ui.actions)
+        # what undoing this step does, when the bare label does not say enough: "menu line\nwhole sentence" (the
+        # Edit menu's «Hoàn tác» shows the line, the status bar and the toolbar's tooltip the sentence: ui.actions)
+        self.undo_text = undo_text
         self.message = message    # shows a refusal of the first run (the widget that asked); later: events
         self.store, self.events, self.action = store, events, action
         self.result: ops.OpResult | None = None   # the op now in effect (the first run or the last redo)
@@ -146,7 +147,8 @@ def perform(store, undo_stack, events: StoreEvents | None, label: str, action: C
             select_after_do=None, select_after_undo=None, message=None, undo_text=None, **kwargs) -> OpCommand:
     """Run `action(*args, **kwargs)` (a core op returning an OpResult, or any core write function, run as
     an op) as one undo step on `undo_stack` (without a stack: applied and published, not undoable).
-    `undo_text`: the Edit menu's «Hoàn tác» text for this step when «Hoàn tác: <label>» does not say enough."""
+    `undo_text`: the Edit menu's «Hoàn tác» text for this step when «Hoàn tác: <label>» does not say enough
+    ("menu line\nwhole sentence for the status bar")."""
     events = events or events_for(undo_stack)
 
     def do() -> ops.OpResult:

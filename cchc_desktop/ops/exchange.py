@@ -17,12 +17,15 @@ def merge_label(file_name: str = "") -> str:
     return f"Nhập gói «{shorten(file_name, 50)}»" if file_name else MERGE_PACKAGE
 
 
-def merge_undo_text(file_name: str = "") -> str:
-    """What undoing a merge does, said where it is offered (Edit menu, the toolbar's tooltip): it is a new change
-    of this PC, which the next exchange sends to the other PC, where it replaces the values that PC sent."""
+def merge_undo_text(file_name: str = "", *, short: bool = False) -> str:
+    """What undoing a merge does, said where it is offered: it is a new change of this PC, which the next exchange
+    sends to the other PC, where it replaces the values that PC sent. ``short``: the Edit menu's line (a menu does
+    not wrap); the whole sentence goes to the status bar and the toolbar's tooltip."""
     from ..text import shorten
 
     what = f"nhập gói «{shorten(file_name, 50)}»" if file_name else "nhập gói dữ liệu"
+    if short:
+        return f"Hoàn tác {what} (lần trao đổi sau sẽ gửi cho máy kia)"
     return (f"Hoàn tác {what}: các giá trị nhận được sẽ được thay bằng giá trị trước khi nhập, và lần trao đổi sau "
             "sẽ gửi thay đổi này cho máy kia")
 
