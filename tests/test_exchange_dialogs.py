@@ -152,7 +152,10 @@ def test_conflicts_dialog_restores_the_other_value_in_one_click(qtbot, tmp_path)
     qtbot.addWidget(dialog)
     texts = [dialog.tombstones.item(i).text() for i in range(dialog.tombstones.count())]
     [tomb_text] = [t for t in texts if t.startswith("Nhiệm vụ")]
-    assert "Sản phẩm «Số hóa kết quả»" in tomb_text and "Sản phẩm «Kho dữ liệu»" in tomb_text
+    # the products cited by their task: the second task of section I («I.2»)
+    assert tuple(b.db.query_one("SELECT s.position, t.position FROM task t JOIN section s ON s.id = t.section_id "
+                                "WHERE t.id = ?", (other,))) == (0, 1)
+    assert "Sản phẩm «I.2 — Số hóa kết quả»" in tomb_text and "Sản phẩm «I.2 — Kho dữ liệu»" in tomb_text
     for i in range(dialog.tombstones.count()):
         dialog.tombstones.item(i).setCheckState(Qt.Unchecked)    # keep the task for now
     qtbot.mouseClick(dialog.apply_button, Qt.LeftButton)
@@ -246,9 +249,22 @@ def test_workbook_import_and_package_merge_are_one_undo_step_each(qtbot, tmp_pat
         qtbot.addWidget(merge)
         qtbot.mouseClick(merge.apply_button, Qt.LeftButton)
         assert b.row("product", p2)["description"] == "Sửa ở máy A"
-        assert window.undo_stack.undoText() == "Hợp nhất gói dữ liệu"
+        assert window.undo_stack.undoText() == "Nhập gói «2.cchc»"
+        # QA7: undoing the merge is a new change the next exchange sends to A: the Edit menu says so
+        undo, redo = window.actions["undo"], window.actions["redo"]
+        assert undo.text().startswith("&Hoàn tác nhập gói «2.cchc»") and "máy kia" in undo.text()   # the menu line
+        sentence = undo.statusTip()              # the whole sentence: the status bar and the toolbar's tooltip
+        assert sentence.startswith("Hoàn tác nhập gói «2.cchc»: ") and "giá trị trước khi nhập" in sentence
+        assert "lần trao đổi sau sẽ gửi thay đổi này cho máy kia" in sentence
+        from PySide6.QtWidgets import QToolButton
+        [button] = [b for b in window.findChildren(QToolButton) if b.defaultAction() is undo]
+        assert button.toolTip().startswith(sentence) and button.text() == "Hoàn tác"
         window.undo_stack.undo()
         assert b.row("product", p2)["description"] == before
+        assert redo.text() == "&Làm lại: Nhập gói «2.cchc»"           # redo reads as the step itself
+        assert undo.text() == "&Hoàn tác: Nhập tệp cập nhật" and "máy kia" not in undo.statusTip()
+        window.undo_stack.redo()
+        assert b.row("product", p2)["description"] == "Sửa ở máy A" and "máy kia" in undo.text()
     finally:
         a.close()
         b.close()

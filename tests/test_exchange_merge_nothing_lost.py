@@ -162,7 +162,11 @@ def test_deletion_preview_lists_every_row_it_removes(pair, tmp_path, capsys):
                        ("evidence", evidence_id)}
     lines = tomb.removed_lines()
     assert lines[0] == "Nhiệm vụ «Ban hành kế hoạch CCHC năm 2026»"
-    assert "Sản phẩm «Kế hoạch CCHC»" in lines and "Văn bản minh chứng «Kế hoạch CCHC [2026] — 12/KH-UBND»" in lines
+    # the product cited by its task (the first task of section I: «I.1»), the period in words
+    assert tuple(b.db.query_one("SELECT s.position, t.position FROM task t JOIN section s ON s.id = t.section_id "
+                                "WHERE t.id = ?", (ids["t1"],))) == (0, 0)
+    assert "Sản phẩm «I.1 — Kế hoạch CCHC»" in lines
+    assert "Văn bản minh chứng «I.1 — Kế hoạch CCHC [Năm 2026] — 12/KH-UBND»" in lines
     b.close()
     assert cli_main(["--db", str(tmp_path / "b" / "b.sqlite3"), "import-package", str(tmp_path / "a.cchc")]) == 0
     out = capsys.readouterr().out

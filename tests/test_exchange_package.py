@@ -338,7 +338,8 @@ def test_conflict_values_read_with_a_decimal_comma_and_labels_worked_out_when_sh
                     "applied, applied_value, created_at) VALUES (?, 'product', ?, 'description', ?, '0.5', '1.0', "
                     "'remote', '1.0', '2026-05-01T00:00:00')", (cid, row_id, label))
         found = {c.id: c for c in list_conflicts(store)}
-        assert found["c1"].label == store.row("product", product)["description"] != product
+        # worked out now: the product cited by its task (the only task of section I: «I.1»)
+        assert found["c1"].label == "I.1 — " + store.row("product", product)["description"] != product
         assert found["c2"].label == "Sản phẩm đã xóa"
         c = found["c1"]
         assert (c.text(c.local_value), c.text(c.remote_value)) == ("0,5", "1")

@@ -184,9 +184,20 @@ def undo_label(base: str, step: str) -> str:
     return f"{base}: {step}" if step else base
 
 
-def _undo_text(action: QAction, base: str, step: str) -> None:
-    if isValid(action):
-        action.setText(undo_label(base, step))
+def _undo_text(action: QAction, base: str, step: str, stack=None, tip: str = "") -> None:
+    """The undo/redo action's text after each step; a step to undo whose command carries its own `undo_text`
+    ("menu line\nwhole sentence": ui.operations.OpCommand, e.g. a package merge, which the next exchange sends
+    back) reads that instead: the line in the menu, the sentence in the status bar and the toolbar's tooltip."""
+    if not isValid(action):
+        return
+    note = None
+    if stack is not None and isValid(stack) and step and stack.index() > 0:
+        note = getattr(stack.command(stack.index() - 1), "undo_text", None)
+    line, _, sentence = (note or "").partition("\n")
+    action.setText(f"&{line}" if note else undo_label(base, step))
+    if stack is not None:
+        action.setStatusTip(sentence or line or tip)
+        action.setToolTip(sentence or line or action.text().replace("&", ""))
 
 
 def build_actions(window) -> None:
@@ -199,7 +210,8 @@ def build_actions(window) -> None:
             action = make(window, spec.text)
             # «Hoàn tác: Sửa hoạt động/sản phẩm» (Qt writes the prefix and the step's text with a bare space);
             # connected after Qt's own slot, so this text is the one shown
-            text_changed.connect(lambda text, a=action, base=spec.text: _undo_text(a, base, text))
+            text_changed.connect(lambda text, a=action, base=spec.text, s=stack if spec.name == UNDO else None,
+                                 tip=spec.tip: _undo_text(a, base, text, s, tip))
         else:
             action = QAction(spec.text, window)
             action.triggered.connect(lambda _checked=False, f=spec.slot: f(window))
@@ -267,7 +279,8 @@ def _short_text(window, button: QToolButton, name: str, text: str) -> None:
     if not (isValid(button) and isValid(action)):   # window being destroyed
         return
     button.setText(text)
-    button.setToolTip(action.text().replace("&", "")
+    # «Hoàn tác» of a step with its own sentence (_undo_text) shows that sentence
+    button.setToolTip((action.toolTip() if name == UNDO else action.text()).replace("&", "")
                       + (f" ({action.shortcut().toString(QKeySequence.NativeText)})"
                          if not action.shortcut().isEmpty() else ""))
 

@@ -478,8 +478,11 @@ class PackageImportDialog(QDialog):
         confirm = {self.tombstones.item(i).data(Qt.UserRole) for i in range(self.tombstones.count())
                    if self.tombstones.item(i).checkState() == Qt.Checked}
         with busy(self, "Đang hợp nhất dữ liệu…", show=True):
-            result = _perform(self, exchange_ops.MERGE_PACKAGE, exchange_ops.merge_package, self.store, self.plan,
-                              confirm=confirm, choices=choices, refused="Không hợp nhất được")
+            name = self.plan.package.path.name
+            result = _perform(self, exchange_ops.merge_label(name), exchange_ops.merge_package, self.store, self.plan,
+                              confirm=confirm, choices=choices, refused="Không hợp nhất được",
+                              undo_text=exchange_ops.merge_undo_text(name, short=True) + "\n"
+                              + exchange_ops.merge_undo_text(name))
         if result is None:
             return
         self.result = result
@@ -490,14 +493,15 @@ class PackageImportDialog(QDialog):
                              + "".join(f"\n• {n}" for n in result.notes))
 
 
-def _perform(dialog, label: str, action, /, *args, refused: str, **kwargs):
+def _perform(dialog, label: str, action, /, *args, refused: str, undo_text: str | None = None, **kwargs):
     """Run an exchange operation as one step on the undo stack of the window that opened the dialog (Ctrl+Z
     undoes the whole import or merge; every view is told through the one change notification). Returns the
     operation's value, or None when it was refused (the reason shown in the dialog's message line)."""
     from .operations import perform_in
 
     command = perform_in(dialog, label, action, *args,
-                         message=lambda text: dialog.message.setText(f"{refused}: {text}"), **kwargs)
+                         message=lambda text: dialog.message.setText(f"{refused}: {text}"), undo_text=undo_text,
+                         **kwargs)
     return command.result.value if command.ok else None
 
 

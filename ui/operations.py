@@ -79,8 +79,11 @@ class OpCommand(QUndoCommand):
 
     def __init__(self, store, events: StoreEvents, label: str, action: Callable[[], ops.OpResult],
                  select_after_do: tuple[str, str] | None = None, select_after_undo: tuple[str, str] | None = None,
-                 message: Callable[[str], None] | None = None):
+                 message: Callable[[str], None] | None = None, undo_text: str | None = None):
         super().__init__(label)
+        # what undoing this step does, when the bare label does not say enough: "menu line\nwhole sentence" (the
+        # Edit menu's «Hoàn tác» shows the line, the status bar and the toolbar's tooltip the sentence: ui.actions)
+        self.undo_text = undo_text
         self.message = message    # shows a refusal of the first run (the widget that asked); later: events
         self.store, self.events, self.action = store, events, action
         self.result: ops.OpResult | None = None   # the op now in effect (the first run or the last redo)
@@ -141,9 +144,11 @@ class OpCommand(QUndoCommand):
 
 
 def perform(store, undo_stack, events: StoreEvents | None, label: str, action: Callable, /, *args,
-            select_after_do=None, select_after_undo=None, message=None, **kwargs) -> OpCommand:
+            select_after_do=None, select_after_undo=None, message=None, undo_text=None, **kwargs) -> OpCommand:
     """Run `action(*args, **kwargs)` (a core op returning an OpResult, or any core write function, run as
-    an op) as one undo step on `undo_stack` (without a stack: applied and published, not undoable)."""
+    an op) as one undo step on `undo_stack` (without a stack: applied and published, not undoable).
+    `undo_text`: the Edit menu's «Hoàn tác» text for this step when «Hoàn tác: <label>» does not say enough
+    ("menu line\nwhole sentence for the status bar")."""
     events = events or events_for(undo_stack)
 
     def do() -> ops.OpResult:
@@ -155,7 +160,7 @@ def perform(store, undo_stack, events: StoreEvents | None, label: str, action: C
         if isinstance(result.value, ops.OpResult):
             result.value = result.value.value
         return result
-    command = OpCommand(store, events, label, do, select_after_do, select_after_undo, message)
+    command = OpCommand(store, events, label, do, select_after_do, select_after_undo, message, undo_text)
     if undo_stack is not None:
         undo_stack.push(command)
     else:
@@ -189,9 +194,9 @@ def events_in(widget) -> StoreEvents:
     return events
 
 
-def perform_in(widget, label: str, action: Callable, /, *args, message=None, **kwargs) -> OpCommand:
+def perform_in(widget, label: str, action: Callable, /, *args, message=None, undo_text=None, **kwargs) -> OpCommand:
     """`perform` on the undo stack of the window that `widget` belongs to (a dialog opened from the main
     window: its parent chain), or without a stack when there is none."""
     owner = _window_of(widget)
     return perform(getattr(owner, "store", None) or widget.store, stack_in(widget), events_in(widget), label,
-                   action, *args, message=message, **kwargs)
+                   action, *args, message=message, undo_text=undo_text, **kwargs)

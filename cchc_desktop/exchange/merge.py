@@ -321,32 +321,109 @@ class _LocalLog:
 
 
 class _Labels:
-    """Short row labels for previews, with product descriptions looked up once."""
+    """Short row labels for previews and the conflict list: products and their statuses cited by their task first
+    («I.2 — Kế hoạch CCHC [Quý I/2026]»), as every other list of the app cites tasks.
 
-    def __init__(self, store: Store, existing: dict[str, dict[str, dict]]):
+    The task citations are worked out once (``citation_map``, on first need) from the local sections and tasks
+    (``existing`` when it holds them all, else one query each) and, for rows only the package has, the package's
+    own sections and tasks (``remote``); every label is then dict lookups."""
+
+    def __init__(self, store: Store, existing: dict[str, dict[str, dict]] | None = None, *,
+                 complete: bool = False):
         self.store = store
-        self.products = {pid: row.get("description") for pid, row in existing.get("product", {}).items()}
+        existing = existing or {}
+        self.products = {pid: (row.get("description"), row.get("task_id"))
+                         for pid, row in existing.get("product", {}).items()}
+        self.existing = existing if complete else None     # every local section and task already read
+        self.remote: dict[str, list[dict]] = {}            # the package's rows (ids mapped), once known
+        self.deleted: dict[tuple, object] = {}             # (table, id) the local log deleted
+        self._citations: dict[str, str] | None = None
 
     def add_product(self, row: dict) -> None:
-        self.products.setdefault(row["id"], row.get("description"))
+        self.products.setdefault(row["id"], (row.get("description"), row.get("task_id")))
+
+    @property
+    def citations(self) -> dict[str, str]:
+        if self._citations is None:
+            db = self.store.db
+            if self.existing is not None:
+                sections = list(self.existing.get("section", {}).values())
+                tasks = list(self.existing.get("task", {}).values())
+            else:
+                columns = {r["name"] for r in db.query("PRAGMA table_info(task)")}
+                wanted = [c for c in ("id", "section_id", "position", "source_stt", "archived_on") if c in columns]
+                sections = [dict(r) for r in db.query("SELECT id, plan_id, position FROM section")]
+                tasks = [dict(r) for r in db.query(f"SELECT {', '.join(wanted)} FROM task")]
+            for name, rows in (("section", sections), ("task", tasks)):
+                have = {r["id"] for r in rows}
+                rows.extend(r for r in self.remote.get(name, ())
+                            if r["id"] not in have and (name, r["id"]) not in self.deleted)
+            self._citations = citation_map(sections, tasks)
+        return self._citations
 
     def __call__(self, table: str, row: dict | None) -> str:
-        return describe(self.store, table, row, self.products)
+        if not row or table not in ("product", "product_status", "evidence"):
+            return describe(self.store, table, row, self.products)
+        return describe(self.store, table, row, self.products, self.citations)
 
 
-def describe(store: Store, table: str, row: dict | None, products: dict | None = None) -> str:
-    """Short human label of a row for previews."""
+def citation_map(sections, tasks) -> dict[str, str]:
+    """task id -> its citation «I.2», «II.3.a)» (``domain.Plan.citations``) from plain section rows (id, plan_id,
+    position) and task rows (id, section_id, position, source_stt, archived_on) of any number of plans. Sections are
+    numbered by position and tasks taken in position order like ``Store.load_plan``; a task an amendment dropped
+    (archived) is left out of the numbering and has no citation, as in the plan's table."""
+    from ..domain import Plan, Section, Task
+    from ..store import roman
+
+    plans: dict[str, Plan] = {}
+    by_id: dict[str, Section] = {}
+    for r in sorted(sections, key=lambda r: int(r.get("position") or 0)):
+        plan = plans.get(r.get("plan_id"))
+        if plan is None:
+            plan = plans[r.get("plan_id")] = Plan(r.get("plan_id"), "")
+        position = int(r.get("position") or 0)
+        section = by_id[r["id"]] = Section(r["id"], r.get("plan_id"), position, roman(position + 1), "")
+        plan.sections.append(section)
+    for r in sorted(tasks, key=lambda r: int(r.get("position") or 0)):
+        section = by_id.get(r.get("section_id"))
+        if section is not None and not r.get("archived_on"):
+            section.tasks.append(Task(r["id"], section.id, int(r.get("position") or 0), "",
+                                      source_stt=r.get("source_stt") or ""))
+    out: dict[str, str] = {}
+    for plan in plans.values():
+        out.update(plan.citations())
+    return out
+
+
+def period_text(key) -> str:
+    """A period key in words as the rest of the app reads it («Quý I/2026», «6 tháng đầu năm 2026», «Năm 2026»:
+    ``ReportingPeriod.label``); a key that does not parse as it is."""
+    from ..tracking.periods import make_period
+
+    try:
+        return make_period(str(key or "")).label
+    except ValueError:
+        return str(key or "")
+
+
+def describe(store: Store, table: str, row: dict | None, products: dict | None = None,
+             citations: dict[str, str] | None = None) -> str:
+    """Short human label of a row for previews. ``products``: product id -> (description, task id) already read;
+    ``citations``: task id -> citation (``citation_map``): a product, a status or a piece of evidence then reads
+    «I.2 — Kế hoạch CCHC [Quý I/2026]» (its task's citation first, the period in words)."""
     if not row:
         return ""
     if table == "product":
-        return _short(row.get("description"))
+        return _cited(citations, row.get("task_id"), _short(row.get("description")))
     if table in ("product_status", "evidence"):
         if products is not None and row.get("product_id") in products:
-            product = (products[row.get("product_id")],)
+            product = products[row.get("product_id")]
         else:
-            product = store.db.query_one("SELECT description FROM product WHERE id = ?", (row.get("product_id"),))
+            product = store.db.query_one("SELECT description, task_id FROM product WHERE id = ?",
+                                         (row.get("product_id"),))
+        text = _cited(citations, product[1], _short(product[0])) if product else "?"
         extra = f" — {row.get('doc_number')}" if table == "evidence" and row.get("doc_number") else ""
-        return f"{_short(product[0]) if product else '?'} [{row.get('period_key', '')}]{extra}"
+        return f"{text} [{period_text(row.get('period_key'))}]{extra}"
     if table in ("par_score", "par_document", "par_link") and row.get("criterion_id"):
         criterion = store.db.query_one("SELECT code, title FROM par_criterion WHERE id = ?", (row["criterion_id"],))
         if criterion is not None:            # «Tiêu chí 1.5 Sáng kiến…», never the row's id
@@ -358,6 +435,12 @@ def describe(store: Store, table: str, row: dict | None, products: dict | None =
         if row.get(key):
             return _short(row[key])
     return row.get("id", "")
+
+
+def _cited(citations: dict[str, str] | None, task_id, text: str) -> str:
+    """«I.2 — text» when the task's citation is known, else the text alone."""
+    cite = citations.get(task_id) if citations and task_id else None
+    return f"{cite} — {text}" if cite else text
 
 
 def _short(text, width: int = 80) -> str:
@@ -414,7 +497,7 @@ def _plan_merge(store: Store, package: Package, *, read_all: bool = False) -> Me
     else:
         local = _LocalLog(store, package.seen, defaults)
         existing = {name: {r["id"]: dict(r) for r in db.query(f"SELECT * FROM {name}")} for name in infos}
-    label = _Labels(store, existing)
+    label = _Labels(store, existing, complete=not scoped)
 
     plan = MergePlan(package, [])
     max_lamport = int(package.manifest.get("lamport") or 0)
@@ -455,6 +538,7 @@ def _plan_merge(store: Store, package: Package, *, read_all: bool = False) -> Me
                         break
             mapped_rows.append(row)
         remote_rows[name] = mapped_rows
+    label.remote, label.deleted = remote_rows, local.deletes     # rows only the package has: cited by its own
 
     # New log entries (not already here), row ids mapped.
     remote = _Log(defaults)
@@ -605,7 +689,8 @@ def _lost_text(lost: list[FieldChange]) -> str:
 
 def value_text(field_name: str | None, value) -> str:
     """A merged value as the user reads it (previews, the conflict list, the CLI): a status in words, a date
-    dd/mm/yyyy, agency names joined, numbers with the Vietnamese decimal comma («0,5», «1», never «0.5»)."""
+    dd/mm/yyyy, agency names joined, numbers with the Vietnamese decimal comma («0,5», «1», never «0.5»), a period
+    in words («Quý I/2026», ``period_text``)."""
     from ..dates import format_date
     from ..reports.vnformat import decimal
     from ..tracking.timeliness import STATUS_LABELS
@@ -624,6 +709,8 @@ def value_text(field_name: str | None, value) -> str:
         return STATUS_LABELS[value]
     if field_name in ("completed_on", "issued_on", "doc_date") and isinstance(value, str):
         return format_date(value)
+    if field_name == "period_key":
+        return period_text(value)
     return str(value)
 
 
@@ -768,7 +855,7 @@ def _plan_links(store, plan, tables, remote, local, id_map, present, existing, r
             continue
         local_entries = local.unseen_links.get((product_id, role), [])
         product = existing.get("product", {}).get(product_id) or inserted.get(product_id) or {}
-        row_label = _short(product.get("description"))
+        row_label = label("product", product)
         old = [names.get(a, "?") for a in local_ids]
         if not local_entries:
             if remote_stamp <= local_stamp:
@@ -1087,7 +1174,7 @@ class Conflict:
         return value_text(self.field, value)
 
 
-def _current_label(store: Store, entity: str, row_id: str, stored: str) -> str:
+def _current_label(store: Store, labels: _Labels, entity: str, row_id: str, stored: str) -> str:
     """The row's label worked out now (a conflict recorded before rows were named keeps its id otherwise); the
     label stored at merge time for a row that no longer exists."""
     table = "product" if entity == "product_agency" else entity
@@ -1095,14 +1182,15 @@ def _current_label(store: Store, entity: str, row_id: str, stored: str) -> str:
         row = store.get_row(table, row_id)
     except sqlite3.Error:
         row = None
-    return (describe(store, table, row) or stored) if row else stored
+    return (labels(table, row) or stored) if row else stored
 
 
 def list_conflicts(store: Store, state: str | None = "open") -> list[Conflict]:
     """Conflicts kept from merges, newest first (state None: all); labels worked out at display time."""
     sql = "SELECT * FROM exchange_conflict" + (" WHERE state = ?" if state else "") + " ORDER BY created_at DESC, id"
+    labels = _Labels(store)         # the task citations read once for the whole list
     return [Conflict(r["id"], r["entity"], r["row_id"], r["field"],
-                     _current_label(store, r["entity"], r["row_id"], r["label"]), _decode(r["local_value"]),
+                     _current_label(store, labels, r["entity"], r["row_id"], r["label"]), _decode(r["local_value"]),
                      _decode(r["remote_value"]), r["applied"], _decode(r["applied_value"]), r["created_at"],
                      r["state"]) for r in store.db.query(sql, (state,) if state else ())]
 
@@ -1159,11 +1247,12 @@ def _remember_tombstone(db, tomb: Tombstone, now: str) -> None:
 def pending_tombstones(store: Store) -> list[Tombstone]:
     """Deletions received earlier and not yet confirmed or rejected (rows still present)."""
     found = []
+    labels = _Labels(store)
     for r in store.db.query("SELECT * FROM exchange_tombstone WHERE state = 'pending' ORDER BY lamport"):
         current = store.db.query_one(f"SELECT * FROM {r['entity']} WHERE id = ?", (r["row_id"],))
         if current is not None:
             found.append(Tombstone(r["entity"], r["row_id"], json.loads(r["entry"]),
-                                   describe(store, r["entity"], dict(current))))
+                                   labels(r["entity"], dict(current))))
     return found
 
 

@@ -7,7 +7,27 @@ from __future__ import annotations
 from .core import OpResult, op_function, run, run_with_backup
 
 IMPORT_WORKBOOKS = "Nhập tệp cập nhật"
-MERGE_PACKAGE = "Hợp nhất gói dữ liệu"
+MERGE_PACKAGE = "Hợp nhất gói dữ liệu"      # a merge whose package has no file name
+
+
+def merge_label(file_name: str = "") -> str:
+    """The step a package merge is on the undo stack and in the history: «Nhập gói «xa-a.cchc»»."""
+    from ..text import shorten
+
+    return f"Nhập gói «{shorten(file_name, 50)}»" if file_name else MERGE_PACKAGE
+
+
+def merge_undo_text(file_name: str = "", *, short: bool = False) -> str:
+    """What undoing a merge does, said where it is offered: it is a new change of this PC, which the next exchange
+    sends to the other PC, where it replaces the values that PC sent. ``short``: the Edit menu's line (a menu does
+    not wrap); the whole sentence goes to the status bar and the toolbar's tooltip."""
+    from ..text import shorten
+
+    what = f"nhập gói «{shorten(file_name, 50)}»" if file_name else "nhập gói dữ liệu"
+    if short:
+        return f"Hoàn tác {what} (lần trao đổi sau sẽ gửi cho máy kia)"
+    return (f"Hoàn tác {what}: các giá trị nhận được sẽ được thay bằng giá trị trước khi nhập, và lần trao đổi sau "
+            "sẽ gửi thay đổi này cho máy kia")
 
 
 @op_function
@@ -25,8 +45,8 @@ def merge_package(store, plan, *, confirm, choices=None) -> OpResult:
     from ..backup import REASON_MERGE
     from ..exchange import apply_merge
 
-    return run_with_backup(store, REASON_MERGE, MERGE_PACKAGE, apply_merge, store, plan, confirm=confirm,
-                           choices=choices)
+    return run_with_backup(store, REASON_MERGE, merge_label(plan.package.path.name), apply_merge, store, plan,
+                           confirm=confirm, choices=choices)
 
 
 @op_function
@@ -37,4 +57,4 @@ def restore_conflict(store, conflict_id: str) -> OpResult:
     return run(store, "Khôi phục giá trị xung đột", restore, store, conflict_id)
 
 
-__all__ = ["import_workbooks", "merge_package", "restore_conflict"]
+__all__ = ["import_workbooks", "merge_label", "merge_package", "merge_undo_text", "restore_conflict"]
