@@ -76,3 +76,45 @@ def test_five_year_dialog_tells_the_signer_warning_after_saving(qtbot, tmp_path,
         assert shown == []
     finally:
         store.close()
+
+
+def _footer_room_points(ws) -> float:
+    """Height of the band the footer is printed in: from its distance to the paper's edge up to the bottom margin."""
+    return (ws.page_margins.bottom - ws.page_margins.footer) * 72
+
+
+def test_update_workbook_footer_has_room_for_its_page_number(store, tmp_path):
+    """Looked at through LibreOffice: «Trang 1/8» under the update workbook's table was cut in half — the narrow
+    form margin (0.6") less openpyxl's default footer distance (0.5") left 7 pt for a 12-pt line. Every sheet with
+    a footer (data, PAR, «Hướng dẫn») now has room for one line of it."""
+    from openpyxl import load_workbook
+
+    from cchc_desktop.demo import create_demo_plan
+    from cchc_desktop.exchange import export_workbooks
+
+    plan_id = create_demo_plan(store)
+    results = export_workbooks(store, plan_id, "2026-Q2", tmp_path)
+    assert results
+    checked = 0
+    for result in results:
+        wb = load_workbook(result.path)
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible" or not ws.oddFooter.center.text:
+                continue
+            assert _footer_room_points(ws) >= 12 * 1.2 + 2, (result.path.name, ws.title, _footer_room_points(ws))
+            assert ws.page_margins.top - ws.page_margins.header > 0       # a header band above the top margin too
+            checked += 1
+        wb.close()
+    assert checked >= 2 * len(results)
+
+
+def test_every_print_setup_margin_leaves_room_for_the_footer():
+    from openpyxl import Workbook
+
+    from cchc_desktop.xlsx_print import MARGINS, NARROW_MARGINS, print_setup
+
+    for margins in (MARGINS, NARROW_MARGINS):
+        ws = Workbook().active
+        print_setup(ws, landscape=True, margins=margins)
+        assert ws.page_margins.bottom == margins.bottom and ws.page_margins.top == margins.top
+        assert _footer_room_points(ws) >= 12 * 1.2 + 2, margins
