@@ -130,7 +130,10 @@ def cmd_period_report(store, args) -> int:
     if args.out:
         # dd/mm/yyyy as every other command (yyyy-mm-dd still read); a bad date named in Vietnamese
         ref = _dt.date.fromisoformat(amend.parse_date(args.date)) if args.date else _dt.date.today()
-        render_pdf(fiveyear.build_period_report(store, plan_id, ref), Path(args.out))
+        report = fiveyear.build_period_report(store, plan_id, ref)
+        for warning in report.warnings:     # as «report periodic» does
+            print(f"Lưu ý: {warning}", file=sys.stderr)
+        render_pdf(report, Path(args.out))
         print(f"Đã lưu «{args.out}».")
     return 0
 

@@ -119,6 +119,7 @@ def fit_row_heights(ws: Worksheet, first_row: int = 1, last_row: int | None = No
             ws.row_dimensions[r].height = max(heights + ([minimum] if minimum else []))
 
 
+HEADER_FOOTER_DISTANCE = 0.25   # inches from the paper's edge (under every margin of this module: ≥ 0.35")
 NARROW_MARGINS = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)   # forms to fill in (update workbooks)
 
 
@@ -131,7 +132,10 @@ def print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None = None
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=margins.left, right=margins.right, top=margins.top, bottom=margins.bottom)
+    # the footer («Trang x/y») is printed between the paper's edge + ``footer`` and the bottom margin: openpyxl's
+    # default distance (0.5") left 0.1" of the narrow form margins, and LibreOffice cut the page number in half
+    ws.page_margins = PageMargins(left=margins.left, right=margins.right, top=margins.top, bottom=margins.bottom,
+                                  header=HEADER_FOOTER_DISTANCE, footer=HEADER_FOOTER_DISTANCE)
     ws.print_options.horizontalCentered = True
     if title_rows:
         ws.print_title_rows = title_rows
@@ -149,5 +153,5 @@ def printable_sheet(ws: Worksheet, widths: list[float], *, landscape: bool, head
     return fitted
 
 
-__all__ = ["FONT_NAME", "MARGINS", "NARROW_MARGINS", "column_width", "fit_row_heights", "fit_widths", "font", "print_setup",
+__all__ = ["FONT_NAME", "HEADER_FOOTER_DISTANCE", "MARGINS", "NARROW_MARGINS", "column_width", "fit_row_heights", "fit_widths", "font", "print_setup",
            "printable_sheet", "printable_width", "use_report_font", "wrapped_height"]

@@ -4,6 +4,7 @@ value, and the report «Kết quả thực hiện Kế hoạch giai đoạn» sa
 from __future__ import annotations
 
 import datetime as _dt
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView,
@@ -85,9 +86,13 @@ class FiveYearDialog(QDialog):
             path += ".pdf"
         try:
             with busy(self, "Đang lập báo cáo…"):
-                render_pdf(fiveyear.build_period_report(self.store, self.plan_id, _dt.date.today()), path)
+                report = fiveyear.build_period_report(self.store, self.plan_id, _dt.date.today())
+                render_pdf(report, path)
         except (UserError, SafeWriteError, OSError) as exc:
             messages.error(self, "Lưu báo cáo", f"Không lưu được báo cáo: {user_message(exc, path)}")
+            return
+        if report.warnings:    # (a signer name set on the yearly plan only is not this plan's)
+            messages.info(self, "Lưu báo cáo", f"Đã lưu «{Path(path).name}». Lưu ý: " + " ".join(report.warnings))
 
     # -- a yearly plan: its parent and its target links ------------------------------------------------------
     def _build_links(self, layout: QVBoxLayout) -> None:

@@ -456,4 +456,6 @@ def build_period_report(store: Store, plan_id: str, ref_date: _dt.date, *, numbe
     return ReportData(kind="period_plan", title=f"BÁO CÁO {subject}", header=doc_header, signer=header.signer(),
                       body="\n".join(body), tables={targets.key: targets, tasks.key: tasks},
                       context={"ky": period}, author=f"Ủy ban nhân dân {unit}",
-                      file_stem=f"bao-cao-ket-qua-ke-hoach-giai-doan-{period.replace('–', '-')}")
+                      file_stem=f"bao-cao-ket-qua-ke-hoach-giai-doan-{period.replace('–', '-')}",
+                      # the five-year plan has its own header: a name set only on the yearly plan is not printed
+                      warnings=[header.signer_warning] if header.signer_warning else [])
