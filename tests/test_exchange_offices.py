@@ -14,11 +14,12 @@ import pytest
 from openpyxl import load_workbook
 
 from cchc_desktop.cli import main as cli_main
-from cchc_desktop.exchange import (ExchangeError, apply_merge, export_package, export_workbooks, import_package,
+from cchc_desktop.exchange import (ExchangeError, apply_merge, export_package, export_workbooks,
                                    list_conflicts, plan_merge, read_package, read_workbooks, restore_conflict)
 from cchc_desktop.exchange.workbook_common import COLUMNS
 from cchc_desktop.tracking import set_status
 from cchc_desktop.tracking.timeliness import STATUS_LABELS
+from test_exchange_merge_nothing_lost import logged_values
 from test_exchange_workbook_nothing_lost import data_rows
 from exchange_support import make_plan, pair, send  # noqa: F401 - pair is a fixture
 
@@ -107,19 +108,6 @@ def test_a_workbook_written_by_a_newer_app_is_refused_by_name(store, tmp_path, c
 
 
 # -- 1. one PC deletes a task, the other edits it: every edit listed with its value, whatever the order ----------
-def logged(store, entity: str, field: str) -> list:
-    found = []
-    for old, new, name in store.db.query("SELECT old_value, new_value, field FROM change_log WHERE entity = ?",
-                                         (entity,)):
-        for text in (old, new):
-            value = json.loads(text) if text else None
-            if name == field:
-                found.append(value)
-            elif name is None and isinstance(value, dict) and field in value:
-                found.append(value[field])
-    return found
-
-
 @pytest.mark.parametrize("edits_first", [True, False])
 def test_edits_of_a_task_deleted_on_the_other_pc_are_listed_with_their_values(pair, tmp_path, capsys, edits_first):
     a, b = pair
@@ -164,8 +152,8 @@ def test_edits_of_a_task_deleted_on_the_other_pc_are_listed_with_their_values(pa
     assert kept[("product_status", "completed_on")].text("2026-03-05") == "05/03/2026"
     for entity, field, value in (("product", "deadline_text", "Quý IV/2026"),
                                  ("product_status", "result", "Đã ban hành KH số 5")):
-        assert value in logged(a, entity, field)                 # in the history of both PCs
-        assert value in logged(b, entity, field)
+        assert value in logged_values(a, entity, field)                 # in the history of both PCs
+        assert value in logged_values(b, entity, field)
     with pytest.raises(ExchangeError) as info:                   # restoring says why and what to do first
         restore_conflict(a, deadline.id)
     assert "đã bị xóa" in info.value.message and "Hoàn tác" in info.value.message

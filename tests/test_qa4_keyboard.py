@@ -96,8 +96,9 @@ SKIPPED = {"quit", "shortcuts", "about"}
 SKIPPED_TEXTS = {"&Mở thư mục sao lưu"}
 
 
-def test_no_dialog_opened_from_the_menus_has_two_controls_on_one_letter(full_window, monkeypatch):
-    """Every menu item is triggered; each dialog it opens (not shown: recorded instead of run) is checked."""
+def open_menu_dialogs(window, monkeypatch) -> list[QDialog]:
+    """Trigger every enabled menu item of ``window`` and return the dialogs they open (recorded, not run; message
+    boxes answer No, file pickers are cancelled). Shared with test_qa6_dialog_mnemonics."""
     opened: list[QDialog] = []
 
     def record(dialog, *args, **kwargs):
@@ -112,10 +113,10 @@ def test_no_dialog_opened_from_the_menus_has_two_controls_on_one_letter(full_win
         monkeypatch.setattr(QFileDialog, name, lambda *a, **k: ("", ""))
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: "")
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
-    full_window.dialog_runner = lambda dialog: bool(record(dialog))
-    skipped = {full_window.actions[name] for name in SKIPPED}
-    full_window.view.setFocus()
-    full_window.view.setCurrentIndex(full_window.model.index(1, 1))     # a task row: the task actions act
+    window.dialog_runner = lambda dialog: bool(record(dialog))
+    skipped = {window.actions[name] for name in SKIPPED}
+    window.view.setFocus()
+    window.view.setCurrentIndex(window.model.index(1, 1))     # a task row: the task actions act
 
     def walk(menu):
         for action in menu.actions():
@@ -123,13 +124,16 @@ def test_no_dialog_opened_from_the_menus_has_two_controls_on_one_letter(full_win
                 walk(action.menu())
             elif not action.isSeparator() and action.isEnabled() and action not in skipped \
                     and action.text() not in SKIPPED_TEXTS:
-                yield_dialogs_before = len(opened)
                 action.trigger()
-                for dialog in opened[yield_dialogs_before:]:
-                    problems.extend(dialog_problems(dialog))
-    problems: list[str] = []
-    for top in full_window.menuBar().actions():
+    for top in window.menuBar().actions():
         walk(top.menu())
+    return opened
+
+
+def test_no_dialog_opened_from_the_menus_has_two_controls_on_one_letter(full_window, monkeypatch):
+    """Every menu item is triggered; each dialog it opens (not shown: recorded instead of run) is checked."""
+    opened = open_menu_dialogs(full_window, monkeypatch)
+    problems = [p for dialog in opened for p in dialog_problems(dialog)]
     assert len(opened) >= 15, [d.windowTitle() for d in opened]    # the walk did open the dialogs
     assert not problems, "\n".join(problems)
 

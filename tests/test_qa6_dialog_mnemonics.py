@@ -10,10 +10,10 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QDialog,  # noqa: E402
-                               QDialogButtonBox, QFileDialog, QFormLayout, QInputDialog, QLabel,
-                               QLineEdit, QMessageBox, QTabWidget, QToolButton, QWidget)
+                               QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QTabWidget, QToolButton,
+                               QWidget)
 
-from test_qa4_keyboard import SKIPPED, SKIPPED_TEXTS, dialog_problems, mnemonic  # noqa: E402
+from test_qa4_keyboard import dialog_problems, mnemonic, open_menu_dialogs  # noqa: E402
 
 STANDARD_TEXTS = {"Đồng ý", "Hủy", "Đóng"}
 FIELDS = (QLineEdit, QComboBox, QAbstractSpinBox)
@@ -118,34 +118,7 @@ def menu_dialogs(qtbot, window, monkeypatch):
     from ui.backup_start import install_backup_menu
 
     install_backup_menu(window)
-    opened: list[QDialog] = []
-
-    def record(dialog, *args, **kwargs):
-        opened.append(dialog)
-        return 0
-
-    monkeypatch.setattr(QDialog, "exec", record)
-    monkeypatch.setattr(QMessageBox, "exec", lambda box, *a, **k: QMessageBox.StandardButton.No)
-    for name in ("question", "warning", "information", "critical"):
-        monkeypatch.setattr(QMessageBox, name, lambda *a, **k: QMessageBox.StandardButton.No)
-    for name in ("getOpenFileName", "getOpenFileNames", "getSaveFileName"):
-        monkeypatch.setattr(QFileDialog, name, lambda *a, **k: ("", ""))
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: "")
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
-    window.dialog_runner = lambda dialog: bool(record(dialog))
-    skipped = {window.actions[name] for name in SKIPPED}
-    window.view.setFocus()
-    window.view.setCurrentIndex(window.model.index(1, 1))
-
-    def walk(menu):
-        for action in menu.actions():
-            if action.menu() is not None:
-                walk(action.menu())
-            elif not action.isSeparator() and action.isEnabled() and action not in skipped \
-                    and action.text() not in SKIPPED_TEXTS:
-                action.trigger()
-    for top in window.menuBar().actions():
-        walk(top.menu())
+    opened = open_menu_dialogs(window, monkeypatch)
     assert len(opened) >= 20, [d.windowTitle() for d in opened]
     return opened
 
