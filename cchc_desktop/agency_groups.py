@@ -103,6 +103,19 @@ def merge_candidates(store: Store, plan_id: str, threshold: float = 0.86) -> lis
     return sorted(out, key=lambda c: -c.similarity)
 
 
+def merge_pairs(store: Store, pairs: list[MergeCandidate]) -> int:
+    """Merge each chosen pair (the «Gộp tên cơ quan» dialog and ``main.py merge-agencies``), a name already merged
+    away never twice; returns how many names were merged."""
+    merged: set[str] = set()
+    with store.transaction():
+        for c in pairs:
+            if c.other_id in merged or c.keep_id in merged:
+                continue
+            merge_agencies(store, c.keep_id, c.other_id)
+            merged.add(c.other_id)
+    return len(merged)
+
+
 def merge_agencies(store: Store, keep_id: str, other_id: str) -> dict:
     """Move every link of ``other_id`` to ``keep_id``, remember its spelling as an alias, delete it (logged, one
     transaction). Returns what :func:`undo_merge` needs."""

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_exchange, cli_par, cli_planlife, cli_reports, cli_safety, cli_show, cli_sync
+from . import cli_edit, cli_exchange, cli_par, cli_planlife, cli_reports, cli_safety, cli_show, cli_sync
 from .import_commit import commit_plan
 from .importers.plan_builder import PARTS, read_plan
 from .cli_common import ViArgumentParser, integer, pick_plan
@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_planlife.add_parsers(sub)
     cli_reports.add_parsers(sub)
     cli_safety.add_parsers(sub)
+    cli_edit.add_parsers(sub)
     return parser
 
 
@@ -138,6 +139,7 @@ COMMANDS = {"import": cmd_import, "plans": cmd_plans, "list": cmd_list,
             "report": _with_store(cli_reports.cmd_report, None),
             **cli_planlife.commands(_open),
             **{verb: _with_store(handler, None) for verb, handler in cli_exchange.STORE_COMMANDS.items()},
+            **{verb: _with_store(handler, None) for verb, handler in cli_edit.STORE_COMMANDS.items()},
             **cli_safety.COMMANDS}
 
 

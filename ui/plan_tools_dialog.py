@@ -85,15 +85,7 @@ class AgencyMergeDialog(QDialog):
             self.reject()
             return
 
-        def merge_all(store):
-            merged = set()
-            for c in pairs:                       # a name already merged away is not merged twice
-                if c.other_id in merged or c.keep_id in merged:
-                    continue
-                agency_groups.merge_agencies(store, c.keep_id, c.other_id)
-                merged.add(c.other_id)
-            return len(merged)
-        command = perform_in(self, f"Gộp {len(pairs)} tên cơ quan", merge_all, self.store,
+        command = perform_in(self, f"Gộp {len(pairs)} tên cơ quan", agency_groups.merge_pairs, self.store, pairs,
                              message=lambda text: messages.error(self, "Gộp tên cơ quan", text))
         if command.ok:
             self.accept()
