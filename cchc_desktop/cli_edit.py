@@ -171,10 +171,10 @@ def cmd_targets(store, args) -> int:
     targets = list_targets(store, plan_id)
     for t in targets:
         line = (f"{t['id'][:8]}  {t['title']}  {COMPARISON_LABELS.get(t['comparison'], t['comparison'])} "
-                f"{format_value(t["target_value"])} {t["unit"]}")
+                f"{format_value(t['target_value'])} {t['unit']}")
         if period:
             actual, _notes = get_actual(store, t["id"], period)
-            line += f"  | kỳ {period}: {'—' if actual is None else format_value(actual) + " " + t["unit"]}"
+            line += f"  | kỳ {period}: {'—' if actual is None else format_value(actual) + ' ' + t['unit']}"
         print(line)
     print(f"{len(targets)} chỉ tiêu.")
     return 0
