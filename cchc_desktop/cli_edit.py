@@ -277,7 +277,7 @@ def cmd_merge_agencies(store, args) -> int:
     picked = candidates
     if args.pick:
         from .cli_planlife import _numbers
-        chosen = _numbers(args.pick, len(candidates))
+        chosen = _numbers(args.pick, len(candidates), "--pick", "cặp tên")
         picked = [c for n, c in enumerate(candidates, 1) if n in chosen]
     if not args.apply:
         print("Chế độ xem trước: chưa gộp. Thêm --apply để gộp (--pick 1,3 để chỉ gộp các cặp số 1 và 3).")
@@ -297,7 +297,7 @@ def cmd_renumber(store, args) -> int:
               + "; ".join(f"{k}: {v}" for k, v in SCHEMES.items()) + ".")
         return 0
     old = ops.run(store, "Đánh số lại nhiệm vụ", renumber, store, plan_id, args.scheme).value
-    print(f"Đã đánh số lại {len(old)} nhiệm vụ: {SCHEMES[args.scheme]}.")
+    print(f"Đã đổi STT của {len(old)} nhiệm vụ: {SCHEMES[args.scheme]}.")
     return 0
 
 

@@ -33,13 +33,13 @@ def _row_id(store, table: str, wanted: str, label: str) -> str:
     return found[0]
 
 
-def _numbers(text: str | None, count: int) -> set[int]:
+def _numbers(text: str | None, count: int, option: str = "--refuse", what: str = "thay đổi") -> set[int]:
     out = set()
     for part in (text or "").replace(" ", "").split(","):
         if not part:
             continue
         if not part.isdigit() or not 1 <= int(part) <= count:
-            raise UserError(f"--refuse: «{part}» không phải số thứ tự thay đổi (1…{count}).")
+            raise UserError(f"{option}: «{part}» không phải số thứ tự {what} (1…{count}).")
         out.add(int(part))
     return out
 
