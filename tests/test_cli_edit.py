@@ -188,3 +188,21 @@ def test_renumber_and_merge_agencies(db, capsys):
     assert sorted(r[0] for r in sql(db, "SELECT product_id FROM product_agency WHERE agency_id = ?", (kept,))) \
         == sorted([a, b])
     _refused(capsys, db, "merge-agencies", "--apply", "--pick", "99", needle="--pick: «99»")
+
+
+def test_a_cli_write_is_undone_by_the_core_undo(db, capsys):
+    """The verb's write is one op-stamped operation: the app's undo (ops.undo) puts the old values back."""
+    from cchc_desktop import ops
+    from cchc_desktop.store import Store
+
+    plan = sql(db, "SELECT id FROM plan")[0][0]
+    ops_before = _op_ids(db)
+    assert run(capsys, "--db", db, "header", "--set", "signer_name=Trần Thị B")[0] == 0
+    (op_id,) = _op_ids(db) - ops_before
+    assert sql(db, "SELECT signer_name FROM report_header WHERE plan_id = ?", (plan,)) == [("Trần Thị B",)]
+    store = Store.open(db, actor="tester")
+    try:
+        ops.undo(store, op_id)
+    finally:
+        store.close()
+    assert sql(db, "SELECT signer_name FROM report_header WHERE plan_id = ?", (plan,)) in ([], [("",)])
