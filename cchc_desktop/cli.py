@@ -154,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, ValueError, *cli_reports.ERRORS) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:     # a file the command reads or writes, named for what went wrong (never raw English)
+        from .errors import user_message
+
+        print(f"Lỗi: {user_message(exc, exc.filename)}", file=sys.stderr)
+        return 2
     finally:
         while _OPENED:
             opened = _OPENED.pop()

@@ -38,6 +38,7 @@ def _refused(capsys, db, *argv, needle: str):
     assert err.startswith("Lỗi:") or "lỗi:" in err
     assert needle in err
     assert sql(db, "SELECT COUNT(*) FROM change_log")[0][0] == before     # nothing written
+    return err
 
 
 def _op_ids(db) -> set[str]:
@@ -206,3 +207,32 @@ def test_a_cli_write_is_undone_by_the_core_undo(db, capsys):
     finally:
         store.close()
     assert sql(db, "SELECT signer_name FROM report_header WHERE plan_id = ?", (plan,)) in ([], [("",)])
+
+
+def test_an_attachment_that_cannot_be_read_is_named_in_vietnamese(db, capsys, tmp_path, monkeypatch):
+    """A permission-denied attachment (open in another program, no rights) gave Python's English text."""
+    from cchc_desktop.tracking import evidence
+
+    product = sql(db, "SELECT id FROM product ORDER BY id LIMIT 1")[0][0]
+    attachment = tmp_path / "bien-ban.pdf"
+    attachment.write_bytes(b"%PDF-1.4")
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(evidence, "sha256_file", refuse)
+    err = _refused(capsys, db, "evidence", "--product", product[:8], "--period", "2026", "--type", "Quyết định",
+                   "--number", "1/QĐ", "--file", attachment, needle="bien-ban.pdf")
+    assert "Permission denied" not in err and "Errno" not in err and "quyền" in err
+
+
+def test_an_os_error_reaching_the_cli_is_named_not_raw(capsys, monkeypatch, tmp_path):
+    from cchc_desktop import cli
+
+    def fail(args):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "bao-cao.pdf"))
+
+    monkeypatch.setitem(cli.COMMANDS, "plans", fail)
+    code, out, err = run(capsys, "--db", tmp_path / "kh.sqlite3", "plans")
+    assert code == 2 and err.startswith("Lỗi:") and "bao-cao.pdf" in err
+    assert "Permission denied" not in err and "Errno" not in err

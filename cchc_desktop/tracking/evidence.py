@@ -89,7 +89,9 @@ def prepare_file(store: Store, source: str | os.PathLike | None) -> PreparedFile
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_copy(source, target)
     except (OSError, SafeWriteError) as exc:
-        raise EvidenceError(f"Không sao chép được tệp «{source.name}»: {exc}") from exc
+        from ..errors import user_message
+
+        raise EvidenceError(f"Không sao chép được tệp «{source.name}»: {user_message(exc, source)}") from exc
     relative = target.relative_to(_db_folder(store)).as_posix()
     return PreparedFile(target.name, relative, sha)
 
