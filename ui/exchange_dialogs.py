@@ -24,7 +24,7 @@ from cchc_desktop.tracking.periods import default_period, plan_periods
 
 from . import file_dialogs
 from .busy import busy
-from .history_dialog import local_time
+from cchc_desktop.dates import local_time
 from .screen import fit_to_screen
 from .forms import link_form_labels
 
