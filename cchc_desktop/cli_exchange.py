@@ -121,6 +121,9 @@ def cmd_import_package(store, args) -> int:
     return 0
 
 
+CONFLICT_STATES = {"restored": "đã khôi phục", "dismissed": "đã bỏ qua", "undone": "việc nhập gói đã được hoàn tác"}
+
+
 def cmd_conflicts(store, args) -> int:
     found = list_conflicts(store, None if args.all else "open")
     if not found:
@@ -132,7 +135,7 @@ def cmd_conflicts(store, args) -> int:
             applied = "giữ việc xóa ở máy này"
         print(f"{c.id}  {c.label} — {c.field_label}: máy này «{c.text(c.local_value)}», máy kia "
               f"«{c.text(c.remote_value)}»; đã {applied} → «{c.text(c.applied_value)}»"
-              + ("" if c.state == "open" else f" [{'đã khôi phục' if c.state == 'restored' else 'đã bỏ qua'}]"))
+              + ("" if c.state == "open" else f" [{CONFLICT_STATES.get(c.state, c.state)}]"))
     print("Khôi phục bản không được áp dụng: restore-conflict <mã> [--keep local|remote].")
     return 0
 
