@@ -1,6 +1,7 @@
 """Headless USB-exchange commands for `main.py`: update workbooks and .cchc packages."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from . import ops
@@ -99,6 +100,16 @@ def cmd_import_package(store, args) -> int:
             print(f"      – {line}")
     for note in plan.notes:
         print(f"  Lưu ý: {note}")
+    if plan.undone_at and not args.reapply:
+        print("  Dòng lệnh: thêm --reapply để áp dụng lại gói này.")
+    if args.reapply:
+        if not plan.undone_at:
+            print(f"Gói «{Path(args.file).name}» chưa từng được nhập rồi hoàn tác trên máy này; không có gì để áp "
+                  "dụng lại.", file=sys.stderr)
+            return 2
+        result = exchange_ops.reapply_package(store, plan)
+        print(f"Đã áp dụng lại gói «{Path(args.file).name}»: {len(result.changes)} thay đổi.")
+        return 0
     if not args.apply:
         print("Chế độ xem trước: chưa ghi gì. Thêm --apply để hợp nhất"
               " (và --confirm-deletions để xóa các dòng đã bị xóa ở máy kia).")
@@ -108,6 +119,9 @@ def cmd_import_package(store, args) -> int:
           f"{result.deleted} dòng xóa, {result.pending_tombstones} dòng xóa chờ xác nhận, "
           f"{result.conflicts} xung đột được lưu (xem: conflicts).")
     return 0
+
+
+CONFLICT_STATES = {"restored": "đã khôi phục", "dismissed": "đã bỏ qua", "undone": "việc nhập gói đã được hoàn tác"}
 
 
 def cmd_conflicts(store, args) -> int:
@@ -121,7 +135,7 @@ def cmd_conflicts(store, args) -> int:
             applied = "giữ việc xóa ở máy này"
         print(f"{c.id}  {c.label} — {c.field_label}: máy này «{c.text(c.local_value)}», máy kia "
               f"«{c.text(c.remote_value)}»; đã {applied} → «{c.text(c.applied_value)}»"
-              + ("" if c.state == "open" else f" [{'đã khôi phục' if c.state == 'restored' else 'đã bỏ qua'}]"))
+              + ("" if c.state == "open" else f" [{CONFLICT_STATES.get(c.state, c.state)}]"))
     print("Khôi phục bản không được áp dụng: restore-conflict <mã> [--keep local|remote].")
     return 0
 
@@ -153,6 +167,8 @@ def add_parsers(sub) -> None:
     p.add_argument("file")
     p.add_argument("--apply", action="store_true", help="hợp nhất vào cơ sở dữ liệu")
     p.add_argument("--confirm-deletions", action="store_true", help="đồng ý xóa các dòng đã xóa ở máy kia")
+    p.add_argument("--reapply", action="store_true",
+                   help="áp dụng lại gói đã nhập rồi hoàn tác (đúng những gì lần nhập đó đã ghi)")
     p = sub.add_parser("conflicts", help="các xung đột khi hợp nhất gói (cả hai máy cùng sửa)")
     p.add_argument("--all", action="store_true", help="cả các xung đột đã xử lý")
     p = sub.add_parser("restore-conflict", help="khôi phục giá trị không được áp dụng của một xung đột")

@@ -55,3 +55,12 @@ _WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "
 def describe(value: _dt.date) -> str:
     """What a typed date was understood as: "Thứ bảy, 10/01/2026"."""
     return f"{_WEEKDAYS[value.weekday()]}, {format_date(value)}"
+
+
+def local_time(iso: str) -> str:
+    """A stored ISO time stamp in this PC's time zone, «dd/mm/yyyy HH:MM:SS» (the text itself when it does not
+    parse)."""
+    try:
+        return _dt.datetime.fromisoformat(iso).astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    except (TypeError, ValueError):
+        return iso or ""

@@ -294,3 +294,54 @@ def test_import_preview_rows_grow_to_show_long_values(qtbot, store, tmp_path):
     # a wider column takes fewer lines: the rows are measured again
     tree.setColumnWidth(2, 900)
     qtbot.waitUntil(lambda: tree.visualRect(tree.indexFromItem(item, 2)).height() < rect.height())
+
+
+def test_package_imported_again_after_its_undo_says_why_and_applies_again(qtbot, tmp_path):
+    """QA9: Ctrl+Z of a merge withdraws its conflicts (not open any more); the same package opened again says it was
+    imported and undone (not just «nothing new») and «Áp dụng lại» applies the undone merge again as one step."""
+    from cchc_desktop.tracking import set_status
+    from ui.main_window import MainWindow
+
+    a = Store.open(tmp_path / "a.sqlite3", actor="A")
+    b = Store.open(tmp_path / "b.sqlite3", actor="B")
+    try:
+        plan_id, p1, p2 = _plan(b)
+        export_package(b, tmp_path / "0.cchc")
+        from cchc_desktop.exchange import import_package
+        import_package(a, tmp_path / "0.cchc")
+        a.update("product", p2, description="Sửa ở máy A")
+        set_status(a, p1, "2026", status="in_progress", percent=30)
+        set_status(b, p1, "2026", status="in_progress", percent=60)
+        export_package(a, tmp_path / "xa-a.cchc")
+        window = MainWindow(b)
+        qtbot.addWidget(window)
+        window.open_plan(plan_id)
+        merge = PackageImportDialog(b, window, path=str(tmp_path / "xa-a.cchc"))
+        qtbot.addWidget(merge)
+        assert not merge.reapply_button.isVisible() and not merge.reapply_button.isVisibleTo(merge)
+        qtbot.mouseClick(merge.apply_button, Qt.LeftButton)
+        open_conflicts = "SELECT COUNT(*) FROM exchange_conflict WHERE state = 'open'"
+        assert b.db.query_one(open_conflicts)[0] == 1
+        window.undo_stack.undo()
+        assert b.row("product", p2)["description"] != "Sửa ở máy A"
+        assert b.db.query_one(open_conflicts)[0] == 0
+        again = PackageImportDialog(b, window, path=str(tmp_path / "xa-a.cchc"))
+        qtbot.addWidget(again)
+        again.resize(1366, 768)
+        again.show()
+        qtbot.waitExposed(again)
+        assert "việc nhập đó đã được hoàn tác" in again.summary.text()
+        assert "«Áp dụng lại»" in again.message.text() and again.reapply_button.isVisible()
+        assert not again.apply_button.isEnabled()
+        steps = window.undo_stack.count()
+        again.reapply_button.click()
+        assert "Đã áp dụng lại gói «xa-a.cchc»" in again.message.text(), again.message.text()
+        assert b.row("product", p2)["description"] == "Sửa ở máy A"
+        assert b.db.query_one(open_conflicts)[0] == 1
+        assert window.undo_stack.undoText() == "Áp dụng lại gói «xa-a.cchc»"
+        assert window.undo_stack.count() in (steps, steps + 1)
+        window.undo_stack.undo()
+        assert b.row("product", p2)["description"] != "Sửa ở máy A" and b.db.query_one(open_conflicts)[0] == 0
+    finally:
+        a.close()
+        b.close()

@@ -235,3 +235,25 @@ def test_merged_cells_apply_to_every_row(store, plan, tmp_path):
     wb.save(tmp_path / "merged.xlsx")
     apply_workbook_import(store, [read_workbook(store, tmp_path / "merged.xlsx")])
     assert {get_status(store, plan[p], "2026")["notes"] for p in ("p1", "p2", "p3")} == {"Ghi chú chung"}
+
+
+def test_an_undone_workbook_import_no_longer_reads_as_imported(store, plan, tmp_path):
+    """QA9: Ctrl+Z of «Nhập tệp cập nhật» also takes back its «đã nhập trước đây» mark; redo puts it back."""
+    from cchc_desktop import ops
+    from cchc_desktop.ops import exchange as exchange_ops
+
+    result = export_vp(store, plan, tmp_path)
+    wb = load_workbook(result.path)
+    ws = wb.worksheets[0]
+    ws.protection.sheet = False
+    ws.cell(data_rows(ws)[plan["p1"]], COL["percent"], 40)
+    wb.save(tmp_path / "returned.xlsx")
+    done = exchange_ops.import_workbooks(store, [read_workbook(store, tmp_path / "returned.xlsx")])
+    assert get_status(store, plan["p1"], "2026")["percent"] == 40
+    assert read_workbook(store, tmp_path / "returned.xlsx").already_imported
+    undone = ops.undo(store, done.op_id)
+    assert store.db.query_one("SELECT state FROM exchange_import WHERE kind = 'workbook'")[0] == "undone"
+    again = read_workbook(store, tmp_path / "returned.xlsx")
+    assert not again.already_imported and again.changed_rows
+    ops.redo(store, undone.op_id)
+    assert read_workbook(store, tmp_path / "returned.xlsx").already_imported

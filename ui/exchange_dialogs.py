@@ -19,12 +19,12 @@ from cchc_desktop.exchange import (PACKAGE_SUFFIX, ExchangeError, export_package
                                    read_workbooks, workbook_files)
 from cchc_desktop.ops import exchange as exchange_ops
 from cchc_desktop.exchange.merge import FIELD_LABELS as MERGE_FIELD_LABELS
-from cchc_desktop.exchange.merge import TABLE_LABELS, value_text
+from cchc_desktop.exchange.merge import REAPPLY, TABLE_LABELS, value_text
 from cchc_desktop.tracking.periods import default_period, plan_periods
 
 from . import file_dialogs
 from .busy import busy
-from .history_dialog import local_time
+from cchc_desktop.dates import local_time
 from .screen import fit_to_screen
 from .forms import link_form_labels
 
@@ -399,6 +399,11 @@ class PackageImportDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
         self.apply_button = buttons.addButton("Hợp &nhất", QDialogButtonBox.AcceptRole)
         self.apply_button.setEnabled(False)
+        # a package whose merge was undone here: its changes are in the log, so merging finds nothing; this applies
+        # the undone merge again (ops.exchange.reapply_package)
+        self.reapply_button = buttons.addButton("Áp dụng &lại", QDialogButtonBox.ActionRole)
+        self.reapply_button.setVisible(False)
+        self.reapply_button.clicked.connect(self.reapply)
         buttons.accepted.connect(self.apply)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -464,8 +469,29 @@ class PackageImportDialog(QDialog):
             item.setCheckState(Qt.Unchecked if tomb.edited_here else Qt.Checked)
             item.setData(Qt.UserRole, tomb.row_id)
         self.apply_button.setEnabled(not p.is_empty)
-        if p.is_empty:
+        self.reapply_button.setVisible(bool(p.undone_at))
+        if p.undone_at:      # said in the summary's notes: imported on …, undone, how to get the values
+            self.message.setText(f"Không có gì mới trong gói này: việc nhập gói trước đây đã được hoàn tác. Bấm "
+                                 f"«{REAPPLY}» để áp dụng lại.")
+        elif p.is_empty:
             self.message.setText("Không có gì mới trong gói này.")
+
+    def reapply(self) -> None:
+        if self.plan is None or not self.plan.undone_at:
+            return
+        name = self.plan.package.path.name
+        from .operations import perform_in
+
+        refused = f"Không áp dụng lại được gói «{name}»"
+        with busy(self, "Đang áp dụng lại gói dữ liệu…", show=True):
+            command = perform_in(self, exchange_ops.reapply_label(name), exchange_ops.reapply_package, self.store,
+                                 self.plan, message=lambda text: self.message.setText(f"{refused}: {text}"))
+        if not command.ok:
+            return
+        self.reapply_button.setVisible(False)
+        self.apply_button.setEnabled(False)
+        self.message.setText(f"Đã áp dụng lại gói «{name}» (Hoàn tác được bằng Ctrl+Z). Xung đột của lần nhập đó "
+                             "được ghi nhận lại (Trao đổi → Xung đột đã ghi nhận…).")
 
     def apply(self) -> None:
         if self.plan is None:

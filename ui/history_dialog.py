@@ -1,11 +1,11 @@
 """History of a product row: who changed what, when (product, its status rows and evidence)."""
 from __future__ import annotations
 
-from datetime import datetime
 
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from cchc_desktop.dates import local_time
 from cchc_desktop.tracking import STATUS_LABELS, product_history
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.status import ENTITY_LABELS, FIELD_LABELS
@@ -14,12 +14,6 @@ _OP_LABELS = {"insert": "Thêm", "update": "Sửa", "delete": "Xóa"}
 _HIDDEN = {"id", "created_at", "updated_at", "version", "product_id", "task_id", "plan_id", "position",
            "file_path", "file_sha256", "updated_by"}
 
-
-def local_time(iso: str) -> str:
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%d/%m/%Y %H:%M:%S")
-    except (TypeError, ValueError):
-        return iso or ""
 
 
 def show_value(field: str | None, value, agencies: dict | None = None) -> str:

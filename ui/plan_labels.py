@@ -29,7 +29,7 @@ def plan_label(plan: dict, *, tell_apart: bool = False) -> str:
     demo = "; kế hoạch mẫu" if plan.get("is_demo") else ""
     apart = ""
     if tell_apart:
-        from .history_dialog import local_time
+        from cchc_desktop.dates import local_time
         created = local_time(plan.get("created_at") or "")[:16]
         apart = f" — mã {str(plan['id'])[:4]}" + (f", tạo {created}" if created else "")
     # the telling part before the number: the closed plan combo shows only the start of the label

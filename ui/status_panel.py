@@ -21,14 +21,14 @@ from cchc_desktop.store import StoreError
 from cchc_desktop.tracking import (DONE, DONE_LATE, NOT_DONE, STATUS_LABELS, STATUSES, add_evidence,
                                    bulk_update, delete_evidence, evidence_file, get_status, list_evidence,
                                    update_evidence, product_context, verify_evidence_file)
-from cchc_desktop.dates import format_date
+from cchc_desktop.dates import format_date, local_time
 from cchc_desktop.tracking import display
 from cchc_desktop.tracking.periods import make_period
 from cchc_desktop.tracking.timeliness import assess, due_for
 
 from . import messages
 from .evidence_form import EvidenceFields, qdate as _qdate
-from .history_dialog import HistoryDialog, local_time
+from .history_dialog import HistoryDialog
 from .operations import events_for, perform
 
 

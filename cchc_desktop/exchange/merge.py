@@ -165,6 +165,8 @@ class MergePlan:
     lost: list[FieldChange] = field(default_factory=list)   # the peer's edits of rows deleted here: not applied
     max_lamport: int = 0
     needs_backup: bool = True      # False: a delta whose merge can be undone from the change log alone
+    undone_at: str = ""            # this package was merged here then (ISO time) and that merge was undone
+    undone_by: str = ""            # the operation that undid it (``ops.redo`` of it applies the package again)
 
     @property
     def conflicts(self) -> list[FieldChange]:
@@ -639,6 +641,7 @@ def _plan_merge(store: Store, package: Package, *, read_all: bool = False) -> Me
         tomb.removes = _removed_rows(infos, existing, children, entry["entity"], entry["row_id"], label)
         plan.tombstones.append(tomb)
     _note_other_unit(db, plan, package, id_map)
+    _note_undone_import(db, plan, package)
     # Changes to rows a deletion would remove stay in the plan: the deletion may be refused or left
     # pending, and the change would otherwise be lost (its log entry is copied now, never offered again).
     if scoped:
@@ -658,6 +661,30 @@ def _note_other_unit(db, plan: MergePlan, package: Package, id_map: dict) -> Non
     plan.notes.insert(0, f"Gói «{package.path.name}» là của «{unit}», kế hoạch trong gói không có trên máy này "
                          f"(máy này: «{here}»). Hợp nhất sẽ thêm kế hoạch đó bên cạnh, không gộp vào kế hoạch của "
                          f"máy này. Nếu nhầm gói thì đừng hợp nhất; để xem nhiều xã cùng lúc dùng «Xem nhiều xã».")
+
+
+def _note_undone_import(db, plan: MergePlan, package: Package) -> None:
+    """A package merged here before and whose merge was undone: its changes are in the log already, so planning it
+    again finds nothing new. Say so (``undone_note``) rather than «nothing new», and keep the undo's id."""
+    found = db.query_one("SELECT imported_at, op_id FROM exchange_import WHERE sha256 = ? AND kind = 'package' "
+                         "AND state = 'undone'", (package.sha256,))
+    if found is not None:
+        plan.undone_at, plan.undone_by = found[0], found[1]
+        plan.notes.append(undone_note(found[0]))
+
+
+REAPPLY = "Áp dụng lại"
+
+
+def undone_note(imported_at: str) -> str:
+    """Why a package whose merge was undone brings nothing when imported again, and how to get its values."""
+    from ..dates import local_time
+
+    return (f"Gói này đã được nhập vào máy này lúc {local_time(imported_at)[:16]} và việc nhập đó đã được hoàn tác, "
+            f"nên các giá trị trong gói không được áp dụng lại khi nhập lại gói (máy này đã có chúng trong lịch sử "
+            f"thay đổi). Muốn dùng lại các giá trị đó: bấm «{REAPPLY}» (áp dụng lại đúng việc nhập đã hoàn tác, "
+            f"thành một bước mới hoàn tác được), hoặc xem giá trị trong Lịch sử thay đổi và sửa lại, hoặc đề nghị "
+            f"máy kia sửa lại rồi gửi gói mới.")
 
 
 DELETED_HERE = {"deleted": True}       # the local side of an edit made on the other PC to a row deleted here
@@ -1121,10 +1148,14 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
                 "seen = excluded.seen, last_lamport = MAX(last_lamport, excluded.last_lamport), "
                 "last_sha256 = excluded.last_sha256, imported_at = excluded.imported_at",
                 (package.origin, package.unit_name, json.dumps(package.seen), plan.max_lamport, package.sha256, now))
+            # the import, undone with the merge's operation (ops.undo swaps state/prior_state); a merge that brings
+            # nothing new leaves an earlier import's record (and whether it was undone) as it is
             db.conn.execute(
-                "INSERT OR REPLACE INTO exchange_import(sha256, kind, fingerprint, file_name, summary, imported_at) "
-                "VALUES (?, 'package', ?, ?, ?, ?)",
-                (package.sha256, str(package.manifest.get("fingerprint", "")), package.path.name, plan.summary(), now))
+                "INSERT OR " + ("IGNORE" if plan.is_empty else "REPLACE") + " INTO exchange_import(sha256, kind, "
+                "fingerprint, file_name, summary, imported_at, state, op_id, prior_state) "
+                "VALUES (?, 'package', ?, ?, ?, ?, 'applied', ?, 'undone')",
+                (package.sha256, str(package.manifest.get("fingerprint", "")), package.path.name, plan.summary(), now,
+                 op_id or ""))
             if package.holds is not None:     # a sync-folder package: we now hold what its writer held
                 raise_holds(db, package.holds)
     except sqlite3.Error as exc:
@@ -1136,12 +1167,13 @@ def apply_merge(store: Store, plan: MergePlan, *, confirm: set[str] | bool = Fal
 
 def _remember_conflict(db, plan: MergePlan, entity: str, row_id: str, field_name: str, label: str,
                        local_value, remote_value, applied: str, applied_value, now: str) -> None:
+    # recorded by the merge's operation: undoing the merge withdraws it (state 'undone'), redo brings it back
     db.conn.execute(
         "INSERT INTO exchange_conflict(id, package_sha256, entity, row_id, field, label, local_value, remote_value, "
-        "applied, applied_value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "applied, applied_value, created_at, op_id, prior_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'undone')",
         (changelog.new_id(), plan.package.sha256, entity, row_id, field_name, label,
          json.dumps(local_value, ensure_ascii=False), json.dumps(remote_value, ensure_ascii=False), applied,
-         json.dumps(applied_value, ensure_ascii=False), now))
+         json.dumps(applied_value, ensure_ascii=False), now, getattr(db, "current_op", None) or ""))
 
 
 @dataclass
@@ -1202,6 +1234,10 @@ def restore_conflict(store: Store, conflict_id: str, keep: str | None = None) ->
     if not found:
         raise ExchangeError("Không tìm thấy xung đột này (mã không đúng?).", code="conflict")
     conflict = found[0]
+    if conflict.state == "undone":
+        raise ExchangeError(f"Việc nhập gói đã ghi nhận xung đột «{conflict.label}» — {conflict.field_label} đã được "
+                            f"hoàn tác; không có gì để khôi phục (nhập lại gói và bấm «{REAPPLY}» để áp dụng lại).",
+                            code="conflict")
     keep = keep or conflict.restorable
     if keep not in ("local", "remote"):
         raise ValueError(keep)
@@ -1230,8 +1266,10 @@ def restore_conflict(store: Store, conflict_id: str, keep: str | None = None) ->
                                         f"«{conflict.label}»: {exc}", code="conflict") from exc
             else:
                 store.update_row(conflict.entity, conflict.row_id, {conflict.field: value}, current)
-        store.db.conn.execute("UPDATE exchange_conflict SET state = 'restored', decided_at = ? WHERE id = ?",
-                              (changelog.now_iso(), conflict_id))
+        # undoing the restore's operation opens the conflict again (ops.undo swaps state/prior_state)
+        store.db.conn.execute("UPDATE exchange_conflict SET prior_state = state, state = 'restored', op_id = ?, "
+                              "decided_at = ? WHERE id = ?",
+                              (getattr(store.db, "current_op", None) or "", changelog.now_iso(), conflict_id))
     conflict.state = "restored"
     return conflict
 

@@ -376,7 +376,7 @@ def read_workbook(store: Store, path: str | os.PathLike) -> WorkbookPreview:
 
 def _read_loaded(store: Store, preview: "WorkbookPreview", wb) -> "WorkbookPreview":
     preview.already_imported = store.db.query_one(
-        "SELECT 1 FROM exchange_import WHERE sha256 = ?", (preview.sha256,)) is not None
+        "SELECT 1 FROM exchange_import WHERE sha256 = ? AND state = 'applied'", (preview.sha256,)) is not None
     version = _newer_format(wb)
     if version is not None:
         preview.issues.append(Issue("error", f"Tệp được xuất từ phiên bản mới hơn của CCHC Desktop (định dạng tệp "
@@ -708,10 +708,12 @@ def apply_workbook_import(store: Store, previews: list[WorkbookPreview], *,
                 result.rows += 1
                 result.fields += len(accepted)
                 touched = True
+            # undoing the import's operation marks it undone (ops.undo), so the file no longer reads as imported
             store.db.conn.execute(
-                "INSERT OR REPLACE INTO exchange_import(sha256, kind, fingerprint, file_name, summary, imported_at) "
-                "VALUES (?, 'workbook', ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO exchange_import(sha256, kind, fingerprint, file_name, summary, imported_at, "
+                "state, op_id, prior_state) VALUES (?, 'workbook', ?, ?, ?, ?, 'applied', ?, 'undone')",
                 (preview.sha256, preview.fingerprint, preview.path.name,
-                 f"{sum(len(r.accepted) for r in preview.rows)} trường", now))
+                 f"{sum(len(r.accepted) for r in preview.rows)} trường", now,
+                 getattr(store.db, "current_op", None) or ""))
             result.files += 1 if touched or preview.rows else 0
     return result

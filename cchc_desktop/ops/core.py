@@ -136,6 +136,7 @@ def undo(store, op_id: str, label: str = "Hoàn tác") -> OpResult:
     def inverse():
         for entry in entries:
             _invert(store, entry)
+        _swap_states(store.db, op_id)
     try:
         return run(store, label, inverse)
     except sqlite3.IntegrityError as exc:   # e.g. a row added since refers to a row the undo removes
@@ -149,6 +150,20 @@ def redo(store, undo_op_id: str, label: str = "Làm lại") -> OpResult:
 
 _CONFLICT = ("Không hoàn tác được: dữ liệu liên quan đã bị thay đổi sau đó (nhập tệp, gói trao đổi hoặc "
              "thao tác khác). Không có gì bị thay đổi.")
+
+
+# Local bookkeeping an operation sets that is not in the change log (never exchanged): the conflicts a merge
+# recorded, the package or workbook it marked imported. Each row names the operation that last set its state (op_id)
+# and the state before it (prior_state, '' = none); undoing that operation swaps the two and hands the row to the
+# undo, so its redo swaps them back (db/migrations/0012_qa9.sql). One UPDATE per table, by an index.
+OP_STATE_TABLES = ("exchange_conflict", "exchange_import")
+
+
+def _swap_states(db, op_id: str) -> None:
+    undo_id = db.current_op
+    for table in OP_STATE_TABLES:
+        db.conn.execute(f"UPDATE {table} SET state = prior_state, prior_state = state, op_id = ? "
+                        f"WHERE op_id = ? AND prior_state != ''", (undo_id, op_id))
 
 
 def _same(a, b) -> bool:

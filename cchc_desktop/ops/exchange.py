@@ -49,6 +49,29 @@ def merge_package(store, plan, *, confirm, choices=None) -> OpResult:
                            confirm=confirm, choices=choices)
 
 
+def reapply_label(file_name: str = "") -> str:
+    """The step that applies again a package whose merge was undone: «Áp dụng lại gói «xa-a.cchc»»."""
+    from ..text import shorten
+
+    return f"Áp dụng lại gói «{shorten(file_name, 50)}»" if file_name else "Áp dụng lại gói dữ liệu"
+
+
+@op_function
+def reapply_package(store, plan) -> OpResult:
+    """A package merged here whose merge was undone (``plan.undone_at``), applied again after a backup: the redo of
+    that undo (``ops.redo``), so exactly what the merge wrote comes back, with the conflicts it recorded; refused
+    (OpConflict, nothing written) when a row it would set has been changed since. Undone like any operation."""
+    from ..backup import REASON_MERGE, backup_before_change
+    from ..errors import UserError
+    from .core import redo
+
+    if not plan.undone_by:
+        raise UserError(f"Gói «{plan.package.path.name}» chưa từng được nhập rồi hoàn tác trên máy này; "
+                        "không có gì để áp dụng lại.")
+    backup_before_change(store, REASON_MERGE)
+    return redo(store, plan.undone_by, reapply_label(plan.package.path.name))
+
+
 @op_function
 def restore_conflict(store, conflict_id: str) -> OpResult:
     """The value a merge did not apply, put back (value: the conflict)."""
@@ -57,4 +80,5 @@ def restore_conflict(store, conflict_id: str) -> OpResult:
     return run(store, "Khôi phục giá trị xung đột", restore, store, conflict_id)
 
 
-__all__ = ["import_workbooks", "merge_label", "merge_package", "merge_undo_text", "restore_conflict"]
+__all__ = ["import_workbooks", "merge_label", "merge_package", "merge_undo_text", "reapply_label", "reapply_package",
+           "restore_conflict"]
