@@ -155,7 +155,7 @@ _CONFLICT = ("Không hoàn tác được: dữ liệu liên quan đã bị thay 
 # Local bookkeeping an operation sets that is not in the change log (never exchanged): the conflicts a merge
 # recorded, the package or workbook it marked imported. Each row names the operation that last set its state (op_id)
 # and the state before it (prior_state, '' = none); undoing that operation swaps the two and hands the row to the
-# undo, so its redo swaps them back (db/migrations/0012_qa9.sql). One UPDATE per table, by an index.
+# undo, so its redo swaps them back (db/migrations/0012_undone_imports.sql). One UPDATE per table, by an index.
 OP_STATE_TABLES = ("exchange_conflict", "exchange_import")
 
 
