@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import re
 import time
+from sys import intern
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -151,7 +152,7 @@ class AppendixIndex(Layout):
         self._products: dict[str, tuple[Section, Task, Product]] | None = None
         self._task_of: dict[str, str] | None = None
         self._table: RowTable | None = None
-        self._last: tuple[list[Row], list[tuple[int, int]], int] | None = None   # the last filter's rows, spans, count
+        self._last: tuple[list[Row], tuple, int] | None = None   # the last filter's rows, spans, visible tasks
         self._leads: dict[str, set[str]] | None = None
         self._agencies: tuple[list, list] | None = None
         self.dropped = None                         # store.ArchivedParts when shown
@@ -284,6 +285,7 @@ class AppendixIndex(Layout):
     def _file_key(self, product_id: str, task_id: str | None, key: str) -> None:
         (self._soon if key == display.SOON else self._by_state.setdefault(key, set())).add(product_id)
         if task_id is not None:
+            task_id = intern(task_id)       # the same object as the row table's task id: lookups by identity
             counts = self._state_tasks.setdefault(key, {})
             counts[task_id] = counts.get(task_id, 0) + 1
 
@@ -519,7 +521,7 @@ class AppendixIndex(Layout):
             self._table = RowTable(self.all_rows())
         return self._table
 
-    def spans(self, rows: list[Row]) -> list[tuple[int, int]]:
+    def spans(self, rows: list[Row]) -> tuple[list[int], list[int]]:
         """`row_spans(rows)`, kept for the unfiltered rows and the last filter's."""
         if rows is self._all_rows:
             return self.table().spans
@@ -535,7 +537,7 @@ class AppendixIndex(Layout):
 
     def passing(self, spec: FilterSpec) -> set[str] | None:
         """Ids of the products that pass the product-level filters (None: no such filter): set lookups in the
-        lead-agency index and the state keys."""
+        lead-agency index and the state keys. Read only (may be one of the index's sets)."""
         sets: list[set[str]] = []
         if spec.lead_agency_id:
             sets.append(self.lead_products(spec.lead_agency_id))
@@ -552,6 +554,8 @@ class AppendixIndex(Layout):
                              and i.state not in FINISHED and i.state != OVERDUE and i.state != ARCHIVED})
         if not sets:
             return None
+        if len(sets) == 1:
+            return sets[0]          # the index's own set: read only
         sets.sort(key=len)
         found = set(sets[0])
         for other in sets[1:]:

@@ -9,6 +9,7 @@ passing products; a section with no task left is hidden.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from sys import intern
 from typing import Callable
 
 from .domain import Plan, Product, Section, Task
@@ -122,18 +123,19 @@ def pass_counts(passing: set[str], task_id_of: Callable[[str], str]) -> dict[str
     return counts
 
 
-def row_spans(rows: list[Row]) -> list[tuple[int, int]]:
-    """(row, group length) of every spanned row: 0 for a section row (across the table), else the number of
-    product rows a task's STT and content span."""
-    return [(n, 0 if r.kind == KIND_SECTION else r.group_len) for n, r in enumerate(rows)
-            if r.kind == KIND_SECTION or (r.first and r.group_len > 1)]
+def row_spans(rows: list[Row]) -> tuple[list[int], list[int]]:
+    """The spanned rows and their lengths, two lists in row order: a section row spans across the table (length
+    0), the first row of a task with several product rows spans STT and content down over them (their number)."""
+    found = [n for n, r in enumerate(rows) if r.kind == KIND_SECTION or (r.first and r.group_len > 1)]
+    return found, [0 if rows[n].kind == KIND_SECTION else rows[n].group_len for n in found]
 
 
 class RowTable:
     """The unfiltered rows of a layout (`all_rows`) with where each section and task sits in them, so that a
     filter's rows are slices of them: runs of consecutive tasks that show all their rows are copied as list
-    slices (with their spans), only a task that shows some of its products gets a new first row. Gives exactly
-    the rows of `filtered_rows` (tests/test_appendix_filter_runs.py), with their spans and visible-task count."""
+    slices, only a task that shows some of its products gets a new first row (its other rows are the unfiltered
+    ones: not first, length 1). Gives exactly the rows of `filtered_rows` (tests/test_appendix_filter_runs.py), with
+    their spans and visible-task count."""
 
     __slots__ = ("rows", "spans", "sections", "product_ids")
 
@@ -142,7 +144,7 @@ class RowTable:
         self.spans = row_spans(rows)
         self.product_ids = [r.product.id if r.product is not None else None for r in rows]   # by row
         # (section, its row, [(task id, first row, end row, span: its group length when > 1 else 0,
-        #                       counted: its first row is not archived)])
+        #                       counted: its first row is not archived)]); task ids interned like the index's keys
         self.sections: list[tuple[Section, int, list[tuple[str, int, int, int, bool]]]] = []
         tasks: list = []
         for n, row in enumerate(rows):
@@ -150,17 +152,19 @@ class RowTable:
                 tasks = []
                 self.sections.append((row.section, n, tasks))
             elif row.first:
-                tasks.append((row.task.id, n, n + row.group_len, row.group_len if row.group_len > 1 else 0,
-                              not row.archived))
+                tasks.append((intern(row.task.id), n, n + row.group_len,
+                              row.group_len if row.group_len > 1 else 0, not row.archived))
 
     def filtered(self, spec: FilterSpec, phrase: str, task_folded: dict[str, str], passing: set[str] | None,
-                 per_task: dict[str, int] | None) -> tuple[list[Row], list[tuple[int, int]], int]:
-        """(rows, spans, visible tasks) of a filter, as `filtered_rows` (its arguments; `per_task`: task id -> how
-        many of its products pass, see `pass_counts`, required with `passing`)."""
+                 per_task: dict[str, int] | None) -> tuple[list[Row], tuple[list[int], list[int]], int]:
+        """(rows, spans as `row_spans`, visible tasks) of a filter, as `filtered_rows` (its arguments; `per_task`:
+        task id -> how many of its products pass, see `pass_counts`, required with `passing`)."""
         all_rows, product_ids = self.rows, self.product_ids
         rows: list[Row] = []
-        spans: list[tuple[int, int]] = []
-        extend, add_span = rows.extend, spans.append
+        span_rows: list[int] = []
+        span_lengths: list[int] = []
+        append, extend = rows.append, rows.extend
+        add_row, add_length = span_rows.append, span_lengths.append
         visible = 0
         start_run = end_run = 0      # the run all_rows[start_run:end_run] not copied yet
         out = 0                      # where the next row goes (the rows so far and the run)
@@ -178,26 +182,28 @@ class RowTable:
                     if count is None:
                         continue
                     if count != end - start:          # some products: a new first row, the others reused
-                        kept = [all_rows[n] for n in range(start, end) if product_ids[n] in passing]
-                        if not kept:
-                            continue
-                        if not shown:                 # the section row: in the run or a run of its own
-                            shown = True
-                            if header != end_run:
-                                extend(all_rows[start_run:end_run])
-                                start_run = header
-                            end_run = header + 1
-                            add_span((out, 0))
-                            out += 1
                         extend(all_rows[start_run:end_run])
                         start_run = end_run = 0
-                        head = kept[0]
-                        kept[0] = Row(KIND_PRODUCT, head.section, head.task, head.product, True, len(kept),
-                                      head.archived)
-                        extend(kept)
-                        if len(kept) > 1:
-                            add_span((out, len(kept)))
-                        out += len(kept)
+                        at = len(rows)
+                        for n in range(start, end):
+                            if product_ids[n] in passing:
+                                append(all_rows[n])
+                        kept = len(rows) - at
+                        if not kept:
+                            continue
+                        if not shown:                 # the section row goes before them
+                            shown = True
+                            rows.insert(at, all_rows[header])
+                            add_row(out)
+                            add_length(0)
+                            out += 1
+                            at += 1
+                        head = rows[at]
+                        rows[at] = Row(KIND_PRODUCT, head.section, head.task, head.product, True, kept, head.archived)
+                        if kept > 1:
+                            add_row(out)
+                            add_length(kept)
+                        out += kept
                         if not head.archived:
                             visible += 1
                         continue
@@ -207,14 +213,16 @@ class RowTable:
                         extend(all_rows[start_run:end_run])
                         start_run = header
                     end_run = header + 1
-                    add_span((out, 0))
+                    add_row(out)
+                    add_length(0)
                     out += 1
                 if start != end_run:
                     extend(all_rows[start_run:end_run])
                     start_run = start
                 end_run = end
                 if span:
-                    add_span((out, span))
+                    add_row(out)
+                    add_length(span)
                 out += end - start
                 if counted:
                     visible += 1
@@ -223,7 +231,8 @@ class RowTable:
                     extend(all_rows[start_run:end_run])
                     start_run = header
                 end_run = header + 1
-                add_span((out, 0))
+                add_row(out)
+                add_length(0)
                 out += 1
         extend(all_rows[start_run:end_run])
-        return rows, spans, visible
+        return rows, (span_rows, span_lengths), visible

@@ -115,8 +115,9 @@ def _check_every_filter(core):
                               core.passing(spec), core.task_of.__getitem__, core)
         assert got == [_key(r) for r in plain], spec
         # spans and the visible-task count come with the rows: as counted from the rows themselves
-        assert core.spans(rows) == [(n, 0 if r.kind == KIND_SECTION else r.group_len) for n, r in enumerate(rows)
-                                    if r.kind == KIND_SECTION or (r.first and r.group_len > 1)], spec
+        spanned = [(n, 0 if r.kind == KIND_SECTION else r.group_len) for n, r in enumerate(rows)
+                   if r.kind == KIND_SECTION or (r.first and r.group_len > 1)]
+        assert list(zip(*core.spans(rows))) == spanned, spec
         assert core.visible_tasks(rows) == sum(1 for r in rows if r.first and r.kind != KIND_SECTION
                                                and not r.archived), spec
         for row in rows:

@@ -288,8 +288,8 @@ class AppendixModel(QAbstractTableModel):
             self._visible_tasks = self.core.visible_tasks(self._rows)
         return self._visible_tasks
 
-    def spans(self) -> list[tuple[int, int]]:
-        """(row, group length) of the spanned rows (0: a section row across the table), from the core."""
+    def spans(self) -> tuple[list[int], list[int]]:
+        """The spanned rows and their group lengths (0: a section row across the table), from the core."""
         return self.core.spans(self._rows)
 
     def overdue_count(self) -> int:
