@@ -531,6 +531,8 @@ class AppendixIndex(Layout):
 
     def visible_tasks(self, rows: list[Row]) -> int:
         """Live tasks among `rows` (a task counts when its first shown row is not archived)."""
+        if rows is self._all_rows:
+            return self.table().visible
         if self._last is not None and rows is self._last[0]:
             return self._last[2]
         return sum(1 for r in rows if r.first and r.kind != KIND_SECTION and not r.archived)

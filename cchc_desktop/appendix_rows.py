@@ -137,7 +137,7 @@ class RowTable:
     ones: not first, length 1). Gives exactly the rows of `filtered_rows` (tests/test_appendix_filter_runs.py), with
     their spans and visible-task count."""
 
-    __slots__ = ("rows", "spans", "sections", "product_ids")
+    __slots__ = ("rows", "spans", "sections", "product_ids", "visible")
 
     def __init__(self, rows: list[Row]):
         self.rows = rows
@@ -154,6 +154,7 @@ class RowTable:
             elif row.first:
                 tasks.append((intern(row.task.id), n, n + row.group_len,
                               row.group_len if row.group_len > 1 else 0, not row.archived))
+        self.visible = sum(counted for _s, _h, tasks in self.sections for *_t, counted in tasks)   # live tasks
 
     def filtered(self, spec: FilterSpec, phrase: str, task_folded: dict[str, str], passing: set[str] | None,
                  per_task: dict[str, int] | None) -> tuple[list[Row], tuple[list[int], list[int]], int]:
