@@ -19,7 +19,6 @@ from __future__ import annotations
 import gc
 import re
 import time
-from sys import intern
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -272,7 +271,10 @@ class AppendixIndex(Layout):
 
     def _file(self, product: Product, info: ProductInfo) -> None:
         """File a product under its filter keys, with its task's count per key (replacing an older state)."""
-        product_id, task_id = product.id, product.task_id
+        product_id = product.id
+        found = self.products.get(product_id)
+        # the task's own id object, as the row table's and the search texts' keys: lookups by identity
+        task_id = found[1].id if found is not None else product.task_id
         old = self.info.get(product_id)
         if old is not None:
             self._unfile(product_id, task_id, old.state)
@@ -285,7 +287,6 @@ class AppendixIndex(Layout):
     def _file_key(self, product_id: str, task_id: str | None, key: str) -> None:
         (self._soon if key == display.SOON else self._by_state.setdefault(key, set())).add(product_id)
         if task_id is not None:
-            task_id = intern(task_id)       # the same object as the row table's task id: lookups by identity
             counts = self._state_tasks.setdefault(key, {})
             counts[task_id] = counts.get(task_id, 0) + 1
 

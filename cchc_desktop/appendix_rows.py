@@ -9,7 +9,6 @@ passing products; a section with no task left is hidden.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from sys import intern
 from typing import Callable
 
 from .domain import Plan, Product, Section, Task
@@ -144,7 +143,7 @@ class RowTable:
         self.spans = row_spans(rows)
         self.product_ids = [r.product.id if r.product is not None else None for r in rows]   # by row
         # (section, its row, [(task id, first row, end row, span: its group length when > 1 else 0,
-        #                       counted: its first row is not archived)]); task ids interned like the index's keys
+        #                       counted: its first row is not archived)])
         self.sections: list[tuple[Section, int, list[tuple[str, int, int, int, bool]]]] = []
         tasks: list = []
         for n, row in enumerate(rows):
@@ -152,7 +151,7 @@ class RowTable:
                 tasks = []
                 self.sections.append((row.section, n, tasks))
             elif row.first:
-                tasks.append((intern(row.task.id), n, n + row.group_len,
+                tasks.append((row.task.id, n, n + row.group_len,
                               row.group_len if row.group_len > 1 else 0, not row.archived))
         self.visible = sum(counted for _s, _h, tasks in self.sections for *_t, counted in tasks)   # live tasks
 
