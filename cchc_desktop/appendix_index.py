@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .agency_groups import GROUP_ID, GROUP_LABEL, is_group
-from .appendix_rows import KIND_SECTION, FilterSpec, Layout, Row, all_rows, filtered_rows
+from .appendix_rows import KIND_SECTION, FilterSpec, Layout, Row, RowTable, all_rows, pass_counts, row_spans
 from .dates import format_date
 from .deadlines import parse_deadline
 from .domain import Plan, Product, Section, Task
@@ -150,8 +150,8 @@ class AppendixIndex(Layout):
         self._all_rows: list[Row] | None = None
         self._products: dict[str, tuple[Section, Task, Product]] | None = None
         self._task_of: dict[str, str] | None = None
-        self._task_rows: dict[str, list[Row]] | None = None
-        self._all_spans: list[tuple[int, int]] | None = None
+        self._table: RowTable | None = None
+        self._last: tuple[list[Row], tuple, int] | None = None   # the last filter's rows, spans, visible tasks
         self._leads: dict[str, set[str]] | None = None
         self._agencies: tuple[list, list] | None = None
         self.dropped = None                         # store.ArchivedParts when shown
@@ -271,7 +271,10 @@ class AppendixIndex(Layout):
 
     def _file(self, product: Product, info: ProductInfo) -> None:
         """File a product under its filter keys, with its task's count per key (replacing an older state)."""
-        product_id, task_id = product.id, product.task_id
+        product_id = product.id
+        found = self.products.get(product_id)
+        # the task's own id object, as the row table's and the search texts' keys: lookups by identity
+        task_id = found[1].id if found is not None else product.task_id
         old = self.info.get(product_id)
         if old is not None:
             self._unfile(product_id, task_id, old.state)
@@ -369,7 +372,7 @@ class AppendixIndex(Layout):
             with no_gc_pauses():
                 self.lead_products("")
                 self.task_of
-                self.task_rows()
+                self.table()
         return True
 
     @property
@@ -442,7 +445,7 @@ class AppendixIndex(Layout):
 
     # -- archived rows --------------------------------------------------------------------------------------------
     def show_archived(self, on: bool) -> None:
-        self._all_rows = self._task_rows = self._all_spans = None
+        self._all_rows = self._table = self._last = None
         if not on or self.plan is None:
             for row_id in self.archived_ids:
                 self.info.pop(row_id, None)
@@ -486,10 +489,15 @@ class AppendixIndex(Layout):
         passing = self.passing(spec)
         if phrase:
             self.ensure()
-        per_task = self._state_tasks.get(self._single_state(spec)) if passing is not None else None
+        per_task = None
+        if passing is not None:
+            per_task = self._state_tasks.get(self._single_state(spec))
+            if per_task is None:
+                per_task = pass_counts(passing, self.task_of.__getitem__)
         with no_gc_pauses():
-            return filtered_rows(self.plan, spec, phrase, self.folded, passing, self.task_of.__getitem__, self,
-                                 self.task_rows(), per_task)
+            rows, spans, visible = self.table().filtered(spec, phrase, self.folded, passing, per_task)
+        self._last = (rows, spans, visible)
+        return rows
 
     @staticmethod
     def _single_state(spec: FilterSpec) -> str | None:
@@ -508,30 +516,31 @@ class AppendixIndex(Layout):
             self._task_of = {pid: found[1].id for pid, found in self.products.items()}
         return self._task_of
 
-    def task_rows(self) -> dict[str, list[Row]]:
-        """task id -> its rows in the unfiltered table (reused by filters that keep a whole task)."""
-        if self._task_rows is None:
-            found: dict[str, list[Row]] = {}
-            for row in self.all_rows():
-                if row.task is not None:
-                    found.setdefault(row.task.id, []).append(row)
-            self._task_rows = found
-        return self._task_rows
+    def table(self) -> RowTable:
+        """The unfiltered rows with where each section and task sits in them (filters slice them)."""
+        if self._table is None:
+            self._table = RowTable(self.all_rows())
+        return self._table
 
-    def spans(self, rows: list[Row]) -> list[tuple[int, int]]:
-        """(row, group length) of every spanned row: 0 for a section row (across the table), else the number of
-        product rows a task's STT and content span. Cached for the unfiltered rows."""
-        if rows is self._all_rows and self._all_spans is not None:
-            return self._all_spans
-        found = [(n, 0 if r.kind == KIND_SECTION else r.group_len) for n, r in enumerate(rows)
-                 if r.kind == KIND_SECTION or (r.first and r.group_len > 1)]
+    def spans(self, rows: list[Row]) -> tuple[list[int], list[int]]:
+        """`row_spans(rows)`, kept for the unfiltered rows and the last filter's."""
         if rows is self._all_rows:
-            self._all_spans = found
-        return found
+            return self.table().spans
+        if self._last is not None and rows is self._last[0]:
+            return self._last[1]
+        return row_spans(rows)
+
+    def visible_tasks(self, rows: list[Row]) -> int:
+        """Live tasks among `rows` (a task counts when its first shown row is not archived)."""
+        if rows is self._all_rows:
+            return self.table().visible
+        if self._last is not None and rows is self._last[0]:
+            return self._last[2]
+        return sum(1 for r in rows if r.first and r.kind != KIND_SECTION and not r.archived)
 
     def passing(self, spec: FilterSpec) -> set[str] | None:
         """Ids of the products that pass the product-level filters (None: no such filter): set lookups in the
-        lead-agency index and the state keys."""
+        lead-agency index and the state keys. Read only (may be one of the index's sets)."""
         sets: list[set[str]] = []
         if spec.lead_agency_id:
             sets.append(self.lead_products(spec.lead_agency_id))
@@ -548,6 +557,8 @@ class AppendixIndex(Layout):
                              and i.state not in FINISHED and i.state != OVERDUE and i.state != ARCHIVED})
         if not sets:
             return None
+        if len(sets) == 1:
+            return sets[0]          # the index's own set: read only
         sets.sort(key=len)
         found = set(sets[0])
         for other in sets[1:]:

@@ -85,50 +85,154 @@ def all_rows(plan: Plan, layout: Layout = LIVE) -> list[Row]:
 
 
 def filtered_rows(plan: Plan, spec: FilterSpec, phrase: str, task_folded: dict[str, str],
-                  passing: set[str] | None, task_id_of: Callable[[str], str], layout: Layout = LIVE,
-                  task_rows: dict[str, list[Row]] | None = None,
-                  per_task: dict[str, int] | None = None) -> list[Row]:
+                  passing: set[str] | None, task_id_of: Callable[[str], str], layout: Layout = LIVE) -> list[Row]:
     """The rows that pass: `phrase` (folded) in the task's folded text, `passing` product ids (None: no
-    product filter; `task_id_of(product id)` names their tasks), the section of `spec`. `task_rows` (task id ->
-    its unfiltered rows) lets a task whose products all pass reuse its rows instead of building them; `per_task`
-    (task id -> how many of its products pass), when the caller keeps it, saves counting them here."""
-    if passing is not None and per_task is None:
-        per_task = {}
-        get = per_task.get
-        for pid in passing:
-            tid = task_id_of(pid)
-            per_task[tid] = get(tid, 0) + 1
+    product filter; `task_id_of(product id)` names their tasks), the section of `spec`. Built task by task;
+    the appendix index gets the same rows faster from its `RowTable` (`RowTable.filtered`)."""
     rows: list[Row] = []
-    append, extend = rows.append, rows.extend
+    append = rows.append
     archived = layout.archived
-    count_of = per_task.get if per_task is not None else None
-    rows_of = task_rows.get if task_rows is not None else None
-    task_products = layout.task_products
     for section in plan.sections:
         if spec.section_id and section.id != spec.section_id:
             continue
         append(Row(KIND_SECTION, section))
         shown = 0
         for task in layout.section_tasks(section):
-            tid = task.id
-            if phrase and phrase not in task_folded[tid]:
+            if phrase and phrase not in task_folded[task.id]:
                 continue
-            cached = rows_of(tid) if rows_of is not None else None
-            if count_of is not None:
-                count = count_of(tid)
-                if count is None:
+            products = layout.task_products(task)
+            if passing is not None:
+                products = [p for p in products if p.id in passing]
+                if not products:
                     continue
-                if cached is None or count != len(cached):
-                    products = task_products(task)
-                    if count != len(products):
-                        shown += 1
-                        append_task_rows(append, section, task, [p for p in products if p.id in passing], archived)
-                        continue
             shown += 1
-            if cached is not None:
-                extend(cached)
-            else:
-                append_task_rows(append, section, task, task_products(task), archived)
+            append_task_rows(append, section, task, products, archived)
         if not shown and spec.section_id != section.id:
             rows.pop()  # hide a section with no matching task
     return rows
+
+
+def pass_counts(passing: set[str], task_id_of: Callable[[str], str]) -> dict[str, int]:
+    """task id -> how many of its products are in `passing`."""
+    counts: dict[str, int] = {}
+    get = counts.get
+    for pid in passing:
+        tid = task_id_of(pid)
+        counts[tid] = get(tid, 0) + 1
+    return counts
+
+
+def row_spans(rows: list[Row]) -> tuple[list[int], list[int]]:
+    """The spanned rows and their lengths, two lists in row order: a section row spans across the table (length
+    0), the first row of a task with several product rows spans STT and content down over them (their number)."""
+    found = [n for n, r in enumerate(rows) if r.kind == KIND_SECTION or (r.first and r.group_len > 1)]
+    return found, [0 if rows[n].kind == KIND_SECTION else rows[n].group_len for n in found]
+
+
+class RowTable:
+    """The unfiltered rows of a layout (`all_rows`) with where each section and task sits in them, so that a
+    filter's rows are slices of them: runs of consecutive tasks that show all their rows are copied as list
+    slices, only a task that shows some of its products gets a new first row (its other rows are the unfiltered
+    ones: not first, length 1). Gives exactly the rows of `filtered_rows` (tests/test_appendix_filter_runs.py), with
+    their spans and visible-task count."""
+
+    __slots__ = ("rows", "spans", "sections", "product_ids", "visible")
+
+    def __init__(self, rows: list[Row]):
+        self.rows = rows
+        self.spans = row_spans(rows)
+        self.product_ids = [r.product.id if r.product is not None else None for r in rows]   # by row
+        # (section, its row, [(task id, first row, end row, span: its group length when > 1 else 0,
+        #                       counted: its first row is not archived)])
+        self.sections: list[tuple[Section, int, list[tuple[str, int, int, int, bool]]]] = []
+        tasks: list = []
+        for n, row in enumerate(rows):
+            if row.kind == KIND_SECTION:
+                tasks = []
+                self.sections.append((row.section, n, tasks))
+            elif row.first:
+                tasks.append((row.task.id, n, n + row.group_len,
+                              row.group_len if row.group_len > 1 else 0, not row.archived))
+        self.visible = sum(counted for _s, _h, tasks in self.sections for *_t, counted in tasks)   # live tasks
+
+    def filtered(self, spec: FilterSpec, phrase: str, task_folded: dict[str, str], passing: set[str] | None,
+                 per_task: dict[str, int] | None) -> tuple[list[Row], tuple[list[int], list[int]], int]:
+        """(rows, spans as `row_spans`, visible tasks) of a filter, as `filtered_rows` (its arguments; `per_task`:
+        task id -> how many of its products pass, see `pass_counts`, required with `passing`)."""
+        all_rows, product_ids = self.rows, self.product_ids
+        rows: list[Row] = []
+        span_rows: list[int] = []
+        span_lengths: list[int] = []
+        append, extend = rows.append, rows.extend
+        add_row, add_length = span_rows.append, span_lengths.append
+        visible = 0
+        start_run = end_run = 0      # the run all_rows[start_run:end_run] not copied yet
+        out = 0                      # where the next row goes (the rows so far and the run)
+        count_of = per_task.get if per_task is not None else None
+        wanted = spec.section_id
+        for section, header, tasks in self.sections:
+            if wanted and section.id != wanted:
+                continue
+            shown = False
+            for tid, start, end, span, counted in tasks:
+                if phrase and phrase not in task_folded[tid]:
+                    continue
+                if count_of is not None:
+                    count = count_of(tid)
+                    if count is None:
+                        continue
+                    if count != end - start:          # some products: a new first row, the others reused
+                        extend(all_rows[start_run:end_run])
+                        start_run = end_run = 0
+                        at = len(rows)
+                        for n in range(start, end):
+                            if product_ids[n] in passing:
+                                append(all_rows[n])
+                        kept = len(rows) - at
+                        if not kept:
+                            continue
+                        if not shown:                 # the section row goes before them
+                            shown = True
+                            rows.insert(at, all_rows[header])
+                            add_row(out)
+                            add_length(0)
+                            out += 1
+                            at += 1
+                        head = rows[at]
+                        rows[at] = Row(KIND_PRODUCT, head.section, head.task, head.product, True, kept, head.archived)
+                        if kept > 1:
+                            add_row(out)
+                            add_length(kept)
+                        out += kept
+                        if not head.archived:
+                            visible += 1
+                        continue
+                if not shown:
+                    shown = True
+                    if header != end_run:
+                        extend(all_rows[start_run:end_run])
+                        start_run = header
+                    end_run = header + 1
+                    add_row(out)
+                    add_length(0)
+                    out += 1
+                if start != end_run:
+                    extend(all_rows[start_run:end_run])
+                    start_run = start
+                end_run = end
+                if span:
+                    add_row(out)
+                    add_length(span)
+                out += end - start
+                if counted:
+                    visible += 1
+            if not shown and wanted == section.id:     # the section asked for, even without a matching task
+                if header != end_run:
+                    extend(all_rows[start_run:end_run])
+                    start_run = header
+                end_run = header + 1
+                add_row(out)
+                add_length(0)
+                out += 1
+        extend(all_rows[start_run:end_run])
+        return rows, (span_rows, span_lengths), visible

@@ -285,11 +285,11 @@ class AppendixModel(QAbstractTableModel):
 
     def visible_task_count(self) -> int:
         if self._visible_tasks is None:
-            self._visible_tasks = sum(1 for r in self._rows if r.first and r.kind != KIND_SECTION and not r.archived)
+            self._visible_tasks = self.core.visible_tasks(self._rows)
         return self._visible_tasks
 
-    def spans(self) -> list[tuple[int, int]]:
-        """(row, group length) of the spanned rows (0: a section row across the table), from the core."""
+    def spans(self) -> tuple[list[int], list[int]]:
+        """The spanned rows and their group lengths (0: a section row across the table), from the core."""
         return self.core.spans(self._rows)
 
     def overdue_count(self) -> int:

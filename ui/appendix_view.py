@@ -90,8 +90,8 @@ class AppendixView(QTableView):
         self._fit_timer.timeout.connect(self.fit_visible_rows)
         self.verticalScrollBar().valueChanged.connect(self._schedule_fit)
         self.verticalScrollBar().valueChanged.connect(self._span_window)
-        self._spans: list[tuple[int, int]] = []     # (row, group length; 0 = across), the model's, by row
-        self._span_rows: list[int] = []
+        self._span_rows: list[int] = []              # the model's spanned rows, in order
+        self._span_lengths: list[int] = []           # their group lengths (0 = across the table)
         self._span_next = 0                          # spans before this index are set (idle-time progress)
         self._span_timer = QTimer(self)
         self._span_timer.setSingleShot(True)
@@ -163,16 +163,17 @@ class AppendixView(QTableView):
         the screen now, the others in idle time (`ensure_spans` sets them all at once)."""
         self.clearSpans()
         model = self.model()
-        self._spans = model.spans() if model is not None else []     # precomputed by the core with the rows
-        self._span_rows = [number for number, _length in self._spans]
+        # precomputed by the core with the rows: the spanned rows and their lengths
+        self._span_rows, self._span_lengths = model.spans() if model is not None else ([], [])
         self._span_next = 0
         self._span_window()
-        if self._spans:
+        if self._span_rows:
             self._span_timer.start(40)          # let the table paint first
 
-    def _set_spans(self, spans) -> None:
+    def _set_spans(self, first: int, last: int) -> None:
+        """The spans of the spanned rows number first..last-1."""
         set_span = self.setSpan
-        for number, length in spans:
+        for number, length in zip(self._span_rows[first:last], self._span_lengths[first:last]):
             if length == 0:
                 set_span(number, 0, 1, COLUMN_COUNT)
             else:
@@ -181,7 +182,7 @@ class AppendixView(QTableView):
 
     def _span_window(self, *_args) -> None:
         """Spans of the rows on screen and SPAN_MARGIN_ROWS either side (setting a span twice changes nothing)."""
-        if self._span_next >= len(self._spans):
+        if self._span_next >= len(self._span_rows):
             return
         top = self.rowAt(0)
         top = 0 if top < 0 else top
@@ -189,20 +190,20 @@ class AppendixView(QTableView):
         bottom = top + 100 if bottom < 0 else bottom
         first = bisect_left(self._span_rows, top - SPAN_MARGIN_ROWS)
         last = bisect_left(self._span_rows, bottom + SPAN_MARGIN_ROWS)
-        self._set_spans(self._spans[max(first, self._span_next):last])
+        self._set_spans(max(first, self._span_next), last)
 
     def _span_some(self) -> None:
         start = self._span_next
-        self._span_next = min(len(self._spans), start + SPAN_CHUNK)
-        self._set_spans(self._spans[start:self._span_next])
-        if self._span_next < len(self._spans):
+        self._span_next = min(len(self._span_rows), start + SPAN_CHUNK)
+        self._set_spans(start, self._span_next)
+        if self._span_next < len(self._span_rows):
             self._span_timer.start(0)
 
     def ensure_spans(self) -> None:
         """Every span now (before grabbing or printing the whole table; tests)."""
         self._span_timer.stop()
-        self._set_spans(self._spans[self._span_next:])
-        self._span_next = len(self._spans)
+        self._set_spans(self._span_next, len(self._span_rows))
+        self._span_next = len(self._span_rows)
 
     def _data_changed(self, top_left, bottom_right, roles=()):
         for row in range(top_left.row(), bottom_right.row() + 1):
