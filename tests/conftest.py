@@ -104,3 +104,12 @@ def window(qtbot, store):
     qtbot.waitExposed(win)
     qtbot.waitUntil(lambda: win.dashboard is not None and win._agency_cache is not None, timeout=5000)
     return win
+
+
+@pytest.fixture
+def demo(store):
+    """(plan id, its products) of the demo plan; modules with their own «demo» fixture override it."""
+    from cchc_desktop.demo import create_demo_plan
+    plan_id = create_demo_plan(store)
+    products = [p for _, _, p in store.load_plan(plan_id).iter_products()]
+    return plan_id, products

@@ -108,12 +108,9 @@ def test_report_request_builds_one_agencys_letter_and_refuses_another(linked):
     assert "Cơ quan không có" in str(err.value) and agency in str(err.value)
 
 
-def _cli(db, *args):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), *args], capture_output=True,
-                          text=True, encoding="utf-8", cwd=ROOT, timeout=300)
-
-
-def test_cli_uses_the_named_template_and_names_a_broken_line(tmp_path):
+def _db_with_own_letter(tmp_path, broken_name: str | None = None):
+    """A database with the demo plan, the example PAR index linked, and the user's copy «Mẫu riêng» of the chase
+    letter (then a copy ``broken_name`` whose third line fails, saved last); (its path, an agency to chase)."""
     from cchc_desktop.store import Store
 
     db = tmp_path / "x.sqlite3"
@@ -125,10 +122,21 @@ def test_cli_uses_the_named_template_and_names_a_broken_line(tmp_path):
         agency = next(iter(outputs.chase_agencies(store, scoring.assessment(store, plan_id, catalog_id))))
         copy = duplicate_template(store, f"builtin:{PAR_LETTER}", "Mẫu riêng")
         save_template(store, copy.with_texts(body=copy.body.replace("Để hoàn thành", "Nhằm kịp hoàn thành")))
-        broken = duplicate_template(store, f"builtin:{PAR_LETTER}", "Mẫu hỏng")
-        save_template(store, broken.with_texts(body="A\nB\nC {{ so_tieu_chi / 0 }}"))
+        if broken_name:
+            broken = duplicate_template(store, f"builtin:{PAR_LETTER}", broken_name)
+            save_template(store, broken.with_texts(body="A\nB\nC {{ so_tieu_chi / 0 }}"))
     finally:
         store.close()
+    return db, agency
+
+
+def _cli(db, *args):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), *args], capture_output=True,
+                          text=True, encoding="utf-8", cwd=ROOT, timeout=300)
+
+
+def test_cli_uses_the_named_template_and_names_a_broken_line(tmp_path):
+    db, agency = _db_with_own_letter(tmp_path, "Mẫu hỏng")
     out = tmp_path / "cv.docx"
     ok = _cli(db, "report", "par_letter", "--agency", agency, "--template", "Mẫu riêng", "--out", str(out))
     assert ok.returncode == 0, ok.stderr
@@ -169,19 +177,7 @@ def test_migration_keeps_templates_and_allows_the_letter_kind(tmp_path):
 def test_cli_without_template_uses_the_copy_saved_last_like_par_export(tmp_path):
     """QA2 #8: «report par_letter» without --template takes the same template as «par export» (the user's copy
     saved last), not the built-in one."""
-    from cchc_desktop.store import Store
-
-    db = tmp_path / "x.sqlite3"
-    store = Store.open(db, actor="tester")
-    try:
-        plan_id = create_demo_plan(store)
-        catalog_id = catalog.commit_catalog(store, catalog.example_catalog(2026))
-        mapping.confirm_links(store, plan_id, mapping.propose_links(store, plan_id, catalog_id))
-        agency = next(iter(outputs.chase_agencies(store, scoring.assessment(store, plan_id, catalog_id))))
-        copy = duplicate_template(store, f"builtin:{PAR_LETTER}", "Mẫu riêng")
-        save_template(store, copy.with_texts(body=copy.body.replace("Để hoàn thành", "Nhằm kịp hoàn thành")))
-    finally:
-        store.close()
+    db, agency = _db_with_own_letter(tmp_path)
     out = tmp_path / "cv.docx"
     ok = _cli(db, "report", "par_letter", "--agency", agency, "--out", str(out))
     assert ok.returncode == 0, ok.stderr

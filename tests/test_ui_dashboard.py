@@ -16,14 +16,6 @@ from ui.history_dialog import HistoryDialog, history_rows  # noqa: E402
 from ui.status_panel import StatusPanel  # noqa: E402
 
 
-@pytest.fixture
-def demo(store):
-    from cchc_desktop.demo import create_demo_plan
-    plan_id = create_demo_plan(store)
-    products = [p for _, _, p in store.load_plan(plan_id).iter_products()]
-    return plan_id, products
-
-
 def test_dashboard_builds_on_demo_plan_and_activates_overdue(qtbot, store, demo):
     plan_id, products = demo
     set_status(store, products[0].id, "2026", status=DONE, completed_on="2026-01-10")

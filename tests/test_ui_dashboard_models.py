@@ -14,14 +14,6 @@ from ui.dashboard_models import KEY_ROLE  # noqa: E402
 
 
 @pytest.fixture
-def demo(store):
-    from cchc_desktop.demo import create_demo_plan
-    plan_id = create_demo_plan(store)
-    products = [p for _, _, p in store.load_plan(plan_id).iter_products()]
-    return plan_id, products
-
-
-@pytest.fixture
 def counted_summaries(monkeypatch):
     """Count plan_summary calls made by the dashboard."""
     calls = []

@@ -12,14 +12,6 @@ from ui.dashboard import DashboardWidget  # noqa: E402
 from ui.status_panel import StatusPanel  # noqa: E402
 
 
-@pytest.fixture
-def demo(store):
-    from cchc_desktop.demo import create_demo_plan
-    plan_id = create_demo_plan(store)
-    products = [p for _, _, p in store.load_plan(plan_id).iter_products()]
-    return plan_id, products
-
-
 def _mnemonic(text: str) -> str | None:
     i = text.replace("&&", "").find("&")
     return text.replace("&&", "")[i + 1].lower() if i >= 0 else None
