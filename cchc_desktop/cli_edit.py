@@ -198,12 +198,8 @@ def cmd_header(store, args) -> int:
     if "sign_mode" in changes and changes["sign_mode"] not in SIGN_MODES:
         raise UserError(f"sign_mode «{changes['sign_mode']}» không hợp lệ; chọn một trong: "
                         + "; ".join(f"{k or '(trống)'}: {v}" for k, v in SIGN_MODES.items()) + ".")
-    if changes:
-        ops.run(store, "Sửa tiêu đề và người ký văn bản", save_header, store, plan_id, **changes)
-        print(f"Đã lưu {len(changes)} trường tiêu đề và người ký.")
-    for key, value in asdict(get_header(store, plan_id)).items():
-        print(f"{key} = {value}")
-    return 0
+    return _save_and_show(store, plan_id, changes, "Sửa tiêu đề và người ký văn bản", "trường tiêu đề và người ký",
+                          save_header, get_header)
 
 
 def cmd_report_settings(store, args) -> int:
@@ -217,10 +213,16 @@ def cmd_report_settings(store, args) -> int:
             changes[key] = int(text.strip())
         except ValueError:
             raise UserError(f"{key} «{text}» không phải là số nguyên.") from None
+    return _save_and_show(store, plan_id, changes, "Cài đặt kỳ báo cáo", "cài đặt kỳ báo cáo", set_settings,
+                          get_settings)
+
+
+def _save_and_show(store, plan_id: str, changes: dict, op_label: str, what: str, save, read) -> int:
+    """Write ``changes`` as one undoable operation (when there are any), then print every setting as it stands."""
     if changes:
-        ops.run(store, "Cài đặt kỳ báo cáo", set_settings, store, plan_id, **changes)
-        print(f"Đã lưu {len(changes)} cài đặt kỳ báo cáo.")
-    for key, value in asdict(get_settings(store, plan_id)).items():
+        ops.run(store, op_label, save, store, plan_id, **changes)
+        print(f"Đã lưu {len(changes)} {what}.")
+    for key, value in asdict(read(store, plan_id)).items():
         print(f"{key} = {value}")
     return 0
 
