@@ -12,7 +12,7 @@ from .cli_common import ViArgumentParser, integer, pick_plan
 from .domain import stt_mark
 from .open_path import open_database, read_only_notice
 from .paths import default_db_path
-from .errors import UserError
+from .errors import UserError, user_message
 from .store import Store
 
 
@@ -155,8 +155,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:     # a file the command reads or writes, named for what went wrong (never raw English)
-        from .errors import user_message
-
         print(f"Lỗi: {user_message(exc, exc.filename)}", file=sys.stderr)
         return 2
     finally:
